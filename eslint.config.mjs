@@ -1,0 +1,60 @@
+import js from '@eslint/js'
+import reactHooks from 'eslint-plugin-react-hooks'
+import tseslint from 'typescript-eslint'
+
+const electronOnlyHere = ['src/main/index.ts', 'src/main/safe-storage.ts', 'src/preload/**']
+
+// Layers import downward only: shared ← main, shared ← renderer; Electron only in the shell.
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: electronOnlyHere,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only the Electron shell (src/main/index.ts, safe-storage.ts) and the preload import electron.' }] }
+      ]
+    }
+  },
+  {
+    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches the core through window.vigil only.' }],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer imports from src/shared only.' },
+            { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'src/shared runs everywhere.' }],
+          patterns: [
+            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared depends on nothing of Vigil.' },
+            { group: ['node:*'], message: 'src/shared also runs in the browser: no Node modules.' }
+          ]
+        }
+      ]
+    }
+  }
+)

@@ -1,0 +1,76 @@
+import cookie from '@fastify/cookie'
+import websocket from '@fastify/websocket'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify'
+import type { TSchema } from 'typebox'
+import { AppError } from '../../shared/errors'
+import type { EventBus } from '../bus'
+import type { Handlers } from '../handlers'
+import type { Authenticator } from '../security/browser-auth'
+import type { ServersService } from '../services/servers'
+import { STATUS_OF, errorBody, toAppError } from './error-format'
+import { authRoutes } from './routes/auth'
+import { registerDocs } from './routes/docs'
+import { healthRoutes } from './routes/health'
+import { rpcRoutes } from './routes/rpc'
+import { serverRoutes } from './routes/servers'
+import { installSecurity } from './security'
+import { isStaticUiRequest, registerStaticUi } from './static-ui'
+
+export const BODY_LIMIT_BYTES = 1 << 20
+
+export interface ApiDeps {
+  version: string
+  allowedHosts: readonly string[]
+  rendererDir: string | null
+  vendorDir: string | null
+  logRequests: boolean
+  auth: Authenticator
+  bus: EventBus
+  handlers: Handlers
+  servers: ServersService
+  pingDatabase: () => void
+}
+
+/**
+ * Query strings and path parameters are converted and checked here; bodies are checked by
+ * the services, which the IPC path shares, so a bad body gets the same message either way.
+ */
+const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
+  route.httpPart === 'body' ? (value) => ({ value }) : TypeBoxValidatorCompiler(route)
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logRequests ? { level: 'info' } : false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+    forceCloseConnections: true
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.removeContentTypeParser('text/plain')
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error, request)
+    if (appError.code === 'internal') request.log.error({ err: error }, 'request failed')
+    return reply.code(STATUS_OF[appError.code]).send(errorBody(appError, request))
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const error = new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)
+    return reply.code(404).send(errorBody(error, request))
+  })
+
+  await app.register(cookie)
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  installSecurity(app, {
+    auth: deps.auth,
+    allowedHosts: deps.allowedHosts,
+    isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request)
+  })
+  await registerDocs(app, deps.version, deps.vendorDir)
+  healthRoutes(app, deps.pingDatabase)
+  serverRoutes(app, deps.servers)
+  authRoutes(app, deps.auth)
+  rpcRoutes(app, deps.handlers, deps.bus)
+  if (deps.rendererDir) await registerStaticUi(app, deps.rendererDir)
+  return app
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import type { AppInfo } from '../shared/contract'
+import { buildApi } from './api/server'
+import { EventBus } from './bus'
+import type { VigilConfig } from './config'
+import { createHandlers, type Handlers } from './handlers'
+import { loadOrCreateApiToken, TOKEN_FILE } from './security/api-token'
+import { Authenticator } from './security/browser-auth'
+import { loadSecretBox, type KeyWrapper } from './security/secrets'
+import { ServersService } from './services/servers'
+import { createAuthRepo } from './store/auth'
+import { openDb, pingDb, type Db } from './store/db'
+import { createServersRepo } from './store/servers'
+
+export const DB_FILE = 'vigil.db'
+
+export interface VigilApp {
+  config: VigilConfig
+  db: Db
+  bus: EventBus
+  auth: Authenticator
+  servers: ServersService
+  handlers: Handlers
+  api: FastifyInstance
+  apiToken: string
+  /** Base URL once listening, e.g. http://127.0.0.1:7420 */
+  url: string | null
+  listen(): Promise<string>
+  close(): Promise<void>
+}
+
+export interface AppOptions {
+  /** Electron's safeStorage, when there is one. */
+  keyWrapper?: KeyWrapper
+}
+
+/** The composition root: the Electron shell and `vigil serve` both start Vigil through here. */
+export async function createApp(config: VigilConfig, options: AppOptions = {}): Promise<VigilApp> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const db = openDb(join(config.dataDir, DB_FILE))
+  try {
+    const bus = new EventBus()
+    const secrets = loadSecretBox(config.dataDir, options.keyWrapper)
+    const apiToken = loadOrCreateApiToken(config.dataDir)
+    const auth = new Authenticator(apiToken, createAuthRepo(db))
+    const servers = new ServersService(createServersRepo(db), secrets, bus)
+    const startedAt = new Date().toISOString()
+    let url: string | null = null
+    const info = (): AppInfo => ({
+      version: config.version,
+      dataDir: config.dataDir,
+      apiUrl: url,
+      tokenFile: join(config.dataDir, TOKEN_FILE),
+      startedAt
+    })
+    const handlers = createHandlers({ servers, info })
+    const api = await buildApi({
+      version: config.version,
+      allowedHosts: config.allowedHosts,
+      rendererDir: config.rendererDir,
+      vendorDir: config.vendorDir,
+      logRequests: config.logRequests,
+      auth,
+      bus,
+      handlers,
+      servers,
+      pingDatabase: () => pingDb(db)
+    })
+
+    const app: VigilApp = {
+      config,
+      db,
+      bus,
+      auth,
+      servers,
+      handlers,
+      api,
+      apiToken,
+      get url() {
+        return url
+      },
+      async listen() {
+        await api.listen({ host: config.host, port: config.port })
+        const address = api.server.address()
+        const port = typeof address === 'object' && address ? address.port : config.port
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host
+        url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
+        return url
+      },
+      async close() {
+        await api.close()
+        db.close()
+      }
+    }
+    return app
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}

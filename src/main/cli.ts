@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { version } from '../../package.json'
+import { createApp, DB_FILE } from './app'
+import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
+import { loadOrCreateApiToken } from './security/api-token'
+import { Authenticator } from './security/browser-auth'
+import { createAuthRepo } from './store/auth'
+import { openDb } from './store/db'
+
+const HELP = `Vigil ${version} — operations console
+
+Usage:
+  vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--log]
+      Run headless: the API and the web UI on http://ADDR:N (default ${DEFAULT_HOST}:${DEFAULT_PORT}).
+      --port 0 picks a free port. --allow-host adds a name the Host header may carry
+      (needed when a team reaches a jump host by its DNS name).
+  vigil login-url [--data-dir DIR]
+      Print a fresh one-time login URL for the running 'vigil serve'.
+  vigil token [--data-dir DIR]
+      Print the API token (for scripts: curl -H "Authorization: Bearer $(vigil token)").
+
+The data directory defaults to ${defaultDataDir()} (or $VIGIL_DATA_DIR).
+`
+
+/** Where `vigil serve` records its URL so `vigil login-url` can find it. */
+const SERVE_FILE = 'serve.json'
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      log: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' }
+    }
+  })
+  if (values.version) return print(version)
+  const command = positionals[0]
+  if (values.help || !command) return print(HELP)
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
+
+  switch (command) {
+    case 'serve':
+      return serve(dataDir, values)
+    case 'login-url':
+      return printLoginUrl(dataDir)
+    case 'token':
+      return print(loadOrCreateApiToken(dataDir))
+    default:
+      process.stderr.write(`Unknown command '${command}'.\n\n${HELP}`)
+      return 2
+  }
+}
+
+async function serve(
+  dataDir: string,
+  values: { port?: string; host?: string; 'allow-host'?: string[]; log?: boolean }
+): Promise<number> {
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be an integer from 0 to 65535, not '${values.port}'\n`)
+    return 2
+  }
+  const config = resolveConfig({
+    dataDir,
+    port,
+    host: values.host ?? DEFAULT_HOST,
+    allowedHosts: values['allow-host'] ?? [],
+    rendererDir: existingDir(join(__dirname, '..', 'renderer')),
+    vendorDir: existingDir(join(__dirname, '..', 'vendor')),
+    version,
+    logRequests: values.log ?? false
+  })
+  const app = await createApp(config)
+  const url = await app.listen()
+  writeFileSync(join(dataDir, SERVE_FILE), JSON.stringify({ url, pid: process.pid }) + '\n')
+  const loginUrl = `${url}/auth/login?code=${app.auth.createLoginCode()}`
+  process.stdout.write(
+    [
+      `Vigil ${version} listening on ${url}`,
+      `  data dir:  ${dataDir}`,
+      `  API token: ${app.apiToken}`,
+      `  log in:    ${loginUrl}   (one-time link, valid 15 minutes; 'vigil login-url' makes another)`,
+      config.rendererDir ? '' : '  (no built UI found: run `npm run build` to serve the web UI)',
+      ''
+    ]
+      .filter((line, index, all) => line !== '' || index === all.length - 1)
+      .join('\n')
+  )
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => resolveStop()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  rmSync(join(dataDir, SERVE_FILE), { force: true })
+  await app.close()
+  return 0
+}
+
+function printLoginUrl(dataDir: string): number {
+  const serveFile = join(dataDir, SERVE_FILE)
+  if (!existsSync(serveFile) || !existsSync(join(dataDir, DB_FILE))) {
+    process.stderr.write(`No running 'vigil serve' found for ${dataDir}\n`)
+    return 1
+  }
+  const { url } = JSON.parse(readFileSync(serveFile, 'utf8')) as { url: string }
+  const db = openDb(join(dataDir, DB_FILE))
+  try {
+    const auth = new Authenticator(loadOrCreateApiToken(dataDir), createAuthRepo(db))
+    return print(`${url}/auth/login?code=${auth.createLoginCode()}`)
+  } finally {
+    db.close()
+  }
+}
+
+function existingDir(dir: string): string | null {
+  return existsSync(dir) ? dir : null
+}
+
+function print(text: string): number {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  return 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`vigil: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  }
+)

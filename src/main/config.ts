@@ -1,0 +1,44 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+export const DEFAULT_PORT = 7420
+export const DEFAULT_HOST = '127.0.0.1'
+
+export interface VigilConfig {
+  /** Where the SQLite file, the API token and the secrets key live. */
+  dataDir: string
+  /** Address the API binds to. 127.0.0.1 unless a team deliberately shares it from a jump host. */
+  host: string
+  /** 0 picks a free port (tests). */
+  port: number
+  /** Extra names the `Host` header may carry (e.g. the jump host's DNS name). */
+  allowedHosts: string[]
+  /** Built renderer to serve to browsers; null serves the API only. */
+  rendererDir: string | null
+  /** Vendored browser assets (the ReDoc bundle). */
+  vendorDir: string | null
+  version: string
+  /** Fastify request logging. */
+  logRequests: boolean
+}
+
+/** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.VIGIL_DATA_DIR) return env.VIGIL_DATA_DIR
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Vigil')
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Vigil')
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Vigil')
+}
+
+export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig {
+  return {
+    dataDir: overrides.dataDir ?? defaultDataDir(),
+    host: overrides.host ?? DEFAULT_HOST,
+    port: overrides.port ?? DEFAULT_PORT,
+    allowedHosts: overrides.allowedHosts ?? [],
+    rendererDir: overrides.rendererDir ?? null,
+    vendorDir: overrides.vendorDir ?? null,
+    version: overrides.version ?? '0.0.0',
+    logRequests: overrides.logRequests ?? false
+  }
+}

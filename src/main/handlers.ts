@@ -1,0 +1,43 @@
+import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
+import { AppError } from '../shared/errors'
+import type { ServersService } from './services/servers'
+
+/** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
+export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
+
+export interface HandlerDeps {
+  servers: ServersService
+  info: () => AppInfo
+}
+
+export function createHandlers({ servers, info }: HandlerDeps): Handlers {
+  return {
+    'app.info': () => info(),
+    'servers.list': (query) => servers.list(query ?? {}),
+    'servers.get': ({ id }) => servers.get(id),
+    'servers.create': (input) => servers.create(input),
+    'servers.update': ({ id, changes }) => servers.update(id, changes),
+    'servers.delete': ({ id }) => servers.delete(id),
+    'servers.bulkStatus': (input) => servers.bulkStatus(input)
+  }
+}
+
+/** Runs a handler and wraps the result, turning any failure into a plain error body. */
+export async function invoke<C extends Channel>(
+  handlers: Handlers,
+  channel: C,
+  req: Req<C>,
+  onUnexpected: (error: unknown) => void = () => {}
+): Promise<Outcome<Res<C>>> {
+  try {
+    if (req !== undefined && req !== null && typeof req !== 'object') {
+      throw new AppError('validation', 'Invalid input: the request must be a JSON object')
+    }
+    const handler = handlers[channel] as (req: Req<C>) => Res<C> | Promise<Res<C>>
+    return { ok: true, value: await handler(req ?? ({} as Req<C>)) }
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toBody() }
+    onUnexpected(error)
+    return { ok: false, error: { code: 'internal', message: 'Internal error; see the Vigil log for details' } }
+  }
+}

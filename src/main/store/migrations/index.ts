@@ -1,0 +1,15 @@
+import { m001Servers } from './001-servers'
+import { m002Auth } from './002-auth'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/** Append only: a released migration is never edited, a change is a new one. */
+export const MIGRATIONS: readonly Migration[] = [m001Servers, m002Auth]
+
+for (const [index, migration] of MIGRATIONS.entries()) {
+  if (migration.version !== index + 1) throw new Error(`Migration ${migration.name} is out of order`)
+}

@@ -1,0 +1,89 @@
+import { useEffect, useSyncExternalStore } from 'react'
+import { useSession } from './stores/session'
+import { ComingView } from './views/ComingView'
+import { LoginView } from './views/LoginView'
+import { ServersView } from './views/servers/ServersView'
+import { SettingsView } from './views/SettingsView'
+
+const NAV = [
+  { path: '/servers', label: 'Servers' },
+  { path: '/oracle', label: 'Oracle' },
+  { path: '/postgres', label: 'PostgreSQL' },
+  { path: '/settings', label: 'Settings' }
+] as const
+
+// Hash routes work the same from file:// (Electron) and http:// (vigil serve).
+function useRoute(): string {
+  const hash = useSyncExternalStore(
+    (notify) => {
+      window.addEventListener('hashchange', notify)
+      return () => window.removeEventListener('hashchange', notify)
+    },
+    () => window.location.hash
+  )
+  return hash.replace(/^#/, '').split('?')[0] || '/servers'
+}
+
+function View({ route }: { route: string }) {
+  switch (route) {
+    case '/oracle':
+      return (
+        <ComingView
+          title="Oracle"
+          what="Oracle table monitoring (scheduled snapshots with change detection) is not in this build yet."
+        />
+      )
+    case '/postgres':
+      return (
+        <ComingView
+          title="PostgreSQL"
+          what="PostgreSQL instance management (activity, dashboards, configuration, maintenance) is not in this build yet."
+        />
+      )
+    case '/settings':
+      return <SettingsView />
+    default:
+      return <ServersView />
+  }
+}
+
+export function App() {
+  const session = useSession()
+  const route = useRoute()
+  useEffect(() => {
+    void useSession.getState().load()
+  }, [])
+
+  if (session.status === 'loading') return <main className="splash">Connecting to Vigil…</main>
+  if (session.status === 'login') return <LoginView />
+  if (session.status === 'error') {
+    return (
+      <main className="splash" role="alert">
+        <p>Vigil's core did not answer: {session.error}</p>
+        <button type="button" onClick={() => void session.load()}>
+          Try again
+        </button>
+      </main>
+    )
+  }
+  const active = NAV.find((item) => route.startsWith(item.path))?.path ?? '/servers'
+  return (
+    <div className="frame">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">Vigil</div>
+        <ul>
+          {NAV.map((item) => (
+            <li key={item.path}>
+              <a href={`#${item.path}`} aria-current={active === item.path ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        <View route={active} />
+      </main>
+    </div>
+  )
+}

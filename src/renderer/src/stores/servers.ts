@@ -1,0 +1,124 @@
+import { create } from 'zustand'
+import type { Server, ServerCreate, ServerListPage, ServerListQuery, ServerStatus, ServerUpdate } from '../../../shared/servers'
+import { DEFAULT_PER_PAGE } from '../../../shared/servers'
+import { call, errorMessage } from '../transport/client'
+
+export type ServerFilters = Pick<ServerListQuery, 'status' | 'monitoring_enabled' | 'environment' | 'search'>
+
+interface ServersState {
+  filters: ServerFilters
+  page: number
+  perPage: number
+  result: ServerListPage | null
+  loading: boolean
+  error: string | null
+  selected: ReadonlySet<string>
+  notice: string | null
+  load(): Promise<void>
+  setFilters(patch: Partial<ServerFilters>): void
+  setPage(page: number): void
+  setPerPage(perPage: number): void
+  toggle(id: string): void
+  toggleAllOnPage(): void
+  clearSelection(): void
+  create(input: ServerCreate): Promise<Server>
+  update(id: string, changes: ServerUpdate): Promise<Server>
+  remove(id: string): Promise<void>
+  setStatusOfSelected(status: ServerStatus): Promise<void>
+  dismissNotice(): void
+}
+
+let loadSeq = 0
+
+/** The servers view's state: filters and paging are the API's own list query. */
+export const useServers = create<ServersState>((set, get) => ({
+  filters: {},
+  page: 1,
+  perPage: DEFAULT_PER_PAGE,
+  result: null,
+  loading: false,
+  error: null,
+  selected: new Set(),
+  notice: null,
+
+  async load() {
+    const seq = ++loadSeq
+    const { filters, page, perPage } = get()
+    set({ loading: true })
+    try {
+      const query: ServerListQuery = { page, per_page: perPage }
+      for (const [key, value] of Object.entries(filters)) {
+        if (value !== undefined && value !== '') Object.assign(query, { [key]: value })
+      }
+      const result = await call('servers.list', query)
+      if (seq !== loadSeq) return
+      // A page emptied by deletes or a filter: step back to the last page that has rows.
+      if (result.servers.length === 0 && page > result.total_pages) {
+        set({ page: result.total_pages })
+        return get().load()
+      }
+      const visible = new Set(result.servers.map((server) => server.id))
+      set({
+        result,
+        loading: false,
+        error: null,
+        selected: new Set([...get().selected].filter((id) => visible.has(id)))
+      })
+    } catch (error) {
+      if (seq === loadSeq) set({ loading: false, error: errorMessage(error) })
+    }
+  },
+  setFilters(patch) {
+    set({ filters: { ...get().filters, ...patch }, page: 1 })
+    void get().load()
+  },
+  setPage(page) {
+    set({ page })
+    void get().load()
+  },
+  setPerPage(perPage) {
+    set({ perPage, page: 1 })
+    void get().load()
+  },
+  toggle(id) {
+    const selected = new Set(get().selected)
+    if (selected.has(id)) selected.delete(id)
+    else selected.add(id)
+    set({ selected })
+  },
+  toggleAllOnPage() {
+    const ids = get().result?.servers.map((server) => server.id) ?? []
+    const allSelected = ids.length > 0 && ids.every((id) => get().selected.has(id))
+    set({ selected: allSelected ? new Set() : new Set(ids) })
+  },
+  clearSelection() {
+    set({ selected: new Set() })
+  },
+  async create(input) {
+    const server = await call('servers.create', input)
+    set({ notice: `Added ${server.hostname}` })
+    await get().load()
+    return server
+  },
+  async update(id, changes) {
+    const server = await call('servers.update', { id, changes })
+    set({ notice: `Saved ${server.hostname}` })
+    await get().load()
+    return server
+  },
+  async remove(id) {
+    const hostname = get().result?.servers.find((server) => server.id === id)?.hostname ?? 'server'
+    await call('servers.delete', { id })
+    set({ notice: `Deleted ${hostname}` })
+    await get().load()
+  },
+  async setStatusOfSelected(status) {
+    const ids = [...get().selected]
+    const result = await call('servers.bulkStatus', { server_ids: ids, status })
+    set({ notice: `Set ${result.updated_count} server(s) to ${result.new_status}`, selected: new Set() })
+    await get().load()
+  },
+  dismissNotice() {
+    set({ notice: null })
+  }
+}))

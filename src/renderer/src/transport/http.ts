@@ -1,0 +1,90 @@
+import type { Channel, Outcome, Req, Res, Topic, Topics, VigilBridge } from '../../../shared/contract'
+
+/**
+ * The contract over HTTP for the UI opened in a browser from `vigil serve`: invoke is
+ * `POST /rpc/{channel}`, subscribe is the `/rpc/events` WebSocket. The session cookie
+ * authenticates both.
+ */
+export function createHttpBridge(base = ''): VigilBridge {
+  const listeners = new Map<Topic, Set<(payload: unknown) => void>>()
+  let socket: WebSocket | null = null
+  let retryDelay = 500
+
+  function connect(): void {
+    if (socket || listeners.size === 0) return
+    const url = new URL(`${base}/rpc/events`, window.location.href)
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+    const ws = new WebSocket(url)
+    socket = ws
+    ws.onopen = () => {
+      retryDelay = 500
+      for (const topic of listeners.keys()) ws.send(JSON.stringify({ subscribe: topic }))
+    }
+    ws.onmessage = (event) => {
+      const message = JSON.parse(String(event.data)) as { topic?: Topic; payload?: unknown }
+      if (message.topic) for (const listener of listeners.get(message.topic) ?? []) listener(message.payload)
+    }
+    ws.onclose = () => {
+      socket = null
+      if (listeners.size === 0) return
+      setTimeout(connect, retryDelay)
+      retryDelay = Math.min(retryDelay * 2, 15_000)
+    }
+  }
+
+  return {
+    async invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Outcome<Res<C>>> {
+      let response: Response
+      try {
+        response = await fetch(`${base}/rpc/${channel}`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(req ?? {})
+        })
+      } catch {
+        return { ok: false, error: { code: 'unavailable', message: 'Vigil is not reachable; is `vigil serve` running?' } }
+      }
+      try {
+        return (await response.json()) as Outcome<Res<C>>
+      } catch {
+        return { ok: false, error: { code: 'internal', message: `Unexpected answer from Vigil (HTTP ${response.status})` } }
+      }
+    },
+    subscribe<T extends Topic>(topic: T, listener: (payload: Topics[T]) => void): () => void {
+      let set = listeners.get(topic)
+      if (!set) {
+        set = new Set()
+        listeners.set(topic, set)
+        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ subscribe: topic }))
+      }
+      const wrapped = listener as (payload: unknown) => void
+      set.add(wrapped)
+      connect()
+      return () => {
+        set.delete(wrapped)
+        if (set.size > 0) return
+        listeners.delete(topic)
+        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ unsubscribe: topic }))
+        if (listeners.size === 0) socket?.close()
+      }
+    }
+  }
+}
+
+/** Exchanges the API token for a session cookie (the browser's alternative to a login URL). */
+export async function loginWithToken(token: string, base = ''): Promise<{ ok: true } | { ok: false; message: string }> {
+  const response = await fetch(`${base}/auth/session`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: token.trim() })
+  })
+  if (response.ok) return { ok: true }
+  const body = (await response.json().catch(() => ({}))) as { error?: string }
+  return { ok: false, message: body.error ?? `Login failed (HTTP ${response.status})` }
+}
+
+export async function logout(base = ''): Promise<void> {
+  await fetch(`${base}/auth/logout`, { method: 'POST', credentials: 'same-origin' })
+}

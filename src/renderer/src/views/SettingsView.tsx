@@ -1,0 +1,58 @@
+import { useSession } from '../stores/session'
+import { isDesktop } from '../transport/client'
+import { logout } from '../transport/http'
+
+export function SettingsView() {
+  const info = useSession((state) => state.info)
+  if (!info) return null
+  return (
+    <section className="view" aria-labelledby="settings-title">
+      <header className="view-header">
+        <h1 id="settings-title">Settings</h1>
+      </header>
+      <dl className="facts">
+        <dt>Version</dt>
+        <dd>{info.version}</dd>
+        <dt>Data directory</dt>
+        <dd className="mono">{info.dataDir}</dd>
+        <dt>Local API</dt>
+        <dd className="mono">{info.apiUrl ?? 'not listening'}</dd>
+        <dt>API token file</dt>
+        <dd className="mono">{info.tokenFile}</dd>
+        <dt>API documentation</dt>
+        <dd>
+          {info.apiUrl ? (
+            <>
+              <a href={`${info.apiUrl}/api/docs`} target="_blank" rel="noreferrer">
+                Swagger UI
+              </a>{' '}
+              ·{' '}
+              <a href={`${info.apiUrl}/api/redoc`} target="_blank" rel="noreferrer">
+                ReDoc
+              </a>
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
+        <dt>Running since</dt>
+        <dd>{new Date(info.startedAt).toLocaleString()}</dd>
+      </dl>
+      <p className="hint">
+        Scripts authenticate with <code>Authorization: Bearer &lt;token&gt;</code>, the token being the content of the
+        token file.
+      </p>
+      {!isDesktop ? (
+        <button
+          type="button"
+          onClick={async () => {
+            await logout()
+            await useSession.getState().load()
+          }}
+        >
+          Log out of this browser
+        </button>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,203 @@
+import { useState, type ReactNode } from 'react'
+import { AppError } from '../../../../shared/errors'
+import {
+  OS_TYPES,
+  SERVER_STATUSES,
+  ServerCreateSchema,
+  ServerUpdateSchema,
+  type Server
+} from '../../../../shared/servers'
+import { check } from '../../../../shared/validation'
+import { Dialog } from '../../components/Dialog'
+import { useServers } from '../../stores/servers'
+import { errorMessage } from '../../transport/client'
+import { emptyForm, formFromServer, toCreateInput, toUpdateInput, type ServerFormValues } from './server-form-model'
+
+interface Props {
+  server?: Server
+  onClose: () => void
+}
+
+type FieldErrors = Partial<Record<string, string>>
+
+/** Add or edit a server. Checked with the same schema the core enforces; the core's verdict wins. */
+export function ServerForm({ server, onClose }: Props) {
+  const [values, setValues] = useState<ServerFormValues>(() => (server ? formFromServer(server) : emptyForm()))
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+  const { create, update } = useServers()
+
+  const set = <K extends keyof ServerFormValues>(field: K, value: ServerFormValues[K]): void => {
+    setValues((current) => ({ ...current, [field]: value }))
+    setErrors((current) => ({ ...current, [field]: undefined }))
+  }
+
+  async function submit(): Promise<void> {
+    const input = server ? toUpdateInput(values, server) : toCreateInput(values)
+    const result = check(server ? ServerUpdateSchema : ServerCreateSchema, input)
+    if (!result.ok) {
+      setErrors(Object.fromEntries(result.issues.map((issue) => [issue.field, issue.message])))
+      setFormError(null)
+      return
+    }
+    setSaving(true)
+    try {
+      if (server) await update(server.id, toUpdateInput(values, server))
+      else await create(toCreateInput(values))
+      onClose()
+    } catch (error) {
+      if (error instanceof AppError && error.issues?.length) {
+        setErrors(Object.fromEntries(error.issues.map((issue) => [issue.field, issue.message])))
+      } else if (error instanceof AppError && error.field) {
+        setErrors({ [error.field]: error.message })
+      } else {
+        setFormError(errorMessage(error))
+      }
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const field = (name: keyof ServerFormValues, label: string, control: ReactNode, hint?: string) => (
+    <label className={errors[name] ? 'field field-invalid' : 'field'}>
+      <span className="field-label">{label}</span>
+      {control}
+      {errors[name] ? (
+        <span className="field-error" role="alert">
+          {errors[name]}
+        </span>
+      ) : hint ? (
+        <span className="field-hint">{hint}</span>
+      ) : null}
+    </label>
+  )
+  const text = (name: keyof ServerFormValues, extra: Record<string, unknown> = {}) => (
+    <input
+      name={name}
+      value={values[name] as string}
+      aria-invalid={errors[name] ? true : undefined}
+      onChange={(event) => set(name, event.target.value as never)}
+      {...extra}
+    />
+  )
+
+  return (
+    <Dialog title={server ? `Edit ${server.hostname}` : 'Add server'} onClose={onClose} wide>
+      <form
+        className="dialog-body form-grid"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault()
+          void submit()
+        }}
+      >
+        {formError ? (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        ) : null}
+        <fieldset>
+          <legend>Host</legend>
+          {field('hostname', 'Hostname *', text('hostname', { autoFocus: true, required: true }))}
+          {field('ip_address', 'IP address *', text('ip_address', { required: true, placeholder: '192.0.2.10' }))}
+          {field('alias', 'Alias', text('alias'))}
+          {field(
+            'os_type',
+            'OS',
+            <select name="os_type" value={values.os_type} onChange={(event) => set('os_type', event.target.value)}>
+              {OS_TYPES.map((os) => (
+                <option key={os} value={os}>
+                  {os === 'aix' ? 'AIX' : 'Linux'}
+                </option>
+              ))}
+            </select>
+          )}
+          {field('os_version', 'OS version', text('os_version'))}
+          {field('architecture', 'Architecture', text('architecture', { placeholder: 'x86_64' }))}
+        </fieldset>
+        <fieldset>
+          <legend>SSH</legend>
+          {field('ssh_username', 'User *', text('ssh_username', { required: true, autoComplete: 'off' }))}
+          {field('ssh_port', 'Port', text('ssh_port', { inputMode: 'numeric' }))}
+          {field('ssh_key_path', 'Private key file', text('ssh_key_path', { placeholder: '~/.ssh/id_ed25519' }))}
+          {field(
+            'ssh_password',
+            'Password',
+            text('ssh_password', {
+              type: 'password',
+              autoComplete: 'new-password',
+              placeholder: server?.ssh_password_set ? 'stored — leave blank to keep' : '',
+              disabled: values.clear_ssh_password
+            }),
+            'Stored encrypted; never shown again.'
+          )}
+          {server?.ssh_password_set ? (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                name="clear_ssh_password"
+                checked={values.clear_ssh_password}
+                onChange={(event) => set('clear_ssh_password', event.target.checked)}
+              />
+              Forget the stored password
+            </label>
+          ) : null}
+          {field(
+            'ssh_key_passphrase',
+            'Key passphrase',
+            text('ssh_key_passphrase', {
+              type: 'password',
+              autoComplete: 'new-password',
+              placeholder: server?.ssh_key_passphrase_set ? 'stored — leave blank to keep' : ''
+            })
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Monitoring</legend>
+          {field(
+            'status',
+            'Status',
+            <select name="status" value={values.status} onChange={(event) => set('status', event.target.value)}>
+              {SERVER_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {status}
+                </option>
+              ))}
+            </select>
+          )}
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              name="monitoring_enabled"
+              checked={values.monitoring_enabled}
+              onChange={(event) => set('monitoring_enabled', event.target.checked)}
+            />
+            Collect metrics
+          </label>
+          {field('monitoring_interval', 'Interval (seconds)', text('monitoring_interval', { inputMode: 'numeric' }))}
+          {field('environment', 'Environment', text('environment', { placeholder: 'production' }))}
+          {field('location', 'Location', text('location'))}
+          {field(
+            'description',
+            'Description',
+            <textarea
+              name="description"
+              rows={2}
+              value={values.description}
+              onChange={(event) => set('description', event.target.value)}
+            />
+          )}
+        </fieldset>
+        <footer className="dialog-footer">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={saving}>
+            {saving ? 'Saving…' : server ? 'Save' : 'Add server'}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,233 @@
+import { useEffect, useState } from 'react'
+import { SERVER_STATUSES, type Server, type ServerStatus } from '../../../../shared/servers'
+import { ConfirmDialog } from '../../components/Dialog'
+import { StatusBadge } from '../../components/StatusBadge'
+import { useServers } from '../../stores/servers'
+import { errorMessage, subscribe } from '../../transport/client'
+import { ServerForm } from './ServerForm'
+
+type Editing = { mode: 'add' } | { mode: 'edit'; server: Server } | null
+
+export function ServersView() {
+  const state = useServers()
+  const { result, filters, selected } = state
+  const [editing, setEditing] = useState<Editing>(null)
+  const [deleting, setDeleting] = useState<Server | null>(null)
+  const [bulkStatus, setBulkStatus] = useState<ServerStatus>('maintenance')
+  const [actionError, setActionError] = useState<string | null>(null)
+
+  useEffect(() => {
+    void useServers.getState().load()
+    // Another window, a script or the API changed the registry: show it.
+    return subscribe('servers.changed', () => void useServers.getState().load())
+  }, [])
+
+  const servers = result?.servers ?? []
+  const allOnPageSelected = servers.length > 0 && servers.every((server) => selected.has(server.id))
+
+  const run = async (action: () => Promise<void>): Promise<void> => {
+    setActionError(null)
+    try {
+      await action()
+    } catch (error) {
+      setActionError(errorMessage(error))
+    }
+  }
+
+  return (
+    <section className="view" aria-labelledby="servers-title">
+      <header className="view-header">
+        <h1 id="servers-title">Servers</h1>
+        <button type="button" className="primary" onClick={() => setEditing({ mode: 'add' })}>
+          Add server
+        </button>
+      </header>
+
+      <div className="toolbar" role="search">
+        <input
+          type="search"
+          aria-label="Search hostname, alias or IP"
+          placeholder="Search hostname, alias or IP"
+          defaultValue={filters.search ?? ''}
+          onChange={(event) => state.setFilters({ search: event.target.value })}
+        />
+        <select
+          aria-label="Status filter"
+          value={filters.status ?? ''}
+          onChange={(event) => state.setFilters({ status: (event.target.value || undefined) as ServerStatus | undefined })}
+        >
+          <option value="">Any status</option>
+          {SERVER_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Monitoring filter"
+          value={filters.monitoring_enabled === undefined ? '' : String(filters.monitoring_enabled)}
+          onChange={(event) =>
+            state.setFilters({ monitoring_enabled: event.target.value === '' ? undefined : event.target.value === 'true' })
+          }
+        >
+          <option value="">Monitoring on or off</option>
+          <option value="true">Monitoring on</option>
+          <option value="false">Monitoring off</option>
+        </select>
+        <input
+          aria-label="Environment filter"
+          placeholder="Environment"
+          defaultValue={filters.environment ?? ''}
+          onChange={(event) => state.setFilters({ environment: event.target.value || undefined })}
+        />
+      </div>
+
+      {state.notice ? (
+        <p className="notice" role="status">
+          {state.notice}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={state.dismissNotice}>
+            ×
+          </button>
+        </p>
+      ) : null}
+      {state.error || actionError ? (
+        <p className="form-error" role="alert">
+          {actionError ?? state.error}
+        </p>
+      ) : null}
+
+      {selected.size > 0 ? (
+        <div className="bulk-bar" aria-label="Bulk actions">
+          <span>{selected.size} selected</span>
+          <label>
+            Set status to{' '}
+            <select aria-label="New status" value={bulkStatus} onChange={(event) => setBulkStatus(event.target.value as ServerStatus)}>
+              {SERVER_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {status}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="primary" onClick={() => void run(() => state.setStatusOfSelected(bulkStatus))}>
+            Apply
+          </button>
+          <button type="button" onClick={state.clearSelection}>
+            Clear selection
+          </button>
+        </div>
+      ) : null}
+
+      <div className="table-wrap">
+        <table className="data-table" aria-busy={state.loading}>
+          <thead>
+            <tr>
+              <th className="col-check">
+                <input
+                  type="checkbox"
+                  aria-label="Select all servers on this page"
+                  checked={allOnPageSelected}
+                  onChange={state.toggleAllOnPage}
+                />
+              </th>
+              <th>Hostname</th>
+              <th>IP address</th>
+              <th>OS</th>
+              <th>Environment</th>
+              <th>Status</th>
+              <th>Monitoring</th>
+              <th>Last seen</th>
+              <th className="col-actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {servers.map((server) => (
+              <tr key={server.id} data-hostname={server.hostname}>
+                <td className="col-check">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${server.hostname}`}
+                    checked={selected.has(server.id)}
+                    onChange={() => state.toggle(server.id)}
+                  />
+                </td>
+                <td>
+                  <div className="cell-primary">{server.hostname}</div>
+                  {server.alias ? <div className="cell-secondary">{server.alias}</div> : null}
+                </td>
+                <td className="mono">{server.ip_address}</td>
+                <td>
+                  {server.os_type === 'aix' ? 'AIX' : 'Linux'}
+                  {server.os_version ? <span className="cell-secondary"> {server.os_version}</span> : null}
+                </td>
+                <td>{server.environment ?? '—'}</td>
+                <td>
+                  <StatusBadge status={server.status} />
+                </td>
+                <td>{server.monitoring_enabled ? `every ${server.monitoring_interval}s` : 'off'}</td>
+                <td>{server.last_seen ? new Date(server.last_seen).toLocaleString() : 'never'}</td>
+                <td className="col-actions">
+                  <button type="button" onClick={() => setEditing({ mode: 'edit', server })} aria-label={`Edit ${server.hostname}`}>
+                    Edit
+                  </button>
+                  <button type="button" className="danger-text" onClick={() => setDeleting(server)} aria-label={`Delete ${server.hostname}`}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {result && servers.length === 0 ? (
+              <tr>
+                <td colSpan={9} className="empty">
+                  {result.count === 0 && !Object.values(filters).some((value) => value !== undefined && value !== '')
+                    ? 'No servers yet. Add one to start watching it.'
+                    : 'No server matches these filters.'}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      {result ? (
+        <nav className="pager" aria-label="Pages">
+          <span>
+            {result.count} server{result.count === 1 ? '' : 's'} · page {result.page} of {result.total_pages}
+          </span>
+          <button type="button" disabled={!result.has_previous} onClick={() => state.setPage(result.page - 1)}>
+            Previous
+          </button>
+          <button type="button" disabled={!result.has_next} onClick={() => state.setPage(result.page + 1)}>
+            Next
+          </button>
+          <label>
+            Per page{' '}
+            <select value={state.perPage} onChange={(event) => state.setPerPage(Number(event.target.value))}>
+              {[10, 25, 50, 100].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+        </nav>
+      ) : null}
+
+      {editing ? (
+        <ServerForm server={editing.mode === 'edit' ? editing.server : undefined} onClose={() => setEditing(null)} />
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete ${deleting.hostname}?`}
+          message={<p>The server and its stored credentials are removed from Vigil. This cannot be undone.</p>}
+          confirmLabel="Delete"
+          danger
+          onConfirm={() => run(() => state.remove(deleting.id))}
+          onClose={() => setDeleting(null)}
+        />
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,71 @@
+import type { ErrorBody } from './errors'
+import type {
+  BulkStatus,
+  BulkStatusResult,
+  Server,
+  ServerCreate,
+  ServerListPage,
+  ServerListQuery,
+  ServerUpdate
+} from './servers'
+
+/** What the UI may learn about the running core. Never includes the token itself. */
+export interface AppInfo {
+  version: string
+  dataDir: string
+  apiUrl: string | null
+  tokenFile: string
+  startedAt: string
+}
+
+/**
+ * The renderer's one contract with the core. Electron carries it over IPC (preload's
+ * `invoke`), a browser over HTTP (`POST /rpc/{channel}`); both reach the same handler map.
+ */
+export interface Contract {
+  'app.info': { req: void; res: AppInfo }
+  'servers.list': { req: ServerListQuery; res: ServerListPage }
+  'servers.get': { req: { id: string }; res: Server }
+  'servers.create': { req: ServerCreate; res: Server }
+  'servers.update': { req: { id: string; changes: ServerUpdate }; res: Server }
+  'servers.delete': { req: { id: string }; res: { id: string } }
+  'servers.bulkStatus': { req: BulkStatus; res: BulkStatusResult }
+}
+
+export type Channel = keyof Contract
+export type Req<C extends Channel> = Contract[C]['req']
+export type Res<C extends Channel> = Contract[C]['res']
+
+export const CHANNELS: readonly Channel[] = Object.freeze([
+  'app.info',
+  'servers.list',
+  'servers.get',
+  'servers.create',
+  'servers.update',
+  'servers.delete',
+  'servers.bulkStatus'
+] satisfies Channel[])
+
+/** Events the core pushes to subscribers. */
+export interface Topics {
+  'servers.changed': { ids: string[] }
+}
+export type Topic = keyof Topics
+export const TOPICS: readonly Topic[] = Object.freeze(['servers.changed'] satisfies Topic[])
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value)
+}
+
+export function isTopic(value: unknown): value is Topic {
+  return typeof value === 'string' && (TOPICS as readonly string[]).includes(value)
+}
+
+/** The envelope every invoke answers with, so errors survive IPC's structured clone. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody }
+
+/** What the preload exposes as `window.vigil`, and what the browser transport mimics. */
+export interface VigilBridge {
+  invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Outcome<Res<C>>>
+  subscribe<T extends Topic>(topic: T, listener: (payload: Topics[T]) => void): () => void
+}

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path'
+import { createApp, type VigilApp } from '../../src/main/app'
+import { resolveConfig, type VigilConfig } from '../../src/main/config'
+import { makeTempDir } from './temp-dir'
+
+export interface ApiResponse<T = unknown> {
+  status: number
+  headers: Headers
+  body: T
+  text: string
+}
+
+export interface RequestOptions {
+  body?: unknown
+  rawBody?: string
+  headers?: Record<string, string>
+  /** Send no Authorization header. */
+  anonymous?: boolean
+}
+
+export interface TestApi {
+  app: VigilApp
+  url: string
+  token: string
+  dataDir: string
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>
+  close(): Promise<void>
+}
+
+/** Vigil's real API on a random loopback port with a throwaway data dir. */
+export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<TestApi> {
+  const temp = makeTempDir()
+  const app = await createApp(
+    resolveConfig({
+      dataDir: temp.dir,
+      port: 0,
+      version: 'test',
+      vendorDir: resolve('node_modules/redoc/bundles'),
+      ...overrides
+    })
+  )
+  const url = await app.listen()
+  return {
+    app,
+    url,
+    token: app.apiToken,
+    dataDir: temp.dir,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers }
+      if (!options.anonymous && !('authorization' in lower(headers))) headers.Authorization = `Bearer ${app.apiToken}`
+      let body: string | undefined
+      if (options.rawBody !== undefined) body = options.rawBody
+      else if (options.body !== undefined) {
+        body = JSON.stringify(options.body)
+        headers['Content-Type'] ??= 'application/json'
+      }
+      const response = await fetch(url + path, { method, headers, body, redirect: 'manual' })
+      const text = await response.text()
+      let parsed: unknown = text
+      try {
+        parsed = text ? JSON.parse(text) : null
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed as never, text }
+    },
+    async close() {
+      await app.close()
+      temp.remove()
+    }
+  }
+}
+
+function lower(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]))
+}
+
+export const validServer = (overrides: Record<string, unknown> = {}) => ({
+  hostname: 'web-server-01',
+  ip_address: '192.0.2.10',
+  ssh_username: 'admin',
+  ...overrides
+})

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { makeTempDir } from './temp-dir'
+
+export const CLI = resolve('out/main/cli.js')
+
+export interface VigilProcess {
+  url: string
+  loginUrl: string
+  token: string
+  dataDir: string
+  /** Milliseconds from spawn to the "listening" line. */
+  startupMs: number
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** Runs the built `vigil serve` on a free port with a throwaway data dir, as a user would. */
+export async function startVigil(extraArgs: string[] = []): Promise<VigilProcess> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the e2e tests`)
+  const temp = makeTempDir('vigil-e2e-')
+  const started = performance.now()
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--data-dir', temp.dir, ...extraArgs],
+    { stdio: 'pipe' }
+  )
+  let output = ''
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const lines = createInterface({ input: child.stdout })
+  const found: Record<string, string> = {}
+  let startupMs = 0
+  await new Promise<void>((resolveStart, reject) => {
+    child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}:\n${output}`)))
+    lines.on('line', (line) => {
+      output += line + '\n'
+      const listening = /listening on (http:\/\/\S+)/.exec(line)
+      if (listening?.[1]) {
+        found.url = listening[1]
+        startupMs = performance.now() - started
+      }
+      const token = /API token: ([0-9a-f]{64})/.exec(line)
+      if (token?.[1]) found.token = token[1]
+      const login = /log in:\s+(http:\/\/\S+)/.exec(line)
+      if (login?.[1]) {
+        found.loginUrl = login[1]
+        resolveStart()
+      }
+    })
+  })
+  return {
+    url: found.url as string,
+    loginUrl: found.loginUrl as string,
+    token: found.token as string,
+    dataDir: temp.dir,
+    startupMs,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolveExit) => child.once('exit', resolveExit))
+        child.kill('SIGTERM')
+        await exited
+      }
+      temp.remove()
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from './validation'
+import { sentence, type ValidationIssue } from './validation'
 
 export type ErrorCode =
   | 'validation'
@@ -20,8 +20,8 @@ export interface ErrorBody {
   field?: string
   /** Every field at fault. */
   issues?: ValidationIssue[]
-  /** Extra, spec-defined members (e.g. `required_fields`). */
-  details?: Record<string, unknown>
+  /** Extra, spec-defined members of the error body (e.g. `required_fields`). */
+  extra?: Record<string, unknown>
 }
 
 /** The one error type services throw; each API surface renders it in its own spec's format. */
@@ -29,7 +29,7 @@ export class AppError extends Error {
   readonly code: ErrorCode
   readonly field?: string
   readonly issues?: ValidationIssue[]
-  readonly details?: Record<string, unknown>
+  readonly extra?: Record<string, unknown>
 
   constructor(code: ErrorCode, message: string, extra: Omit<ErrorBody, 'code' | 'message'> = {}) {
     super(message)
@@ -37,12 +37,17 @@ export class AppError extends Error {
     this.code = code
     this.field = extra.field
     this.issues = extra.issues
-    this.details = extra.details
+    this.extra = extra.extra
   }
 
-  static fromIssues(issues: ValidationIssue[], details?: Record<string, unknown>): AppError {
+  static fromIssues(issues: ValidationIssue[], extra?: Record<string, unknown>): AppError {
     const first = issues[0]
-    return new AppError('validation', first?.message ?? 'Invalid input', { field: first?.field, issues, details })
+    return new AppError('validation', first?.message ?? 'Invalid input', { field: first?.field, issues, extra })
+  }
+
+  /** A rule broken by one field, found by a service rather than a schema (e.g. a duplicate). */
+  static invalidField(field: string, rule: string, extra?: Record<string, unknown>): AppError {
+    return AppError.fromIssues([{ field, kind: 'invalid', message: rule, rule: sentence(rule) }], extra)
   }
 
   static fromBody(body: ErrorBody): AppError {
@@ -50,6 +55,6 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message, field: this.field, issues: this.issues, details: this.details }
+    return { code: this.code, message: this.message, field: this.field, issues: this.issues, extra: this.extra }
   }
 }

@@ -113,7 +113,8 @@ export const ServerListQuerySchema = Type.Object(
     page: Type.Optional(Type.Integer({ minimum: 1 })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, description: `Capped at ${MAX_PER_PAGE}.` }))
   },
-  { additionalProperties: false }
+  // Unknown query parameters are ignored, as the reference API ignores them (e.g. `format=json`).
+  { additionalProperties: true }
 )
 
 export const ServerListPageSchema = Type.Object({

@@ -3,9 +3,13 @@ import Value from 'typebox/value'
 
 /** One thing wrong with an input, phrased for the person who typed it. */
 export interface ValidationIssue {
+  /** Dotted path of the field; '' for the input as a whole. */
   field: string
   kind: 'required' | 'unknown_field' | 'invalid'
+  /** A sentence that names the field, e.g. "Invalid value for 'ssh_port': must be …". */
   message: string
+  /** The rule alone, for lists keyed by field, e.g. "Must be an integer from 1 to 65535." */
+  rule: string
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] }
@@ -43,7 +47,7 @@ export function describeErrors(schema: TSchema, errors: SchemaError[]): Validati
       const missing = (error.params.requiredProperties ?? [error.params.missingProperty]) as string[]
       for (const name of missing) {
         const field = joinPath(error.instancePath, name)
-        add({ field, kind: 'required', message: `Missing required field: '${field}'` })
+        add({ field, kind: 'required', message: `Missing required field: '${field}'`, rule: 'This field is required.' })
       }
     }
   }
@@ -52,7 +56,7 @@ export function describeErrors(schema: TSchema, errors: SchemaError[]): Validati
       const extra = (error.params.additionalProperties ?? [error.params.additionalProperty]) as string[]
       for (const name of extra) {
         const field = joinPath(error.instancePath, name)
-        add({ field, kind: 'unknown_field', message: `Unknown field: '${field}'` })
+        add({ field, kind: 'unknown_field', message: `Unknown field: '${field}'`, rule: 'Unknown field.' })
       }
     }
   }
@@ -66,7 +70,8 @@ export function describeErrors(schema: TSchema, errors: SchemaError[]): Validati
     add({
       field,
       kind: 'invalid',
-      message: field ? `Invalid value for '${field}': ${rule}` : `Invalid input: ${rule}`
+      message: field ? `Invalid value for '${field}': ${rule}` : `Invalid input: ${rule}`,
+      rule: sentence(rule)
     })
   }
   return issues
@@ -101,6 +106,13 @@ function describeRule(node: SchemaNode | undefined, error: SchemaError): string 
   }
   if (type === 'object' && error.keyword === 'type') return 'must be a JSON object'
   return error.message ?? 'is not valid'
+}
+
+/** "must be true or false" → "Must be true or false." */
+export function sentence(text: string): string {
+  const trimmed = text.trim()
+  const capitalised = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
+  return /[.!?]$/.test(capitalised) ? capitalised : capitalised + '.'
 }
 
 function fieldName(instancePath: string): string {

@@ -28,7 +28,7 @@ describe('credentials', () => {
     for (const path of ['/api/servers/', '/debug/', '/api/docs/json', '/api/redoc']) {
       const response = await api.request('GET', path, { anonymous: true })
       expect(response.status, path).toBe(401)
-      expect(response.body).toEqual({ error: 'Authentication credentials were not provided.' })
+      expect(response.body).toMatchObject({ error: 'Authentication credentials were not provided.' })
     }
   })
 
@@ -36,7 +36,7 @@ describe('credentials', () => {
     for (const authorization of [`Bearer ${'0'.repeat(64)}`, 'Bearer', `Basic ${api.token}`, `Bearer ${api.token}x`]) {
       const response = await api.request('GET', '/api/servers/', { headers: { Authorization: authorization } })
       expect(response.status, authorization).toBe(401)
-      expect(response.body).toEqual({ error: 'Invalid token.' })
+      expect(response.body).toMatchObject({ error: 'Invalid token.' })
     }
   })
 
@@ -78,7 +78,7 @@ describe('Host and Origin', () => {
   it('refuses a foreign Origin with 403, even with a valid token', async () => {
     const response = await api.request('GET', '/api/servers/', { headers: { Origin: 'https://evil.example' } })
     expect(response.status).toBe(403)
-    expect(response.body).toEqual({ error: "Origin 'https://evil.example' is not allowed" })
+    expect(response.body).toMatchObject({ error: "Origin 'https://evil.example' is not allowed" })
     const nullOrigin = await api.request('GET', '/api/servers/', { headers: { Origin: 'null' } })
     expect(nullOrigin.status).toBe(403)
   })

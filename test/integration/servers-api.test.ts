@@ -13,6 +13,17 @@ beforeEach(() => {
   api.app.db.exec('DELETE FROM servers')
 })
 
+const TIMESTAMP = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+/** The spec's standard error body. */
+const plainError = (error: string, extra: Record<string, unknown> = {}) => ({ error, ...extra, timestamp: TIMESTAMP })
+/** The spec's validation error body. */
+const validationError = (details: Record<string, string[]>, extra: Record<string, unknown> = {}) => ({
+  error: 'Validation error',
+  ...extra,
+  details,
+  timestamp: TIMESTAMP
+})
+
 const create = (overrides: Record<string, unknown> = {}) =>
   api.request('POST', '/api/servers/create/', { body: validServer(overrides) })
 
@@ -105,7 +116,9 @@ describe('validation errors, in the spec format', () => {
     expect(response.status).toBe(400)
     expect(response.body).toEqual({
       error: `Missing required field: '${field}'`,
-      required_fields: ['hostname', 'ip_address', 'ssh_username']
+      required_fields: ['hostname', 'ip_address', 'ssh_username'],
+      details: { [field]: ['This field is required.'] },
+      timestamp: TIMESTAMP
     })
   })
 
@@ -116,37 +129,45 @@ describe('validation errors, in the spec format', () => {
   })
 
   it.each([
-    [{ ip_address: '300.1.1.1' }, "Invalid value for 'ip_address': must be an IPv4 or IPv6 address"],
-    [{ ip_address: 'fe80::1' }, null],
-    [{ ssh_port: 0 }, "Invalid value for 'ssh_port': must be an integer from 1 to 65535"],
-    [{ ssh_port: 70000 }, "Invalid value for 'ssh_port': must be an integer from 1 to 65535"],
-    [{ ssh_port: '22' }, "Invalid value for 'ssh_port': must be an integer from 1 to 65535"],
-    [{ ssh_port: 22.5 }, "Invalid value for 'ssh_port': must be an integer from 1 to 65535"],
-    [{ monitoring_interval: 0 }, "Invalid value for 'monitoring_interval': must be an integer from 1 to 86400"],
-    [{ monitoring_enabled: 'yes' }, "Invalid value for 'monitoring_enabled': must be true or false"],
-    [{ status: 'broken' }, "Invalid value for 'status': must be one of: active, inactive, maintenance, error"],
-    [{ os_type: 'windows' }, "Invalid value for 'os_type': must be one of: linux, aix"],
-    [{ hostname: 'web server' }, "Invalid value for 'hostname': must be a host name of letters, digits, dots, hyphens and underscores"],
-    [{ hostname: '' }, "Invalid value for 'hostname': must be a host name of letters, digits, dots, hyphens and underscores"],
-    [{ ssh_username: 'ad min' }, `Invalid value for 'ssh_username': must be a user name without spaces, ":", "@" or slashes`],
-    [{ alias: 'x'.repeat(101) }, "Invalid value for 'alias': must be at most 100 characters"],
-    [{ alias: 5 }, "Invalid value for 'alias': must be a string"],
-    [{ colour: 'blue' }, "Unknown field: 'colour'"]
-  ])('%j → %s', async (overrides, message) => {
+    [{ ip_address: '300.1.1.1' }, 'ip_address', 'Must be an IPv4 or IPv6 address.'],
+    [{ ip_address: 'fe80::1' }, null, null],
+    [{ ssh_port: 0 }, 'ssh_port', 'Must be an integer from 1 to 65535.'],
+    [{ ssh_port: 70000 }, 'ssh_port', 'Must be an integer from 1 to 65535.'],
+    [{ ssh_port: '22' }, 'ssh_port', 'Must be an integer from 1 to 65535.'],
+    [{ ssh_port: 22.5 }, 'ssh_port', 'Must be an integer from 1 to 65535.'],
+    [{ monitoring_interval: 0 }, 'monitoring_interval', 'Must be an integer from 1 to 86400.'],
+    [{ monitoring_enabled: 'yes' }, 'monitoring_enabled', 'Must be true or false.'],
+    [{ status: 'broken' }, 'status', 'Must be one of: active, inactive, maintenance, error.'],
+    [{ os_type: 'windows' }, 'os_type', 'Must be one of: linux, aix.'],
+    [{ hostname: 'web server' }, 'hostname', 'Must be a host name of letters, digits, dots, hyphens and underscores.'],
+    [{ hostname: '' }, 'hostname', 'Must be a host name of letters, digits, dots, hyphens and underscores.'],
+    [{ ssh_username: 'ad min' }, 'ssh_username', 'Must be a user name without spaces, ":", "@" or slashes.'],
+    [{ alias: 'x'.repeat(101) }, 'alias', 'Must be at most 100 characters.'],
+    [{ alias: 5 }, 'alias', 'Must be a string.'],
+    [{ colour: 'blue' }, 'colour', 'Unknown field.']
+  ])('%j → %s: %s', async (overrides, field, rule) => {
     const response = await create(overrides)
-    if (message === null) {
+    if (field === null || rule === null) {
       expect(response.status).toBe(201)
       return
     }
     expect(response.status).toBe(400)
-    expect(response.body).toEqual({ error: message })
+    expect(response.body).toEqual(validationError({ [field]: [rule] }))
+  })
+
+  it('lists every field at fault at once', async () => {
+    const response = await create({ ssh_port: 0, status: 'x' })
+    expect(response.body.details).toEqual({
+      ssh_port: ['Must be an integer from 1 to 65535.'],
+      status: ['Must be one of: active, inactive, maintenance, error.']
+    })
   })
 
   it('refuses a second server with the same hostname, whatever its case', async () => {
     await create()
     const response = await create({ hostname: 'WEB-SERVER-01' })
     expect(response.status).toBe(400)
-    expect(response.body).toEqual({ error: "A server with hostname 'WEB-SERVER-01' already exists" })
+    expect(response.body).toEqual(validationError({ hostname: ["A server with hostname 'WEB-SERVER-01' already exists."] }))
   })
 
   it('refuses a rename onto another server', async () => {
@@ -154,21 +175,21 @@ describe('validation errors, in the spec format', () => {
     const other = await create({ hostname: 'db-01' })
     const response = await api.request('PUT', `/api/servers/${other.body.server.id}/`, { body: { hostname: 'web-server-01' } })
     expect(response.status).toBe(400)
-    expect(response.body.error).toMatch(/already exists/)
+    expect(response.body.details.hostname[0]).toMatch(/already exists/)
   })
 
   it('validates updates field by field and changes nothing on error', async () => {
     const { body } = await create()
     const response = await api.request('PUT', `/api/servers/${body.server.id}/`, { body: { alias: 'ok', ssh_port: -1 } })
     expect(response.status).toBe(400)
-    expect(response.body.error).toBe("Invalid value for 'ssh_port': must be an integer from 1 to 65535")
+    expect(response.body).toEqual(validationError({ ssh_port: ['Must be an integer from 1 to 65535.'] }))
     expect((await api.request('GET', `/api/servers/${body.server.id}/`)).body.alias).toBeNull()
   })
 
   it('accepts JSON bodies only', async () => {
     const text = await api.request('POST', '/api/servers/create/', { rawBody: 'hostname=x', headers: { 'Content-Type': 'text/plain' } })
     expect(text.status).toBe(415)
-    expect(text.body).toEqual({ error: 'Only application/json request bodies are accepted' })
+    expect(text.body).toEqual(plainError('Only application/json request bodies are accepted'))
     const form = await api.request('POST', '/api/servers/create/', {
       rawBody: 'hostname=x',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' }
@@ -179,13 +200,13 @@ describe('validation errors, in the spec format', () => {
   it('explains malformed JSON, non-object bodies and oversized bodies', async () => {
     const malformed = await api.request('POST', '/api/servers/create/', { rawBody: '{"hostname":', headers: { 'Content-Type': 'application/json' } })
     expect(malformed.status).toBe(400)
-    expect(malformed.body).toEqual({ error: 'The request body must be valid JSON' })
+    expect(malformed.body).toEqual(plainError('The request body must be valid JSON'))
     const array = await api.request('POST', '/api/servers/create/', { body: [validServer()] })
     expect(array.status).toBe(400)
-    expect(array.body).toEqual({ error: 'Invalid input: must be a JSON object' })
+    expect(array.body).toEqual(validationError({ non_field_errors: ['Must be a JSON object.'] }))
     const huge = await create({ description: 'x'.repeat(2 * 1024 * 1024) })
     expect(huge.status).toBe(413)
-    expect(huge.body).toEqual({ error: 'The request body is too large' })
+    expect(huge.body).toEqual(plainError('The request body is too large'))
   })
 })
 
@@ -195,11 +216,11 @@ describe('404s', () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
       const response = await api.request(method, `/api/servers/${id}/`, method === 'PUT' ? { body: { alias: 'x' } } : {})
       expect(response.status).toBe(404)
-      expect(response.body).toEqual({ error: `Server with ID '${id}' not found` })
+      expect(response.body).toEqual(plainError(`Server with ID '${id}' not found`))
     }
     const malformed = await api.request('GET', '/api/servers/not-a-uuid/')
     expect(malformed.status).toBe(404)
-    expect(malformed.body).toEqual({ error: "Server with ID 'not-a-uuid' not found" })
+    expect(malformed.body).toEqual(plainError("Server with ID 'not-a-uuid' not found"))
   })
 
   it('answers an unknown route with a JSON 404', async () => {
@@ -251,16 +272,21 @@ describe('list, filters and pagination', () => {
   })
 
   it.each([
-    ['page=0', "Invalid value for 'page': must be an integer of at least 1"],
-    ['page=abc', "Invalid value for 'page': must be an integer of at least 1"],
-    ['per_page=0', "Invalid value for 'per_page': must be an integer of at least 1"],
-    ['status=broken', "Invalid value for 'status': must be one of: active, inactive, maintenance, error"],
-    ['monitoring_enabled=maybe', "Invalid value for 'monitoring_enabled': must be true or false"],
-    ['sort=name', "Unknown field: 'sort'"]
-  ])('refuses %s', async (query, message) => {
+    ['page=0', 'page', 'Must be an integer of at least 1.'],
+    ['page=abc', 'page', 'Must be an integer of at least 1.'],
+    ['per_page=0', 'per_page', 'Must be an integer of at least 1.'],
+    ['status=broken', 'status', 'Must be one of: active, inactive, maintenance, error.'],
+    ['monitoring_enabled=maybe', 'monitoring_enabled', 'Must be true or false.']
+  ])('refuses %s', async (query, field, rule) => {
     const response = await api.request('GET', `/api/servers/?${query}`)
     expect(response.status).toBe(400)
-    expect(response.body).toEqual({ error: message })
+    expect(response.body).toEqual(validationError({ [field]: [rule] }))
+  })
+
+  it('ignores query parameters it does not know, as the reference API does', async () => {
+    const response = await api.request('GET', '/api/servers/?format=json&per_page=5')
+    expect(response.status).toBe(200)
+    expect(response.body.servers).toHaveLength(5)
   })
 
   it('filters by status, monitoring_enabled, environment and text', async () => {
@@ -295,19 +321,21 @@ describe('bulk status', () => {
       body: { server_ids: [a, ghost, 'junk'], status: 'inactive' }
     })
     expect(response.status).toBe(400)
-    expect(response.body).toEqual({ error: `Unknown server IDs: ${ghost}, junk`, unknown_ids: [ghost, 'junk'] })
+    expect(response.body).toEqual(
+      validationError({ server_ids: [`Unknown server IDs: ${ghost}, junk.`] }, { unknown_ids: [ghost, 'junk'] })
+    )
     expect((await api.request('GET', `/api/servers/${a}/`)).body.status).toBe('active')
   })
 
   it.each([
-    [{ server_ids: [], status: 'active' }, "Invalid value for 'server_ids': must list at least 1 item(s)"],
-    [{ server_ids: ['x'] }, "Missing required field: 'status'"],
-    [{ server_ids: 'x', status: 'active' }, "Invalid value for 'server_ids': must be a list"],
-    [{ server_ids: ['x'], status: 'gone' }, "Invalid value for 'status': must be one of: active, inactive, maintenance, error"]
-  ])('refuses %j', async (body, message) => {
+    [{ server_ids: [], status: 'active' }, { server_ids: ['Must list at least 1 item(s).'] }],
+    [{ server_ids: ['x'] }, { status: ['This field is required.'] }],
+    [{ server_ids: 'x', status: 'active' }, { server_ids: ['Must be a list.'] }],
+    [{ server_ids: ['x'], status: 'gone' }, { status: ['Must be one of: active, inactive, maintenance, error.'] }]
+  ])('refuses %j', async (body, details) => {
     const response = await api.request('POST', '/api/servers/bulk-status/', { body })
     expect(response.status).toBe(400)
-    expect(response.body.error).toBe(message)
+    expect(response.body.details).toEqual(details)
   })
 })
 

@@ -9,10 +9,15 @@ describe('validation messages', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.issues).toEqual([
-      { field: 'ip_address', kind: 'required', message: "Missing required field: 'ip_address'" },
-      { field: 'ssh_username', kind: 'required', message: "Missing required field: 'ssh_username'" },
-      { field: 'zzz', kind: 'unknown_field', message: "Unknown field: 'zzz'" },
-      { field: 'ssh_port', kind: 'invalid', message: "Invalid value for 'ssh_port': must be an integer from 1 to 65535" }
+      { field: 'ip_address', kind: 'required', message: "Missing required field: 'ip_address'", rule: 'This field is required.' },
+      { field: 'ssh_username', kind: 'required', message: "Missing required field: 'ssh_username'", rule: 'This field is required.' },
+      { field: 'zzz', kind: 'unknown_field', message: "Unknown field: 'zzz'", rule: 'Unknown field.' },
+      {
+        field: 'ssh_port',
+        kind: 'invalid',
+        message: "Invalid value for 'ssh_port': must be an integer from 1 to 65535",
+        rule: 'Must be an integer from 1 to 65535.'
+      }
     ])
   })
 
@@ -43,6 +48,8 @@ describe('validation messages', () => {
 
   it('says what is wrong with a body that is not an object', () => {
     const result = check(ServerCreateSchema, 'hello')
-    expect(result.ok ? [] : result.issues).toEqual([{ field: '', kind: 'invalid', message: 'Invalid input: must be a JSON object' }])
+    expect(result.ok ? [] : result.issues).toEqual([
+      { field: '', kind: 'invalid', message: 'Invalid input: must be a JSON object', rule: 'Must be a JSON object.' }
+    ])
   })
 })

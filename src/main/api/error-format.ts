@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify'
 import type { TSchema } from 'typebox'
 import { AppError, type ErrorCode } from '../../shared/errors'
+import { isoSeconds } from '../../shared/time'
 import { describeErrors, type SchemaError } from '../../shared/validation'
 
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -44,12 +45,25 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
   return new AppError('internal', 'Internal error; see the Vigil log for details')
 }
 
-/**
- * Each spec keeps its own error envelope. servers-metrics-oracle-api.md answers
- * `{"error": "...", ...extra}`; the renderer's RPC answers the contract's `Outcome`.
- */
+/** Each spec keeps its own error envelope; the renderer's RPC answers the contract's `Outcome`. */
 export function errorBody(error: AppError, request: FastifyRequest): unknown {
   const path = request.url.split('?')[0] ?? ''
   if (path.startsWith('/rpc/')) return { ok: false, error: error.toBody() }
-  return { error: error.message, ...error.details }
+  return primaryApiError(error)
+}
+
+/**
+ * servers-metrics-oracle-api.md, "Error Handling": `{"error", "details"?, "timestamp"}`, and
+ * for validation `{"error": "Validation error", "details": {"field": ["message"]}}`. A missing
+ * required field keeps the headline the Create Server example shows, with `required_fields`.
+ */
+export function primaryApiError(error: AppError, now = Date.now()): Record<string, unknown> {
+  const timestamp = isoSeconds(now)
+  if (error.code === 'validation' && error.issues?.length) {
+    const details: Record<string, string[]> = {}
+    for (const issue of error.issues) (details[issue.field || 'non_field_errors'] ??= []).push(issue.rule)
+    const headline = error.extra?.required_fields ? error.message : 'Validation error'
+    return { error: headline, ...error.extra, details, timestamp }
+  }
+  return { error: error.message, ...error.extra, timestamp }
 }

@@ -125,10 +125,7 @@ export class ServersService {
     const ids = [...new Set(data.server_ids)]
     const unknown = ids.filter((id) => !UUID.test(id) || !this.repo.get(id))
     if (unknown.length > 0) {
-      throw new AppError('validation', `Unknown server IDs: ${unknown.join(', ')}`, {
-        field: 'server_ids',
-        details: { unknown_ids: unknown }
-      })
+      throw AppError.invalidField('server_ids', `Unknown server IDs: ${unknown.join(', ')}`, { unknown_ids: unknown })
     }
     const updated = this.repo.setStatus(ids, data.status, this.now())
     this.bus.publish('servers.changed', { ids })
@@ -149,7 +146,7 @@ export class ServersService {
 
   private assertHostnameFree(hostname: string): void {
     if (this.repo.getByHostname(hostname)) {
-      throw new AppError('conflict', `A server with hostname '${hostname}' already exists`, { field: 'hostname' })
+      throw AppError.invalidField('hostname', `A server with hostname '${hostname}' already exists`)
     }
   }
 
@@ -162,11 +159,12 @@ export class ServersService {
   }
 }
 
-function validated<T>(schema: TSchema, value: unknown, details?: Record<string, unknown>): T {
+/** `extraIfMissing` joins the error body when a required field is missing (the spec's `required_fields`). */
+function validated<T>(schema: TSchema, value: unknown, extraIfMissing?: Record<string, unknown>): T {
   const result = check<T>(schema, value ?? {})
   if (!result.ok) {
     const requiredMissing = result.issues.some((issue) => issue.kind === 'required')
-    throw AppError.fromIssues(result.issues, requiredMissing ? details : undefined)
+    throw AppError.fromIssues(result.issues, requiredMissing ? extraIfMissing : undefined)
   }
   return result.value
 }

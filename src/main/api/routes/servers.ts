@@ -15,7 +15,17 @@ import {
 } from '../../../shared/servers'
 import type { ServersService } from '../../services/servers'
 
-const ErrorSchema = Type.Object({ error: Type.String() }, { additionalProperties: true })
+/** The spec's error bodies ("Error Handling"); open, so spec extras such as `required_fields` pass. */
+const ErrorSchema = Type.Object(
+  {
+    error: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+    timestamp: Type.String({ format: 'date-time' }),
+    required_fields: Type.Optional(Type.Array(Type.String())),
+    unknown_ids: Type.Optional(Type.Array(Type.String()))
+  },
+  { additionalProperties: true }
+)
 const IdParams = Type.Object({ server_id: Type.String({ description: 'UUID of the server' }) })
 const tags = ['Servers']
 
@@ -44,7 +54,7 @@ export function serverRoutes(app: FastifyInstance, servers: ServersService): voi
         body: ServerCreateSchema,
         response: {
           201: Type.Object({ status: Type.Literal('created'), server: ServerSchema }),
-          400: Type.Object({ error: Type.String(), required_fields: Type.Optional(Type.Array(Type.String())) })
+          400: ErrorSchema
         }
       }
     },
@@ -65,7 +75,7 @@ export function serverRoutes(app: FastifyInstance, servers: ServersService): voi
             updated_count: Type.Integer(),
             new_status: Type.Enum([...SERVER_STATUSES])
           }),
-          400: Type.Object({ error: Type.String(), unknown_ids: Type.Optional(Type.Array(Type.String())) })
+          400: ErrorSchema
         }
       }
     },

@@ -9,9 +9,13 @@ import { createHandlers, type Handlers } from './handlers'
 import { loadOrCreateApiToken, TOKEN_FILE } from './security/api-token'
 import { Authenticator } from './security/browser-auth'
 import { loadSecretBox, type KeyWrapper } from './security/secrets'
+import { MetricsService } from './services/metrics'
+import { MetricsMaintenance } from './services/metrics-maintenance'
+import { MetricsWriter } from './services/metrics-writer'
 import { ServersService } from './services/servers'
 import { createAuthRepo } from './store/auth'
 import { openDb, pingDb, type Db } from './store/db'
+import { createMetricsRepo } from './store/metrics'
 import { createServersRepo } from './store/servers'
 
 export const DB_FILE = 'vigil.db'
@@ -22,6 +26,9 @@ export interface VigilApp {
   bus: EventBus
   auth: Authenticator
   servers: ServersService
+  metrics: MetricsService
+  /** Where collectors hand their samples. */
+  metricsWriter: MetricsWriter
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -46,6 +53,15 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const apiToken = loadOrCreateApiToken(config.dataDir)
     const auth = new Authenticator(apiToken, createAuthRepo(db))
     const servers = new ServersService(createServersRepo(db), secrets, bus)
+    const metricsRepo = createMetricsRepo(db)
+    const metrics = new MetricsService(metricsRepo, servers)
+    const metricsWriter = new MetricsWriter(metricsRepo, bus, undefined, (error) =>
+      console.error('[vigil] dropped a batch of samples:', error)
+    )
+    const maintenance = new MetricsMaintenance(metricsRepo, config.retention, Date.now, (error) =>
+      console.error('[vigil] metrics roll-up or retention failed:', error)
+    )
+    maintenance.start()
     const startedAt = new Date().toISOString()
     let url: string | null = null
     const info = (): AppInfo => ({
@@ -66,6 +82,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       bus,
       handlers,
       servers,
+      metrics,
       pingDatabase: () => pingDb(db)
     })
 
@@ -75,6 +92,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       bus,
       auth,
       servers,
+      metrics,
+      metricsWriter,
       handlers,
       api,
       apiToken,
@@ -91,6 +110,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       async close() {
         await api.close()
+        maintenance.stop()
+        metricsWriter.close()
         db.close()
       }
     }

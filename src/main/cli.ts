@@ -7,16 +7,18 @@ import { createApp, DB_FILE } from './app'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
 import { loadOrCreateApiToken } from './security/api-token'
 import { Authenticator } from './security/browser-auth'
+import { DEFAULT_RETENTION } from './services/metrics-maintenance'
 import { createAuthRepo } from './store/auth'
 import { openDb } from './store/db'
 
 const HELP = `Vigil ${version} — operations console
 
 Usage:
-  vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--log]
+  vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--retention-days N] [--log]
       Run headless: the API and the web UI on http://ADDR:N (default ${DEFAULT_HOST}:${DEFAULT_PORT}).
       --port 0 picks a free port. --allow-host adds a name the Host header may carry
-      (needed when a team reaches a jump host by its DNS name).
+      (needed when a team reaches a jump host by its DNS name). --retention-days sets how
+      long raw samples are kept (default ${DEFAULT_RETENTION.rawDays}; roll-ups: 1-minute ${DEFAULT_RETENTION.minuteRollupDays} days, 1-hour ${DEFAULT_RETENTION.hourRollupDays} days).
   vigil login-url [--data-dir DIR]
       Print a fresh one-time login URL for the running 'vigil serve'.
   vigil token [--data-dir DIR]
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      'retention-days': { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }
@@ -62,8 +65,13 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(
   dataDir: string,
-  values: { port?: string; host?: string; 'allow-host'?: string[]; log?: boolean }
+  values: { port?: string; host?: string; 'allow-host'?: string[]; 'retention-days'?: string; log?: boolean }
 ): Promise<number> {
+  const rawDays = values['retention-days'] === undefined ? DEFAULT_RETENTION.rawDays : Number(values['retention-days'])
+  if (!Number.isInteger(rawDays) || rawDays < 1 || rawDays > 3650) {
+    process.stderr.write(`--retention-days must be a whole number of days from 1 to 3650, not '${values['retention-days']}'\n`)
+    return 2
+  }
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port must be an integer from 0 to 65535, not '${values.port}'\n`)
@@ -77,7 +85,8 @@ async function serve(
     rendererDir: existingDir(join(__dirname, '..', 'renderer')),
     vendorDir: existingDir(join(__dirname, '..', 'vendor')),
     version,
-    logRequests: values.log ?? false
+    logRequests: values.log ?? false,
+    retention: { ...DEFAULT_RETENTION, rawDays }
   })
   const app = await createApp(config)
   const url = await app.listen()

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { DEFAULT_RETENTION, type RetentionPolicy } from './services/metrics-maintenance'
 
 export const DEFAULT_PORT = 7420
 export const DEFAULT_HOST = '127.0.0.1'
@@ -20,6 +21,8 @@ export interface VigilConfig {
   version: string
   /** Fastify request logging. */
   logRequests: boolean
+  /** How long samples and roll-ups are kept. */
+  retention: RetentionPolicy
 }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
@@ -39,6 +42,7 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     rendererDir: overrides.rendererDir ?? null,
     vendorDir: overrides.vendorDir ?? null,
     version: overrides.version ?? '0.0.0',
-    logRequests: overrides.logRequests ?? false
+    logRequests: overrides.logRequests ?? false,
+    retention: overrides.retention ?? DEFAULT_RETENTION
   }
 }

@@ -1,4 +1,5 @@
 import type { ErrorBody } from './errors'
+import type { MetricName } from './metrics'
 import type {
   BulkStatus,
   BulkStatusResult,
@@ -46,12 +47,20 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'servers.bulkStatus'
 ] satisfies Channel[])
 
+/** One stored metric row as pushed live: its id, and the spec's fields under `values`. */
+export interface LiveSample {
+  id: number
+  values: Record<string, string | number | null>
+}
+
 /** Events the core pushes to subscribers. */
 export interface Topics {
   'servers.changed': { ids: string[] }
+  /** Rows just stored for one metric of one server, all taken at `timestamp`. */
+  'metrics.samples': { metric: MetricName; serverId: string; timestamp: string; samples: LiveSample[] }
 }
 export type Topic = keyof Topics
-export const TOPICS: readonly Topic[] = Object.freeze(['servers.changed'] satisfies Topic[])
+export const TOPICS: readonly Topic[] = Object.freeze(['servers.changed', 'metrics.samples'] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value)

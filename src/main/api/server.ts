@@ -7,11 +7,14 @@ import { AppError } from '../../shared/errors'
 import type { EventBus } from '../bus'
 import type { Handlers } from '../handlers'
 import type { Authenticator } from '../security/browser-auth'
+import type { MetricsService } from '../services/metrics'
 import type { ServersService } from '../services/servers'
 import { STATUS_OF, errorBody, toAppError } from './error-format'
 import { authRoutes } from './routes/auth'
 import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
+import { metricsRoutes } from './routes/metrics'
+import { metricsWsRoutes } from './routes/metrics-ws'
 import { rpcRoutes } from './routes/rpc'
 import { serverRoutes } from './routes/servers'
 import { installSecurity } from './security'
@@ -29,6 +32,7 @@ export interface ApiDeps {
   bus: EventBus
   handlers: Handlers
   servers: ServersService
+  metrics: MetricsService
   pingDatabase: () => void
 }
 
@@ -69,6 +73,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerDocs(app, deps.version, deps.vendorDir)
   healthRoutes(app, deps.pingDatabase)
   serverRoutes(app, deps.servers)
+  metricsRoutes(app, deps.metrics)
+  metricsWsRoutes(app, deps.bus, deps.servers)
   authRoutes(app, deps.auth)
   rpcRoutes(app, deps.handlers, deps.bus)
   if (deps.rendererDir) await registerStaticUi(app, deps.rendererDir)

@@ -112,6 +112,14 @@ export class ServersService {
     return this.get(id)
   }
 
+  /** The server a metrics query names by id or hostname (id wins); throws not_found. */
+  resolve(ref: { id?: string; hostname?: string }): Server {
+    if (ref.id !== undefined) return this.get(ref.id)
+    const row = ref.hostname !== undefined ? this.repo.getByHostname(ref.hostname) : undefined
+    if (!row) throw new AppError('not_found', `Server with hostname '${ref.hostname ?? ''}' not found`)
+    return toServer(row)
+  }
+
   delete(id: string): { id: string } {
     this.row(id)
     this.repo.delete(id)

@@ -9,13 +9,19 @@ import { createHandlers, type Handlers } from './handlers'
 import { loadOrCreateApiToken, TOKEN_FILE } from './security/api-token'
 import { Authenticator } from './security/browser-auth'
 import { loadSecretBox, type KeyWrapper } from './security/secrets'
+import { CollectorManager } from './collectors/manager'
+import { createCollector } from './collectors/factory'
+import { seedLocalServer } from './collectors/local-server'
+import { ConnectionsService, sqliteHostKeyStore } from './services/connections'
 import { MetricsService } from './services/metrics'
 import { MetricsMaintenance } from './services/metrics-maintenance'
 import { MetricsWriter } from './services/metrics-writer'
 import { ServersService } from './services/servers'
 import { createAuthRepo } from './store/auth'
 import { openDb, pingDb, type Db } from './store/db'
+import { createHostKeysRepo } from './store/host-keys'
 import { createMetricsRepo } from './store/metrics'
+import { createSettingsRepo } from './store/settings'
 import { createServersRepo } from './store/servers'
 
 export const DB_FILE = 'vigil.db'
@@ -29,6 +35,8 @@ export interface VigilApp {
   metrics: MetricsService
   /** Where collectors hand their samples. */
   metricsWriter: MetricsWriter
+  collectors: CollectorManager
+  connections: ConnectionsService
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -62,6 +70,13 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       console.error('[vigil] metrics roll-up or retention failed:', error)
     )
     maintenance.start()
+    const hostKeys = createHostKeysRepo(db)
+    const collectors = new CollectorManager(servers, bus, (row) =>
+      createCollector(row, { servers, writer: metricsWriter, hostKeys: sqliteHostKeyStore(hostKeys), topProcesses: config.topProcesses })
+    )
+    const connections = new ConnectionsService(servers, hostKeys, (id) => collectors.restart(id))
+    if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
+    if (config.collect) collectors.start()
     const startedAt = new Date().toISOString()
     let url: string | null = null
     const info = (): AppInfo => ({
@@ -83,6 +98,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       handlers,
       servers,
       metrics,
+      connections,
       pingDatabase: () => pingDb(db)
     })
 
@@ -94,6 +110,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       servers,
       metrics,
       metricsWriter,
+      collectors,
+      connections,
       handlers,
       api,
       apiToken,
@@ -110,6 +128,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       async close() {
         await api.close()
+        await collectors.stop()
         maintenance.stop()
         metricsWriter.close()
         db.close()

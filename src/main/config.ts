@@ -23,6 +23,12 @@ export interface VigilConfig {
   logRequests: boolean
   /** How long samples and roll-ups are kept. */
   retention: RetentionPolicy
+  /** Run the collectors (off in API tests that only need the registry). */
+  collect: boolean
+  /** On first start, register the host Vigil runs on as a built-in server collected by local exec. */
+  monitorLocalhost: boolean
+  /** Processes kept from each ps snapshot, the busiest first. */
+  topProcesses: number
 }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
@@ -43,6 +49,9 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     vendorDir: overrides.vendorDir ?? null,
     version: overrides.version ?? '0.0.0',
     logRequests: overrides.logRequests ?? false,
-    retention: overrides.retention ?? DEFAULT_RETENTION
+    retention: overrides.retention ?? DEFAULT_RETENTION,
+    collect: overrides.collect ?? true,
+    monitorLocalhost: overrides.monitorLocalhost ?? true,
+    topProcesses: overrides.topProcesses ?? 20
   }
 }

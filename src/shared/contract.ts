@@ -2,6 +2,7 @@ import type { ErrorBody } from './errors'
 import type { MetricName } from './metrics'
 import type {
   BulkStatus,
+  CollectionState,
   BulkStatusResult,
   Server,
   ServerCreate,
@@ -56,11 +57,13 @@ export interface LiveSample {
 /** Events the core pushes to subscribers. */
 export interface Topics {
   'servers.changed': { ids: string[] }
+  /** A collector's state changed (connecting, collecting, unreachable, …). */
+  'servers.state': { id: string; state: CollectionState; error: string | null; since: string }
   /** Rows just stored for one metric of one server, all taken at `timestamp`. */
   'metrics.samples': { metric: MetricName; serverId: string; timestamp: string; samples: LiveSample[] }
 }
 export type Topic = keyof Topics
-export const TOPICS: readonly Topic[] = Object.freeze(['servers.changed', 'metrics.samples'] satisfies Topic[])
+export const TOPICS: readonly Topic[] = Object.freeze(['servers.changed', 'servers.state', 'metrics.samples'] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value)

@@ -9,6 +9,21 @@ export const OS_TYPES = ['linux', 'aix'] as const
 export type ServerStatus = (typeof SERVER_STATUSES)[number]
 export type OsType = (typeof OS_TYPES)[number]
 
+/** How Vigil reaches a server: SSH, or local exec for the host it runs on (the built-in server). */
+export const COLLECTORS = ['ssh', 'local'] as const
+/** What a server's collector is doing; the reason is in `collection_error`. */
+export const COLLECTION_STATES = [
+  'idle',
+  'disabled',
+  'connecting',
+  'collecting',
+  'auth_failed',
+  'host_key_mismatch',
+  'unreachable',
+  'error'
+] as const
+export type CollectionState = (typeof COLLECTION_STATES)[number]
+
 export const SERVER_REQUIRED_FIELDS = ['hostname', 'ip_address', 'ssh_username'] as const
 export const MAX_PER_PAGE = 100
 export const DEFAULT_PER_PAGE = 25
@@ -53,7 +68,11 @@ const readOnlyEcho = {
   updated_at: Type.Optional(Type.Unknown()),
   last_seen: Type.Optional(Type.Unknown()),
   ssh_password_set: Type.Optional(Type.Unknown()),
-  ssh_key_passphrase_set: Type.Optional(Type.Unknown())
+  ssh_key_passphrase_set: Type.Optional(Type.Unknown()),
+  collector: Type.Optional(Type.Unknown()),
+  collection_state: Type.Optional(Type.Unknown()),
+  collection_error: Type.Optional(Type.Unknown()),
+  collection_state_since: Type.Optional(Type.Unknown())
 }
 
 const optionalFields = Object.fromEntries(
@@ -99,7 +118,11 @@ export const ServerSchema = Type.Object({
   environment: nullableText,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
-  last_seen: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+  last_seen: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  collector: Type.Enum([...COLLECTORS], { description: 'ssh, or local for the host Vigil runs on' }),
+  collection_state: Type.Enum([...COLLECTION_STATES]),
+  collection_error: nullableText,
+  collection_state_since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 })
 
 export const ServerListQuerySchema = Type.Object(

@@ -16,13 +16,14 @@ afterAll(async () => {
   await vigil?.stop()
 })
 
+// Only loopback addresses: `vigil serve` really connects to every server registered here.
 const row = (page: Page, hostname: string) => page.locator(`tr[data-hostname="${hostname}"]`)
 
 async function apiCreate(hostname: string): Promise<void> {
   const response = await fetch(`${vigil.url}/api/servers/create/`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${vigil.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ hostname, ip_address: '192.0.2.50', ssh_username: 'ops', environment: 'staging' })
+    body: JSON.stringify({ hostname, ip_address: '127.0.0.50', ssh_username: 'ops', environment: 'staging' })
   })
   expect(response.status).toBe(201)
 }
@@ -34,20 +35,21 @@ describe('servers in the browser UI', () => {
     await page.goto(vigil.loginUrl)
     await expect.poll(() => page.url()).toBe(`${vigil.url}/`)
     await page.getByRole('heading', { name: 'Servers' }).waitFor()
-    await page.getByText('No servers yet').waitFor()
+    // A first start registers this machine, collected by local exec.
+    await page.getByText('This machine').waitFor()
 
     // Add, with a mistake the form catches first.
     await page.getByRole('button', { name: 'Add server' }).click()
     const dialog = page.getByRole('dialog', { name: 'Add server' })
     await dialog.locator('input[name="hostname"]').fill('web-e2e-01')
-    await dialog.locator('input[name="ip_address"]').fill('192.0.2.300')
+    await dialog.locator('input[name="ip_address"]').fill('127.0.0.300')
     await dialog.locator('input[name="ssh_username"]').fill('admin')
     await dialog.locator('input[name="ssh_password"]').fill('hunter2')
     await dialog.locator('input[name="environment"]').fill('production')
     await dialog.getByRole('button', { name: 'Add server' }).click()
     await dialog.getByText("Invalid value for 'ip_address': must be an IPv4 or IPv6 address").waitFor()
     await keepScreenshot(page, 'server-form')
-    await dialog.locator('input[name="ip_address"]').fill('192.0.2.30')
+    await dialog.locator('input[name="ip_address"]').fill('127.0.0.30')
     await dialog.getByRole('button', { name: 'Add server' }).click()
     await dialog.waitFor({ state: 'detached' })
     await row(page, 'web-e2e-01').waitFor()
@@ -57,7 +59,7 @@ describe('servers in the browser UI', () => {
     await page.getByRole('button', { name: 'Add server' }).click()
     const again = page.getByRole('dialog', { name: 'Add server' })
     await again.locator('input[name="hostname"]').fill('web-e2e-01')
-    await again.locator('input[name="ip_address"]').fill('192.0.2.31')
+    await again.locator('input[name="ip_address"]').fill('127.0.0.31')
     await again.locator('input[name="ssh_username"]').fill('admin')
     await again.getByRole('button', { name: 'Add server' }).click()
     await again.getByText("A server with hostname 'web-e2e-01' already exists").waitFor()
@@ -80,8 +82,9 @@ describe('servers in the browser UI', () => {
     await page.getByLabel('Environment filter').fill('staging')
     await expect.poll(() => page.locator('tbody tr[data-hostname]').count()).toBe(1)
     await page.getByLabel('Environment filter').fill('')
-    await expect.poll(() => page.locator('tbody tr[data-hostname]').count()).toBe(2)
-    await page.getByLabel('Select all servers on this page').check()
+    await expect.poll(() => page.locator('tbody tr[data-hostname]').count()).toBe(3)
+    await page.getByLabel('Select web-e2e-01').check()
+    await page.getByLabel('Select db-e2e-02').check()
     await page.getByLabel('New status').selectOption('maintenance')
     await page.getByRole('button', { name: 'Apply' }).click()
     await page.getByText('Set 2 server(s) to maintenance').waitFor()

@@ -36,6 +36,9 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
       port: 0,
       version: 'test',
       vendorDir: resolve('node_modules/redoc/bundles'),
+      // Collection is tested on its own; API tests see only the servers they create.
+      collect: false,
+      monitorLocalhost: false,
       ...overrides
     })
   )

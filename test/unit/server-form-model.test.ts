@@ -23,7 +23,11 @@ const server: Server = {
   environment: 'production',
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
-  last_seen: null
+  last_seen: null,
+  collector: 'ssh',
+  collection_state: 'idle',
+  collection_error: null,
+  collection_state_since: null
 }
 
 describe('server form model', () => {

@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors'
 import type { EventBus } from '../bus'
 import type { Handlers } from '../handlers'
 import type { Authenticator } from '../security/browser-auth'
+import type { ConnectionsService } from '../services/connections'
 import type { MetricsService } from '../services/metrics'
 import type { ServersService } from '../services/servers'
 import { STATUS_OF, errorBody, toAppError } from './error-format'
@@ -33,6 +34,7 @@ export interface ApiDeps {
   handlers: Handlers
   servers: ServersService
   metrics: MetricsService
+  connections: ConnectionsService
   pingDatabase: () => void
 }
 
@@ -72,7 +74,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   })
   await registerDocs(app, deps.version, deps.vendorDir)
   healthRoutes(app, deps.pingDatabase)
-  serverRoutes(app, deps.servers)
+  serverRoutes(app, deps.servers, deps.connections)
   metricsRoutes(app, deps.metrics)
   metricsWsRoutes(app, deps.bus, deps.servers)
   authRoutes(app, deps.auth)

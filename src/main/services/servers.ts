@@ -10,6 +10,7 @@ import {
   ServerListQuerySchema,
   ServerUpdateSchema,
   type BulkStatus,
+  type CollectionState,
   type BulkStatusResult,
   type Server,
   type ServerCreate,
@@ -84,7 +85,11 @@ export class ServersService {
       environment: blankToNull(data.environment),
       created_at: now,
       updated_at: now,
-      last_seen: null
+      last_seen: null,
+      collector: 'ssh',
+      collection_state: 'idle',
+      collection_error: null,
+      collection_state_since: null
     }
     this.repo.insert(row)
     this.bus.publish('servers.changed', { ids: [row.id] })
@@ -138,6 +143,34 @@ export class ServersService {
     const updated = this.repo.setStatus(ids, data.status, this.now())
     this.bus.publish('servers.changed', { ids })
     return { updated_count: updated, new_status: data.status as ServerStatus }
+  }
+
+  /** Records what a server's collector is doing; published, not a registry change. */
+  setCollectionState(id: string, state: CollectionState, error: string | null): void {
+    const since = this.now()
+    this.repo.setCollectionState(id, state, error, since)
+    this.bus.publish('servers.state', { id, state, error, since: isoSeconds(since) })
+  }
+
+  touchLastSeen(id: string, at: number): void {
+    this.repo.touchLastSeen(id, at)
+  }
+
+  /** One stored row (secrets still sealed), for collectors and connection tests; throws not_found. */
+  rowOf(id: string): ServerRow {
+    return this.row(id)
+  }
+
+  /** Rows for the collector manager (secrets still sealed). */
+  allRows(): ServerRow[] {
+    return this.repo.all()
+  }
+
+  /** Creates the built-in server for the host Vigil runs on, collected by local exec. */
+  createLocal(hostname: string, username: string, osType: 'linux' | 'aix'): Server {
+    const server = this.create({ hostname, ip_address: '127.0.0.1', ssh_username: username, os_type: osType, alias: 'This machine', monitoring_interval: 5 })
+    this.repo.update(server.id, { collector: 'local' })
+    return this.get(server.id)
   }
 
   /** Decrypted SSH secrets, for collectors only; never leaves the main process. */
@@ -203,6 +236,10 @@ function toServer(row: ServerRow): Server {
     environment: row.environment,
     created_at: isoSeconds(row.created_at),
     updated_at: isoSeconds(row.updated_at),
-    last_seen: row.last_seen === null ? null : isoSeconds(row.last_seen)
+    last_seen: row.last_seen === null ? null : isoSeconds(row.last_seen),
+    collector: row.collector as Server['collector'],
+    collection_state: row.collection_state as CollectionState,
+    collection_error: row.collection_error,
+    collection_state_since: row.collection_state_since === null ? null : isoSeconds(row.collection_state_since)
   }
 }

@@ -25,6 +25,9 @@ export function openDb(file: string, migrations: readonly Migration[] = MIGRATIO
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
+    // Checkpoint the WAL every 64 MiB rather than every 4 MiB: fewer, larger checkpoints lift
+    // sustained ingest by about a quarter (bench/ingest.ts).
+    db.pragma('wal_autocheckpoint = 16384')
     migrate(db, migrations)
     return db
   } catch (error) {

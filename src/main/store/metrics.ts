@@ -69,27 +69,54 @@ export type MetricsRepo = ReturnType<typeof createMetricsRepo>
 
 /** Metric samples and their roll-ups: the only code that reads or writes those tables. */
 export function createMetricsRepo(db: Db) {
-  const inserts = Object.fromEntries(
-    (Object.keys(INSERT_COLUMNS) as MetricName[]).map((metric) => {
+  // Multi-row INSERTs: one statement call per batch rather than per row is what makes ingest
+  // fast (the per-call overhead dominates SQLite's own work). Statements are cached per size.
+  const MAX_ROWS_PER_STATEMENT = 64
+  const insertStatements = new Map<string, Database.Statement<unknown[]>>()
+  const insertStatement = (metric: MetricName, rows: number): Database.Statement<unknown[]> => {
+    const cacheKey = `${metric}:${rows}`
+    let statement = insertStatements.get(cacheKey)
+    if (!statement) {
       const columns = ['server_id', 'ts', ...INSERT_COLUMNS[metric]]
-      return [
-        metric,
-        db.prepare(`INSERT INTO ${metric}_samples (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
-      ]
-    })
-  ) as Record<MetricName, Database.Statement<unknown[]>>
+      const tuple = `(${columns.map(() => '?').join(', ')})`
+      statement = db.prepare(`INSERT INTO ${metric}_samples (${columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`)
+      insertStatements.set(cacheKey, statement)
+    }
+    return statement
+  }
 
-  /** Writes many batches in one transaction; returns the new row ids, batch by batch. */
-  const insertBatches = db.transaction((batches: readonly SampleBatch[]): number[][] =>
-    batches.map(({ metric, serverId, ts, rows }) => {
-      const statement = inserts[metric]
-      const columns = INSERT_COLUMNS[metric]
-      return rows.map((row) => {
-        const values: unknown[] = [serverId, ts, ...columns.map((column) => row[column] ?? null)]
-        return Number(statement.run(...values).lastInsertRowid)
-      })
+  /**
+   * Writes many batches in one transaction; returns the new row ids, batch by batch. Rows of
+   * the same metric are packed into shared multi-row INSERTs across batches.
+   */
+  const insertBatches = db.transaction((batches: readonly SampleBatch[]): number[][] => {
+    const ids = batches.map((batch) => new Array<number>(batch.rows.length))
+    const pending = new Map<MetricName, Array<[batch: number, row: number]>>()
+    batches.forEach((batch, b) => {
+      let list = pending.get(batch.metric)
+      if (!list) pending.set(batch.metric, (list = []))
+      for (let r = 0; r < batch.rows.length; r++) list.push([b, r])
     })
-  )
+    for (const [metric, refs] of pending) {
+      const columns = INSERT_COLUMNS[metric]
+      for (let start = 0; start < refs.length; start += MAX_ROWS_PER_STATEMENT) {
+        const chunk = refs.slice(start, start + MAX_ROWS_PER_STATEMENT)
+        const values: unknown[] = []
+        for (const [b, r] of chunk) {
+          const batch = batches[b] as SampleBatch
+          const row = batch.rows[r] as SampleValues
+          values.push(batch.serverId, batch.ts)
+          for (const column of columns) values.push(row[column] ?? null)
+        }
+        // Rows of one INSERT get consecutive rowids, ending at lastInsertRowid.
+        const last = Number(insertStatement(metric, chunk.length).run(...values).lastInsertRowid)
+        chunk.forEach(([b, r], i) => {
+          ;(ids[b] as number[])[r] = last - (chunk.length - 1 - i)
+        })
+      }
+    }
+    return ids
+  })
 
   const rangeWhere = (query: Omit<RangeQuery, 'limit' | 'offset'>): { sql: string; params: unknown[] } => {
     let sql = 'm.ts >= ? AND m.ts <= ?'

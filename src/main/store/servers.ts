@@ -23,6 +23,10 @@ export interface ServerRow {
   created_at: number
   updated_at: number
   last_seen: number | null
+  collector: string
+  collection_state: string
+  collection_error: string | null
+  collection_state_since: number | null
 }
 
 export interface ServerFilter {
@@ -36,7 +40,8 @@ const COLUMNS: readonly (keyof ServerRow)[] = [
   'id', 'hostname', 'ip_address', 'alias', 'os_type', 'os_version', 'architecture', 'ssh_port',
   'ssh_username', 'ssh_key_path', 'ssh_password_enc', 'ssh_key_passphrase_enc', 'status',
   'monitoring_enabled', 'monitoring_interval', 'description', 'location', 'environment',
-  'created_at', 'updated_at', 'last_seen'
+  'created_at', 'updated_at', 'last_seen', 'collector', 'collection_state', 'collection_error',
+  'collection_state_since'
 ]
 const UPDATABLE = new Set<string>(COLUMNS.filter((column) => column !== 'id' && column !== 'created_at'))
 
@@ -50,6 +55,10 @@ export function createServersRepo(db: Db) {
   const byHostname = db.prepare('SELECT * FROM servers WHERE hostname = ?')
   const remove = db.prepare('DELETE FROM servers WHERE id = ?')
   const setStatus = db.prepare('UPDATE servers SET status = ?, updated_at = ? WHERE id = ?')
+  const setCollectionState = db.prepare(
+    'UPDATE servers SET collection_state = ?, collection_error = ?, collection_state_since = ? WHERE id = ?'
+  )
+  const touchLastSeen = db.prepare('UPDATE servers SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)')
 
   function where(filter: ServerFilter): { sql: string; params: unknown[] } {
     const clauses: string[] = []
@@ -107,8 +116,15 @@ export function createServersRepo(db: Db) {
     setStatus(ids: readonly string[], status: string, now: number): number {
       return db.transaction(() => ids.reduce((n, id) => n + setStatus.run(status, now, id).changes, 0))()
     },
-    missingIds(ids: readonly string[]): string[] {
-      return ids.filter((id) => !byId.get(id))
+    /** Every server, for the collector manager. */
+    all(): ServerRow[] {
+      return db.prepare('SELECT * FROM servers ORDER BY created_at').all() as ServerRow[]
+    },
+    setCollectionState(id: string, state: string, error: string | null, since: number): void {
+      setCollectionState.run(state, error, since, id)
+    },
+    touchLastSeen(id: string, at: number): void {
+      touchLastSeen.run(at, id, at)
     }
   }
 }

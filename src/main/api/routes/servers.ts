@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { AppError } from '../../../shared/errors'
 import {
   BulkStatusSchema,
   ServerCreateSchema,
@@ -13,6 +14,7 @@ import {
   type ServerListQuery,
   type ServerUpdate
 } from '../../../shared/servers'
+import type { ConnectionsService } from '../../services/connections'
 import type { ServersService } from '../../services/servers'
 
 /** The spec's error bodies ("Error Handling"); open, so spec extras such as `required_fields` pass. */
@@ -30,7 +32,7 @@ const IdParams = Type.Object({ server_id: Type.String({ description: 'UUID of th
 const tags = ['Servers']
 
 /** "Server Management APIs" of servers-metrics-oracle-api.md. */
-export function serverRoutes(app: FastifyInstance, servers: ServersService): void {
+export function serverRoutes(app: FastifyInstance, servers: ServersService, connections: ConnectionsService): void {
   app.get<{ Querystring: ServerListQuery }>(
     '/api/servers/',
     {
@@ -117,6 +119,85 @@ export function serverRoutes(app: FastifyInstance, servers: ServersService): voi
     async (request, reply) => {
       servers.delete(request.params.server_id)
       return reply.code(204).send()
+    }
+  )
+
+  const HostKeySchema = Type.Object({ algorithm: Type.String(), fingerprint: Type.String(), pinned_at: Type.Optional(Type.String()) })
+
+  app.post<{ Params: { server_id: string } }>(
+    '/api/servers/:server_id/test-connection/',
+    {
+      schema: {
+        tags,
+        summary: 'Test the SSH connection to a server',
+        description:
+          'Connects for real (pinning the host key on first use), runs `uname -a` and disconnects. ' +
+          'On failure `error` says why in plain words; `state` classifies it (auth_failed, host_key_mismatch, unreachable, error).',
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            status: Type.Literal('success'),
+            server_id: Type.String(),
+            hostname: Type.String(),
+            output: Type.String(),
+            host_key: Type.Union([HostKeySchema, Type.Null()])
+          }),
+          400: Type.Object({
+            status: Type.Literal('error'),
+            server_id: Type.String(),
+            hostname: Type.String(),
+            error: Type.String(),
+            state: Type.String(),
+            presented_host_key: Type.Union([HostKeySchema, Type.Null()])
+          }),
+          404: ErrorSchema
+        }
+      }
+    },
+    async (request, reply) => {
+      const result = await connections.test(request.params.server_id)
+      return reply.code(result.status === 'success' ? 200 : 400).send(result)
+    }
+  )
+
+  app.get<{ Params: { server_id: string } }>(
+    '/api/servers/:server_id/host-key/',
+    {
+      schema: {
+        tags,
+        summary: "The server's pinned SSH host key, and a different one it presented",
+        params: IdParams,
+        response: {
+          200: Type.Object({ pinned: HostKeySchema, presented: Type.Union([HostKeySchema, Type.Null()]) }),
+          404: ErrorSchema
+        }
+      }
+    },
+    async (request) => {
+      const key = connections.hostKey(request.params.server_id)
+      if (!key) throw new AppError('not_found', 'No host key is pinned for this server yet')
+      return key
+    }
+  )
+
+  app.post<{ Params: { server_id: string }; Body: { fingerprint?: string } }>(
+    '/api/servers/:server_id/host-key/accept/',
+    {
+      schema: {
+        tags,
+        summary: 'Accept the changed host key a server presented',
+        description: 'Send the fingerprint you checked; it must match the key presented. Collection restarts with the new pin.',
+        params: IdParams,
+        body: Type.Object({ fingerprint: Type.String() }),
+        response: { 200: Type.Object({ status: Type.Literal('accepted'), host_key: HostKeySchema }), 400: ErrorSchema, 404: ErrorSchema }
+      }
+    },
+    async (request) => {
+      const fingerprint = (request.body as { fingerprint?: unknown } | undefined)?.fingerprint
+      if (typeof fingerprint !== 'string' || fingerprint === '') {
+        throw AppError.fromIssues([{ field: 'fingerprint', kind: 'required', message: "Missing required field: 'fingerprint'", rule: 'This field is required.' }])
+      }
+      return { status: 'accepted', host_key: connections.acceptPresentedHostKey(request.params.server_id, fingerprint) }
     }
   )
 }

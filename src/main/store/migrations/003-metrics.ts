@@ -74,7 +74,6 @@ export const m003Metrics: Migration = {
     );
     CREATE INDEX process_samples_server_ts ON process_samples(server_id, ts);
     CREATE INDEX process_samples_ts ON process_samples(ts);
-    CREATE INDEX process_samples_server_pid_ts ON process_samples(server_id, pid, ts);
 
     CREATE TABLE vmstat_rollups (
       resolution    INTEGER NOT NULL,

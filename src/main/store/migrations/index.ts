@@ -1,6 +1,7 @@
 import { m001Servers } from './001-servers'
 import { m002Auth } from './002-auth'
 import { m003Metrics } from './003-metrics'
+import { m004Collection } from './004-collection'
 
 export interface Migration {
   version: number
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Append only: a released migration is never edited, a change is a new one. */
-export const MIGRATIONS: readonly Migration[] = [m001Servers, m002Auth, m003Metrics]
+export const MIGRATIONS: readonly Migration[] = [m001Servers, m002Auth, m003Metrics, m004Collection]
 
 for (const [index, migration] of MIGRATIONS.entries()) {
   if (migration.version !== index + 1) throw new Error(`Migration ${migration.name} is out of order`)

@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import type { Topics } from '../../../shared/contract'
 import type { Server, ServerCreate, ServerListPage, ServerListQuery, ServerStatus, ServerUpdate } from '../../../shared/servers'
 import { DEFAULT_PER_PAGE } from '../../../shared/servers'
 import { call, errorMessage } from '../transport/client'
@@ -26,6 +27,8 @@ interface ServersState {
   remove(id: string): Promise<void>
   setStatusOfSelected(status: ServerStatus): Promise<void>
   dismissNotice(): void
+  /** A collector's state changed: update that row in place, no refetch. */
+  applyCollectionState(change: Topics['servers.state']): void
 }
 
 let loadSeq = 0
@@ -120,5 +123,17 @@ export const useServers = create<ServersState>((set, get) => ({
   },
   dismissNotice() {
     set({ notice: null })
+  },
+  applyCollectionState({ id, state, error, since }) {
+    const result = get().result
+    if (!result?.servers.some((server) => server.id === id)) return
+    set({
+      result: {
+        ...result,
+        servers: result.servers.map((server) =>
+          server.id === id ? { ...server, collection_state: state, collection_error: error, collection_state_since: since } : server
+        )
+      }
+    })
   }
 }))

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { SERVER_STATUSES, type Server, type ServerStatus } from '../../../../shared/servers'
 import { ConfirmDialog } from '../../components/Dialog'
+import { CollectionBadge } from '../../components/CollectionBadge'
 import { StatusBadge } from '../../components/StatusBadge'
 import { useServers } from '../../stores/servers'
 import { errorMessage, subscribe } from '../../transport/client'
@@ -18,8 +19,12 @@ export function ServersView() {
 
   useEffect(() => {
     void useServers.getState().load()
-    // Another window, a script or the API changed the registry: show it.
-    return subscribe('servers.changed', () => void useServers.getState().load())
+    // Another window, a script or the API changed the registry, or a collector changed state: show it.
+    const unsubscribers = [
+      subscribe('servers.changed', () => void useServers.getState().load()),
+      subscribe('servers.state', (change) => useServers.getState().applyCollectionState(change))
+    ]
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe())
   }, [])
 
   const servers = result?.servers ?? []
@@ -136,6 +141,7 @@ export function ServersView() {
               <th>Environment</th>
               <th>Status</th>
               <th>Monitoring</th>
+              <th>Collection</th>
               <th>Last seen</th>
               <th className="col-actions">
                 <span className="visually-hidden">Actions</span>
@@ -167,6 +173,9 @@ export function ServersView() {
                   <StatusBadge status={server.status} />
                 </td>
                 <td>{server.monitoring_enabled ? `every ${server.monitoring_interval}s` : 'off'}</td>
+                <td>
+                  <CollectionBadge server={server} />
+                </td>
                 <td>{server.last_seen ? new Date(server.last_seen).toLocaleString() : 'never'}</td>
                 <td className="col-actions">
                   <button type="button" onClick={() => setEditing({ mode: 'edit', server })} aria-label={`Edit ${server.hostname}`}>
@@ -180,7 +189,7 @@ export function ServersView() {
             ))}
             {result && servers.length === 0 ? (
               <tr>
-                <td colSpan={9} className="empty">
+                <td colSpan={10} className="empty">
                   {result.count === 0 && !Object.values(filters).some((value) => value !== undefined && value !== '')
                     ? 'No servers yet. Add one to start watching it.'
                     : 'No server matches these filters.'}

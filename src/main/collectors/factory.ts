@@ -1,0 +1,42 @@
+import type { CollectionState } from '../../shared/servers'
+import { sshOptionsOf, type sqliteHostKeyStore } from '../services/connections'
+import type { MetricsWriter } from '../services/metrics-writer'
+import type { ServersService } from '../services/servers'
+import type { ServerRow } from '../store/servers'
+import { connectLocal, connectSsh } from './connectors'
+import { HostCollector } from './host'
+import type { Collector } from './manager'
+import { detectOs, interfaceRates } from './parsers'
+import { planFor } from './plan'
+
+export interface CollectorDeps {
+  servers: ServersService
+  writer: MetricsWriter
+  hostKeys: ReturnType<typeof sqliteHostKeyStore>
+  /** Processes kept from each ps snapshot, the busiest first. */
+  topProcesses: number
+}
+
+/** `last_seen` is written at most this often per server. */
+const LAST_SEEN_EVERY_MS = 5_000
+
+/** Builds the collector for one server row: local exec for the built-in server, SSH for the rest. */
+export function createCollector(row: ServerRow, deps: CollectorDeps): Collector {
+  let lastSeenWritten = 0
+  return new HostCollector({
+    serverId: row.id,
+    intervalSeconds: row.monitoring_interval,
+    connect: row.collector === 'local' ? connectLocal : connectSsh(sshOptionsOf(row, deps.servers), deps.hostKeys),
+    detectOs,
+    planFor: (os, interval) => planFor(os, interval, deps.topProcesses),
+    interfaceRates,
+    record: (metric, ts, rows) => {
+      deps.writer.add({ metric, serverId: row.id, ts, rows })
+      if (ts - lastSeenWritten >= LAST_SEEN_EVERY_MS) {
+        lastSeenWritten = ts
+        deps.servers.touchLastSeen(row.id, ts)
+      }
+    },
+    setState: (state: CollectionState, error: string | null) => deps.servers.setCollectionState(row.id, state, error)
+  })
+}

@@ -1,0 +1,55 @@
+// Small, total helpers shared by the parsers: lines, whitespace tokens, strict numbers.
+
+/** Splits output into lines; a CRLF line ending loses its CR. */
+export function splitLines(text: string): string[] {
+  return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+}
+
+/** Whitespace-separated words of a line (none for a blank line). */
+export function tokenize(line: string): string[] {
+  const trimmed = line.trim()
+  return trimmed === '' ? [] : trimmed.split(/\s+/)
+}
+
+/** A word and where it starts in its line, for parsers that keep the rest of a line verbatim. */
+export interface Token {
+  readonly text: string
+  readonly start: number
+}
+
+export function tokenizeWithPositions(line: string): Token[] {
+  const tokens: Token[] = []
+  for (const match of line.matchAll(/\S+/g)) tokens.push({ text: match[0], start: match.index })
+  return tokens
+}
+
+// Plain decimals only: LC_ALL=C output has no thousands separators, exponents or locale commas,
+// so anything else is not a number we can trust.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
+const WHOLE = /^\d+$/
+
+/** A decimal number, or null for anything else ("-", "1,5", "12K", garbage). */
+export function parseDecimal(token: string | undefined): number | null {
+  if (token === undefined || !DECIMAL.test(token)) return null
+  const value = Number(token)
+  return Number.isFinite(value) ? value : null
+}
+
+/** A non-negative integer (a counter or an id), or null. */
+export function parseWhole(token: string | undefined): number | null {
+  if (token === undefined || !WHOLE.test(token)) return null
+  const value = Number(token)
+  return Number.isSafeInteger(value) ? value : null
+}
+
+/** A short, printable excerpt of unexpected output, for error messages. */
+export function excerpt(text: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim()
+  return printable.length > max ? `${printable.slice(0, max)}…` : printable
+}
+
+/** The first non-blank line, for error messages about output that is not what we expected. */
+export function firstLine(text: string): string {
+  return excerpt(splitLines(text).find((line) => line.trim() !== '') ?? '')
+}

@@ -1,0 +1,95 @@
+import { AppError } from '../../shared/errors'
+import { isoSeconds } from '../../shared/time'
+import { LocalRunner } from '../collectors/local-runner'
+import { testConnection, type HostKey, type HostKeyStore, type SshConnectionOptions } from '../collectors/ssh'
+import type { HostKeysRepo } from '../store/host-keys'
+import type { ServerRow } from '../store/servers'
+import type { ServersService } from './servers'
+
+export type ConnectionTestResult =
+  | { status: 'success'; server_id: string; hostname: string; output: string; host_key: HostKeyView | null }
+  | { status: 'error'; server_id: string; hostname: string; error: string; state: string; presented_host_key: HostKey | null }
+
+export interface HostKeyView extends HostKey {
+  pinned_at?: string
+}
+
+/** The SSH options a server row describes, secrets opened. Servers are reached by their IP address. */
+export function sshOptionsOf(row: ServerRow, servers: ServersService): SshConnectionOptions {
+  const { password, keyPassphrase } = servers.credentials(row.id)
+  return {
+    serverId: row.id,
+    host: row.ip_address,
+    port: row.ssh_port,
+    username: row.ssh_username,
+    password: password ?? undefined,
+    privateKeyPath: row.ssh_key_path ?? undefined,
+    passphrase: keyPassphrase ?? undefined
+  }
+}
+
+/** Pins kept in SQLite; a key that does not match is remembered so the user can accept it. */
+export function sqliteHostKeyStore(repo: HostKeysRepo): HostKeyStore & { recordPresented(serverId: string, key: HostKey): void } {
+  return {
+    get: (serverId) => repo.get(serverId),
+    pin: (serverId, key) => repo.pin(serverId, key),
+    recordPresented: (serverId, key) => repo.recordPresented(serverId, key)
+  }
+}
+
+/** "Test Server Connection" and the host-key decisions a user makes about a server. */
+export class ConnectionsService {
+  private readonly store: ReturnType<typeof sqliteHostKeyStore>
+
+  constructor(
+    private readonly servers: ServersService,
+    private readonly hostKeys: HostKeysRepo,
+    private readonly onHostKeyAccepted: (serverId: string) => void = () => {}
+  ) {
+    this.store = sqliteHostKeyStore(hostKeys)
+  }
+
+  /** A real connection and `uname -a`; never throws for a connection failure, only for an unknown server. */
+  async test(serverId: string): Promise<ConnectionTestResult> {
+    const row = this.servers.rowOf(serverId)
+    const server = { id: row.id, hostname: row.hostname }
+    const base = { server_id: server.id, hostname: server.hostname }
+    if (row.collector === 'local') {
+      try {
+        const run = await new LocalRunner().exec('LC_ALL=C uname -a', { timeoutMs: 10_000 })
+        if (run.code === 0) return { status: 'success', ...base, output: run.stdout.trim(), host_key: null }
+        return { status: 'error', ...base, error: run.stderr.trim() || `uname exited with ${run.code}`, state: 'error', presented_host_key: null }
+      } catch (error) {
+        return { status: 'error', ...base, error: error instanceof Error ? error.message : String(error), state: 'error', presented_host_key: null }
+      }
+    }
+    const result = await testConnection(sshOptionsOf(row, this.servers), this.store)
+    if (result.ok) {
+      return { status: 'success', ...base, output: result.output, host_key: this.hostKey(server.id)?.pinned ?? null }
+    }
+    if (result.presentedHostKey) this.store.recordPresented(server.id, result.presentedHostKey)
+    return { status: 'error', ...base, error: result.error, state: result.state, presented_host_key: result.presentedHostKey }
+  }
+
+  hostKey(serverId: string): { pinned: HostKeyView; presented: HostKey | null } | null {
+    const details = this.hostKeys.details(this.servers.get(serverId).id)
+    if (!details) return null
+    return { pinned: { ...details.pinned, pinned_at: isoSeconds(details.pinnedAt) }, presented: details.presented }
+  }
+
+  /**
+   * Pins the key the server presented last, replacing the old pin. The caller names the
+   * fingerprint it showed the user, so a key that changed again in between is not accepted blindly.
+   */
+  acceptPresentedHostKey(serverId: string, fingerprint: string): HostKeyView {
+    const id = this.servers.get(serverId).id
+    const presented = this.hostKeys.presented(id)
+    if (!presented) throw new AppError('not_found', 'This server has not presented a different host key')
+    if (presented.fingerprint !== fingerprint) {
+      throw AppError.invalidField('fingerprint', `does not match the presented key ${presented.fingerprint}`)
+    }
+    this.hostKeys.pin(id, presented)
+    this.onHostKeyAccepted(id)
+    return this.hostKey(id)?.pinned ?? presented
+  }
+}

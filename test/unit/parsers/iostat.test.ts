@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest'
+import { parseIostat, type IostatSample } from '../../../src/main/collectors/parsers'
+import { readFixture, rowsOf } from './fixtures'
+
+const iostat = (name: string, os: 'linux' | 'aix'): IostatSample[] => rowsOf(parseIostat(readFixture(name), os))
+
+describe('parseIostat on Linux (sysstat)', () => {
+  it('reads the sysstat 12 basic layout (kB_dscd columns), report after report', () => {
+    const rows = iostat('linux-iostat-dky.txt', 'linux')
+    expect(rows).toHaveLength(3)
+    expect(rows[0]).toEqual({
+      disk: 'vda', tps: 1477, kb_read: 414056, kb_wrtn: 410488, kb_read_rate: 414056, kb_wrtn_rate: 410488, service_time: null
+    })
+    expect(rows[1]).toEqual({ disk: 'vda', tps: 46, kb_read: 452, kb_wrtn: 4, kb_read_rate: 452, kb_wrtn_rate: 4, service_time: null })
+    expect(rows[2]).toEqual({ disk: 'vda', tps: 0, kb_read: 0, kb_wrtn: 0, kb_read_rate: 0, kb_wrtn_rate: 0, service_time: null })
+  })
+
+  it('reads the sysstat 12 extended layout: tps = r/s + w/s + d/s, rates only, no svctm', () => {
+    const rows = iostat('linux-iostat-dkyx.txt', 'linux')
+    expect(rows).toHaveLength(2)
+    // Captured at the same time as linux-iostat-dky.txt: the same tps and rates.
+    expect(rows[0]).toEqual({
+      disk: 'vda', tps: 626 + 846 + 5, kb_read: null, kb_wrtn: null, kb_read_rate: 414056, kb_wrtn_rate: 410488, service_time: null
+    })
+    expect(rows[1]).toEqual({ disk: 'vda', tps: 46, kb_read: null, kb_wrtn: null, kb_read_rate: 452, kb_wrtn_rate: 4, service_time: null })
+  })
+
+  it('reads the old "Device:" basic layout (sysstat 10)', () => {
+    const rows = iostat('linux-iostat-d-sysstat10.txt', 'linux')
+    expect(rows).toHaveLength(15)
+    expect(rows[0]).toEqual({ disk: 'sda', tps: 32.5, kb_read: 0, kb_wrtn: 508, kb_read_rate: 0, kb_wrtn_rate: 254, service_time: null })
+    expect(rows[7]).toEqual({
+      disk: 'dm-3', tps: 1701.5, kb_read: 38641, kb_wrtn: 37293, kb_read_rate: 19320.5, kb_wrtn_rate: 18646.75, service_time: null
+    })
+    expect(rows[14]).toMatchObject({ disk: 'dm-10', tps: 0, kb_wrtn_rate: 0 })
+  })
+
+  it('reads the old extended layout in MB with svctm: MB/s × 1024, service time from svctm', () => {
+    const [row, ...rest] = iostat('linux-iostat-xm-svctm.txt', 'linux')
+    expect(rest).toHaveLength(0)
+    expect(row?.disk).toBe('sda')
+    expect(row?.tps).toBeCloseTo(0.47 + 2.27, 10)
+    expect(row?.kb_read).toBeNull()
+    expect(row?.kb_wrtn).toBeNull()
+    expect(row?.kb_read_rate).toBeCloseTo(0.01 * 1024, 10)
+    expect(row?.kb_wrtn_rate).toBeCloseTo(0.03 * 1024, 10)
+    expect(row?.service_time).toBe(0.57)
+  })
+
+  it('does not take an avg-cpu line of numbers for a disk', () => {
+    const text = [
+      'avg-cpu:  %user   %nice %system %iowait  %steal   %idle',
+      '           0.73    0.00    0.73    0.23    0.00   98.31',
+      '',
+      'Device:            tps    kB_read/s    kB_wrtn/s    kB_read    kB_wrtn',
+      'sdb               0.00         0.00         0.00       4148          0',
+      '',
+      'avg-cpu:  %user   %nice %system %iowait  %steal   %idle',
+      '          23.16    0.00   14.25   24.94    0.00   37.66',
+      ''
+    ].join('\n')
+    expect(rowsOf(parseIostat(text, 'linux')).map((row) => row.disk)).toEqual(['sdb'])
+  })
+})
+
+describe('parseIostat on AIX', () => {
+  it('reads iostat -d: "% tm_act" header, rates shared out of Kbps by Kb_read/Kb_wrtn, no service time', () => {
+    const rows = iostat('aix-iostat-d-boot.txt', 'aix')
+    expect(rows.map((row) => row.disk)).toEqual(['hdisk1', 'hdisk5', 'hdisk3'])
+    const [first, , last] = rows
+    expect(first).toMatchObject({ disk: 'hdisk1', tps: 61.6, kb_read: 2076006648, kb_wrtn: 1101763592, service_time: null })
+    const total = 2076006648 + 1101763592
+    expect(first?.kb_read_rate).toBeCloseTo((417.8 * 2076006648) / total, 9)
+    expect(first?.kb_wrtn_rate).toBeCloseTo((417.8 * 1101763592) / total, 9)
+    expect(last).toMatchObject({ disk: 'hdisk3', tps: 13.2, kb_read: 154868307, kb_wrtn: 600239296, service_time: null })
+    expect(last?.kb_read_rate).toBeCloseTo((99.3 * 154868307) / (154868307 + 600239296), 9)
+    expect(last?.kb_wrtn_rate).toBeCloseTo((99.3 * 600239296) / (154868307 + 600239296), 9)
+  })
+
+  it('reads an interval report, zero throughput giving zero rates', () => {
+    expect(iostat('aix-iostat-d-interval.txt', 'aix')).toEqual([
+      { disk: 'hdisk0', tps: 11, kb_read: 0, kb_wrtn: 160, kb_read_rate: 0, kb_wrtn_rate: 160, service_time: null },
+      { disk: 'cd0', tps: 0, kb_read: 0, kb_wrtn: 0, kb_read_rate: 0, kb_wrtn_rate: 0, service_time: null }
+    ])
+  })
+
+  it('cannot share a throughput when less than 1 KiB was counted: null, not a guess', () => {
+    const text = 'Disks:        % tm_act     Kbps      tps    Kb_read   Kb_wrtn\nhdisk0           0.0       0.4       0.1          0         0\n'
+    expect(rowsOf(parseIostat(text, 'aix'))).toEqual([
+      { disk: 'hdisk0', tps: 0.1, kb_read: 0, kb_wrtn: 0, kb_read_rate: null, kb_wrtn_rate: null, service_time: null }
+    ])
+  })
+
+  it('does not read Linux output as AIX output, nor the reverse', () => {
+    expect(parseIostat(readFixture('linux-iostat-dky.txt'), 'aix').ok).toBe(false)
+    expect(parseIostat(readFixture('aix-iostat-d-boot.txt'), 'linux').ok).toBe(false)
+  })
+})
+
+describe('parseIostat errors', () => {
+  it('says what it got instead of iostat', () => {
+    expect(parseIostat('', 'aix')).toEqual({ ok: false, error: 'no iostat output' })
+    const parsed = parseIostat('bash: iostat: command not found\n', 'linux')
+    expect(parsed.ok).toBe(false)
+    if (!parsed.ok) expect(parsed.error).toContain('iostat: command not found')
+  })
+})

@@ -151,27 +151,33 @@ export function createMetricsRepo(db: Db) {
       return { rows, total }
     },
 
-    /** Process samples bucketed by interval, per process (a reused pid with another command is another process). */
+    /**
+     * Process samples bucketed by interval, per pid. A pid reused by another command within
+     * one bucket is folded into one row (its command is the bucket's MAX): rare, and far
+     * cheaper than telling them apart.
+     */
     processAggregates(query: ProcessAggregateQuery): { rows: ProcessAggregateRow[]; total: number } {
       const where = rangeWhere(query)
-      const params = where.params
+      // The interval (an integer Vigil computed) is inlined: the query's other parameters are positional.
+      const interval = String(Math.trunc(query.intervalMs))
       const grouped = `
-        SELECT (m.ts / @interval) * @interval AS bucket, m.server_id, m.pid, m.command, m.user,
+        SELECT (m.ts / ${interval}) * ${interval} AS bucket, m.server_id, m.pid, MAX(m.command) AS command, MAX(m.user) AS user,
                AVG(m.cpu) AS avg_cpu, MAX(m.cpu) AS max_cpu, MIN(m.cpu) AS min_cpu,
                AVG(m.mem) AS avg_mem, MAX(m.mem) AS max_mem, MIN(m.mem) AS min_mem, COUNT(*) AS count
           FROM process_samples m
          WHERE ${where.sql}
-         GROUP BY m.server_id, bucket, m.pid, m.command, m.user`
-      // The interval (an integer Vigil computed) is inlined: the query's other parameters are positional.
-      const named = (sql: string) => sql.replace(/@interval/g, String(Math.trunc(query.intervalMs)))
-      const total = (db.prepare(named(`SELECT COUNT(*) AS n FROM (${grouped})`)).get(...params) as { n: number }).n
+         GROUP BY m.server_id, bucket, m.pid`
+      // COUNT(*) OVER () carries the total on every row, so the grouping runs once.
       const rows = db
         .prepare(
-          named(`SELECT g.*, s.hostname AS server_hostname, s.alias AS server_alias
-                   FROM (${grouped}) g JOIN servers s ON s.id = g.server_id
-                  ORDER BY g.bucket, g.server_id, g.pid, g.command LIMIT ? OFFSET ?`)
+          `SELECT g.*, COUNT(*) OVER () AS total, s.hostname AS server_hostname, s.alias AS server_alias
+             FROM (${grouped}) g JOIN servers s ON s.id = g.server_id
+            ORDER BY g.bucket, g.server_id, g.pid LIMIT ? OFFSET ?`
         )
-        .all(...params, query.limit, query.offset) as ProcessAggregateRow[]
+        .all(...where.params, query.limit, query.offset) as Array<ProcessAggregateRow & { total: number }>
+      if (rows.length > 0 || query.offset === 0) return { rows, total: rows[0]?.total ?? 0 }
+      // A page past the end has no row to carry the total.
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM (${grouped})`).get(...where.params) as { n: number }).n
       return { rows, total }
     },
 

@@ -35,6 +35,8 @@ export interface VigilApp {
   metrics: MetricsService
   /** Where collectors hand their samples. */
   metricsWriter: MetricsWriter
+  /** Roll-ups and retention (runs each minute; run() does it now). */
+  maintenance: MetricsMaintenance
   collectors: CollectorManager
   connections: ConnectionsService
   handlers: Handlers
@@ -110,6 +112,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       servers,
       metrics,
       metricsWriter,
+      maintenance,
       collectors,
       connections,
       handlers,

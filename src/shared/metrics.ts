@@ -26,3 +26,17 @@ export const METRIC_LABELS: Record<MetricName, string> = {
 export function isMetricName(value: unknown): value is MetricName {
   return typeof value === 'string' && (METRICS as readonly string[]).includes(value)
 }
+
+/** What the historical API serves: raw samples, or 1-minute / 1-hour roll-ups. */
+export const RESOLUTIONS = ['raw', '1m', '1h'] as const
+export type Resolution = (typeof RESOLUTIONS)[number]
+export const RESOLUTION_MS: Record<Exclude<Resolution, 'raw'>, number> = { '1m': 60_000, '1h': 3_600_000 }
+
+/**
+ * The resolution `auto` picks for a time range: raw up to a day (17,280 points at 5 s),
+ * 1-minute roll-ups up to a month, hourly beyond. Process samples have no roll-ups.
+ */
+export function chooseResolution(rangeMs: number, metric: MetricName): Resolution {
+  if (metric === 'process' || rangeMs <= 86_400_000) return 'raw'
+  return rangeMs <= 31 * 86_400_000 ? '1m' : '1h'
+}

@@ -164,6 +164,41 @@ describe('historical', () => {
   })
 })
 
+describe('roll-ups in the historical API', () => {
+  const start = iso(now - 3 * 3600_000)
+  const end = iso(now - 3600_000)
+
+  it('serves 1-minute roll-ups: averages under the field names, with min, max and sample count', async () => {
+    api.app.maintenance.run()
+    const { status, body } = await api.request('GET', `/api/metrics/historical/?metric=vmstat&server_id=${serverId}&start=${start}&end=${end}&resolution=1m`)
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ count: 60, resolution: '1m', metric: 'VMStat Metric' })
+    expect(body.data[0]).toMatchObject({ server_hostname: 'web-server-01', resolution: '1m', samples: 1, us: 0, us_min: 0, us_max: 0, r: 2 })
+    expect(Date.parse(body.data[0].timestamp) % 60_000).toBe(0)
+    const hourly = await api.request('GET', `/api/metrics/historical/?metric=vmstat&server_id=${serverId}&start=${start}&end=${end}&resolution=1h`)
+    const samples = hourly.body.data.reduce((sum: number, row: { samples: number }) => sum + row.samples, 0)
+    expect(samples).toBe(60)
+  })
+
+  it('picks the resolution from the range with resolution=auto', async () => {
+    const twoHours = await api.request('GET', `/api/metrics/historical/?metric=vmstat&server_id=${serverId}&start=${start}&end=${end}&resolution=auto`)
+    expect(twoHours.body.data[0].samples).toBeUndefined()
+    const threeDays = await api.request(
+      'GET',
+      `/api/metrics/historical/?metric=vmstat&server_id=${serverId}&start=${iso(now - 3 * 86_400_000)}&end=${iso(now)}&resolution=auto`
+    )
+    expect(threeDays.body.resolution).toBe('1m')
+  })
+
+  it('refuses roll-ups of process samples and unknown resolutions', async () => {
+    const process = await api.request('GET', `/api/metrics/historical/?metric=process&start=${start}&end=${end}&resolution=1m`)
+    expect(process.status).toBe(400)
+    expect(Object.keys(process.body.details)).toEqual(['resolution'])
+    const bad = await api.request('GET', `/api/metrics/historical/?metric=vmstat&start=${start}&end=${end}&resolution=5m`)
+    expect(bad.body.details).toEqual({ resolution: ['Must be one of: raw, 1m, 1h, auto.'] })
+  })
+})
+
 describe('live WebSockets', () => {
   const open = (path: string) =>
     new Promise<WebSocket>((resolve, reject) => {

@@ -36,7 +36,7 @@ describe('roll-ups', () => {
   it('computes 1-minute min/avg/max from raw rows, nulls ignored', () => {
     seedVmstat(3)
     repo.rollUp('vmstat', MINUTE_MS, T0, T0 + 3 * MINUTE_MS)
-    const rows = repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: T0, end: T0 + HOUR_MS })
+    const rows = repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: T0, end: T0 + HOUR_MS }).rows
     expect(rows).toHaveLength(3)
     expect(rows[0]).toMatchObject({ bucket: T0, n: 12, us_min: 0, us_avg: 27.5, us_max: 55, sy_avg: null, r_avg: 1 })
   })
@@ -45,7 +45,7 @@ describe('roll-ups', () => {
     seedVmstat(120)
     repo.rollUp('vmstat', MINUTE_MS, T0, T0 + 2 * HOUR_MS)
     repo.rollUp('vmstat', HOUR_MS, T0, T0 + 2 * HOUR_MS)
-    const hours = repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: T0, end: T0 + 2 * HOUR_MS })
+    const hours = repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: T0, end: T0 + 2 * HOUR_MS }).rows
     expect(hours).toHaveLength(2)
     expect(hours[0]).toMatchObject({ bucket: T0, n: 720, us_min: 0, us_avg: 27.5, us_max: 55 })
   })
@@ -55,19 +55,19 @@ describe('roll-ups', () => {
     let now = T0 + 90 * MINUTE_MS + 20_000
     const maintenance = new MetricsMaintenance(repo, { rawDays: 1, minuteRollupDays: 2, hourRollupDays: 3 }, () => now)
     maintenance.run()
-    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now })).toHaveLength(90)
-    expect(repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: 0, end: now })).toHaveLength(1)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(90)
+    expect(repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(1)
     expect(repo.rollupProgress('vmstat', MINUTE_MS)).toBe(T0 + 90 * MINUTE_MS)
     // Running again changes nothing; a day and a half later raw rows are gone, roll-ups stay.
     maintenance.run()
-    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now })).toHaveLength(90)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(90)
     now += 36 * HOUR_MS
     maintenance.run()
     expect(repo.samples('vmstat', { start: 0, end: now, limit: 10, offset: 0 }).total).toBe(0)
-    expect(repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: 0, end: now })).toHaveLength(2)
+    expect(repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(2)
     now += 3 * 24 * HOUR_MS
     maintenance.run()
-    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now })).toHaveLength(0)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(0)
   })
 
   it('keeps samples of other servers apart and deletes them with their server', () => {

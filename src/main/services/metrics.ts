@@ -1,7 +1,18 @@
 import { AppError } from '../../shared/errors'
-import { METRIC_LABELS, METRICS, NUMERIC_FIELDS, SERIES_KEY, isMetricName, type MetricName } from '../../shared/metrics'
+import {
+  METRIC_LABELS,
+  METRICS,
+  NUMERIC_FIELDS,
+  RESOLUTION_MS,
+  RESOLUTIONS,
+  SERIES_KEY,
+  chooseResolution,
+  isMetricName,
+  type MetricName,
+  type Resolution
+} from '../../shared/metrics'
 import { isoSeconds } from '../../shared/time'
-import type { MetricsRepo, ProcessAggregateRow, StoredSample } from '../store/metrics'
+import type { MetricsRepo, ProcessAggregateRow, RolledUpMetric, StoredRollup, StoredSample } from '../store/metrics'
 import type { ServersService } from './servers'
 
 export const REALTIME_WINDOW_MS = 60_000
@@ -17,6 +28,8 @@ export type HistoricalQuery = RealtimeQuery & {
   pids?: string
   page?: string
   per_page?: string
+  /** Vigil extension: raw (default), 1m, 1h or auto. */
+  resolution?: string
 }
 
 type ApiRow = Record<string, unknown>
@@ -71,6 +84,12 @@ export class MetricsService {
     }
     const range = { serverId, start, end, limit: perPage, offset: (page - 1) * perPage }
     const frame = { start_time: isoSeconds(start), end_time: isoSeconds(end) }
+    const resolution = resolutionOf(query.resolution, metric, end - start)
+    if (resolution !== 'raw') {
+      if (metric === 'process') throw AppError.invalidField('resolution', 'process samples are kept raw only: use interval to aggregate')
+      const { rows, total } = this.repo.rollups(metric, RESOLUTION_MS[resolution], range)
+      return { data: rows.map((row) => rollupRow(metric, row, resolution)), ...paging(total, page, perPage), ...frame, metric: METRIC_LABELS[metric], resolution }
+    }
 
     if (metric === 'process' && interval !== undefined) {
       const { rows, total } = this.repo.processAggregates({ ...range, intervalMs: interval * 1000, pids })
@@ -110,6 +129,13 @@ function instant(name: string, text: string): number {
   return ms
 }
 
+function resolutionOf(text: string | undefined, metric: MetricName, rangeMs: number): Resolution {
+  if (text === undefined || text === '' || text === 'raw') return 'raw'
+  if (text === 'auto') return chooseResolution(rangeMs, metric)
+  if ((RESOLUTIONS as readonly string[]).includes(text)) return text as Resolution
+  throw AppError.invalidField('resolution', 'must be one of: raw, 1m, 1h, auto')
+}
+
 function positiveInteger(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined
   if (!/^\d+$/.test(text) || Number(text) < 1) throw AppError.invalidField(name, 'must be an integer of at least 1')
@@ -147,6 +173,26 @@ export function sampleValues(metric: MetricName, row: Record<string, unknown>): 
   const key = SERIES_KEY[metric]
   const values: Record<string, unknown> = key ? { [key]: row[key] } : {}
   for (const field of NUMERIC_FIELDS[metric]) values[field] = row[field] ?? null
+  return values
+}
+
+/** A roll-up in the API: the spec's field names hold the averages; `_min`/`_max` and `samples` come along. */
+function rollupRow(metric: RolledUpMetric, row: StoredRollup, resolution: Resolution): ApiRow {
+  const key = SERIES_KEY[metric]
+  const values: ApiRow = {
+    server_id: row.server_id,
+    server_hostname: row.server_hostname,
+    server_alias: row.server_alias,
+    timestamp: isoSeconds(row.bucket),
+    resolution,
+    samples: row.n
+  }
+  if (key) values[key] = row[key]
+  for (const field of NUMERIC_FIELDS[metric]) {
+    values[field] = row[`${field}_avg`] ?? null
+    values[`${field}_min`] = row[`${field}_min`] ?? null
+    values[`${field}_max`] = row[`${field}_max`] ?? null
+  }
   return values
 }
 

@@ -34,6 +34,16 @@ export type StoredSample = SampleValues & {
   server_alias: string | null
 }
 
+/** A roll-up row: `n` samples, and `{field}_min`, `{field}_avg`, `{field}_max` per numeric field. */
+export type StoredRollup = SampleValues & {
+  resolution: number
+  server_id: string
+  bucket: number
+  n: number
+  server_hostname: string
+  server_alias: string | null
+}
+
 export interface RangeQuery {
   serverId?: string
   start: number
@@ -181,13 +191,27 @@ export function createMetricsRepo(db: Db) {
       return { rows, total }
     },
 
-    /** Roll-up rows (min/avg/max per field) of one server in a range, oldest first. */
-    rollups(metric: RolledUpMetric, resolution: number, query: { serverId: string; start: number; end: number }): SampleValues[] {
-      return db
+    /** Roll-up rows (n, and min/avg/max per field) in a range, oldest first, with the total for paging. */
+    rollups(
+      metric: RolledUpMetric,
+      resolution: number,
+      query: { serverId?: string; start: number; end: number; limit?: number; offset?: number }
+    ): { rows: StoredRollup[]; total: number } {
+      const params: unknown[] = [resolution, query.start, query.end]
+      let where = 'r.resolution = ? AND r.bucket >= ? AND r.bucket <= ?'
+      if (query.serverId) {
+        where += ' AND r.server_id = ?'
+        params.push(query.serverId)
+      }
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${metric}_rollups r WHERE ${where}`).get(...params) as { n: number }).n
+      const rows = db
         .prepare(
-          `SELECT * FROM ${metric}_rollups WHERE resolution = ? AND server_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`
+          `SELECT r.*, s.hostname AS server_hostname, s.alias AS server_alias
+             FROM ${metric}_rollups r JOIN servers s ON s.id = r.server_id
+            WHERE ${where} ORDER BY r.bucket, r.server_id LIMIT ? OFFSET ?`
         )
-        .all(resolution, query.serverId, query.start, query.end) as SampleValues[]
+        .all(...params, query.limit ?? -1, query.offset ?? 0) as StoredRollup[]
+      return { rows, total }
     },
 
     rollupProgress(metric: RolledUpMetric, resolution: number): number | undefined {

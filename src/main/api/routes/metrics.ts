@@ -50,7 +50,8 @@ export function metricsRoutes(app: FastifyInstance, metrics: MetricsService): vo
           interval: text('Aggregation interval in seconds (process metric)'),
           pids: text('Comma-separated PIDs (process metric)'),
           page: text('Page number, from 1'),
-          per_page: text('Rows per page (Vigil extension)')
+          per_page: text('Rows per page (Vigil extension)'),
+          resolution: text('Vigil extension: raw (default), 1m, 1h, or auto (raw up to a day, 1m up to a month, else 1h). Roll-up rows hold averages under the field names, with _min/_max and samples.')
         })
       }
     },

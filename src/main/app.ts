@@ -71,14 +71,12 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const maintenance = new MetricsMaintenance(metricsRepo, config.retention, Date.now, (error) =>
       console.error('[vigil] metrics roll-up or retention failed:', error)
     )
-    maintenance.start()
     const hostKeys = createHostKeysRepo(db)
     const collectors = new CollectorManager(servers, bus, (row) =>
       createCollector(row, { servers, writer: metricsWriter, hostKeys: sqliteHostKeyStore(hostKeys), topProcesses: config.topProcesses })
     )
     const connections = new ConnectionsService(servers, hostKeys, (id) => collectors.restart(id))
     if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
-    if (config.collect) collectors.start()
     const startedAt = new Date().toISOString()
     let url: string | null = null
     const info = (): AppInfo => ({
@@ -88,7 +86,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tokenFile: join(config.dataDir, TOKEN_FILE),
       startedAt
     })
-    const handlers = createHandlers({ servers, info })
+    const handlers = createHandlers({ servers, connections, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -104,6 +102,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       pingDatabase: () => pingDb(db)
     })
 
+    // Background work starts last, once nothing above can fail and leave it running.
+    maintenance.start()
+    if (config.collect) collectors.start()
     const app: VigilApp = {
       config,
       db,

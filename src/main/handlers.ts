@@ -1,5 +1,6 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
 import { AppError } from '../shared/errors'
+import type { ConnectionsService } from './services/connections'
 import type { ServersService } from './services/servers'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
@@ -7,10 +8,11 @@ export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C
 
 export interface HandlerDeps {
   servers: ServersService
+  connections: ConnectionsService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, info }: HandlerDeps): Handlers {
   return {
     'app.info': () => info(),
     'servers.list': (query) => servers.list(query ?? {}),
@@ -18,7 +20,10 @@ export function createHandlers({ servers, info }: HandlerDeps): Handlers {
     'servers.create': (input) => servers.create(input),
     'servers.update': ({ id, changes }) => servers.update(id, changes),
     'servers.delete': ({ id }) => servers.delete(id),
-    'servers.bulkStatus': (input) => servers.bulkStatus(input)
+    'servers.bulkStatus': (input) => servers.bulkStatus(input),
+    'servers.testConnection': ({ id }) => connections.test(id),
+    'servers.hostKey': ({ id }) => connections.hostKey(id),
+    'servers.acceptHostKey': ({ id, fingerprint }) => connections.acceptPresentedHostKey(id, String(fingerprint ?? ''))
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { ErrorBody } from './errors'
 import type { MetricName } from './metrics'
 import type {
@@ -32,6 +33,9 @@ export interface Contract {
   'servers.update': { req: { id: string; changes: ServerUpdate }; res: Server }
   'servers.delete': { req: { id: string }; res: { id: string } }
   'servers.bulkStatus': { req: BulkStatus; res: BulkStatusResult }
+  'servers.testConnection': { req: { id: string }; res: ConnectionTestResult }
+  'servers.hostKey': { req: { id: string }; res: HostKeyStatus | null }
+  'servers.acceptHostKey': { req: { id: string; fingerprint: string }; res: HostKeyInfo }
 }
 
 export type Channel = keyof Contract
@@ -45,7 +49,10 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'servers.create',
   'servers.update',
   'servers.delete',
-  'servers.bulkStatus'
+  'servers.bulkStatus',
+  'servers.testConnection',
+  'servers.hostKey',
+  'servers.acceptHostKey'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

@@ -1,3 +1,4 @@
+import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from '../../shared/connections'
 import { AppError } from '../../shared/errors'
 import { isoSeconds } from '../../shared/time'
 import { LocalRunner } from '../collectors/local-runner'
@@ -6,13 +7,6 @@ import type { HostKeysRepo } from '../store/host-keys'
 import type { ServerRow } from '../store/servers'
 import type { ServersService } from './servers'
 
-export type ConnectionTestResult =
-  | { status: 'success'; server_id: string; hostname: string; output: string; host_key: HostKeyView | null }
-  | { status: 'error'; server_id: string; hostname: string; error: string; state: string; presented_host_key: HostKey | null }
-
-export interface HostKeyView extends HostKey {
-  pinned_at?: string
-}
 
 /** The SSH options a server row describes, secrets opened. Servers are reached by their IP address. */
 export function sshOptionsOf(row: ServerRow, servers: ServersService): SshConnectionOptions {
@@ -71,7 +65,7 @@ export class ConnectionsService {
     return { status: 'error', ...base, error: result.error, state: result.state, presented_host_key: result.presentedHostKey }
   }
 
-  hostKey(serverId: string): { pinned: HostKeyView; presented: HostKey | null } | null {
+  hostKey(serverId: string): HostKeyStatus | null {
     const details = this.hostKeys.details(this.servers.get(serverId).id)
     if (!details) return null
     return { pinned: { ...details.pinned, pinned_at: isoSeconds(details.pinnedAt) }, presented: details.presented }
@@ -81,7 +75,7 @@ export class ConnectionsService {
    * Pins the key the server presented last, replacing the old pin. The caller names the
    * fingerprint it showed the user, so a key that changed again in between is not accepted blindly.
    */
-  acceptPresentedHostKey(serverId: string, fingerprint: string): HostKeyView {
+  acceptPresentedHostKey(serverId: string, fingerprint: string): HostKeyInfo {
     const id = this.servers.get(serverId).id
     const presented = this.hostKeys.presented(id)
     if (!presented) throw new AppError('not_found', 'This server has not presented a different host key')

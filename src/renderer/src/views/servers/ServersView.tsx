@@ -5,6 +5,7 @@ import { CollectionBadge } from '../../components/CollectionBadge'
 import { StatusBadge } from '../../components/StatusBadge'
 import { useServers } from '../../stores/servers'
 import { errorMessage, subscribe } from '../../transport/client'
+import { ConnectionDialog } from './ConnectionDialog'
 import { ServerForm } from './ServerForm'
 
 type Editing = { mode: 'add' } | { mode: 'edit'; server: Server } | null
@@ -14,6 +15,7 @@ export function ServersView() {
   const { result, filters, selected } = state
   const [editing, setEditing] = useState<Editing>(null)
   const [deleting, setDeleting] = useState<Server | null>(null)
+  const [testing, setTesting] = useState<Server | null>(null)
   const [bulkStatus, setBulkStatus] = useState<ServerStatus>('maintenance')
   const [actionError, setActionError] = useState<string | null>(null)
 
@@ -178,6 +180,14 @@ export function ServersView() {
                 </td>
                 <td>{server.last_seen ? new Date(server.last_seen).toLocaleString() : 'never'}</td>
                 <td className="col-actions">
+                  <button
+                    type="button"
+                    className={server.collection_state === 'host_key_mismatch' ? 'danger' : undefined}
+                    onClick={() => setTesting(server)}
+                    aria-label={`Connection of ${server.hostname}`}
+                  >
+                    {server.collection_state === 'host_key_mismatch' ? 'Review key' : 'Test'}
+                  </button>
                   <button type="button" onClick={() => setEditing({ mode: 'edit', server })} aria-label={`Edit ${server.hostname}`}>
                     Edit
                   </button>
@@ -227,6 +237,7 @@ export function ServersView() {
       {editing ? (
         <ServerForm server={editing.mode === 'edit' ? editing.server : undefined} onClose={() => setEditing(null)} />
       ) : null}
+      {testing ? <ConnectionDialog server={testing} onClose={() => setTesting(null)} /> : null}
       {deleting ? (
         <ConfirmDialog
           title={`Delete ${deleting.hostname}?`}

@@ -234,7 +234,11 @@ describe('SshConnection against a real sshd', () => {
       expect((await Promise.all(runs)).map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n', '4\n'])
 
       // With the one session held by a stream, a command waits and says why when it gives up.
-      const streamEnded = new Promise<StreamEndInfo>((resolve) => connection.stream('sleep 30', () => {}, resolve))
+      // The stream must hold the session before the command asks for one: wait for its first output.
+      let holding: () => void = () => {}
+      const sessionHeld = new Promise<void>((resolve) => (holding = resolve))
+      const streamEnded = new Promise<StreamEndInfo>((resolve) => connection.stream('echo holding; sleep 30', () => holding(), resolve))
+      await sessionHeld
       const waited = await connection.exec('echo blocked', { timeoutMs: 500 }).catch((err: unknown) => err)
       expect(waited).toMatchObject({ kind: 'timeout' })
       expect((waited as Error).message).toMatch(/\(it was waiting for a session: .*refused a new session/)

@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { expandHome, loadCredentials, makeAuthHandler, newAuthLog, type Credentials } from '../../src/main/collectors/ssh/auth'
 import { fingerprintOf, hostKeyOf, keyAlgorithmOf, MemoryHostKeyStore } from '../../src/main/collectors/ssh/host-keys'
 import { resolveSshOptions } from '../../src/main/collectors/ssh/options'
-import { detectOs } from '../../src/main/collectors/ssh/os-detect'
 
 // A public key and the fingerprint `ssh-keygen -lf` printed for it.
 const PUBLIC_KEY_BASE64 = 'AAAAC3NzaC1lZDI1NTE5AAAAIF1a3lp4x+3RDlK0BG4gbhHWKBQV4C/wE8NFaaZRvvMQ'
@@ -123,14 +122,5 @@ describe('authentication handler', () => {
     let answers: string[] = []
     chosen.prompt('', '', '', [{ prompt: 'Password: ', echo: false }, { prompt: 'Name: ', echo: true }], (a) => (answers = a))
     expect(answers).toEqual(['pw', ''])
-  })
-})
-
-describe('detectOs', () => {
-  it('reads the kernel name from uname -a', () => {
-    expect(detectOs('Linux web-01 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 x86_64 GNU/Linux\n')).toBe('linux')
-    expect(detectOs('AIX aixhost 2 7 00F84C0C4C00')).toBe('aix')
-    expect(detectOs('SunOS sol 5.11 11.4.0.15.0 i86pc i386 i86pc')).toBe('other')
-    expect(detectOs('')).toBe('other')
   })
 })

@@ -5,7 +5,6 @@ export { testConnection, TEST_COMMAND, type TestConnectionResult } from './test-
 export { MemoryHostKeyStore, fingerprintOf, hostKeyOf, type HostKey, type HostKeyStore } from './host-keys'
 export { DEFAULT_BACKOFF, backoffCeilingMs, backoffDelayMs, type BackoffPolicy } from './backoff'
 export { SshCommandError, classifyConnectError, type CommandErrorKind, type ConnectFailure, type FailureState } from './errors'
-export { detectOs, type DetectedOs } from './os-detect'
 export type {
   ConnectionState,
   ConnectionStatus,

@@ -3,7 +3,7 @@ import { connectOnce } from './connect-once'
 import { endpoint, type FailureState } from './errors'
 import type { HostKey, HostKeyStore } from './host-keys'
 import { resolveSshOptions } from './options'
-import { detectOs, type DetectedOs } from './os-detect'
+import { detectOs, type OsKind } from '../parsers'
 import { createExecTask } from './session-tasks'
 import type { SshConnectionOptions } from './types'
 
@@ -14,7 +14,8 @@ export type TestConnectionResult =
       ok: true
       /** `uname -a`, trimmed. */
       output: string
-      os: DetectedOs
+      /** From the first word of `uname -a`; 'other' for what Vigil cannot collect. */
+      os: OsKind | 'other'
       fingerprint: string
       algorithm: string
       /** This test pinned the key (the server had none pinned yet). */
@@ -54,7 +55,8 @@ export async function testConnection(
       const detail = run.stderr.trim() || output || 'no output'
       return { ok: false, state: 'error', error: `\`uname -a\` failed on ${where} (${how}): ${detail}`, presentedHostKey: null }
     }
-    return { ok: true, output, os: detectOs(output), fingerprint: hostKey.fingerprint, algorithm: hostKey.algorithm, newlyPinned }
+    const kernel = detectOs(output.split(/\s+/, 1)[0] ?? '')
+    return { ok: true, output, os: kernel.ok ? kernel.os : 'other', fingerprint: hostKey.fingerprint, algorithm: hostKey.algorithm, newlyPinned }
   } catch (err) {
     return { ok: false, state: 'error', error: err instanceof Error ? err.message : String(err), presentedHostKey: null }
   } finally {

@@ -1,0 +1,621 @@
+// Fleet: how many servers at a 5 s interval one `vigil serve` sustains, at what CPU and RSS,
+// and the sample-to-WebSocket latency. Goal: 1,000 servers at 5 s with under half a core and
+// p99 under 250 ms.
+//   npm run build && npx tsx bench/fleet.ts [--window 120] [--settle 20] [--interval 5] [--ws vmstat|all] [--profile] 100 500 1000
+//
+// For each N: a fresh `node out/main/cli.js serve --port 0` on a temp data dir (its built-in
+// "this machine" server is switched off, so only the fleet is collected); N servers registered
+// through the HTTP API, all pointing at bench/fleet-sim.ts (one ssh2 server on 127.0.0.1, in its
+// own process) and started together with one bulk-status call, as on a Vigil restart; one
+// WebSocket client per server on /ws/metrics/vmstat/{id}/ (--ws all: /ws/metrics/{id}/, every
+// metric). Once every server is `collecting` and `--settle` seconds have passed, a `--window`
+// of seconds is measured: Vigil's CPU from /proc/<pid>/stat (utime + stime), its RSS from
+// /proc/<pid>/status, the latency of every vmstat message (receive time minus the send time the
+// simulator wrote into vmstat's `free` column, stored as `fre`), and the rows Vigil stored in
+// that window (read from its SQLite file after it stopped). --profile samples Vigil's CPU
+// over the window through the inspector (127.0.0.1 only) and prints where the time went; its
+// figures then include the profiler's overhead.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import Database from 'better-sqlite3'
+import WebSocket from 'ws'
+import type { SimMessage, SimStats } from './fleet-sim'
+
+const CLI = resolve('out/main/cli.js')
+const SIM = resolve(__dirname, 'fleet-sim.ts')
+const PASSWORD = 'fleet-bench'
+
+interface Options {
+  fleets: number[]
+  windowS: number
+  settleS: number
+  intervalS: number
+  ws: 'vmstat' | 'all'
+  profile: boolean
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { fleets: [], windowS: 120, settleS: 20, intervalS: 5, ws: 'vmstat', profile: false }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    const value = (): string => {
+      const next = argv[++i]
+      if (next === undefined) throw new Error(`${arg} needs a value`)
+      return next
+    }
+    if (arg === '--window') options.windowS = Number(value())
+    else if (arg === '--settle') options.settleS = Number(value())
+    else if (arg === '--interval') options.intervalS = Number(value())
+    else if (arg === '--ws') options.ws = value() === 'all' ? 'all' : 'vmstat'
+    else if (arg === '--profile') options.profile = true
+    else if (/^\d+$/.test(arg)) options.fleets.push(Number(arg))
+    else throw new Error(`unknown argument ${arg}`)
+  }
+  if (options.fleets.length === 0) options.fleets = [100, 500, 1000]
+  return options
+}
+
+// --- cleanup: every child and temp dir is registered here and removed however we exit ---
+
+const children = new Set<ChildProcess>()
+const tempDirs = new Set<string>()
+
+function cleanupSync(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  children.clear()
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+  tempDirs.clear()
+}
+
+process.on('exit', cleanupSync)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    cleanupSync()
+    process.exit(130)
+  })
+}
+
+function makeTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  tempDirs.add(dir)
+  return dir
+}
+
+function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+  tempDirs.delete(dir)
+}
+
+async function stopChild(child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((done) => child.once('exit', () => done()))
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    await exited
+    clearTimeout(timer)
+  }
+  children.delete(child)
+}
+
+// --- /proc readings ---
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
+/** VmRSS and VmHWM (peak RSS) in MiB. */
+function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }
+}
+
+// --- the simulator ---
+
+interface Simulator {
+  port: number
+  pid: number
+  stats(): Promise<SimStats>
+  stop(): Promise<void>
+}
+
+async function startSimulator(): Promise<Simulator> {
+  const child = fork(SIM, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  children.add(child)
+  let waiting: ((stats: SimStats) => void) | null = null
+  const ready = new Promise<{ port: number; pid: number }>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`fleet-sim exited with ${String(code)}`)))
+    child.on('message', (message: SimMessage) => {
+      if (message.type === 'ready') done(message)
+      else if (message.type === 'stats' && waiting) {
+        const answer = waiting
+        waiting = null
+        answer(message.stats)
+      }
+    })
+  })
+  const { port, pid } = await ready
+  return {
+    port,
+    pid,
+    stats: () =>
+      new Promise<SimStats>((done) => {
+        waiting = done
+        child.send('stats')
+      }),
+    stop: () => stopChild(child)
+  }
+}
+
+// --- Vigil ---
+
+interface Vigil {
+  pid: number
+  url: string
+  token: string
+  dataDir: string
+  inspectorUrl: string | null
+  api<T>(method: string, path: string, body?: unknown): Promise<T>
+  stop(): Promise<void>
+  output(): string
+}
+
+async function startVigil(inspect: boolean): Promise<Vigil> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`)
+  const dataDir = makeTempDir('vigil-fleet-')
+  const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : []
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: 'pipe' })
+  children.add(child)
+  let output = ''
+  const keep = (text: string): void => {
+    output = (output + text).slice(-20_000)
+  }
+  let inspectorUrl: string | null = null
+  const inspectorSeen = new Promise<void>((done) => {
+    if (!inspect) return done()
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      keep(line + '\n')
+      const found = /Debugger listening on (ws:\/\/\S+)/.exec(line)
+      if (found?.[1]) {
+        inspectorUrl = found[1]
+        done()
+      }
+    })
+  })
+  if (!inspect) child.stderr.on('data', (chunk: Buffer) => keep(chunk.toString()))
+  const found: { url?: string; token?: string } = {}
+  await new Promise<void>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`vigil serve exited with ${String(code)}:\n${output}`)))
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      keep(line + '\n')
+      found.url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
+      found.token ??= /API token: ([0-9a-f]{64})/.exec(line)?.[1]
+      if (/log in:/.test(line)) done()
+    })
+  })
+  await inspectorSeen
+  const url = found.url as string
+  const token = found.token as string
+  return {
+    pid: child.pid as number,
+    url,
+    token,
+    dataDir,
+    inspectorUrl,
+    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await fetch(url + path, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      const text = await response.text()
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`)
+      return (text ? JSON.parse(text) : null) as T
+    },
+    stop: () => stopChild(child),
+    output: () => output
+  }
+}
+
+interface ServerState {
+  id: string
+  hostname: string
+  alias: string | null
+  collection_state: string
+  collection_error: string | null
+}
+
+async function allServers(vigil: Vigil): Promise<ServerState[]> {
+  const servers: ServerState[] = []
+  for (let page = 1; ; page++) {
+    const answer = await vigil.api<{ servers: ServerState[]; has_next: boolean }>('GET', `/api/servers/?per_page=100&page=${page}`)
+    servers.push(...answer.servers)
+    if (!answer.has_next) return servers
+  }
+}
+
+/** Runs `task` over `items`, `concurrency` at a time. */
+async function pool<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const index = next++
+        results[index] = await task(items[index] as T, index)
+      }
+    })
+  )
+  return results
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
+
+// --- CPU profile through the inspector ---
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
+}
+interface CpuProfile {
+  nodes: ProfileNode[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+class Inspector {
+  private nextId = 1
+  private readonly pending = new Map<number, (result: unknown) => void>()
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data: WebSocket.RawData) => {
+      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown }
+      const answer = message.id === undefined ? undefined : this.pending.get(message.id)
+      if (answer && message.id !== undefined) {
+        this.pending.delete(message.id)
+        answer(message.result)
+      }
+    })
+  }
+
+  static async connect(url: string): Promise<Inspector> {
+    const socket = new WebSocket(url)
+    await new Promise<void>((done, fail) => {
+      socket.once('open', () => done())
+      socket.once('error', fail)
+    })
+    return new Inspector(socket)
+  }
+
+  call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++
+    return new Promise<T>((done) => {
+      this.pending.set(id, (result) => done(result as T))
+      this.socket.send(JSON.stringify({ id, method, params }))
+    })
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}
+
+function category(url: string, name: string): string {
+  if (name === '(garbage collector)') return 'GC'
+  if (name === '(program)' || name === '(idle)') return name
+  if (url.includes('node_modules/ssh2/')) return 'ssh2'
+  if (url.includes('node_modules/better-sqlite3/')) return 'better-sqlite3'
+  if (url.includes('node_modules/ws/') || url.includes('@fastify/websocket')) return 'ws'
+  if (url.includes('node_modules/')) return 'other packages'
+  if (url.includes('out/main/')) return 'vigil'
+  if (url.startsWith('node:')) return 'node internals'
+  return url === '' ? '(native, no JS frame)' : 'other'
+}
+
+/** Self time by category and by function, and inclusive time of Vigil's own functions. */
+function summarizeProfile(profile: CpuProfile): string {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const self = new Map<number, number>()
+  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000))
+  const total = [...self.values()].reduce((sum, ms) => sum + ms, 0)
+  const idle = [...self.entries()].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((sum, [, ms]) => sum + ms, 0)
+  const busy = total - idle
+  const label = (node: ProfileNode): string => {
+    const { functionName, url, lineNumber } = node.callFrame
+    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/out\//, 'out/').replace(/^file:\/\//, '')
+    return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim()
+  }
+  const byCategory = new Map<string, number>()
+  const byFunction = new Map<string, number>()
+  for (const [id, ms] of self) {
+    const node = byId.get(id) as ProfileNode
+    if (node.callFrame.functionName === '(idle)') continue
+    const cat = category(node.callFrame.url, node.callFrame.functionName)
+    byCategory.set(cat, (byCategory.get(cat) ?? 0) + ms)
+    byFunction.set(label(node), (byFunction.get(label(node)) ?? 0) + ms)
+  }
+  // Inclusive time per Vigil function (counted once per call stack, so recursion is not doubled).
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const inclusive = new Map<string, number>()
+  for (const [id, ms] of self) {
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at) as ProfileNode
+      if (!node.callFrame.url.includes('out/main/')) continue
+      const name = label(node)
+      if (seen.has(name)) continue
+      seen.add(name)
+      inclusive.set(name, (inclusive.get(name) ?? 0) + ms)
+    }
+  }
+  const pct = (ms: number): string => `${((100 * ms) / busy).toFixed(1).padStart(5)} %`
+  const top = (map: Map<string, number>, n: number): string[] =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => `    ${pct(ms)}  ${name}`)
+  return [
+    `  profile: ${(busy / 1000).toFixed(1)} s busy of ${(total / 1000).toFixed(1)} s sampled`,
+    '  self time by category:',
+    ...top(byCategory, 12),
+    '  self time, top functions:',
+    ...top(byFunction, 25),
+    "  inclusive time of Vigil's own functions (out/main):",
+    ...top(inclusive, 15)
+  ].join('\n')
+}
+
+// --- one fleet size ---
+
+interface Result {
+  servers: number
+  startS: number
+  samplesPerS: number
+  expectedPerS: number
+  messagesPerS: number
+  rowsPerS: number
+  cores: number
+  rss: number
+  peak: number
+  p50: number
+  p99: number
+  max: number
+  notCollecting: number
+  withError: number
+  short: number
+  wsClosed: number
+  simCores: number
+  benchCores: number
+  simExecsPerS: number
+  firstErrors: string[]
+}
+
+async function runFleet(sim: Simulator, n: number, options: Options): Promise<Result> {
+  const vigil = await startVigil(options.profile)
+  try {
+    // Only the fleet: switch off the built-in server that collects this machine by local exec.
+    for (const server of await allServers(vigil)) {
+      await vigil.api('PUT', `/api/servers/${server.id}/`, { monitoring_enabled: false })
+    }
+    // Registered inactive, then started all at once by one bulk-status call (Vigil staggers them).
+    const ids = await pool(
+      Array.from({ length: n }, (_, i) => i),
+      8,
+      async (i) =>
+        (
+          await vigil.api<{ server: { id: string } }>('POST', '/api/servers/create/', {
+            hostname: `fleet-${String(i).padStart(5, '0')}`,
+            ip_address: '127.0.0.1',
+            ssh_port: sim.port,
+            ssh_username: 'bench',
+            ssh_password: PASSWORD,
+            monitoring_interval: options.intervalS,
+            status: 'inactive',
+            environment: 'bench'
+          })
+        ).server.id
+    )
+
+    // One WebSocket per server; latency from vmstat's `fre` (the simulator's send time, ms).
+    const wsBase = vigil.url.replace(/^http/, 'ws')
+    let measuring = false
+    const latencies: number[] = []
+    let messages = 0
+    const received = new Map<string, number>()
+    let wsClosed = 0
+    const sockets = await pool(ids, 32, async (id) => {
+      const path = options.ws === 'all' ? `/ws/metrics/${id}/` : `/ws/metrics/vmstat/${id}/`
+      const socket = new WebSocket(`${wsBase}${path}?token=${vigil.token}`)
+      await new Promise<void>((done, fail) => {
+        socket.once('open', () => done())
+        socket.once('error', fail)
+      })
+      socket.on('message', (data: WebSocket.RawData) => {
+        if (!measuring) return
+        const now = Date.now()
+        messages++
+        const message = JSON.parse(data.toString()) as { metric: string; values: { fre?: number } }
+        if (message.metric !== 'vmstat' || typeof message.values.fre !== 'number') return
+        latencies.push(now - message.values.fre)
+        received.set(id, (received.get(id) ?? 0) + 1)
+      })
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        if (measuring) wsClosed++
+      })
+      return socket
+    })
+
+    const startedAt = performance.now()
+    for (let i = 0; i < ids.length; i += 1000) {
+      await vigil.api('POST', '/api/servers/bulk-status/', { server_ids: ids.slice(i, i + 1000), status: 'active' })
+    }
+    const deadline = Date.now() + 60_000 + n * 50
+    let collecting = 0
+    for (;;) {
+      const fleet = (await allServers(vigil)).filter((server) => server.hostname.startsWith('fleet-'))
+      collecting = fleet.filter((server) => server.collection_state === 'collecting').length
+      if (collecting === n) break
+      if (Date.now() > deadline) {
+        const states = new Map<string, number>()
+        for (const server of fleet) states.set(server.collection_state, (states.get(server.collection_state) ?? 0) + 1)
+        console.error(`  only ${collecting}/${n} collecting after ${((performance.now() - startedAt) / 1000).toFixed(0)} s:`, Object.fromEntries(states))
+        break
+      }
+      await sleep(500)
+    }
+    const startS = (performance.now() - startedAt) / 1000
+    await sleep(options.settleS * 1000)
+
+    // The measurement window.
+    const inspector = options.profile && vigil.inspectorUrl ? await Inspector.connect(vigil.inspectorUrl) : null
+    if (inspector) {
+      await inspector.call('Profiler.enable')
+      await inspector.call('Profiler.setSamplingInterval', { interval: 1000 })
+      await inspector.call('Profiler.start')
+    }
+    const simBefore = await sim.stats()
+    const t0 = Date.now()
+    const vigilCpu0 = cpuSeconds(vigil.pid)
+    const simCpu0 = cpuSeconds(sim.pid)
+    const benchCpu0 = process.cpuUsage()
+    const wall0 = performance.now()
+    measuring = true
+    await sleep(options.windowS * 1000)
+    measuring = false
+    const wallS = (performance.now() - wall0) / 1000
+    const t1 = Date.now()
+    const vigilCpu1 = cpuSeconds(vigil.pid)
+    const simCpu1 = cpuSeconds(sim.pid)
+    const benchCpu = process.cpuUsage(benchCpu0)
+    const memory = memoryMiB(vigil.pid)
+    const simAfter = await sim.stats()
+    let profileText = ''
+    if (inspector) {
+      const { profile } = await inspector.call<{ profile: CpuProfile }>('Profiler.stop')
+      inspector.close()
+      profileText = summarizeProfile(profile)
+    }
+
+    const fleet = (await allServers(vigil)).filter((server) => server.hostname.startsWith('fleet-'))
+    const notCollecting = fleet.filter((server) => server.collection_state !== 'collecting')
+    const withError = fleet.filter((server) => server.collection_error !== null)
+    const expectedPerServer = wallS / options.intervalS
+    const short = ids.filter((id) => (received.get(id) ?? 0) < Math.floor(expectedPerServer) - 1).length
+    for (const socket of sockets) socket.terminate()
+    await vigil.stop()
+
+    // What Vigil stored in the window, read from its file once it has stopped.
+    const db = new Database(join(vigil.dataDir, 'vigil.db'), { readonly: true })
+    let rows = 0
+    for (const metric of ['vmstat', 'iostat', 'netstat', 'process']) {
+      rows += (db.prepare(`SELECT count(*) AS n FROM ${metric}_samples WHERE ts >= ? AND ts < ?`).get(t0, t1) as { n: number }).n
+    }
+    db.close()
+
+    latencies.sort((a, b) => a - b)
+    const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN
+    const simExecs = (['ps', 'netdev'] as const).reduce((sum, kind) => sum + (simAfter.execs[kind] ?? 0) - (simBefore.execs[kind] ?? 0), 0)
+    const result: Result = {
+      servers: n,
+      startS,
+      samplesPerS: latencies.length / wallS,
+      expectedPerS: n / options.intervalS,
+      messagesPerS: messages / wallS,
+      rowsPerS: rows / ((t1 - t0) / 1000),
+      cores: (vigilCpu1 - vigilCpu0) / wallS,
+      rss: memory.rss,
+      peak: memory.peak,
+      p50: q(0.5),
+      p99: q(0.99),
+      max: latencies.at(-1) ?? NaN,
+      notCollecting: notCollecting.length,
+      withError: withError.length,
+      short,
+      wsClosed,
+      simCores: (simCpu1 - simCpu0) / wallS,
+      benchCores: (benchCpu.user + benchCpu.system) / 1e6 / wallS,
+      simExecsPerS: simExecs / wallS,
+      firstErrors: [...new Set([...withError, ...notCollecting].map((server) => `${server.collection_state}: ${server.collection_error ?? ''}`))].slice(0, 3)
+    }
+    printResult(result, options)
+    if (profileText) console.log(profileText)
+    return result
+  } finally {
+    await vigil.stop()
+    removeTempDir(vigil.dataDir)
+  }
+}
+
+const f1 = (value: number): string => value.toFixed(1)
+const f2 = (value: number): string => value.toFixed(2)
+
+function printResult(r: Result, options: Options): void {
+  console.log(
+    `  ${r.servers} servers: all collecting ${f1(r.startS)} s after the bulk start; vmstat ${f1(r.samplesPerS)}/s of ${f1(r.expectedPerS)} expected` +
+      (options.ws === 'all' ? ` (${Math.round(r.messagesPerS)} WebSocket messages/s in all)` : '') +
+      `, ${Math.round(r.rowsPerS)} rows/s stored, ${f1(r.simExecsPerS)} ps+netdev execs/s`
+  )
+  console.log(
+    `    Vigil ${f2(r.cores)} cores, RSS ${Math.round(r.rss)} MiB (peak ${Math.round(r.peak)}); latency p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms, max ${Math.round(r.max)} ms; ` +
+      `simulator ${f2(r.simCores)} cores, bench client ${f2(r.benchCores)} cores`
+  )
+  console.log(
+    `    errors: ${r.notCollecting} not collecting, ${r.withError} with a collection error, ${r.short} short of vmstat samples, ${r.wsClosed} WebSockets closed` +
+      (r.firstErrors.length ? `\n      ${r.firstErrors.join('\n      ')}` : '')
+  )
+}
+
+function table(results: Result[]): string {
+  const lines = [
+    '| servers | vmstat samples/s (expected) | rows stored/s | Vigil CPU (cores) | Vigil RSS (peak) | latency p50 | p99 | max | errors | simulator CPU | bench client CPU |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+  ]
+  for (const r of results) {
+    const errors = r.notCollecting + r.withError + r.short + r.wsClosed
+    lines.push(
+      `| ${r.servers} | ${f1(r.samplesPerS)} (${f1(r.expectedPerS)}) | ${Math.round(r.rowsPerS).toLocaleString('en')} | ${f2(r.cores)} | ${Math.round(r.rss)} MiB (${Math.round(r.peak)}) | ` +
+        `${Math.round(r.p50)} ms | ${Math.round(r.p99)} ms | ${Math.round(r.max)} ms | ${errors} | ${f2(r.simCores)} | ${f2(r.benchCores)} |`
+    )
+  }
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2))
+  console.log(
+    `fleet: ${options.fleets.join(', ')} servers at ${options.intervalS} s, ${options.windowS} s window after ${options.settleS} s settle, ` +
+      `WebSocket per server on ${options.ws === 'all' ? 'every metric' : 'vmstat'}${options.profile ? ', CPU profile' : ''}`
+  )
+  console.log(`  ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
+  const sim = await startSimulator()
+  const results: Result[] = []
+  try {
+    for (const n of options.fleets) results.push(await runFleet(sim, n, options))
+  } finally {
+    await sim.stop()
+  }
+  console.log('\n' + table(results))
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  cleanupSync()
+  process.exit(1)
+})

@@ -16,7 +16,7 @@
 // over the window through the inspector (127.0.0.1 only) and prints where the time went; its
 // figures then include the profiler's overhead.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -24,7 +24,7 @@ import Database from 'better-sqlite3'
 import WebSocket from 'ws'
 import type { SimMessage, SimStats } from './fleet-sim'
 
-const CLI = resolve('out/main/cli.js')
+let CLI = resolve('out/main/cli.js')
 const SIM = resolve(__dirname, 'fleet-sim.ts')
 const PASSWORD = 'fleet-bench'
 
@@ -35,10 +35,12 @@ interface Options {
   intervalS: number
   ws: 'vmstat' | 'all'
   profile: boolean
+  /** Where to keep the raw .cpuprofile (open it in Chrome DevTools); the summary is printed anyway. */
+  profileOut: string | null
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { fleets: [], windowS: 120, settleS: 20, intervalS: 5, ws: 'vmstat', profile: false }
+  const options: Options = { fleets: [], windowS: 120, settleS: 20, intervalS: 5, ws: 'vmstat', profile: false, profileOut: null }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const value = (): string => {
@@ -51,6 +53,11 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--interval') options.intervalS = Number(value())
     else if (arg === '--ws') options.ws = value() === 'all' ? 'all' : 'vmstat'
     else if (arg === '--profile') options.profile = true
+    else if (arg === '--cli') CLI = resolve(value()) // another build of cli.js, for A/B comparisons
+    else if (arg === '--profile-out') {
+      options.profile = true
+      options.profileOut = resolve(value())
+    }
     else if (/^\d+$/.test(arg)) options.fleets.push(Number(arg))
     else throw new Error(`unknown argument ${arg}`)
   }
@@ -115,6 +122,11 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
+/** Bytes the process has caused to be written to storage (SQLite file and WAL here). */
+function storageWrites(pid: number): number {
+  return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
 }
 
 /** VmRSS and VmHWM (peak RSS) in MiB. */
@@ -315,16 +327,26 @@ class Inspector {
   }
 }
 
+const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'exec', 'prepare', 'pragma'])
+const SOCKET_NATIVE = new Set(['writeBuffer', 'writev', 'writeUtf8String', 'writeLatin1String', 'readStop', 'readStart', 'shutdown', 'close'])
+
 function category(url: string, name: string): string {
   if (name === '(garbage collector)') return 'GC'
   if (name === '(program)' || name === '(idle)') return name
+  if (url === '') {
+    // Native functions have no URL: name the big ones.
+    if (SQLITE_NATIVE.has(name)) return 'SQLite (better-sqlite3, native)'
+    if (SOCKET_NATIVE.has(name)) return 'socket I/O (native)'
+    if (/Cipher|Decipher|Hmac|Hash|RandomBytes|Sign|Verify|DiffieHellman|ECDH|poly1305|chacha/i.test(name)) return 'crypto (native)'
+    return 'other native'
+  }
   if (url.includes('node_modules/ssh2/')) return 'ssh2'
   if (url.includes('node_modules/better-sqlite3/')) return 'better-sqlite3'
   if (url.includes('node_modules/ws/') || url.includes('@fastify/websocket')) return 'ws'
   if (url.includes('node_modules/')) return 'other packages'
   if (url.includes('out/main/')) return 'vigil'
   if (url.startsWith('node:')) return 'node internals'
-  return url === '' ? '(native, no JS frame)' : 'other'
+  return 'other'
 }
 
 /** Self time by category and by function, and inclusive time of Vigil's own functions. */
@@ -390,6 +412,7 @@ interface Result {
   expectedPerS: number
   messagesPerS: number
   rowsPerS: number
+  diskMiBPerS: number
   cores: number
   rss: number
   peak: number
@@ -404,6 +427,9 @@ interface Result {
   benchCores: number
   simExecsPerS: number
   firstErrors: string[]
+  /** Seconds of the window whose slowest sample took over 250 ms, and the slowest seconds. */
+  slowSeconds: number
+  worstSeconds: Array<[number, number]>
 }
 
 async function runFleet(sim: Simulator, n: number, options: Options): Promise<Result> {
@@ -436,6 +462,9 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     const wsBase = vigil.url.replace(/^http/, 'ws')
     let measuring = false
     const latencies: number[] = []
+    /** The slowest vmstat sample of each second of the window, to tell steady latency from stalls. */
+    const slowestBySecond = new Map<number, number>()
+    let windowStart = 0
     let messages = 0
     const received = new Map<string, number>()
     let wsClosed = 0
@@ -452,7 +481,10 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
         messages++
         const message = JSON.parse(data.toString()) as { metric: string; values: { fre?: number } }
         if (message.metric !== 'vmstat' || typeof message.values.fre !== 'number') return
-        latencies.push(now - message.values.fre)
+        const latency = now - message.values.fre
+        latencies.push(latency)
+        const second = Math.floor((now - windowStart) / 1000)
+        slowestBySecond.set(second, Math.max(slowestBySecond.get(second) ?? 0, latency))
         received.set(id, (received.get(id) ?? 0) + 1)
       })
       socket.on('error', () => {})
@@ -493,15 +525,18 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     const simBefore = await sim.stats()
     const t0 = Date.now()
     const vigilCpu0 = cpuSeconds(vigil.pid)
+    const written0 = storageWrites(vigil.pid)
     const simCpu0 = cpuSeconds(sim.pid)
     const benchCpu0 = process.cpuUsage()
     const wall0 = performance.now()
+    windowStart = Date.now()
     measuring = true
     await sleep(options.windowS * 1000)
     measuring = false
     const wallS = (performance.now() - wall0) / 1000
     const t1 = Date.now()
     const vigilCpu1 = cpuSeconds(vigil.pid)
+    const written1 = storageWrites(vigil.pid)
     const simCpu1 = cpuSeconds(sim.pid)
     const benchCpu = process.cpuUsage(benchCpu0)
     const memory = memoryMiB(vigil.pid)
@@ -511,6 +546,11 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
       const { profile } = await inspector.call<{ profile: CpuProfile }>('Profiler.stop')
       inspector.close()
       profileText = summarizeProfile(profile)
+      if (options.profileOut) {
+        const file = `${options.profileOut}-${n}.cpuprofile`
+        writeFileSync(file, JSON.stringify(profile))
+        profileText += `\n  raw profile: ${file}`
+      }
     }
 
     const fleet = (await allServers(vigil)).filter((server) => server.hostname.startsWith('fleet-'))
@@ -539,6 +579,7 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
       expectedPerS: n / options.intervalS,
       messagesPerS: messages / wallS,
       rowsPerS: rows / ((t1 - t0) / 1000),
+      diskMiBPerS: (written1 - written0) / 2 ** 20 / wallS,
       cores: (vigilCpu1 - vigilCpu0) / wallS,
       rss: memory.rss,
       peak: memory.peak,
@@ -552,6 +593,8 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
       simCores: (simCpu1 - simCpu0) / wallS,
       benchCores: (benchCpu.user + benchCpu.system) / 1e6 / wallS,
       simExecsPerS: simExecs / wallS,
+      slowSeconds: [...slowestBySecond.values()].filter((ms) => ms > 250).length,
+      worstSeconds: [...slowestBySecond.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5),
       firstErrors: [...new Set([...withError, ...notCollecting].map((server) => `${server.collection_state}: ${server.collection_error ?? ''}`))].slice(0, 3)
     }
     printResult(result, options)
@@ -570,11 +613,15 @@ function printResult(r: Result, options: Options): void {
   console.log(
     `  ${r.servers} servers: all collecting ${f1(r.startS)} s after the bulk start; vmstat ${f1(r.samplesPerS)}/s of ${f1(r.expectedPerS)} expected` +
       (options.ws === 'all' ? ` (${Math.round(r.messagesPerS)} WebSocket messages/s in all)` : '') +
-      `, ${Math.round(r.rowsPerS)} rows/s stored, ${f1(r.simExecsPerS)} ps+netdev execs/s`
+      `, ${Math.round(r.rowsPerS)} rows/s stored (${f1(r.diskMiBPerS)} MiB/s written to disk), ${f1(r.simExecsPerS)} ps+netdev execs/s`
   )
   console.log(
     `    Vigil ${f2(r.cores)} cores, RSS ${Math.round(r.rss)} MiB (peak ${Math.round(r.peak)}); latency p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms, max ${Math.round(r.max)} ms; ` +
       `simulator ${f2(r.simCores)} cores, bench client ${f2(r.benchCores)} cores`
+  )
+  console.log(
+    `    slowest seconds of the window (offset: slowest sample): ${r.worstSeconds.map(([s, ms]) => `+${s} s: ${ms} ms`).join(', ')}; ` +
+      `${r.slowSeconds} of ${Math.round(options.windowS)} s had a sample over 250 ms`
   )
   console.log(
     `    errors: ${r.notCollecting} not collecting, ${r.withError} with a collection error, ${r.short} short of vmstat samples, ${r.wsClosed} WebSockets closed` +

@@ -78,6 +78,15 @@ describe('realtime', () => {
     expect(body.start_time).toMatch(/Z$/)
   })
 
+  it('caps a realtime answer and says so', async () => {
+    const rows = Array.from({ length: 50_001 }, (_, i) => ({ interface: `if${i}`, ipkts: i, ierrs: 0, opkts: i, oerrs: 0 }))
+    api.app.metricsWriter.add({ metric: 'netstat', serverId: otherId, ts: Date.now() - 1000, rows })
+    api.app.metricsWriter.flush()
+    const { body } = await api.request('GET', `/api/metrics/realtime/?metric=netstat&server_id=${otherId}`)
+    expect(body).toMatchObject({ count: 50_000, truncated: true, total: 50_001 })
+    expect(body.data).toHaveLength(50_000)
+  })
+
   it('says so when the server does not exist', async () => {
     const { status, body } = await api.request('GET', '/api/metrics/realtime/?metric=vmstat&hostname=nope')
     expect(status).toBe(404)

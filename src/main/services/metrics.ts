@@ -16,6 +16,8 @@ import type { MetricsRepo, ProcessAggregateRow, RolledUpMetric, StoredRollup, St
 import type { ServersService } from './servers'
 
 export const REALTIME_WINDOW_MS = 60_000
+/** Rows one realtime answer carries at most; past it the answer says `truncated: true` (filter by server). */
+export const REALTIME_MAX_ROWS = 50_000
 export const HISTORICAL_PAGE_SIZE = 1000
 export const HISTORICAL_MAX_PAGE_SIZE = 10_000
 
@@ -54,7 +56,7 @@ export class MetricsService {
     const serverId = this.serverFilter(query)
     const end = this.now()
     const start = end - REALTIME_WINDOW_MS
-    const { rows } = this.repo.samples(metric, { serverId, start, end, limit: 100_000, offset: 0 })
+    const { rows, total } = this.repo.samples(metric, { serverId, start, end, limit: REALTIME_MAX_ROWS, offset: 0 })
     const frame = {
       start_time: isoSeconds(start),
       end_time: isoSeconds(end),
@@ -62,7 +64,8 @@ export class MetricsService {
       hostname: query.hostname ?? null
     }
     if (rows.length === 0) throw new NoRecentData({ message: `No recent data available for metric: ${metric}`, ...frame })
-    return { data: rows.map((row) => apiRow(metric, row)), count: rows.length, ...frame }
+    const truncated = total > rows.length ? { truncated: true, total } : {}
+    return { data: rows.map((row) => apiRow(metric, row)), count: rows.length, ...frame, ...truncated }
   }
 
   historical(query: HistoricalQuery) {

@@ -7,6 +7,7 @@ import { createApp, DB_FILE } from './app'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
 import { loadOrCreateApiToken } from './security/api-token'
 import { Authenticator } from './security/browser-auth'
+import { MAX_TOP_PROCESSES } from './collectors/parsers'
 import { DEFAULT_RETENTION } from './services/metrics-maintenance'
 import { createAuthRepo } from './store/auth'
 import { openDb } from './store/db'
@@ -14,11 +15,13 @@ import { openDb } from './store/db'
 const HELP = `Vigil ${version} — operations console
 
 Usage:
-  vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--retention-days N] [--log]
+  vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--retention-days N]
+              [--top-processes N] [--log]
       Run headless: the API and the web UI on http://ADDR:N (default ${DEFAULT_HOST}:${DEFAULT_PORT}).
       --port 0 picks a free port. --allow-host adds a name the Host header may carry
       (needed when a team reaches a jump host by its DNS name). --retention-days sets how
       long raw samples are kept (default ${DEFAULT_RETENTION.rawDays}; roll-ups: 1-minute ${DEFAULT_RETENTION.minuteRollupDays} days, 1-hour ${DEFAULT_RETENTION.hourRollupDays} days).
+      --top-processes sets how many of the busiest processes each ps snapshot keeps (default 20).
   vigil login-url [--data-dir DIR]
       Print a fresh one-time login URL for the running 'vigil serve'.
   vigil token [--data-dir DIR]
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'retention-days': { type: 'string' },
+      'top-processes': { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }
@@ -65,8 +69,13 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(
   dataDir: string,
-  values: { port?: string; host?: string; 'allow-host'?: string[]; 'retention-days'?: string; log?: boolean }
+  values: { port?: string; host?: string; 'allow-host'?: string[]; 'retention-days'?: string; 'top-processes'?: string; log?: boolean }
 ): Promise<number> {
+  const topProcesses = values['top-processes'] === undefined ? 20 : Number(values['top-processes'])
+  if (!Number.isInteger(topProcesses) || topProcesses < 1 || topProcesses > MAX_TOP_PROCESSES) {
+    process.stderr.write(`--top-processes must be a whole number from 1 to ${MAX_TOP_PROCESSES}, not '${values['top-processes']}'\n`)
+    return 2
+  }
   const rawDays = values['retention-days'] === undefined ? DEFAULT_RETENTION.rawDays : Number(values['retention-days'])
   if (!Number.isInteger(rawDays) || rawDays < 1 || rawDays > 3650) {
     process.stderr.write(`--retention-days must be a whole number of days from 1 to 3650, not '${values['retention-days']}'\n`)
@@ -86,7 +95,8 @@ async function serve(
     vendorDir: existingDir(join(__dirname, '..', 'vendor')),
     version,
     logRequests: values.log ?? false,
-    retention: { ...DEFAULT_RETENTION, rawDays }
+    retention: { ...DEFAULT_RETENTION, rawDays },
+    topProcesses
   })
   const app = await createApp(config)
   const url = await app.listen()

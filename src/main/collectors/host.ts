@@ -92,7 +92,10 @@ export class HostCollector implements Collector {
       const result = await runner.exec('LC_ALL=C uname -s', { timeoutMs: 15_000 })
       uname = result.stdout
     } catch (error) {
-      return this.deps.setState('error', `Could not run uname: ${messageOf(error)}`)
+      if (generation !== this.generation || this.stopped) return
+      this.deps.setState('error', `Could not run uname: ${messageOf(error)}`)
+      // The connection is up, so this may pass (a busy server, a slow login script): try again.
+      return this.later(() => void this.begin(), STREAM_RESTART_MS)
     }
     if (generation !== this.generation || this.stopped) return
     const detected = this.deps.detectOs(uname)

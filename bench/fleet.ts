@@ -1,7 +1,8 @@
 // Fleet: how many servers at a 5 s interval one `vigil serve` sustains, at what CPU and RSS,
 // and the sample-to-WebSocket latency. Goal: 1,000 servers at 5 s with under half a core and
 // p99 under 250 ms.
-//   npm run build && npx tsx bench/fleet.ts [--window 120] [--settle 20] [--interval 5] [--ws vmstat|all] [--profile] 100 500 1000
+//   npm run build && npx tsx bench/fleet.ts [--window 120] [--settle 20] [--interval 5] [--ws vmstat|all]
+//       [--profile] [--profile-out PREFIX] [--cli PATH] 100 500 1000
 //
 // For each N: a fresh `node out/main/cli.js serve --port 0` on a temp data dir (its built-in
 // "this machine" server is switched off, so only the fleet is collected); N servers registered
@@ -16,7 +17,7 @@
 // over the window through the inspector (127.0.0.1 only) and prints where the time went; its
 // figures then include the profiler's overhead.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -330,11 +331,13 @@ class Inspector {
 const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'exec', 'prepare', 'pragma'])
 const SOCKET_NATIVE = new Set(['writeBuffer', 'writev', 'writeUtf8String', 'writeLatin1String', 'readStop', 'readStart', 'shutdown', 'close'])
 
-function category(url: string, name: string): string {
+/** `callerUrl`: the URL of the calling frame, which tells native functions of the same name apart. */
+function category(url: string, name: string, callerUrl: string): string {
   if (name === '(garbage collector)') return 'GC'
   if (name === '(program)' || name === '(idle)') return name
   if (url === '') {
     // Native functions have no URL: name the big ones.
+    if (callerUrl.startsWith('node:internal/crypto')) return 'crypto (native)'
     if (SQLITE_NATIVE.has(name)) return 'SQLite (better-sqlite3, native)'
     if (SOCKET_NATIVE.has(name)) return 'socket I/O (native)'
     if (/Cipher|Decipher|Hmac|Hash|RandomBytes|Sign|Verify|DiffieHellman|ECDH|poly1305|chacha/i.test(name)) return 'crypto (native)'
@@ -352,6 +355,8 @@ function category(url: string, name: string): string {
 /** Self time by category and by function, and inclusive time of Vigil's own functions. */
 function summarizeProfile(profile: CpuProfile): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
   const self = new Map<number, number>()
   profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000))
   const total = [...self.values()].reduce((sum, ms) => sum + ms, 0)
@@ -367,13 +372,12 @@ function summarizeProfile(profile: CpuProfile): string {
   for (const [id, ms] of self) {
     const node = byId.get(id) as ProfileNode
     if (node.callFrame.functionName === '(idle)') continue
-    const cat = category(node.callFrame.url, node.callFrame.functionName)
+    const caller = byId.get(parent.get(id) ?? -1)
+    const cat = category(node.callFrame.url, node.callFrame.functionName, caller?.callFrame.url ?? '')
     byCategory.set(cat, (byCategory.get(cat) ?? 0) + ms)
     byFunction.set(label(node), (byFunction.get(label(node)) ?? 0) + ms)
   }
   // Inclusive time per Vigil function (counted once per call stack, so recursion is not doubled).
-  const parent = new Map<number, number>()
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
   const inclusive = new Map<string, number>()
   for (const [id, ms] of self) {
     const seen = new Set<string>()
@@ -413,6 +417,7 @@ interface Result {
   messagesPerS: number
   rowsPerS: number
   diskMiBPerS: number
+  walMiB: number
   cores: number
   rss: number
   peak: number
@@ -540,6 +545,7 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     const simCpu1 = cpuSeconds(sim.pid)
     const benchCpu = process.cpuUsage(benchCpu0)
     const memory = memoryMiB(vigil.pid)
+    const walMiB = statSync(join(vigil.dataDir, 'vigil.db-wal'), { throwIfNoEntry: false })?.size ?? 0
     const simAfter = await sim.stats()
     let profileText = ''
     if (inspector) {
@@ -580,6 +586,7 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
       messagesPerS: messages / wallS,
       rowsPerS: rows / ((t1 - t0) / 1000),
       diskMiBPerS: (written1 - written0) / 2 ** 20 / wallS,
+      walMiB: walMiB / 2 ** 20,
       cores: (vigilCpu1 - vigilCpu0) / wallS,
       rss: memory.rss,
       peak: memory.peak,
@@ -613,7 +620,7 @@ function printResult(r: Result, options: Options): void {
   console.log(
     `  ${r.servers} servers: all collecting ${f1(r.startS)} s after the bulk start; vmstat ${f1(r.samplesPerS)}/s of ${f1(r.expectedPerS)} expected` +
       (options.ws === 'all' ? ` (${Math.round(r.messagesPerS)} WebSocket messages/s in all)` : '') +
-      `, ${Math.round(r.rowsPerS)} rows/s stored (${f1(r.diskMiBPerS)} MiB/s written to disk), ${f1(r.simExecsPerS)} ps+netdev execs/s`
+      `, ${Math.round(r.rowsPerS)} rows/s stored (${f1(r.diskMiBPerS)} MiB/s written to disk, WAL ${Math.round(r.walMiB)} MiB), ${f1(r.simExecsPerS)} ps+netdev execs/s`
   )
   console.log(
     `    Vigil ${f2(r.cores)} cores, RSS ${Math.round(r.rss)} MiB (peak ${Math.round(r.peak)}); latency p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms, max ${Math.round(r.max)} ms; ` +
@@ -631,13 +638,13 @@ function printResult(r: Result, options: Options): void {
 
 function table(results: Result[]): string {
   const lines = [
-    '| servers | vmstat samples/s (expected) | rows stored/s | Vigil CPU (cores) | Vigil RSS (peak) | latency p50 | p99 | max | errors | simulator CPU | bench client CPU |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+    '| servers | vmstat samples/s (expected) | rows stored/s | disk writes | Vigil CPU (cores) | Vigil RSS (peak) | latency p50 | p99 | max | errors | simulator CPU | bench client CPU |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
   ]
   for (const r of results) {
     const errors = r.notCollecting + r.withError + r.short + r.wsClosed
     lines.push(
-      `| ${r.servers} | ${f1(r.samplesPerS)} (${f1(r.expectedPerS)}) | ${Math.round(r.rowsPerS).toLocaleString('en')} | ${f2(r.cores)} | ${Math.round(r.rss)} MiB (${Math.round(r.peak)}) | ` +
+      `| ${r.servers} | ${f1(r.samplesPerS)} (${f1(r.expectedPerS)}) | ${Math.round(r.rowsPerS).toLocaleString('en')} | ${f1(r.diskMiBPerS)} MiB/s | ${f2(r.cores)} | ${Math.round(r.rss)} MiB (${Math.round(r.peak)}) | ` +
         `${Math.round(r.p50)} ms | ${Math.round(r.p99)} ms | ${Math.round(r.max)} ms | ${errors} | ${f2(r.simCores)} | ${f2(r.benchCores)} |`
     )
   }

@@ -3,7 +3,6 @@ import { sentence, type ValidationIssue } from './validation'
 export type ErrorCode =
   | 'validation'
   | 'not_found'
-  | 'conflict'
   | 'unauthorized'
   | 'forbidden'
   | 'misdirected'

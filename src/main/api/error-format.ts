@@ -6,7 +6,6 @@ import { describeErrors, type SchemaError } from '../../shared/validation'
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   validation: 400,
-  conflict: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -17,12 +17,8 @@ export interface CollectorDeps {
   topProcesses: number
 }
 
-/** `last_seen` is written at most this often per server. */
-const LAST_SEEN_EVERY_MS = 5_000
-
 /** Builds the collector for one server row: local exec for the built-in server, SSH for the rest. */
 export function createCollector(row: ServerRow, deps: CollectorDeps): Collector {
-  let lastSeenWritten = 0
   return new HostCollector({
     serverId: row.id,
     intervalSeconds: row.monitoring_interval,
@@ -30,13 +26,7 @@ export function createCollector(row: ServerRow, deps: CollectorDeps): Collector 
     detectOs,
     planFor: (os, interval) => planFor(os, interval, deps.topProcesses),
     interfaceRates,
-    record: (metric, ts, rows) => {
-      deps.writer.add({ metric, serverId: row.id, ts, rows })
-      if (ts - lastSeenWritten >= LAST_SEEN_EVERY_MS) {
-        lastSeenWritten = ts
-        deps.servers.touchLastSeen(row.id, ts)
-      }
-    },
+    record: (metric, ts, rows) => deps.writer.add({ metric, serverId: row.id, ts, rows }),
     setState: (state: CollectionState, error: string | null) => deps.servers.setCollectionState(row.id, state, error)
   })
 }

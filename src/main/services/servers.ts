@@ -152,10 +152,6 @@ export class ServersService {
     this.bus.publish('servers.state', { id, state, error, since: isoSeconds(since) })
   }
 
-  touchLastSeen(id: string, at: number): void {
-    this.repo.touchLastSeen(id, at)
-  }
-
   /** One stored row (secrets still sealed), for collectors and connection tests; throws not_found. */
   rowOf(id: string): ServerRow {
     return this.row(id)

@@ -96,11 +96,18 @@ export function createMetricsRepo(db: Db) {
   }
 
   /**
-   * Writes many batches in one transaction; returns the new row ids, batch by batch. Rows of
-   * the same metric are packed into shared multi-row INSERTs across batches.
+   * Writes many batches in one transaction, and the servers' last_seen; returns the new row
+   * ids, batch by batch. Rows of the same metric are packed into shared multi-row INSERTs.
    */
+  const touchLastSeen = db.prepare('UPDATE servers SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)')
+
   const insertBatches = db.transaction((batches: readonly SampleBatch[]): number[][] => {
     const ids = batches.map((batch) => new Array<number>(batch.rows.length))
+    // A server's last_seen is the time of its latest sample: kept here, in the same transaction,
+    // rather than as a commit of its own per server.
+    const latest = new Map<string, number>()
+    for (const batch of batches) latest.set(batch.serverId, Math.max(batch.ts, latest.get(batch.serverId) ?? 0))
+    for (const [serverId, ts] of latest) touchLastSeen.run(ts, serverId, ts)
     const pending = new Map<MetricName, Array<[batch: number, row: number]>>()
     batches.forEach((batch, b) => {
       let list = pending.get(batch.metric)

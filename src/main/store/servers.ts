@@ -58,7 +58,6 @@ export function createServersRepo(db: Db) {
   const setCollectionState = db.prepare(
     'UPDATE servers SET collection_state = ?, collection_error = ?, collection_state_since = ? WHERE id = ?'
   )
-  const touchLastSeen = db.prepare('UPDATE servers SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)')
 
   function where(filter: ServerFilter): { sql: string; params: unknown[] } {
     const clauses: string[] = []
@@ -122,9 +121,6 @@ export function createServersRepo(db: Db) {
     },
     setCollectionState(id: string, state: string, error: string | null, since: number): void {
       setCollectionState.run(state, error, since, id)
-    },
-    touchLastSeen(id: string, at: number): void {
-      touchLastSeen.run(at, id, at)
     }
   }
 }

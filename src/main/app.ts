@@ -13,6 +13,7 @@ import { CollectorManager } from './collectors/manager'
 import { createCollector } from './collectors/factory'
 import { seedLocalServer } from './collectors/local-server'
 import { ConnectionsService, sqliteHostKeyStore } from './services/connections'
+import { MetricSeriesService } from './services/metric-series'
 import { MetricsService } from './services/metrics'
 import { MetricsMaintenance } from './services/metrics-maintenance'
 import { MetricsWriter } from './services/metrics-writer'
@@ -20,6 +21,7 @@ import { ServersService } from './services/servers'
 import { createAuthRepo } from './store/auth'
 import { openDb, pingDb, type Db } from './store/db'
 import { createHostKeysRepo } from './store/host-keys'
+import { createMetricSeriesRepo } from './store/metric-series'
 import { createMetricsRepo } from './store/metrics'
 import { createSettingsRepo } from './store/settings'
 import { createServersRepo } from './store/servers'
@@ -65,6 +67,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const servers = new ServersService(createServersRepo(db), secrets, bus)
     const metricsRepo = createMetricsRepo(db)
     const metrics = new MetricsService(metricsRepo, servers)
+    const metricSeries = new MetricSeriesService(createMetricSeriesRepo(db), metricsRepo, servers)
     const metricsWriter = new MetricsWriter(metricsRepo, bus, undefined, (error) =>
       console.error('[vigil] dropped a batch of samples:', error)
     )
@@ -86,7 +89,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tokenFile: join(config.dataDir, TOKEN_FILE),
       startedAt
     })
-    const handlers = createHandlers({ servers, connections, info })
+    const handlers = createHandlers({ servers, connections, metricSeries, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,

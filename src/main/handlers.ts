@@ -1,6 +1,7 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
 import { AppError } from '../shared/errors'
 import type { ConnectionsService } from './services/connections'
+import type { MetricSeriesService } from './services/metric-series'
 import type { ServersService } from './services/servers'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
@@ -9,10 +10,11 @@ export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C
 export interface HandlerDeps {
   servers: ServersService
   connections: ConnectionsService
+  metricSeries: MetricSeriesService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, info }: HandlerDeps): Handlers {
   return {
     'app.info': () => info(),
     'servers.list': (query) => servers.list(query ?? {}),
@@ -23,7 +25,11 @@ export function createHandlers({ servers, connections, info }: HandlerDeps): Han
     'servers.bulkStatus': (input) => servers.bulkStatus(input),
     'servers.testConnection': ({ id }) => connections.test(id),
     'servers.hostKey': ({ id }) => connections.hostKey(id),
-    'servers.acceptHostKey': ({ id, fingerprint }) => connections.acceptPresentedHostKey(id, String(fingerprint ?? ''))
+    'servers.acceptHostKey': ({ id, fingerprint }) => connections.acceptPresentedHostKey(id, String(fingerprint ?? '')),
+    'metrics.series': (query) => metricSeries.series(query),
+    'metrics.overview': (query) => metricSeries.overview(query),
+    'metrics.topProcesses': (query) => metricSeries.topProcesses(query),
+    'metrics.processHistory': (query) => metricSeries.processHistory(query)
   }
 }
 

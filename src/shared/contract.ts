@@ -1,5 +1,15 @@
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { ErrorBody } from './errors'
+import type {
+  OverviewAnswer,
+  OverviewQuery,
+  ProcessHistory,
+  ProcessHistoryQuery,
+  SeriesAnswer,
+  SeriesQuery,
+  TopProcesses,
+  TopProcessesQuery
+} from './metric-series'
 import type { MetricName } from './metrics'
 import type {
   BulkStatus,
@@ -36,6 +46,10 @@ export interface Contract {
   'servers.testConnection': { req: { id: string }; res: ConnectionTestResult }
   'servers.hostKey': { req: { id: string }; res: HostKeyStatus | null }
   'servers.acceptHostKey': { req: { id: string; fingerprint: string }; res: HostKeyInfo }
+  'metrics.series': { req: SeriesQuery; res: SeriesAnswer }
+  'metrics.overview': { req: OverviewQuery; res: OverviewAnswer }
+  'metrics.topProcesses': { req: TopProcessesQuery; res: TopProcesses }
+  'metrics.processHistory': { req: ProcessHistoryQuery; res: ProcessHistory }
 }
 
 export type Channel = keyof Contract
@@ -52,7 +66,11 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'servers.bulkStatus',
   'servers.testConnection',
   'servers.hostKey',
-  'servers.acceptHostKey'
+  'servers.acceptHostKey',
+  'metrics.series',
+  'metrics.overview',
+  'metrics.topProcesses',
+  'metrics.processHistory'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

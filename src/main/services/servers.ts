@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import type { TSchema } from 'typebox'
 import { AppError } from '../../shared/errors'
 import {
   BulkStatusSchema,
@@ -20,10 +19,10 @@ import {
   type ServerUpdate
 } from '../../shared/servers'
 import { isoSeconds } from '../../shared/time'
-import { check } from '../../shared/validation'
 import type { EventBus } from '../bus'
 import type { SecretBox } from '../security/secrets'
 import type { ServerRow, ServersRepo } from '../store/servers'
+import { validated } from './validated'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -194,16 +193,6 @@ export class ServersService {
   private open(sealed: string | null): string | null {
     return sealed === null ? null : this.secrets.open(sealed)
   }
-}
-
-/** `extraIfMissing` joins the error body when a required field is missing (the spec's `required_fields`). */
-function validated<T>(schema: TSchema, value: unknown, extraIfMissing?: Record<string, unknown>): T {
-  const result = check<T>(schema, value ?? {})
-  if (!result.ok) {
-    const requiredMissing = result.issues.some((issue) => issue.kind === 'required')
-    throw AppError.fromIssues(result.issues, requiredMissing ? extraIfMissing : undefined)
-  }
-  return result.value
 }
 
 function blankToNull(value: string | null | undefined): string | null {

@@ -16,7 +16,7 @@ const Epoch = Type.Integer({ minimum: 0, description: 'Milliseconds since the ep
 export const SeriesQuerySchema = Type.Object(
   {
     serverId: Id,
-    metric: Type.Union(CHARTED_METRICS.map((metric) => Type.Literal(metric))),
+    metric: Type.Union([Type.Literal('vmstat'), Type.Literal('iostat'), Type.Literal('netstat')]),
     start: Epoch,
     end: Epoch,
     resolution: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')]))

@@ -35,6 +35,8 @@ describe('connections in the browser UI', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const problems = watchConsole(page)
     await page.goto(vigil.loginUrl)
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
+    await page.goto(`${vigil.url}/#/servers`)
     await page.getByText('This machine').waitFor()
 
     // This machine answers by local exec.

@@ -34,6 +34,8 @@ describe('servers in the browser UI', () => {
     const problems = watchConsole(page)
     await page.goto(vigil.loginUrl)
     await expect.poll(() => page.url()).toBe(`${vigil.url}/`)
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
+    await page.getByRole('link', { name: 'Servers', exact: true }).click()
     await page.getByRole('heading', { name: 'Servers' }).waitFor()
     // A first start registers this machine, collected by local exec.
     await page.getByText('This machine').waitFor()
@@ -112,7 +114,7 @@ describe('servers in the browser UI', () => {
     await keepScreenshot(page, 'login')
     await page.getByLabel('API token').fill(vigil.token)
     await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByRole('heading', { name: 'Servers' }).waitFor()
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
     await page.getByRole('link', { name: 'Settings' }).click()
     await page.getByText(vigil.dataDir, { exact: true }).waitFor()
     await keepScreenshot(page, 'settings')

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { makeTempDir } from './temp-dir'
@@ -17,10 +17,13 @@ export interface VigilProcess {
   stop(): Promise<void>
 }
 
-/** Runs the built `vigil serve` on a free port with a throwaway data dir, as a user would. */
-export async function startVigil(extraArgs: string[] = []): Promise<VigilProcess> {
+/**
+ * Runs the built `vigil serve` on a free port, as a user would, with a throwaway data dir —
+ * or `dataDir` when given (e.g. seeded with history); stop() removes it either way.
+ */
+export async function startVigil(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<VigilProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the e2e tests`)
-  const temp = makeTempDir('vigil-e2e-')
+  const temp = options.dataDir ? { dir: options.dataDir, remove: () => rmSync(options.dataDir as string, { recursive: true, force: true }) } : makeTempDir('vigil-e2e-')
   const started = performance.now()
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,

@@ -1,11 +1,14 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import { useSession } from './stores/session'
 import { ComingView } from './views/ComingView'
+import { ServerDetailView } from './views/detail/ServerDetailView'
 import { LoginView } from './views/LoginView'
+import { OverviewView } from './views/overview/OverviewView'
 import { ServersView } from './views/servers/ServersView'
 import { SettingsView } from './views/SettingsView'
 
 const NAV = [
+  { path: '/overview', label: 'Overview' },
   { path: '/servers', label: 'Servers' },
   { path: '/oracle', label: 'Oracle' },
   { path: '/postgres', label: 'PostgreSQL' },
@@ -21,10 +24,15 @@ function useRoute(): string {
     },
     () => window.location.hash
   )
-  return hash.replace(/^#/, '').split('?')[0] || '/servers'
+  return hash.replace(/^#/, '').split('?')[0] || '/overview'
 }
 
 function View({ route }: { route: string }) {
+  const detail = /^\/servers\/([^/]+)$/.exec(route)
+  if (detail) {
+    const id = decodeURIComponent(detail[1] as string)
+    return <ServerDetailView key={id} serverId={id} />
+  }
   switch (route) {
     case '/oracle':
       return (
@@ -42,8 +50,10 @@ function View({ route }: { route: string }) {
       )
     case '/settings':
       return <SettingsView />
-    default:
+    case '/servers':
       return <ServersView />
+    default:
+      return <OverviewView />
   }
 }
 
@@ -66,7 +76,7 @@ export function App() {
       </main>
     )
   }
-  const active = NAV.find((item) => route.startsWith(item.path))?.path ?? '/servers'
+  const active = NAV.find((item) => route.startsWith(item.path))?.path ?? '/overview'
   return (
     <div className="frame">
       <nav className="sidebar" aria-label="Main">
@@ -82,7 +92,7 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
-        <View route={active} />
+        <View route={route} />
       </main>
     </div>
   )

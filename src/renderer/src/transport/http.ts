@@ -5,10 +5,13 @@ import type { Channel, Outcome, Req, Res, Topic, Topics, VigilBridge } from '../
  * `POST /rpc/{channel}`, subscribe is the `/rpc/events` WebSocket. The session cookie
  * authenticates both.
  */
+const IDLE_CLOSE_MS = 2_000
+
 export function createHttpBridge(base = ''): VigilBridge {
   const listeners = new Map<Topic, Set<(payload: unknown) => void>>()
   let socket: WebSocket | null = null
   let retryDelay = 500
+  let idleClose: ReturnType<typeof setTimeout> | null = null
 
   function connect(): void {
     if (socket || listeners.size === 0) return
@@ -60,13 +63,22 @@ export function createHttpBridge(base = ''): VigilBridge {
       }
       const wrapped = listener as (payload: unknown) => void
       set.add(wrapped)
+      if (idleClose) clearTimeout(idleClose)
+      idleClose = null
       connect()
       return () => {
         set.delete(wrapped)
         if (set.size > 0) return
         listeners.delete(topic)
         if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ unsubscribe: topic }))
-        if (listeners.size === 0) socket?.close()
+        // Closed a moment later: switching views unsubscribes and subscribes again in one go,
+        // and a socket closed in between would miss the events of its reconnection.
+        if (listeners.size === 0) {
+          idleClose ??= setTimeout(() => {
+            idleClose = null
+            if (listeners.size === 0) socket?.close()
+          }, IDLE_CLOSE_MS)
+        }
       }
     }
   }

@@ -16,7 +16,7 @@ export function LoginView() {
           event.preventDefault()
           const result = await loginWithToken(token)
           if (!result.ok) return setError(result.message)
-          window.location.hash = '#/servers'
+          window.location.hash = '#/overview'
           await useSession.getState().load()
         }}
       >

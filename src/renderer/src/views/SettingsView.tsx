@@ -1,9 +1,11 @@
 import { useSession } from '../stores/session'
+import { useTheme, type ThemePreference } from '../stores/theme'
 import { isDesktop } from '../transport/client'
 import { logout } from '../transport/http'
 
 export function SettingsView() {
   const info = useSession((state) => state.info)
+  const theme = useTheme()
   if (!info) return null
   return (
     <section className="view" aria-labelledby="settings-title">
@@ -37,6 +39,16 @@ export function SettingsView() {
         </dd>
         <dt>Running since</dt>
         <dd>{new Date(info.startedAt).toLocaleString()}</dd>
+        <dt>
+          <label htmlFor="theme">Theme</label>
+        </dt>
+        <dd>
+          <select id="theme" value={theme.preference} onChange={(event) => theme.setPreference(event.target.value as ThemePreference)}>
+            <option value="system">Follow the system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </dd>
       </dl>
       <p className="hint">
         Scripts authenticate with <code>Authorization: Bearer &lt;token&gt;</code>, the token being the content of the

@@ -162,7 +162,9 @@ export function ServersView() {
                   />
                 </td>
                 <td>
-                  <div className="cell-primary">{server.hostname}</div>
+                  <div className="cell-primary">
+                    <a href={`#/servers/${server.id}`}>{server.hostname}</a>
+                  </div>
                   {server.alias ? <div className="cell-secondary">{server.alias}</div> : null}
                 </td>
                 <td className="mono">{server.ip_address}</td>

@@ -1,0 +1,110 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { CollectionBadge } from '../../components/CollectionBadge'
+import { StatusBadge } from '../../components/StatusBadge'
+import { useServerDetail } from '../../stores/server-detail'
+import { ConnectionCheck } from '../servers/ConnectionCheck'
+import { ChartsPanel } from './ChartsPanel'
+import { ProcessesPanel } from './ProcessesPanel'
+import { RangeBar } from './RangeBar'
+
+const TABS = [
+  { id: 'charts', label: 'Charts' },
+  { id: 'processes', label: 'Processes' },
+  { id: 'connection', label: 'Connection' }
+] as const
+type TabId = (typeof TABS)[number]['id']
+
+/** One server: live and historical charts, its processes, and its connection. */
+export function ServerDetailView({ serverId }: { serverId: string }) {
+  const detail = useServerDetail()
+  const [tab, setTab] = useState<TabId>('charts')
+  const [chosenPids, setChosenPids] = useState<number[]>([])
+  const tabRefs = useRef<Array<HTMLButtonElement | null>>([])
+
+  useEffect(() => {
+    void useServerDetail.getState().open(serverId)
+    return () => useServerDetail.getState().close()
+  }, [serverId])
+
+  // Arrow keys move between tabs, as a tablist should.
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
+    if (step === 0) return
+    const index = (TABS.findIndex((candidate) => candidate.id === tab) + step + TABS.length) % TABS.length
+    setTab(TABS[index]?.id ?? 'charts')
+    tabRefs.current[index]?.focus()
+  }
+
+  const server = detail.server
+  const name = server?.hostname ?? 'Server'
+  return (
+    <section className="view detail" aria-labelledby="detail-title">
+      <header className="view-header">
+        <div>
+          <a href="#/overview" className="back-link">
+            ← Overview
+          </a>
+          <h1 id="detail-title">
+            {name}
+            {server?.alias ? <span className="subtitle"> {server.alias}</span> : null}
+          </h1>
+        </div>
+        {server ? (
+          <div className="detail-facts">
+            <StatusBadge status={server.status} />
+            <CollectionBadge server={server} />
+            <span className="hint">
+              Last seen {server.last_seen ? new Date(server.last_seen).toLocaleString() : 'never'} · every {server.monitoring_interval} s ·{' '}
+              {server.os_type}
+            </span>
+          </div>
+        ) : null}
+      </header>
+      {detail.error ? (
+        <p role="alert" className="form-error">
+          {detail.error}{' '}
+          <button type="button" onClick={() => void detail.reload()}>
+            Retry
+          </button>
+        </p>
+      ) : null}
+      <RangeBar choice={detail.choice} loading={detail.loading} onChoose={(choice) => void detail.setRange(choice)} />
+      <div role="tablist" aria-label="Server views" className="tabs" onKeyDown={onTabKey}>
+        {TABS.map((candidate, index) => (
+          <button
+            key={candidate.id}
+            ref={(element) => {
+              tabRefs.current[index] = element
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${candidate.id}`}
+            aria-selected={tab === candidate.id}
+            aria-controls={`panel-${candidate.id}`}
+            tabIndex={tab === candidate.id ? 0 : -1}
+            onClick={() => setTab(candidate.id)}
+          >
+            {candidate.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'charts' ? <ChartsPanel key={serverId} serverId={serverId} exportName={name} data={detail.data} version={detail.version} range={detail.range} /> : null}
+        {tab === 'processes' ? <ProcessesPanel key={`${serverId} ${JSON.stringify(detail.choice)}`} serverId={serverId} exportName={name} choice={detail.choice} chosen={chosenPids} onChoose={setChosenPids} /> : null}
+        {tab === 'connection' && server ? (
+          <>
+            <dl className="facts">
+              <dt>Collector</dt>
+              <dd>
+                {server.collection_state} since {server.collection_state_since ? new Date(server.collection_state_since).toLocaleString() : '—'}
+              </dd>
+              <dt>Last error</dt>
+              <dd>{server.collection_error ?? 'none'}</dd>
+            </dl>
+            <ConnectionCheck server={server} runOnMount={false} />
+          </>
+        ) : null}
+      </div>
+    </section>
+  )
+}

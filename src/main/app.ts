@@ -12,17 +12,20 @@ import { loadSecretBox, type KeyWrapper } from './security/secrets'
 import { CollectorManager } from './collectors/manager'
 import { createCollector } from './collectors/factory'
 import { seedLocalServer } from './collectors/local-server'
+import { PostgresPools } from './collectors/postgres/pool'
 import { ConnectionsService, sqliteHostKeyStore } from './services/connections'
 import { MetricSeriesService } from './services/metric-series'
 import { MetricsService } from './services/metrics'
 import { MetricsMaintenance } from './services/metrics-maintenance'
 import { MetricsWriter } from './services/metrics-writer'
+import { PostgresInstancesService } from './services/postgres-instances'
 import { ServersService } from './services/servers'
 import { createAuthRepo } from './store/auth'
 import { openDb, pingDb, type Db } from './store/db'
 import { createHostKeysRepo } from './store/host-keys'
 import { createMetricSeriesRepo } from './store/metric-series'
 import { createMetricsRepo } from './store/metrics'
+import { createPostgresInstancesRepo } from './store/postgres-instances'
 import { createSettingsRepo } from './store/settings'
 import { createServersRepo } from './store/servers'
 
@@ -41,6 +44,9 @@ export interface VigilApp {
   maintenance: MetricsMaintenance
   collectors: CollectorManager
   connections: ConnectionsService
+  postgres: PostgresInstancesService
+  /** One pg pool per PostgreSQL instance. */
+  postgresPools: PostgresPools
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -79,6 +85,10 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       createCollector(row, { servers, writer: metricsWriter, hostKeys: sqliteHostKeyStore(hostKeys), topProcesses: config.topProcesses })
     )
     const connections = new ConnectionsService(servers, hostKeys, (id) => collectors.restart(id))
+    const postgresPools = new PostgresPools({}, (id, error) =>
+      console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
+    )
+    const postgres = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, postgresPools)
     if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
     const startedAt = new Date().toISOString()
     let url: string | null = null
@@ -89,7 +99,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tokenFile: join(config.dataDir, TOKEN_FILE),
       startedAt
     })
-    const handlers = createHandlers({ servers, connections, metricSeries, info })
+    const handlers = createHandlers({ servers, connections, metricSeries, postgres, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -102,6 +112,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       servers,
       metrics,
       connections,
+      postgres,
       pingDatabase: () => pingDb(db)
     })
 
@@ -119,6 +130,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       maintenance,
       collectors,
       connections,
+      postgres,
+      postgresPools,
       handlers,
       api,
       apiToken,
@@ -136,6 +149,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         await api.close()
         await collectors.stop()
+        await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()
         db.close()

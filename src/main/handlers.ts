@@ -2,6 +2,7 @@ import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
 import { AppError } from '../shared/errors'
 import type { ConnectionsService } from './services/connections'
 import type { MetricSeriesService } from './services/metric-series'
+import type { PostgresInstancesService } from './services/postgres-instances'
 import type { ServersService } from './services/servers'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
@@ -11,10 +12,11 @@ export interface HandlerDeps {
   servers: ServersService
   connections: ConnectionsService
   metricSeries: MetricSeriesService
+  postgres: PostgresInstancesService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, info }: HandlerDeps): Handlers {
   return {
     'app.info': () => info(),
     'servers.list': (query) => servers.list(query ?? {}),
@@ -29,7 +31,13 @@ export function createHandlers({ servers, connections, metricSeries, info }: Han
     'metrics.series': (query) => metricSeries.series(query),
     'metrics.overview': (query) => metricSeries.overview(query),
     'metrics.topProcesses': (query) => metricSeries.topProcesses(query),
-    'metrics.processHistory': (query) => metricSeries.processHistory(query)
+    'metrics.processHistory': (query) => metricSeries.processHistory(query),
+    'postgres.list': (query) => postgres.list(query ?? {}),
+    'postgres.get': ({ id }) => postgres.get(id),
+    'postgres.create': (input) => postgres.create(input),
+    'postgres.update': ({ id, changes }) => postgres.update(id, changes),
+    'postgres.delete': ({ id }) => postgres.delete(id),
+    'postgres.test': ({ id }) => postgres.test(id)
   }
 }
 

@@ -12,6 +12,13 @@ import type {
 } from './metric-series'
 import type { MetricName } from './metrics'
 import type {
+  PostgresInstance,
+  PostgresInstanceCreate,
+  PostgresInstanceListQuery,
+  PostgresInstanceUpdate,
+  PostgresTestResult
+} from './postgres-instances'
+import type {
   BulkStatus,
   CollectionState,
   BulkStatusResult,
@@ -50,6 +57,12 @@ export interface Contract {
   'metrics.overview': { req: OverviewQuery; res: OverviewAnswer }
   'metrics.topProcesses': { req: TopProcessesQuery; res: TopProcesses }
   'metrics.processHistory': { req: ProcessHistoryQuery; res: ProcessHistory }
+  'postgres.list': { req: PostgresInstanceListQuery; res: PostgresInstance[] }
+  'postgres.get': { req: { id: number }; res: PostgresInstance }
+  'postgres.create': { req: PostgresInstanceCreate; res: PostgresInstance }
+  'postgres.update': { req: { id: number; changes: PostgresInstanceUpdate }; res: PostgresInstance }
+  'postgres.delete': { req: { id: number }; res: { id: number } }
+  'postgres.test': { req: { id: number }; res: PostgresTestResult }
 }
 
 export type Channel = keyof Contract
@@ -70,7 +83,13 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'metrics.series',
   'metrics.overview',
   'metrics.topProcesses',
-  'metrics.processHistory'
+  'metrics.processHistory',
+  'postgres.list',
+  'postgres.get',
+  'postgres.create',
+  'postgres.update',
+  'postgres.delete',
+  'postgres.test'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */
@@ -86,9 +105,16 @@ export interface Topics {
   'servers.state': { id: string; state: CollectionState; error: string | null; since: string }
   /** Rows just stored for one metric of one server, all taken at `timestamp`. */
   'metrics.samples': { metric: MetricName; serverId: string; timestamp: string; samples: LiveSample[] }
+  /** PostgreSQL instances created, changed, deleted or tested. */
+  'postgres.changed': { ids: number[] }
 }
 export type Topic = keyof Topics
-export const TOPICS: readonly Topic[] = Object.freeze(['servers.changed', 'servers.state', 'metrics.samples'] satisfies Topic[])
+export const TOPICS: readonly Topic[] = Object.freeze([
+  'servers.changed',
+  'servers.state',
+  'metrics.samples',
+  'postgres.changed'
+] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value)

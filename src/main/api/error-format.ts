@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyRequest } from 'fastify'
-import type { TSchema } from 'typebox'
+import Type, { type TSchema } from 'typebox'
 import { AppError, type ErrorCode } from '../../shared/errors'
 import { isoSeconds } from '../../shared/time'
 import { describeErrors, type SchemaError } from '../../shared/validation'
@@ -66,3 +66,15 @@ export function primaryApiError(error: AppError, now = Date.now()): Record<strin
   }
   return { error: error.message, ...error.extra, timestamp }
 }
+
+/** The bodies primaryApiError writes, for route schemas; open, so extras such as `required_fields` pass. */
+export const PrimaryErrorSchema = Type.Object(
+  {
+    error: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+    timestamp: Type.String({ format: 'date-time' }),
+    required_fields: Type.Optional(Type.Array(Type.String())),
+    unknown_ids: Type.Optional(Type.Array(Type.String()))
+  },
+  { additionalProperties: true }
+)

@@ -9,6 +9,7 @@ import type { Handlers } from '../handlers'
 import type { Authenticator } from '../security/browser-auth'
 import type { ConnectionsService } from '../services/connections'
 import type { MetricsService } from '../services/metrics'
+import type { PostgresInstancesService } from '../services/postgres-instances'
 import type { ServersService } from '../services/servers'
 import { STATUS_OF, errorBody, toAppError } from './error-format'
 import { authRoutes } from './routes/auth'
@@ -16,6 +17,7 @@ import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { metricsWsRoutes } from './routes/metrics-ws'
+import { postgresInstanceRoutes } from './routes/postgres-instances'
 import { rpcRoutes } from './routes/rpc'
 import { serverRoutes } from './routes/servers'
 import { installSecurity } from './security'
@@ -35,6 +37,7 @@ export interface ApiDeps {
   servers: ServersService
   metrics: MetricsService
   connections: ConnectionsService
+  postgres: PostgresInstancesService
   pingDatabase: () => void
 }
 
@@ -77,6 +80,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   serverRoutes(app, deps.servers, deps.connections)
   metricsRoutes(app, deps.metrics)
   metricsWsRoutes(app, deps.bus, deps.servers)
+  postgresInstanceRoutes(app, deps.postgres)
   authRoutes(app, deps.auth)
   rpcRoutes(app, deps.handlers, deps.bus)
   if (deps.rendererDir) await registerStaticUi(app, deps.rendererDir)

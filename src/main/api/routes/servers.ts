@@ -16,18 +16,8 @@ import {
 } from '../../../shared/servers'
 import type { ConnectionsService } from '../../services/connections'
 import type { ServersService } from '../../services/servers'
+import { PrimaryErrorSchema as ErrorSchema } from '../error-format'
 
-/** The spec's error bodies ("Error Handling"); open, so spec extras such as `required_fields` pass. */
-const ErrorSchema = Type.Object(
-  {
-    error: Type.String(),
-    details: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
-    timestamp: Type.String({ format: 'date-time' }),
-    required_fields: Type.Optional(Type.Array(Type.String())),
-    unknown_ids: Type.Optional(Type.Array(Type.String()))
-  },
-  { additionalProperties: true }
-)
 const IdParams = Type.Object({ server_id: Type.String({ description: 'UUID of the server' }) })
 const tags = ['Servers']
 

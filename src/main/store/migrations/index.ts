@@ -2,6 +2,7 @@ import { m001Servers } from './001-servers'
 import { m002Auth } from './002-auth'
 import { m003Metrics } from './003-metrics'
 import { m004Collection } from './004-collection'
+import { m005PostgresInstances } from './005-postgres-instances'
 
 export interface Migration {
   version: number
@@ -10,7 +11,13 @@ export interface Migration {
 }
 
 /** Append only: a released migration is never edited, a change is a new one. */
-export const MIGRATIONS: readonly Migration[] = [m001Servers, m002Auth, m003Metrics, m004Collection]
+export const MIGRATIONS: readonly Migration[] = [
+  m001Servers,
+  m002Auth,
+  m003Metrics,
+  m004Collection,
+  m005PostgresInstances
+]
 
 for (const [index, migration] of MIGRATIONS.entries()) {
   if (migration.version !== index + 1) throw new Error(`Migration ${migration.name} is out of order`)

@@ -19,7 +19,9 @@ export const SeriesQuerySchema = Type.Object(
     metric: Type.Union([Type.Literal('vmstat'), Type.Literal('iostat'), Type.Literal('netstat')]),
     start: Epoch,
     end: Epoch,
-    resolution: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')]))
+    resolution: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')])),
+    /** Only these numeric fields (default: all of the metric's); a day of samples is megabytes. */
+    fields: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 32, uniqueItems: true }))
   },
   { additionalProperties: false }
 )

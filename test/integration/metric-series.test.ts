@@ -74,6 +74,14 @@ describe('metrics.series', () => {
     expect(body.value.series[1].values.kb_read_rate[0]).toBe(20)
   })
 
+  it('answers only the fields asked for, and refuses unknown ones', async () => {
+    const { body } = await rpc('metrics.series', { serverId, metric: 'iostat', start: now - 15 * 60_000, end: now, fields: ['tps'] })
+    expect(Object.keys(body.value.series[0].values)).toEqual(['tps'])
+    const wrong = await rpc('metrics.series', { serverId, metric: 'iostat', start: now - 15 * 60_000, end: now, fields: ['us'] })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error.issues[0]).toMatchObject({ field: 'fields' })
+  })
+
   it('serves roll-ups for long ranges', async () => {
     const { body } = await rpc('metrics.series', { serverId, metric: 'vmstat', start: now - 7 * 24 * HOUR, end: now })
     expect(body.value).toMatchObject({ resolution: '1m', stepMs: 60_000 })

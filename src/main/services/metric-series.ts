@@ -16,7 +16,7 @@ import {
   type TopProcesses,
   type TopProcessesQuery
 } from '../../shared/metric-series'
-import { RESOLUTION_MS, chooseResolution } from '../../shared/metrics'
+import { NUMERIC_FIELDS, RESOLUTION_MS, chooseResolution } from '../../shared/metrics'
 import type { MetricsRepo } from '../store/metrics'
 import type { MetricSeriesRepo } from '../store/metric-series'
 import type { ServersService } from './servers'
@@ -40,10 +40,11 @@ export class MetricSeriesService {
     const server = this.servers.get(query.serverId)
     const requested = query.resolution ?? 'auto'
     const resolution = requested === 'auto' ? chooseResolution(query.end - query.start, query.metric) : requested
+    const fields = fieldsOf(query)
     const series =
       resolution === 'raw'
-        ? this.repo.samples(query.metric, server.id, query.start, query.end)
-        : this.repo.rollups(query.metric, RESOLUTION_MS[resolution], server.id, query.start, query.end)
+        ? this.repo.samples(query.metric, fields, server.id, query.start, query.end)
+        : this.repo.rollups(query.metric, fields, RESOLUTION_MS[resolution], server.id, query.start, query.end)
     const stepMs = resolution === 'raw' ? server.monitoring_interval * 1000 : RESOLUTION_MS[resolution]
     return { metric: query.metric, serverId: server.id, start: query.start, end: query.end, resolution, stepMs, series }
   }
@@ -90,6 +91,14 @@ export class MetricSeriesService {
     }
     return { serverId: server.id, start: query.start, end: query.end, intervalMs: bucket, processes: [...byPid.values()] }
   }
+}
+
+function fieldsOf(query: SeriesQuery): readonly string[] {
+  const known: readonly string[] = NUMERIC_FIELDS[query.metric]
+  if (!query.fields) return known
+  const unknown = query.fields.filter((field) => !known.includes(field))
+  if (unknown.length > 0) throw AppError.invalidField('fields', `${query.metric} has no field ${unknown.join(', ')}; it has ${known.join(', ')}`)
+  return query.fields
 }
 
 function checkRange(start: number, end: number): void {

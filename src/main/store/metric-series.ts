@@ -1,4 +1,4 @@
-import { NUMERIC_FIELDS, SERIES_KEY } from '../../shared/metrics'
+import { SERIES_KEY } from '../../shared/metrics'
 import type { ChartedMetric, ProcessRow, Series, Sparkline } from '../../shared/metric-series'
 import type { Db } from './db'
 
@@ -9,10 +9,10 @@ export type MetricSeriesRepo = ReturnType<typeof createMetricSeriesRepo>
  * raw mode, no per-row objects) and are split into one array per field, per disk/interface.
  */
 export function createMetricSeriesRepo(db: Db) {
-  const columnsOf = (metric: ChartedMetric, suffix = ''): string[] => NUMERIC_FIELDS[metric].map((field) => `${field}${suffix}`)
+  // Field names are checked against NUMERIC_FIELDS by the service before they reach SQL.
+  const columnsOf = (fields: readonly string[], suffix = ''): string[] => fields.map((field) => `${field}${suffix}`)
 
-  const toSeries = (metric: ChartedMetric, rows: unknown[][]): Series[] => {
-    const fields = NUMERIC_FIELDS[metric]
+  const toSeries = (metric: ChartedMetric, fields: readonly string[], rows: unknown[][]): Series[] => {
     const byKey = new Map<string | null, Series>()
     for (const row of rows) {
       const key = SERIES_KEY[metric] ? String(row[1]) : null
@@ -29,29 +29,29 @@ export function createMetricSeriesRepo(db: Db) {
 
   return {
     /** Raw samples of one server in [start, end], one series per disk/interface. */
-    samples(metric: ChartedMetric, serverId: string, start: number, end: number): Series[] {
+    samples(metric: ChartedMetric, fields: readonly string[], serverId: string, start: number, end: number): Series[] {
       const key = SERIES_KEY[metric] ?? 'NULL'
       const rows = db
         .prepare(
-          `SELECT ts, ${key}, ${columnsOf(metric).join(', ')} FROM ${metric}_samples
+          `SELECT ts, ${key}, ${columnsOf(fields).join(', ')} FROM ${metric}_samples
             WHERE server_id = ? AND ts >= ? AND ts <= ? ORDER BY ts, id`
         )
         .raw()
         .all(serverId, start, end) as unknown[][]
-      return toSeries(metric, rows)
+      return toSeries(metric, fields, rows)
     },
 
     /** Roll-up averages of one server in [start, end] at `resolution` ms. */
-    rollups(metric: ChartedMetric, resolution: number, serverId: string, start: number, end: number): Series[] {
+    rollups(metric: ChartedMetric, fields: readonly string[], resolution: number, serverId: string, start: number, end: number): Series[] {
       const key = SERIES_KEY[metric] ?? 'NULL'
       const rows = db
         .prepare(
-          `SELECT bucket, ${key}, ${columnsOf(metric, '_avg').join(', ')} FROM ${metric}_rollups
+          `SELECT bucket, ${key}, ${columnsOf(fields, '_avg').join(', ')} FROM ${metric}_rollups
             WHERE resolution = ? AND server_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`
         )
         .raw()
         .all(resolution, serverId, start, end) as unknown[][]
-      return toSeries(metric, rows)
+      return toSeries(metric, fields, rows)
     },
 
     /** Every server's CPU, run queue, free memory and paging since `start`, for the overview. */

@@ -34,6 +34,7 @@ export interface TimeChartProps {
 }
 
 const HEIGHT = 170
+const SPARSE_POINTS = 60
 
 /**
  * One uPlot panel: units on the y axis, a legend with the value under the cursor (the latest
@@ -73,6 +74,8 @@ export function TimeChart(props: TimeChartProps) {
             width: 1.5,
             fill: stacked ? withAlpha(colour, 0.85) : undefined,
             spanGaps: false,
+            // Dots only where points are few enough to tell apart (a process seen twice, a short range).
+            points: { show: (_u: uPlot, _sidx: number, idx0: number, idx1: number) => idx1 - idx0 < SPARSE_POINTS },
             value: (_u: uPlot, _v: number | null, sidx: number, idx: number | null) => {
               const column = rawColumn(sidx)
               return formatValue(idx === null ? lastValue(column) : column[idx], unit)

@@ -81,3 +81,8 @@ export function busiestKeys(answer: SeriesAnswer | undefined, field: string, lim
     .slice(0, limit)
     .map((entry) => entry.key)
 }
+
+/** The fields a metric's panels draw: all a detail view asks the core for. */
+export function fieldsDrawn(metric: ChartedMetric): string[] {
+  return [...new Set(PANELS.filter((panel) => panel.metric === metric).flatMap((panel) => panel.lines.map((l) => l.field)))]
+}

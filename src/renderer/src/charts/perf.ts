@@ -6,8 +6,10 @@ const FRAMES_KEPT = 600
 interface ChartPerf {
   /** ms from opening a server's detail to its last panel's first draw with data. */
   firstDrawMs: number | null
-  /** Live update frames: ms from the frame's first setData to its last panel redraw. */
+  /** Live update frames: ms of script (store update, React render, uPlot redraws) per frame. */
   frames: number[]
+  /** The same frames up to the task after them: script plus the browser's style, layout and paint. */
+  paintedFrames: number[]
 }
 
 declare global {
@@ -17,7 +19,7 @@ declare global {
 }
 
 function perf(): ChartPerf {
-  window.__vigilChartPerf ??= { firstDrawMs: null, frames: [] }
+  window.__vigilChartPerf ??= { firstDrawMs: null, frames: [], paintedFrames: [] }
   return window.__vigilChartPerf
 }
 
@@ -36,8 +38,25 @@ export function panelDrawn(panelId: string): void {
   perf().firstDrawMs = performance.now() - openedAt
 }
 
-export function frameTook(ms: number): void {
-  const frames = perf().frames
-  frames.push(ms)
-  if (frames.length > FRAMES_KEPT) frames.shift()
+function keep(list: number[], ms: number): void {
+  list.push(ms)
+  if (list.length > FRAMES_KEPT) list.shift()
+}
+
+const afterPaint = new MessageChannel()
+const paintedSince: number[] = []
+afterPaint.port1.onmessage = () => {
+  const now = performance.now()
+  for (const start of paintedSince.splice(0)) keep(perf().paintedFrames, now - start)
+}
+
+/**
+ * Called right after a live frame changed the store, at `start`. React renders in a microtask
+ * and uPlot redraws in the microtasks that queues, so two hops of microtasks later the script
+ * is done; a message task runs after the browser has painted the frame.
+ */
+export function measureFrame(start: number): void {
+  queueMicrotask(() => queueMicrotask(() => queueMicrotask(() => keep(perf().frames, performance.now() - start))))
+  paintedSince.push(start)
+  afterPaint.port2.postMessage(null)
 }

@@ -51,6 +51,9 @@ export function insertGaps(table: Table, stepMs: number): Table {
  */
 export function alignSeries(parts: readonly Table[]): Table {
   if (parts.length === 1) return parts[0] as Table
+  if (parts.length > 1 && parts.every((part) => sameTimes(part.ts, (parts[0] as Table).ts))) {
+    return { ts: (parts[0] as Table).ts, columns: parts.flatMap((part) => part.columns) }
+  }
   const times = new Set<number>()
   for (const part of parts) for (const t of part.ts) times.add(t)
   const ts = [...times].sort((a, b) => a - b)
@@ -65,6 +68,13 @@ export function alignSeries(parts: readonly Table[]): Table {
     }
   }
   return { ts, columns }
+}
+
+function sameTimes(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /** The table of one series' fields, in the order asked. */

@@ -3,7 +3,8 @@ import type { Topics } from '../../../shared/contract'
 import { CHARTED_METRICS, type ChartedMetric, type SeriesAnswer } from '../../../shared/metric-series'
 import { NUMERIC_FIELDS, SERIES_KEY } from '../../../shared/metrics'
 import type { Server } from '../../../shared/servers'
-import { frameTook } from '../charts/perf'
+import { fieldsDrawn } from '../charts/panels'
+import { measureFrame } from '../charts/perf'
 import { LIVE_WINDOW_MS, resolveRange, resolutionFor, type RangeChoice, type ResolvedRange } from '../charts/ranges'
 import { appendSample } from '../charts/shaping'
 import { call, errorMessage, subscribe } from '../transport/client'
@@ -15,11 +16,13 @@ interface DetailState {
   range: ResolvedRange
   data: Partial<Record<ChartedMetric, SeriesAnswer>>
   /**
-   * Bumped when live samples were appended. The series arrays are grown in place (copying
-   * 17,280-point arrays every second would cost more than drawing them), so views key their
-   * memoised shaping on this counter.
+   * Per metric, bumped when live samples were appended. The series arrays are grown in place
+   * (copying 17,280-point arrays every second would cost more than drawing them), so views key
+   * their memoised shaping on this counter — and only a metric's own panels redraw.
    */
-  version: number
+  versions: Record<ChartedMetric, number>
+  /** Per metric, the range its panels span: live, each slides when its samples arrive. */
+  ranges: Record<ChartedMetric, ResolvedRange>
   loading: boolean
   error: string | null
   open(serverId: string): Promise<void>
@@ -36,20 +39,29 @@ export const useServerDetail = create<DetailState>((set, get) => {
   // Live samples are appended as they come and drawn once per animation frame.
   const pending: Array<Topics['metrics.samples']> = []
   let frame = 0
-  const measureFrame = new MessageChannel()
-  let frameStart = 0
-  measureFrame.port1.onmessage = () => frameTook(performance.now() - frameStart)
+  /** The periodic tick: every metric's window slides, samples or not. */
+  let sliding = false
 
   const flush = (): void => {
     frame = 0
-    frameStart = performance.now()
+    const frameStart = performance.now()
     const now = Date.now()
     const range: ResolvedRange = { start: now - LIVE_WINDOW_MS, end: now, live: true }
     const data = get().data
-    for (const payload of pending.splice(0)) appendSamples(data, payload, range.start)
-    set({ range, version: get().version + 1 })
-    // Posted after the render this set() triggers and the charts' redraws: the frame's cost.
-    measureFrame.port2.postMessage(null)
+    const touched = new Set<ChartedMetric>(sliding ? CHARTED_METRICS : [])
+    sliding = false
+    for (const payload of pending.splice(0)) {
+      appendSamples(data, payload, range.start)
+      touched.add(payload.metric as ChartedMetric)
+    }
+    const versions = { ...get().versions }
+    const ranges = { ...get().ranges }
+    for (const metric of touched) {
+      versions[metric]++
+      ranges[metric] = range
+    }
+    set({ range, versions, ranges })
+    measureFrame(frameStart)
   }
   const schedule = (): void => {
     if (frame === 0) frame = requestAnimationFrame(flush)
@@ -69,7 +81,10 @@ export const useServerDetail = create<DetailState>((set, get) => {
       }
     })
     // The window slides even when nothing arrives, so a collector that went away shows as a gap.
-    const tick = setInterval(schedule, 5_000)
+    const tick = setInterval(() => {
+      sliding = true
+      schedule()
+    }, 5_000)
     stopLive = () => {
       unsubscribeSamples()
       unsubscribeState()
@@ -91,13 +106,14 @@ export const useServerDetail = create<DetailState>((set, get) => {
       const resolution = resolutionFor(range)
       const [server, answers] = await Promise.all([
         call('servers.get', { id: serverId }),
-        Promise.all(CHARTED_METRICS.map((metric) => call('metrics.series', { serverId, metric, start: range.start, end: range.end, resolution })))
+        Promise.all(CHARTED_METRICS.map((metric) => call('metrics.series', { serverId, metric, start: range.start, end: range.end, resolution, fields: fieldsDrawn(metric) })))
       ])
       if (seq !== loadSeq) return
       set({
         server,
         data: Object.fromEntries(answers.map((answer) => [answer.metric, answer])),
-        version: get().version + 1,
+        versions: bumped(get().versions),
+        ranges: everyMetric(range),
         loading: false
       })
     } catch (error) {
@@ -111,7 +127,8 @@ export const useServerDetail = create<DetailState>((set, get) => {
     choice: { kind: 'live' },
     range: resolveRange({ kind: 'live' }, Date.now()),
     data: {},
-    version: 0,
+    versions: everyMetric(0),
+    ranges: everyMetric(resolveRange({ kind: 'live' }, Date.now())),
     loading: false,
     error: null,
 
@@ -135,6 +152,14 @@ export const useServerDetail = create<DetailState>((set, get) => {
     reload: load
   }
 })
+
+function everyMetric<T>(value: T): Record<ChartedMetric, T> {
+  return { vmstat: value, iostat: value, netstat: value }
+}
+
+function bumped(versions: Record<ChartedMetric, number>): Record<ChartedMetric, number> {
+  return { vmstat: versions.vmstat + 1, iostat: versions.iostat + 1, netstat: versions.netstat + 1 }
+}
 
 /** Appends one live payload to its metric's series, creating the series of a new disk or interface. */
 function appendSamples(data: Partial<Record<ChartedMetric, SeriesAnswer>>, payload: Topics['metrics.samples'], windowStart: number): void {

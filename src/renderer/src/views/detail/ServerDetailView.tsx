@@ -89,7 +89,7 @@ export function ServerDetailView({ serverId }: { serverId: string }) {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'charts' ? <ChartsPanel key={serverId} serverId={serverId} exportName={name} data={detail.data} version={detail.version} range={detail.range} /> : null}
+        {tab === 'charts' ? <ChartsPanel key={serverId} serverId={serverId} exportName={name} data={detail.data} versions={detail.versions} ranges={detail.ranges} /> : null}
         {tab === 'processes' ? <ProcessesPanel key={`${serverId} ${JSON.stringify(detail.choice)}`} serverId={serverId} exportName={name} choice={detail.choice} chosen={chosenPids} onChoose={setChosenPids} /> : null}
         {tab === 'connection' && server ? (
           <>

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   console.log(`seeded 24 h at 5 s for one server and 15 min for ${FLEET - 1} more in ${Math.round(performance.now() - seedStart)} ms`)
 
   const vigil = await startVigil([], { dataDir })
-  const api = async (method: string, path: string, body?: unknown): Promise<any> => {
+  const api = async (method: string, path: string, body?: unknown): Promise<{ servers: Array<{ id: string; collector: string }> }> => {
     const response = await fetch(vigil.url + path, {
       method,
       headers: { Authorization: `Bearer ${vigil.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -130,9 +130,8 @@ async function main(): Promise<void> {
     const detailHeap = await heapMiB(page)
 
     // 2. Live at 1 s: this machine, every panel open.
-    const local = (await api('GET', `/api/servers/?search=${encodeURIComponent(hostname())}`)).servers.find(
-      (server: { collector: string }) => server.collector === 'local'
-    )
+    const local = (await api('GET', `/api/servers/?search=${encodeURIComponent(hostname())}`)).servers.find((server) => server.collector === 'local')
+    if (!local) throw new Error('this machine is not registered: is --monitor-localhost off?')
     await api('PUT', `/api/servers/${local.id}/`, { monitoring_interval: 1 })
     await page.evaluate((id) => (window.location.hash = `#/servers/${id}`), local.id)
     await page.getByRole('button', { name: 'Live' }).click()

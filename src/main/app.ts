@@ -19,7 +19,11 @@ import { MetricsService } from './services/metrics'
 import { MetricsMaintenance } from './services/metrics-maintenance'
 import { MetricsWriter } from './services/metrics-writer'
 import { PostgresInstancesService } from './services/postgres-instances'
+import { AgentSessions } from './services/agent-sessions'
+import { AuditTrail } from './services/audit'
 import { ServersService } from './services/servers'
+import { UsersService } from './services/users'
+import { createAuditRepo } from './store/audit'
 import { createAuthRepo } from './store/auth'
 import { openDb, pingDb, type Db } from './store/db'
 import { createHostKeysRepo } from './store/host-keys'
@@ -28,6 +32,7 @@ import { createMetricsRepo } from './store/metrics'
 import { createPostgresInstancesRepo } from './store/postgres-instances'
 import { createSettingsRepo } from './store/settings'
 import { createServersRepo } from './store/servers'
+import { createUsersRepo } from './store/users'
 
 export const DB_FILE = 'vigil.db'
 
@@ -45,6 +50,8 @@ export interface VigilApp {
   collectors: CollectorManager
   connections: ConnectionsService
   postgres: PostgresInstancesService
+  users: UsersService
+  audit: AuditTrail
   /** One pg pool per PostgreSQL instance. */
   postgresPools: PostgresPools
   handlers: Handlers
@@ -89,6 +96,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
     )
     const postgres = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, postgresPools)
+    const usersRepo = createUsersRepo(db)
+    const users = new UsersService(usersRepo)
+    const audit = new AuditTrail(createAuditRepo(db), bus)
     if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
     const startedAt = new Date().toISOString()
     let url: string | null = null
@@ -113,6 +123,17 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       metrics,
       connections,
       postgres,
+      agent: {
+        auth,
+        users,
+        sessions: new AgentSessions(usersRepo),
+        audit,
+        instances: postgres,
+        pools: postgresPools,
+        version: config.version,
+        startedAt: Date.parse(startedAt),
+        dataDir: config.dataDir
+      },
       pingDatabase: () => pingDb(db)
     })
 
@@ -131,6 +152,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       collectors,
       connections,
       postgres,
+      users,
+      audit,
       postgresPools,
       handlers,
       api,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createApp, DB_FILE } from './app'
+import { USERS_HELP, usersCommand } from './cli-users'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
 import { loadOrCreateApiToken } from './security/api-token'
 import { Authenticator } from './security/browser-auth'
@@ -26,6 +27,7 @@ Usage:
       Print a fresh one-time login URL for the running 'vigil serve'.
   vigil token [--data-dir DIR]
       Print the API token (for scripts: curl -H "Authorization: Bearer $(vigil token)").
+${USERS_HELP}
 
 The data directory defaults to ${defaultDataDir()} (or $VIGIL_DATA_DIR).
 `
@@ -61,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return printLoginUrl(dataDir)
     case 'token':
       return print(loadOrCreateApiToken(dataDir))
+    case 'users':
+      return usersCommand(dataDir, positionals.slice(1))
     default:
       process.stderr.write(`Unknown command '${command}'.\n\n${HELP}`)
       return 2

@@ -107,13 +107,16 @@ export interface Topics {
   'metrics.samples': { metric: MetricName; serverId: string; timestamp: string; samples: LiveSample[] }
   /** PostgreSQL instances created, changed, deleted or tested. */
   'postgres.changed': { ids: number[] }
+  /** An action landed in the audit trail (login, kill, reload, ALTER SYSTEM, maintenance). */
+  'audit.recorded': { instanceId: number | null; username: string; message: string; date: string }
 }
 export type Topic = keyof Topics
 export const TOPICS: readonly Topic[] = Object.freeze([
   'servers.changed',
   'servers.state',
   'metrics.samples',
-  'postgres.changed'
+  'postgres.changed',
+  'audit.recorded'
 ] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {

@@ -44,10 +44,26 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
   return new AppError('internal', 'Internal error; see the Vigil log for details')
 }
 
+/**
+ * The PostgreSQL agent API answers only 200, 401, 404, 406 (malformed input) and 500 (anything
+ * else that went wrong, a refused privilege included — its message says which).
+ */
+const AGENT_STATUS_OF: Partial<Record<ErrorCode, number>> = { validation: 406, unauthorized: 401, not_found: 404 }
+
+const isAgentPath = (request: FastifyRequest): boolean => request.url.startsWith('/pg/')
+
+export function statusFor(error: AppError, request: FastifyRequest): number {
+  if (isAgentPath(request) && !['too_large', 'unsupported_media_type', 'misdirected'].includes(error.code)) {
+    return AGENT_STATUS_OF[error.code] ?? 500
+  }
+  return STATUS_OF[error.code]
+}
+
 /** Each spec keeps its own error envelope; the renderer's RPC answers the contract's `Outcome`. */
 export function errorBody(error: AppError, request: FastifyRequest): unknown {
   const path = request.url.split('?')[0] ?? ''
   if (path.startsWith('/rpc/')) return { ok: false, error: error.toBody() }
+  if (isAgentPath(request)) return { error: error.message }
   return primaryApiError(error)
 }
 

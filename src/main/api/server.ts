@@ -11,12 +11,14 @@ import type { ConnectionsService } from '../services/connections'
 import type { MetricsService } from '../services/metrics'
 import type { PostgresInstancesService } from '../services/postgres-instances'
 import type { ServersService } from '../services/servers'
-import { STATUS_OF, errorBody, toAppError } from './error-format'
+import { errorBody, statusFor, toAppError } from './error-format'
 import { authRoutes } from './routes/auth'
 import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { metricsWsRoutes } from './routes/metrics-ws'
+import { pgAgentRoutes } from './routes/pg/core'
+import type { AgentDeps } from './routes/pg/scope'
 import { postgresInstanceRoutes } from './routes/postgres-instances'
 import { rpcRoutes } from './routes/rpc'
 import { serverRoutes } from './routes/servers'
@@ -38,6 +40,7 @@ export interface ApiDeps {
   metrics: MetricsService
   connections: ConnectionsService
   postgres: PostgresInstancesService
+  agent: AgentDeps
   pingDatabase: () => void
 }
 
@@ -61,7 +64,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request)
     if (appError.code === 'internal') request.log.error({ err: error }, 'request failed')
-    return reply.code(STATUS_OF[appError.code]).send(errorBody(appError, request))
+    return reply.code(statusFor(appError, request)).send(errorBody(appError, request))
   })
   app.setNotFoundHandler((request, reply) => {
     const error = new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)
@@ -81,6 +84,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   metricsRoutes(app, deps.metrics)
   metricsWsRoutes(app, deps.bus, deps.servers)
   postgresInstanceRoutes(app, deps.postgres)
+  pgAgentRoutes(app, deps.agent)
   authRoutes(app, deps.auth)
   rpcRoutes(app, deps.handlers, deps.bus)
   if (deps.rendererDir) await registerStaticUi(app, deps.rendererDir)

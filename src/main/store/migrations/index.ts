@@ -3,6 +3,7 @@ import { m002Auth } from './002-auth'
 import { m003Metrics } from './003-metrics'
 import { m004Collection } from './004-collection'
 import { m005PostgresInstances } from './005-postgres-instances'
+import { m006UsersAudit } from './006-users-audit'
 
 export interface Migration {
   version: number
@@ -16,7 +17,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m002Auth,
   m003Metrics,
   m004Collection,
-  m005PostgresInstances
+  m005PostgresInstances,
+  m006UsersAudit
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../../../shared/errors'
 import { agentDate } from '../../../services/audit'
 import { USERNAME_PATTERN } from '../../../services/users'
-import { agentScope, instanceIdOf, onInstance, targetOf, type AgentDeps } from './scope'
+import { instanceIdOf, onInstance, targetOf, type AgentDeps } from './scope'
 
 /** The agent's plugin names Vigil serves for every instance. */
 export const AGENT_PLUGINS = ['activity', 'administration', 'dashboard', 'maintenance', 'monitoring', 'pgconf', 'statements'] as const
@@ -77,6 +77,3 @@ export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   })
 }
 
-export function pgAgentRoutes(app: FastifyInstance, deps: AgentDeps): void {
-  agentScope(app, deps, (scope) => coreRoutes(scope, deps))
-}

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify'
+import { activityRoutes } from './activity'
+import { coreRoutes } from './core'
+import { agentScope, type AgentDeps } from './scope'
+
+export type { AgentDeps } from './scope'
+
+/** postgres-agent-api.md, per registered instance, under /pg/{instance_id}/. */
+export function pgAgentRoutes(app: FastifyInstance, deps: AgentDeps): void {
+  agentScope(app, deps, (scope) => {
+    coreRoutes(scope, deps)
+    activityRoutes(scope, deps)
+  })
+}

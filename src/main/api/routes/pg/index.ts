@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { activityRoutes } from './activity'
 import { coreRoutes } from './core'
+import { pgconfRoutes } from './pgconf'
 import { agentScope, type AgentDeps } from './scope'
 
 export type { AgentDeps } from './scope'
@@ -10,5 +11,6 @@ export function pgAgentRoutes(app: FastifyInstance, deps: AgentDeps): void {
   agentScope(app, deps, (scope) => {
     coreRoutes(scope, deps)
     activityRoutes(scope, deps)
+    pgconfRoutes(scope, deps)
   })
 }

@@ -21,6 +21,7 @@ import { MetricsWriter } from './services/metrics-writer'
 import { PostgresInstancesService } from './services/postgres-instances'
 import { AgentSessions } from './services/agent-sessions'
 import { AuditTrail } from './services/audit'
+import { PgInstanceEngines } from './services/pg-instance-engines'
 import { ServersService } from './services/servers'
 import { UsersService } from './services/users'
 import { createAuditRepo } from './store/audit'
@@ -96,6 +97,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
     )
     const postgres = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, postgresPools)
+    const pgEngines = new PgInstanceEngines(postgres, postgresPools, createSettingsRepo(db), bus, (id, error) =>
+      console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
+    )
     const usersRepo = createUsersRepo(db)
     const users = new UsersService(usersRepo)
     const audit = new AuditTrail(createAuditRepo(db), bus)
@@ -130,6 +134,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         audit,
         instances: postgres,
         pools: postgresPools,
+        engines: pgEngines,
         version: config.version,
         startedAt: Date.parse(startedAt),
         dataDir: config.dataDir
@@ -139,7 +144,10 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
 
     // Background work starts last, once nothing above can fail and leave it running.
     maintenance.start()
-    if (config.collect) collectors.start()
+    if (config.collect) {
+      collectors.start()
+      pgEngines.start()
+    }
     const app: VigilApp = {
       config,
       db,
@@ -172,6 +180,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         await api.close()
         await collectors.stop()
+        await pgEngines.stop()
         await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()

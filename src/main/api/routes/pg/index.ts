@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { activityRoutes } from './activity'
 import { coreRoutes } from './core'
+import { dashboardRoutes } from './dashboard'
 import { pgconfRoutes } from './pgconf'
 import { agentScope, type AgentDeps } from './scope'
 
@@ -12,5 +13,6 @@ export function pgAgentRoutes(app: FastifyInstance, deps: AgentDeps): void {
     coreRoutes(scope, deps)
     activityRoutes(scope, deps)
     pgconfRoutes(scope, deps)
+    dashboardRoutes(scope, deps)
   })
 }

@@ -9,6 +9,7 @@ import type { Queryable } from '../../../collectors/postgres/queryable'
 import type { Authenticator } from '../../../security/browser-auth'
 import type { AgentSessions } from '../../../services/agent-sessions'
 import type { AuditTrail } from '../../../services/audit'
+import type { PgInstanceEngines } from '../../../services/pg-instance-engines'
 import type { PostgresInstancesService } from '../../../services/postgres-instances'
 import type { UsersService } from '../../../services/users'
 
@@ -22,6 +23,8 @@ export interface AgentDeps {
   audit: AuditTrail
   instances: PostgresInstancesService
   pools: PostgresPools
+  /** Per-instance dashboard collectors and monitoring probes. */
+  engines: PgInstanceEngines
   version: string
   startedAt: number
   dataDir: string

@@ -1,0 +1,86 @@
+import { DashboardCollector, DashboardReader } from '../collectors/postgres/dashboard'
+import { MonitoringProbes } from '../collectors/postgres/monitoring'
+import type { PgTarget, PostgresPools } from '../collectors/postgres/pool'
+import { localSystemSource } from '../collectors/postgres/system/local'
+import type { SystemSource } from '../collectors/postgres/system/source'
+import type { EventBus } from '../bus'
+import type { SettingsRepo } from '../store/settings'
+import type { PostgresInstancesService } from './postgres-instances'
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+/** What the dashboard and monitoring plugins keep per instance for Vigil's life. */
+export interface InstanceEngines {
+  reader: DashboardReader
+  collector: DashboardCollector
+  probes: MonitoringProbes
+}
+
+/**
+ * One dashboard collector (history) and one set of monitoring probes (deltas) per PostgreSQL
+ * instance, kept in step with the registry. The host's side (CPU, memory, load, file systems)
+ * is read on this machine for an instance on loopback; other hosts have none yet.
+ */
+export class PgInstanceEngines {
+  private readonly engines = new Map<number, { key: string; engines: InstanceEngines }>()
+  private unsubscribe: (() => void) | null = null
+  private collecting = false
+
+  constructor(
+    private readonly instances: PostgresInstancesService,
+    private readonly pools: PostgresPools,
+    private readonly settings: SettingsRepo,
+    private readonly bus: EventBus,
+    private readonly onError: (instanceId: number, error: unknown) => void
+  ) {}
+
+  /** Starts the dashboards' periodic collection for active instances, following registry changes. */
+  start(): void {
+    this.collecting = true
+    this.unsubscribe = this.bus.subscribe('postgres.changed', () => void this.sync())
+    void this.sync()
+  }
+
+  async stop(): Promise<void> {
+    this.collecting = false
+    this.unsubscribe?.()
+    await Promise.all([...this.engines.values()].map((entry) => entry.engines.collector.stop()))
+    this.engines.clear()
+  }
+
+  /** The engines of an instance (404 when it is not registered). */
+  of(instanceId: number): InstanceEngines {
+    const target = this.instances.target(instanceId)
+    const key = `${target.host}:${target.port}`
+    const existing = this.engines.get(instanceId)
+    if (existing && existing.key === key) return existing.engines
+    void existing?.engines.collector.stop()
+    const engines = this.build(target)
+    this.engines.set(instanceId, { key, engines })
+    if (this.collecting && this.instances.get(instanceId).is_active) engines.collector.start()
+    return engines
+  }
+
+  private build(target: PgTarget): InstanceEngines {
+    const system: SystemSource | null = LOOPBACK.has(target.host) ? localSystemSource() : null
+    const reader = new DashboardReader(system)
+    const prefix = `pg.${target.id}.`
+    const collector = new DashboardCollector({
+      collect: () => this.pools.withClient(this.instances.target(target.id), (db) => reader.dashboard(db)),
+      store: { get: (key) => this.settings.get(prefix + key) ?? null, set: (key, value) => this.settings.set(prefix + key, value) },
+      onError: (error) => this.onError(target.id, error)
+    })
+    return { reader, collector, probes: new MonitoringProbes(system) }
+  }
+
+  private async sync(): Promise<void> {
+    const active = new Set(this.instances.list({}).filter((instance) => instance.is_active).map((instance) => instance.id))
+    for (const [id, entry] of this.engines) {
+      if (!active.has(id)) {
+        this.engines.delete(id)
+        await entry.engines.collector.stop()
+      }
+    }
+    for (const id of active) this.of(id)
+  }
+}

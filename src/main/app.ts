@@ -12,6 +12,7 @@ import { loadSecretBox, type KeyWrapper } from './security/secrets'
 import { CollectorManager } from './collectors/manager'
 import { createCollector } from './collectors/factory'
 import { seedLocalServer } from './collectors/local-server'
+import { MaintenanceScheduler, type MaintenanceEvent } from './collectors/postgres/maintenance/scheduler'
 import { PostgresPools } from './collectors/postgres/pool'
 import { ConnectionsService, sqliteHostKeyStore } from './services/connections'
 import { MetricSeriesService } from './services/metric-series'
@@ -26,6 +27,7 @@ import { ServersService } from './services/servers'
 import { UsersService } from './services/users'
 import { createAuditRepo } from './store/audit'
 import { createAuthRepo } from './store/auth'
+import { createPgMaintenanceJobsRepo } from './store/pg-maintenance-jobs'
 import { openDb, pingDb, type Db } from './store/db'
 import { createHostKeysRepo } from './store/host-keys'
 import { createMetricSeriesRepo } from './store/metric-series'
@@ -103,6 +105,11 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const usersRepo = createUsersRepo(db)
     const users = new UsersService(usersRepo)
     const audit = new AuditTrail(createAuditRepo(db), bus)
+    const pgMaintenance = new MaintenanceScheduler({
+      repo: createPgMaintenanceJobsRepo(db),
+      connect: (instanceId, database) => postgresPools.connectDedicated(postgres.target(instanceId), database),
+      onEvent: (event) => recordMaintenance(audit, event)
+    })
     if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
     const startedAt = new Date().toISOString()
     let url: string | null = null
@@ -135,6 +142,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         instances: postgres,
         pools: postgresPools,
         engines: pgEngines,
+        maintenance: pgMaintenance,
         version: config.version,
         startedAt: Date.parse(startedAt),
         dataDir: config.dataDir
@@ -144,6 +152,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
 
     // Background work starts last, once nothing above can fail and leave it running.
     maintenance.start()
+    // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
+    pgMaintenance.start()
     if (config.collect) {
       collectors.start()
       pgEngines.start()
@@ -181,6 +191,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await api.close()
         await collectors.stop()
         await pgEngines.stop()
+        await pgMaintenance.close()
         await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()
@@ -192,4 +203,20 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     db.close()
     throw error
   }
+}
+
+const MAINTENANCE_VERBS: Record<Exclude<MaintenanceEvent['type'], 'progress'>, string> = {
+  scheduled: 'scheduled',
+  started: 'started',
+  done: 'finished',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  missed: 'missed (Vigil was not running at its time)'
+}
+
+/** Every maintenance job's life in the trail (not its progress samples). */
+function recordMaintenance(audit: AuditTrail, event: MaintenanceEvent): void {
+  if (event.type === 'progress') return
+  const error = event.type === 'failed' && event.job.error ? `: ${event.job.error}` : ''
+  audit.record(event.job.requestedBy ?? 'vigil', event.job.instanceId, `${event.description} ${MAINTENANCE_VERBS[event.type]}${error}`)
 }

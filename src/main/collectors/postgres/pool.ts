@@ -3,7 +3,7 @@
 // slow probe or a forgotten transaction can never hold a production server's locks for long,
 // and names itself 'vigil' in pg_stat_activity so the DBA can see who is connected.
 import { createHash } from 'node:crypto'
-import { Pool, type PoolClient } from 'pg'
+import { Client, Pool, type PoolClient } from 'pg'
 import { AppError } from '../../../shared/errors'
 import { pgFailure, type PgEndpoint } from './errors'
 
@@ -99,6 +99,35 @@ export class PostgresPools {
     const entries = [...this.pools.values()]
     this.pools.clear()
     await Promise.all(entries.map((entry) => entry.pool.end().catch(() => undefined)))
+  }
+
+  /**
+   * A session of its own, outside the pool, on `database`: for work that outlives a pooled
+   * session's limits (a VACUUM FULL runs for hours) or needs another database. No
+   * statement_timeout; the caller ends it. Connection failures come back as clear AppErrors.
+   */
+  async connectDedicated(target: PgTarget, database: string): Promise<Client> {
+    const password = target.password ?? ''
+    const client = new Client({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      database,
+      password: () => password,
+      ssl: false,
+      connectionTimeoutMillis: this.settings.connectTimeoutMs,
+      application_name: 'vigil',
+      keepAlive: true
+    })
+    // A session dropped by the server (restart, pg_terminate_backend) must not crash Vigil; the
+    // query running on it fails and says so.
+    client.on('error', () => undefined)
+    try {
+      await client.connect()
+    } catch (error) {
+      throw pgFailure(error, { ...this.endpointOf(target), database })
+    }
+    return client
   }
 
   /** Instances with a live pool, for tests and diagnostics. */

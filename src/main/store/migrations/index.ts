@@ -4,6 +4,7 @@ import { m003Metrics } from './003-metrics'
 import { m004Collection } from './004-collection'
 import { m005PostgresInstances } from './005-postgres-instances'
 import { m006UsersAudit } from './006-users-audit'
+import { m007PgMaintenanceJobs } from './007-pg-maintenance-jobs'
 
 export interface Migration {
   version: number
@@ -18,7 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m003Metrics,
   m004Collection,
   m005PostgresInstances,
-  m006UsersAudit
+  m006UsersAudit,
+  m007PgMaintenanceJobs
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { activityRoutes } from './activity'
 import { coreRoutes } from './core'
 import { dashboardRoutes } from './dashboard'
+import { maintenanceRoutes } from './maintenance'
 import { pgconfRoutes } from './pgconf'
 import { agentScope, type AgentDeps } from './scope'
 
@@ -14,5 +15,6 @@ export function pgAgentRoutes(app: FastifyInstance, deps: AgentDeps): void {
     activityRoutes(scope, deps)
     pgconfRoutes(scope, deps)
     dashboardRoutes(scope, deps)
+    maintenanceRoutes(scope, deps)
   })
 }

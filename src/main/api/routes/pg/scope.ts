@@ -8,6 +8,7 @@ import type { PgTarget, PostgresPools } from '../../../collectors/postgres/pool'
 import type { Queryable } from '../../../collectors/postgres/queryable'
 import type { Authenticator } from '../../../security/browser-auth'
 import type { AgentSessions } from '../../../services/agent-sessions'
+import type { MaintenanceScheduler } from '../../../collectors/postgres/maintenance/scheduler'
 import type { AuditTrail } from '../../../services/audit'
 import type { PgInstanceEngines } from '../../../services/pg-instance-engines'
 import type { PostgresInstancesService } from '../../../services/postgres-instances'
@@ -25,6 +26,7 @@ export interface AgentDeps {
   pools: PostgresPools
   /** Per-instance dashboard collectors and monitoring probes. */
   engines: PgInstanceEngines
+  maintenance: MaintenanceScheduler
   version: string
   startedAt: number
   dataDir: string

@@ -120,7 +120,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tokenFile: join(config.dataDir, TOKEN_FILE),
       startedAt
     })
-    const handlers = createHandlers({ servers, connections, metricSeries, postgres, info })
+    const handlers = createHandlers({ servers, connections, metricSeries, postgres, users, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,

@@ -4,6 +4,7 @@ import type { ConnectionsService } from './services/connections'
 import type { MetricSeriesService } from './services/metric-series'
 import type { PostgresInstancesService } from './services/postgres-instances'
 import type { ServersService } from './services/servers'
+import type { UsersService } from './services/users'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -13,10 +14,11 @@ export interface HandlerDeps {
   connections: ConnectionsService
   metricSeries: MetricSeriesService
   postgres: PostgresInstancesService
+  users: UsersService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, users, info }: HandlerDeps): Handlers {
   return {
     'app.info': () => info(),
     'servers.list': (query) => servers.list(query ?? {}),
@@ -32,6 +34,19 @@ export function createHandlers({ servers, connections, metricSeries, postgres, i
     'metrics.overview': (query) => metricSeries.overview(query),
     'metrics.topProcesses': (query) => metricSeries.topProcesses(query),
     'metrics.processHistory': (query) => metricSeries.processHistory(query),
+    'users.list': () => users.list(),
+    'users.add': async ({ username, password }) => {
+      await users.add(String(username ?? ''), String(password ?? ''))
+      return users.list()
+    },
+    'users.setPassword': async ({ username, password }) => {
+      await users.setPassword(String(username ?? ''), String(password ?? ''))
+      return users.list()
+    },
+    'users.remove': ({ username }) => {
+      users.remove(String(username ?? ''))
+      return users.list()
+    },
     'postgres.list': (query) => postgres.list(query ?? {}),
     'postgres.get': ({ id }) => postgres.get(id),
     'postgres.create': (input) => postgres.create(input),

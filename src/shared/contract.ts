@@ -30,6 +30,13 @@ import type {
 } from './servers'
 
 /** What the UI may learn about the running core. Never includes the token itself. */
+/** One of Vigil's users (who may log in to the PostgreSQL agent API); never the password. */
+export interface UserInfo {
+  username: string
+  created_at: string
+  updated_at: string
+}
+
 export interface AppInfo {
   version: string
   dataDir: string
@@ -57,6 +64,10 @@ export interface Contract {
   'metrics.overview': { req: OverviewQuery; res: OverviewAnswer }
   'metrics.topProcesses': { req: TopProcessesQuery; res: TopProcesses }
   'metrics.processHistory': { req: ProcessHistoryQuery; res: ProcessHistory }
+  'users.list': { req: void; res: UserInfo[] }
+  'users.add': { req: { username: string; password: string }; res: UserInfo[] }
+  'users.setPassword': { req: { username: string; password: string }; res: UserInfo[] }
+  'users.remove': { req: { username: string }; res: UserInfo[] }
   'postgres.list': { req: PostgresInstanceListQuery; res: PostgresInstance[] }
   'postgres.get': { req: { id: number }; res: PostgresInstance }
   'postgres.create': { req: PostgresInstanceCreate; res: PostgresInstance }
@@ -84,6 +95,10 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'metrics.overview',
   'metrics.topProcesses',
   'metrics.processHistory',
+  'users.list',
+  'users.add',
+  'users.setPassword',
+  'users.remove',
   'postgres.list',
   'postgres.get',
   'postgres.create',

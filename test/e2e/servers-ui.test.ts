@@ -117,7 +117,20 @@ describe('servers in the browser UI', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
     await page.getByRole('link', { name: 'Settings' }).click()
     await page.getByText(vigil.dataDir, { exact: true }).waitFor()
+
+    // Users of the PostgreSQL agent API: add one (a short password is refused first), remove one.
+    await page.getByLabel('New user name').fill('alice')
+    await page.getByLabel('Password', { exact: true }).fill('short')
+    await page.getByRole('button', { name: 'Add user' }).click()
+    await page.getByRole('alert').getByText(/at least 8 characters/).waitFor()
+    await page.getByLabel('Password', { exact: true }).fill('a long enough password')
+    await page.getByRole('button', { name: 'Add user' }).click()
+    await page.getByRole('status').getByText('Added alice.').waitFor()
+    await page.getByRole('cell', { name: 'alice', exact: true }).waitFor()
     await keepScreenshot(page, 'settings')
+    await page.getByRole('button', { name: 'Remove alice' }).click()
+    await page.getByRole('dialog', { name: 'Remove alice?' }).getByRole('button', { name: 'Remove' }).click()
+    await page.getByText('No users yet.').waitFor()
     await context.close()
   })
 

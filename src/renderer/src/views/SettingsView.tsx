@@ -2,6 +2,7 @@ import { useSession } from '../stores/session'
 import { useTheme, type ThemePreference } from '../stores/theme'
 import { isDesktop } from '../transport/client'
 import { logout } from '../transport/http'
+import { UsersSection } from './settings/UsersSection'
 
 export function SettingsView() {
   const info = useSession((state) => state.info)
@@ -54,6 +55,7 @@ export function SettingsView() {
         Scripts authenticate with <code>Authorization: Bearer &lt;token&gt;</code>, the token being the content of the
         token file.
       </p>
+      <UsersSection />
       {!isDesktop ? (
         <button
           type="button"

@@ -1,0 +1,129 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import type { UserInfo } from '../../../../shared/contract'
+import { ConfirmDialog } from '../../components/Dialog'
+import { call, errorMessage } from '../../transport/client'
+
+/**
+ * Vigil's users: who may log in to the PostgreSQL agent API (/pg/{id}/login) and whose name
+ * the actions' trail carries. The same as `vigil users add|passwd|remove`.
+ */
+export function UsersSection() {
+  const [users, setUsers] = useState<UserInfo[]>([])
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [changing, setChanging] = useState<string | null>(null)
+  const [removing, setRemoving] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  useEffect(() => {
+    call('users.list').then(setUsers, (failure: unknown) => setError(errorMessage(failure)))
+  }, [])
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    try {
+      const name = changing ?? username.trim()
+      setUsers(changing ? await call('users.setPassword', { username: name, password }) : await call('users.add', { username: name, password }))
+      setNotice(changing ? `Changed the password of ${name}; their sessions ended.` : `Added ${name}.`)
+      setUsername('')
+      setPassword('')
+      setChanging(null)
+      setError(null)
+    } catch (failure) {
+      setError(errorMessage(failure))
+    }
+  }
+
+  return (
+    <section className="settings-section" aria-labelledby="users-title">
+      <h2 id="users-title">Users</h2>
+      <p className="hint">
+        Who may log in to the PostgreSQL agent API (<code>POST /pg/&#123;id&#125;/login</code>). Scripts can also use the API token as a
+        bearer.
+      </p>
+      {users.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Since</th>
+                <th scope="col" className="col-actions">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr key={user.username}>
+                  <td>{user.username}</td>
+                  <td>{new Date(user.created_at).toLocaleDateString()}</td>
+                  <td className="col-actions">
+                    <button type="button" onClick={() => setChanging(user.username)}>
+                      Change password
+                    </button>
+                    <button type="button" className="danger-text" onClick={() => setRemoving(user.username)} aria-label={`Remove ${user.username}`}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="hint">No users yet.</p>
+      )}
+      <form className="toolbar user-form" onSubmit={(event) => void submit(event)}>
+        {changing ? (
+          <span>
+            New password for <strong>{changing}</strong>
+          </span>
+        ) : (
+          <input aria-label="New user name" placeholder="User name" value={username} onChange={(event) => setUsername(event.target.value)} required />
+        )}
+        <input
+          type="password"
+          aria-label="Password"
+          placeholder="Password (8 characters or more)"
+          autoComplete="new-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          required
+        />
+        <button type="submit" className="primary">
+          {changing ? 'Change password' : 'Add user'}
+        </button>
+        {changing ? (
+          <button type="button" onClick={() => setChanging(null)}>
+            Cancel
+          </button>
+        ) : null}
+      </form>
+      {error ? (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      ) : null}
+      {notice ? <p role="status">{notice}</p> : null}
+      {removing ? (
+        <ConfirmDialog
+          title={`Remove ${removing}?`}
+          message={<p>{removing} can no longer log in to the agent API; their sessions end at once.</p>}
+          confirmLabel="Remove"
+          danger
+          onConfirm={async () => {
+            try {
+              setUsers(await call('users.remove', { username: removing }))
+              setNotice(`Removed ${removing}.`)
+            } catch (failure) {
+              setError(errorMessage(failure))
+            }
+          }}
+          onClose={() => setRemoving(null)}
+        />
+      ) : null}
+    </section>
+  )
+}

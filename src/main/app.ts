@@ -22,6 +22,7 @@ import { MetricsWriter } from './services/metrics-writer'
 import { PostgresInstancesService } from './services/postgres-instances'
 import { AgentSessions } from './services/agent-sessions'
 import { AuditTrail } from './services/audit'
+import { LinkedHosts } from './services/linked-hosts'
 import { PgInstanceEngines } from './services/pg-instance-engines'
 import { ServersService } from './services/servers'
 import { UsersService } from './services/users'
@@ -94,12 +95,17 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const collectors = new CollectorManager(servers, bus, (row) =>
       createCollector(row, { servers, writer: metricsWriter, hostKeys: sqliteHostKeyStore(hostKeys), topProcesses: config.topProcesses })
     )
-    const connections = new ConnectionsService(servers, hostKeys, (id) => collectors.restart(id))
+    // The host side of PostgreSQL instances, through their linked servers.
+    const linkedHosts = new LinkedHosts(servers, sqliteHostKeyStore(hostKeys))
+    const connections = new ConnectionsService(servers, hostKeys, (id) => {
+      collectors.restart(id)
+      linkedHosts.forget(id)
+    })
     const postgresPools = new PostgresPools({}, (id, error) =>
       console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
     )
     const postgres = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, postgresPools)
-    const pgEngines = new PgInstanceEngines(postgres, postgresPools, createSettingsRepo(db), bus, (id, error) =>
+    const pgEngines = new PgInstanceEngines(postgres, postgresPools, createSettingsRepo(db), bus, linkedHosts, (id, error) =>
       console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
     )
     const usersRepo = createUsersRepo(db)
@@ -142,6 +148,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         instances: postgres,
         pools: postgresPools,
         engines: pgEngines,
+        hosts: linkedHosts,
         maintenance: pgMaintenance,
         version: config.version,
         startedAt: Date.parse(startedAt),
@@ -191,6 +198,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await api.close()
         await collectors.stop()
         await pgEngines.stop()
+        linkedHosts.close()
         await pgMaintenance.close()
         await postgresPools.closeAll()
         maintenance.stop()

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { HOST_FORMAT } from './formats'
+import { CONTROL_CONFIG_SCHEMA } from './postgres-control'
 
 // The PostgreSQL instances registry: where each instance is reached and what its last
 // connection test learned. One schema set serves the API (validation, response filtering,
@@ -55,7 +56,12 @@ const fields = {
     Type.Null()
   ]),
   description: text(2000),
-  is_active: Type.Boolean()
+  is_active: Type.Boolean(),
+  /**
+   * How start/stop/restart (the agent's /administration/control) run on the linked server;
+   * null: not configured. The fields each method needs are checked by the service.
+   */
+  control: Type.Union([CONTROL_CONFIG_SCHEMA, Type.Null()])
 }
 
 /** Fields a client may send back unchanged (GET then PUT) without being told they are unknown. */
@@ -118,6 +124,9 @@ export const PostgresInstanceSchema = Type.Object({
   maintenance_db: Type.String(),
   description: nullableText,
   is_active: Type.Boolean(),
+  control: Type.Union([CONTROL_CONFIG_SCHEMA, Type.Null()], {
+    description: 'How start/stop/restart run on the linked server (pg_ctl, pg_ctlcluster, systemd or a custom command); null when not configured.'
+  }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   last_check_at: nullableTime,

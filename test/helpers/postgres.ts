@@ -23,7 +23,8 @@
 // the temp dir is chowned to the `postgres` system account (Debian's packages create it) and
 // every initdb/pg_ctl runs as that account through `runuser -u postgres --` (su when runuser is
 // missing). Otherwise they run as the current user. `ctl` tells a test how to do the same from
-// a shell.
+// a shell. `osUser` picks another account under root: e.g. the SSH test account (sshd.ts), so a
+// login as that account can drive the cluster with pg_ctl, as an administrator would on a server.
 //
 // What it leaves behind: nothing. stop() removes the temp dir after the postmaster is gone, and
 // a process 'exit' handler stops (immediate mode) any cluster a crashed test did not stop.
@@ -54,6 +55,12 @@ export interface PostgresOptions {
   superuser?: string
   /** More postgresql.conf lines, e.g. `log_min_duration_statement = 0`; they win over the defaults. */
   extraConfig?: string[]
+  /**
+   * The OS account that owns the cluster and runs initdb/pg_ctl, e.g. 'vigil-ssh-test' (it must
+   * exist: startSshd() creates that one). Under root, any account but root; otherwise only the
+   * current user. Default: `postgres` under root, else the current user.
+   */
+  osUser?: string
 }
 
 /** How to drive the cluster with pg_ctl from outside this process, e.g. from a shell. */
@@ -61,7 +68,7 @@ export interface PgCtlInfo {
   /** Absolute path of the pg_ctl matching the server's major version. */
   pgCtl: string
   dataDir: string
-  /** The OS account that owns the data dir and must run pg_ctl: `postgres` under root, else the current user. */
+  /** The OS account that owns the data dir and must run pg_ctl: `postgres` under root (or the osUser asked for), else the current user. */
   osUser: string
   /** Goes before pg_ctl's argv to run it as osUser from this process; [] when this process already is osUser. */
   runAsPrefix: string[]
@@ -152,12 +159,16 @@ interface OsAccount {
 }
 
 /** Who runs initdb/pg_ctl: see the file comment. */
-function clusterAccount(): OsAccount {
+function clusterAccount(osUser?: string): OsAccount {
   if (process.getuid?.() !== 0) {
     const me = userInfo()
+    if (osUser !== undefined && osUser !== me.username) {
+      throw new Error(`A cluster owned by '${osUser}' needs the tests to run as root (they run as '${me.username}')`)
+    }
     return { user: me.username, uid: me.uid, gid: me.gid, prefix: [] }
   }
-  const user = 'postgres'
+  if (osUser === 'root') throw new Error('initdb and postgres refuse to run as root: pick another osUser')
+  const user = osUser ?? 'postgres'
   let uid: number
   let gid: number
   try {
@@ -165,8 +176,10 @@ function clusterAccount(): OsAccount {
     gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim())
   } catch {
     throw new Error(
-      `The tests run as root, which initdb refuses, and there is no '${user}' account to run PostgreSQL as ` +
-        '(the postgresql package creates it; bash scripts/install-test-deps.sh installs it).'
+      osUser !== undefined
+        ? `There is no '${user}' account to run PostgreSQL as (create it first, e.g. with startSshd() for the SSH test account).`
+        : `The tests run as root, which initdb refuses, and there is no '${user}' account to run PostgreSQL as ` +
+            '(the postgresql package creates it; bash scripts/install-test-deps.sh installs it).'
     )
   }
   const runuser = findProgram('runuser')
@@ -262,7 +275,7 @@ process.once('exit', () => {
 /** Starts a throwaway PostgreSQL cluster (see the file comment). */
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
   const binDir = findPostgresBinDir()
-  const account = clusterAccount()
+  const account = clusterAccount(options.osUser)
   const pgCtl = join(binDir, 'pg_ctl')
   const superuser = options.superuser ?? DEFAULT_SUPERUSER
   const password = randomBytes(18).toString('base64url')

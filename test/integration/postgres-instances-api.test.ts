@@ -61,6 +61,7 @@ describe('CRUD', () => {
       maintenance_db: 'postgres',
       description: 'Main cluster',
       is_active: true,
+      control: null,
       created_at: TIMESTAMP,
       updated_at: TIMESTAMP,
       last_check_at: null,

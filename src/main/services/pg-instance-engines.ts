@@ -1,13 +1,11 @@
 import { DashboardCollector, DashboardReader } from '../collectors/postgres/dashboard'
 import { MonitoringProbes } from '../collectors/postgres/monitoring'
 import type { PgTarget, PostgresPools } from '../collectors/postgres/pool'
-import { localSystemSource } from '../collectors/postgres/system/local'
 import type { SystemSource } from '../collectors/postgres/system/source'
 import type { EventBus } from '../bus'
 import type { SettingsRepo } from '../store/settings'
+import type { LinkedHosts } from './linked-hosts'
 import type { PostgresInstancesService } from './postgres-instances'
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
 /** What the dashboard and monitoring plugins keep per instance for Vigil's life. */
 export interface InstanceEngines {
@@ -19,7 +17,8 @@ export interface InstanceEngines {
 /**
  * One dashboard collector (history) and one set of monitoring probes (deltas) per PostgreSQL
  * instance, kept in step with the registry. The host's side (CPU, memory, load, file systems)
- * is read on this machine for an instance on loopback; other hosts have none yet.
+ * is read where LinkedHosts says: the linked server (over SSH, or this machine for the built-in
+ * one), else this machine for an instance on loopback; other hosts have none.
  */
 export class PgInstanceEngines {
   private readonly engines = new Map<number, { key: string; engines: InstanceEngines }>()
@@ -31,6 +30,7 @@ export class PgInstanceEngines {
     private readonly pools: PostgresPools,
     private readonly settings: SettingsRepo,
     private readonly bus: EventBus,
+    private readonly hosts: LinkedHosts,
     private readonly onError: (instanceId: number, error: unknown) => void
   ) {}
 
@@ -51,18 +51,19 @@ export class PgInstanceEngines {
   /** The engines of an instance (404 when it is not registered). */
   of(instanceId: number): InstanceEngines {
     const target = this.instances.target(instanceId)
-    const key = `${target.host}:${target.port}`
+    const host = this.hosts.hostOf(this.instances.get(instanceId))
+    // Linking another server (or moving it) changes where the host side is read: start over.
+    const key = `${target.host}:${target.port}|${host?.key ?? 'none'}`
     const existing = this.engines.get(instanceId)
     if (existing && existing.key === key) return existing.engines
     void existing?.engines.collector.stop()
-    const engines = this.build(target)
+    const engines = this.build(target, host?.system ?? null)
     this.engines.set(instanceId, { key, engines })
     if (this.collecting && this.instances.get(instanceId).is_active) engines.collector.start()
     return engines
   }
 
-  private build(target: PgTarget): InstanceEngines {
-    const system: SystemSource | null = LOOPBACK.has(target.host) ? localSystemSource() : null
+  private build(target: PgTarget, system: SystemSource | null): InstanceEngines {
     const reader = new DashboardReader(system)
     const prefix = `pg.${target.id}.`
     const collector = new DashboardCollector({

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors'
+import { CONTROL_CONFIG_SCHEMA, controlConfigIssues, type ControlConfig } from '../../shared/postgres-control'
 import {
   DEFAULT_MAINTENANCE_DB,
   DEFAULT_POSTGRES_PORT,
@@ -13,6 +14,7 @@ import {
   type PostgresTestResult
 } from '../../shared/postgres-instances'
 import { isoSeconds } from '../../shared/time'
+import { check } from '../../shared/validation'
 import type { EventBus } from '../bus'
 import type { PgTarget, PostgresPools } from '../collectors/postgres/pool'
 import type { SecretBox } from '../security/secrets'
@@ -72,7 +74,8 @@ export class PostgresInstancesService {
       last_error: null,
       server_version: null,
       server_version_num: null,
-      in_recovery: null
+      in_recovery: null,
+      control: storedControl(data.control)
     })
     this.bus.publish('postgres.changed', { ids: [id] })
     return this.get(id)
@@ -91,6 +94,7 @@ export class PostgresInstancesService {
     if (data.is_active !== undefined) patch.is_active = data.is_active ? 1 : 0
     if (data.server_id !== undefined) patch.server_id = this.linkedServer(data.server_id)
     if (data.password !== undefined) patch.password_enc = this.seal(data.password)
+    if (data.control !== undefined) patch.control = storedControl(data.control)
 
     const moved = CONNECTION_FIELDS.some((field) => this.differs(current, data, field))
     if (moved) Object.assign(patch, NOT_TESTED)
@@ -226,6 +230,25 @@ const NOT_TESTED: Partial<PostgresInstanceRow> = {
   in_recovery: null
 }
 
+/** The control configuration as stored: checked for the fields its method needs, as JSON; null clears it. */
+function storedControl(control: ControlConfig | null | undefined): string | null {
+  if (!control) return null
+  const issues = controlConfigIssues(control, 'control.')
+  if (issues.length > 0) throw AppError.fromIssues(issues)
+  return JSON.stringify(control)
+}
+
+/** A stored control configuration; one that no longer passes the schema reads as none. */
+function parseControl(text: string | null): ControlConfig | null {
+  if (text === null) return null
+  try {
+    const checked = check<ControlConfig>(CONTROL_CONFIG_SCHEMA, JSON.parse(text))
+    return checked.ok ? checked.value : null
+  } catch {
+    return null
+  }
+}
+
 function blankToNull(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value
 }
@@ -245,6 +268,7 @@ function toInstance(row: PostgresInstanceView): PostgresInstance {
     maintenance_db: row.maintenance_db,
     description: row.description,
     is_active: row.is_active === 1,
+    control: parseControl(row.control),
     created_at: isoSeconds(row.created_at),
     updated_at: isoSeconds(row.updated_at),
     last_check_at: row.last_check_at === null ? null : isoSeconds(row.last_check_at),

@@ -18,8 +18,10 @@
 // time changed between the snapshots was reused by another process and is left out too.
 //
 // The reading is behind ProcReader so that another host's /proc (over SSH) fits the same
-// arithmetic: LocalProcReader reads this host's files.
+// arithmetic: LocalProcReader reads this host's files, CommandProcReader reads them all with one
+// shell command per snapshot (one SSH round trip).
 import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -230,5 +232,109 @@ export class LocalProcReader implements ProcReader {
       () => null
     )
     return this.pageSizeOnce
+  }
+}
+
+/** Runs one shell command on the PostgreSQL host and gives its standard output. */
+export type ProcCommand = (command: string) => Promise<string>
+
+/** The largest pid Linux hands out (PID_MAX_LIMIT on 64-bit). */
+const PID_MAX = 4_194_304
+
+/** The pids a snapshot command may name: positive integers no larger than PID_MAX, each once. */
+export function validPids(pids: readonly number[]): number[] {
+  return [...new Set(pids.filter((pid) => Number.isSafeInteger(pid) && pid > 0 && pid <= PID_MAX))]
+}
+
+/**
+ * The one command that prints every file a snapshot needs, each between marker lines that carry
+ * `nonce` (so that no process name or file content can pose as one):
+ *
+ *   @<nonce> begin <name>            the file's text follows
+ *   @<nonce> end <exit status>       cat's (getconf's) exit status: 0 when the text is whole
+ *
+ * Names: pagesize (getconf PAGESIZE), uptime, stat, meminfo, <pid>/stat, <pid>/io. It runs under
+ * /bin/sh whatever the account's login shell is; it is made of fixed text, the nonce (hex) and
+ * the pids (integers), so nothing in it needs quoting but the script itself.
+ */
+export function buildProcSnapshotCommand(pids: readonly number[], nonce: string): string {
+  if (!/^[0-9a-f]{8,64}$/.test(nonce)) throw new Error('The snapshot nonce must be 8 to 64 lower-case hex digits')
+  const list = validPids(pids)
+  const script = [
+    `s() { n=$1; shift; echo "@${nonce} begin $n"; "$@" 2>/dev/null; echo "@${nonce} end $?"; }`,
+    's pagesize getconf PAGESIZE',
+    's uptime cat /proc/uptime',
+    's stat cat /proc/stat',
+    's meminfo cat /proc/meminfo',
+    ...(list.length > 0 ? [`for p in ${list.join(' ')}; do s $p/stat cat /proc/$p/stat; s $p/io cat /proc/$p/io; done`] : [])
+  ].join('; ')
+  return `env LC_ALL=C /bin/sh -c '${script}'`
+}
+
+/** The sections of a snapshot command's output, by name; a section whose command failed is null. */
+export function parseProcSnapshotOutput(output: string, nonce: string): Map<string, string | null> {
+  const sections = new Map<string, string | null>()
+  const begin = `@${nonce} begin `
+  const end = `@${nonce} end `
+  let at = 0
+  for (;;) {
+    const start = output.indexOf(begin, at)
+    if (start < 0) break
+    const nameEnd = output.indexOf('\n', start)
+    if (nameEnd < 0) break
+    const name = output.slice(start + begin.length, nameEnd)
+    const close = output.indexOf(end, nameEnd + 1)
+    if (close < 0) break
+    const statusEnd = output.indexOf('\n', close)
+    const status = output.slice(close + end.length, statusEnd < 0 ? undefined : statusEnd).trim()
+    // The text ends where the end marker begins (files end with a newline, kept as a local read keeps it).
+    sections.set(name, status === '0' ? output.slice(nameEnd + 1, close) : null)
+    at = statusEnd < 0 ? output.length : statusEnd + 1
+  }
+  return sections
+}
+
+/** Seconds since boot from /proc/uptime: the remote host's own clock for the snapshot time. */
+function parseUptime(text: string | null | undefined): number | null {
+  const seconds = Number(/^(\d+(?:\.\d+)?)\s/.exec(text ?? '')?.[1])
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null
+}
+
+/**
+ * Reads the /proc files of another host through a command runner (a server over SSH): one
+ * command per snapshot (see buildProcSnapshotCommand). A command that cannot run gives a snapshot
+ * in which nothing is known, so the backends are still listed, without the host's fields.
+ */
+export class CommandProcReader implements ProcReader {
+  private knownPageSize: number | null = null
+
+  constructor(
+    private readonly run: ProcCommand,
+    private readonly nonce: () => string = () => randomBytes(8).toString('hex')
+  ) {}
+
+  async snapshot(pids: readonly number[]): Promise<ProcSnapshot> {
+    const nonce = this.nonce()
+    const asked = validPids(pids)
+    let sections = new Map<string, string | null>()
+    try {
+      sections = parseProcSnapshotOutput(await this.run(buildProcSnapshotCommand(asked, nonce)), nonce)
+    } catch {
+      // Unreachable host or a failed command: this snapshot knows nothing.
+    }
+    const pageSize = toCount(sections.get('pagesize')?.trim())
+    if (pageSize !== null && pageSize > 0) this.knownPageSize = pageSize
+    return {
+      // The host's uptime rather than ours: the round trip's delay does not count as elapsed time.
+      at: parseUptime(sections.get('uptime')) ?? performance.now() / 1000,
+      stat: sections.get('stat') ?? null,
+      meminfo: sections.get('meminfo') ?? null,
+      pids: new Map(asked.map((pid) => [pid, { stat: sections.get(`${pid}/stat`) ?? null, io: sections.get(`${pid}/io`) ?? null }]))
+    }
+  }
+
+  /** Learned from the snapshots (getconf PAGESIZE is part of each). */
+  async pageSize(): Promise<number | null> {
+    return this.knownPageSize
   }
 }

@@ -5,6 +5,7 @@ import { m004Collection } from './004-collection'
 import { m005PostgresInstances } from './005-postgres-instances'
 import { m006UsersAudit } from './006-users-audit'
 import { m007PgMaintenanceJobs } from './007-pg-maintenance-jobs'
+import { m008PostgresControl } from './008-postgres-control'
 
 export interface Migration {
   version: number
@@ -20,7 +21,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Collection,
   m005PostgresInstances,
   m006UsersAudit,
-  m007PgMaintenanceJobs
+  m007PgMaintenanceJobs,
+  m008PostgresControl
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

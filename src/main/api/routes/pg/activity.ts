@@ -2,19 +2,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { getActivity, getBlockingBackends, getWaitingBackends } from '../../../collectors/postgres/activity'
 import { killBackends, parseKillRequest } from '../../../collectors/postgres/activity/kill'
-import { administrationControl } from '../../../collectors/postgres/administration'
-import { LocalProcReader, ProcfsProcessStats, type ProcessStatsSource } from '../../../collectors/postgres/process-stats'
-import { instanceIdOf, onInstance, targetOf, type AgentDeps } from './scope'
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
-const localStats = new ProcfsProcessStats(new LocalProcReader())
+import { administrationControl, type ShellExec } from '../../../collectors/postgres/administration'
+import type { ProcessStatsSource } from '../../../collectors/postgres/process-stats'
+import { instanceIdOf, onInstance, type AgentDeps } from './scope'
 
 /**
- * Per-backend CPU, memory and I/O come from /proc of PostgreSQL's host: readable when that is
- * this machine. For other hosts they are null (reading /proc over SSH is not wired yet).
+ * Per-backend CPU, memory and I/O come from /proc of PostgreSQL's host: the linked server's (over
+ * SSH, one command per snapshot), or this machine's for the built-in server or an unlinked
+ * instance on loopback. For other hosts they are null.
  */
 function processStatsFor(request: FastifyRequest, deps: AgentDeps): ProcessStatsSource | null {
-  return LOOPBACK.has(targetOf(request, deps).host) ? localStats : null
+  return deps.hosts.hostOf(deps.instances.get(instanceIdOf(request)))?.processStats ?? null
 }
 
 export function activityRoutes(scope: FastifyInstance, deps: AgentDeps): void {
@@ -31,13 +29,30 @@ export function activityRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   })
 
   scope.post('/administration/control', async (request) => {
-    const answer = await administrationControl(request.body, {
-      withSession: (fn) => onInstance(request, deps, (db) => fn(db)),
-      // start/stop/restart need a control method and a linked server to run it on: not configurable yet.
-      control: null,
-      exec: null
-    })
-    deps.audit.record(request.agentUser as string, instanceIdOf(request), `PostgreSQL ${answer.action}`)
-    return answer
+    const instanceId = instanceIdOf(request)
+    const instance = deps.instances.get(instanceId)
+    // start/stop/restart run the instance's control command on its linked server.
+    const onServer = deps.hosts.controlExec(instance.server_id)
+    let ran = false
+    const exec: ShellExec | null =
+      onServer &&
+      ((command) => {
+        ran = true
+        return onServer(command)
+      })
+    try {
+      const answer = await administrationControl(request.body, {
+        withSession: (fn) => onInstance(request, deps, (db) => fn(db)),
+        control: instance.control,
+        exec
+      })
+      deps.audit.record(request.agentUser as string, instanceId, `PostgreSQL ${answer.action}`)
+      return answer
+    } finally {
+      // Pooled sessions of a server that stopped (or was about to) are dead: new ones are opened
+      // on the next request. A start leaves no session behind, and a failed command may have
+      // stopped the server halfway: closing is harmless either way.
+      if (ran && (request.body as { action?: unknown }).action !== 'start') await deps.pools.close(instanceId)
+    }
   })
 }

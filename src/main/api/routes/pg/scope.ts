@@ -10,6 +10,7 @@ import type { Authenticator } from '../../../security/browser-auth'
 import type { AgentSessions } from '../../../services/agent-sessions'
 import type { MaintenanceScheduler } from '../../../collectors/postgres/maintenance/scheduler'
 import type { AuditTrail } from '../../../services/audit'
+import type { LinkedHosts } from '../../../services/linked-hosts'
 import type { PgInstanceEngines } from '../../../services/pg-instance-engines'
 import type { PostgresInstancesService } from '../../../services/postgres-instances'
 import type { UsersService } from '../../../services/users'
@@ -26,6 +27,8 @@ export interface AgentDeps {
   pools: PostgresPools
   /** Per-instance dashboard collectors and monitoring probes. */
   engines: PgInstanceEngines
+  /** The machine each instance runs on: host facts, /proc, and where start/stop/restart run. */
+  hosts: LinkedHosts
   maintenance: MaintenanceScheduler
   version: string
   startedAt: number

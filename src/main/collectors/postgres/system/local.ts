@@ -11,7 +11,7 @@ const COMMAND_TIMEOUT_MS = 10_000
  * one that printed and still failed keeps its output: df exits 1 when one mount point is
  * unreadable (a FUSE mount of another user) and still lists all the others.
  */
-export function runCommandOn(runner: CommandRunner, timeoutMs = COMMAND_TIMEOUT_MS): RunCommand {
+export function runCommandOn(runner: Pick<CommandRunner, 'exec'>, timeoutMs = COMMAND_TIMEOUT_MS): RunCommand {
   return async (command) => {
     const result = await runner.exec(command, { timeoutMs })
     if (result.code !== 0 && result.stdout.trim() === '') {

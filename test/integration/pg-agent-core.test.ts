@@ -1,6 +1,7 @@
 // The PostgreSQL agent API's core (login, sessions, profile, discover, status, notifications)
 // under /pg/{id}/, against a real throwaway cluster, and the `vigil users` CLI.
 import { spawn } from 'node:child_process'
+import { cpus, hostname, totalmem } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApi, type TestApi } from '../helpers/api'
 import { startPostgres, type Postgres } from '../helpers/postgres'
@@ -79,14 +80,15 @@ describe('environment', () => {
     const session = await login()
     const { status, body } = await agent('GET', '/discover', { session })
     expect(status).toBe(200)
+    // The instance is on this machine, so the host's facts are read here.
     expect(body).toEqual({
-      hostname: '127.0.0.1',
+      hostname: hostname(),
       pg_data: pg.dataDir,
       pg_port: pg.port,
       plugins: expect.arrayContaining(['activity', 'dashboard', 'monitoring', 'pgconf', 'administration', 'maintenance']),
-      memory_size: null,
+      memory_size: Math.floor(totalmem() / 1024) * 1024,
       pg_version: expect.stringMatching(/^PostgreSQL \d+/),
-      cpu: null
+      cpu: cpus().length
     })
   })
 

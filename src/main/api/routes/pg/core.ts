@@ -45,24 +45,30 @@ export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
     return deps.audit.forInstance(instanceIdOf(request))
   })
 
-  scope.get('/discover', async (request) =>
-    onInstance(request, deps, async (db, target) => {
-      const { rows } = await db.query<{ version: string; data_directory: string; port: string }>(
-        "SELECT version(), current_setting('data_directory') AS data_directory, current_setting('port') AS port"
-      )
-      const row = rows[0] as { version: string; data_directory: string; port: string }
-      return {
-        hostname: target.host,
-        pg_data: row.data_directory,
-        pg_port: Number(row.port),
-        plugins: [...AGENT_PLUGINS],
-        // The host's memory and CPUs come from the linked server's collector once it is wired.
-        memory_size: null,
-        pg_version: row.version,
-        cpu: null
-      }
-    })
-  )
+  scope.get('/discover', async (request) => {
+    const reader = deps.engines.of(instanceIdOf(request)).reader
+    const [row, host] = await Promise.all([
+      onInstance(request, deps, async (db) => {
+        const { rows } = await db.query<{ version: string; data_directory: string; port: string }>(
+          "SELECT version(), current_setting('data_directory') AS data_directory, current_setting('port') AS port"
+        )
+        return rows[0] as { version: string; data_directory: string; port: string }
+      }),
+      // The host's facts come from its linked server (or this machine); null when Vigil cannot read it.
+      Promise.all([reader.hostname(), reader.memory(), reader.nCpu()]).catch(() => null)
+    ])
+    const target = targetOf(request, deps)
+    return {
+      hostname: host?.[0].hostname ?? target.host,
+      pg_data: row.data_directory,
+      pg_port: Number(row.port),
+      plugins: [...AGENT_PLUGINS],
+      // The agent gives bytes; /proc/meminfo gives kB.
+      memory_size: host?.[1].memory ? host[1].memory.total * 1024 : null,
+      pg_version: row.version,
+      cpu: host?.[2].n_cpu ?? null
+    }
+  })
 
   scope.get('/status', async (request) => {
     targetOf(request, deps)

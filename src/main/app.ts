@@ -37,6 +37,13 @@ import { createPostgresInstancesRepo } from './store/postgres-instances'
 import { createSettingsRepo } from './store/settings'
 import { createServersRepo } from './store/servers'
 import { createUsersRepo } from './store/users'
+import { SnapshotMonitor } from './collectors/snapshots/monitor'
+import { createSnapshotSource } from './collectors/snapshots/source-factory'
+import { SnapshotSources } from './collectors/snapshots/sources'
+import { OracleDataService } from './services/oracle-data'
+import { OracleDatabasesService } from './services/oracle-databases'
+import { OracleTablesService } from './services/oracle-tables'
+import { createOracleMonitoringRepo } from './store/oracle-monitoring'
 
 export const DB_FILE = 'vigil.db'
 
@@ -58,6 +65,14 @@ export interface VigilApp {
   audit: AuditTrail
   /** One pg pool per PostgreSQL instance. */
   postgresPools: PostgresPools
+  /** Table monitoring ("Oracle Monitoring APIs"): registry, snapshots, and the monitor that takes them. */
+  oracle: {
+    databases: OracleDatabasesService
+    tables: OracleTablesService
+    data: OracleDataService
+    monitor: SnapshotMonitor
+    sources: SnapshotSources
+  }
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -126,7 +141,23 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tokenFile: join(config.dataDir, TOKEN_FILE),
       startedAt
     })
-    const handlers = createHandlers({ servers, connections, metricSeries, postgres, users, info })
+    const oracleRepo = createOracleMonitoringRepo(db)
+    // The sources read each database's target (password opened) from the registry when they connect.
+    const snapshotSources: SnapshotSources = new SnapshotSources((id) => oracleDatabases.target(id), createSnapshotSource)
+    const oracleDatabases: OracleDatabasesService = new OracleDatabasesService(oracleRepo, servers, secrets, bus, snapshotSources)
+    const snapshotMonitor = new SnapshotMonitor(oracleRepo, snapshotSources, bus, config.snapshotMonitor, (error) =>
+      console.error('[vigil] table snapshot bookkeeping failed:', error)
+    )
+    const oracle = {
+      databases: oracleDatabases,
+      tables: new OracleTablesService(oracleRepo, oracleDatabases, snapshotSources, snapshotMonitor, bus),
+      data: new OracleDataService(oracleRepo, oracleDatabases),
+      monitor: snapshotMonitor,
+      sources: snapshotSources
+    }
+    // A deleted server takes its databases with it (ON DELETE CASCADE): close their connections.
+    const unsubscribeOracle = bus.subscribe('servers.changed', () => void snapshotSources.retain(new Set(oracleRepo.databaseIds())))
+    const handlers = createHandlers({ servers, connections, metricSeries, postgres, users, oracle, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -154,6 +185,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         startedAt: Date.parse(startedAt),
         dataDir: config.dataDir
       },
+      oracle,
       pingDatabase: () => pingDb(db)
     })
 
@@ -162,6 +194,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
     if (config.collect) {
+      snapshotMonitor.start()
       collectors.start()
       pgEngines.start()
     }
@@ -180,6 +213,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       users,
       audit,
       postgresPools,
+      oracle,
       handlers,
       api,
       apiToken,
@@ -196,6 +230,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       async close() {
         await api.close()
+        unsubscribeOracle()
+        await snapshotMonitor.stop()
+        await snapshotSources.closeAll()
         await collectors.stop()
         await pgEngines.stop()
         linkedHosts.close()

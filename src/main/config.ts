@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { MonitorSettings } from './collectors/snapshots/monitor'
 import { DEFAULT_RETENTION, type RetentionPolicy } from './services/metrics-maintenance'
 
 export const DEFAULT_PORT = 7420
@@ -29,6 +30,8 @@ export interface VigilConfig {
   monitorLocalhost: boolean
   /** Processes kept from each ps snapshot, the busiest first. */
   topProcesses: number
+  /** Table snapshots: history kept per table (historyLimit, 100), time limits, fingerprint cadence. */
+  snapshotMonitor?: Partial<MonitorSettings>
 }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
@@ -52,6 +55,7 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     retention: overrides.retention ?? DEFAULT_RETENTION,
     collect: overrides.collect ?? true,
     monitorLocalhost: overrides.monitorLocalhost ?? true,
-    topProcesses: overrides.topProcesses ?? 20
+    topProcesses: overrides.topProcesses ?? 20,
+    snapshotMonitor: overrides.snapshotMonitor
   }
 }

@@ -1,7 +1,11 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
 import { AppError } from '../shared/errors'
+import type { SnapshotSummary } from '../shared/oracle'
 import type { ConnectionsService } from './services/connections'
 import type { MetricSeriesService } from './services/metric-series'
+import type { OracleDataService } from './services/oracle-data'
+import type { OracleDatabasesService } from './services/oracle-databases'
+import type { OracleTablesService } from './services/oracle-tables'
 import type { PostgresInstancesService } from './services/postgres-instances'
 import type { ServersService } from './services/servers'
 import type { UsersService } from './services/users'
@@ -15,10 +19,11 @@ export interface HandlerDeps {
   metricSeries: MetricSeriesService
   postgres: PostgresInstancesService
   users: UsersService
+  oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, users, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, users, oracle, info }: HandlerDeps): Handlers {
   return {
     'app.info': () => info(),
     'servers.list': (query) => servers.list(query ?? {}),
@@ -52,7 +57,24 @@ export function createHandlers({ servers, connections, metricSeries, postgres, u
     'postgres.create': (input) => postgres.create(input),
     'postgres.update': ({ id, changes }) => postgres.update(id, changes),
     'postgres.delete': ({ id }) => postgres.delete(id),
-    'postgres.test': ({ id }) => postgres.test(id)
+    'postgres.test': ({ id }) => postgres.test(id),
+    'oracle.databases.list': (query) => oracle.databases.list(query ?? {}),
+    'oracle.databases.get': ({ id }) => oracle.databases.get(id),
+    'oracle.databases.create': (input) => oracle.databases.create(input),
+    'oracle.databases.update': ({ id, changes }) => oracle.databases.update(id, changes),
+    'oracle.databases.delete': ({ id }) => oracle.databases.delete(id),
+    'oracle.databases.test': ({ id }) => oracle.databases.test(id),
+    'oracle.tables.list': (query) => oracle.tables.list(query ?? {}),
+    'oracle.tables.discover': ({ database_id, schema_name }) => oracle.databases.discover(database_id, { schema_name }),
+    'oracle.tables.describe': ({ database_id, schema_name, table_name }) =>
+      oracle.databases.describe(database_id, String(schema_name ?? ''), String(table_name ?? '')),
+    'oracle.tables.add': (input) => oracle.tables.add(input),
+    'oracle.tables.remove': ({ id }) => oracle.tables.remove(id),
+    'oracle.tables.update': ({ id, changes }) => oracle.tables.updateConfig(id, changes),
+    'oracle.tables.monitorNow': ({ id }) => oracle.tables.monitorNow(id),
+    'oracle.tables.currentData': ({ id }) => oracle.tables.currentData(id),
+    'oracle.tables.history': ({ id, limit }) => oracle.tables.history(id, { limit }) as SnapshotSummary[],
+    'oracle.tables.diff': ({ snapshot_id }) => oracle.data.diff(snapshot_id)
   }
 }
 

@@ -12,6 +12,24 @@ import type {
 } from './metric-series'
 import type { MetricName } from './metrics'
 import type {
+  CurrentData,
+  DiscoveredTable,
+  MonitorNowResult,
+  OracleDatabase,
+  OracleDatabaseCreate,
+  OracleDatabaseListQuery,
+  OracleDatabaseUpdate,
+  OracleTable,
+  OracleTableConfig,
+  OracleTableCreate,
+  OracleTableListQuery,
+  OracleTestResult,
+  SnapshotDiffView,
+  SnapshotEvent,
+  SnapshotSummary,
+  TableColumns
+} from './oracle'
+import type {
   PostgresInstance,
   PostgresInstanceCreate,
   PostgresInstanceListQuery,
@@ -74,6 +92,26 @@ export interface Contract {
   'postgres.update': { req: { id: number; changes: PostgresInstanceUpdate }; res: PostgresInstance }
   'postgres.delete': { req: { id: number }; res: { id: number } }
   'postgres.test': { req: { id: number }; res: PostgresTestResult }
+  'oracle.databases.list': { req: OracleDatabaseListQuery; res: OracleDatabase[] }
+  'oracle.databases.get': { req: { id: number }; res: OracleDatabase }
+  'oracle.databases.create': { req: OracleDatabaseCreate; res: OracleDatabase }
+  'oracle.databases.update': { req: { id: number; changes: OracleDatabaseUpdate }; res: OracleDatabase }
+  'oracle.databases.delete': { req: { id: number }; res: { id: number } }
+  'oracle.databases.test': { req: { id: number }; res: OracleTestResult }
+  'oracle.tables.list': { req: OracleTableListQuery; res: OracleTable[] }
+  /** Tables the database account can read (the data dictionary), each saying whether it is watched. */
+  'oracle.tables.discover': { req: { database_id: number; schema_name?: string }; res: DiscoveredTable[] }
+  /** Columns and primary key of one table, for picking columns_to_monitor. */
+  'oracle.tables.describe': { req: { database_id: number; schema_name: string; table_name: string }; res: TableColumns }
+  'oracle.tables.add': { req: OracleTableCreate; res: OracleTable }
+  'oracle.tables.remove': { req: { id: number }; res: { id: number } }
+  'oracle.tables.update': { req: { id: number; changes: OracleTableConfig }; res: OracleTable }
+  'oracle.tables.monitorNow': { req: { id: number }; res: MonitorNowResult }
+  /** The latest snapshot's rows; null before the first snapshot. */
+  'oracle.tables.currentData': { req: { id: number }; res: CurrentData | null }
+  'oracle.tables.history': { req: { id: number; limit?: number }; res: SnapshotSummary[] }
+  /** A snapshot against its predecessor: rows added, removed and changed (with the changed columns). */
+  'oracle.tables.diff': { req: { snapshot_id: number }; res: SnapshotDiffView }
 }
 
 export type Channel = keyof Contract
@@ -104,7 +142,23 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'postgres.create',
   'postgres.update',
   'postgres.delete',
-  'postgres.test'
+  'postgres.test',
+  'oracle.databases.list',
+  'oracle.databases.get',
+  'oracle.databases.create',
+  'oracle.databases.update',
+  'oracle.databases.delete',
+  'oracle.databases.test',
+  'oracle.tables.list',
+  'oracle.tables.discover',
+  'oracle.tables.describe',
+  'oracle.tables.add',
+  'oracle.tables.remove',
+  'oracle.tables.update',
+  'oracle.tables.monitorNow',
+  'oracle.tables.currentData',
+  'oracle.tables.history',
+  'oracle.tables.diff'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */
@@ -124,6 +178,10 @@ export interface Topics {
   'postgres.changed': { ids: number[] }
   /** An action landed in the audit trail (login, kill, reload, ALTER SYSTEM, maintenance). */
   'audit.recorded': { instanceId: number | null; username: string; message: string; date: string }
+  /** Monitored databases or tables created, changed, deleted or tested. */
+  'oracle.changed': { databases: number[]; tables: number[] }
+  /** A table snapshot was stored (rows not included: fetch them by snapshotId). */
+  'oracle.snapshot': SnapshotEvent
 }
 export type Topic = keyof Topics
 export const TOPICS: readonly Topic[] = Object.freeze([
@@ -131,7 +189,9 @@ export const TOPICS: readonly Topic[] = Object.freeze([
   'servers.state',
   'metrics.samples',
   'postgres.changed',
-  'audit.recorded'
+  'audit.recorded',
+  'oracle.changed',
+  'oracle.snapshot'
 ] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {

@@ -17,6 +17,8 @@ import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { metricsWsRoutes } from './routes/metrics-ws'
+import { oracleRoutes, type OracleRouteDeps } from './routes/oracle'
+import { oracleWsRoutes } from './routes/oracle-ws'
 import { pgAgentRoutes, type AgentDeps } from './routes/pg'
 import { postgresInstanceRoutes } from './routes/postgres-instances'
 import { rpcRoutes } from './routes/rpc'
@@ -40,6 +42,7 @@ export interface ApiDeps {
   connections: ConnectionsService
   postgres: PostgresInstancesService
   agent: AgentDeps
+  oracle: OracleRouteDeps
   pingDatabase: () => void
 }
 
@@ -83,6 +86,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   metricsRoutes(app, deps.metrics)
   metricsWsRoutes(app, deps.bus, deps.servers)
   postgresInstanceRoutes(app, deps.postgres)
+  oracleRoutes(app, deps.oracle)
+  oracleWsRoutes(app, deps.bus, deps.servers, (snapshotId, limit) => deps.oracle.data.rows(snapshotId, limit))
   pgAgentRoutes(app, deps.agent)
   authRoutes(app, deps.auth)
   rpcRoutes(app, deps.handlers, deps.bus)

@@ -6,6 +6,7 @@ import { m005PostgresInstances } from './005-postgres-instances'
 import { m006UsersAudit } from './006-users-audit'
 import { m007PgMaintenanceJobs } from './007-pg-maintenance-jobs'
 import { m008PostgresControl } from './008-postgres-control'
+import { m009OracleMonitoring } from './009-oracle-monitoring'
 
 export interface Migration {
   version: number
@@ -22,7 +23,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m005PostgresInstances,
   m006UsersAudit,
   m007PgMaintenanceJobs,
-  m008PostgresControl
+  m008PostgresControl,
+  m009OracleMonitoring
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

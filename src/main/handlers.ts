@@ -64,6 +64,7 @@ export function createHandlers({ servers, connections, metricSeries, postgres, u
     'oracle.databases.update': ({ id, changes }) => oracle.databases.update(id, changes),
     'oracle.databases.delete': ({ id }) => oracle.databases.delete(id),
     'oracle.databases.test': ({ id }) => oracle.databases.test(id),
+    'oracle.tables.get': ({ id }) => oracle.tables.get(id),
     'oracle.tables.list': (query) => oracle.tables.list(query ?? {}),
     'oracle.tables.discover': ({ database_id, schema_name }) => oracle.databases.discover(database_id, { schema_name }),
     'oracle.tables.describe': ({ database_id, schema_name, table_name }) =>
@@ -74,7 +75,8 @@ export function createHandlers({ servers, connections, metricSeries, postgres, u
     'oracle.tables.monitorNow': ({ id }) => oracle.tables.monitorNow(id),
     'oracle.tables.currentData': ({ id }) => oracle.tables.currentData(id),
     'oracle.tables.history': ({ id, limit }) => oracle.tables.history(id, { limit }) as SnapshotSummary[],
-    'oracle.tables.diff': ({ snapshot_id }) => oracle.data.diff(snapshot_id)
+    'oracle.tables.diff': ({ snapshot_id }) => oracle.data.diff(snapshot_id),
+    'oracle.tables.tasks': ({ id, limit }) => oracle.tables.tasks(id, { limit })
   }
 }
 

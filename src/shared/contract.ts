@@ -23,6 +23,7 @@ import type {
   OracleTableConfig,
   OracleTableCreate,
   OracleTableListQuery,
+  OracleTask,
   OracleTestResult,
   SnapshotDiffView,
   SnapshotEvent,
@@ -98,6 +99,7 @@ export interface Contract {
   'oracle.databases.update': { req: { id: number; changes: OracleDatabaseUpdate }; res: OracleDatabase }
   'oracle.databases.delete': { req: { id: number }; res: { id: number } }
   'oracle.databases.test': { req: { id: number }; res: OracleTestResult }
+  'oracle.tables.get': { req: { id: number }; res: OracleTable }
   'oracle.tables.list': { req: OracleTableListQuery; res: OracleTable[] }
   /** Tables the database account can read (the data dictionary), each saying whether it is watched. */
   'oracle.tables.discover': { req: { database_id: number; schema_name?: string }; res: DiscoveredTable[] }
@@ -112,6 +114,7 @@ export interface Contract {
   'oracle.tables.history': { req: { id: number; limit?: number }; res: SnapshotSummary[] }
   /** A snapshot against its predecessor: rows added, removed and changed (with the changed columns). */
   'oracle.tables.diff': { req: { snapshot_id: number }; res: SnapshotDiffView }
+  'oracle.tables.tasks': { req: { id: number; limit?: number }; res: OracleTask[] }
 }
 
 export type Channel = keyof Contract
@@ -149,6 +152,7 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'oracle.databases.update',
   'oracle.databases.delete',
   'oracle.databases.test',
+  'oracle.tables.get',
   'oracle.tables.list',
   'oracle.tables.discover',
   'oracle.tables.describe',
@@ -158,7 +162,8 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'oracle.tables.monitorNow',
   'oracle.tables.currentData',
   'oracle.tables.history',
-  'oracle.tables.diff'
+  'oracle.tables.diff',
+  'oracle.tables.tasks'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

@@ -3,6 +3,7 @@ import { useSession } from './stores/session'
 import { ComingView } from './views/ComingView'
 import { ServerDetailView } from './views/detail/ServerDetailView'
 import { LoginView } from './views/LoginView'
+import { OracleView } from './views/oracle/OracleView'
 import { OverviewView } from './views/overview/OverviewView'
 import { ServersView } from './views/servers/ServersView'
 import { SettingsView } from './views/SettingsView'
@@ -33,14 +34,8 @@ function View({ route }: { route: string }) {
     const id = decodeURIComponent(detail[1] as string)
     return <ServerDetailView key={id} serverId={id} />
   }
+  if (route === '/oracle' || route.startsWith('/oracle/')) return <OracleView route={route} />
   switch (route) {
-    case '/oracle':
-      return (
-        <ComingView
-          title="Oracle"
-          what="Oracle table monitoring (scheduled snapshots with change detection) is not in this build yet."
-        />
-      )
     case '/postgres':
       return (
         <ComingView

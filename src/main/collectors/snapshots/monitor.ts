@@ -238,6 +238,11 @@ export class SnapshotMonitor {
           this.repo.pruneTasks(table.id, this.settings.taskHistoryLimit)
         }
       })
+      // No snapshot to announce: say the table's state changed, so an open UI shows the error.
+      if (table) {
+        const { id, database_id: databaseId } = table
+        this.safely(() => this.bus.publish('oracle.changed', { databases: [databaseId], tables: [id] }))
+      }
       return outcome
     }
   }

@@ -1,0 +1,237 @@
+import { useState } from 'react'
+import type { OracleTable } from '../../../../shared/oracle'
+import { ConfirmDialog } from '../../components/Dialog'
+import { useOracle } from '../../stores/oracle'
+import { errorMessage } from '../../transport/client'
+import { ConnectionState, MonitoringBadge, TaskState } from './badges'
+import { ConnectionTestDialog } from './ConnectionTest'
+import { DatabaseForm } from './DatabaseForm'
+import { describeAddress } from './database-form-model'
+import { formatAgo, formatInterval, formatTime, shortVersion } from './diff-model'
+import { Notices, useNow } from './shared'
+import { TableForm } from './TableForm'
+
+type Editing = { mode: 'add' } | { mode: 'edit'; table: OracleTable } | null
+
+/** One database: its connection, and the tables watched on it with their state. */
+export function DatabaseView({ databaseId }: { databaseId: number }) {
+  const state = useOracle()
+  const [editingTable, setEditingTable] = useState<Editing>(null)
+  const [editingDatabase, setEditingDatabase] = useState(false)
+  const [testing, setTesting] = useState(false)
+  const [removing, setRemoving] = useState<OracleTable | null>(null)
+  const [deleting, setDeleting] = useState(false)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const now = useNow()
+
+  const database = state.databases.find((candidate) => candidate.id === databaseId)
+  const tables = state.tables.filter((table) => table.database_id === databaseId).sort((a, b) => a.full_table_name.localeCompare(b.full_table_name))
+
+  const run = async (action: () => Promise<unknown>): Promise<void> => {
+    setActionError(null)
+    try {
+      await action()
+    } catch (error) {
+      setActionError(errorMessage(error))
+    }
+  }
+
+  if (!database) {
+    return (
+      <section className="view oracle" aria-labelledby="database-title">
+        <a href="#/oracle" className="back-link">
+          ← Databases
+        </a>
+        <h1 id="database-title">Database</h1>
+        {state.error ? (
+          <p className="form-error" role="alert">
+            {state.error}
+          </p>
+        ) : (
+          <p className="empty-state">{state.loaded ? `No database with ID ${databaseId} is registered (it may have been deleted).` : 'Loading…'}</p>
+        )}
+      </section>
+    )
+  }
+
+  return (
+    <section className="view oracle" aria-labelledby="database-title">
+      <header className="view-header">
+        <div>
+          <a href="#/oracle" className="back-link">
+            ← Databases
+          </a>
+          <h1 id="database-title">
+            {database.name}
+            <span className="subtitle">
+              {database.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} on {database.server_name}
+            </span>
+          </h1>
+        </div>
+        <div className="header-actions">
+          <button type="button" onClick={() => setTesting(true)}>
+            Test connection
+          </button>
+          <button type="button" onClick={() => setEditingDatabase(true)}>
+            Edit
+          </button>
+          <button type="button" className="danger-text" onClick={() => setDeleting(true)}>
+            Delete
+          </button>
+        </div>
+      </header>
+
+      <dl className="fact-row" aria-label="Connection">
+        <div>
+          <dt>Connection</dt>
+          <dd>
+            <ConnectionState database={database} />
+          </dd>
+        </div>
+        <div>
+          <dt>Address</dt>
+          <dd className="mono">{describeAddress(database)}</dd>
+        </div>
+        <div>
+          <dt>User</dt>
+          <dd>
+            {database.username}
+            {database.password_set ? '' : ' (no password)'}
+          </dd>
+        </div>
+        <div>
+          <dt>Version</dt>
+          <dd title={database.database_version ?? undefined}>{shortVersion(database.database_version)}</dd>
+        </div>
+        <div>
+          <dt>Last test</dt>
+          <dd title={formatTime(database.last_connection_test)}>{formatAgo(database.last_connection_test, now)}</dd>
+        </div>
+        <div>
+          <dt>Snapshots</dt>
+          <dd>{database.is_active ? 'on' : 'paused for every table'}</dd>
+        </div>
+      </dl>
+
+      <div className="section-header">
+        <h2>Watched tables</h2>
+        <button type="button" className="primary" onClick={() => setEditingTable({ mode: 'add' })}>
+          Add table
+        </button>
+      </div>
+
+      <Notices notice={state.notice} onDismiss={() => state.say(null)} error={actionError ?? state.error} />
+
+      <div className="table-wrap">
+        <table className="data-table" aria-busy={state.loading} aria-label="Watched tables">
+          <thead>
+            <tr>
+              <th>Table</th>
+              <th>Status</th>
+              <th>Schedule</th>
+              <th>Last snapshot</th>
+              <th className="numeric">Rows</th>
+              <th>Last run</th>
+              <th className="col-actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tables.map((table) => {
+              const task = state.lastTasks[table.id]
+              const running = state.running.has(table.id)
+              return (
+                <tr key={table.id} data-table={table.full_table_name}>
+                  <td>
+                    <div className="cell-primary">
+                      <a href={`#/oracle/tables/${table.id}`}>{table.full_table_name}</a>
+                    </div>
+                    <div className="cell-secondary">
+                      {table.columns_to_monitor.length === 0 ? 'all columns' : `${table.columns_to_monitor.length} columns`}
+                      {table.where_clause ? (
+                        <>
+                          {' · where '}
+                          <span className="mono">{table.where_clause}</span>
+                        </>
+                      ) : null}
+                    </div>
+                  </td>
+                  <td>
+                    <MonitoringBadge table={table} />
+                  </td>
+                  <td>{formatInterval(table.polling_interval)}</td>
+                  <td title={formatTime(table.last_snapshot_at)}>{formatAgo(table.last_snapshot_at, now)}</td>
+                  <td className="numeric">{table.last_record_count === null ? '—' : table.last_record_count.toLocaleString()}</td>
+                  <td className="last-run">
+                    <TaskState task={task} />
+                    {task?.status === 'failed' && task.error_message ? <div className="cell-secondary collection-error">{task.error_message}</div> : null}
+                  </td>
+                  <td className="col-actions">
+                    <button type="button" disabled={running} onClick={() =>
+                        void run(async () => {
+                          const result = await state.monitorNow(table.id)
+                          if (!result.success) throw new Error(`${table.full_table_name}: ${result.message}`)
+                        })
+                      } aria-label={`Monitor ${table.full_table_name} now`}>
+                      {running ? 'Running…' : 'Monitor now'}
+                    </button>
+                    <button type="button" onClick={() => setEditingTable({ mode: 'edit', table })} aria-label={`Configure ${table.full_table_name}`}>
+                      Configure
+                    </button>
+                    <button type="button" className="danger-text" onClick={() => setRemoving(table)} aria-label={`Remove ${table.full_table_name}`}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              )
+            })}
+            {tables.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="empty">
+                  No table watched on {database.name} yet. Add one: pick it from the tables the account can read.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      {editingTable ? (
+        <TableForm database={database} table={editingTable.mode === 'edit' ? editingTable.table : undefined} onClose={() => setEditingTable(null)} />
+      ) : null}
+      {editingDatabase ? <DatabaseForm database={database} onClose={() => setEditingDatabase(false)} /> : null}
+      {testing ? <ConnectionTestDialog database={database} onClose={() => setTesting(false)} /> : null}
+      {removing ? (
+        <ConfirmDialog
+          title={`Stop watching ${removing.full_table_name}?`}
+          message={<p>Its snapshots and tasks are removed from Vigil. The table itself is not touched.</p>}
+          confirmLabel="Remove"
+          danger
+          onConfirm={() => run(() => state.removeTable(removing.id))}
+          onClose={() => setRemoving(null)}
+        />
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete ${database.name}?`}
+          message={
+            <p>
+              The database, its {tables.length} watched table{tables.length === 1 ? '' : 's'} and all their snapshots and tasks are removed from
+              Vigil, with the stored password. The database itself is not touched.
+            </p>
+          }
+          confirmLabel="Delete"
+          danger
+          onConfirm={() =>
+            run(async () => {
+              await state.deleteDatabase(database.id)
+              window.location.hash = '#/oracle'
+            })
+          }
+          onClose={() => setDeleting(false)}
+        />
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,151 @@
+import { useMemo, useState } from 'react'
+import type { OracleDatabase } from '../../../../shared/oracle'
+import { ConfirmDialog } from '../../components/Dialog'
+import { useOracle } from '../../stores/oracle'
+import { errorMessage } from '../../transport/client'
+import { ConnectionState } from './badges'
+import { ConnectionTestDialog } from './ConnectionTest'
+import { DatabaseForm } from './DatabaseForm'
+import { describeAddress } from './database-form-model'
+import { formatAgo, formatTime, shortVersion } from './diff-model'
+import { Notices, useNow } from './shared'
+
+type Editing = { mode: 'add' } | { mode: 'edit'; database: OracleDatabase } | null
+
+/** The monitored databases: where they are, whether Vigil can reach them, how many tables it watches. */
+export function DatabasesView() {
+  const state = useOracle()
+  const [editing, setEditing] = useState<Editing>(null)
+  const [testing, setTesting] = useState<OracleDatabase | null>(null)
+  const [deleting, setDeleting] = useState<OracleDatabase | null>(null)
+  const [serverFilter, setServerFilter] = useState('')
+  const [actionError, setActionError] = useState<string | null>(null)
+  const now = useNow()
+
+  const servers = useMemo(() => {
+    const byId = new Map(state.databases.map((database) => [database.server_id, database.server_name]))
+    return [...byId].sort((a, b) => a[1].localeCompare(b[1]))
+  }, [state.databases])
+  const databases = state.databases.filter((database) => !serverFilter || database.server_id === serverFilter)
+  const counts = { connected: 0, failed: 0, unknown: 0 }
+  for (const database of state.databases) counts[database.connection_status]++
+
+  return (
+    <section className="view oracle" aria-labelledby="oracle-title">
+      <header className="view-header">
+        <div>
+          <h1 id="oracle-title">Monitored databases</h1>
+          <p className="hint header-hint">
+            Oracle (and PostgreSQL) tables snapshotted on a schedule; each snapshot is compared with the one before.
+          </p>
+        </div>
+        <button type="button" className="primary" onClick={() => setEditing({ mode: 'add' })}>
+          Add database
+        </button>
+      </header>
+
+      {state.databases.length > 0 ? (
+        <div className="toolbar">
+          <select aria-label="Server filter" value={serverFilter} onChange={(event) => setServerFilter(event.target.value)}>
+            <option value="">All servers</option>
+            {servers.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <span className="hint toolbar-summary">
+            {counts.connected} connected · {counts.failed} failed · {counts.unknown} not tested
+          </span>
+        </div>
+      ) : null}
+
+      <Notices notice={state.notice} onDismiss={() => state.say(null)} error={actionError ?? state.error} />
+
+      <div className="table-wrap">
+        <table className="data-table" aria-busy={state.loading} aria-label="Databases">
+          <thead>
+            <tr>
+              <th>Database</th>
+              <th>Server</th>
+              <th>Connection</th>
+              <th>Last test</th>
+              <th>Version</th>
+              <th className="numeric">Tables</th>
+              <th className="col-actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {databases.map((database) => (
+              <tr key={database.id} data-database={database.name}>
+                <td>
+                  <div className="cell-primary">
+                    <a href={`#/oracle/databases/${database.id}`}>{database.name}</a>
+                    {database.is_active ? null : <span className="badge badge-inactive inline-badge">paused</span>}
+                  </div>
+                  <div className="cell-secondary">
+                    {database.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} · <span className="mono">{describeAddress(database)}</span>
+                  </div>
+                </td>
+                <td>{database.server_name}</td>
+                <td>
+                  <ConnectionState database={database} />
+                </td>
+                <td title={formatTime(database.last_connection_test)}>{formatAgo(database.last_connection_test, now)}</td>
+                <td title={database.database_version ?? undefined}>{shortVersion(database.database_version)}</td>
+                <td className="numeric">{database.monitored_tables_count}</td>
+                <td className="col-actions">
+                  <button type="button" onClick={() => setTesting(database)} aria-label={`Test connection to ${database.name}`}>
+                    Test
+                  </button>
+                  <button type="button" onClick={() => setEditing({ mode: 'edit', database })} aria-label={`Edit ${database.name}`}>
+                    Edit
+                  </button>
+                  <button type="button" className="danger-text" onClick={() => setDeleting(database)} aria-label={`Delete ${database.name}`}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {state.loaded && databases.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="empty">
+                  {state.databases.length === 0
+                    ? 'No database yet. Add one, then pick the tables to watch.'
+                    : 'No database on this server.'}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      {editing ? <DatabaseForm database={editing.mode === 'edit' ? editing.database : undefined} onClose={() => setEditing(null)} /> : null}
+      {testing ? <ConnectionTestDialog database={testing} onClose={() => setTesting(null)} /> : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete ${deleting.name}?`}
+          message={
+            <p>
+              The database, its {deleting.monitored_tables_count} watched table{deleting.monitored_tables_count === 1 ? '' : 's'} and all their
+              snapshots and tasks are removed from Vigil, with the stored password. The database itself is not touched.
+            </p>
+          }
+          confirmLabel="Delete"
+          danger
+          onConfirm={async () => {
+            setActionError(null)
+            try {
+              await state.deleteDatabase(deleting.id)
+            } catch (error) {
+              setActionError(errorMessage(error))
+            }
+          }}
+          onClose={() => setDeleting(null)}
+        />
+      ) : null}
+    </section>
+  )
+}

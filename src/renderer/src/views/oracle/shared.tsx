@@ -1,0 +1,58 @@
+import { useEffect, useState, type ReactNode } from 'react'
+
+/** The clock for "3 min ago" texts, ticking every `everyMs`. */
+export function useNow(everyMs = 15_000): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs)
+    return () => clearInterval(timer)
+  }, [everyMs])
+  return now
+}
+
+/** The last action's outcome (dismissable) and the last error, never swallowed. */
+export function Notices({ notice, onDismiss, error }: { notice: string | null; onDismiss: () => void; error: string | null }) {
+  return (
+    <>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
+            ×
+          </button>
+        </p>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
+  )
+}
+
+/** Rows of a long list one page at a time; the pager says where the reader is. */
+export function usePage<T>(rows: readonly T[], perPage: number, resetKey: unknown): { page: number; pages: number; visible: readonly T[]; pager: ReactNode } {
+  const [state, setState] = useState({ page: 1, resetKey })
+  // A new snapshot, diff or filter starts again at the first page.
+  const page = state.resetKey === resetKey ? state.page : 1
+  const pages = Math.max(1, Math.ceil(rows.length / perPage))
+  const current = Math.min(page, pages)
+  const visible = rows.slice((current - 1) * perPage, current * perPage)
+  const go = (next: number): void => setState({ page: next, resetKey })
+  const pager =
+    pages > 1 ? (
+      <nav className="pager" aria-label="Pages">
+        <span>
+          Rows {((current - 1) * perPage + 1).toLocaleString()}–{Math.min(current * perPage, rows.length).toLocaleString()} of {rows.length.toLocaleString()}
+        </span>
+        <button type="button" disabled={current <= 1} onClick={() => go(current - 1)}>
+          Previous
+        </button>
+        <button type="button" disabled={current >= pages} onClick={() => go(current + 1)}>
+          Next
+        </button>
+      </nav>
+    ) : null
+  return { page: current, pages, visible, pager }
+}

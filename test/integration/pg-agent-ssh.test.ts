@@ -93,7 +93,9 @@ describe('administration over SSH', () => {
     expect(await postmasterStartedAt()).toBeGreaterThan(before)
     // The pool was closed: the next request gets a session of the new postmaster.
     expect((await agent(instanceId, 'GET', '/discover')).body).toMatchObject({ pg_port: pg.port, pg_data: pg.dataDir })
-    await expect.poll(logins).toBe(loginsBefore + 1)
+    // The restart's own login (the shared connection /discover reads the host through may log in
+    // again if it was idle-closed meanwhile).
+    await expect.poll(logins).toBeGreaterThanOrEqual(loginsBefore + 1)
   })
 
   it('stops, then starts the cluster', async () => {

@@ -23,6 +23,7 @@ import { PostgresInstancesService } from './services/postgres-instances'
 import { AgentSessions } from './services/agent-sessions'
 import { AuditTrail } from './services/audit'
 import { LinkedHosts } from './services/linked-hosts'
+import { PgAgentService } from './services/pg-agent'
 import { PgInstanceEngines } from './services/pg-instance-engines'
 import { ServersService } from './services/servers'
 import { UsersService } from './services/users'
@@ -131,6 +132,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       connect: (instanceId, database) => postgresPools.connectDedicated(postgres.target(instanceId), database),
       onEvent: (event) => recordMaintenance(audit, event)
     })
+    // Every agent operation, for the /pg routes and the UI's pg.* channels alike.
+    const pgAgent = new PgAgentService({ instances: postgres, pools: postgresPools, engines: pgEngines, hosts: linkedHosts, maintenance: pgMaintenance, audit })
     if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
     const startedAt = new Date().toISOString()
     let url: string | null = null
@@ -157,7 +160,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     }
     // A deleted server takes its databases with it (ON DELETE CASCADE): close their connections.
     const unsubscribeOracle = bus.subscribe('servers.changed', () => void snapshotSources.retain(new Set(oracleRepo.databaseIds())))
-    const handlers = createHandlers({ servers, connections, metricSeries, postgres, users, oracle, info })
+    const handlers = createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -177,10 +180,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         sessions: new AgentSessions(usersRepo),
         audit,
         instances: postgres,
-        pools: postgresPools,
-        engines: pgEngines,
-        hosts: linkedHosts,
-        maintenance: pgMaintenance,
+        service: pgAgent,
         version: config.version,
         startedAt: Date.parse(startedAt),
         dataDir: config.dataDir

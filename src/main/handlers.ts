@@ -6,6 +6,7 @@ import type { MetricSeriesService } from './services/metric-series'
 import type { OracleDataService } from './services/oracle-data'
 import type { OracleDatabasesService } from './services/oracle-databases'
 import type { OracleTablesService } from './services/oracle-tables'
+import { UI_USER, type PgAgentService } from './services/pg-agent'
 import type { PostgresInstancesService } from './services/postgres-instances'
 import type { ServersService } from './services/servers'
 import type { UsersService } from './services/users'
@@ -18,12 +19,16 @@ export interface HandlerDeps {
   connections: ConnectionsService
   metricSeries: MetricSeriesService
   postgres: PostgresInstancesService
+  /** The agent API's operations, acting as UI_USER: the handlers are not told which session asked. */
+  pgAgent: PgAgentService
   users: UsersService
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, users, oracle, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, info }: HandlerDeps): Handlers {
+  /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
+  const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
     'app.info': () => info(),
     'servers.list': (query) => servers.list(query ?? {}),
@@ -58,14 +63,37 @@ export function createHandlers({ servers, connections, metricSeries, postgres, u
     'postgres.update': ({ id, changes }) => postgres.update(id, changes),
     'postgres.delete': ({ id }) => postgres.delete(id),
     'postgres.test': ({ id }) => postgres.test(id),
+    'pg.activity': (req) => pgAgent.activityDetails(pg(req)),
+    'pg.activity.waiting': (req) => pgAgent.waiting(pg(req)),
+    'pg.activity.blocking': (req) => pgAgent.blocking(pg(req)),
+    'pg.activity.lockGraph': (req) => pgAgent.lockGraph(pg(req)),
+    'pg.activity.kill': (req) => pgAgent.kill(pg(req), { pids: req.pids }, UI_USER),
+    'pg.activity.cancel': (req) => pgAgent.cancel(pg(req), { pids: req.pids }, UI_USER),
+    'pg.control': (req) => pgAgent.control(pg(req), { action: req.action }, UI_USER),
+    'pg.dashboard.history': (req) => pgAgent.dashboardOverview(pg(req)),
+    'pg.dashboard': (req) => pgAgent.dashboard(pg(req)),
+    'pg.dashboard.live': (req) => pgAgent.dashboardLive(pg(req)),
+    'pg.pgconf.settings': (req) => pgAgent.configuration(pg(req)),
+    'pg.pgconf.status': (req) => pgAgent.restartStatus(pg(req)),
+    'pg.pgconf.update': (req) => pgAgent.updateSettings(pg(req), { settings: req.settings }, UI_USER),
+    'pg.statements': (req) => pgAgent.statementsView(pg(req)),
+    'pg.statements.reset': (req) => pgAgent.resetStatements(pg(req), UI_USER),
+    'pg.maintenance.instance': (req) => pgAgent.instanceView(pg(req)),
+    'pg.maintenance.database': (req) => pgAgent.databaseView(pg(req), req.database),
+    'pg.maintenance.schema': (req) => pgAgent.schemaBrowse(pg(req), req.database, req.schema),
+    'pg.maintenance.table': (req) => pgAgent.tableView(pg(req), req.database, req.schema, req.table),
+    'pg.maintenance.run': (req) => pgAgent.submit(pg(req), req.operation, req.target, { mode: req.mode, datetime: req.datetime }, UI_USER),
+    'pg.maintenance.jobs': (req) => pgAgent.jobs(pg(req)),
+    'pg.maintenance.cancel': (req) => pgAgent.cancelJob(pg(req), req.job),
+    'pg.notifications': (req) => pgAgent.notifications(pg(req)),
     'oracle.databases.list': (query) => oracle.databases.list(query ?? {}),
     'oracle.databases.get': ({ id }) => oracle.databases.get(id),
     'oracle.databases.create': (input) => oracle.databases.create(input),
     'oracle.databases.update': ({ id, changes }) => oracle.databases.update(id, changes),
     'oracle.databases.delete': ({ id }) => oracle.databases.delete(id),
     'oracle.databases.test': ({ id }) => oracle.databases.test(id),
-    'oracle.tables.get': ({ id }) => oracle.tables.get(id),
     'oracle.tables.list': (query) => oracle.tables.list(query ?? {}),
+    'oracle.tables.get': ({ id }) => oracle.tables.get(id),
     'oracle.tables.discover': ({ database_id, schema_name }) => oracle.databases.discover(database_id, { schema_name }),
     'oracle.tables.describe': ({ database_id, schema_name, table_name }) =>
       oracle.databases.describe(database_id, String(schema_name ?? ''), String(table_name ?? '')),

@@ -31,6 +31,30 @@ import type {
   TableColumns
 } from './oracle'
 import type {
+  ActivityDetailRow,
+  CancelResult,
+  ControlAction,
+  ControlResponse,
+  Dashboard,
+  DashboardHistory,
+  DatabaseView,
+  InstanceView,
+  KillResult,
+  LockGraph,
+  LockRow,
+  MaintenanceJobs,
+  MaintenanceRequest,
+  Notification,
+  RestartStatus,
+  SchemaBrowse,
+  SettingChange,
+  SettingsCategory,
+  SettingsUpdateResult,
+  StatementsView,
+  TableView,
+  ViewResult
+} from './pg-agent'
+import type {
   PostgresInstance,
   PostgresInstanceCreate,
   PostgresInstanceListQuery,
@@ -93,14 +117,49 @@ export interface Contract {
   'postgres.update': { req: { id: number; changes: PostgresInstanceUpdate }; res: PostgresInstance }
   'postgres.delete': { req: { id: number }; res: { id: number } }
   'postgres.test': { req: { id: number }; res: PostgresTestResult }
+  // The agent API's operations on one instance (`id`), for the UI; they act as user 'ui' in the trail.
+  /** Client backends with pg_stat_activity's details (application name, start times, wait event). */
+  'pg.activity': { req: { id: number }; res: { rows: ActivityDetailRow[] } }
+  'pg.activity.waiting': { req: { id: number }; res: { rows: LockRow[] } }
+  'pg.activity.blocking': { req: { id: number }; res: { rows: LockRow[] } }
+  /** Who blocks whom: waiting backends, their blockers, the lock mode, the wait time, the root blockers. */
+  'pg.activity.lockGraph': { req: { id: number }; res: LockGraph }
+  'pg.activity.kill': { req: { id: number; pids: number[] }; res: { backends: KillResult[] } }
+  /** pg_cancel_backend: the query stops, the session stays. */
+  'pg.activity.cancel': { req: { id: number; pids: number[] }; res: { backends: CancelResult[] } }
+  /** reload, or start/stop/restart through the instance's control command. */
+  'pg.control': { req: { id: number; action: ControlAction }; res: ControlResponse }
+  /** The collector's kept history and configuration, and whether it collects. */
+  'pg.dashboard.history': { req: { id: number }; res: DashboardHistory }
+  /** The collector's latest data set. */
+  'pg.dashboard': { req: { id: number }; res: Dashboard }
+  /** Every figure read now (for an instance whose dashboard is not collected). */
+  'pg.dashboard.live': { req: { id: number }; res: Dashboard }
+  'pg.pgconf.settings': { req: { id: number }; res: SettingsCategory[] }
+  'pg.pgconf.status': { req: { id: number }; res: RestartStatus }
+  /** ALTER SYSTEM + reload, every value checked first. */
+  'pg.pgconf.update': { req: { id: number; settings: SettingChange[] }; res: SettingsUpdateResult }
+  'pg.statements': { req: { id: number }; res: StatementsView }
+  'pg.statements.reset': { req: { id: number }; res: { reset: true } }
+  'pg.maintenance.instance': { req: { id: number }; res: ViewResult<InstanceView> }
+  'pg.maintenance.database': { req: { id: number; database: string }; res: ViewResult<DatabaseView> }
+  'pg.maintenance.schema': { req: { id: number; database: string; schema: string }; res: ViewResult<SchemaBrowse> }
+  'pg.maintenance.table': { req: { id: number; database: string; schema: string; table: string }; res: ViewResult<TableView> }
+  /** VACUUM, ANALYZE or REINDEX now or at `datetime`. */
+  'pg.maintenance.run': { req: { id: number } & MaintenanceRequest; res: { id: string } }
+  /** Running (with progress), scheduled, and the latest finished jobs with their errors. */
+  'pg.maintenance.jobs': { req: { id: number }; res: MaintenanceJobs }
+  'pg.maintenance.cancel': { req: { id: number; job: string }; res: { response: 'ok' } }
+  /** The trail: every action on the instance, newest first. */
+  'pg.notifications': { req: { id: number }; res: Notification[] }
   'oracle.databases.list': { req: OracleDatabaseListQuery; res: OracleDatabase[] }
   'oracle.databases.get': { req: { id: number }; res: OracleDatabase }
   'oracle.databases.create': { req: OracleDatabaseCreate; res: OracleDatabase }
   'oracle.databases.update': { req: { id: number; changes: OracleDatabaseUpdate }; res: OracleDatabase }
   'oracle.databases.delete': { req: { id: number }; res: { id: number } }
   'oracle.databases.test': { req: { id: number }; res: OracleTestResult }
-  'oracle.tables.get': { req: { id: number }; res: OracleTable }
   'oracle.tables.list': { req: OracleTableListQuery; res: OracleTable[] }
+  'oracle.tables.get': { req: { id: number }; res: OracleTable }
   /** Tables the database account can read (the data dictionary), each saying whether it is watched. */
   'oracle.tables.discover': { req: { database_id: number; schema_name?: string }; res: DiscoveredTable[] }
   /** Columns and primary key of one table, for picking columns_to_monitor. */
@@ -114,6 +173,7 @@ export interface Contract {
   'oracle.tables.history': { req: { id: number; limit?: number }; res: SnapshotSummary[] }
   /** A snapshot against its predecessor: rows added, removed and changed (with the changed columns). */
   'oracle.tables.diff': { req: { snapshot_id: number }; res: SnapshotDiffView }
+  /** The table's newest monitoring tasks, newest first (default 20). */
   'oracle.tables.tasks': { req: { id: number; limit?: number }; res: OracleTask[] }
 }
 
@@ -146,14 +206,37 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'postgres.update',
   'postgres.delete',
   'postgres.test',
+  'pg.activity',
+  'pg.activity.waiting',
+  'pg.activity.blocking',
+  'pg.activity.lockGraph',
+  'pg.activity.kill',
+  'pg.activity.cancel',
+  'pg.control',
+  'pg.dashboard.history',
+  'pg.dashboard',
+  'pg.dashboard.live',
+  'pg.pgconf.settings',
+  'pg.pgconf.status',
+  'pg.pgconf.update',
+  'pg.statements',
+  'pg.statements.reset',
+  'pg.maintenance.instance',
+  'pg.maintenance.database',
+  'pg.maintenance.schema',
+  'pg.maintenance.table',
+  'pg.maintenance.run',
+  'pg.maintenance.jobs',
+  'pg.maintenance.cancel',
+  'pg.notifications',
   'oracle.databases.list',
   'oracle.databases.get',
   'oracle.databases.create',
   'oracle.databases.update',
   'oracle.databases.delete',
   'oracle.databases.test',
-  'oracle.tables.get',
   'oracle.tables.list',
+  'oracle.tables.get',
   'oracle.tables.discover',
   'oracle.tables.describe',
   'oracle.tables.add',

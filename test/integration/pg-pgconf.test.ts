@@ -12,7 +12,7 @@ import {
   type SettingChange,
   type SettingRow
 } from '../../src/main/collectors/postgres/pgconf'
-import { settingValueProblem } from '../../src/main/collectors/postgres/pgconf/setting-values'
+import { settingValueProblem } from '../../src/shared/pgconf/setting-values'
 import { alterSystemSql, settingsLookupSql } from '../../src/main/collectors/postgres/pgconf/update'
 import { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'

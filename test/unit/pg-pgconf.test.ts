@@ -3,9 +3,9 @@
 // version, the ALTER SYSTEM text, and the request parsers.
 import { describe, expect, it } from 'vitest'
 import { parseCategoryName } from '../../src/main/collectors/postgres/pgconf'
-import { splitNameList } from '../../src/main/collectors/postgres/pgconf/guc-lists'
-import { parseGucInteger, parseGucReal, parseSettingUnit, roundHalfEven } from '../../src/main/collectors/postgres/pgconf/guc-numbers'
-import { parseGucBool, settingValueProblem, type SettingDefinition } from '../../src/main/collectors/postgres/pgconf/setting-values'
+import { splitNameList } from '../../src/shared/pgconf/guc-lists'
+import { parseGucInteger, parseGucReal, parseSettingUnit, roundHalfEven } from '../../src/shared/pgconf/guc-numbers'
+import { parseGucBool, settingValueProblem, type SettingDefinition } from '../../src/shared/pgconf/setting-values'
 import { alterSystemDenied, alterSystemPrivilegeSql, alterSystemSql, settingsLookupSql } from '../../src/main/collectors/postgres/pgconf/update'
 import { parseSettingsUpdate } from '../../src/main/collectors/postgres/pgconf/update-request'
 import { AppError } from '../../src/shared/errors'

@@ -1,3 +1,4 @@
+import type { Notification } from '../../shared/pg-agent'
 import type { EventBus } from '../bus'
 import type { AuditRepo } from '../store/audit'
 
@@ -6,12 +7,7 @@ export const NOTIFICATIONS_LIMIT = 200
 /** How long entries are kept. */
 export const AUDIT_RETENTION_MS = 400 * 86_400_000
 
-export interface Notification {
-  /** `YYYY-MM-DDTHH:MM:SS`, UTC, as the agent API writes it (no zone). */
-  date: string
-  username: string
-  message: string
-}
+export type { Notification } from '../../shared/pg-agent'
 
 /** The trail of every action taken on an instance: what `/notifications` answers. */
 export class AuditTrail {

@@ -48,6 +48,11 @@ export class PgInstanceEngines {
     this.engines.clear()
   }
 
+  /** Whether the instance's dashboard is collected periodically: active instances, while Vigil collects. */
+  collects(instanceId: number): boolean {
+    return this.collecting && this.instances.get(instanceId).is_active
+  }
+
   /** The engines of an instance (404 when it is not registered). */
   of(instanceId: number): InstanceEngines {
     const target = this.instances.target(instanceId)

@@ -1,10 +1,11 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import { useSession } from './stores/session'
-import { ComingView } from './views/ComingView'
 import { ServerDetailView } from './views/detail/ServerDetailView'
 import { LoginView } from './views/LoginView'
 import { OracleView } from './views/oracle/OracleView'
 import { OverviewView } from './views/overview/OverviewView'
+import { InstanceDetailView, isPgTab } from './views/postgres/InstanceDetailView'
+import { PostgresView } from './views/postgres/PostgresView'
 import { ServersView } from './views/servers/ServersView'
 import { SettingsView } from './views/SettingsView'
 
@@ -35,14 +36,14 @@ function View({ route }: { route: string }) {
     return <ServerDetailView key={id} serverId={id} />
   }
   if (route === '/oracle' || route.startsWith('/oracle/')) return <OracleView route={route} />
+  const instance = /^\/postgres\/(\d+)(?:\/([a-z]+))?$/.exec(route)
+  if (instance) {
+    const id = Number(instance[1])
+    return <InstanceDetailView key={id} instanceId={id} tab={isPgTab(instance[2]) ? instance[2] : 'activity'} />
+  }
   switch (route) {
     case '/postgres':
-      return (
-        <ComingView
-          title="PostgreSQL"
-          what="PostgreSQL instance management (activity, dashboards, configuration, maintenance) is not in this build yet."
-        />
-      )
+      return <PostgresView />
     case '/settings':
       return <SettingsView />
     case '/servers':

@@ -21,54 +21,16 @@
 // Units as the agent gives them: cpu in percent of one CPU, memory in percent of the host's
 // RAM (both with 2 decimals), read_s/write_s as human-readable bytes per second ("1.50K",
 // "0.00B", binary multiples), iow "Y" when the process is in uninterruptible (I/O) sleep.
+import type { ActivityDetailRow, ActivityDetails, ActivityRow, BackendHostFields, LockRow } from '../../../shared/pg-agent'
 import type { Queryable } from './queryable'
 import { ACTIVITY_SQL, BLOCKING_SQL, WAITING_SQL } from './activity/queries'
 import type { ProcessStats, ProcessStatsSource } from './process-stats'
 
-type YesNo = 'Y' | 'N'
+type HostFields = BackendHostFields
 
-/** The host-side fields every activity row carries. */
-interface HostFields {
-  cpu: number | null
-  memory: number | null
-  read_s: string | null
-  write_s: string | null
-  iow: YesNo | null
-}
+export type { ActivityDetailRow, ActivityRow, LockRow } from '../../../shared/pg-agent'
 
-/** One row of GET /activity. */
-export interface ActivityRow extends HostFields {
-  pid: number
-  database: string | null
-  user: string | null
-  /** Client address; null over the unix socket. */
-  client: string | null
-  /** "Y" when the backend waits for a lock. */
-  wait: YesNo
-  /** Seconds since the current (or last) query started, 3 decimals, as a string (as documented). */
-  duration: string
-  state: string | null
-  query: string | null
-}
-
-/** One row of GET /activity/waiting and GET /activity/blocking. */
-export interface LockRow extends HostFields {
-  pid: number
-  database: string | null
-  user: string | null
-  /** The locked relation's name, or ' ' when the lock is not on a relation. */
-  relation: string
-  /** pg_locks.locktype: relation, transactionid, tuple, virtualxid, advisory, … */
-  type: string
-  /** pg_locks.mode: ShareLock, ExclusiveLock, … */
-  mode: string
-  state: string | null
-  /** Seconds since the current (or last) query started, 2 decimals. */
-  duration: number
-  query: string | null
-}
-
-interface ActivityResultRow {
+interface ActivityResultRow extends ActivityDetails {
   pid: number
   database: string | null
   user: string | null
@@ -121,12 +83,23 @@ async function sampleHost(source: ProcessStatsSource | null, pids: number[]): Pr
 
 /** GET /activity: the instance's client backends, other than the session asking. */
 export async function getActivity(db: Queryable, processStats: ProcessStatsSource | null): Promise<{ rows: ActivityRow[] }> {
+  const rows = await activityRows(db, processStats)
+  return { rows: rows.map(({ row }) => row) }
+}
+
+/** The UI's activity list: GET /activity's rows with pg_stat_activity's details (application name, start times, wait event). */
+export async function getActivityDetails(db: Queryable, processStats: ProcessStatsSource | null): Promise<{ rows: ActivityDetailRow[] }> {
+  const rows = await activityRows(db, processStats)
+  return { rows: rows.map(({ row, details }) => ({ ...row, ...details })) }
+}
+
+async function activityRows(db: Queryable, processStats: ProcessStatsSource | null): Promise<Array<{ row: ActivityRow; details: ActivityDetails }>> {
   const { rows } = await db.query<ActivityResultRow>(ACTIVITY_SQL)
   const stats = await sampleHost(processStats, rows.map((row) => row.pid))
-  return {
-    rows: rows.map((row) => {
-      const host = hostFields(stats.get(row.pid))
-      return {
+  return rows.map((row) => {
+    const host = hostFields(stats.get(row.pid))
+    return {
+      row: {
         pid: row.pid,
         database: row.database,
         user: row.user,
@@ -140,9 +113,17 @@ export async function getActivity(db: Queryable, processStats: ProcessStatsSourc
         duration: row.duration.toFixed(3),
         state: row.state,
         query: row.query
+      },
+      details: {
+        application_name: row.application_name,
+        query_start: row.query_start,
+        xact_start: row.xact_start,
+        backend_start: row.backend_start,
+        wait_event_type: row.wait_event_type,
+        wait_event: row.wait_event
       }
-    })
-  }
+    }
+  })
 }
 
 async function lockRows(db: Queryable, sql: string, processStats: ProcessStatsSource | null): Promise<{ rows: LockRow[] }> {

@@ -14,20 +14,14 @@
 // it under the account's login shell. It starts with `cd /`: pg_ctl run as another user (sudo,
 // runuser, su) keeps the caller's directory, and fails on one it cannot read (a 0700 home).
 import { AppError } from '../../../shared/errors'
+import { CONTROL_ACTIONS, type ControlAction, type ControlResponse } from '../../../shared/pg-agent'
 import { checkControlConfig, type ControlConfig } from '../../../shared/postgres-control'
 import type { ExecResult } from '../runner'
 import type { Queryable } from './queryable'
 
-export const CONTROL_ACTIONS = ['start', 'stop', 'restart', 'reload'] as const
-export type ControlAction = (typeof CONTROL_ACTIONS)[number]
+export { CONTROL_ACTIONS, type ControlAction, type ControlResponse } from '../../../shared/pg-agent'
 /** The actions that run a command on the host. */
 export type ServerAction = Exclude<ControlAction, 'reload'>
-
-/** The answer to every successful control request. */
-export interface ControlResponse {
-  action: ControlAction
-  state: 'ok'
-}
 
 /** Runs one shell command on the PostgreSQL host and reports how it ended. */
 export type ShellExec = (command: string) => Promise<ExecResult>

@@ -12,41 +12,13 @@
 // otherwise; enumvals is the array's text ("{debug5,debug4,...}") or null; desc joins the short
 // and the extra description.
 import { AppError } from '../../../shared/errors'
+import type { RestartStatus, SettingRow, SettingsCategory } from '../../../shared/pg-agent'
 import type { Queryable } from './queryable'
-import type { SettingType } from './pgconf/setting-values'
 
 export { parseSettingsUpdate, type SettingChange } from './pgconf/update-request'
 export { updateSettings, type SettingUpdate, type SettingsUpdateResult, type UpdateOptions } from './pgconf/update'
 
-type SettingValue = string | number | null
-
-/** One setting, as the agent lists it. */
-export interface SettingRow {
-  context: string
-  enumvals: string | null
-  max_val: SettingValue
-  vartype: SettingType
-  boot_val: SettingValue
-  reset_val: SettingValue
-  unit: string | null
-  desc: string
-  name: string
-  min_val: SettingValue
-  setting: SettingValue
-  /** current_setting(): the value with its unit, as SHOW gives it ('128MB'). */
-  setting_raw: string
-  pending_restart: 't' | 'f'
-}
-
-export interface SettingsCategory {
-  category: string
-  rows: SettingRow[]
-}
-
-export interface RestartStatus {
-  restart_changes: SettingRow[]
-  restart_pending: boolean
-}
+export type { RestartStatus, SettingRow, SettingsCategory } from '../../../shared/pg-agent'
 
 /** A category name as the agent accepts it in the path: 1 to 128 characters. */
 const CATEGORY_NAME = /^.{1,128}$/u
@@ -116,7 +88,7 @@ function groupByCategory(rows: readonly SettingsQueryRow[]): SettingsCategory[] 
 
 function settingRow(row: SettingsQueryRow): SettingRow {
   const numeric = row.vartype === 'integer' || row.vartype === 'real'
-  const value = (text: string | null): SettingValue => (numeric && text !== null ? Number(text) : text)
+  const value = (text: string | null): string | number | null => (numeric && text !== null ? Number(text) : text)
   return {
     context: row.context,
     enumvals: row.enumvals,

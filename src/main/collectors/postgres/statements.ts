@@ -16,46 +16,10 @@
 // dropped since are left out: they have no name to give.
 import { escapeIdentifier } from 'pg'
 import { AppError } from '../../../shared/errors'
+import type { StatementRow, StatementsSnapshot } from '../../../shared/pg-agent'
 import { forVersion, type Queryable } from './queryable'
 
-/** One statement, with the agent's field names. Counters are JSON numbers; times in milliseconds. */
-export interface StatementRow {
-  rolname: string
-  datname: string
-  userid: number
-  dbid: number
-  /**
-   * A 64-bit hash, given as a JSON number like the agent's, so values past 2^53 lose their last
-   * digits; null where PostgreSQL hides it (see the file comment).
-   */
-  queryid: number | null
-  query: string
-  calls: number
-  total_time: number
-  min_time: number
-  max_time: number
-  mean_time: number
-  stddev_time: number
-  rows: number
-  shared_blks_hit: number
-  shared_blks_read: number
-  shared_blks_dirtied: number
-  shared_blks_written: number
-  local_blks_hit: number
-  local_blks_read: number
-  local_blks_dirtied: number
-  local_blks_written: number
-  temp_blks_read: number
-  temp_blks_written: number
-  blk_read_time: number
-  blk_write_time: number
-}
-
-export interface StatementsSnapshot {
-  /** When the snapshot was taken, in the server's time zone: "2020-03-17 17:31:25.0929+01". */
-  snapshot_datetime: string
-  data: StatementRow[]
-}
+export type { StatementRow, StatementsSnapshot } from '../../../shared/pg-agent'
 
 /** The view's column behind each renamed field. */
 interface RenamedColumns {
@@ -199,5 +163,53 @@ function notLoaded(database: string): AppError {
     'not_found',
     `pg_stat_statements not enabled on database ${database}: the module is not loaded. ` +
       `Add pg_stat_statements to shared_preload_libraries in postgresql.conf and restart PostgreSQL`
+  )
+}
+
+/**
+ * Whether the session's role may reset the statistics: EXECUTE on pg_stat_statements_reset(),
+ * which the extension grants to superusers only (a superuser may GRANT it). False when the
+ * extension is not created in this database. Its signature changed with the extension's versions
+ * (none before 1.7, (userid, dbid, queryid) from 1.7, and minmax_only from 1.11): any of them counts.
+ */
+const RESET_PRIVILEGE_SQL = `SELECT COALESCE(bool_or(pg_catalog.has_function_privilege(p.oid, 'EXECUTE')), false) AS may_reset
+  FROM pg_catalog.pg_extension AS e
+  JOIN pg_catalog.pg_proc AS p ON p.pronamespace = e.extnamespace AND p.proname = 'pg_stat_statements_reset'
+ WHERE e.extname = 'pg_stat_statements'`
+
+export async function statementsResetAllowed(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ may_reset: boolean }>(RESET_PRIVILEGE_SQL)
+  return rows[0]?.may_reset === true
+}
+
+/**
+ * pg_stat_statements_reset(): forgets every statement's statistics (all roles, all databases).
+ * Called without arguments, which every version of the extension takes. AppError('forbidden')
+ * naming the grant when the role may not; AppError('not_found') as getStatements when the
+ * extension is not created or not loaded.
+ */
+export async function resetStatements(db: Queryable): Promise<{ reset: true }> {
+  const { rows } = await db.query<Prerequisites>(PREREQUISITES_SQL)
+  const here = rows[0]
+  if (!here) throw new AppError('internal', 'PostgreSQL returned no row for the pg_stat_statements check')
+  if (here.extversion === null || here.schema === null) throw notCreated(here.database)
+  try {
+    await db.query(`SELECT ${escapeIdentifier(here.schema)}.pg_stat_statements_reset()`)
+    return { reset: true }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === '55000') throw notLoaded(here.database)
+    if (code === '42883' || code === '42P01') throw notCreated(here.database)
+    if (code === '42501') throw resetRefused(here.schema, here.role)
+    throw error
+  }
+}
+
+function resetRefused(schema: string, role: string): AppError {
+  return new AppError(
+    'forbidden',
+    `Role '${role}' may not reset pg_stat_statements: pg_stat_statements_reset() is for superusers unless granted ` +
+      `(GRANT EXECUTE ON FUNCTION ${escapeIdentifier(schema)}.pg_stat_statements_reset TO ${escapeIdentifier(role)})`,
+    { extra: { reason: 'insufficient_privilege', sqlstate: '42501' } }
   )
 }

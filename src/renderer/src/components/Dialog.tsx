@@ -42,13 +42,15 @@ interface ConfirmProps {
   message: ReactNode
   confirmLabel: string
   danger?: boolean
+  /** For a message that lists things (a table of what the action touches). */
+  wide?: boolean
   onConfirm: () => Promise<void> | void
   onClose: () => void
 }
 
-export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmDialog({ title, message, confirmLabel, danger, wide, onConfirm, onClose }: ConfirmProps) {
   return (
-    <Dialog title={title} onClose={onClose}>
+    <Dialog title={title} onClose={onClose} wide={wide}>
       <div className="dialog-body">{message}</div>
       <footer className="dialog-footer">
         <button type="button" onClick={onClose}>

@@ -1,53 +1,20 @@
 // Dashboard and Monitoring plugins of postgres-agent-api.md.
 import type { FastifyInstance } from 'fastify'
-import { AppError } from '../../../../shared/errors'
-import { isProbeName } from '../../../collectors/postgres/monitoring'
-import type { Queryable } from '../../../collectors/postgres/queryable'
-import { instanceIdOf, onInstance, type AgentDeps } from './scope'
+import { DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS } from '../../../services/pg-agent'
+import { actorOf, instanceIdOf, type AgentDeps } from './scope'
 
 export function dashboardRoutes(scope: FastifyInstance, deps: AgentDeps): void {
-  const engines = (request: Parameters<typeof instanceIdOf>[0]) => deps.engines.of(instanceIdOf(request))
-
-  scope.get('/dashboard', async (request) => engines(request).collector.current())
-  scope.get('/dashboard/history', async (request) => engines(request).collector.history())
-  scope.get('/dashboard/config', async (request) => engines(request).collector.config())
+  const { service } = deps
+  scope.get('/dashboard', async (request) => service.dashboard(instanceIdOf(request)))
+  scope.get('/dashboard/history', async (request) => service.dashboardHistory(instanceIdOf(request)))
+  scope.get('/dashboard/config', async (request) => service.dashboardConfig(instanceIdOf(request)))
   // The spec documents reading the configuration only; Vigil also lets it change (a JSON body
   // with history_length and/or scheduler_interval).
-  scope.post('/dashboard/config', async (request) => {
-    const collector = engines(request).collector
-    await collector.setConfig(request.body)
-    deps.audit.record(request.agentUser as string, instanceIdOf(request), `Dashboard configuration: ${JSON.stringify(collector.config())}`)
-    return collector.config()
-  })
-  scope.get('/dashboard/live', async (request) => onInstance(request, deps, (db) => engines(request).reader.dashboard(db)))
-
-  const withDb: Record<string, (reader: ReturnType<typeof engines>['reader'], db: Queryable) => Promise<unknown>> = {
-    buffers: (reader, db) => reader.buffers(db),
-    hitratio: (reader, db) => reader.hitratio(db),
-    active_backends: (reader, db) => reader.activeBackends(db),
-    max_connections: (reader, db) => reader.maxConnections(db),
-    databases: (reader, db) => reader.databases(db),
-    pg_version: (reader, db) => reader.pgVersion(db),
-    info: (reader, db) => reader.info(db)
-  }
-  for (const [name, read] of Object.entries(withDb)) {
-    scope.get(`/dashboard/${name}`, async (request) => onInstance(request, deps, (db) => read(engines(request).reader, db)))
-  }
-  const hostOnly: Record<string, (reader: ReturnType<typeof engines>['reader']) => Promise<unknown>> = {
-    cpu: (reader) => reader.cpu(),
-    loadaverage: (reader) => reader.loadaverage(),
-    memory: (reader) => reader.memory(),
-    hostname: (reader) => reader.hostname(),
-    os_version: (reader) => reader.osVersion(),
-    n_cpu: (reader) => reader.nCpu()
-  }
-  for (const [name, read] of Object.entries(hostOnly)) {
-    scope.get(`/dashboard/${name}`, async (request) => read(engines(request).reader))
+  scope.post('/dashboard/config', async (request) => service.setDashboardConfig(instanceIdOf(request), request.body, actorOf(request)))
+  scope.get('/dashboard/live', async (request) => service.dashboardLive(instanceIdOf(request)))
+  for (const part of [...DASHBOARD_DB_PARTS, ...DASHBOARD_HOST_PARTS]) {
+    scope.get(`/dashboard/${part}`, async (request) => service.dashboardPart(instanceIdOf(request), part))
   }
 
-  scope.get<{ Params: { probe: string } }>('/monitoring/probe/:probe', async (request) => {
-    const name = request.params.probe
-    if (!isProbeName(name)) throw new AppError('not_found', `Unknown probe '${name}'`)
-    return onInstance(request, deps, (db) => engines(request).probes.run(name, db))
-  })
+  scope.get<{ Params: { probe: string } }>('/monitoring/probe/:probe', async (request) => service.probe(instanceIdOf(request), request.params.probe))
 }

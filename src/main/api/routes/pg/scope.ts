@@ -4,32 +4,29 @@
 // with 401 / 404 / 406 / 500 (see error-format.ts). Host and Origin checks still apply.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../../../../shared/errors'
-import type { PgTarget, PostgresPools } from '../../../collectors/postgres/pool'
-import type { Queryable } from '../../../collectors/postgres/queryable'
 import type { Authenticator } from '../../../security/browser-auth'
 import type { AgentSessions } from '../../../services/agent-sessions'
-import type { MaintenanceScheduler } from '../../../collectors/postgres/maintenance/scheduler'
 import type { AuditTrail } from '../../../services/audit'
-import type { LinkedHosts } from '../../../services/linked-hosts'
-import type { PgInstanceEngines } from '../../../services/pg-instance-engines'
+import type { PgAgentService } from '../../../services/pg-agent'
 import type { PostgresInstancesService } from '../../../services/postgres-instances'
 import type { UsersService } from '../../../services/users'
 
 /** Who acts when the API token, not an agent session, authenticated the request. */
 export const TOKEN_USER = 'api-token'
 
+/**
+ * What the agent routes need: authentication (sessions, the token), the registry, and the
+ * service that performs every operation (PgAgentService). The routes parse the URL, call the
+ * service as the request's user, and shape the answer (e.g. a Warning header).
+ */
 export interface AgentDeps {
   auth: Authenticator
   users: UsersService
   sessions: AgentSessions
+  /** Login and logout are recorded here; every other action by the service. */
   audit: AuditTrail
   instances: PostgresInstancesService
-  pools: PostgresPools
-  /** Per-instance dashboard collectors and monitoring probes. */
-  engines: PgInstanceEngines
-  /** The machine each instance runs on: host facts, /proc, and where start/stop/restart run. */
-  hosts: LinkedHosts
-  maintenance: MaintenanceScheduler
+  service: PgAgentService
   version: string
   startedAt: number
   dataDir: string
@@ -86,13 +83,14 @@ export function instanceIdOf(request: FastifyRequest): number {
   return Number(text)
 }
 
-/** The request's instance as a connection target (404 when it is not registered). */
-export function targetOf(request: FastifyRequest, deps: AgentDeps): PgTarget {
-  return deps.instances.target(instanceIdOf(request))
+/** 404 unless the request's instance is registered. */
+export function instanceOf(request: FastifyRequest, deps: AgentDeps): number {
+  const instanceId = instanceIdOf(request)
+  deps.instances.get(instanceId)
+  return instanceId
 }
 
-/** Runs `fn` on a pooled session of the request's instance. */
-export function onInstance<T>(request: FastifyRequest, deps: AgentDeps, fn: (db: Queryable, target: PgTarget) => Promise<T>): Promise<T> {
-  const target = targetOf(request, deps)
-  return deps.pools.withClient(target, (client) => fn(client, target))
+/** The user the request acts for (set by the scope's authentication). */
+export function actorOf(request: FastifyRequest): string {
+  return request.agentUser as string
 }

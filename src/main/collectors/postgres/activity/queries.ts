@@ -12,12 +12,28 @@ const DURATION = 'GREATEST(0, EXTRACT(epoch FROM clock_timestamp() - a.query_sta
  * lock is on no relation. A relation OID of another database would resolve to whatever has
  * that OID here, if anything: those stay the bare OID.
  */
-const RELATION = `CASE
-    WHEN l.relation IS NULL THEN ' '
+export const relationOf = (none: string): string => `CASE
+    WHEN l.relation IS NULL THEN ${none}
     WHEN l.database = 0 OR l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
       THEN l.relation::pg_catalog.regclass::text
     ELSE l.relation::text
   END`
+
+const RELATION = relationOf("' '")
+
+/** A timestamptz as ISO 8601 text with its offset ("2024-05-01T10:00:00.123456+02:00"), so it reads the same over IPC and JSON. */
+export const isoText = (column: string): string => `pg_catalog.to_json(${column}) #>> '{}'`
+
+/**
+ * pg_stat_activity's own columns the UI shows next to the agent's row (GET /activity leaves
+ * them out: its rows are the agent's, field for field).
+ */
+export const DETAILS = `a.application_name,
+       ${isoText('a.query_start')} AS query_start,
+       ${isoText('a.xact_start')} AS xact_start,
+       ${isoText('a.backend_start')} AS backend_start,
+       a.wait_event_type,
+       a.wait_event`
 
 /** Client backends other than this session, the longest-running query first. */
 export const ACTIVITY_SQL = `
@@ -28,7 +44,8 @@ SELECT a.pid,
        ${DURATION} AS duration,
        a.wait_event_type IS NOT DISTINCT FROM 'Lock' AS waiting_for_lock,
        a.state,
-       a.query
+       a.query,
+       ${DETAILS}
 FROM pg_catalog.pg_stat_activity a
 WHERE a.backend_type = 'client backend'
   AND a.pid <> pg_catalog.pg_backend_pid()

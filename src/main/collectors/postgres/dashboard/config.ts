@@ -2,13 +2,9 @@
 // the data set and how many it keeps for /dashboard/history. Persisted as strings in whatever
 // key-value store the caller gives (one per instance).
 import { AppError } from '../../../../shared/errors'
+import type { DashboardConfig } from '../../../../shared/pg-agent'
 
-export interface DashboardConfig {
-  /** Data sets kept for /dashboard/history. */
-  history_length: number
-  /** Seconds between two collections. */
-  scheduler_interval: number
-}
+export type { DashboardConfig } from '../../../../shared/pg-agent'
 
 /** The agent's defaults. */
 export const DEFAULT_DASHBOARD_CONFIG: Readonly<DashboardConfig> = { history_length: 150, scheduler_interval: 2 }

@@ -75,7 +75,7 @@ per_table AS (
 }
 
 /** PostgreSQL's own text form of a timestamptz in UTC ("2019-03-22 10:37:19.577101+00"), whatever the session's DateStyle. */
-function timestampText(column: string): string {
+export function timestampText(column: string): string {
   return `rtrim(rtrim(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '0'), '.') || '+00'`
 }
 
@@ -206,3 +206,19 @@ SELECT ${TABLE_COLUMNS},
 FROM per_table p
   JOIN pg_catalog.pg_class c ON c.oid = p.oid
   LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = p.oid`
+
+/**
+ * The upkeep figures of a schema's tables ($1), for the UI's browser next to the schema view:
+ * live and dead tuples and when each was last vacuumed and analyzed, by hand or by autovacuum.
+ * pg_stat_all_tables is open to every role.
+ */
+export const SCHEMA_UPKEEP_SQL = `
+SELECT s.relname AS name,
+  s.n_live_tup::float8 AS n_live_tup, s.n_dead_tup::float8 AS n_dead_tup,
+  ${timestampText('s.last_vacuum')} AS last_vacuum,
+  ${timestampText('s.last_autovacuum')} AS last_autovacuum,
+  ${timestampText('s.last_analyze')} AS last_analyze,
+  ${timestampText('s.last_autoanalyze')} AS last_autoanalyze
+FROM pg_catalog.pg_stat_all_tables s
+WHERE s.schemaname = $1
+ORDER BY s.relname`

@@ -4,6 +4,18 @@
 // the role may not estimate, a database it may not enter), for the HTTP layer to pass on (e.g. a
 // `Warning: 199` header) without changing the documented body.
 import { AppError } from '../../../../shared/errors'
+import type {
+  DatabaseSummary,
+  DatabaseView,
+  IndexSummary,
+  InstanceView,
+  RelationTotals,
+  SchemaView,
+  TableSummary,
+  TableUpkeep,
+  TableView,
+  ViewResult
+} from '../../../../shared/pg-agent'
 import type { Queryable } from '../queryable'
 import type { ConnectDatabase } from './types'
 import {
@@ -13,119 +25,24 @@ import {
   SCHEMA_EXISTS_SQL,
   SCHEMA_INDEXES_SQL,
   SCHEMA_TABLES_SQL,
+  SCHEMA_UPKEEP_SQL,
   SCHEMAS_SQL,
   TABLE_INDEXES_SQL,
   TABLE_SQL
 } from './views-sql'
 
-export interface ViewResult<T> {
-  body: T
-  warnings: string[]
-}
-
-/** The size and bloat totals the instance view gives per database and the database view per schema. */
-export interface RelationTotals {
-  indexes_bloat_bytes: number | null
-  indexes_bloat_size: string | null
-  indexes_bytes: number | null
-  indexes_size: string | null
-  n_indexes: number | null
-  n_tables: number | null
-  tables_bloat_bytes: number | null
-  tables_bloat_size: string | null
-  tables_bytes: number | null
-  tables_size: string | null
-  toast_bytes: number | null
-  toast_size: string | null
-  total_bytes: number | null
-  total_size: string | null
-}
-
-export type DatabaseSummary = RelationTotals & { datname: string }
-
-export interface InstanceView {
-  databases: DatabaseSummary[]
-  instance: { total_bytes: number; total_size: string }
-}
-
-export type SchemaSummary = RelationTotals & { name: string }
-
-export interface DatabaseView {
-  schemas: SchemaSummary[]
-  total_bytes: number
-  total_size: string
-}
-
-export interface IndexSummary {
-  bloat_bytes: number | null
-  bloat_size: string | null
-  def: string
-  idx_tup_fetch: number | null
-  idx_tup_read: number | null
-  indexrelname: string
-  indisunique: boolean
-  name: string
-  number_of_columns: number
-  scans: number | null
-  tablename: string
-  tablespace: string | null
-  total_bytes: number
-  total_size: string
-  type: string
-}
-
-export interface TableSummary {
-  bloat_bytes: number | null
-  bloat_size: string | null
-  index_bloat_bytes: number | null
-  index_bloat_size: string | null
-  index_bytes: number
-  index_size: string
-  n_indexes: number
-  name: string
-  row_estimate: number | null
-  table_bytes: number
-  table_size: string
-  toast_bytes: number
-  toast_size: string
-  total_bytes: number
-  total_size: string
-}
-
-export interface SchemaView {
-  indexes: IndexSummary[]
-  size: string
-  tables: TableSummary[]
-  total_bytes: number
-}
-
-/** A table of the schema view, less its index count, plus pg_stat_all_tables' counters. */
-export type TableView = Omit<TableSummary, 'n_indexes'> & {
-  analyze_count: number | null
-  autoanalyze_count: number | null
-  autovacuum_count: number | null
-  fillfactor: number
-  idx_scan: number | null
-  idx_tup_fetch: number | null
-  indexes: IndexSummary[]
-  last_analyze: string | null
-  last_autoanalyze: string | null
-  last_autovacuum: string | null
-  last_vacuum: string | null
-  n_dead_tup: number | null
-  n_live_tup: number | null
-  n_mod_since_analyze: number | null
-  n_tup_del: number | null
-  n_tup_hot_upd: number | null
-  n_tup_ins: number | null
-  n_tup_upd: number | null
-  relid: string
-  relname: string
-  schemaname: string
-  seq_scan: number | null
-  seq_tup_read: number | null
-  vacuum_count: number | null
-}
+export type {
+  DatabaseSummary,
+  DatabaseView,
+  IndexSummary,
+  InstanceView,
+  RelationTotals,
+  SchemaSummary,
+  SchemaView,
+  TableSummary,
+  TableView,
+  ViewResult
+} from '../../../../shared/pg-agent'
 
 type Row = Record<string, unknown>
 
@@ -340,6 +257,21 @@ export async function schemaView(client: Queryable, schema: string): Promise<Vie
     body: { indexes: indexRows.map(indexOf), size: String((pretty[0] as Row).size), tables, total_bytes: totalBytes },
     warnings: bloatWarnings(`in schema ${schema}`, unknownFromTables(tableRows))
   }
+}
+
+/** The upkeep figures of each table of the schema (Vigil's own, for the UI); `client` is on that database. */
+export async function schemaUpkeep(client: Queryable, schema: string): Promise<TableUpkeep[]> {
+  if (!nameable(schema)) return []
+  const rows = (await client.query(SCHEMA_UPKEEP_SQL, [schema])).rows as Row[]
+  return rows.map((row) => ({
+    name: String(row.name),
+    n_live_tup: numOrNull(row.n_live_tup),
+    n_dead_tup: numOrNull(row.n_dead_tup),
+    last_vacuum: textOrNull(row.last_vacuum),
+    last_autovacuum: textOrNull(row.last_autovacuum),
+    last_analyze: textOrNull(row.last_analyze),
+    last_autoanalyze: textOrNull(row.last_autoanalyze)
+  }))
 }
 
 /** GET /maintenance/{db}/schema/{schema}/table/{table}; `client` is on that database. */

@@ -2,13 +2,10 @@
 // Its shape is checked here; whether each value suits its setting is checked against
 // pg_settings by the update itself (update.ts).
 import { AppError } from '../../../../shared/errors'
+import type { SettingChange } from '../../../../shared/pg-agent'
 import type { ValidationIssue } from '../../../../shared/validation'
 
-export interface SettingChange {
-  name: string
-  /** The new value as PostgreSQL would read it from postgresql.conf ('on', '128MB', '5min'). */
-  setting: string
-}
+export type { SettingChange } from '../../../../shared/pg-agent'
 
 /**
  * The changes a request body asks for, or AppError('validation') (the agent answers 406, "setting

@@ -13,25 +13,14 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { escapeIdentifier, escapeLiteral } from 'pg'
 import { AppError } from '../../../../shared/errors'
+import type { SettingsUpdateResult } from '../../../../shared/pg-agent'
 import type { ValidationIssue } from '../../../../shared/validation'
 import { forVersion, type Queryable } from '../queryable'
-import { isNameListSetting, splitNameList } from './guc-lists'
-import { settingValueProblem, type SettingDefinition } from './setting-values'
+import { isNameListSetting, splitNameList } from '../../../../shared/pgconf/guc-lists'
+import { settingValueProblem, type SettingDefinition } from '../../../../shared/pgconf/setting-values'
 import type { SettingChange } from './update-request'
 
-/** One item of the answer, as the agent documents it. */
-export interface SettingUpdate {
-  setting: string
-  /** The change waits for a PostgreSQL restart (a 'postmaster' setting whose value now differs from the running one). */
-  restart: boolean
-  name: string
-  /** current_setting() before the change, with its unit ('4MB'). */
-  previous_setting: string
-}
-
-export interface SettingsUpdateResult {
-  settings: SettingUpdate[]
-}
+export type { SettingsUpdateResult, SettingUpdate } from '../../../../shared/pg-agent'
 
 export interface UpdateOptions {
   /** How long to wait for the session to see the reloaded configuration. */

@@ -1,12 +1,14 @@
 // Whether PostgreSQL would take a value for a setting, judged from the setting's pg_settings row
 // (vartype, unit, min_val, max_val, enumvals, context). The update checks every change with this
-// before ALTER SYSTEM writes anything, so a batch with one bad value changes nothing. PostgreSQL
+// before ALTER SYSTEM writes anything, so a batch with one bad value changes nothing; the UI's
+// configuration editor checks with it too, before sending (src/shared: pure, runs anywhere). PostgreSQL
 // still has the last word: a string setting's own check (a time zone name, a tablespace) is
 // only known to the server.
 import { isNameListSetting, splitNameList } from './guc-lists'
 import { parseGucInteger, parseGucReal, parseSettingUnit, type Parsed } from './guc-numbers'
+import type { SettingType } from '../pg-agent'
 
-export type SettingType = 'bool' | 'integer' | 'real' | 'string' | 'enum'
+export type { SettingType } from '../pg-agent'
 
 /** The pg_settings columns a value is checked against. */
 export interface SettingDefinition {

@@ -1,0 +1,231 @@
+import { useEffect, useState, type ReactNode } from 'react'
+import { AppError } from '../../../../shared/errors'
+import { CONTROL_METHODS, SWITCH_USER_WAYS } from '../../../../shared/postgres-control'
+import type { PostgresInstance } from '../../../../shared/postgres-instances'
+import { Dialog } from '../../components/Dialog'
+import { usePostgres } from '../../stores/postgres'
+import { errorMessage } from '../../transport/client'
+import {
+  CONTROL_FIELDS,
+  emptyInstanceForm,
+  formFromInstance,
+  formIssues,
+  toCreateInput,
+  toUpdateInput,
+  type ControlMethodChoice,
+  type InstanceFormValues
+} from './instance-form-model'
+
+interface Props {
+  instance?: PostgresInstance
+  onClose: () => void
+}
+
+type FieldErrors = Partial<Record<string, string>>
+
+const CONTROL_LABELS: Record<string, { label: string; placeholder?: string }> = {
+  pg_ctl: { label: 'pg_ctl program', placeholder: '/usr/lib/postgresql/16/bin/pg_ctl (blank: on PATH)' },
+  data_dir: { label: 'Data directory *', placeholder: '/var/lib/postgresql/16/main' },
+  log_file: { label: 'Server log file *', placeholder: '/var/log/postgresql/postgresql-16-main.log' },
+  cluster_version: { label: 'Cluster version *', placeholder: '16' },
+  cluster_name: { label: 'Cluster name *', placeholder: 'main' },
+  systemd_unit: { label: 'systemd unit *', placeholder: 'postgresql@16-main.service' },
+  command: { label: 'Command *', placeholder: '/usr/local/bin/pgctl.sh {action}' }
+}
+
+/** Form fields are named as the API's; the control's as `control.<field>`. */
+function fieldKey(field: string): string {
+  if (field.startsWith('control.')) {
+    const name = field.slice('control.'.length)
+    return name === 'method' ? 'control_method' : name
+  }
+  return field
+}
+
+/** Add or edit a PostgreSQL instance, checked with the registry's own schemas before it is sent. */
+export function InstanceForm({ instance, onClose }: Props) {
+  const [values, setValues] = useState<InstanceFormValues>(() => (instance ? formFromInstance(instance) : emptyInstanceForm()))
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+  const { create, update, servers } = usePostgres()
+
+  useEffect(() => {
+    void usePostgres.getState().loadServers()
+  }, [])
+
+  const set = <K extends keyof InstanceFormValues>(field: K, value: InstanceFormValues[K]): void => {
+    setValues((current) => ({ ...current, [field]: value }))
+    setErrors((current) => ({ ...current, [field]: undefined }))
+  }
+
+  const showIssues = (issues: ReadonlyArray<{ field: string; message: string }>): void => {
+    const next: FieldErrors = {}
+    const elsewhere: string[] = []
+    for (const issue of issues) {
+      const key = fieldKey(issue.field)
+      if (key && key in values) next[key] ??= issue.message
+      else elsewhere.push(issue.message)
+    }
+    setErrors(next)
+    setFormError(elsewhere.length > 0 ? elsewhere.join('; ') : null)
+  }
+
+  async function submit(): Promise<void> {
+    const issues = formIssues(values, instance)
+    if (issues.length > 0) {
+      showIssues(issues)
+      return
+    }
+    setSaving(true)
+    try {
+      if (instance) await update(instance.id, toUpdateInput(values, instance))
+      else await create(toCreateInput(values))
+      onClose()
+    } catch (error) {
+      if (error instanceof AppError && error.issues?.length) showIssues(error.issues)
+      else if (error instanceof AppError && error.field) showIssues([{ field: error.field, message: error.message }])
+      else setFormError(errorMessage(error))
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const field = (name: keyof InstanceFormValues, label: string, control: ReactNode, hint?: string) => (
+    <label className={errors[name] ? 'field field-invalid' : 'field'}>
+      <span className="field-label">{label}</span>
+      {control}
+      {errors[name] ? (
+        <span className="field-error" role="alert">
+          {errors[name]}
+        </span>
+      ) : hint ? (
+        <span className="field-hint">{hint}</span>
+      ) : null}
+    </label>
+  )
+  const text = (name: keyof InstanceFormValues, extra: Record<string, unknown> = {}) => (
+    <input
+      name={name}
+      value={values[name] as string}
+      aria-invalid={errors[name] ? true : undefined}
+      onChange={(event) => set(name, event.target.value as never)}
+      {...extra}
+    />
+  )
+  const method = values.control_method
+
+  return (
+    <Dialog title={instance ? `Edit ${instance.name}` : 'Add PostgreSQL instance'} onClose={onClose} wide>
+      <form
+        className="dialog-body form-grid"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault()
+          void submit()
+        }}
+      >
+        {formError ? (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        ) : null}
+        <fieldset>
+          <legend>Instance</legend>
+          {field('name', 'Name *', text('name', { autoFocus: true, required: true, placeholder: 'orders-prod' }))}
+          {field('host', 'Host *', text('host', { required: true, placeholder: 'db-01.example.com' }))}
+          {field('port', 'Port', text('port', { inputMode: 'numeric' }))}
+          {field('maintenance_db', 'Maintenance database', text('maintenance_db'))}
+          <label className="checkbox">
+            <input type="checkbox" name="is_active" checked={values.is_active} onChange={(event) => set('is_active', event.target.checked)} />
+            Active (dashboard collected)
+          </label>
+          {field(
+            'description',
+            'Description',
+            <textarea name="description" rows={2} value={values.description} onChange={(event) => set('description', event.target.value)} />
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Login</legend>
+          {field('username', 'Role *', text('username', { required: true, autoComplete: 'off', placeholder: 'vigil_monitor' }))}
+          {field(
+            'password',
+            'Password',
+            text('password', {
+              type: 'password',
+              autoComplete: 'new-password',
+              placeholder: instance?.password_set ? 'stored — leave blank to keep' : '',
+              disabled: values.clear_password
+            }),
+            'Stored encrypted; never shown again. pg_monitor is enough to watch.'
+          )}
+          {instance?.password_set ? (
+            <label className="checkbox">
+              <input type="checkbox" name="clear_password" checked={values.clear_password} onChange={(event) => set('clear_password', event.target.checked)} />
+              Forget the stored password
+            </label>
+          ) : null}
+          {field(
+            'server_id',
+            'Runs on server',
+            <select name="server_id" value={values.server_id} onChange={(event) => set('server_id', event.target.value)}>
+              <option value="">— not linked —</option>
+              {servers.map((server) => (
+                <option key={server.id} value={server.id}>
+                  {server.hostname}
+                  {server.alias ? ` (${server.alias})` : ''}
+                </option>
+              ))}
+            </select>,
+            'Host CPU, memory, per-backend figures and start/stop come from this server.'
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Start, stop, restart</legend>
+          {field(
+            'control_method',
+            'Control method',
+            <select name="control_method" value={method} onChange={(event) => set('control_method', event.target.value as ControlMethodChoice)}>
+              <option value="">— none —</option>
+              {CONTROL_METHODS.map((choice) => (
+                <option key={choice} value={choice}>
+                  {choice}
+                </option>
+              ))}
+            </select>,
+            method === '' ? 'Without one, Vigil can reload but not restart the server.' : 'Run on the linked server.'
+          )}
+          {method !== ''
+            ? CONTROL_FIELDS[method].map((name) => (
+                <div key={name}>{field(name, CONTROL_LABELS[name]?.label ?? name, text(name, { placeholder: CONTROL_LABELS[name]?.placeholder }))}</div>
+              ))
+            : null}
+          {method !== '' ? field('run_as', 'Run as OS user', text('run_as', { placeholder: 'postgres (blank: the SSH user)' })) : null}
+          {method !== '' && values.run_as.trim() !== ''
+            ? field(
+                'switch_user',
+                'Become that user with',
+                <select name="switch_user" value={values.switch_user} onChange={(event) => set('switch_user', event.target.value)}>
+                  <option value="">sudo -n (default)</option>
+                  {SWITCH_USER_WAYS.map((way) => (
+                    <option key={way} value={way}>
+                      {way}
+                    </option>
+                  ))}
+                </select>
+              )
+            : null}
+        </fieldset>
+        <footer className="dialog-footer">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={saving}>
+            {saving ? 'Saving…' : instance ? 'Save' : 'Add instance'}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}

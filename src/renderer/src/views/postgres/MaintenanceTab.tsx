@@ -1,0 +1,406 @@
+import { useEffect, useState, type ReactNode } from 'react'
+import type { DatabaseView, InstanceView, MaintenanceOperation, MaintenanceTarget, SchemaBrowse, TableUpkeep, TableView, ViewResult } from '../../../../shared/pg-agent'
+import { usePgMaintenance } from '../../stores/postgres-maintenance'
+import { call, errorMessage } from '../../transport/client'
+import { formatBytes, formatCount, localTime, parseAgentTime } from './format'
+import { JobsPanel } from './JobsPanel'
+import { bloatShare } from './maintenance-model'
+import { OperationDialog } from './OperationDialog'
+
+interface Path {
+  database: string | null
+  schema: string | null
+  table: string | null
+}
+
+type Loaded =
+  | { level: 'instance'; view: ViewResult<InstanceView> }
+  | { level: 'database'; view: ViewResult<DatabaseView> }
+  | { level: 'schema'; view: ViewResult<SchemaBrowse> }
+  | { level: 'table'; view: ViewResult<TableView> }
+
+function BloatBar({ bloat, total, label }: { bloat: number | null; total: number | null; label: string }) {
+  const share = bloatShare(bloat, total)
+  if (share === null) return <span className="hint" title="Unknown: see the warnings above">—</span>
+  const percent = Math.round(share * 100)
+  return (
+    <span className="bloat" title={`${label}: ${formatBytes(bloat)} of ${formatBytes(total)}`}>
+      <span className="bloat-bar" aria-hidden="true">
+        <span className={percent >= 30 ? 'bloat-fill bloat-high' : 'bloat-fill'} style={{ width: `${Math.max(percent, 1)}%` }} />
+      </span>
+      <span className="bloat-text">
+        {formatBytes(bloat)} · {percent}%
+      </span>
+    </span>
+  )
+}
+
+/** The later of a manual and an automatic run, and which it was. */
+function lastRun(manual: string | null, auto: string | null): string {
+  const m = parseAgentTime(manual)
+  const a = parseAgentTime(auto)
+  if (m === null && a === null) return 'never'
+  if (a !== null && (m === null || a > m)) return `${localTime(a)} (auto)`
+  return localTime(m)
+}
+
+/** "3 times, last 5/1/2024, 10:00:00" or "never". */
+function runs(last: string | null, count: number | null): string {
+  const at = parseAgentTime(last)
+  if (at === null || !count) return 'never'
+  return `${formatCount(count)} time${count === 1 ? '' : 's'}, last ${localTime(at)}`
+}
+
+interface OpenDialog {
+  target: MaintenanceTarget
+  operation: MaintenanceOperation
+}
+
+/** database → schema → table/index, with sizes, upkeep and bloat; VACUUM/ANALYZE/REINDEX now or later; the jobs. */
+export function MaintenanceTab({ instanceId }: { instanceId: number }) {
+  const [path, setPath] = useState<Path>({ database: null, schema: null, table: null })
+  const [loaded, setLoaded] = useState<Loaded | null>(null)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<string | null>(null)
+  const [dialog, setDialog] = useState<OpenDialog | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  useEffect(() => {
+    usePgMaintenance.getState().open(instanceId)
+    return () => usePgMaintenance.getState().close()
+  }, [instanceId])
+
+  useEffect(() => {
+    let current = true
+    const { database, schema, table } = path
+    const load = async (): Promise<Loaded> => {
+      if (database === null) return { level: 'instance', view: await call('pg.maintenance.instance', { id: instanceId }) }
+      if (schema === null) return { level: 'database', view: await call('pg.maintenance.database', { id: instanceId, database }) }
+      if (table === null) return { level: 'schema', view: await call('pg.maintenance.schema', { id: instanceId, database, schema }) }
+      return { level: 'table', view: await call('pg.maintenance.table', { id: instanceId, database, schema, table }) }
+    }
+    load().then(
+      (result) => {
+        if (!current) return
+        setLoaded(result)
+        setError(null)
+        setLoading(false)
+      },
+      (failure: unknown) => {
+        if (!current) return
+        setError(errorMessage(failure))
+        setLoading(false)
+      }
+    )
+    return () => {
+      current = false
+    }
+  }, [instanceId, path])
+
+  const go = (next: Path): void => {
+    setLoading(true)
+    setPath(next)
+  }
+  /** One button per operation (the table's own page), or one that opens the dialog on the first (a row of a list). */
+  const actions = (target: MaintenanceTarget, name: string, operations: readonly MaintenanceOperation[] = ['vacuum', 'analyze', 'reindex'], compact = false) => (
+    <span className="row-actions">
+      {compact ? (
+        <button type="button" onClick={() => setDialog({ target, operation: operations[0] ?? 'vacuum' })} aria-label={`Maintain ${name}`}>
+          {operations.length === 1 ? `${operations[0]?.toUpperCase()}…` : 'Maintain…'}
+        </button>
+      ) : (
+        operations.map((operation) => (
+          <button key={operation} type="button" onClick={() => setDialog({ target, operation })} aria-label={`${operation.toUpperCase()} ${name}`}>
+            {operation.toUpperCase()}
+          </button>
+        ))
+      )}
+    </span>
+  )
+
+  const crumbs: Array<{ label: string; to: Path }> = [{ label: 'Databases', to: { database: null, schema: null, table: null } }]
+  if (path.database) crumbs.push({ label: path.database, to: { database: path.database, schema: null, table: null } })
+  if (path.database && path.schema) crumbs.push({ label: path.schema, to: { database: path.database, schema: path.schema, table: null } })
+  if (path.database && path.schema && path.table) crumbs.push({ label: path.table, to: path })
+
+  return (
+    <div className="pg-maintenance">
+      <div className="maintenance-browser">
+        <nav className="breadcrumbs" aria-label="Maintenance location">
+          {crumbs.map((crumb, index) => (
+            <span key={crumb.label + index}>
+              {index > 0 ? <span aria-hidden="true"> › </span> : null}
+              {index === crumbs.length - 1 ? (
+                <strong aria-current="page">{crumb.label}</strong>
+              ) : (
+                <button type="button" className="link-button crumb" onClick={() => go(crumb.to)}>
+                  {crumb.label}
+                </button>
+              )}
+            </span>
+          ))}
+          {loading ? <span className="hint"> · reading…</span> : null}
+        </nav>
+        {notice ? (
+          <p className="notice" role="status">
+            {notice}
+            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+              ×
+            </button>
+          </p>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {loaded && loaded.view.warnings.length > 0 ? (
+          <ul className="warnings" aria-label="What Vigil cannot tell">
+            {loaded.view.warnings.map((warning) => (
+              <li key={warning} className="hint">
+                {warning}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+
+        {loaded?.level === 'instance' ? (
+          <div className="table-wrap">
+            <table className="data-table" aria-label="Databases">
+              <thead>
+                <tr>
+                  <th>Database</th>
+                  <th className="numeric">Size</th>
+                  <th className="numeric">Tables</th>
+                  <th className="numeric">Indexes</th>
+                  <th>Table bloat</th>
+                  <th>Index bloat</th>
+                  <th className="col-actions">Maintain</th>
+                </tr>
+              </thead>
+              <tbody>
+                {loaded.view.body.databases.map((database) => (
+                  <tr key={database.datname} data-database={database.datname}>
+                    <td>
+                      <button type="button" className="link-button open-button cell-primary" onClick={() => go({ database: database.datname, schema: null, table: null })}>
+                        {database.datname}
+                      </button>
+                    </td>
+                    <td className="numeric">{database.total_size}</td>
+                    <td className="numeric">{formatCount(database.n_tables)}</td>
+                    <td className="numeric">{formatCount(database.n_indexes)}</td>
+                    <td>
+                      <BloatBar bloat={database.tables_bloat_bytes} total={database.tables_bytes} label="Table bloat" />
+                    </td>
+                    <td>
+                      <BloatBar bloat={database.indexes_bloat_bytes} total={database.indexes_bytes} label="Index bloat" />
+                    </td>
+                    <td className="col-actions">{actions({ database: database.datname, schema: null, table: null, index: null }, `database ${database.datname}`, undefined, true)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="hint table-foot">All databases: {loaded.view.body.instance.total_size}</p>
+          </div>
+        ) : null}
+
+        {loaded?.level === 'database' && path.database ? (
+          <div className="table-wrap">
+            <table className="data-table" aria-label="Schemas">
+              <thead>
+                <tr>
+                  <th>Schema</th>
+                  <th className="numeric">Size</th>
+                  <th className="numeric">Tables</th>
+                  <th className="numeric">Indexes</th>
+                  <th>Table bloat</th>
+                  <th>Index bloat</th>
+                </tr>
+              </thead>
+              <tbody>
+                {loaded.view.body.schemas.map((schema) => (
+                  <tr key={schema.name} data-schema={schema.name}>
+                    <td>
+                      <button type="button" className="link-button open-button cell-primary" onClick={() => go({ database: path.database, schema: schema.name, table: null })}>
+                        {schema.name}
+                      </button>
+                    </td>
+                    <td className="numeric">{schema.total_size ?? '—'}</td>
+                    <td className="numeric">{formatCount(schema.n_tables)}</td>
+                    <td className="numeric">{formatCount(schema.n_indexes)}</td>
+                    <td>
+                      <BloatBar bloat={schema.tables_bloat_bytes} total={schema.tables_bytes} label="Table bloat" />
+                    </td>
+                    <td>
+                      <BloatBar bloat={schema.indexes_bloat_bytes} total={schema.indexes_bytes} label="Index bloat" />
+                    </td>
+                  </tr>
+                ))}
+                {loaded.view.body.schemas.length === 0 ? (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      No schema with tables here.
+                    </td>
+                  </tr>
+                ) : null}
+              </tbody>
+            </table>
+            <p className="hint table-foot">Database size: {loaded.view.body.total_size}</p>
+          </div>
+        ) : null}
+
+        {loaded?.level === 'schema' && path.database && path.schema ? <SchemaTables view={loaded.view.body} path={path} onOpen={(table) => go({ ...path, table })} actions={actions} /> : null}
+
+        {loaded?.level === 'table' && path.database && path.schema && path.table ? (
+          <TableDetails view={loaded.view.body} target={{ database: path.database, schema: path.schema, table: path.table, index: null }} actions={actions} />
+        ) : null}
+      </div>
+      <JobsPanel />
+      {dialog ? <OperationDialog target={dialog.target} initial={dialog.operation} onClose={() => setDialog(null)} onDone={setNotice} /> : null}
+    </div>
+  )
+}
+
+type Actions = (target: MaintenanceTarget, name: string, operations?: readonly MaintenanceOperation[], compact?: boolean) => ReactNode
+
+function SchemaTables({ view, path, onOpen, actions }: { view: SchemaBrowse; path: Path; onOpen: (table: string) => void; actions: Actions }) {
+  const upkeep = new Map<string, TableUpkeep>(view.upkeep.map((row) => [row.name, row]))
+  const database = path.database as string
+  const schema = path.schema as string
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="data-table" aria-label="Tables">
+          <thead>
+            <tr>
+              <th>Table</th>
+              <th className="numeric">Total</th>
+              <th className="numeric" title="Estimated from the statistics">Rows</th>
+              <th className="numeric">Dead tuples</th>
+              <th>Last vacuum · analyze</th>
+              <th>Bloat</th>
+              <th className="col-actions">Maintain</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.tables.map((table) => {
+              const stats = upkeep.get(table.name)
+              return (
+                <tr key={table.name} data-table={table.name}>
+                  <td>
+                    <button type="button" className="link-button open-button cell-primary" onClick={() => onOpen(table.name)}>
+                      {table.name}
+                    </button>
+                    <div className="cell-secondary">
+                      table {table.table_size} · indexes {table.index_size} ({table.n_indexes}) · toast {table.toast_size}
+                    </div>
+                  </td>
+                  <td className="numeric">{table.total_size}</td>
+                  <td className="numeric">{formatCount(table.row_estimate)}</td>
+                  <td className="numeric">{formatCount(stats?.n_dead_tup ?? null)}</td>
+                  <td className="upkeep">
+                    <div>vacuum {lastRun(stats?.last_vacuum ?? null, stats?.last_autovacuum ?? null)}</div>
+                    <div>analyze {lastRun(stats?.last_analyze ?? null, stats?.last_autoanalyze ?? null)}</div>
+                  </td>
+                  <td>
+                    <BloatBar bloat={table.bloat_bytes} total={table.table_bytes} label="Table bloat" />
+                  </td>
+                  <td className="col-actions">{actions({ database, schema, table: table.name, index: null }, `table ${table.name}`, undefined, true)}</td>
+                </tr>
+              )
+            })}
+            {view.tables.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="empty">
+                  No table in this schema.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <IndexTable indexes={view.indexes} database={database} schema={schema} actions={actions} />
+    </>
+  )
+}
+
+function IndexTable({ indexes, database, schema, actions }: { indexes: SchemaBrowse['indexes']; database: string; schema: string; actions: Actions }) {
+  if (indexes.length === 0) return null
+  return (
+    <div className="table-wrap index-table">
+      <table className="data-table" aria-label="Indexes">
+        <thead>
+          <tr>
+            <th>Index</th>
+            <th>Table</th>
+            <th className="numeric">Size</th>
+            <th className="numeric">Scans</th>
+            <th>Bloat</th>
+            <th className="col-actions">Maintain</th>
+          </tr>
+        </thead>
+        <tbody>
+          {indexes.map((index) => (
+            <tr key={index.name} data-index={index.name}>
+              <td>
+                <div className="cell-primary mono">{index.name}</div>
+                <div className="cell-secondary mono index-def">{index.def}</div>
+              </td>
+              <td>{index.tablename}</td>
+              <td className="numeric">{index.total_size}</td>
+              <td className="numeric">{formatCount(index.scans)}</td>
+              <td>
+                <BloatBar bloat={index.bloat_bytes} total={index.total_bytes} label="Index bloat" />
+              </td>
+              <td className="col-actions">{actions({ database, schema, table: null, index: index.name }, `index ${index.name}`, ['reindex'], true)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function TableDetails({ view, target, actions }: { view: TableView; target: MaintenanceTarget; actions: Actions }) {
+  return (
+    <>
+      <div className="table-facts-head">
+        <h2 className="mono">
+          {view.schemaname}.{view.relname}
+        </h2>
+        {actions(target, `table ${view.relname}`)}
+      </div>
+      <dl className="facts pg-table-facts">
+        <dt>Size</dt>
+        <dd>
+          {view.total_size} (table {view.table_size}, indexes {view.index_size}, toast {view.toast_size})
+        </dd>
+        <dt>Rows</dt>
+        <dd>
+          {formatCount(view.n_live_tup)} live · {formatCount(view.n_dead_tup)} dead · estimate {formatCount(view.row_estimate)} · {formatCount(view.n_mod_since_analyze)} changed since the last analyze
+        </dd>
+        <dt>Bloat</dt>
+        <dd>
+          <BloatBar bloat={view.bloat_bytes} total={view.table_bytes} label="Table bloat" /> · indexes <BloatBar bloat={view.index_bloat_bytes} total={view.index_bytes} label="Index bloat" />
+        </dd>
+        <dt>Vacuum</dt>
+        <dd>
+          by hand {runs(view.last_vacuum, view.vacuum_count)} · autovacuum {runs(view.last_autovacuum, view.autovacuum_count)}
+        </dd>
+        <dt>Analyze</dt>
+        <dd>
+          by hand {runs(view.last_analyze, view.analyze_count)} · autoanalyze {runs(view.last_autoanalyze, view.autoanalyze_count)}
+        </dd>
+        <dt>Scans</dt>
+        <dd>
+          {formatCount(view.seq_scan)} sequential ({formatCount(view.seq_tup_read)} rows read) · {formatCount(view.idx_scan)} by index
+        </dd>
+        <dt>Writes</dt>
+        <dd>
+          {formatCount(view.n_tup_ins)} inserted · {formatCount(view.n_tup_upd)} updated ({formatCount(view.n_tup_hot_upd)} HOT) · {formatCount(view.n_tup_del)} deleted · fillfactor {view.fillfactor}
+        </dd>
+      </dl>
+      <IndexTable indexes={view.indexes} database={target.database} schema={target.schema as string} actions={actions} />
+    </>
+  )
+}

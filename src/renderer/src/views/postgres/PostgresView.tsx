@@ -1,0 +1,178 @@
+import { useEffect, useState } from 'react'
+import type { PostgresInstance, PostgresTestResult } from '../../../../shared/postgres-instances'
+import { ConfirmDialog } from '../../components/Dialog'
+import { usePostgres } from '../../stores/postgres'
+import { errorMessage, subscribe } from '../../transport/client'
+import { ago } from './format'
+import { InstanceForm } from './InstanceForm'
+import { shortVersion } from './instance-form-model'
+
+type Editing = { mode: 'add' } | { mode: 'edit'; instance: PostgresInstance } | null
+
+/** The instance's state at a glance: its last connection test, or that it was never tested. */
+function StateCell({ instance, test, now }: { instance: PostgresInstance; test: PostgresTestResult | 'running' | undefined; now: number }) {
+  if (test === 'running') {
+    return (
+      <span role="status">
+        <span className="dot dot-pending" />
+        testing…
+      </span>
+    )
+  }
+  if (instance.last_status === null) {
+    return (
+      <span>
+        <span className="dot dot-off" />
+        not tested
+      </span>
+    )
+  }
+  const checked = instance.last_check_at ? ago(Date.parse(instance.last_check_at), now) : ''
+  if (instance.last_status === 'ok') {
+    const time = test?.status === 'success' ? ` in ${test.connection_time_ms} ms` : ''
+    return (
+      <span title={instance.last_check_at ?? undefined}>
+        <span className="dot dot-ok" />
+        reachable{time} · {checked}
+        {instance.in_recovery ? <span className="badge badge-maintenance pg-standby">standby</span> : null}
+      </span>
+    )
+  }
+  return (
+    <span className="state-error" title={instance.last_error ?? undefined}>
+      <span className="dot dot-bad" />
+      failed · {checked}
+      <span className="cell-secondary collection-error">{instance.last_error}</span>
+    </span>
+  )
+}
+
+/** The PostgreSQL instances Vigil manages: each one's state at a glance; add, edit, test, remove. */
+export function PostgresView() {
+  const state = usePostgres()
+  const [editing, setEditing] = useState<Editing>(null)
+  const [removing, setRemoving] = useState<PostgresInstance | null>(null)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const [now, setNow] = useState(() => Date.now())
+
+  useEffect(() => {
+    void usePostgres.getState().load()
+    const unsubscribe = subscribe('postgres.changed', () => void usePostgres.getState().load())
+    // "checked 3 min ago" moves on by itself.
+    const tick = setInterval(() => setNow(Date.now()), 30_000)
+    return () => {
+      unsubscribe()
+      clearInterval(tick)
+    }
+  }, [])
+
+  const run = async (action: () => Promise<void>): Promise<void> => {
+    setActionError(null)
+    try {
+      await action()
+    } catch (error) {
+      setActionError(errorMessage(error))
+    }
+  }
+
+  return (
+    <section className="view" aria-labelledby="postgres-title">
+      <header className="view-header">
+        <h1 id="postgres-title">PostgreSQL</h1>
+        <button type="button" className="primary" onClick={() => setEditing({ mode: 'add' })}>
+          Add instance
+        </button>
+      </header>
+
+      {state.notice ? (
+        <p className="notice" role="status">
+          {state.notice}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={state.dismissNotice}>
+            ×
+          </button>
+        </p>
+      ) : null}
+      {state.error || actionError ? (
+        <p className="form-error" role="alert">
+          {actionError ?? state.error}
+        </p>
+      ) : null}
+
+      <div className="table-wrap">
+        <table className="data-table pg-instances" aria-busy={state.loading}>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Address</th>
+              <th>Version</th>
+              <th>State</th>
+              <th>Monitoring</th>
+              <th>Runs on</th>
+              <th className="col-actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.instances.map((instance) => (
+              <tr key={instance.id} data-instance={instance.name}>
+                <td>
+                  <div className="cell-primary">
+                    <a href={`#/postgres/${instance.id}`}>{instance.name}</a>
+                  </div>
+                  {instance.description ? <div className="cell-secondary">{instance.description}</div> : null}
+                </td>
+                <td className="mono">
+                  {instance.username}@{instance.host}:{instance.port}/{instance.maintenance_db}
+                </td>
+                <td title={instance.server_version ?? undefined}>{shortVersion(instance.server_version) ?? '—'}</td>
+                <td>
+                  <StateCell instance={instance} test={state.tests[instance.id]} now={now} />
+                </td>
+                <td>
+                  <span className={instance.is_active ? 'badge badge-active' : 'badge badge-inactive'}>{instance.is_active ? 'active' : 'inactive'}</span>
+                </td>
+                <td>{instance.server_name ?? <span className="hint">not linked</span>}</td>
+                <td className="col-actions">
+                  <button type="button" onClick={() => void run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
+                    Test
+                  </button>
+                  <button type="button" onClick={() => setEditing({ mode: 'edit', instance })} aria-label={`Edit ${instance.name}`}>
+                    Edit
+                  </button>
+                  <button type="button" className="danger-text" onClick={() => setRemoving(instance)} aria-label={`Remove ${instance.name}`}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {!state.loading && state.instances.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="empty">
+                  No PostgreSQL instance yet. Add one with a role that has pg_monitor to watch it (a superuser, or the grants in the README, to act on it).
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      {editing ? <InstanceForm instance={editing.mode === 'edit' ? editing.instance : undefined} onClose={() => setEditing(null)} /> : null}
+      {removing ? (
+        <ConfirmDialog
+          title={`Remove ${removing.name}?`}
+          message={
+            <p>
+              Vigil forgets the instance, its stored password and its dashboard history. Its maintenance jobs, scheduled or past, are deleted. PostgreSQL
+              itself is not touched.
+            </p>
+          }
+          confirmLabel="Remove"
+          danger
+          onConfirm={() => run(() => state.remove(removing.id))}
+          onClose={() => setRemoving(null)}
+        />
+      ) : null}
+    </section>
+  )
+}

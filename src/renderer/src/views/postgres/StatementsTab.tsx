@@ -1,0 +1,158 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import type { StatementRow, StatementsView } from '../../../../shared/pg-agent'
+import { ConfirmDialog } from '../../components/Dialog'
+import { call, errorMessage } from '../../transport/client'
+import { queryPreview } from './activity-filters'
+import { formatCount } from './format'
+import { QueryDialog } from './QueryText'
+import { filterStatements, formatMs, hitRatio, sortStatements, type StatementSortKey } from './statements-model'
+
+const COLUMNS: ReadonlyArray<{ key: StatementSortKey; label: string; numeric: boolean }> = [
+  { key: 'query', label: 'Query', numeric: false },
+  { key: 'calls', label: 'Calls', numeric: true },
+  { key: 'total_time', label: 'Total time', numeric: true },
+  { key: 'mean_time', label: 'Mean time', numeric: true },
+  { key: 'rows', label: 'Rows', numeric: true },
+  { key: 'hit_ratio', label: 'Hit ratio', numeric: true }
+]
+
+/** pg_stat_statements, sortable and searchable; the whole text with Copy; reset when the role may. */
+export function StatementsTab({ instanceId }: { instanceId: number }) {
+  const [view, setView] = useState<StatementsView | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [sort, setSort] = useState<{ key: StatementSortKey; descending: boolean }>({ key: 'total_time', descending: true })
+  const [search, setSearch] = useState('')
+  const [shown, setShown] = useState<StatementRow | null>(null)
+  const [resetting, setResetting] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  const load = useCallback((): void => {
+    call('pg.statements', { id: instanceId }).then(
+      (answer) => {
+        setView(answer)
+        setError(null)
+      },
+      (failure: unknown) => setError(errorMessage(failure))
+    )
+  }, [instanceId])
+  useEffect(load, [load])
+
+  const rows = useMemo(() => sortStatements(filterStatements(view?.data ?? [], search), sort.key, sort.descending), [view, search, sort])
+  const sortBy = (key: StatementSortKey): void => setSort((current) => ({ key, descending: current.key === key ? !current.descending : key !== 'query' }))
+
+  return (
+    <div className="pg-statements">
+      <div className="toolbar">
+        <input type="search" aria-label="Search statements" placeholder="Query, role or database" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <button type="button" onClick={load}>
+          Refresh
+        </button>
+        {view?.may_reset ? (
+          <button type="button" className="danger-text" onClick={() => setResetting(true)}>
+            Reset statistics…
+          </button>
+        ) : view ? (
+          <span className="hint">Resetting needs a superuser or EXECUTE on pg_stat_statements_reset().</span>
+        ) : null}
+        {view ? (
+          <span className="hint">
+            {rows.length} of {view.data.length} statements · snapshot {view.snapshot_datetime}
+          </span>
+        ) : null}
+      </div>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </p>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {view ? (
+        <div className="table-wrap">
+          <table className="data-table statements-table" aria-label="Statements">
+            <thead>
+              <tr>
+                {COLUMNS.map((column) => (
+                  <th key={column.key} className={column.numeric ? 'numeric' : undefined} aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                    <button type="button" className="sort-button" onClick={() => sortBy(column.key)}>
+                      {column.label}
+                      {sort.key === column.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                    </button>
+                  </th>
+                ))}
+                <th>Role · database</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, index) => {
+                const ratio = hitRatio(row)
+                return (
+                  <tr key={`${row.queryid ?? 'hidden'}-${row.userid}-${row.dbid}-${index}`}>
+                    <td className="query-cell">
+                      <button type="button" className="query-button mono" onClick={() => setShown(row)} aria-label={`Show the statement ${queryPreview(row.query, 40)}`}>
+                        {queryPreview(row.query, 110)}
+                      </button>
+                    </td>
+                    <td className="numeric">{formatCount(row.calls)}</td>
+                    <td className="numeric">{formatMs(row.total_time)}</td>
+                    <td className="numeric">{formatMs(row.mean_time)}</td>
+                    <td className="numeric">{formatCount(row.rows)}</td>
+                    <td className="numeric">{ratio === null ? '—' : `${ratio.toFixed(1)}%`}</td>
+                    <td className="cell-secondary">
+                      {row.rolname} · {row.datname}
+                    </td>
+                  </tr>
+                )
+              })}
+              {rows.length === 0 ? (
+                <tr>
+                  <td colSpan={7} className="empty">
+                    {view.data.length === 0 ? 'No statement recorded since the last reset.' : 'No statement matches.'}
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {shown ? (
+        <QueryDialog
+          title="Statement"
+          query={shown.query}
+          facts={[
+            ['Role · database', `${shown.rolname} · ${shown.datname}`],
+            ['Calls', formatCount(shown.calls)],
+            ['Total · mean · max', `${formatMs(shown.total_time)} · ${formatMs(shown.mean_time)} · ${formatMs(shown.max_time)}`],
+            ['Rows', formatCount(shown.rows)],
+            ['Blocks hit · read · temp written', `${formatCount(shown.shared_blks_hit)} · ${formatCount(shown.shared_blks_read)} · ${formatCount(shown.temp_blks_written)}`]
+          ]}
+          onClose={() => setShown(null)}
+        />
+      ) : null}
+      {resetting ? (
+        <ConfirmDialog
+          title="Reset pg_stat_statements?"
+          message={<p>The statistics of every statement, of every role and database, are forgotten (pg_stat_statements_reset()). They start again from zero.</p>}
+          confirmLabel="Reset"
+          danger
+          onConfirm={async () => {
+            try {
+              await call('pg.statements.reset', { id: instanceId })
+              setNotice('Statement statistics reset.')
+              load()
+            } catch (failure) {
+              setError(errorMessage(failure))
+            }
+          }}
+          onClose={() => setResetting(false)}
+        />
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'react'
+import type { Notification } from '../../../../shared/pg-agent'
+import { call, errorMessage, subscribe } from '../../transport/client'
+import { parseAgentTime } from './format'
+
+/** Every action taken on the instance (logins, kills, cancels, ALTER SYSTEM, restarts, maintenance jobs), newest first, live. */
+export function TrailTab({ instanceId }: { instanceId: number }) {
+  const [entries, setEntries] = useState<Notification[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    call('pg.notifications', { id: instanceId }).then(setEntries, (failure: unknown) => setError(errorMessage(failure)))
+    return subscribe('audit.recorded', (event) => {
+      if (event.instanceId !== instanceId && event.instanceId !== null) return
+      setEntries((current) => [{ date: event.date, username: event.username, message: event.message }, ...(current ?? [])].slice(0, 200))
+    })
+  }, [instanceId])
+
+  return (
+    <div className="pg-trail">
+      <p className="hint">The last 200 actions on this instance, by whom (“ui” is this console; agent API users and “api-token” are scripts). Kept 400 days.</p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="table-wrap">
+        <table className="data-table trail-table" aria-label="Trail">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>What</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(entries ?? []).map((entry, index) => (
+              <tr key={`${entry.date}-${index}-${entry.message}`}>
+                <td className="nowrap">{new Date(parseAgentTime(entry.date) ?? 0).toLocaleString()}</td>
+                <td>{entry.username}</td>
+                <td className="mono trail-message">{entry.message}</td>
+              </tr>
+            ))}
+            {entries && entries.length === 0 ? (
+              <tr>
+                <td colSpan={3} className="empty">
+                  Nothing done on this instance yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}

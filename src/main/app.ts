@@ -121,7 +121,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
     )
     const postgres = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, postgresPools)
-    const pgEngines = new PgInstanceEngines(postgres, postgresPools, createSettingsRepo(db), bus, linkedHosts, (id, error) =>
+    const settings = createSettingsRepo(db)
+    const pgEngines = new PgInstanceEngines(postgres, postgresPools, settings, bus, linkedHosts, (id, error) =>
       console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
     )
     const usersRepo = createUsersRepo(db)
@@ -134,7 +135,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     })
     // Every agent operation, for the /pg routes and the UI's pg.* channels alike.
     const pgAgent = new PgAgentService({ instances: postgres, pools: postgresPools, engines: pgEngines, hosts: linkedHosts, maintenance: pgMaintenance, audit })
-    if (config.monitorLocalhost) seedLocalServer(servers, createSettingsRepo(db))
+    if (config.monitorLocalhost) seedLocalServer(servers, settings)
     const startedAt = new Date().toISOString()
     let url: string | null = null
     const info = (): AppInfo => ({

@@ -64,7 +64,7 @@ export class OracleDatabasesService {
       required_fields: ['server_id', 'name', 'host', 'username']
     })
     this.assertNameFree(data.name)
-    const serverId = this.linkedServer(data.server_id)
+    const serverId = this.servers.linkedId(data.server_id)
     const engine: DbEngine = data.engine ?? 'oracle'
     const address = checkAddress(engine, {
       host: data.host,
@@ -104,7 +104,7 @@ export class OracleDatabasesService {
     if (data.name !== undefined && data.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(data.name)
     const patch: Partial<OracleDatabaseRow> = {}
     if (data.name !== undefined) patch.name = data.name
-    if (data.server_id !== undefined) patch.server_id = this.linkedServer(data.server_id)
+    if (data.server_id !== undefined) patch.server_id = this.servers.linkedId(data.server_id)
     if (data.username !== undefined) patch.username = data.username
     if (data.connection_timeout !== undefined) patch.connection_timeout = data.connection_timeout
     if (data.is_active !== undefined) patch.is_active = data.is_active ? 1 : 0
@@ -248,17 +248,6 @@ export class OracleDatabasesService {
 
   private assertNameFree(name: string): void {
     if (this.repo.databaseIdByName(name) !== undefined) throw AppError.invalidField('name', `A database named '${name}' already exists`)
-  }
-
-  private linkedServer(serverId: string): string {
-    try {
-      return this.servers.rowOf(serverId).id
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') {
-        throw AppError.invalidField('server_id', `No server with ID '${serverId}' is registered`)
-      }
-      throw error
-    }
   }
 
   private differs(current: OracleDatabaseRow, data: OracleDatabaseUpdate, field: (typeof CONNECTION_FIELDS)[number]): boolean {

@@ -194,17 +194,9 @@ export class PostgresInstancesService {
     }
   }
 
-  /** The server to link, as stored (lower case); a field error when it is not registered. */
+  /** The server to link, as stored; null or absent passes through. */
   private linkedServer(serverId: string | null | undefined): string | null | undefined {
-    if (serverId === undefined || serverId === null) return serverId
-    try {
-      return this.servers.rowOf(serverId).id
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') {
-        throw AppError.invalidField('server_id', `No server with ID '${serverId}' is registered`)
-      }
-      throw error
-    }
+    return serverId === undefined || serverId === null ? serverId : this.servers.linkedId(serverId)
   }
 
   private differs(current: PostgresInstanceRow, data: PostgresInstanceUpdate, field: (typeof CONNECTION_FIELDS)[number]): boolean {

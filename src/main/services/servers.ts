@@ -156,6 +156,21 @@ export class ServersService {
     return this.row(id)
   }
 
+  /**
+   * The stored id (lower case) of the server another record links to, e.g. a database's
+   * server_id: a field error, not a 404, when no such server is registered.
+   */
+  linkedId(serverId: string, field = 'server_id'): string {
+    try {
+      return this.row(serverId).id
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') {
+        throw AppError.invalidField(field, `No server with ID '${serverId}' is registered`)
+      }
+      throw error
+    }
+  }
+
   /** Rows for the collector manager (secrets still sealed). */
   allRows(): ServerRow[] {
     return this.repo.all()

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useState } from 'react'
 import { CollectionBadge } from '../../components/CollectionBadge'
 import { StatusBadge } from '../../components/StatusBadge'
+import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useServerDetail } from '../../stores/server-detail'
 import { ConnectionCheck } from '../servers/ConnectionCheck'
 import { ChartsPanel } from './ChartsPanel'
@@ -19,21 +20,11 @@ export function ServerDetailView({ serverId }: { serverId: string }) {
   const detail = useServerDetail()
   const [tab, setTab] = useState<TabId>('charts')
   const [chosenPids, setChosenPids] = useState<number[]>([])
-  const tabRefs = useRef<Array<HTMLButtonElement | null>>([])
 
   useEffect(() => {
     void useServerDetail.getState().open(serverId)
     return () => useServerDetail.getState().close()
   }, [serverId])
-
-  // Arrow keys move between tabs, as a tablist should.
-  const onTabKey = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-    if (step === 0) return
-    const index = (TABS.findIndex((candidate) => candidate.id === tab) + step + TABS.length) % TABS.length
-    setTab(TABS[index]?.id ?? 'charts')
-    tabRefs.current[index]?.focus()
-  }
 
   const server = detail.server
   const name = server?.hostname ?? 'Server'
@@ -69,26 +60,8 @@ export function ServerDetailView({ serverId }: { serverId: string }) {
         </p>
       ) : null}
       <RangeBar choice={detail.choice} loading={detail.loading} onChoose={(choice) => void detail.setRange(choice)} />
-      <div role="tablist" aria-label="Server views" className="tabs" onKeyDown={onTabKey}>
-        {TABS.map((candidate, index) => (
-          <button
-            key={candidate.id}
-            ref={(element) => {
-              tabRefs.current[index] = element
-            }}
-            type="button"
-            role="tab"
-            id={`tab-${candidate.id}`}
-            aria-selected={tab === candidate.id}
-            aria-controls={`panel-${candidate.id}`}
-            tabIndex={tab === candidate.id ? 0 : -1}
-            onClick={() => setTab(candidate.id)}
-          >
-            {candidate.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <TabList label="Server views" tabs={TABS} active={tab} onSelect={setTab} />
+      <div role="tabpanel" id={tabPanelId('', tab)} aria-labelledby={tabId('', tab)}>
         {tab === 'charts' ? <ChartsPanel key={serverId} serverId={serverId} exportName={name} data={detail.data} versions={detail.versions} ranges={detail.ranges} /> : null}
         {tab === 'processes' ? <ProcessesPanel key={`${serverId} ${JSON.stringify(detail.choice)}`} serverId={serverId} exportName={name} choice={detail.choice} chosen={chosenPids} onChoose={setChosenPids} /> : null}
         {tab === 'connection' && server ? (

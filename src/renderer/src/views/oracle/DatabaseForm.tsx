@@ -1,13 +1,12 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import { AppError } from '../../../../shared/errors'
 import { DB_ENGINES, OracleDatabaseCreateSchema, OracleDatabaseUpdateSchema, type DbEngine, type OracleDatabase } from '../../../../shared/oracle'
 import { check } from '../../../../shared/validation'
 import { Dialog } from '../../components/Dialog'
+import { errorsOf, failureOf, FormField, type FieldErrors } from '../../components/FormField'
 import { useOracle, type ServerChoice } from '../../stores/oracle'
 import { errorMessage } from '../../transport/client'
 import { emptyDatabaseForm, formFromDatabase, toDatabaseCreate, toDatabaseUpdate, withEngine, type DatabaseFormValues } from './database-form-model'
 
-type FieldErrors = Partial<Record<string, string>>
 
 const ENGINE_LABELS: Record<DbEngine, string> = { oracle: 'Oracle', postgresql: 'PostgreSQL' }
 
@@ -46,7 +45,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
     const input = database ? toDatabaseUpdate(values, database) : toDatabaseCreate(values)
     const result = check(database ? OracleDatabaseUpdateSchema : OracleDatabaseCreateSchema, input)
     if (!result.ok) {
-      setErrors(Object.fromEntries(result.issues.map((issue) => [issue.field, issue.message])))
+      setErrors(errorsOf(result.issues))
       setFormError(null)
       return
     }
@@ -57,30 +56,18 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
       else await createDatabase(toDatabaseCreate(values))
       onClose()
     } catch (error) {
-      if (error instanceof AppError && error.issues?.length) {
-        setErrors(Object.fromEntries(error.issues.map((issue) => [issue.field, issue.message])))
-      } else if (error instanceof AppError && error.field) {
-        setErrors({ [error.field]: error.message })
-      } else {
-        setFormError(errorMessage(error))
-      }
+      const failure = failureOf(error)
+      setErrors(failure.errors)
+      setFormError(failure.formError)
     } finally {
       setSaving(false)
     }
   }
 
   const field = (name: string, label: string, control: ReactNode, hint?: string, error = errors[name]) => (
-    <label className={error ? 'field field-invalid' : 'field'}>
-      <span className="field-label">{label}</span>
+    <FormField label={label} error={error} hint={hint}>
       {control}
-      {error ? (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      ) : hint ? (
-        <span className="field-hint">{hint}</span>
-      ) : null}
-    </label>
+    </FormField>
   )
   const text = (name: keyof DatabaseFormValues, extra: Record<string, unknown> = {}) => (
     <input

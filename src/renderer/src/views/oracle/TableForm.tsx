@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { AppError } from '../../../../shared/errors'
 import {
   MAX_MAX_ROWS,
   OracleTableConfigSchema,
@@ -11,6 +10,7 @@ import {
 } from '../../../../shared/oracle'
 import { check } from '../../../../shared/validation'
 import { Dialog } from '../../components/Dialog'
+import { errorsOf, failureOf, FormField, type FieldErrors } from '../../components/FormField'
 import { useOracle } from '../../stores/oracle'
 import { call, errorMessage } from '../../transport/client'
 import {
@@ -26,7 +26,6 @@ import {
   type TableFormValues
 } from './table-form-model'
 
-type FieldErrors = Partial<Record<string, string>>
 const KNOWN_FIELDS = ['schema_name', 'table_name', 'columns_to_monitor', 'where_clause', 'order_by', 'polling_interval', 'max_rows', 'skip_unchanged', 'is_active']
 
 /**
@@ -92,7 +91,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
     const local = tableFormIssues(values)
     const input = table ? toTableUpdate(values, table) : toTableCreate(values, database.id)
     const result = check(table ? OracleTableConfigSchema : OracleTableCreateSchema, input)
-    const found: FieldErrors = { ...(result.ok ? {} : Object.fromEntries(result.issues.map((issue) => [issue.field, issue.message]))), ...local }
+    const found: FieldErrors = { ...(result.ok ? {} : errorsOf(result.issues)), ...local }
     if (Object.values(found).some(Boolean)) {
       setErrors(found)
       setFormError(null)
@@ -105,13 +104,9 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
       onSaved?.(saved)
       onClose()
     } catch (error) {
-      if (error instanceof AppError && error.issues?.length) {
-        setErrors(Object.fromEntries(error.issues.map((issue) => [issue.field, issue.message])))
-      } else if (error instanceof AppError && error.field) {
-        setErrors({ [error.field]: error.message })
-      } else {
-        setFormError(errorMessage(error))
-      }
+      const failure = failureOf(error)
+      setErrors(failure.errors)
+      setFormError(failure.formError)
     } finally {
       setSaving(false)
     }
@@ -124,11 +119,9 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
       </span>
     ) : null
   const field = (name: string, label: string, control: ReactNode, hint?: ReactNode) => (
-    <label className={errors[name] ? 'field field-invalid' : 'field'}>
-      <span className="field-label">{label}</span>
+    <FormField label={label} error={errors[name]} hint={hint} errorId={`${name}-error`}>
       {control}
-      {fieldError(name) ?? (hint ? <span className="field-hint">{hint}</span> : null)}
-    </label>
+    </FormField>
   )
   const otherErrors = Object.entries(errors).filter(([name, message]) => message && !KNOWN_FIELDS.includes(name))
   const chosen = new Set(values.columns)

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useState } from 'react'
 import { ConfirmDialog } from '../../components/Dialog'
+import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useOracle } from '../../stores/oracle'
 import { useOracleTable } from '../../stores/oracle-table'
 import { errorMessage } from '../../transport/client'
@@ -27,21 +28,12 @@ export function TableView({ tableId }: { tableId: number }) {
   const [editing, setEditing] = useState(false)
   const [removing, setRemoving] = useState(false)
   const [actionError, setActionError] = useState<string | null>(null)
-  const tabRefs = useRef<Array<HTMLButtonElement | null>>([])
   const now = useNow(5_000)
 
   useEffect(() => {
     void useOracleTable.getState().open(tableId)
     return () => useOracleTable.getState().close()
   }, [tableId])
-
-  const onTabKey = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-    if (step === 0) return
-    const index = (TABS.findIndex((candidate) => candidate.id === tab) + step + TABS.length) % TABS.length
-    setTab(TABS[index]?.id ?? 'current')
-    tabRefs.current[index]?.focus()
-  }
 
   const run = async (action: () => Promise<unknown>): Promise<void> => {
     setActionError(null)
@@ -150,27 +142,24 @@ export function TableView({ tableId }: { tableId: number }) {
 
       {table ? (
         <>
-          <div role="tablist" aria-label="Table views" className="tabs" onKeyDown={onTabKey}>
-            {TABS.map((candidate, index) => (
-              <button
-                key={candidate.id}
-                ref={(element) => {
-                  tabRefs.current[index] = element
-                }}
-                type="button"
-                role="tab"
-                id={`tab-${candidate.id}`}
-                aria-selected={tab === candidate.id}
-                aria-controls={`panel-${candidate.id}`}
-                tabIndex={tab === candidate.id ? 0 : -1}
-                onClick={() => setTab(candidate.id)}
-              >
-                {candidate.label}
-                {candidate.id === 'changes' && state.history.length > 0 ? <span className="tab-count">{state.history.length}</span> : null}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          <TabList
+            label="Table views"
+            tabs={TABS.map((candidate) => ({
+              id: candidate.id,
+              label:
+                candidate.id === 'changes' && state.history.length > 0 ? (
+                  <>
+                    {candidate.label}
+                    <span className="tab-count">{state.history.length}</span>
+                  </>
+                ) : (
+                  candidate.label
+                )
+            }))}
+            active={tab}
+            onSelect={setTab}
+          />
+          <div role="tabpanel" id={tabPanelId('', tab)} aria-labelledby={tabId('', tab)}>
             {tab === 'current' ? <SnapshotTable current={state.current} table={table} /> : null}
             {tab === 'changes' ? (
               <div className="changes-layout">

@@ -61,20 +61,25 @@ export function OverviewView() {
   }, [])
 
   const environments = useMemo(() => [...new Set(servers.map((server) => server.environment).filter(Boolean))].sort() as string[], [servers])
-  const rows = useMemo(() => {
-    const all: Row[] = servers.map((server) => ({ server, spark: sparklines[server.id], attention: attentionOf(server, sparklines[server.id], now) }))
-    return all
-      .filter((row) => (!environment || row.server.environment === environment) && (!level || row.attention.level === level) && (!status || row.server.status === status) && matches(row.server, text))
-      .sort((a, b) => compareRows(a, b, sort))
+  // Each server's attention, once per change; the list and the counts both read it.
+  const all = useMemo(
+    () => servers.map((server): Row => ({ server, spark: sparklines[server.id], attention: attentionOf(server, sparklines[server.id], now) })),
     // `versions` stands for sparklines grown in place.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [servers, sparklines, versions, now, environment, level, status, text, sort])
+    [servers, sparklines, versions, now]
+  )
+  const rows = useMemo(
+    () =>
+      all
+        .filter((row) => (!environment || row.server.environment === environment) && (!level || row.attention.level === level) && (!status || row.server.status === status) && matches(row.server, text))
+        .sort((a, b) => compareRows(a, b, sort)),
+    [all, environment, level, status, text, sort]
+  )
   const counts = useMemo(() => {
     const tally = { bad: 0, warn: 0, ok: 0, off: 0 }
-    for (const server of servers) tally[attentionOf(server, sparklines[server.id], now).level]++
+    for (const row of all) tally[row.attention.level]++
     return tally
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [servers, sparklines, versions, now])
+  }, [all])
 
   return (
     <section className="view" aria-labelledby="overview-title">

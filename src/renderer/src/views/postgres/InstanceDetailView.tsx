@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useState } from 'react'
 import type { PostgresInstance } from '../../../../shared/postgres-instances'
+import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { call, errorMessage, subscribe } from '../../transport/client'
 import { ActivityTab } from './ActivityTab'
 import { ConfigurationTab } from './ConfigurationTab'
@@ -27,7 +28,6 @@ export function isPgTab(value: string | undefined): value is PgTabId {
 export function InstanceDetailView({ instanceId, tab }: { instanceId: number; tab: PgTabId }) {
   const [instance, setInstance] = useState<PostgresInstance | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const tabRefs = useRef<Array<HTMLButtonElement | null>>([])
 
   useEffect(() => {
     const load = (): void => {
@@ -48,15 +48,6 @@ export function InstanceDetailView({ instanceId, tab }: { instanceId: number; ta
   const go = (next: PgTabId): void => {
     window.location.assign(`#/postgres/${instanceId}/${next}`)
   }
-  // Arrow keys move between tabs, as a tablist should.
-  const onTabKey = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-    if (step === 0) return
-    const index = (PG_TABS.findIndex((candidate) => candidate.id === tab) + step + PG_TABS.length) % PG_TABS.length
-    go(PG_TABS[index]?.id ?? 'activity')
-    tabRefs.current[index]?.focus()
-  }
-
   return (
     <section className="view detail pg-detail" aria-labelledby="pg-detail-title">
       <header className="view-header">
@@ -89,26 +80,8 @@ export function InstanceDetailView({ instanceId, tab }: { instanceId: number; ta
           {error}
         </p>
       ) : null}
-      <div role="tablist" aria-label="Instance views" className="tabs" onKeyDown={onTabKey}>
-        {PG_TABS.map((candidate, index) => (
-          <button
-            key={candidate.id}
-            ref={(element) => {
-              tabRefs.current[index] = element
-            }}
-            type="button"
-            role="tab"
-            id={`pg-tab-${candidate.id}`}
-            aria-selected={tab === candidate.id}
-            aria-controls={`pg-panel-${candidate.id}`}
-            tabIndex={tab === candidate.id ? 0 : -1}
-            onClick={() => go(candidate.id)}
-          >
-            {candidate.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`pg-panel-${tab}`} aria-labelledby={`pg-tab-${tab}`}>
+      <TabList label="Instance views" tabs={PG_TABS} active={tab} onSelect={go} idPrefix="pg-" />
+      <div role="tabpanel" id={tabPanelId('pg-', tab)} aria-labelledby={tabId('pg-', tab)}>
         {tab === 'activity' ? <ActivityTab instanceId={instanceId} /> : null}
         {tab === 'dashboard' ? <DashboardTab instanceId={instanceId} exportName={instance?.name ?? `pg-${instanceId}`} /> : null}
         {tab === 'maintenance' ? <MaintenanceTab instanceId={instanceId} /> : null}

@@ -3,6 +3,7 @@ import { AppError } from '../../../../shared/errors'
 import { CONTROL_METHODS, SWITCH_USER_WAYS } from '../../../../shared/postgres-control'
 import type { PostgresInstance } from '../../../../shared/postgres-instances'
 import { Dialog } from '../../components/Dialog'
+import { FormField, type FieldErrors } from '../../components/FormField'
 import { usePostgres } from '../../stores/postgres'
 import { errorMessage } from '../../transport/client'
 import {
@@ -21,7 +22,6 @@ interface Props {
   onClose: () => void
 }
 
-type FieldErrors = Partial<Record<string, string>>
 
 const CONTROL_LABELS: Record<string, { label: string; placeholder?: string }> = {
   pg_ctl: { label: 'pg_ctl program', placeholder: '/usr/lib/postgresql/16/bin/pg_ctl (blank: on PATH)' },
@@ -92,17 +92,9 @@ export function InstanceForm({ instance, onClose }: Props) {
   }
 
   const field = (name: keyof InstanceFormValues, label: string, control: ReactNode, hint?: string) => (
-    <label className={errors[name] ? 'field field-invalid' : 'field'}>
-      <span className="field-label">{label}</span>
+    <FormField label={label} error={errors[name]} hint={hint}>
       {control}
-      {errors[name] ? (
-        <span className="field-error" role="alert">
-          {errors[name]}
-        </span>
-      ) : hint ? (
-        <span className="field-hint">{hint}</span>
-      ) : null}
-    </label>
+    </FormField>
   )
   const text = (name: keyof InstanceFormValues, extra: Record<string, unknown> = {}) => (
     <input

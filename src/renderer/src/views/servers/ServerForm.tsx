@@ -1,5 +1,4 @@
 import { useState, type ReactNode } from 'react'
-import { AppError } from '../../../../shared/errors'
 import {
   OS_TYPES,
   SERVER_STATUSES,
@@ -9,8 +8,8 @@ import {
 } from '../../../../shared/servers'
 import { check } from '../../../../shared/validation'
 import { Dialog } from '../../components/Dialog'
+import { errorsOf, failureOf, FormField, type FieldErrors } from '../../components/FormField'
 import { useServers } from '../../stores/servers'
-import { errorMessage } from '../../transport/client'
 import { emptyForm, formFromServer, toCreateInput, toUpdateInput, type ServerFormValues } from './server-form-model'
 
 interface Props {
@@ -18,7 +17,6 @@ interface Props {
   onClose: () => void
 }
 
-type FieldErrors = Partial<Record<string, string>>
 
 /** Add or edit a server. Checked with the same schema the core enforces; the core's verdict wins. */
 export function ServerForm({ server, onClose }: Props) {
@@ -37,7 +35,7 @@ export function ServerForm({ server, onClose }: Props) {
     const input = server ? toUpdateInput(values, server) : toCreateInput(values)
     const result = check(server ? ServerUpdateSchema : ServerCreateSchema, input)
     if (!result.ok) {
-      setErrors(Object.fromEntries(result.issues.map((issue) => [issue.field, issue.message])))
+      setErrors(errorsOf(result.issues))
       setFormError(null)
       return
     }
@@ -47,30 +45,18 @@ export function ServerForm({ server, onClose }: Props) {
       else await create(toCreateInput(values))
       onClose()
     } catch (error) {
-      if (error instanceof AppError && error.issues?.length) {
-        setErrors(Object.fromEntries(error.issues.map((issue) => [issue.field, issue.message])))
-      } else if (error instanceof AppError && error.field) {
-        setErrors({ [error.field]: error.message })
-      } else {
-        setFormError(errorMessage(error))
-      }
+      const failure = failureOf(error)
+      setErrors(failure.errors)
+      setFormError(failure.formError)
     } finally {
       setSaving(false)
     }
   }
 
   const field = (name: keyof ServerFormValues, label: string, control: ReactNode, hint?: string) => (
-    <label className={errors[name] ? 'field field-invalid' : 'field'}>
-      <span className="field-label">{label}</span>
+    <FormField label={label} error={errors[name]} hint={hint}>
       {control}
-      {errors[name] ? (
-        <span className="field-error" role="alert">
-          {errors[name]}
-        </span>
-      ) : hint ? (
-        <span className="field-hint">{hint}</span>
-      ) : null}
-    </label>
+    </FormField>
   )
   const text = (name: keyof ServerFormValues, extra: Record<string, unknown> = {}) => (
     <input

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { EventBus } from '../src/main/bus'
-import { MetricsWriter } from '../src/main/services/metrics-writer'
-import { openDb } from '../src/main/store/db'
-import { createMetricsRepo, type SampleBatch } from '../src/main/store/metrics'
+import { EventBus } from '../src/main/base/bus'
+import { MetricsWriter } from '../src/main/metrics/metrics-writer'
+import { openDb } from '../src/main/base/db/db'
+import { createMetricsRepo, type SampleBatch } from '../src/main/metrics/metrics-repo'
 
 const servers = Number(process.argv[2] ?? 1000)
 const intervals = Number(process.argv[3] ?? 20)

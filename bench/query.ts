@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '../src/main/app'
 import { resolveConfig } from '../src/main/config'
-import type { SampleBatch } from '../src/main/store/metrics'
+import type { SampleBatch } from '../src/main/metrics/metrics-repo'
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 30)

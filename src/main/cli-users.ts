@@ -6,9 +6,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { DB_FILE } from './app'
-import { openDb } from './store/db'
-import { createUsersRepo } from './store/users'
-import { UsersService } from './services/users'
+import { openDb } from './base/db/db'
+import { createUsersRepo } from './users/users-repo'
+import { UsersService } from './users/users-service'
 
 export const USERS_HELP = `  vigil users add NAME | passwd NAME | remove NAME | list [--data-dir DIR]
       Manage who may log in to the PostgreSQL agent API (/pg/{id}/login). The password is

@@ -6,12 +6,12 @@ import { version } from '../../package.json'
 import { createApp, DB_FILE } from './app'
 import { USERS_HELP, usersCommand } from './cli-users'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
-import { loadOrCreateApiToken } from './security/api-token'
-import { Authenticator } from './security/browser-auth'
-import { MAX_TOP_PROCESSES } from './collectors/parsers'
-import { DEFAULT_RETENTION } from './services/metrics-maintenance'
-import { createAuthRepo } from './store/auth'
-import { openDb } from './store/db'
+import { loadOrCreateApiToken } from './base/security/api-token'
+import { Authenticator } from './base/security/browser-auth'
+import { MAX_TOP_PROCESSES } from './metrics/parsers'
+import { DEFAULT_RETENTION } from './metrics/metrics-maintenance'
+import { createAuthRepo } from './base/security/browser-sessions-repo'
+import { openDb } from './base/db/db'
 
 const HELP = `Vigil ${version} — operations console
 

@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron'
-import type { KeyWrapper } from './security/secrets'
+import type { KeyWrapper } from './base/security/secrets'
 
 /** Wraps Vigil's data key with the OS keychain (Keychain, DPAPI, libsecret) when Electron has one. */
 export function safeStorageKeyWrapper(): KeyWrapper | undefined {

@@ -17,7 +17,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { ConnectionState, ConnectionStatus } from '../../src/main/collectors/ssh'
+import type { ConnectionState, ConnectionStatus } from '../../src/main/base/ssh'
 import { makeTempDir } from './temp-dir'
 
 const run = promisify(execFile)

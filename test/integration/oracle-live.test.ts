@@ -9,10 +9,10 @@
 // skipped, and says so on stderr.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildConnectString } from '../../src/main/collectors/snapshots/connect-descriptor'
-import { oracleDialect } from '../../src/main/collectors/snapshots/dialect'
-import { loadOracleDriver, OracleSource, type OracleConnection } from '../../src/main/collectors/snapshots/oracle-source'
-import { buildFingerprintQuery, buildSnapshotQuery, type SnapshotSpec } from '../../src/main/collectors/snapshots/snapshot-query'
+import { buildConnectString } from '../../src/main/table-monitoring/sources/oracle/connect-descriptor'
+import { oracleDialect } from '../../src/main/table-monitoring/sql/dialect'
+import { loadOracleDriver, OracleSource, type OracleConnection } from '../../src/main/table-monitoring/sources/oracle/oracle-source'
+import { buildFingerprintQuery, buildSnapshotQuery, type SnapshotSpec } from '../../src/main/table-monitoring/sql/snapshot-query'
 import { AppError } from '../../src/shared/errors'
 
 const env = process.env

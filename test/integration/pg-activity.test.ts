@@ -3,9 +3,9 @@
 // host's /proc, where the cluster runs.
 import { Client, type ClientConfig } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getActivity, getBlockingBackends, getWaitingBackends } from '../../src/main/collectors/postgres/activity'
-import { killBackends } from '../../src/main/collectors/postgres/activity/kill'
-import { LocalProcReader, ProcfsProcessStats } from '../../src/main/collectors/postgres/process-stats'
+import { getActivity, getBlockingBackends, getWaitingBackends } from '../../src/main/postgres/activity/backends'
+import { killBackends } from '../../src/main/postgres/activity/kill'
+import { LocalProcReader, ProcfsProcessStats } from '../../src/main/postgres/host/process-stats'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 
 const ACTIVITY_KEYS = ['pid', 'database', 'user', 'client', 'cpu', 'memory', 'read_s', 'write_s', 'iow', 'wait', 'duration', 'state', 'query']

@@ -4,15 +4,15 @@
 // cluster's OS account.
 import { Client, type ClientConfig } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LocalRunner } from '../../src/main/collectors/local-runner'
+import { LocalRunner } from '../../src/main/base/exec/local-runner'
 import {
   administrationControl,
   controlServer,
   reloadConfiguration,
   type ControlConfig,
   type ShellExec
-} from '../../src/main/collectors/postgres/administration'
-import type { Queryable } from '../../src/main/collectors/postgres/queryable'
+} from '../../src/main/postgres/administration'
+import type { Queryable } from '../../src/main/postgres/queryable'
 import type { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 

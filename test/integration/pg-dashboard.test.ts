@@ -11,8 +11,8 @@ import {
   type ConfigStore,
   type Dashboard,
   type IntervalTimers
-} from '../../src/main/collectors/postgres/dashboard'
-import { localSystemSource } from '../../src/main/collectors/postgres/system/local'
+} from '../../src/main/postgres/dashboard'
+import { localSystemSource } from '../../src/main/postgres/host/local'
 import { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 

@@ -3,8 +3,8 @@
 import { cpus, totalmem } from 'node:os'
 import { Client, type ClientConfig } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MonitoringProbes, PROBE_NAMES } from '../../src/main/collectors/postgres/monitoring'
-import { localSystemSource } from '../../src/main/collectors/postgres/system/local'
+import { MonitoringProbes, PROBE_NAMES } from '../../src/main/postgres/monitoring'
+import { localSystemSource } from '../../src/main/postgres/host/local'
 import { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 

@@ -11,9 +11,9 @@ import {
   updateSettings,
   type SettingChange,
   type SettingRow
-} from '../../src/main/collectors/postgres/pgconf'
+} from '../../src/main/postgres/pgconf/settings'
 import { settingValueProblem } from '../../src/shared/pgconf/setting-values'
-import { alterSystemSql, settingsLookupSql } from '../../src/main/collectors/postgres/pgconf/update'
+import { alterSystemSql, settingsLookupSql } from '../../src/main/postgres/pgconf/update'
 import { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 

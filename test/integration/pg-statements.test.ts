@@ -3,7 +3,7 @@
 // extension, one with an old extension version, and a server without the module preloaded.
 import { Client, type ClientConfig } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getStatements, type StatementRow } from '../../src/main/collectors/postgres/statements'
+import { getStatements, type StatementRow } from '../../src/main/postgres/statements'
 import { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 

@@ -1,7 +1,7 @@
 // The PostgreSQL instances registry over HTTP and RPC, tested against a real throwaway cluster.
 import { escapeIdentifier } from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { PostgresPools } from '../../src/main/collectors/postgres/pool'
+import { PostgresPools } from '../../src/main/postgres/pool'
 import { AppError } from '../../src/shared/errors'
 import { startApi, validServer, type TestApi } from '../helpers/api'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'

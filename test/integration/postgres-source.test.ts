@@ -4,9 +4,9 @@
 // failures.
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postgresDialect } from '../../src/main/collectors/snapshots/dialect'
-import { PostgresSource, type PostgresSourceOptions } from '../../src/main/collectors/snapshots/postgres-source'
-import { buildFingerprintQuery, buildSnapshotQuery, type SnapshotSpec } from '../../src/main/collectors/snapshots/snapshot-query'
+import { postgresDialect } from '../../src/main/table-monitoring/sql/dialect'
+import { PostgresSource, type PostgresSourceOptions } from '../../src/main/table-monitoring/sources/postgres-source'
+import { buildFingerprintQuery, buildSnapshotQuery, type SnapshotSpec } from '../../src/main/table-monitoring/sql/snapshot-query'
 import { AppError } from '../../src/shared/errors'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 

@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MemoryHostKeyStore, SshCommandError, SshConnection, type SshConnectionOptions, type StreamEndInfo } from '../../src/main/collectors/ssh'
+import { MemoryHostKeyStore, SshCommandError, SshConnection, type SshConnectionOptions, type StreamEndInfo } from '../../src/main/base/ssh'
 import { freePort, recordStates, startSshd, type Sshd } from '../helpers/sshd'
 
 const FAST = { readyTimeoutMs: 5_000, keepaliveIntervalMs: 1_000, backoff: { baseMs: 20, maxMs: 200 } }

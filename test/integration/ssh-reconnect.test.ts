@@ -1,7 +1,7 @@
 // What happens when the server dies, comes back, or goes silent: states, reconnects, and no
 // crash (vitest fails the run on any uncaught exception or unhandled rejection).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MemoryHostKeyStore, SshConnection, type StreamEndInfo } from '../../src/main/collectors/ssh'
+import { MemoryHostKeyStore, SshConnection, type StreamEndInfo } from '../../src/main/base/ssh'
 import { recordStates, startSshd, type Sshd } from '../helpers/sshd'
 
 describe('SshConnection when the server goes away', () => {

@@ -1,6 +1,6 @@
 // testConnection (POST /api/servers/{id}/test-connection/) against a real sshd.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MemoryHostKeyStore, testConnection, type SshConnectionOptions } from '../../src/main/collectors/ssh'
+import { MemoryHostKeyStore, testConnection, type SshConnectionOptions } from '../../src/main/base/ssh'
 import { freePort, startSshd, type Sshd } from '../helpers/sshd'
 
 describe('testConnection', () => {

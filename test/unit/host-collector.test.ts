@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HostCollector, STREAM_RESTART_MS, type ConnectedRunner } from '../../src/main/collectors/host'
-import { detectOs, interfaceRates } from '../../src/main/collectors/parsers'
-import { planFor } from '../../src/main/collectors/plan'
+import { HostCollector, STREAM_RESTART_MS, type ConnectedRunner } from '../../src/main/metrics/collection/host-collector'
+import { detectOs, interfaceRates } from '../../src/main/metrics/parsers'
+import { planFor } from '../../src/main/metrics/collection/plan'
 import type { CollectionState } from '../../src/shared/servers'
 
 beforeEach(() => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MetricsMaintenance } from '../../src/main/services/metrics-maintenance'
-import { openDb, type Db } from '../../src/main/store/db'
-import { createMetricsRepo, HOUR_MS, MINUTE_MS, type MetricsRepo } from '../../src/main/store/metrics'
+import { MetricsMaintenance } from '../../src/main/metrics/metrics-maintenance'
+import { openDb, type Db } from '../../src/main/base/db/db'
+import { createMetricsRepo, HOUR_MS, MINUTE_MS, type MetricsRepo } from '../../src/main/metrics/metrics-repo'
 import { makeTempDir } from '../helpers/temp-dir'
 
 let temp: ReturnType<typeof makeTempDir>

@@ -2,8 +2,8 @@
 // cascades, and tasks left behind by a stopped Vigil.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../../src/main/store/db'
-import { createOracleMonitoringRepo, type OracleMonitoringRepo } from '../../src/main/store/oracle-monitoring'
+import { openDb, type Db } from '../../src/main/base/db/db'
+import { createOracleMonitoringRepo, type OracleMonitoringRepo } from '../../src/main/table-monitoring/monitoring-repo'
 import { makeTempDir } from '../helpers/temp-dir'
 
 let temp: ReturnType<typeof makeTempDir>

@@ -1,9 +1,9 @@
 // The activity plugin's pure parts: /proc parsing and rate arithmetic on fixture text, the
 // agent's byte formatting, the kill request's validation, and the SQL it runs on every version.
 import { describe, expect, it } from 'vitest'
-import { humanBytes } from '../../src/main/collectors/postgres/activity'
-import { parseKillRequest } from '../../src/main/collectors/postgres/activity/kill'
-import { ACTIVITY_SQL, BLOCKING_SQL, WAITING_SQL } from '../../src/main/collectors/postgres/activity/queries'
+import { humanBytes } from '../../src/main/postgres/activity/backends'
+import { parseKillRequest } from '../../src/main/postgres/activity/kill'
+import { ACTIVITY_SQL, BLOCKING_SQL, WAITING_SQL } from '../../src/main/postgres/activity/queries'
 import {
   computeProcessStats,
   LocalProcReader,
@@ -12,7 +12,7 @@ import {
   parsePidIo,
   parsePidStat,
   type ProcSnapshot
-} from '../../src/main/collectors/postgres/process-stats'
+} from '../../src/main/postgres/host/process-stats'
 
 /** A /proc/<pid>/stat line: utime field 14, stime 15, starttime 22, rss 24. */
 function pidStat(pid: number, comm: string, state: string, utime: number, stime: number, rssPages: number, startTime = 2462046): string {

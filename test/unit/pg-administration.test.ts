@@ -11,8 +11,8 @@ import {
   parseControlRequest,
   shellQuote,
   type ControlConfig
-} from '../../src/main/collectors/postgres/administration'
-import { LocalRunner } from '../../src/main/collectors/local-runner'
+} from '../../src/main/postgres/administration'
+import { LocalRunner } from '../../src/main/base/exec/local-runner'
 import type { AppError } from '../../src/shared/errors'
 
 const run = promisify(execFile)

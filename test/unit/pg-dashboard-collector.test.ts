@@ -8,7 +8,7 @@ import {
   type ConfigStore,
   type Dashboard,
   type IntervalTimers
-} from '../../src/main/collectors/postgres/dashboard'
+} from '../../src/main/postgres/dashboard'
 import { AppError } from '../../src/shared/errors'
 
 function memoryStore(initial: Record<string, string> = {}): ConfigStore & { values: Map<string, string> } {

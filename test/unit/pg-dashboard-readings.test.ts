@@ -1,10 +1,10 @@
 // How the dashboard turns readings into its fields: CPU and memory percentages, the CPU
 // meter's two readings, the uptime text, and the SQL it sends (the same on every version).
 import { describe, expect, it } from 'vitest'
-import { CpuUsageMeter, cpuUsage, memoryUsage } from '../../src/main/collectors/postgres/dashboard/host-usage'
-import { ALL_PG_FACTS, formatUptime, pgFactsSql } from '../../src/main/collectors/postgres/dashboard/pg-facts'
-import type { Clock } from '../../src/main/collectors/postgres/system/clock'
-import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/collectors/postgres/system/source'
+import { CpuUsageMeter, cpuUsage, memoryUsage } from '../../src/main/postgres/dashboard/host-usage'
+import { ALL_PG_FACTS, formatUptime, pgFactsSql } from '../../src/main/postgres/dashboard/pg-facts'
+import type { Clock } from '../../src/main/postgres/host/clock'
+import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/postgres/host/source'
 
 describe('cpuUsage', () => {
   it('gives each state’s share of the ticks between two readings, one decimal', () => {

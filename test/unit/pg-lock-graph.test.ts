@@ -1,7 +1,7 @@
 // The lock graph engine's pure part: edges blocker → waiter, root blockers, node order, and the
 // wait-time SQL chosen by server version.
 import { describe, expect, it } from 'vitest'
-import { buildLockGraph, waitsSql } from '../../src/main/collectors/postgres/activity/lock-graph'
+import { buildLockGraph, waitsSql } from '../../src/main/postgres/activity/lock-graph'
 
 const node = (pid: number, extra: Record<string, unknown> = {}) => ({
   pid,

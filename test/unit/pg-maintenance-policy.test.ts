@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isMissed, jobsOverlap } from '../../src/main/collectors/postgres/maintenance/policy'
-import type { MaintenanceJob } from '../../src/main/collectors/postgres/maintenance/types'
+import { isMissed, jobsOverlap } from '../../src/main/postgres/maintenance/policy'
+import type { MaintenanceJob } from '../../src/main/postgres/maintenance/types'
 
 type Scope = Pick<MaintenanceJob, 'instanceId' | 'target' | 'indexTable'>
 

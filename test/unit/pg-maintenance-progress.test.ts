@@ -1,8 +1,8 @@
 // Only PostgreSQL 15 runs here: every version-keyed choice of progress SQL is checked for every
 // supported major by the columns the text it picks references.
 import { describe, expect, it } from 'vitest'
-import { progressSources, progressSql } from '../../src/main/collectors/postgres/maintenance/progress'
-import type { ProgressSource } from '../../src/main/collectors/postgres/maintenance/types'
+import { progressSources, progressSql } from '../../src/main/postgres/maintenance/progress'
+import type { ProgressSource } from '../../src/main/postgres/maintenance/types'
 
 const VERSIONS = [130000, 140000, 150000, 160000, 170000, 180000] as const
 const ALL: ProgressSource[] = ['vacuum', 'cluster', 'analyze', 'create_index']

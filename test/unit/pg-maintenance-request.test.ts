@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDatetime, parseDatetime, parseOperationRequest, parseVacuumMode } from '../../src/main/collectors/postgres/maintenance/request'
+import { formatDatetime, parseDatetime, parseOperationRequest, parseVacuumMode } from '../../src/main/postgres/maintenance/request'
 import { AppError } from '../../src/shared/errors'
 
 function refusal(run: () => unknown): AppError {

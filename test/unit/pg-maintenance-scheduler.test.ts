@@ -4,10 +4,10 @@
 // until the test releases them, which is all the policy needs to be observed.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MaintenanceScheduler, type MaintenanceEvent, type NewMaintenanceJob } from '../../src/main/collectors/postgres/maintenance/scheduler'
-import type { ConnectInstanceDatabase, MaintenanceSession, SchedulerClock } from '../../src/main/collectors/postgres/maintenance/types'
-import { openDb, type Db } from '../../src/main/store/db'
-import { createPgMaintenanceJobsRepo } from '../../src/main/store/pg-maintenance-jobs'
+import { MaintenanceScheduler, type MaintenanceEvent, type NewMaintenanceJob } from '../../src/main/postgres/maintenance/scheduler'
+import type { ConnectInstanceDatabase, MaintenanceSession, SchedulerClock } from '../../src/main/postgres/maintenance/types'
+import { openDb, type Db } from '../../src/main/base/db/db'
+import { createPgMaintenanceJobsRepo } from '../../src/main/postgres/maintenance/jobs-repo'
 import { AppError } from '../../src/shared/errors'
 import { makeTempDir } from '../helpers/temp-dir'
 

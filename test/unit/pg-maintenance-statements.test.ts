@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { describeOperation, maintenanceStatement, quoteIdentifier, targetLevel } from '../../src/main/collectors/postgres/maintenance/statements'
-import type { MaintenanceTarget, VacuumOptions } from '../../src/main/collectors/postgres/maintenance/types'
+import { describeOperation, maintenanceStatement, quoteIdentifier, targetLevel } from '../../src/main/postgres/maintenance/statements'
+import type { MaintenanceTarget, VacuumOptions } from '../../src/main/postgres/maintenance/types'
 
 const database = (name = 'shop'): MaintenanceTarget => ({ database: name, schema: null, table: null, index: null })
 const table = (schema: string, name: string): MaintenanceTarget => ({ database: 'shop', schema, table: name, index: null })

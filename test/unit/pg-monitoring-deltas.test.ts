@@ -1,12 +1,12 @@
 // The probes reported as changes between calls (cpu, process), and the host probes, over a
 // host whose /proc the test scripts, on a clock the test moves.
 import { describe, expect, it } from 'vitest'
-import { CounterTracker, counterChange } from '../../src/main/collectors/postgres/monitoring/deltas'
-import { hostDatetime } from '../../src/main/collectors/postgres/monitoring/host-probes'
-import { MonitoringProbes } from '../../src/main/collectors/postgres/monitoring'
-import type { Queryable } from '../../src/main/collectors/postgres/queryable'
-import type { Clock } from '../../src/main/collectors/postgres/system/clock'
-import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/collectors/postgres/system/source'
+import { CounterTracker, counterChange } from '../../src/main/postgres/monitoring/deltas'
+import { hostDatetime } from '../../src/main/postgres/monitoring/host-probes'
+import { MonitoringProbes } from '../../src/main/postgres/monitoring'
+import type { Queryable } from '../../src/main/postgres/queryable'
+import type { Clock } from '../../src/main/postgres/host/clock'
+import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/postgres/host/source'
 
 const START = Date.UTC(2017, 3, 21, 7, 16, 25)
 

@@ -1,7 +1,7 @@
 // Which SQL each monitoring probe runs on each supported PostgreSQL major: only 15 runs in the
 // integration tests, so every version-keyed choice is checked here.
 import { describe, expect, it } from 'vitest'
-import { PROBE_SQL, probeSql, type SqlProbeName } from '../../src/main/collectors/postgres/monitoring/sql'
+import { PROBE_SQL, probeSql, type SqlProbeName } from '../../src/main/postgres/monitoring/sql'
 
 const VERSIONS = [130000, 140000, 150000, 160000, 170000, 180000] as const
 const PROBES = Object.keys(PROBE_SQL) as SqlProbeName[]

@@ -2,12 +2,12 @@
 // own reading of booleans, numbers, units, enums and name lists), the SQL chosen per server
 // version, the ALTER SYSTEM text, and the request parsers.
 import { describe, expect, it } from 'vitest'
-import { parseCategoryName } from '../../src/main/collectors/postgres/pgconf'
+import { parseCategoryName } from '../../src/main/postgres/pgconf/settings'
 import { splitNameList } from '../../src/shared/pgconf/guc-lists'
 import { parseGucInteger, parseGucReal, parseSettingUnit, roundHalfEven } from '../../src/shared/pgconf/guc-numbers'
 import { parseGucBool, settingValueProblem, type SettingDefinition } from '../../src/shared/pgconf/setting-values'
-import { alterSystemDenied, alterSystemPrivilegeSql, alterSystemSql, settingsLookupSql } from '../../src/main/collectors/postgres/pgconf/update'
-import { parseSettingsUpdate } from '../../src/main/collectors/postgres/pgconf/update-request'
+import { alterSystemDenied, alterSystemPrivilegeSql, alterSystemSql, settingsLookupSql } from '../../src/main/postgres/pgconf/update'
+import { parseSettingsUpdate } from '../../src/main/postgres/pgconf/update-request'
 import { AppError } from '../../src/shared/errors'
 
 const INT_MAX = '2147483647'

@@ -11,7 +11,7 @@ import {
   parseProcSnapshotOutput,
   ProcfsProcessStats,
   validPids
-} from '../../src/main/collectors/postgres/process-stats'
+} from '../../src/main/postgres/host/process-stats'
 
 const run = promisify(execFile)
 const NONCE = '0123456789abcdef'

@@ -2,7 +2,7 @@
 // PostgreSQL release: CREATE EXTENSION installs the release's own version, and a cluster upgraded
 // with pg_upgrade keeps an older one until ALTER EXTENSION ... UPDATE.
 import { describe, expect, it } from 'vitest'
-import { extensionVersionNum, statementsSql } from '../../src/main/collectors/postgres/statements'
+import { extensionVersionNum, statementsSql } from '../../src/main/postgres/statements'
 
 /** The extension version each supported release installs (contrib/pg_stat_statements/*.control). */
 const EXTENSION_OF_RELEASE: Array<[serverVersionNum: number, extversion: string]> = [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { CommandRunner, ExecResult } from '../../src/main/collectors/runner'
-import { cpuBuckets } from '../../src/main/collectors/postgres/system/cpu-times'
-import { runCommandOn } from '../../src/main/collectors/postgres/system/local'
-import { parseDf, parseIdentity, parseLoadavg, parseMeminfo, parseProcStat, type Parsed } from '../../src/main/collectors/postgres/system/parsers'
-import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/collectors/postgres/system/source'
+import type { CommandRunner, ExecResult } from '../../src/main/base/exec/runner'
+import { cpuBuckets } from '../../src/main/postgres/host/cpu-times'
+import { runCommandOn } from '../../src/main/postgres/host/local'
+import { parseDf, parseIdentity, parseLoadavg, parseMeminfo, parseProcStat, type Parsed } from '../../src/main/postgres/host/parsers'
+import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/postgres/host/source'
 import { AppError } from '../../src/shared/errors'
 
 // Real outputs: a Debian 12 VM (kernel 6.x, 2 CPUs) and an older RHEL 5 host (kernel 2.6.18).

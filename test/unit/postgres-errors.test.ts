@@ -1,6 +1,6 @@
 import { DatabaseError } from 'pg'
 import { describe, expect, it } from 'vitest'
-import { pgEndpoint, pgFailure, type PgEndpoint } from '../../src/main/collectors/postgres/errors'
+import { pgEndpoint, pgFailure, type PgEndpoint } from '../../src/main/postgres/errors'
 import { AppError } from '../../src/shared/errors'
 
 const at: PgEndpoint = { host: '10.0.0.7', port: 5433, user: 'monitor', database: 'postgres', connectTimeoutMs: 5_000 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { forVersion } from '../../src/main/collectors/postgres/queryable'
+import { forVersion } from '../../src/main/postgres/queryable'
 
 describe('forVersion', () => {
   const variants = [

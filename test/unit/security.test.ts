@@ -1,11 +1,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadOrCreateApiToken, secretsEqual } from '../../src/main/security/api-token'
-import { Authenticator, LOGIN_CODE_TTL_MS, SESSION_TTL_MS } from '../../src/main/security/browser-auth'
-import { loadSecretBox, SecretBox, type KeyWrapper } from '../../src/main/security/secrets'
-import { createAuthRepo } from '../../src/main/store/auth'
-import { openDb } from '../../src/main/store/db'
+import { loadOrCreateApiToken, secretsEqual } from '../../src/main/base/security/api-token'
+import { Authenticator, LOGIN_CODE_TTL_MS, SESSION_TTL_MS } from '../../src/main/base/security/browser-auth'
+import { loadSecretBox, SecretBox, type KeyWrapper } from '../../src/main/base/security/secrets'
+import { createAuthRepo } from '../../src/main/base/security/browser-sessions-repo'
+import { openDb } from '../../src/main/base/db/db'
 import { makeTempDir } from '../helpers/temp-dir'
 
 let temp: ReturnType<typeof makeTempDir>

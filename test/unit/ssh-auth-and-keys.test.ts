@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { utils, type AnyAuthMethod, type AuthenticationType } from 'ssh2'
 import { afterAll, describe, expect, it } from 'vitest'
-import { expandHome, loadCredentials, makeAuthHandler, newAuthLog, type Credentials } from '../../src/main/collectors/ssh/auth'
-import { fingerprintOf, hostKeyOf, keyAlgorithmOf, MemoryHostKeyStore } from '../../src/main/collectors/ssh/host-keys'
-import { resolveSshOptions } from '../../src/main/collectors/ssh/options'
+import { expandHome, loadCredentials, makeAuthHandler, newAuthLog, type Credentials } from '../../src/main/base/ssh/auth'
+import { fingerprintOf, hostKeyOf, keyAlgorithmOf, MemoryHostKeyStore } from '../../src/main/base/ssh/host-keys'
+import { resolveSshOptions } from '../../src/main/base/ssh/options'
 
 // A public key and the fingerprint `ssh-keygen -lf` printed for it.
 const PUBLIC_KEY_BASE64 = 'AAAAC3NzaC1lZDI1NTE5AAAAIF1a3lp4x+3RDlK0BG4gbhHWKBQV4C/wE8NFaaZRvvMQ'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_BACKOFF, backoffCeilingMs, backoffDelayMs } from '../../src/main/collectors/ssh/backoff'
+import { DEFAULT_BACKOFF, backoffCeilingMs, backoffDelayMs } from '../../src/main/base/ssh/backoff'
 
 describe('reconnect backoff', () => {
   it('doubles its ceiling from 1 s up to 60 s by default', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { authFailureMessage, classifyConnectError, describeChannelError, endpoint, formatSeconds, type FailureContext } from '../../src/main/collectors/ssh/errors'
+import { authFailureMessage, classifyConnectError, describeChannelError, endpoint, formatSeconds, type FailureContext } from '../../src/main/base/ssh/errors'
 
 function context(extra: Partial<FailureContext> = {}): FailureContext {
   return {

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrate, NewerSchemaError, openDb, schemaVersion } from '../../src/main/store/db'
-import { MIGRATIONS } from '../../src/main/store/migrations'
+import { migrate, NewerSchemaError, openDb, schemaVersion } from '../../src/main/base/db/db'
+import { MIGRATIONS } from '../../src/main/base/db/migrations'
 import { makeTempDir } from '../helpers/temp-dir'
 
 let temp: ReturnType<typeof makeTempDir>

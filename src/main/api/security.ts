@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../../shared/errors'
-import { SESSION_COOKIE, type Authenticator } from '../security/browser-auth'
+import { SESSION_COOKIE, type Authenticator } from '../base/security/browser-auth'
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 

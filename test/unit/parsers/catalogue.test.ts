@@ -7,7 +7,7 @@ import {
   parseProcesses,
   parseVmstat,
   type OsKind
-} from '../../../src/main/collectors/parsers'
+} from '../../../src/main/metrics/parsers'
 import { readFixture, rowsOf } from './fixtures'
 
 const SPEC_TEXT_FIELDS: Record<string, readonly string[]> = {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { COMMANDS, parseInterfaces, parseProcesses, type OsKind } from '../../../src/main/collectors/parsers'
+import { COMMANDS, parseInterfaces, parseProcesses, type OsKind } from '../../../src/main/metrics/parsers'
 import { METRICS_CATALOGUE } from '../../../src/shared/metrics-catalogue'
 import { rowsOf } from './fixtures'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseInterfaces } from '../../../src/main/collectors/parsers'
+import { parseInterfaces } from '../../../src/main/metrics/parsers'
 import { readFixture, rowsOf } from './fixtures'
 
 describe('parseInterfaces from /proc/net/dev', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseIostat, type IostatSample } from '../../../src/main/collectors/parsers'
+import { parseIostat, type IostatSample } from '../../../src/main/metrics/parsers'
 import { readFixture, rowsOf } from './fixtures'
 
 const iostat = (name: string, os: 'linux' | 'aix'): IostatSample[] => rowsOf(parseIostat(readFixture(name), os))

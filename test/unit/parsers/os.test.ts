@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectOs } from '../../../src/main/collectors/parsers'
+import { detectOs } from '../../../src/main/metrics/parsers'
 
 describe('detectOs', () => {
   it('knows Linux and AIX from uname -s', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseProcesses } from '../../../src/main/collectors/parsers'
+import { parseProcesses } from '../../../src/main/metrics/parsers'
 import { readFixture, rowsOf } from './fixtures'
 
 describe('parseProcesses', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { interfaceRates, interfaceRatesAll, parseInterfaces, type InterfaceCounters } from '../../../src/main/collectors/parsers'
+import { interfaceRates, interfaceRatesAll, parseInterfaces, type InterfaceCounters } from '../../../src/main/metrics/parsers'
 import { readFixture, rowsOf } from './fixtures'
 
 const counters = (name: string, ipkts: number, ierrs: number, opkts: number, oerrs: number): InterfaceCounters => ({

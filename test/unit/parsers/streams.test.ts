@@ -8,7 +8,7 @@ import {
   type OsKind,
   type Parsed,
   type StreamParser
-} from '../../../src/main/collectors/parsers'
+} from '../../../src/main/metrics/parsers'
 import { chunksAt, readFixture, rowsOf } from './fixtures'
 
 function feed<T>(stream: StreamParser<T>, chunks: readonly string[]): T[] {

@@ -9,7 +9,7 @@ import {
   parseProcesses,
   parseVmstat,
   type OsKind
-} from '../../../src/main/collectors/parsers'
+} from '../../../src/main/metrics/parsers'
 import { chunksAt, fixtureNames, readFixture } from './fixtures'
 
 // The parsers are total: whatever text comes back from a server (garbage, nothing, a cut-off

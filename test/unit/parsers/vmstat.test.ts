@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseVmstat, type VmstatSample } from '../../../src/main/collectors/parsers'
+import { parseVmstat, type VmstatSample } from '../../../src/main/metrics/parsers'
 import { readFixture, rowsOf } from './fixtures'
 
 const vmstat = (name: string, os: 'linux' | 'aix'): VmstatSample[] => rowsOf(parseVmstat(readFixture(name), os))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildConnectString, type OracleAddress } from '../../../src/main/collectors/snapshots/connect-descriptor'
+import { buildConnectString, type OracleAddress } from '../../../src/main/table-monitoring/sources/oracle/connect-descriptor'
 import { AppError } from '../../../src/shared/errors'
 
 function refusal(address: OracleAddress): AppError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ROW_IDENTITY_COLUMN, oracleDialect, postgresDialect } from '../../../src/main/collectors/snapshots/dialect'
+import { ROW_IDENTITY_COLUMN, oracleDialect, postgresDialect } from '../../../src/main/table-monitoring/sql/dialect'
 import { AppError } from '../../../src/shared/errors'
 
 function refusal(run: () => unknown): AppError {

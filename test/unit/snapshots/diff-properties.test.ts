@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { canonicalRow, diffSnapshots, type SnapshotDiff, type SnapshotRow } from '../../../src/main/collectors/snapshots/diff'
+import { canonicalRow, diffSnapshots, type SnapshotDiff, type SnapshotRow } from '../../../src/main/table-monitoring/monitor/diff'
 
 const COLUMNS = ['ID', 'NAME', 'AMOUNT', 'AT', 'RAW']
 const KEY = { keyColumns: ['ID'], columns: COLUMNS }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ROW_IDENTITY_COLUMN } from '../../../src/main/collectors/snapshots/dialect'
-import { canonicalRow, canonicalValue, diffSnapshots, hasChanges, rowHash } from '../../../src/main/collectors/snapshots/diff'
+import { ROW_IDENTITY_COLUMN } from '../../../src/main/table-monitoring/sql/dialect'
+import { canonicalRow, canonicalValue, diffSnapshots, hasChanges, rowHash } from '../../../src/main/table-monitoring/monitor/diff'
 
 const KEY = { keyColumns: ['ID'] }
 

@@ -17,7 +17,7 @@ import {
   type OracleDriver,
   type OracleExecuteOptions,
   type OracleFailureContext
-} from '../../../src/main/collectors/snapshots/oracle-source'
+} from '../../../src/main/table-monitoring/sources/oracle/oracle-source'
 import { AppError } from '../../../src/shared/errors'
 
 const require = createRequire(import.meta.url)

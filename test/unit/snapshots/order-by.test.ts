@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resolveColumn, validateOrderBy } from '../../../src/main/collectors/snapshots/order-by'
+import { resolveColumn, validateOrderBy } from '../../../src/main/table-monitoring/sql/order-by'
 import { AppError } from '../../../src/shared/errors'
 
 const COLUMNS = ['ID', 'NAME', 'CREATED_DATE', 'Mixed Case', 'ASC']

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { diffSnapshots, hasChanges } from '../../../src/main/collectors/snapshots/diff'
-import { decodeRows, encodeRows, jsonValue, normalizeRows, summarizeChanges } from '../../../src/main/collectors/snapshots/rows'
+import { diffSnapshots, hasChanges } from '../../../src/main/table-monitoring/monitor/diff'
+import { decodeRows, encodeRows, jsonValue, normalizeRows, summarizeChanges } from '../../../src/main/table-monitoring/monitor/rows'
 
 describe('jsonValue', () => {
   it('turns driver values into what JSON keeps', () => {

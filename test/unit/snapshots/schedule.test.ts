@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nextSlotAfter, PollSchedule } from '../../../src/main/collectors/snapshots/schedule'
+import { nextSlotAfter, PollSchedule } from '../../../src/main/table-monitoring/monitor/schedule'
 
 const idle = () => false
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { oracleDialect, postgresDialect } from '../../../src/main/collectors/snapshots/dialect'
-import { validateOrderBy } from '../../../src/main/collectors/snapshots/order-by'
-import { buildFingerprintQuery, buildProbeQuery, buildSnapshotQuery, type SnapshotSpec } from '../../../src/main/collectors/snapshots/snapshot-query'
+import { oracleDialect, postgresDialect } from '../../../src/main/table-monitoring/sql/dialect'
+import { validateOrderBy } from '../../../src/main/table-monitoring/sql/order-by'
+import { buildFingerprintQuery, buildProbeQuery, buildSnapshotQuery, type SnapshotSpec } from '../../../src/main/table-monitoring/sql/snapshot-query'
 import { AppError } from '../../../src/shared/errors'
 
 const USERS: SnapshotSpec = {

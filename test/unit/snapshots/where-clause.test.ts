@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkWhereClause, tokenizeSql, validateWhereClause, type ProblemReason } from '../../../src/main/collectors/snapshots/where-clause'
+import { checkWhereClause, tokenizeSql, validateWhereClause, type ProblemReason } from '../../../src/main/table-monitoring/sql/where-clause'
 import { AppError } from '../../../src/shared/errors'
 
 describe('tokenizeSql', () => {

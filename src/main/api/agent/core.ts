@@ -1,0 +1,56 @@
+// Core API of postgres-agent-api.md: login, logout, profile, discover, status, notifications.
+import { userInfo } from 'node:os'
+import type { FastifyInstance } from 'fastify'
+import { AppError } from '../../../shared/errors'
+import { agentDate } from '../../audit/audit-trail'
+import { USERNAME_PATTERN } from '../../users/users-service'
+import { actorOf, instanceIdOf, instanceOf, type AgentDeps } from './scope'
+
+export { AGENT_PLUGINS } from '../../postgres/agent-service'
+
+function stringParameter(body: unknown, name: string, pattern?: RegExp): string {
+  const value = (body as Record<string, unknown> | null | undefined)?.[name]
+  if (typeof value !== 'string' || value.length === 0 || value.length > 1024 || (pattern && !pattern.test(value))) {
+    throw new AppError('validation', `Parameter '${name}' is malformed.`)
+  }
+  return value
+}
+
+export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
+  scope.post('/login', { config: { agentPublic: true } }, async (request) => {
+    const instanceId = instanceOf(request, deps)
+    const username = stringParameter(request.body, 'username', USERNAME_PATTERN)
+    const password = stringParameter(request.body, 'password')
+    if (!(await deps.users.authenticate(username, password))) throw new AppError('not_found', 'Invalid username/password.')
+    deps.audit.record(username, instanceId, 'Login')
+    return { session: deps.sessions.open(username) }
+  })
+
+  scope.get('/logout', async (request) => {
+    const session = request.headers['x-session']
+    if (typeof session === 'string') deps.sessions.close(session)
+    deps.audit.record(actorOf(request), instanceIdOf(request), 'Logout')
+    return { logout: true }
+  })
+
+  scope.get('/profile', async (request) => {
+    instanceOf(request, deps)
+    return { username: request.agentUser }
+  })
+
+  scope.get('/notifications', async (request) => deps.service.notifications(instanceIdOf(request)))
+
+  scope.get('/discover', async (request) => deps.service.discover(instanceIdOf(request)))
+
+  scope.get('/status', async (request) => {
+    instanceOf(request, deps)
+    return {
+      start_datetime: agentDate(deps.startedAt),
+      version: deps.version,
+      user: userInfo().username,
+      reload_datetime: agentDate(deps.startedAt),
+      pid: process.pid,
+      configfile: deps.dataDir
+    }
+  })
+}

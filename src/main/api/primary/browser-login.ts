@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import Type from 'typebox'
+import { AppError } from '../../../shared/errors'
+import { SESSION_COOKIE, SESSION_TTL_MS, type Authenticator } from '../../base/security/browser-auth'
+
+/** How a browser gets its session cookie: a one-time login URL, or the API token pasted once. */
+export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
+  const setSession = (reply: FastifyReply, sessionId: string): void => {
+    reply.setCookie(SESSION_COOKIE, sessionId, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      maxAge: SESSION_TTL_MS / 1000
+    })
+  }
+
+  app.get<{ Querystring: { code?: string } }>(
+    '/auth/login',
+    { config: { public: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const sessionId = auth.redeemLoginCode(String(request.query.code ?? ''))
+      if (!sessionId) return reply.redirect('/#/login?expired=1', 303)
+      setSession(reply, sessionId)
+      return reply.redirect('/', 303)
+    }
+  )
+
+  app.post<{ Body: { token?: unknown } }>(
+    '/auth/session',
+    {
+      config: { public: true },
+      schema: { hide: true, body: Type.Object({ token: Type.String({ maxLength: 200 }) }) }
+    },
+    async (request, reply) => {
+      const token = request.body?.token
+      if (typeof token !== 'string' || !auth.tokenIsValid(token)) throw new AppError('unauthorized', 'Invalid token.')
+      setSession(reply, auth.openSession())
+      return { ok: true }
+    }
+  )
+
+  app.post('/auth/logout', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const sessionId = request.cookies[SESSION_COOKIE]
+    if (sessionId) auth.closeSession(sessionId)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return { ok: true }
+  })
+}

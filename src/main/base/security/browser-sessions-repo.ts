@@ -1,0 +1,37 @@
+import type { Db } from '../db/db'
+
+export type AuthRepo = ReturnType<typeof createAuthRepo>
+
+/** Browser sessions and one-time login codes, stored as hashes only. */
+export function createAuthRepo(db: Db) {
+  const insertSession = db.prepare('INSERT INTO browser_sessions (id_hash, created_at, expires_at) VALUES (?, ?, ?)')
+  const findSession = db.prepare('SELECT expires_at FROM browser_sessions WHERE id_hash = ?')
+  const deleteSession = db.prepare('DELETE FROM browser_sessions WHERE id_hash = ?')
+  const insertCode = db.prepare('INSERT INTO login_codes (code_hash, expires_at) VALUES (?, ?)')
+  const takeCode = db.prepare('DELETE FROM login_codes WHERE code_hash = ? RETURNING expires_at')
+  const purgeSessions = db.prepare('DELETE FROM browser_sessions WHERE expires_at <= ?')
+  const purgeCodes = db.prepare('DELETE FROM login_codes WHERE expires_at <= ?')
+
+  return {
+    addSession(idHash: string, now: number, expiresAt: number): void {
+      insertSession.run(idHash, now, expiresAt)
+    },
+    sessionExpiry(idHash: string): number | undefined {
+      return (findSession.get(idHash) as { expires_at: number } | undefined)?.expires_at
+    },
+    removeSession(idHash: string): void {
+      deleteSession.run(idHash)
+    },
+    addLoginCode(codeHash: string, expiresAt: number): void {
+      insertCode.run(codeHash, expiresAt)
+    },
+    /** Deletes the code as it reads it, so a code works once. */
+    takeLoginCode(codeHash: string): number | undefined {
+      return (takeCode.get(codeHash) as { expires_at: number } | undefined)?.expires_at
+    },
+    purgeExpired(now: number): void {
+      purgeSessions.run(now)
+      purgeCodes.run(now)
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { CollectionState } from '../../../shared/servers'
+import { sshOptionsOf, type sqliteHostKeyStore } from '../../servers/connections-service'
+import type { MetricsWriter } from '../metrics-writer'
+import type { ServersService } from '../../servers/servers-service'
+import type { ServerRow } from '../../servers/servers-repo'
+import { connectLocal, connectSsh } from './connectors'
+import { HostCollector } from './host-collector'
+import type { Collector } from './collector-manager'
+import { detectOs, interfaceRates } from '../parsers'
+import { planFor } from './plan'
+
+export interface CollectorDeps {
+  servers: ServersService
+  writer: MetricsWriter
+  hostKeys: ReturnType<typeof sqliteHostKeyStore>
+  /** Processes kept from each ps snapshot, the busiest first. */
+  topProcesses: number
+}
+
+/** Builds the collector for one server row: local exec for the built-in server, SSH for the rest. */
+export function createCollector(row: ServerRow, deps: CollectorDeps): Collector {
+  return new HostCollector({
+    serverId: row.id,
+    intervalSeconds: row.monitoring_interval,
+    connect: row.collector === 'local' ? connectLocal : connectSsh(sshOptionsOf(row, deps.servers), deps.hostKeys),
+    detectOs,
+    planFor: (os, interval) => planFor(os, interval, deps.topProcesses),
+    interfaceRates,
+    record: (metric, ts, rows) => deps.writer.add({ metric, serverId: row.id, ts, rows }),
+    setState: (state: CollectionState, error: string | null) => deps.servers.setCollectionState(row.id, state, error)
+  })
+}

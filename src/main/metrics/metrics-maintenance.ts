@@ -1,0 +1,76 @@
+import { HOUR_MS, MINUTE_MS, ROLLED_UP, type MetricsRepo } from './metrics-repo'
+import { METRICS } from '../../shared/metrics'
+
+export interface RetentionPolicy {
+  /** Raw samples (every metric, processes included). */
+  rawDays: number
+  minuteRollupDays: number
+  hourRollupDays: number
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 7, minuteRollupDays: 30, hourRollupDays: 400 }
+
+/** Samples may land this late (collector and writer delays) and still count in their bucket. */
+const LATENESS_MS = 15_000
+const DAY_MS = 86_400_000
+
+/**
+ * Rolls raw samples up into 1-minute and 1-hour min/avg/max, then deletes what is older
+ * than the retention policy. Runs once a minute; each step is idempotent, so a missed run
+ * (Vigil stopped) is caught up by the next.
+ */
+export class MetricsMaintenance {
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly repo: MetricsRepo,
+    private readonly retention: RetentionPolicy = DEFAULT_RETENTION,
+    private readonly now: () => number = Date.now,
+    private readonly onError: (error: unknown) => void = () => {}
+  ) {}
+
+  start(periodMs = MINUTE_MS): void {
+    this.timer ??= setInterval(() => this.runSafely(), periodMs)
+    this.timer.unref()
+    this.runSafely()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  run(): void {
+    const settled = this.now() - LATENESS_MS
+    for (const metric of ROLLED_UP) {
+      this.rollUp(metric, MINUTE_MS, settled)
+      // Hours are built from minutes, so they may only advance as far as minutes have.
+      this.rollUp(metric, HOUR_MS, this.repo.rollupProgress(metric, MINUTE_MS) ?? 0)
+    }
+    const now = this.now()
+    for (const metric of METRICS) this.repo.deleteSamplesBefore(metric, now - this.retention.rawDays * DAY_MS)
+    for (const metric of ROLLED_UP) {
+      this.repo.deleteRollupsBefore(metric, MINUTE_MS, now - this.retention.minuteRollupDays * DAY_MS)
+      this.repo.deleteRollupsBefore(metric, HOUR_MS, now - this.retention.hourRollupDays * DAY_MS)
+    }
+  }
+
+  private rollUp(metric: (typeof ROLLED_UP)[number], resolution: number, settledUntil: number): void {
+    const to = Math.floor(settledUntil / resolution) * resolution
+    let from = this.repo.rollupProgress(metric, resolution)
+    if (from === undefined) {
+      const oldest = this.repo.oldestSample(metric)
+      if (oldest === undefined) return
+      from = Math.floor(oldest / resolution) * resolution
+    }
+    if (to > from) this.repo.rollUp(metric, resolution, from, to)
+  }
+
+  private runSafely(): void {
+    try {
+      this.run()
+    } catch (error) {
+      this.onError(error)
+    }
+  }
+}

@@ -3,48 +3,21 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { AppInfo } from '../shared/contract'
 import { buildApi } from './api/server'
+import { createAuditTrail, type AuditTrail } from './audit'
 import { EventBus } from './base/bus'
-import type { VigilConfig } from './config'
-import { createHandlers, type Handlers } from './handlers'
+import { openDb, pingDb, type Db } from './base/db/db'
+import { createSettingsRepo } from './base/db/settings-repo'
 import { loadOrCreateApiToken, TOKEN_FILE } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
+import { createAuthRepo } from './base/security/auth-repo'
 import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
-import { CollectorManager } from './metrics/collection/collector-manager'
-import { createCollector } from './metrics/collection/collector-factory'
-import { seedLocalServer } from './servers/local-server'
-import { MaintenanceScheduler, type MaintenanceEvent } from './postgres/maintenance/scheduler'
-import { PostgresPools } from './postgres/pool'
-import { ConnectionsService, sqliteHostKeyStore } from './servers/connections-service'
-import { MetricSeriesService } from './metrics/metric-series-service'
-import { MetricsService } from './metrics/metrics-service'
-import { MetricsMaintenance } from './metrics/metrics-maintenance'
-import { MetricsWriter } from './metrics/metrics-writer'
-import { PostgresInstancesService } from './postgres/instances-service'
-import { AgentSessions } from './users/agent-sessions'
-import { AuditTrail } from './audit/audit-trail'
-import { LinkedHosts } from './postgres/host/linked-hosts'
-import { PgAgentService } from './postgres/agent-service'
-import { PgInstanceEngines } from './postgres/instance-engines'
-import { ServersService } from './servers/servers-service'
-import { UsersService } from './users/users-service'
-import { createAuditRepo } from './audit/audit-repo'
-import { createAuthRepo } from './base/security/browser-sessions-repo'
-import { createPgMaintenanceJobsRepo } from './postgres/maintenance/jobs-repo'
-import { openDb, pingDb, type Db } from './base/db/db'
-import { createHostKeysRepo } from './servers/host-keys-repo'
-import { createMetricSeriesRepo } from './metrics/metric-series-repo'
-import { createMetricsRepo } from './metrics/metrics-repo'
-import { createPostgresInstancesRepo } from './postgres/instances-repo'
-import { createSettingsRepo } from './base/db/settings-repo'
-import { createServersRepo } from './servers/servers-repo'
-import { createUsersRepo } from './users/users-repo'
-import { SnapshotMonitor } from './table-monitoring/monitor/snapshot-monitor'
-import { createSnapshotSource } from './table-monitoring/sources/source-factory'
-import { SnapshotSources } from './table-monitoring/sources/sources'
-import { OracleDataService } from './table-monitoring/data-service'
-import { OracleDatabasesService } from './table-monitoring/databases-service'
-import { OracleTablesService } from './table-monitoring/tables-service'
-import { createOracleMonitoringRepo } from './table-monitoring/monitoring-repo'
+import type { VigilConfig } from './config'
+import { createHandlers, type Handlers } from './handlers'
+import { createMetricsFeature, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
+import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
+import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
+import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
+import { createUsersFeature, type UsersService } from './users'
 
 export const DB_FILE = 'vigil.db'
 
@@ -67,13 +40,7 @@ export interface VigilApp {
   /** One pg pool per PostgreSQL instance. */
   postgresPools: PostgresPools
   /** Table monitoring ("Oracle Monitoring APIs"): registry, snapshots, and the monitor that takes them. */
-  oracle: {
-    databases: OracleDatabasesService
-    tables: OracleTablesService
-    data: OracleDataService
-    monitor: SnapshotMonitor
-    sources: SnapshotSources
-  }
+  oracle: Omit<TableMonitoringFeature, 'detach'>
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -97,44 +64,23 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const secrets = loadSecretBox(config.dataDir, options.keyWrapper)
     const apiToken = loadOrCreateApiToken(config.dataDir)
     const auth = new Authenticator(apiToken, createAuthRepo(db))
-    const servers = new ServersService(createServersRepo(db), secrets, bus)
-    const metricsRepo = createMetricsRepo(db)
-    const metrics = new MetricsService(metricsRepo, servers)
-    const metricSeries = new MetricSeriesService(createMetricSeriesRepo(db), metricsRepo, servers)
-    const metricsWriter = new MetricsWriter(metricsRepo, bus, undefined, (error) =>
-      console.error('[vigil] dropped a batch of samples:', error)
-    )
-    const maintenance = new MetricsMaintenance(metricsRepo, config.retention, Date.now, (error) =>
-      console.error('[vigil] metrics roll-up or retention failed:', error)
-    )
-    const hostKeys = createHostKeysRepo(db)
-    const collectors = new CollectorManager(servers, bus, (row) =>
-      createCollector(row, { servers, writer: metricsWriter, hostKeys: sqliteHostKeyStore(hostKeys), topProcesses: config.topProcesses })
-    )
-    // The host side of PostgreSQL instances, through their linked servers.
-    const linkedHosts = new LinkedHosts(servers, sqliteHostKeyStore(hostKeys))
-    const connections = new ConnectionsService(servers, hostKeys, (id) => {
-      collectors.restart(id)
-      linkedHosts.forget(id)
-    })
-    const postgresPools = new PostgresPools({}, (id, error) =>
-      console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
-    )
-    const postgres = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, postgresPools)
     const settings = createSettingsRepo(db)
-    const pgEngines = new PgInstanceEngines(postgres, postgresPools, settings, bus, linkedHosts, (id, error) =>
-      console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
-    )
-    const usersRepo = createUsersRepo(db)
-    const users = new UsersService(usersRepo)
-    const audit = new AuditTrail(createAuditRepo(db), bus)
-    const pgMaintenance = new MaintenanceScheduler({
-      repo: createPgMaintenanceJobsRepo(db),
-      connect: (instanceId, database) => postgresPools.connectDedicated(postgres.target(instanceId), database),
-      onEvent: (event) => recordMaintenance(audit, event)
+    const audit = createAuditTrail(db, bus)
+    const { users, sessions } = createUsersFeature(db)
+    const { servers, connections, hostKeys } = createServersFeature({
+      db,
+      secrets,
+      bus,
+      onHostKeyAccepted: (id) => {
+        metricsFeature.collectors.restart(id)
+        postgresFeature.linkedHosts.forget(id)
+      }
     })
-    // Every agent operation, for the /pg routes and the UI's pg.* channels alike.
-    const pgAgent = new PgAgentService({ instances: postgres, pools: postgresPools, engines: pgEngines, hosts: linkedHosts, maintenance: pgMaintenance, audit })
+    const metricsFeature = createMetricsFeature({ db, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
+    const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
+    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit })
+    const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
+    const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     const startedAt = new Date().toISOString()
     let url: string | null = null
@@ -145,23 +91,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tokenFile: join(config.dataDir, TOKEN_FILE),
       startedAt
     })
-    const oracleRepo = createOracleMonitoringRepo(db)
-    // The sources read each database's target (password opened) from the registry when they connect.
-    const snapshotSources: SnapshotSources = new SnapshotSources((id) => oracleDatabases.target(id), createSnapshotSource)
-    const oracleDatabases: OracleDatabasesService = new OracleDatabasesService(oracleRepo, servers, secrets, bus, snapshotSources)
-    const snapshotMonitor = new SnapshotMonitor(oracleRepo, snapshotSources, bus, config.snapshotMonitor, (error) =>
-      console.error('[vigil] table snapshot bookkeeping failed:', error)
-    )
-    const oracle = {
-      databases: oracleDatabases,
-      tables: new OracleTablesService(oracleRepo, oracleDatabases, snapshotSources, snapshotMonitor, bus),
-      data: new OracleDataService(oracleRepo, oracleDatabases),
-      monitor: snapshotMonitor,
-      sources: snapshotSources
-    }
-    // A deleted server takes its databases with it (ON DELETE CASCADE): close their connections.
-    const unsubscribeOracle = bus.subscribe('servers.changed', () => void snapshotSources.retain(new Set(oracleRepo.databaseIds())))
-    const handlers = createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -178,7 +108,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       agent: {
         auth,
         users,
-        sessions: new AgentSessions(usersRepo),
+        sessions,
         audit,
         instances: postgres,
         service: pgAgent,
@@ -195,7 +125,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
     if (config.collect) {
-      snapshotMonitor.start()
+      oracle.monitor.start()
       collectors.start()
       pgEngines.start()
     }
@@ -231,9 +161,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       async close() {
         await api.close()
-        unsubscribeOracle()
-        await snapshotMonitor.stop()
-        await snapshotSources.closeAll()
+        detachTableMonitoring()
+        await oracle.monitor.stop()
+        await oracle.sources.closeAll()
         await collectors.stop()
         await pgEngines.stop()
         linkedHosts.close()
@@ -249,20 +179,4 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     db.close()
     throw error
   }
-}
-
-const MAINTENANCE_VERBS: Record<Exclude<MaintenanceEvent['type'], 'progress'>, string> = {
-  scheduled: 'scheduled',
-  started: 'started',
-  done: 'finished',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  missed: 'missed (Vigil was not running at its time)'
-}
-
-/** Every maintenance job's life in the trail (not its progress samples). */
-function recordMaintenance(audit: AuditTrail, event: MaintenanceEvent): void {
-  if (event.type === 'progress') return
-  const error = event.type === 'failed' && event.job.error ? `: ${event.job.error}` : ''
-  audit.record(event.job.requestedBy ?? 'vigil', event.job.instanceId, `${event.description} ${MAINTENANCE_VERBS[event.type]}${error}`)
 }

@@ -7,8 +7,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { DB_FILE } from './app'
 import { openDb } from './base/db/db'
-import { createUsersRepo } from './users/users-repo'
-import { UsersService } from './users/users-service'
+import { createUsersFeature } from './users'
 
 export const USERS_HELP = `  vigil users add NAME | passwd NAME | remove NAME | list [--data-dir DIR]
       Manage who may log in to the PostgreSQL agent API (/pg/{id}/login). The password is
@@ -19,7 +18,7 @@ export async function usersCommand(dataDir: string, args: string[]): Promise<num
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const db = openDb(join(dataDir, DB_FILE))
   try {
-    const users = new UsersService(createUsersRepo(db))
+    const { users } = createUsersFeature(db)
     switch (action) {
       case 'list':
         for (const user of users.list()) process.stdout.write(`${user.username}\t(since ${user.created_at})\n`)

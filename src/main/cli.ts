@@ -8,9 +8,8 @@ import { USERS_HELP, usersCommand } from './cli-users'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
 import { loadOrCreateApiToken } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
-import { MAX_TOP_PROCESSES } from './metrics/parsers'
-import { DEFAULT_RETENTION } from './metrics/metrics-maintenance'
-import { createAuthRepo } from './base/security/browser-sessions-repo'
+import { MAX_TOP_PROCESSES, DEFAULT_RETENTION } from './metrics'
+import { createAuthRepo } from './base/security/auth-repo'
 import { openDb } from './base/db/db'
 
 const HELP = `Vigil ${version} — operations console

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { MonitorSettings } from './table-monitoring/monitor/snapshot-monitor'
-import { DEFAULT_RETENTION, type RetentionPolicy } from './metrics/metrics-maintenance'
+import type { MonitorSettings } from './table-monitoring'
+import { DEFAULT_RETENTION, type RetentionPolicy } from './metrics'
 
 export const DEFAULT_PORT = 7420
 export const DEFAULT_HOST = '127.0.0.1'

@@ -1,15 +1,11 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
 import { AppError } from '../shared/errors'
 import type { SnapshotSummary } from '../shared/oracle'
-import type { ConnectionsService } from './servers/connections-service'
-import type { MetricSeriesService } from './metrics/metric-series-service'
-import type { OracleDataService } from './table-monitoring/data-service'
-import type { OracleDatabasesService } from './table-monitoring/databases-service'
-import type { OracleTablesService } from './table-monitoring/tables-service'
-import { UI_USER, type PgAgentService } from './postgres/agent-service'
-import type { PostgresInstancesService } from './postgres/instances-service'
-import type { ServersService } from './servers/servers-service'
-import type { UsersService } from './users/users-service'
+import type { ConnectionsService, ServersService } from './servers'
+import type { MetricSeriesService } from './metrics'
+import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
+import { UI_USER, type PgAgentService, type PostgresInstancesService } from './postgres'
+import type { UsersService } from './users'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }

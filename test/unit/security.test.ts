@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadOrCreateApiToken, secretsEqual } from '../../src/main/base/security/api-token'
 import { Authenticator, LOGIN_CODE_TTL_MS, SESSION_TTL_MS } from '../../src/main/base/security/browser-auth'
 import { loadSecretBox, SecretBox, type KeyWrapper } from '../../src/main/base/security/secrets'
-import { createAuthRepo } from '../../src/main/base/security/browser-sessions-repo'
+import { createAuthRepo } from '../../src/main/base/security/auth-repo'
 import { openDb } from '../../src/main/base/db/db'
 import { makeTempDir } from '../helpers/temp-dir'
 

@@ -19,7 +19,7 @@ import {
 import { NUMERIC_FIELDS, RESOLUTION_MS, chooseResolution } from '../../shared/metrics'
 import type { MetricsRepo } from './metrics-repo'
 import type { MetricSeriesRepo } from './metric-series-repo'
-import type { ServersService } from '../servers/servers-service'
+import type { ServersService } from '../servers'
 import { validated } from '../base/validated'
 
 /** Buckets of at least this long keep a process history readable at any range. */

@@ -13,7 +13,7 @@ import {
 } from '../../shared/metrics'
 import { isoSeconds } from '../../shared/time'
 import type { MetricsRepo, ProcessAggregateRow, RolledUpMetric, StoredRollup, StoredSample } from './metrics-repo'
-import type { ServersService } from '../servers/servers-service'
+import type { ServersService } from '../servers'
 
 export const REALTIME_WINDOW_MS = 60_000
 /** Rows one realtime answer carries at most; past it the answer says `truncated: true` (filter by server). */

@@ -19,7 +19,7 @@ import type { EventBus } from '../base/bus'
 import type { PgTarget, PostgresPools } from './pool'
 import type { SecretBox } from '../base/security/secrets'
 import type { PostgresInstanceRow, PostgresInstancesRepo, PostgresInstanceView } from './instances-repo'
-import type { ServersService } from '../servers/servers-service'
+import type { ServersService } from '../servers'
 import { validated } from '../base/validated'
 
 /** What a connection test asks: enough to show the version and whether this is a standby. */

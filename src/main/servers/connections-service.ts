@@ -23,7 +23,10 @@ export function sshOptionsOf(row: ServerRow, servers: ServersService): SshConnec
 }
 
 /** Pins kept in SQLite; a key that does not match is remembered so the user can accept it. */
-export function sqliteHostKeyStore(repo: HostKeysRepo): HostKeyStore & { recordPresented(serverId: string, key: HostKey): void } {
+/** Pinned host keys as the SSH layer reads them, plus what a server last presented (for the UI). */
+export type ServerHostKeys = HostKeyStore & { recordPresented(serverId: string, key: HostKey): void }
+
+export function sqliteHostKeyStore(repo: HostKeysRepo): ServerHostKeys {
   return {
     get: (serverId) => repo.get(serverId),
     pin: (serverId, key) => repo.pin(serverId, key),
@@ -33,7 +36,7 @@ export function sqliteHostKeyStore(repo: HostKeysRepo): HostKeyStore & { recordP
 
 /** "Test Server Connection" and the host-key decisions a user makes about a server. */
 export class ConnectionsService {
-  private readonly store: ReturnType<typeof sqliteHostKeyStore>
+  private readonly store: ServerHostKeys
 
   constructor(
     private readonly servers: ServersService,

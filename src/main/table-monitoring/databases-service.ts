@@ -26,7 +26,7 @@ import type { SnapshotSources, SourceTarget } from './sources/sources'
 import type { SecretBox } from '../base/security/secrets'
 import type { OracleDatabaseRow, OracleDatabaseView, OracleMonitoringRepo } from './monitoring-repo'
 import { parseId, toDatabase, toTable } from './views'
-import type { ServersService } from '../servers/servers-service'
+import type { ServersService } from '../servers'
 import { validated } from '../base/validated'
 
 /** Changing any of these points the database somewhere else: its connection and last test no longer apply. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { AuthRepo } from './browser-sessions-repo'
+import type { AuthRepo } from './auth-repo'
 import { secretsEqual, sha256 } from './api-token'
 
 export const SESSION_COOKIE = 'vigil_session'

@@ -1,8 +1,6 @@
 import type { CollectionState } from '../../../shared/servers'
-import { sshOptionsOf, type sqliteHostKeyStore } from '../../servers/connections-service'
+import { sshOptionsOf, type ServerHostKeys, type ServersService, type ServerRow } from '../../servers'
 import type { MetricsWriter } from '../metrics-writer'
-import type { ServersService } from '../../servers/servers-service'
-import type { ServerRow } from '../../servers/servers-repo'
 import { connectLocal, connectSsh } from './connectors'
 import { HostCollector } from './host-collector'
 import type { Collector } from './collector-manager'
@@ -12,7 +10,7 @@ import { planFor } from './plan'
 export interface CollectorDeps {
   servers: ServersService
   writer: MetricsWriter
-  hostKeys: ReturnType<typeof sqliteHostKeyStore>
+  hostKeys: ServerHostKeys
   /** Processes kept from each ps snapshot, the busiest first. */
   topProcesses: number
 }

@@ -1,6 +1,5 @@
 import type { EventBus } from '../../base/bus'
-import type { ServersService } from '../../servers/servers-service'
-import type { ServerRow } from '../../servers/servers-repo'
+import type { ServersService, ServerRow } from '../../servers'
 
 /** One server's collection, whatever reaches it. */
 export interface Collector {

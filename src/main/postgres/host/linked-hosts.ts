@@ -22,9 +22,7 @@ import { localSystemSource, runCommandOn } from './local'
 import { CommandSystemSource, type SystemSource } from './source'
 import type { CommandRunner } from '../../base/exec/runner'
 import { execOnce, SharedSshConnections } from '../../base/ssh'
-import type { ServerRow } from '../../servers/servers-repo'
-import { sshOptionsOf, type sqliteHostKeyStore } from '../../servers/connections-service'
-import type { ServersService } from '../../servers/servers-service'
+import { type ServerRow, sshOptionsOf, type ServerHostKeys, type ServersService } from '../../servers'
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
@@ -60,7 +58,7 @@ export class LinkedHosts {
 
   constructor(
     private readonly servers: ServersService,
-    private readonly hostKeys: ReturnType<typeof sqliteHostKeyStore>,
+    private readonly hostKeys: ServerHostKeys,
     options: { idleCloseMs?: number } = {}
   ) {
     this.shared = new SharedSshConnections(hostKeys, {

@@ -19,7 +19,7 @@
 import { performance } from 'node:perf_hooks'
 import { Client, types, type CustomTypesConfig } from 'pg'
 import { AppError } from '../../../shared/errors'
-import { pgEndpoint, pgFailure, type PgEndpoint } from '../../postgres/errors'
+import { pgEndpoint, pgFailure, type PgEndpoint } from '../../postgres'
 import { postgresDialect } from '../sql/dialect'
 import type { QueryLimits, SnapshotSource, SourceColumn, SourceTable, SourceTableDetail, SourceVersion } from './source'
 

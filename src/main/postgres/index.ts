@@ -1,0 +1,65 @@
+// PostgreSQL: the instance registry, one pool per instance, the agent's operations (activity,
+// administration, pgconf, maintenance, monitoring, dashboard, statements) and the host side
+// through linked servers. Public surface of the feature.
+import type { AuditTrail } from '../audit'
+import type { EventBus } from '../base/bus'
+import type { Db } from '../base/db/db'
+import type { SettingsRepo } from '../base/db/settings-repo'
+import type { SecretBox } from '../base/security/secrets'
+import type { ServerHostKeys, ServersService } from '../servers'
+import { PgAgentService } from './agent-service'
+import { LinkedHosts } from './host/linked-hosts'
+import { PgInstanceEngines } from './instance-engines'
+import { createPostgresInstancesRepo } from './instances-repo'
+import { PostgresInstancesService } from './instances-service'
+import { createPgMaintenanceJobsRepo } from './maintenance/jobs-repo'
+import { MaintenanceScheduler } from './maintenance/scheduler'
+import { recordMaintenance } from './maintenance/trail'
+import { PostgresPools } from './pool'
+
+export { AGENT_PLUGINS, DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS, PgAgentService, UI_USER } from './agent-service'
+export { pgEndpoint, pgFailure, type PgEndpoint } from './errors'
+export { PostgresInstancesService } from './instances-service'
+export { PostgresPools } from './pool'
+
+export interface PostgresFeature {
+  instances: PostgresInstancesService
+  /** One pg pool per PostgreSQL instance. */
+  pools: PostgresPools
+  /** Every agent operation, for the /pg routes and the UI's pg.* channels alike. */
+  agent: PgAgentService
+  /** The dashboard collectors, one per instance. */
+  engines: PgInstanceEngines
+  /** Scheduled VACUUM/ANALYZE/REINDEX jobs. */
+  maintenance: MaintenanceScheduler
+  /** The host side of instances, through their linked servers. */
+  linkedHosts: LinkedHosts
+}
+
+export interface PostgresDeps {
+  db: Db
+  bus: EventBus
+  secrets: SecretBox
+  settings: SettingsRepo
+  servers: ServersService
+  hostKeys: ServerHostKeys
+  audit: AuditTrail
+}
+
+export function createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit }: PostgresDeps): PostgresFeature {
+  const linkedHosts = new LinkedHosts(servers, hostKeys)
+  const pools = new PostgresPools({}, (id, error) =>
+    console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
+  )
+  const instances = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, pools)
+  const engines = new PgInstanceEngines(instances, pools, settings, bus, linkedHosts, (id, error) =>
+    console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
+  )
+  const maintenance = new MaintenanceScheduler({
+    repo: createPgMaintenanceJobsRepo(db),
+    connect: (instanceId, database) => pools.connectDedicated(instances.target(instanceId), database),
+    onEvent: (event) => recordMaintenance(audit, event)
+  })
+  const agent = new PgAgentService({ instances, pools, engines, hosts: linkedHosts, maintenance, audit })
+  return { instances, pools, agent, engines, maintenance, linkedHosts }
+}

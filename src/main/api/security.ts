@@ -12,13 +12,6 @@ export interface SecurityOptions {
   isPublic: (request: FastifyRequest) => boolean
 }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Reachable without a credential. */
-    public?: boolean
-  }
-}
-
 /**
  * The rules that keep a localhost API from being a hole in the workstation:
  * exact Host allow-list (DNS rebinding), same-origin only (no CORS, no cross-site

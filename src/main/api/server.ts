@@ -3,32 +3,20 @@ import websocket from '@fastify/websocket'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify'
 import type { TSchema } from 'typebox'
-import { AppError } from '../../shared/errors'
 import type { EventBus } from '../base/bus'
-import type { Handlers } from '../handlers'
 import type { Authenticator } from '../base/security/browser-auth'
-import type { ConnectionsService } from '../servers/connections-service'
-import type { MetricsService } from '../metrics/metrics-service'
-import type { PostgresInstancesService } from '../postgres/instances-service'
-import type { ServersService } from '../servers/servers-service'
-import { errorBody, statusFor, toAppError } from './errors'
-import { authRoutes } from './primary/browser-login'
+import type { Handlers } from '../handlers'
+import { agentFace, type AgentDeps } from './agent'
 import { registerDocs } from './docs'
-import { healthRoutes } from './primary/health'
-import { metricsRoutes } from './primary/metrics'
-import { metricsWsRoutes } from './primary/metrics-ws'
-import { oracleRoutes, type OracleRouteDeps } from './primary/oracle'
-import { oracleWsRoutes } from './primary/oracle-ws'
-import { pgAgentRoutes, type AgentDeps } from './agent'
-import { postgresInstanceRoutes } from './primary/postgres-instances'
-import { rpcRoutes } from './rpc/rpc-routes'
-import { serverRoutes } from './primary/servers'
+import { errorHandlerOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
+import { primaryFace, type PrimaryDeps } from './primary'
+import { rpcFace } from './rpc'
 import { installSecurity } from './security'
 import { isStaticUiRequest, registerStaticUi } from './static-ui'
 
 export const BODY_LIMIT_BYTES = 1 << 20
 
-export interface ApiDeps {
+export interface ApiDeps extends PrimaryDeps {
   version: string
   allowedHosts: readonly string[]
   rendererDir: string | null
@@ -37,13 +25,7 @@ export interface ApiDeps {
   auth: Authenticator
   bus: EventBus
   handlers: Handlers
-  servers: ServersService
-  metrics: MetricsService
-  connections: ConnectionsService
-  postgres: PostgresInstancesService
   agent: AgentDeps
-  oracle: OracleRouteDeps
-  pingDatabase: () => void
 }
 
 /**
@@ -62,16 +44,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   })
   app.setValidatorCompiler(validatorCompiler)
   app.removeContentTypeParser('text/plain')
-
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error, request)
-    if (appError.code === 'internal') request.log.error({ err: error }, 'request failed')
-    return reply.code(statusFor(appError, request)).send(errorBody(appError, request))
-  })
-  app.setNotFoundHandler((request, reply) => {
-    const error = new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)
-    return reply.code(404).send(errorBody(error, request))
-  })
+  // The API's faces, one per spec, each with its own error format and authentication. The
+  // first is the default: it also answers for the docs, the static UI and unknown paths.
+  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus)]
+  const defaultFace = faces[0] as ApiFace
+  app.setErrorHandler(errorHandlerOf(defaultFace))
+  app.setNotFoundHandler(notFoundHandlerOf(defaultFace))
 
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
@@ -81,16 +59,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request)
   })
   await registerDocs(app, deps.version, deps.vendorDir)
-  healthRoutes(app, deps.pingDatabase)
-  serverRoutes(app, deps.servers, deps.connections)
-  metricsRoutes(app, deps.metrics)
-  metricsWsRoutes(app, deps.bus, deps.servers)
-  postgresInstanceRoutes(app, deps.postgres)
-  oracleRoutes(app, deps.oracle)
-  oracleWsRoutes(app, deps.bus, deps.servers, (snapshotId, limit) => deps.oracle.data.rows(snapshotId, limit))
-  pgAgentRoutes(app, deps.agent)
-  authRoutes(app, deps.auth)
-  rpcRoutes(app, deps.handlers, deps.bus)
+  for (const face of faces) await registerFace(app, face)
   if (deps.rendererDir) await registerStaticUi(app, deps.rendererDir)
   return app
 }

@@ -2,11 +2,11 @@
 import { userInfo } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../../shared/errors'
-import { agentDate } from '../../audit/audit-trail'
-import { USERNAME_PATTERN } from '../../users/users-service'
+import { agentDate } from '../../audit'
+import { USERNAME_PATTERN } from '../../users'
 import { actorOf, instanceIdOf, instanceOf, type AgentDeps } from './scope'
 
-export { AGENT_PLUGINS } from '../../postgres/agent-service'
+export { AGENT_PLUGINS } from '../../postgres'
 
 function stringParameter(body: unknown, name: string, pattern?: RegExp): string {
   const value = (body as Record<string, unknown> | null | undefined)?.[name]

@@ -1,6 +1,6 @@
 // Dashboard and Monitoring plugins of postgres-agent-api.md.
 import type { FastifyInstance } from 'fastify'
-import { DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS } from '../../postgres/agent-service'
+import { DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS } from '../../postgres'
 import { actorOf, instanceIdOf, type AgentDeps } from './scope'
 
 export function dashboardRoutes(scope: FastifyInstance, deps: AgentDeps): void {

@@ -1,15 +1,13 @@
 // The PostgreSQL agent API (postgres-agent-api.md) per registered instance, under
 // /pg/{instance_id}/. Its own rules, as the agent has them: a session from /login sent back in
 // X-Session (Vigil's API token is accepted too, as a bearer), and errors as {"error": "..."}
-// with 401 / 404 / 406 / 500 (see error-format.ts). Host and Origin checks still apply.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+// with 401 / 404 / 406 / 500 (see index.ts). Host and Origin checks still apply.
+import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../../shared/errors'
 import type { Authenticator } from '../../base/security/browser-auth'
-import type { AgentSessions } from '../../users/agent-sessions'
-import type { AuditTrail } from '../../audit/audit-trail'
-import type { PgAgentService } from '../../postgres/agent-service'
-import type { PostgresInstancesService } from '../../postgres/instances-service'
-import type { UsersService } from '../../users/users-service'
+import type { AgentSessions, UsersService } from '../../users'
+import type { AuditTrail } from '../../audit'
+import type { PgAgentService, PostgresInstancesService } from '../../postgres'
 
 /** Who acts when the API token, not an agent session, authenticated the request. */
 export const TOKEN_USER = 'api-token'
@@ -45,26 +43,8 @@ declare module 'fastify' {
 
 const SESSION_ID = /^[0-9a-f]{64}$/
 
-/** Registers `routes` under /pg/:instanceId with the agent's authentication. */
-export function agentScope(app: FastifyInstance, deps: AgentDeps, routes: (scope: FastifyInstance) => void): void {
-  void app.register(
-    async (scope) => {
-      // Vigil's own credential check is replaced by the agent's for these routes.
-      scope.addHook('onRoute', (options) => {
-        options.config = { ...options.config, public: true }
-        options.schema = { ...options.schema, hide: true }
-      })
-      scope.addHook('preHandler', async (request) => {
-        if (request.routeOptions.config?.agentPublic) return
-        request.agentUser = authenticate(request, deps)
-      })
-      routes(scope)
-    },
-    { prefix: '/pg/:instanceId' }
-  )
-}
-
-function authenticate(request: FastifyRequest, deps: AgentDeps): string {
+/** Who the request acts for: the user of its X-Session, or TOKEN_USER for Vigil's API token. */
+export function agentUserOf(request: FastifyRequest, deps: AgentDeps): string {
   const session = request.headers['x-session']
   if (session !== undefined) {
     if (typeof session !== 'string' || !SESSION_ID.test(session)) throw new AppError('validation', "Parameter 'X-Session' is malformed.")

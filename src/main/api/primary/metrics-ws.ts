@@ -4,8 +4,8 @@ import type { LiveSample, Topics } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import { isMetricName, type MetricName } from '../../../shared/metrics'
 import type { EventBus } from '../../base/bus'
-import { sampleValues } from '../../metrics/metrics-service'
-import type { ServersService } from '../../servers/servers-service'
+import { sampleValues } from '../../metrics'
+import type { ServersService } from '../../servers'
 
 /** A subscriber this far behind stops getting messages until it catches up; twice as far, it is dropped. */
 export const WS_SKIP_BYTES = 1 << 20

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { METRICS } from '../../../shared/metrics'
-import { MetricsService, NoRecentData, type HistoricalQuery, type RealtimeQuery } from '../../metrics/metrics-service'
+import { MetricsService, NoRecentData, type HistoricalQuery, type RealtimeQuery } from '../../metrics'
 
 const tags = ['Metrics']
 const text = (description: string) => Type.Optional(Type.String({ description }))

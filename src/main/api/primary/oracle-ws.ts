@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { SnapshotEvent } from '../../../shared/oracle'
 import type { EventBus } from '../../base/bus'
-import type { SnapshotRow } from '../../table-monitoring/monitor/diff'
-import type { ServersService } from '../../servers/servers-service'
+import type { SnapshotRow } from '../../table-monitoring'
+import type { ServersService } from '../../servers'
 import { WS_DROP_BYTES, WS_SKIP_BYTES } from './metrics-ws'
 
 /** Rows a message carries at most; a bigger snapshot says `data_complete: false` (fetch it by `snapshot_id`). */

@@ -12,7 +12,7 @@
 //   keys); GET /api/oracle-data/{id}/ has all rows, {id}/diff/ compares it with its predecessor.
 // - Lists that the spec's "Pagination" covers (oracle-data, oracle-tasks) answer
 //   {count, page, total_pages, has_next, has_previous, results}.
-// - Errors: the spec's "Error Handling" bodies (api/error-format.ts).
+// - Errors: the spec's "Error Handling" bodies (errors.ts).
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import {
@@ -53,10 +53,8 @@ import {
   type OracleTaskListQuery
 } from '../../../shared/oracle'
 import { AppError } from '../../../shared/errors'
-import type { OracleDataService } from '../../table-monitoring/data-service'
-import type { OracleDatabasesService } from '../../table-monitoring/databases-service'
-import type { OracleTablesService } from '../../table-monitoring/tables-service'
-import { PrimaryErrorSchema } from '../errors'
+import type { OracleDataService, OracleDatabasesService, OracleTablesService } from '../../table-monitoring'
+import { PrimaryErrorSchema } from './errors'
 
 export interface OracleRouteDeps {
   databases: OracleDatabasesService

@@ -12,7 +12,7 @@
 //   (status, server_version, server_version_num, in_recovery, connection_time_ms, checked_at).
 //   On failure: 400 with success false, as "Test Server Connection" in the same spec does.
 // - Errors: the spec's "Error Handling" bodies, {error, timestamp} and for validation
-//   {error: "Validation error", details: {field: [rule]}} (api/error-format.ts).
+//   {error: "Validation error", details: {field: [rule]}} (errors.ts).
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import {
@@ -26,8 +26,8 @@ import {
   type PostgresInstanceListQuery,
   type PostgresInstanceUpdate
 } from '../../../shared/postgres-instances'
-import type { PostgresInstancesService } from '../../postgres/instances-service'
-import { PrimaryErrorSchema } from '../errors'
+import type { PostgresInstancesService } from '../../postgres'
+import { PrimaryErrorSchema } from './errors'
 
 const IdParams = Type.Object({ id: Type.String({ description: 'Integer ID of the instance' }) })
 const tags = ['PostgreSQL instances']

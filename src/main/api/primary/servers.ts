@@ -14,9 +14,8 @@ import {
   type ServerListQuery,
   type ServerUpdate
 } from '../../../shared/servers'
-import type { ConnectionsService } from '../../servers/connections-service'
-import type { ServersService } from '../../servers/servers-service'
-import { PrimaryErrorSchema as ErrorSchema } from '../errors'
+import type { ConnectionsService, ServersService } from '../../servers'
+import { PrimaryErrorSchema as ErrorSchema } from './errors'
 
 const IdParams = Type.Object({ server_id: Type.String({ description: 'UUID of the server' }) })
 const tags = ['Servers']

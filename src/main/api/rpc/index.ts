@@ -4,14 +4,28 @@ import { AppError } from '../../../shared/errors'
 import type { EventBus } from '../../base/bus'
 import { invoke, type Handlers } from '../../handlers'
 import { STATUS_OF } from '../errors'
+import type { ApiFace } from '../face'
 
 /** Largest backlog a slow subscriber may build before it is dropped (it reconnects and refetches). */
 const MAX_BUFFERED_BYTES = 1 << 20
 
-/** The renderer's contract over HTTP, for the UI opened in a browser from `vigil serve`. */
-export function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBus): void {
+/**
+ * The renderer's contract over HTTP, for the UI opened in a browser from `vigil serve`: every
+ * answer, errors included, is the contract's `Outcome`.
+ */
+export function rpcFace(handlers: Handlers, bus: EventBus): ApiFace {
+  return {
+    name: 'rpc',
+    prefix: '/rpc',
+    errorStatus: (error) => STATUS_OF[error.code],
+    errorBody: (error) => ({ ok: false, error: error.toBody() }),
+    routes: (scope) => rpcRoutes(scope, handlers, bus)
+  }
+}
+
+function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBus): void {
   app.post<{ Params: { channel: string } }>(
-    '/rpc/:channel',
+    '/:channel',
     { schema: { hide: true } },
     async (request, reply) => {
       const { channel } = request.params
@@ -25,7 +39,7 @@ export function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBu
 
   // Subscriptions: the client sends {"subscribe": topic} and gets {"subscribed": topic} back;
   // events then arrive as {"topic", "payload"}.
-  app.get('/rpc/events', { websocket: true, schema: { hide: true } }, (socket, request) => {
+  app.get('/events', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const unsubscribers = new Map<Topic, () => void>()
     socket.on('message', (data: Buffer) => {
       let message: { subscribe?: unknown; unsubscribe?: unknown }

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../shared/errors'
+import { toAppError } from './errors'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without Vigil's credential (the API token or a browser session). */
+    public?: boolean
+  }
+}
+
+/**
+ * One face of the API: one spec's paths, with that spec's error envelope and its own way of
+ * telling who is calling. Each face is a Fastify plugin, so its error and not-found handlers
+ * are its own; server.ts lists the faces in one place.
+ */
+export interface ApiFace {
+  /** For logs. */
+  name: string
+  /** The URL prefix the face owns; '' for the default face, which answers every other path. */
+  prefix: string
+  /** The HTTP status and body of an error, in the face's own format. */
+  errorStatus(error: AppError): number
+  errorBody(error: AppError): unknown
+  /**
+   * The face's own authentication, run before its handlers (after the body is parsed). Without
+   * it the face's routes need Vigil's credential, checked for every request in security.ts.
+   */
+  authenticate?: (request: FastifyRequest) => Promise<void> | void
+  routes(scope: FastifyInstance): Promise<void> | void
+}
+
+/** Answers an error in the face's format; internal errors are logged, never shown. */
+export function errorHandlerOf(face: ApiFace) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const appError = toAppError(error, request)
+    if (appError.code === 'internal') request.log.error({ err: error, face: face.name }, 'request failed')
+    return reply.code(face.errorStatus(appError)).send(face.errorBody(appError))
+  }
+}
+
+export function notFoundHandlerOf(face: ApiFace) {
+  const answer = errorHandlerOf(face)
+  return (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
+    answer(new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply)
+}
+
+/**
+ * The face as an encapsulated plugin under its prefix. A face with prefix '' (the default face)
+ * leaves not-found answers to the root, which server.ts gives the default face's format.
+ */
+export async function registerFace(app: FastifyInstance, face: ApiFace): Promise<void> {
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(errorHandlerOf(face))
+      if (face.prefix !== '') scope.setNotFoundHandler(notFoundHandlerOf(face))
+      const authenticate = face.authenticate
+      if (authenticate) {
+        scope.addHook('onRoute', (options) => {
+          options.config = { ...options.config, public: true }
+        })
+        scope.addHook('preHandler', async (request) => authenticate(request))
+      }
+      await face.routes(scope)
+    },
+    { prefix: face.prefix }
+  )
+}

@@ -1,0 +1,52 @@
+import type { AppError } from '../../../shared/errors'
+import type { EventBus } from '../../base/bus'
+import type { Authenticator } from '../../base/security/browser-auth'
+import type { MetricsService } from '../../metrics'
+import type { PostgresInstancesService } from '../../postgres'
+import type { ConnectionsService, ServersService } from '../../servers'
+import { STATUS_OF } from '../errors'
+import type { ApiFace } from '../face'
+import { authRoutes } from './browser-login'
+import { primaryApiError } from './errors'
+import { healthRoutes } from './health'
+import { metricsRoutes } from './metrics'
+import { metricsWsRoutes } from './metrics-ws'
+import { oracleRoutes, type OracleRouteDeps } from './oracle'
+import { oracleWsRoutes } from './oracle-ws'
+import { postgresInstanceRoutes } from './postgres-instances'
+import { serverRoutes } from './servers'
+
+export interface PrimaryDeps {
+  auth: Authenticator
+  bus: EventBus
+  servers: ServersService
+  connections: ConnectionsService
+  metrics: MetricsService
+  postgres: PostgresInstancesService
+  oracle: OracleRouteDeps
+  pingDatabase: () => void
+}
+
+/**
+ * servers-metrics-oracle-api.md — servers, metrics, Oracle table monitoring, health, their
+ * WebSockets — plus the PostgreSQL registry and the browser login. The default face: its error
+ * format also answers for paths no face owns.
+ */
+export function primaryFace(deps: PrimaryDeps): ApiFace {
+  return {
+    name: 'primary',
+    prefix: '',
+    errorStatus: (error: AppError) => STATUS_OF[error.code],
+    errorBody: (error: AppError) => primaryApiError(error),
+    routes(scope) {
+      healthRoutes(scope, deps.pingDatabase)
+      serverRoutes(scope, deps.servers, deps.connections)
+      metricsRoutes(scope, deps.metrics)
+      metricsWsRoutes(scope, deps.bus, deps.servers)
+      postgresInstanceRoutes(scope, deps.postgres)
+      oracleRoutes(scope, deps.oracle)
+      oracleWsRoutes(scope, deps.bus, deps.servers, (snapshotId, limit) => deps.oracle.data.rows(snapshotId, limit))
+      authRoutes(scope, deps.auth)
+    }
+  }
+}

@@ -2,10 +2,11 @@ import js from '@eslint/js'
 import globals from 'globals'
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
+import vigil from './eslint/layers.mjs'
 
 const electronOnlyHere = ['src/main/index.ts', 'src/main/safe-storage.ts', 'src/preload/**']
 
-// Layers import downward only: shared ← main, shared ← renderer; Electron only in the shell.
+// Layers import downward only (eslint/layers.mjs says how); Electron only in the shell.
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
@@ -15,6 +16,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
     }
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { vigil },
+    rules: { 'vigil/layers': 'error' }
   },
   {
     files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'bench/**/*.ts'],
@@ -36,10 +42,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The renderer reaches the core through window.vigil only.' }],
-          patterns: [
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer imports from src/shared only.' },
-            { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' }
-          ]
+          patterns: [{ group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' }]
         }
       ]
     }
@@ -56,10 +59,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'src/shared runs everywhere.' }],
-          patterns: [
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared depends on nothing of Vigil.' },
-            { group: ['node:*'], message: 'src/shared also runs in the browser: no Node modules.' }
-          ]
+          patterns: [{ group: ['node:*'], message: 'src/shared also runs in the browser: no Node modules.' }]
         }
       ]
     }

@@ -17,7 +17,8 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildConnectString } from '../../src/main/table-monitoring/sources/oracle/connect-descriptor'
-import { loadOracleDriver, OracleSource, type OracleSourceOptions } from '../../src/main/table-monitoring/sources/oracle/oracle-source'
+import { loadOracleDriver } from '../../src/main/table-monitoring/sources/oracle/driver'
+import { OracleSource, type OracleSourceOptions } from '../../src/main/table-monitoring/sources/oracle/oracle-source'
 import { AppError } from '../../src/shared/errors'
 
 const TNS_CONNECT = 1

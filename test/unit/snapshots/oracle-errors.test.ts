@@ -7,17 +7,15 @@ import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import {
   loadOracleDriver,
-  oracleFailure,
-  oracleFetchTypeHandler,
-  oracleNumberValue,
-  OracleSource,
   type OracleBinds,
   type OracleConnectConfig,
   type OracleConnection,
   type OracleDriver,
-  type OracleExecuteOptions,
-  type OracleFailureContext
-} from '../../../src/main/table-monitoring/sources/oracle/oracle-source'
+  type OracleExecuteOptions
+} from '../../../src/main/table-monitoring/sources/oracle/driver'
+import { oracleFailure, type OracleFailureContext } from '../../../src/main/table-monitoring/sources/oracle/errors'
+import { OracleSource } from '../../../src/main/table-monitoring/sources/oracle/oracle-source'
+import { oracleFetchTypeHandler, oracleNumberValue } from '../../../src/main/table-monitoring/sources/oracle/values'
 import { AppError } from '../../../src/shared/errors'
 
 const require = createRequire(import.meta.url)

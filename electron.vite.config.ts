@@ -23,6 +23,20 @@ function copyRedocBundle(): Plugin {
 // typebox ships ES modules only; bundling it keeps the CommonJS main runnable on Node 20 and Electron.
 const bundledDeps = ['typebox', '@fastify/type-provider-typebox']
 
+// The shells' own modules: the Electron shell (the only importers of electron) and `vigil`'s entry.
+const SHELL_MODULES = ['src/main/index.ts', 'src/main/safe-storage.ts', 'src/main/cli.ts'].map((path) => resolve(path))
+
+/**
+ * The two shells (Electron, `vigil serve`) share one core; name the shared chunks for what they
+ * hold instead of after whichever module Rollup met first. Nothing of the Electron shell may
+ * land in the core, or `vigil serve` would need Electron.
+ */
+function mainChunkOf(id: string): string | undefined {
+  if (id.includes('/node_modules/')) return 'vendor'
+  if (!SHELL_MODULES.includes(id) && id.startsWith(resolve('src'))) return 'core'
+  return undefined
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -31,7 +45,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts')
-        }
+        },
+        output: { manualChunks: mainChunkOf }
       }
     },
     plugins: [copyRedocBundle()]

@@ -1,6 +1,6 @@
 // A fleet of simulated Linux servers for bench/fleet.ts: one ssh2 server on 127.0.0.1 that
 // accepts any user and password and answers the exact commands Vigil sends
-// (src/main/collectors/parsers/commands.ts) with output in the real formats
+// (src/main/metrics/parsers/commands.ts) with output in the real formats
 // (test/fixtures/linux-*.txt). `vmstat N` and `iostat N` print a report every N seconds
 // until their channel closes. Every vmstat row carries the moment it was written, in ms since
 // the epoch, in its `free` column (stored by Vigil unchanged as `fre`), so a WebSocket client

@@ -26,9 +26,9 @@
 //      everything fresh (one SQL query, /proc of the host), and its host CPU figure needs two
 //      readings of /proc/stat 250 ms apart: the reader keeps the last one (the collector's, or
 //      the previous request's), so back-to-back calls each wait out the rest of those 250 ms
-//      (src/main/collectors/postgres/dashboard/host-usage.ts). /activity samples /proc of every
+//      (src/main/postgres/dashboard/host-usage.ts). /activity samples /proc of every
 //      listed backend twice ~250 ms apart on a local instance (per-backend CPU, memory, I/O:
-//      see src/main/collectors/postgres/process-stats.ts), and that wait dominates its latency:
+//      see src/main/postgres/host/process-stats.ts), and that wait dominates its latency:
 //      its figures are as measured, wait included.
 //
 // Children and temp dirs are removed however it ends (Ctrl-C included).

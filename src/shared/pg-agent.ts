@@ -1,5 +1,5 @@
 // What the PostgreSQL agent API (postgres-agent-api.md) and the UI's `pg.*` channels carry: one
-// definition of each shape, used by the engines in src/main/collectors/postgres (which answer the
+// definition of each shape, used by the engines in src/main/postgres (which answer the
 // agent's routes field for field), by PgAgentService, and by the renderer. Field names are the
 // agent's, so they stay snake_case; times the agent gives as text stay text.
 

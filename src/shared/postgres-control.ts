@@ -6,7 +6,7 @@ import { check, sentence, type ValidationIssue } from './validation'
 // POST /administration/control): pg_ctl, Debian's pg_ctlcluster, a systemd unit, or a command of
 // the administrator's own, run on the instance's linked server. Kept here, next to the instances
 // registry, so the API, the service and the UI's form validate it with the same rules; the command
-// itself is built (and every value shell-quoted) by collectors/postgres/administration.ts.
+// itself is built (and every value shell-quoted) by src/main/postgres/administration.ts.
 
 export const CONTROL_METHODS = ['pg_ctl', 'pg_ctlcluster', 'systemd', 'custom'] as const
 export const SWITCH_USER_WAYS = ['sudo', 'runuser', 'su'] as const

@@ -1,10 +1,10 @@
 // PgAgentService: every operation of the PostgreSQL agent API on a registered instance, once.
-// The agent routes (/pg/{id}/..., api/routes/pg/) and the UI's `pg.*` channels (handlers.ts) both
+// The agent routes (/pg/{id}/..., api/agent/) and the UI's `pg.*` channels (handlers.ts) both
 // call it; they differ only in who acts and how answers are shaped on the wire.
 //
 // What it owns, so that no caller repeats it:
 // - resolving the instance (404 when it is not registered) and where its host side is read;
-// - running an engine (collectors/postgres/**) on a pooled session of the maintenance database,
+// - running an engine (postgres/<area>/) on a pooled session of the maintenance database,
 //   or on a dedicated session of another database (maintenance views and jobs);
 // - validating requests with the agent's own messages (bodies the routes receive, and the same
 //   objects from the channels), so a bad value gets the same answer either way;

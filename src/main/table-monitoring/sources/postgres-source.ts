@@ -21,6 +21,7 @@ import { Client, types, type CustomTypesConfig } from 'pg'
 import { AppError } from '../../../shared/errors'
 import { pgEndpoint, pgFailure, type PgEndpoint } from '../../postgres'
 import { postgresDialect } from '../sql/dialect'
+import { KeptConnection, settleWithin } from './kept-connection'
 import type { QueryLimits, SnapshotSource, SourceColumn, SourceTable, SourceTableDetail, SourceVersion } from './source'
 
 export interface PostgresSourceOptions {
@@ -152,11 +153,10 @@ export class PostgresSource implements SnapshotSource {
   private readonly connectTimeoutSeconds: number
   private readonly graceMs: number
   private readonly dictionaryTimeoutMs: number
-  private client?: Client
-  private queue: Promise<unknown> = Promise.resolve()
-  private readonly closing = new Set<Promise<void>>()
-  private readonly discarded = new WeakSet<Client>()
-  private closed = false
+  private readonly kept: KeptConnection<Client> = new KeptConnection(
+    (client) => this.shutdown(client),
+    () => new AppError('unavailable', `The PostgreSQL source ${this.describe()} is closed`, { extra: { reason: 'server_unavailable', sqlstate: null } })
+  )
 
   constructor(options: PostgresSourceOptions) {
     if (!Number.isFinite(options.connectTimeoutSeconds) || options.connectTimeoutSeconds <= 0) {
@@ -178,9 +178,9 @@ export class PostgresSource implements SnapshotSource {
   /** A new session (the kept one is dropped first, so this proves one can be opened now) and version(). */
   test(): Promise<SourceVersion> {
     return this.exclusive(async () => {
-      if (this.client) this.discard(this.client)
+      if (this.kept.current) this.discard(this.kept.current)
       const started = performance.now()
-      this.client = await this.open()
+      this.kept.current = await this.open()
       const limitMs = this.connectTimeoutSeconds * 1000
       const rows = await this.readOnly('dictionary', limitMs, (client) => client.query<{ version: string }>('SELECT version() AS version'))
       return { version: rows[0]?.version ?? 'PostgreSQL', connectionTimeMs: performance.now() - started }
@@ -223,22 +223,14 @@ export class PostgresSource implements SnapshotSource {
   }
 
   /** Ends the kept session. Calls already queued finish first (each within its own deadline); later ones are refused. */
-  async close(): Promise<void> {
-    this.closed = true
-    await this.queue
-    if (this.client) this.discard(this.client)
-    await Promise.all([...this.closing])
+  close(): Promise<void> {
+    return this.kept.close()
   }
 
   // -------------------------------------------------------------------------------------------
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.closed) throw new AppError('unavailable', `The PostgreSQL source ${this.describe()} is closed`, { extra: { reason: 'server_unavailable', sqlstate: null } })
-      return work()
-    })
-    this.queue = run.catch(() => undefined)
-    return run
+    return this.kept.exclusive(work)
   }
 
   private async open(): Promise<Client> {
@@ -261,7 +253,7 @@ export class PostgresSource implements SnapshotSource {
     })
     // A session dropped by the server must not crash Vigil; the next call opens a new one.
     client.on('error', () => {
-      if (this.client === client) this.discard(client)
+      if (this.kept.current === client) this.discard(client)
     })
     try {
       await client.connect()
@@ -278,7 +270,7 @@ export class PostgresSource implements SnapshotSource {
    * server error in a healthy session is dropped; the next call connects again.
    */
   private async readOnly<R>(phase: Phase, timeoutMs: number, work: (client: Client) => Promise<{ rows: R[] }>): Promise<R[]> {
-    const client = this.client ?? (this.client = await this.open())
+    const client = this.kept.current ?? (this.kept.current = await this.open())
     const transaction = async (): Promise<R[]> => {
       // One round trip; the value is an integer we made, never user text.
       await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`)
@@ -324,17 +316,14 @@ export class PostgresSource implements SnapshotSource {
     })
   }
 
-  /** Forgets `client` and ends it in the background; a client that does not end within the grace has its socket destroyed. */
   private discard(client: Client): void {
-    if (this.client === client) this.client = undefined
-    if (this.discarded.has(client)) return
-    this.discarded.add(client)
-    const done = (async () => {
-      const ended = await settleWithin(client.end(), this.graceMs)
-      if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
-    })()
-    this.closing.add(done)
-    void done.finally(() => this.closing.delete(done))
+    this.kept.discard(client)
+  }
+
+  /** Ends a discarded client; one that does not end within the grace has its socket destroyed. */
+  private async shutdown(client: Client): Promise<void> {
+    const ended = await settleWithin(client.end(), this.graceMs)
+    if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
   }
 
   private describe(): string {
@@ -352,18 +341,3 @@ function tableOf(row: CatalogTableRow): SourceTable {
   return { owner: row.owner, name: row.name, rowEstimate: row.reltuples >= 0 ? Math.round(row.reltuples) : null }
 }
 
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms)
-    promise.then(
-      () => {
-        clearTimeout(timer)
-        resolve(true)
-      },
-      () => {
-        clearTimeout(timer)
-        resolve(true)
-      }
-    )
-  })
-}

@@ -15,6 +15,7 @@
 import { performance } from 'node:perf_hooks'
 import { AppError } from '../../../../shared/errors'
 import { oracleDialect } from '../../sql/dialect'
+import { KeptConnection, settleWithin } from '../kept-connection'
 import type { QueryLimits, SnapshotSource, SourceColumn, SourceTable, SourceTableDetail, SourceVersion } from '../source'
 import { buildConnectString } from './connect-descriptor'
 import { loadOracleDriver, type OracleBinds, type OracleConnection, type OracleDriver } from './driver'
@@ -103,13 +104,10 @@ export class OracleSource implements SnapshotSource {
   private readonly expireTimeMinutes: number
   private readonly suppliedDriver?: OracleDriver
   private driver?: OracleDriver
-  private connection?: OracleConnection
-  /** Calls run one at a time on the one connection: a transaction must not interleave with another's. */
-  private queue: Promise<unknown> = Promise.resolve()
-  /** Connections being closed in the background, awaited by close(). */
-  private readonly closing = new Set<Promise<void>>()
-  private readonly discarded = new WeakSet<OracleConnection>()
-  private closed = false
+  private readonly kept: KeptConnection<OracleConnection> = new KeptConnection(
+    (connection, interrupt) => this.shutdown(connection, interrupt),
+    () => new AppError('unavailable', `The Oracle source ${this.describe()} is closed`, { extra: { reason: 'connection_lost', oracle_code: null } })
+  )
 
   constructor(options: OracleSourceOptions) {
     // Validates host, port, sid / service_name (AppError 'validation' naming the field).
@@ -132,7 +130,7 @@ export class OracleSource implements SnapshotSource {
   /** A new session (the kept one is dropped first, so this proves one can be opened now), a ping, and the version. */
   test(): Promise<SourceVersion> {
     return this.exclusive(async () => {
-      if (this.connection) this.discard(this.connection, false)
+      if (this.kept.current) this.discard(this.kept.current, false)
       const started = performance.now()
       const connection = await this.open()
       const limitMs = this.connectTimeoutSeconds * 1000
@@ -144,7 +142,7 @@ export class OracleSource implements SnapshotSource {
         throw oracleFailure(error, this.context('connect', limitMs))
       }
       const connectionTimeMs = performance.now() - started
-      this.connection = connection
+      this.kept.current = connection
       const versionNumber = connection.oracleServerVersionString
       let version = `Oracle Database ${versionNumber}`
       try {
@@ -213,22 +211,14 @@ export class OracleSource implements SnapshotSource {
   }
 
   /** Closes the kept connection. Calls already queued finish first (each within its own deadline); later ones are refused. */
-  async close(): Promise<void> {
-    this.closed = true
-    await this.queue
-    if (this.connection) this.discard(this.connection, false)
-    await Promise.all([...this.closing])
+  close(): Promise<void> {
+    return this.kept.close()
   }
 
   // -------------------------------------------------------------------------------------------
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.closed) throw new AppError('unavailable', `The Oracle source ${this.describe()} is closed`, { extra: { reason: 'connection_lost', oracle_code: null } })
-      return work()
-    })
-    this.queue = run.catch(() => undefined)
-    return run
+    return this.kept.exclusive(work)
   }
 
   private loadDriver(): OracleDriver {
@@ -288,7 +278,7 @@ export class OracleSource implements SnapshotSource {
    * SQL error is dropped; the next call opens a new one.
    */
   private async readOnly<T>(phase: Phase, timeoutMs: number, work: (connection: OracleConnection) => Promise<T>): Promise<T> {
-    const connection = this.connection ?? (this.connection = await this.open())
+    const connection = this.kept.current ?? (this.kept.current = await this.open())
     const transaction = async (): Promise<T> => {
       connection.callTimeout = timeoutMs
       let result: T
@@ -339,22 +329,19 @@ export class OracleSource implements SnapshotSource {
     })
   }
 
-  /**
-   * Forgets `connection` and closes it in the background: break() first when a call may still
-   * be running on it, then close(); if close() is stuck behind a call on a silent socket, the
-   * socket is destroyed (Thin mode has no public call for that, so this reaches its internals,
-   * and does nothing when they are not there).
-   */
   private discard(connection: OracleConnection, interrupt: boolean): void {
-    if (this.connection === connection) this.connection = undefined
-    if (this.discarded.has(connection)) return
-    this.discarded.add(connection)
-    const done = (async () => {
-      if (interrupt) await settleWithin(connection.break(), this.graceMs)
-      if (!(await settleWithin(connection.close(), this.graceMs))) destroySocket(connection)
-    })()
-    this.closing.add(done)
-    void done.finally(() => this.closing.delete(done))
+    this.kept.discard(connection, interrupt)
+  }
+
+  /**
+   * Closes a discarded connection: break() first when a call may still be running on it, then
+   * close(); if close() is stuck behind a call on a silent socket, the socket is destroyed (Thin
+   * mode has no public call for that, so this reaches its internals, and does nothing when they
+   * are not there).
+   */
+  private async shutdown(connection: OracleConnection, interrupt: boolean): Promise<void> {
+    if (interrupt) await settleWithin(connection.break(), this.graceMs)
+    if (!(await settleWithin(connection.close(), this.graceMs))) destroySocket(connection)
   }
 
   private context(phase: Phase, timeoutMs?: number): OracleFailureContext {
@@ -381,22 +368,6 @@ function tableOf(row: DictionaryTableRow): SourceTable {
   return { owner: row.owner, name: row.name, rowEstimate: estimate !== null && Number.isFinite(estimate) ? estimate : null }
 }
 
-/** True when `promise` settled (either way) within `ms`. */
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms)
-    promise.then(
-      () => {
-        clearTimeout(timer)
-        resolve(true)
-      },
-      () => {
-        clearTimeout(timer)
-        resolve(true)
-      }
-    )
-  })
-}
 
 function destroySocket(connection: OracleConnection): void {
   try {

@@ -55,8 +55,27 @@ function endChannel(channel: ClientChannel | null): void {
   }
 }
 
-function listenForExit(channel: ClientChannel, onExit: (code: number | null, signal: string | null) => void): void {
-  channel.on('exit', (code: number | null, signal?: string) => onExit(typeof code === 'number' ? code : null, signal ?? null))
+/**
+ * Calls `onClose` once the channel has closed, with the command's exit status. ssh2 passes the
+ * status to 'close' as it does to 'exit', and 'close' is the one to trust: a fast command's whole
+ * answer (output, exit status, close) can arrive with the packet that opened the channel, so
+ * 'exit' fires before the caller's listeners are attached (seen as a null exit code under load).
+ */
+export function onChannelClose(
+  channel: Pick<ClientChannel, 'on'> & { stderr: Pick<ClientChannel['stderr'], 'on'> },
+  onClose: (code: number | null, signal: string | null) => void
+): void {
+  let code: number | null = null
+  let signal: string | null = null
+  channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+    code = typeof exitCode === 'number' ? exitCode : null
+    signal = exitSignal ?? null
+  })
+  channel.on('close', (exitCode?: number | null, exitSignal?: string) => {
+    if (typeof exitCode === 'number') code = exitCode
+    else if (typeof exitSignal === 'string') signal = exitSignal
+    onClose(code, signal)
+  })
   // Channel streams can emit 'error'; unheard, it would crash the process.
   channel.on('error', () => {})
   channel.stderr.on('error', () => {})
@@ -104,8 +123,6 @@ export function createExecTask(command: string, options: ExecOptions, where: str
           const stdout: Buffer[] = []
           const stderr: Buffer[] = []
           let bytes = 0
-          let code: number | null = null
-          let signal: string | null = null
           const collect = (into: Buffer[]) => (chunk: Buffer) => {
             if (done) return
             bytes += chunk.length
@@ -118,11 +135,7 @@ export function createExecTask(command: string, options: ExecOptions, where: str
           }
           opened.on('data', collect(stdout))
           opened.stderr.on('data', collect(stderr))
-          listenForExit(opened, (c, s) => {
-            code = c
-            signal = s
-          })
-          opened.on('close', () => {
+          onChannelClose(opened, (code, signal) => {
             release()
             finish({
               ok: true,
@@ -206,17 +219,11 @@ export function createStreamTask(
           if (ended || closeRequested) endChannel(opened)
           const stdout = new StringDecoder('utf8')
           const stderr = new StringDecoder('utf8')
-          let code: number | null = null
-          let signal: string | null = null
           opened.on('data', (chunk: Buffer) => deliver(stdout.write(chunk)))
           opened.stderr.on('data', (chunk: Buffer) => {
             stderrTail = (stderrTail + stderr.write(chunk)).slice(-STREAM_STDERR_TAIL)
           })
-          listenForExit(opened, (c, s) => {
-            code = c
-            signal = s
-          })
-          opened.on('close', () => {
+          onChannelClose(opened, (code, signal) => {
             release()
             deliver(stdout.end())
             end({ reason: closeRequested ? 'closed' : 'exited', code, signal, error: null })

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import type { ClientChannel } from 'ssh2'
 import { describe, expect, it } from 'vitest'
 import { onChannelClose } from '../../src/main/base/ssh/session-tasks'
 
@@ -9,7 +10,7 @@ function fakeChannel() {
 }
 
 function closed(channel: ReturnType<typeof fakeChannel>): Promise<{ code: number | null; signal: string | null }> {
-  return new Promise((resolve) => onChannelClose(channel, (code, signal) => resolve({ code, signal })))
+  return new Promise((resolve) => onChannelClose(channel as unknown as ClientChannel, (code, signal) => resolve({ code, signal })))
 }
 
 describe('onChannelClose', () => {

@@ -61,10 +61,7 @@ function endChannel(channel: ClientChannel | null): void {
  * answer (output, exit status, close) can arrive with the packet that opened the channel, so
  * 'exit' fires before the caller's listeners are attached (seen as a null exit code under load).
  */
-export function onChannelClose(
-  channel: Pick<ClientChannel, 'on'> & { stderr: Pick<ClientChannel['stderr'], 'on'> },
-  onClose: (code: number | null, signal: string | null) => void
-): void {
+export function onChannelClose(channel: ClientChannel, onClose: (code: number | null, signal: string | null) => void): void {
   let code: number | null = null
   let signal: string | null = null
   channel.on('exit', (exitCode: number | null, exitSignal?: string) => {

@@ -1,0 +1,137 @@
+// Bit-level writing and reading for the chunk codec. Values of up to 32 bits at a time (64-bit
+// values go as two halves); numbers stay plain doubles, since BigInt is too slow for millions
+// of samples a second.
+
+const POW2_32 = 2 ** 32
+
+export class BitWriter {
+  private bytes: Uint8Array
+  private bit = 0
+
+  constructor(capacityBytes = 256) {
+    this.bytes = new Uint8Array(capacityBytes)
+  }
+
+  /** Appends the low `width` bits (0–32) of the unsigned integer `value`, most significant first. */
+  write(value: number, width: number): void {
+    if (width === 0) return
+    this.reserve(width)
+    let remaining = width
+    while (remaining > 0) {
+      const free = 8 - (this.bit & 7)
+      const take = free < remaining ? free : remaining
+      // Division, not >>>: a shift by 32 is a shift by 0 in JavaScript.
+      const chunk = Math.floor(value / 2 ** (remaining - take)) & ((1 << take) - 1)
+      this.bytes[this.bit >>> 3] = (this.bytes[this.bit >>> 3] as number) | (chunk << (free - take))
+      this.bit += take
+      remaining -= take
+    }
+  }
+
+  writeBit(set: boolean): void {
+    this.reserve(1)
+    if (set) this.bytes[this.bit >>> 3] = (this.bytes[this.bit >>> 3] as number) | (0x80 >>> (this.bit & 7))
+    this.bit++
+  }
+
+  /** An unsigned integer below 2^53. */
+  writeWide(value: number, width: number): void {
+    if (width <= 32) return this.write(value, width)
+    this.write(Math.floor(value / POW2_32), width - 32)
+    this.write(value % POW2_32, 32)
+  }
+
+  get bitLength(): number {
+    return this.bit
+  }
+
+  /** The bits written so far, zero-padded to whole bytes (a copy). */
+  finish(): Uint8Array {
+    return this.bytes.slice(0, (this.bit + 7) >>> 3)
+  }
+
+  private reserve(width: number): void {
+    const needed = (this.bit + width + 7) >>> 3
+    if (needed <= this.bytes.length) return
+    const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2))
+    grown.set(this.bytes)
+    this.bytes = grown
+  }
+}
+
+export class BitReader {
+  private bit: number
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    startBit = 0
+  ) {
+    this.bit = startBit
+  }
+
+  /** The next `width` bits (0–32) as an unsigned integer. */
+  read(width: number): number {
+    if (this.bit + width > this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
+    let value = 0
+    let remaining = width
+    while (remaining > 0) {
+      const offset = this.bit & 7
+      const take = 8 - offset < remaining ? 8 - offset : remaining
+      const chunk = ((this.bytes[this.bit >>> 3] as number) >>> (8 - offset - take)) & ((1 << take) - 1)
+      value = value * (1 << take) + chunk
+      this.bit += take
+      remaining -= take
+    }
+    return value
+  }
+
+  readBit(): boolean {
+    if (this.bit >= this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
+    const set = ((this.bytes[this.bit >>> 3] as number) & (0x80 >>> (this.bit & 7))) !== 0
+    this.bit++
+    return set
+  }
+
+  readWide(width: number): number {
+    if (width <= 32) return this.read(width)
+    const high = this.read(width - 32)
+    return high * POW2_32 + this.read(32)
+  }
+
+  get position(): number {
+    return this.bit
+  }
+}
+
+// A signed integer in a variable number of bits, shortest for small magnitudes: zigzag, then a
+// unary prefix that picks the width. 0 (a steady interval, an unchanged value) costs one bit.
+const WIDTHS = [6, 12, 20, 32, 53] as const
+const LIMIT = 2 ** 52
+
+/** Largest magnitude writeSigned takes: its zigzag form must stay an exact double. */
+export const MAX_SIGNED = LIMIT - 1
+
+export function writeSigned(out: BitWriter, value: number): void {
+  if (!(Math.abs(value) <= MAX_SIGNED) || !Number.isInteger(value)) throw new RangeError(`cannot encode ${value}`)
+  const zigzag = value >= 0 ? value * 2 : -value * 2 - 1
+  if (zigzag === 0) return out.writeBit(false)
+  const stored = zigzag - 1
+  for (let bucket = 0; bucket < WIDTHS.length; bucket++) {
+    const width = WIDTHS[bucket] as number
+    if (bucket === WIDTHS.length - 1 || stored < 2 ** width) {
+      // Prefix: bucket+1 ones, then a zero (the last bucket needs no terminating zero).
+      for (let i = 0; i <= bucket; i++) out.writeBit(true)
+      if (bucket < WIDTHS.length - 1) out.writeBit(false)
+      out.writeWide(stored, width)
+      return
+    }
+  }
+}
+
+export function readSigned(input: BitReader): number {
+  if (!input.readBit()) return 0
+  let bucket = 0
+  while (bucket < WIDTHS.length - 1 && input.readBit()) bucket++
+  const zigzag = input.readWide(WIDTHS[bucket] as number) + 1
+  return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
+}

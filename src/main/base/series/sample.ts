@@ -1,0 +1,8 @@
+/**
+ * A stale sample: the series ended here (Prometheus's staleness marker). A symbol, not the NaN
+ * Prometheus uses, because a NaN's payload does not survive JavaScript reliably (float-bits.ts).
+ */
+export const STALE: unique symbol = Symbol('stale')
+
+/** One field's value at one time: a number, missing (null), or the end of the series. */
+export type SampleValue = number | null | typeof STALE

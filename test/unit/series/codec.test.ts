@@ -1,0 +1,146 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { BitReader, BitWriter, MAX_SIGNED, readSigned, writeSigned } from '../../../src/main/base/series/bit-stream'
+import { decodeChunk, encodeChunk } from '../../../src/main/base/series/chunk-codec'
+import { decodeColumn, encodeColumn } from '../../../src/main/base/series/column-codec'
+import { fromBits, highBits, isStaleNan, lowBitsOfLast, STALE_NAN } from '../../../src/main/base/series/float-bits'
+import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
+
+/**
+ * A double's bits, so −0 and every bit of a number compare. NaNs compare as NaN: V8 does not keep
+ * a NaN's payload when it copies one into an array of doubles (which is why staleness is STALE).
+ */
+function bitsOf(value: SampleValue): string | null {
+  if (value === null) return null
+  if (value === STALE) return 'stale'
+  if (Number.isNaN(value)) return 'NaN'
+  const high = highBits(value)
+  return `${high.toString(16)}:${lowBitsOfLast().toString(16)}`
+}
+
+function roundTripColumn(values: SampleValue[]): SampleValue[] {
+  const out = new BitWriter()
+  encodeColumn(out, values)
+  return decodeColumn(new BitReader(out.finish()), values.length)
+}
+
+function columnBits(values: SampleValue[]): number {
+  const out = new BitWriter()
+  encodeColumn(out, values)
+  return out.bitLength
+}
+
+const anyDouble = fc.oneof(
+  fc.double(),
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0, STALE_NAN, fromBits(0x7ff80000, 2), Number.MIN_VALUE, Number.MAX_VALUE),
+  fc.integer({ min: -1e9, max: 1e9 }),
+  fc.integer({ min: -100_000, max: 100_000 }).map((n) => n / 100)
+)
+
+const anyValue = fc.oneof({ weight: 8, arbitrary: anyDouble }, fc.constant<SampleValue>(null), fc.constant<SampleValue>(STALE))
+
+describe('bit stream', () => {
+  it('reads back any sequence of fields of 0 to 32 bits', () => {
+    const field = fc.integer({ min: 0, max: 32 }).chain((width) => fc.tuple(fc.constant(width), fc.integer({ min: 0, max: 2 ** width - 1 })))
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 200 }), (fields) => {
+        const out = new BitWriter(1)
+        for (const [width, value] of fields) out.write(value, width)
+        const input = new BitReader(out.finish())
+        expect(fields.map(([width]) => input.read(width))).toEqual(fields.map(([, value]) => value))
+      })
+    )
+  })
+
+  it('reads back any signed integer up to 2^52 - 1, zero in one bit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer(), fc.integer({ min: -MAX_SIGNED, max: MAX_SIGNED }), fc.constantFrom(0, MAX_SIGNED, -MAX_SIGNED))), (values) => {
+        const out = new BitWriter()
+        for (const value of values) writeSigned(out, value)
+        const input = new BitReader(out.finish())
+        expect(values.map(() => readSigned(input))).toEqual(values.map((value) => value + 0))
+      })
+    )
+    const zero = new BitWriter()
+    writeSigned(zero, 0)
+    expect(zero.bitLength).toBe(1)
+  })
+
+  it('refuses what it cannot hold exactly', () => {
+    expect(() => writeSigned(new BitWriter(), MAX_SIGNED + 1)).toThrow(RangeError)
+    expect(() => writeSigned(new BitWriter(), 0.5)).toThrow(RangeError)
+  })
+})
+
+describe('column codec', () => {
+  it('reads back any doubles, nulls and stale marks exactly: ±Inf, −0 and NaN included', () => {
+    fc.assert(
+      fc.property(fc.array(anyValue, { minLength: 1, maxLength: 300 }), (values) => {
+        expect(roundTripColumn(values).map(bitsOf)).toEqual(values.map(bitsOf))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('keeps stale marks apart from nulls, and tells the wire’s staleness NaN from other NaNs', () => {
+    expect(roundTripColumn([STALE, null, 1, STALE])).toEqual([STALE, null, 1, STALE])
+    expect(roundTripColumn([STALE])).toEqual([STALE])
+    expect(isStaleNan(STALE_NAN)).toBe(true)
+    expect(isStaleNan(fromBits(0x7ff80000, 2))).toBe(true)
+    expect(isStaleNan(Number.NaN)).toBe(false)
+  })
+
+  it('stores decimal text compactly: a steady column in about a bit a value, a counter by its rate', () => {
+    const steady = Array.from({ length: 1000 }, () => 0)
+    expect(columnBits(steady)).toBeLessThan(1100)
+    const counter = Array.from({ length: 1000 }, (_, i) => 1_000_000 + i * 4096)
+    expect(columnBits(counter)).toBeLessThan(1100)
+    // A CPU percentage that wanders by a few points: about a byte a value.
+    let cpu = 40
+    const wandering = Array.from({ length: 1000 }, (_, i) => (cpu = Math.max(0, Math.min(100, cpu + ((i * 7919) % 7) - 3))))
+    expect(columnBits(wandering)).toBeLessThan(9 * 1000)
+    // Two decimals, as iostat prints them.
+    const decimals = Array.from({ length: 1000 }, (_, i) => Math.round(1000 * Math.abs(Math.sin(i / 10))) / 100)
+    expect(roundTripColumn(decimals)).toEqual(decimals)
+    expect(columnBits(decimals)).toBeLessThan(16 * 1000)
+  })
+
+  it('costs two bits for a column of nulls and one bit a row for the nulls of a sparse one', () => {
+    expect(columnBits([null, null, null])).toBe(2)
+    const sparse = Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 5 : null))
+    expect(roundTripColumn(sparse)).toEqual(sparse)
+  })
+})
+
+describe('chunk codec', () => {
+  const timestamps = fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 44 }), fc.array(fc.oneof(fc.constant(5000), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 2 ** 30 })), { maxLength: 200 }))
+    .map(([first, gaps]) => gaps.reduce<number[]>((ts, gap) => [...ts, (ts.at(-1) as number) + gap], [first]))
+
+  it('reads back timestamps (equal ones included) and every column', () => {
+    fc.assert(
+      fc.property(
+        timestamps.chain((ts) =>
+          fc.tuple(fc.constant(ts), fc.array(fc.array(anyValue, { minLength: ts.length, maxLength: ts.length }), { maxLength: 6 }))
+        ),
+        ([ts, columns]) => {
+          const decoded = decodeChunk(encodeChunk(ts, columns))
+          expect(decoded.ts).toEqual(ts)
+          expect(decoded.columns.map((column) => column.map(bitsOf))).toEqual(columns.map((column) => column.map(bitsOf)))
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it('spends about a bit a row on timestamps at a steady interval', () => {
+    const ts = Array.from({ length: 720 }, (_, i) => 1_764_633_600_000 + i * 5000)
+    expect(encodeChunk(ts, []).length).toBeLessThan(16 + 720 / 8 + 4)
+  })
+
+  it('refuses timestamps that go backwards and columns of the wrong length', () => {
+    expect(() => encodeChunk([2000, 1000], [])).toThrow(RangeError)
+    expect(() => encodeChunk([1000, 2000], [[1]])).toThrow(RangeError)
+    expect(() => encodeChunk([], [])).toThrow(RangeError)
+  })
+})

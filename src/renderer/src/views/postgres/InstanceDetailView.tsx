@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react'
-import type { PostgresInstance } from '../../../../shared/postgres-instances'
+import { useEffect } from 'react'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
-import { call, errorMessage, subscribe } from '../../transport/client'
+import { useLoad } from '../../hooks/use-load'
+import { call, subscribe } from '../../transport/client'
 import { ActivityTab } from './ActivityTab'
 import { ConfigurationTab } from './ConfigurationTab'
 import { DashboardTab } from './DashboardTab'
@@ -26,24 +26,14 @@ export function isPgTab(value: string | undefined): value is PgTabId {
 
 /** One instance (`#/postgres/{id}/{tab}`): its live activity, dashboard, maintenance, configuration, statements and trail. */
 export function InstanceDetailView({ instanceId, tab }: { instanceId: number; tab: PgTabId }) {
-  const [instance, setInstance] = useState<PostgresInstance | null>(null)
-  const [error, setError] = useState<string | null>(null)
-
-  useEffect(() => {
-    const load = (): void => {
-      call('postgres.get', { id: instanceId }).then(
-        (found) => {
-          setInstance(found)
-          setError(null)
-        },
-        (failure: unknown) => setError(errorMessage(failure))
-      )
-    }
-    load()
-    return subscribe('postgres.changed', (change) => {
-      if (change.ids.includes(instanceId)) load()
-    })
-  }, [instanceId])
+  const { data: instance, error, reload } = useLoad(() => call('postgres.get', { id: instanceId }), [instanceId])
+  useEffect(
+    () =>
+      subscribe('postgres.changed', (change) => {
+        if (change.ids.includes(instanceId)) reload()
+      }),
+    [instanceId, reload]
+  )
 
   const go = (next: PgTabId): void => {
     window.location.assign(`#/postgres/${instanceId}/${next}`)

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react'
 import type { PostgresInstance, PostgresTestResult } from '../../../../shared/postgres-instances'
 import { ConfirmDialog } from '../../components/Dialog'
+import { useAction } from '../../hooks/use-action'
 import { usePostgres } from '../../stores/postgres'
-import { errorMessage, subscribe } from '../../transport/client'
+import { subscribe } from '../../transport/client'
 import { ago } from './format'
 import { InstanceForm } from './InstanceForm'
 import { shortVersion } from './instance-form-model'
@@ -52,7 +53,7 @@ export function PostgresView() {
   const state = usePostgres()
   const [editing, setEditing] = useState<Editing>(null)
   const [removing, setRemoving] = useState<PostgresInstance | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
   const [now, setNow] = useState(() => Date.now())
 
   useEffect(() => {
@@ -66,14 +67,6 @@ export function PostgresView() {
     }
   }, [])
 
-  const run = async (action: () => Promise<void>): Promise<void> => {
-    setActionError(null)
-    try {
-      await action()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
-  }
 
   return (
     <section className="view" aria-labelledby="postgres-title">
@@ -92,9 +85,9 @@ export function PostgresView() {
           </button>
         </p>
       ) : null}
-      {state.error || actionError ? (
+      {state.error || action.error ? (
         <p className="form-error" role="alert">
-          {actionError ?? state.error}
+          {action.error ?? state.error}
         </p>
       ) : null}
 
@@ -134,7 +127,7 @@ export function PostgresView() {
                 </td>
                 <td>{instance.server_name ?? <span className="hint">not linked</span>}</td>
                 <td className="col-actions">
-                  <button type="button" onClick={() => void run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
+                  <button type="button" onClick={() => void action.run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
                     Test
                   </button>
                   <button type="button" onClick={() => setEditing({ mode: 'edit', instance })} aria-label={`Edit ${instance.name}`}>
@@ -169,7 +162,7 @@ export function PostgresView() {
           }
           confirmLabel="Remove"
           danger
-          onConfirm={() => run(() => state.remove(removing.id))}
+          onConfirm={() => action.run(() => state.remove(removing.id))}
           onClose={() => setRemoving(null)}
         />
       ) : null}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import { SERVER_STATUSES, type Server, type ServerStatus } from '../../../../shared/servers'
-import { ConfirmDialog } from '../../components/Dialog'
 import { CollectionBadge } from '../../components/CollectionBadge'
+import { ConfirmDialog } from '../../components/Dialog'
 import { StatusBadge } from '../../components/StatusBadge'
+import { useAction } from '../../hooks/use-action'
 import { useServers } from '../../stores/servers'
-import { errorMessage, subscribe } from '../../transport/client'
+import { subscribe } from '../../transport/client'
 import { ConnectionDialog } from './ConnectionDialog'
 import { ServerForm } from './ServerForm'
 
@@ -17,7 +18,7 @@ export function ServersView() {
   const [deleting, setDeleting] = useState<Server | null>(null)
   const [testing, setTesting] = useState<Server | null>(null)
   const [bulkStatus, setBulkStatus] = useState<ServerStatus>('maintenance')
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
 
   useEffect(() => {
     void useServers.getState().load()
@@ -32,14 +33,6 @@ export function ServersView() {
   const servers = result?.servers ?? []
   const allOnPageSelected = servers.length > 0 && servers.every((server) => selected.has(server.id))
 
-  const run = async (action: () => Promise<void>): Promise<void> => {
-    setActionError(null)
-    try {
-      await action()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
-  }
 
   return (
     <section className="view" aria-labelledby="servers-title">
@@ -97,9 +90,9 @@ export function ServersView() {
           </button>
         </p>
       ) : null}
-      {state.error || actionError ? (
+      {state.error || action.error ? (
         <p className="form-error" role="alert">
-          {actionError ?? state.error}
+          {action.error ?? state.error}
         </p>
       ) : null}
 
@@ -116,7 +109,7 @@ export function ServersView() {
               ))}
             </select>
           </label>
-          <button type="button" className="primary" onClick={() => void run(() => state.setStatusOfSelected(bulkStatus))}>
+          <button type="button" className="primary" onClick={() => void action.run(() => state.setStatusOfSelected(bulkStatus))}>
             Apply
           </button>
           <button type="button" onClick={state.clearSelection}>
@@ -246,7 +239,7 @@ export function ServersView() {
           message={<p>The server and its stored credentials are removed from Vigil. This cannot be undone.</p>}
           confirmLabel="Delete"
           danger
-          onConfirm={() => run(() => state.remove(deleting.id))}
+          onConfirm={() => action.run(() => state.remove(deleting.id))}
           onClose={() => setDeleting(null)}
         />
       ) : null}

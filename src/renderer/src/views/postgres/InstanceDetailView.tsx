@@ -7,22 +7,9 @@ import { ConfigurationTab } from './ConfigurationTab'
 import { DashboardTab } from './DashboardTab'
 import { shortVersion } from './instance-form-model'
 import { MaintenanceTab } from './MaintenanceTab'
+import { PG_TABS, type PgTabId } from './pg-tabs'
 import { StatementsTab } from './StatementsTab'
 import { TrailTab } from './TrailTab'
-
-export const PG_TABS = [
-  { id: 'activity', label: 'Activity' },
-  { id: 'dashboard', label: 'Dashboard' },
-  { id: 'maintenance', label: 'Maintenance' },
-  { id: 'configuration', label: 'Configuration' },
-  { id: 'statements', label: 'Statements' },
-  { id: 'trail', label: 'Trail' }
-] as const
-export type PgTabId = (typeof PG_TABS)[number]['id']
-
-export function isPgTab(value: string | undefined): value is PgTabId {
-  return PG_TABS.some((tab) => tab.id === value)
-}
 
 /** One instance (`#/postgres/{id}/{tab}`): its live activity, dashboard, maintenance, configuration, statements and trail. */
 export function InstanceDetailView({ instanceId, tab }: { instanceId: number; tab: PgTabId }) {

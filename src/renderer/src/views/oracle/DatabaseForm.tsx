@@ -1,8 +1,7 @@
-import type { ReactNode } from 'react'
 import { DB_ENGINES, OracleDatabaseCreateSchema, OracleDatabaseUpdateSchema, type DbEngine, type OracleDatabase } from '../../../../shared/oracle'
 import { Dialog } from '../../components/Dialog'
 import { fieldsOf, schemaIssues } from '../../forms/form-state'
-import { FormErrors, FormField } from '../../forms/FormField'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
 import { useForm } from '../../forms/use-form'
 import { useLoad } from '../../hooks/use-load'
 import { useOracle } from '../../stores/oracle'
@@ -27,6 +26,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
     fieldOf: FIELDS
   })
   const { values, setValues, errors, set } = form
+  const { field, text } = controlsOf(form)
   const servers = useLoad(async () => {
     const list = await useOracle.getState().loadServers()
     // One server registered: nothing to choose.
@@ -35,20 +35,6 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
     return list
   }, [])
 
-  const field = (name: string, label: string, control: ReactNode, hint?: string, error = errors[name]) => (
-    <FormField label={label} error={error} hint={hint}>
-      {control}
-    </FormField>
-  )
-  const text = (name: keyof DatabaseFormValues, extra: Record<string, unknown> = {}) => (
-    <input
-      name={name}
-      value={values[name] as string}
-      aria-invalid={errors[name] ? true : undefined}
-      onChange={(event) => set(name, event.target.value as never)}
-      {...extra}
-    />
-  )
   // The core names 'sid' when neither is given and 'service_name' when both are: either shows at the one input.
   const addressError = errors[values.oracle_by] ?? errors[values.oracle_by === 'sid' ? 'service_name' : 'sid']
 
@@ -146,14 +132,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
           ) : null}
           <p className="field-hint">A read-only account is enough: snapshots only SELECT, in a read-only transaction.</p>
         </fieldset>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={form.saving}>
-            {form.saving ? 'Saving…' : database ? 'Save' : 'Add database'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={database ? 'Save' : 'Add database'} />
       </form>
     </Dialog>
   )

@@ -1,8 +1,8 @@
-import { useMemo, useState, type ReactNode } from 'react'
+import { useMemo, useState } from 'react'
 import { MAX_MAX_ROWS, OracleTableConfigSchema, OracleTableCreateSchema, type OracleDatabase, type OracleTable } from '../../../../shared/oracle'
 import { Dialog } from '../../components/Dialog'
 import { fieldsOf, schemaIssues, type Issue } from '../../forms/form-state'
-import { FormErrors, FormField } from '../../forms/FormField'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
 import { useForm } from '../../forms/use-form'
 import { useLoad } from '../../hooks/use-load'
 import { useOracle } from '../../stores/oracle'
@@ -48,6 +48,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
     fieldOf: FIELDS
   })
   const { values, setValues, errors, set } = form
+  const { field, text } = controlsOf(form)
   const [search, setSearch] = useState('')
   // A new table lists the dictionary's; a watched one describes its own columns.
   const discovered = useLoad(() => call('oracle.tables.discover', { database_id: database.id }), [database.id], { lazy: Boolean(table) })
@@ -80,11 +81,6 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
         {errors[name]}
       </span>
     ) : null
-  const field = (name: string, label: string, control: ReactNode, hint?: ReactNode) => (
-    <FormField label={label} error={errors[name]} hint={hint} errorId={`${name}-error`}>
-      {control}
-    </FormField>
-  )
   const chosen = new Set(values.columns)
   const keyless = described !== null && described.primary_key.length === 0
   const title = table ? `Configure ${table.full_table_name}` : `Watch a table of ${database.name}`
@@ -219,15 +215,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
             {field(
               'order_by',
               'ORDER BY',
-              <input
-                name="order_by"
-                className="mono"
-                spellCheck={false}
-                value={values.order_by}
-                placeholder="column [ASC|DESC], …"
-                aria-invalid={errors.order_by ? true : undefined}
-                onChange={(event) => set('order_by', event.target.value)}
-              />,
+              text('order_by', { className: 'mono', spellCheck: false, placeholder: 'column [ASC|DESC], …' }),
               'Known columns only. The key always breaks ties, so the rows kept are the same on every run.'
             )}
           </fieldset>
@@ -236,13 +224,13 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
             {field(
               'polling_interval',
               'Every (seconds)',
-              <input name="polling_interval" inputMode="numeric" value={values.polling_interval} aria-invalid={errors.polling_interval ? true : undefined} onChange={(event) => set('polling_interval', event.target.value)} />,
+              text('polling_interval', { inputMode: 'numeric' }),
               '5 to 86400.'
             )}
             {field(
               'max_rows',
               'At most (rows)',
-              <input name="max_rows" inputMode="numeric" value={values.max_rows} aria-invalid={errors.max_rows ? true : undefined} onChange={(event) => set('max_rows', event.target.value)} />,
+              text('max_rows', { inputMode: 'numeric' }),
               `Up to ${MAX_MAX_ROWS.toLocaleString()}; a bigger table is reported as truncated.`
             )}
             <label className="checkbox">
@@ -255,14 +243,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
             </label>
           </fieldset>
         </div>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={form.saving}>
-            {form.saving ? 'Checking…' : table ? 'Save' : 'Watch table'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={table ? 'Save' : 'Watch table'} savingLabel="Checking…" />
       </form>
     </Dialog>
   )

@@ -1,8 +1,8 @@
-import { useEffect, type ReactNode } from 'react'
+import { useEffect } from 'react'
 import { CONTROL_METHODS, SWITCH_USER_WAYS } from '../../../../shared/postgres-control'
 import type { PostgresInstance } from '../../../../shared/postgres-instances'
 import { Dialog } from '../../components/Dialog'
-import { FormErrors, FormField } from '../../forms/FormField'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
 import { useForm } from '../../forms/use-form'
 import { usePostgres } from '../../stores/postgres'
 import {
@@ -53,26 +53,13 @@ export function InstanceForm({ instance, onClose }: Props) {
     },
     fieldOf
   })
-  const { values, errors, set } = form
+  const { values, set } = form
+  const { field, text } = controlsOf(form)
 
   useEffect(() => {
     void usePostgres.getState().loadServers()
   }, [])
 
-  const field = (name: keyof InstanceFormValues, label: string, control: ReactNode, hint?: string) => (
-    <FormField label={label} error={errors[name]} hint={hint}>
-      {control}
-    </FormField>
-  )
-  const text = (name: keyof InstanceFormValues, extra: Record<string, unknown> = {}) => (
-    <input
-      name={name}
-      value={values[name] as string}
-      aria-invalid={errors[name] ? true : undefined}
-      onChange={(event) => set(name, event.target.value as never)}
-      {...extra}
-    />
-  )
   const method = values.control_method
 
   return (
@@ -166,14 +153,7 @@ export function InstanceForm({ instance, onClose }: Props) {
               )
             : null}
         </fieldset>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={form.saving}>
-            {form.saving ? 'Saving…' : instance ? 'Save' : 'Add instance'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={instance ? 'Save' : 'Add instance'} />
       </form>
     </Dialog>
   )

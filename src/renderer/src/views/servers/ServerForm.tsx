@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react'
 import {
   OS_TYPES,
   SERVER_STATUSES,
@@ -8,7 +7,7 @@ import {
 } from '../../../../shared/servers'
 import { Dialog } from '../../components/Dialog'
 import { schemaIssues } from '../../forms/form-state'
-import { FormErrors, FormField } from '../../forms/FormField'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
 import { useForm } from '../../forms/use-form'
 import { useServers } from '../../stores/servers'
 import { emptyForm, formFromServer, toCreateInput, toUpdateInput, type ServerFormValues } from './server-form-model'
@@ -30,22 +29,9 @@ export function ServerForm({ server, onClose }: Props) {
       onClose()
     }
   })
-  const { values, errors, set } = form
+  const { values, set } = form
+  const { field, text } = controlsOf(form)
 
-  const field = (name: keyof ServerFormValues, label: string, control: ReactNode, hint?: string) => (
-    <FormField label={label} error={errors[name]} hint={hint}>
-      {control}
-    </FormField>
-  )
-  const text = (name: keyof ServerFormValues, extra: Record<string, unknown> = {}) => (
-    <input
-      name={name}
-      value={values[name] as string}
-      aria-invalid={errors[name] ? true : undefined}
-      onChange={(event) => set(name, event.target.value as never)}
-      {...extra}
-    />
-  )
 
   return (
     <Dialog title={server ? `Edit ${server.hostname}` : 'Add server'} onClose={onClose} wide>
@@ -143,14 +129,7 @@ export function ServerForm({ server, onClose }: Props) {
             />
           )}
         </fieldset>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={form.saving}>
-            {form.saving ? 'Saving…' : server ? 'Save' : 'Add server'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={server ? 'Save' : 'Add server'} />
       </form>
     </Dialog>
   )

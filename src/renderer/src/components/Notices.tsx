@@ -1,5 +1,5 @@
 /** The last action's outcome (dismissable) and the last error, never swallowed. */
-export function Notices({ notice, onDismiss, error }: { notice: string | null; onDismiss: () => void; error: string | null }) {
+export function Notices({ notice = null, onDismiss, error }: { notice?: string | null; onDismiss?: () => void; error: string | null }) {
   return (
     <>
       {notice ? (

@@ -5,6 +5,7 @@ import { SERIES_COLOURS } from '../../charts/palette'
 import { resolveRange, type RangeChoice } from '../../charts/ranges'
 import { alignSeries, padToRange, type Table } from '../../charts/shaping'
 import { TimeChart } from '../../charts/TimeChart'
+import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { useTheme } from '../../stores/theme'
 import { call, subscribe } from '../../transport/client'
@@ -78,7 +79,7 @@ export function ProcessesPanel({ serverId, exportName, choice, chosen, onChoose 
 
   return (
     <div className="processes">
-      {error ? <p role="alert" className="form-error">{error}</p> : null}
+      <Notices error={error} />
       <p className="hint">
         {top.data?.timestamp ? `Top processes at ${new Date(top.data.timestamp).toLocaleTimeString()}. ` : 'No process sample yet. '}
         Tick processes to chart their CPU and memory over the range above (up to {MAX_CHOSEN}).

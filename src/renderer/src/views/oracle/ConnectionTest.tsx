@@ -1,5 +1,6 @@
 import type { OracleDatabase } from '../../../../shared/oracle'
 import { Dialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { useOracle } from '../../stores/oracle'
 import { describeAddress } from './database-form-model'
@@ -25,11 +26,7 @@ export function ConnectionTest({ database, runOnMount }: { database: OracleDatab
         {database.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} at <span className="mono">{describeAddress(database)}</span> as {database.username}
       </p>
       {running ? <p role="status">Connecting…</p> : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       {result && !running ? (
         result.success ? (
           <div role="status" className="test-result">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
@@ -121,11 +122,7 @@ export function TableView({ tableId }: { tableId: number }) {
           )}
         </p>
       ) : null}
-      {state.runError ? (
-        <p className="form-error" role="alert">
-          {state.runError}
-        </p>
-      ) : null}
+      <Notices error={state.runError} />
       {table?.last_error && !state.runError ? (
         <p className="form-error" role="alert">
           The last run failed: {table.last_error}

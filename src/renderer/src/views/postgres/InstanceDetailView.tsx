@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { Notices } from '../../components/Notices'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useLoad } from '../../hooks/use-load'
 import { call, subscribe } from '../../transport/client'
@@ -52,11 +53,7 @@ export function InstanceDetailView({ instanceId, tab }: { instanceId: number; ta
           </div>
         ) : null}
       </header>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       <TabList label="Instance views" tabs={PG_TABS} active={tab} onSelect={go} idPrefix="pg-" />
       <div role="tabpanel" id={tabPanelId('pg-', tab)} aria-labelledby={tabId('pg-', tab)}>
         {tab === 'activity' ? <ActivityTab instanceId={instanceId} /> : null}

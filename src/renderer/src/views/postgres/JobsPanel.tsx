@@ -1,4 +1,5 @@
 import type { MaintenanceJobView } from '../../../../shared/pg-agent'
+import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
 import { localTime } from './format'
@@ -30,11 +31,7 @@ export function JobsPanel() {
   return (
     <section className="jobs-panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
-      {error || action.error ? (
-        <p className="form-error" role="alert">
-          {action.error ?? error}
-        </p>
-      ) : null}
+      <Notices error={action.error ?? error} />
       <h3>Running</h3>
       <ul className="job-list" aria-label="Running jobs">
         {jobs?.running.map((job) => (

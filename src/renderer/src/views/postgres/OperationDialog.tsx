@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { MaintenanceOperation, MaintenanceTarget } from '../../../../shared/pg-agent'
 import { Dialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
 import { agentDatetime, describeTarget, isDestructive, localInputValue, nextHour, OPERATION_LABELS, vacuumMode, type VacuumChoice } from './maintenance-model'
@@ -56,11 +57,7 @@ export function OperationDialog({ target, initial, onClose, onDone }: Props) {
           void submit()
         }}
       >
-        {action.error ? (
-          <p className="form-error" role="alert">
-            {action.error}
-          </p>
-        ) : null}
+        <Notices error={action.error} />
         {confirming ? (
           <div className="warning" role="alert">
             <p>

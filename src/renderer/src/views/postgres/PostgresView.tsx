@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { PostgresInstance, PostgresTestResult } from '../../../../shared/postgres-instances'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePostgres } from '../../stores/postgres'
 import { subscribe } from '../../transport/client'
@@ -77,19 +78,7 @@ export function PostgresView() {
         </button>
       </header>
 
-      {state.notice ? (
-        <p className="notice" role="status">
-          {state.notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={state.dismissNotice}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {state.error || action.error ? (
-        <p className="form-error" role="alert">
-          {action.error ?? state.error}
-        </p>
-      ) : null}
+      <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
 
       <div className="table-wrap">
         <table className="data-table pg-instances" aria-busy={state.loading}>

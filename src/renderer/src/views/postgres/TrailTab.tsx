@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { call, subscribe } from '../../transport/client'
 import { parseAgentTime } from './format'
@@ -19,11 +20,7 @@ export function TrailTab({ instanceId }: { instanceId: number }) {
   return (
     <div className="pg-trail">
       <p className="hint">The last 200 actions on this instance, by whom (“ui” is this console; agent API users and “api-token” are scripts). Kept 400 days.</p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       <div className="table-wrap">
         <table className="data-table trail-table" aria-label="Trail">
           <thead>

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { ConnectionTestResult, HostKeyStatus } from '../../../../shared/connections'
 import type { Server } from '../../../../shared/servers'
+import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
 import { call } from '../../transport/client'
@@ -45,11 +46,7 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
           {server.collector === 'local' ? 'This machine, by local exec.' : `SSH to ${server.ssh_username}@${server.ip_address}:${server.ssh_port}`}
         </p>
         {running ? <p role="status">Connecting…</p> : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notices error={error} />
         {result?.status === 'success' ? (
           <div role="status">
             <p className="ok-text">Connection test successful.</p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { SERVER_STATUSES, type Server, type ServerStatus } from '../../../../shared/servers'
 import { CollectionBadge } from '../../components/CollectionBadge'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { StatusBadge } from '../../components/StatusBadge'
 import { useAction } from '../../hooks/use-action'
 import { useServers } from '../../stores/servers'
@@ -82,19 +83,7 @@ export function ServersView() {
         />
       </div>
 
-      {state.notice ? (
-        <p className="notice" role="status">
-          {state.notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={state.dismissNotice}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {state.error || action.error ? (
-        <p className="form-error" role="alert">
-          {action.error ?? state.error}
-        </p>
-      ) : null}
+      <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
 
       {selected.size > 0 ? (
         <div className="bulk-bar" aria-label="Bulk actions">

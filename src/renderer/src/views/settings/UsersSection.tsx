@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
 import { call } from '../../transport/client'
@@ -97,11 +98,7 @@ export function UsersSection() {
           </button>
         ) : null}
       </form>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       {notice ? <p role="status">{notice}</p> : null}
       {removing ? (
         <ConfirmDialog

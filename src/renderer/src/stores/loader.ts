@@ -86,7 +86,11 @@ export function createLoader<S>(set: (patch: Partial<S>) => void, fields: Loader
       else set({ ...flag(false), [fields.error]: answer.message, ...options.failed?.(answer) })
       return answer
     },
-    cancel: () => latest.cancel(),
+    // Nothing is loading any more: a flag left on would say so forever.
+    cancel() {
+      latest.cancel()
+      set(flag(false))
+    },
     get running() {
       return latest.running
     }

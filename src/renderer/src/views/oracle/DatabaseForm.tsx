@@ -33,7 +33,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
     const only = list.length === 1 ? list[0] : undefined
     if (only) setValues((current) => (current.server_id ? current : { ...current, server_id: only.id }))
     return list
-  }, [])
+  }, [setValues])
 
   // The core names 'sid' when neither is given and 'service_name' when both are: either shows at the one input.
   const addressError = errors[values.oracle_by] ?? errors[values.oracle_by === 'sid' ? 'service_name' : 'sid']

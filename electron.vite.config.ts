@@ -1,9 +1,10 @@
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
-import type { Plugin } from 'vite'
+import type { Plugin, Rollup } from 'vite'
 
 const require = createRequire(import.meta.url)
 
@@ -18,6 +19,52 @@ function copyRedocBundle(): Plugin {
       copyFileSync(source, target)
     }
   }
+}
+
+/** The chunk of the area shown first (#/overview): the first page needs it along with the entry. */
+const FIRST_AREA = 'src/renderer/src/views/overview/OverviewView.tsx'
+
+// What the first page costs, printed after every renderer build (a figure to watch, not a test).
+function reportFirstChunk(): Plugin {
+  let log: (message: string) => void = console.log
+  return {
+    name: 'vigil-first-chunk-size',
+    apply: 'build',
+    configResolved(config) {
+      log = (message) => config.logger.info(message)
+    },
+    writeBundle(_options, bundle) {
+      const chunks = new Map(
+        Object.values(bundle)
+          .filter((file): file is Rollup.OutputChunk => file.type === 'chunk')
+          .map((chunk) => [chunk.fileName, chunk])
+      )
+      const entry = [...chunks.values()].find((chunk) => chunk.isEntry)
+      if (!entry) return
+      const area = [...chunks.values()].find((chunk) => chunk.facadeModuleId?.endsWith(FIRST_AREA))
+      // Each chunk and what it imports statically: what must load before it runs.
+      const needed = new Set<string>()
+      const add = (name: string): void => {
+        if (needed.has(name)) return
+        needed.add(name)
+        chunks.get(name)?.imports.forEach(add)
+      }
+      add(entry.fileName)
+      if (area) add(area.fileName)
+      const size = (names: string[]): string => {
+        const code = names.map((name) => chunks.get(name)?.code ?? '').join('')
+        return `${kB(Buffer.byteLength(code))} (gzip ${kB(gzipSync(code).length)})`
+      }
+      log(`renderer first chunk: ${entry.fileName.replace(/^assets\//, '')} ${size([entry.fileName])}`)
+      log(`renderer first page: ${needed.size} chunks ${size([...needed])}: ${[...needed].map((name) => name.replace(/^assets\//, '')).join(', ')}`)
+    }
+  }
+}
+
+const VENDOR_CHUNKS = ['typebox', 'uplot']
+
+function kB(bytes: number): string {
+  return `${(bytes / 1000).toFixed(1)} kB`
 }
 
 // typebox ships ES modules only; bundling it keeps the CommonJS main runnable on Node 20 and Electron.
@@ -59,8 +106,14 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     build: {
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
+      // electron-vite leaves the renderer unminified; it is also served to browsers by `vigil serve`.
+      minify: true,
+      rollupOptions: {
+        input: { index: resolve('src/renderer/index.html') },
+        // Libraries in chunks named for them, so the size report says what weighs what.
+        output: { manualChunks: (id) => VENDOR_CHUNKS.find((name) => id.includes(`/node_modules/${name}/`)) }
+      }
     },
-    plugins: [react()]
+    plugins: [react(), reportFirstChunk()]
   }
 })

@@ -38,6 +38,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // useLoad(fetch, deps) loads when deps change, like useEffect: its deps are checked the same way.
+      'react-hooks/exhaustive-deps': ['warn', { additionalHooks: '(useLoad)' }],
       'no-restricted-imports': [
         'error',
         {

@@ -1,13 +1,20 @@
-import { useEffect, useSyncExternalStore } from 'react'
+import { lazy, Suspense, useEffect, useSyncExternalStore, type ComponentType } from 'react'
 import { useSession } from './stores/session'
-import { ServerDetailView } from './views/detail/ServerDetailView'
 import { LoginView } from './views/LoginView'
-import { OracleView } from './views/oracle/OracleView'
-import { OverviewView } from './views/overview/OverviewView'
-import { InstanceDetailView, isPgTab } from './views/postgres/InstanceDetailView'
-import { PostgresView } from './views/postgres/PostgresView'
-import { ServersView } from './views/servers/ServersView'
-import { SettingsView } from './views/SettingsView'
+import { isPgTab } from './views/postgres/pg-tabs'
+
+/** An area's view, in a chunk of its own loaded the first time the area is shown. */
+function area<P extends object>(load: () => Promise<ComponentType<P>>) {
+  return lazy(async () => ({ default: await load() }))
+}
+
+const OverviewView = area(() => import('./views/overview/OverviewView').then((m) => m.OverviewView))
+const ServersView = area(() => import('./views/servers/ServersView').then((m) => m.ServersView))
+const ServerDetailView = area(() => import('./views/detail/ServerDetailView').then((m) => m.ServerDetailView))
+const OracleView = area(() => import('./views/oracle/OracleView').then((m) => m.OracleView))
+const PostgresView = area(() => import('./views/postgres/PostgresView').then((m) => m.PostgresView))
+const InstanceDetailView = area(() => import('./views/postgres/InstanceDetailView').then((m) => m.InstanceDetailView))
+const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
 
 const NAV = [
   { path: '/overview', label: 'Overview' },
@@ -88,7 +95,9 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
-        <View route={route} />
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <View route={route} />
+        </Suspense>
       </main>
     </div>
   )

@@ -44,7 +44,7 @@ interface ConfirmProps {
   danger?: boolean
   /** For a message that lists things (a table of what the action touches). */
   wide?: boolean
-  onConfirm: () => Promise<void> | void
+  onConfirm: () => Promise<unknown> | void
   onClose: () => void
 }
 

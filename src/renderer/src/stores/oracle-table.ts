@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import { AppError } from '../../../shared/errors'
 import type { CurrentData, OracleDatabase, OracleTable, OracleTask, SnapshotDiffView, SnapshotEvent, SnapshotSummary } from '../../../shared/oracle'
 import { call, errorMessage, subscribe } from '../transport/client'
+import { createLoader } from './loader'
 
 /** Snapshots the timeline shows: as many as the core keeps by default. */
 export const HISTORY_LIMIT = 100
@@ -46,56 +47,65 @@ interface TableState {
 }
 
 let stopLive: (() => void) | null = null
-let loadSeq = 0
-let diffSeq = 0
 /** Diffs never change once a snapshot is stored: fetched once per snapshot. */
 const diffCache = new Map<number, SnapshotDiffView>()
 
+/** The table, its database, and what the table view shows of it. */
+async function readTable(id: number): Promise<Pick<TableState, 'table' | 'database' | 'current' | 'history' | 'tasks'>> {
+  const table = await call('oracle.tables.get', { id })
+  const [database, current, history, tasks] = await Promise.all([
+    call('oracle.databases.get', { id: table.database_id }),
+    call('oracle.tables.currentData', { id }),
+    call('oracle.tables.history', { id, limit: HISTORY_LIMIT }),
+    call('oracle.tables.tasks', { id, limit: TASKS_LIMIT })
+  ])
+  return { table, database, current, history, tasks }
+}
+
 /** One watched table: its current rows, the timeline of snapshots, a chosen diff, its tasks; live. */
 export const useOracleTable = create<TableState>((set, get) => {
+  const rows = createLoader<TableState>(set)
+  const diffs = createLoader<TableState>(set, { loading: 'diffLoading', error: 'diffError' })
+
   const loadDiff = async (snapshotId: number): Promise<void> => {
-    const seq = ++diffSeq
     const cached = diffCache.get(snapshotId)
     if (cached) {
+      diffs.cancel()
       set({ diff: cached, diffLoading: false, diffError: null })
       return
     }
-    set({ diffLoading: true, diffError: null })
-    try {
+    const fetch = async (): Promise<SnapshotDiffView> => {
       const diff = await call('oracle.tables.diff', { snapshot_id: snapshotId })
       diffCache.set(snapshotId, diff)
-      if (seq === diffSeq) set({ diff, diffLoading: false })
-    } catch (error) {
-      if (seq === diffSeq) set({ diff: null, diffLoading: false, diffError: errorMessage(error) })
+      return diff
     }
+    await diffs.load(fetch, (diff) => ({ diff }), { begin: { diffError: null }, failed: () => ({ diff: null }) })
   }
 
   const load = async (): Promise<void> => {
     const id = get().tableId
     if (id === null) return
-    const seq = ++loadSeq
-    set({ loading: true })
-    try {
-      const table = await call('oracle.tables.get', { id })
-      const [database, current, history, tasks] = await Promise.all([
-        call('oracle.databases.get', { id: table.database_id }),
-        call('oracle.tables.currentData', { id }),
-        call('oracle.tables.history', { id, limit: HISTORY_LIMIT }),
-        call('oracle.tables.tasks', { id, limit: TASKS_LIMIT })
-      ])
-      if (seq !== loadSeq) return
-      const { selectedId, followNewest } = get()
-      const newest = history[0]?.id ?? null
-      const stillThere = selectedId !== null && history.some((snapshot) => snapshot.id === selectedId)
-      const selected = followNewest || !stillThere ? newest : selectedId
-      set({ table, database, current, history, tasks, loading: false, error: null, gone: false, selectedId: selected })
-      if (selected !== null && (selected !== selectedId || get().diff?.snapshot_id !== selected)) await loadDiff(selected)
-      if (selected === null) set({ diff: null })
-    } catch (error) {
-      if (seq !== loadSeq) return
-      const gone = error instanceof AppError && error.code === 'not_found'
-      set({ loading: false, gone, error: gone ? 'This table is no longer monitored.' : errorMessage(error) })
-    }
+    let before: number | null = null
+    const answer = await rows.load(
+      () => readTable(id),
+      (read) => {
+        const { selectedId, followNewest } = get()
+        before = selectedId
+        const newest = read.history[0]?.id ?? null
+        const stillThere = selectedId !== null && read.history.some((snapshot) => snapshot.id === selectedId)
+        return { ...read, gone: false, selectedId: followNewest || !stillThere ? newest : selectedId }
+      },
+      {
+        failed: ({ error, message }) => {
+          const gone = error instanceof AppError && error.code === 'not_found'
+          return { gone, error: gone ? 'This table is no longer monitored.' : message }
+        }
+      }
+    )
+    if (!answer?.ok) return
+    const selected = get().selectedId
+    if (selected !== null && (selected !== before || get().diff?.snapshot_id !== selected)) await loadDiff(selected)
+    if (selected === null) set({ diff: null })
   }
 
   const startLive = (id: number): void => {
@@ -147,8 +157,8 @@ export const useOracleTable = create<TableState>((set, get) => {
     },
     close() {
       stopLive?.()
-      loadSeq++
-      diffSeq++
+      rows.cancel()
+      diffs.cancel()
       diffCache.clear()
       set({ tableId: null, table: null, current: null, history: [], tasks: [], diff: null, update: null })
     },

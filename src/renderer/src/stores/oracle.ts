@@ -11,7 +11,9 @@ import type {
   OracleTestResult
 } from '../../../shared/oracle'
 import { AppError } from '../../../shared/errors'
-import { call, errorMessage, subscribe } from '../transport/client'
+import { call, subscribe } from '../transport/client'
+import { allServers } from './all-servers'
+import { createLoader } from './loader'
 
 /** A registered server a database can be linked to. */
 export interface ServerChoice {
@@ -47,12 +49,28 @@ interface OracleState {
   say(notice: string | null): void
 }
 
-let loadSeq = 0
 /** Bursts of events (every table's snapshot) become one reload. */
 const RELOAD_DELAY_MS = 300
 
+/** The databases, the tables, and each table's newest task. */
+async function readRegistry(): Promise<Pick<OracleState, 'databases' | 'tables' | 'lastTasks'>> {
+  const [databases, tables] = await Promise.all([call('oracle.databases.list', {}), call('oracle.tables.list', {})])
+  // A table removed since the list was read has no tasks to show; any other failure is reported.
+  const newest = await Promise.all(
+    tables.map((table) =>
+      call('oracle.tables.tasks', { id: table.id, limit: 1 }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'not_found') return []
+        throw error
+      })
+    )
+  )
+  const lastTasks = Object.fromEntries(tables.map((table, index) => [table.id, newest[index]?.[0]]))
+  return { databases, tables, lastTasks }
+}
+
 /** The registry of monitored databases and watched tables, as the list views show it. */
 export const useOracle = create<OracleState>((set, get) => {
+  const registry = createLoader<OracleState>(set)
   let reloadTimer: ReturnType<typeof setTimeout> | null = null
   const reloadSoon = (): void => {
     reloadTimer ??= setTimeout(() => {
@@ -73,25 +91,7 @@ export const useOracle = create<OracleState>((set, get) => {
     running: new Set(),
 
     async load() {
-      const seq = ++loadSeq
-      set({ loading: true })
-      try {
-        const [databases, tables] = await Promise.all([call('oracle.databases.list', {}), call('oracle.tables.list', {})])
-        // A table removed since the list was read has no tasks to show; any other failure is reported.
-        const newest = await Promise.all(
-          tables.map((table) =>
-            call('oracle.tables.tasks', { id: table.id, limit: 1 }).catch((error: unknown) => {
-              if (error instanceof AppError && error.code === 'not_found') return []
-              throw error
-            })
-          )
-        )
-        if (seq !== loadSeq) return
-        const lastTasks = Object.fromEntries(tables.map((table, index) => [table.id, newest[index]?.[0]]))
-        set({ databases, tables, lastTasks, loaded: true, loading: false, error: null })
-      } catch (error) {
-        if (seq === loadSeq) set({ loading: false, error: errorMessage(error) })
-      }
+      await registry.load(readRegistry, (read) => ({ ...read, loaded: true }))
     },
     follow() {
       const unsubscribers = [subscribe('oracle.changed', reloadSoon), subscribe('oracle.snapshot', reloadSoon)]
@@ -102,12 +102,7 @@ export const useOracle = create<OracleState>((set, get) => {
       }
     },
     async loadServers() {
-      const servers: ServerChoice[] = []
-      for (let page = 1; ; page++) {
-        const result = await call('servers.list', { page, per_page: 100 })
-        servers.push(...result.servers.map(({ id, hostname, ip_address }) => ({ id, hostname, ip_address })))
-        if (!result.has_next) break
-      }
+      const servers = (await allServers()).map(({ id, hostname, ip_address }) => ({ id, hostname, ip_address }))
       servers.sort((a, b) => a.hostname.localeCompare(b.hostname))
       set({ servers })
       return servers

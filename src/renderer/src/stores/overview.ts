@@ -1,8 +1,10 @@
 import { create } from 'zustand'
 import type { Topics } from '../../../shared/contract'
 import { OVERVIEW_WINDOW_MS, type Sparkline } from '../../../shared/metric-series'
-import { MAX_PER_PAGE, type Server } from '../../../shared/servers'
-import { call, errorMessage, subscribe } from '../transport/client'
+import type { Server } from '../../../shared/servers'
+import { call, subscribe } from '../transport/client'
+import { allServers } from './all-servers'
+import { createLoader } from './loader'
 
 const FLUSH_EVERY_MS = 1_000
 
@@ -19,18 +21,9 @@ interface OverviewState {
   follow(): () => void
 }
 
-/** Every registered server, page by page (the list API caps a page at 100). */
-async function allServers(): Promise<Server[]> {
-  const servers: Server[] = []
-  for (let page = 1; ; page++) {
-    const result = await call('servers.list', { page, per_page: MAX_PER_PAGE })
-    servers.push(...result.servers)
-    if (page >= result.total_pages) return servers
-  }
-}
-
 /** The fleet overview: all servers, their collector states and the last minutes of vmstat. */
 export const useOverview = create<OverviewState>((set, get) => {
+  const fleet = createLoader<OverviewState>(set)
   // Redrawn at most once a second: with hundreds of servers reporting, a redraw per sample
   // would spend the renderer on sparklines nobody can read that fast.
   const pending: Array<Topics['metrics.samples']> = []
@@ -67,13 +60,12 @@ export const useOverview = create<OverviewState>((set, get) => {
     error: null,
 
     async load() {
-      set({ loading: get().servers.length === 0 })
-      try {
-        const [servers, overview] = await Promise.all([allServers(), call('metrics.overview', {})])
-        set({ servers, sparklines: overview.sparklines, window: { start: overview.start, end: overview.end }, loading: false, error: null })
-      } catch (error) {
-        set({ loading: false, error: errorMessage(error) })
-      }
+      await fleet.load(
+        () => Promise.all([allServers(), call('metrics.overview', {})]),
+        ([servers, overview]) => ({ servers, sparklines: overview.sparklines, window: { start: overview.start, end: overview.end } }),
+        // Only the first load says "loading": later ones refresh what is shown.
+        { begin: { loading: get().servers.length === 0 } }
+      )
     },
 
     follow() {

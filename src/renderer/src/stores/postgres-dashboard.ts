@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { Dashboard, DashboardConfig } from '../../../shared/pg-agent'
-import { call, errorMessage } from '../transport/client'
+import { call } from '../transport/client'
+import { createLoader } from './loader'
 import { appendSample } from '../views/postgres/dashboard-series'
 
 interface DashboardState {
@@ -16,7 +17,6 @@ interface DashboardState {
 }
 
 let timer: ReturnType<typeof setInterval> | null = null
-let seq = 0
 
 /**
  * One instance's dashboard: the collector's history (up to history_length data sets, 150 × 2 s by
@@ -24,17 +24,16 @@ let seq = 0
  * live for an instance Vigil does not collect.
  */
 export const usePgDashboard = create<DashboardState>((set, get) => {
-  const poll = async (mine: number): Promise<void> => {
+  const history = createLoader<DashboardState>(set)
+  const latest = createLoader<DashboardState>(set, { loading: null, error: 'error' })
+  /** Appends the newest data set; resolves to null when the dashboard was closed meanwhile. */
+  const poll = async (): Promise<unknown> => {
     const id = get().instanceId
-    if (id === null) return
-    try {
-      const sample = await call(get().collecting ? 'pg.dashboard' : 'pg.dashboard.live', { id })
-      if (mine !== seq) return
-      const limit = get().config?.history_length ?? 150
-      set({ samples: appendSample(get().samples, sample, limit), error: null })
-    } catch (error) {
-      if (mine === seq) set({ error: errorMessage(error) })
-    }
+    if (id === null) return null
+    return latest.load(
+      () => call(get().collecting ? 'pg.dashboard' : 'pg.dashboard.live', { id }),
+      (sample) => ({ samples: appendSample(get().samples, sample, get().config?.history_length ?? 150) })
+    )
   }
   return {
     instanceId: null,
@@ -46,23 +45,20 @@ export const usePgDashboard = create<DashboardState>((set, get) => {
 
     async open(instanceId) {
       get().close()
-      const mine = ++seq
-      set({ instanceId, samples: [], loading: true, error: null })
-      try {
-        const opened = await call('pg.dashboard.history', { id: instanceId })
-        if (mine !== seq) return
-        set({ samples: opened.history, config: opened.config, collecting: opened.collecting, loading: false })
-        await poll(mine)
-        if (mine !== seq) return
-        timer = setInterval(() => void poll(mine), opened.config.scheduler_interval * 1000)
-      } catch (error) {
-        if (mine === seq) set({ loading: false, error: errorMessage(error) })
-      }
+      set({ instanceId, samples: [] })
+      const opened = await history.load(
+        () => call('pg.dashboard.history', { id: instanceId }),
+        (read) => ({ samples: read.history, config: read.config, collecting: read.collecting }),
+        { begin: { error: null } }
+      )
+      if (!opened?.ok || (await poll()) === null) return
+      timer = setInterval(() => void poll(), opened.value.config.scheduler_interval * 1000)
     },
     close() {
       if (timer) clearInterval(timer)
       timer = null
-      seq++
+      history.cancel()
+      latest.cancel()
       set({ instanceId: null })
     }
   }

@@ -1,7 +1,9 @@
 import { create } from 'zustand'
 import type { PostgresInstance, PostgresInstanceCreate, PostgresInstanceUpdate, PostgresTestResult } from '../../../shared/postgres-instances'
-import { MAX_PER_PAGE, type Server } from '../../../shared/servers'
+import type { Server } from '../../../shared/servers'
 import { call, errorMessage } from '../transport/client'
+import { allServers } from './all-servers'
+import { createLoader } from './loader'
 
 interface PostgresState {
   instances: PostgresInstance[]
@@ -21,70 +23,58 @@ interface PostgresState {
   dismissNotice(): void
 }
 
-let loadSeq = 0
-
 /** The PostgreSQL instances registry as the UI shows it; refreshed on `postgres.changed`. */
-export const usePostgres = create<PostgresState>((set, get) => ({
-  instances: [],
-  servers: [],
-  loading: false,
-  error: null,
-  notice: null,
-  tests: {},
+export const usePostgres = create<PostgresState>((set, get) => {
+  const registry = createLoader<PostgresState>(set)
+  const choices = createLoader<PostgresState>(set, { loading: null, error: 'error' })
+  return {
+    instances: [],
+    servers: [],
+    loading: false,
+    error: null,
+    notice: null,
+    tests: {},
 
-  async load() {
-    const seq = ++loadSeq
-    set({ loading: true })
-    try {
-      const instances = await call('postgres.list', {})
-      if (seq === loadSeq) set({ instances, loading: false, error: null })
-    } catch (error) {
-      if (seq === loadSeq) set({ loading: false, error: errorMessage(error) })
-    }
-  },
-  async loadServers() {
-    try {
-      const servers: Server[] = []
-      for (let page = 1; ; page++) {
-        const result = await call('servers.list', { page, per_page: MAX_PER_PAGE })
-        servers.push(...result.servers)
-        if (page >= result.total_pages) break
+    async load() {
+      await registry.load(
+        () => call('postgres.list', {}),
+        (instances) => ({ instances })
+      )
+    },
+    async loadServers() {
+      await choices.load(allServers, (servers) => ({ servers }))
+    },
+    async create(input) {
+      const instance = await call('postgres.create', input)
+      set({ notice: `Added ${instance.name}` })
+      await get().load()
+      return instance
+    },
+    async update(id, changes) {
+      const instance = await call('postgres.update', { id, changes })
+      set({ notice: `Saved ${instance.name}` })
+      await get().load()
+      return instance
+    },
+    async remove(id) {
+      const name = get().instances.find((instance) => instance.id === id)?.name ?? 'instance'
+      await call('postgres.delete', { id })
+      set({ notice: `Removed ${name}` })
+      await get().load()
+    },
+    async test(id) {
+      set({ tests: { ...get().tests, [id]: 'running' } })
+      try {
+        const result = await call('postgres.test', { id })
+        set({ tests: { ...get().tests, [id]: result } })
+      } catch (error) {
+        const { [id]: _running, ...rest } = get().tests
+        set({ tests: rest, error: errorMessage(error) })
       }
-      set({ servers })
-    } catch (error) {
-      set({ error: errorMessage(error) })
+      await get().load()
+    },
+    dismissNotice() {
+      set({ notice: null })
     }
-  },
-  async create(input) {
-    const instance = await call('postgres.create', input)
-    set({ notice: `Added ${instance.name}` })
-    await get().load()
-    return instance
-  },
-  async update(id, changes) {
-    const instance = await call('postgres.update', { id, changes })
-    set({ notice: `Saved ${instance.name}` })
-    await get().load()
-    return instance
-  },
-  async remove(id) {
-    const name = get().instances.find((instance) => instance.id === id)?.name ?? 'instance'
-    await call('postgres.delete', { id })
-    set({ notice: `Removed ${name}` })
-    await get().load()
-  },
-  async test(id) {
-    set({ tests: { ...get().tests, [id]: 'running' } })
-    try {
-      const result = await call('postgres.test', { id })
-      set({ tests: { ...get().tests, [id]: result } })
-    } catch (error) {
-      const { [id]: _running, ...rest } = get().tests
-      set({ tests: rest, error: errorMessage(error) })
-    }
-    await get().load()
-  },
-  dismissNotice() {
-    set({ notice: null })
   }
-}))
+})

@@ -7,7 +7,8 @@ import { fieldsDrawn } from '../charts/panels'
 import { measureFrame } from '../charts/perf'
 import { LIVE_WINDOW_MS, resolveRange, resolutionFor, type RangeChoice, type ResolvedRange } from '../charts/ranges'
 import { appendSample } from '../charts/shaping'
-import { call, errorMessage, subscribe } from '../transport/client'
+import { call, subscribe } from '../transport/client'
+import { createLoader } from './loader'
 
 interface DetailState {
   serverId: string | null
@@ -32,10 +33,10 @@ interface DetailState {
 }
 
 let stopLive: (() => void) | null = null
-let loadSeq = 0
 
 /** One server's charts: the range shown, its series per metric, and the live stream. */
 export const useServerDetail = create<DetailState>((set, get) => {
+  const series = createLoader<DetailState>(set)
   // Live samples are appended as they come and drawn once per animation frame.
   const pending: Array<Topics['metrics.samples']> = []
   let frame = 0
@@ -99,26 +100,22 @@ export const useServerDetail = create<DetailState>((set, get) => {
   const load = async (): Promise<void> => {
     const { serverId, choice } = get()
     if (!serverId) return
-    const seq = ++loadSeq
     const range = resolveRange(choice, Date.now())
-    set({ loading: true, error: null, range })
-    try {
-      const resolution = resolutionFor(range)
-      const [server, answers] = await Promise.all([
-        call('servers.get', { id: serverId }),
-        Promise.all(CHARTED_METRICS.map((metric) => call('metrics.series', { serverId, metric, start: range.start, end: range.end, resolution, fields: fieldsDrawn(metric) })))
-      ])
-      if (seq !== loadSeq) return
-      set({
+    const resolution = resolutionFor(range)
+    await series.load(
+      () =>
+        Promise.all([
+          call('servers.get', { id: serverId }),
+          Promise.all(CHARTED_METRICS.map((metric) => call('metrics.series', { serverId, metric, start: range.start, end: range.end, resolution, fields: fieldsDrawn(metric) })))
+        ]),
+      ([server, answers]) => ({
         server,
         data: Object.fromEntries(answers.map((answer) => [answer.metric, answer])),
         versions: bumped(get().versions),
-        ranges: everyMetric(range),
-        loading: false
-      })
-    } catch (error) {
-      if (seq === loadSeq) set({ loading: false, error: errorMessage(error) })
-    }
+        ranges: everyMetric(range)
+      }),
+      { begin: { error: null, range } }
+    )
   }
 
   return {
@@ -139,7 +136,7 @@ export const useServerDetail = create<DetailState>((set, get) => {
     },
     close() {
       stopLive?.()
-      loadSeq++
+      series.cancel()
       set({ serverId: null, server: null, data: {} })
     },
     async setRange(choice) {

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Notices } from '../components/Notices'
 import { useSession } from '../stores/session'
 import { loginWithToken } from '../transport/http'
 
@@ -36,11 +37,7 @@ export function LoginView() {
             onChange={(event) => setToken(event.target.value)}
           />
         </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notices error={error} />
         <button type="submit" className="primary" disabled={!token.trim()}>
           Log in
         </button>

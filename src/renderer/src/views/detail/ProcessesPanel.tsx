@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { ProcessHistory, ProcessRow, TopProcesses } from '../../../../shared/metric-series'
+import type { ProcessHistory, ProcessRow } from '../../../../shared/metric-series'
 import { ChartGroup } from '../../charts/chart-group'
 import { SERIES_COLOURS } from '../../charts/palette'
 import { resolveRange, type RangeChoice } from '../../charts/ranges'
 import { alignSeries, padToRange, type Table } from '../../charts/shaping'
 import { TimeChart } from '../../charts/TimeChart'
+import { Notices } from '../../components/Notices'
+import { useLoad } from '../../hooks/use-load'
 import { useTheme } from '../../stores/theme'
-import { call, errorMessage, subscribe } from '../../transport/client'
+import { call, subscribe } from '../../transport/client'
 
 type SortKey = 'pid' | 'user' | 'cpu' | 'mem' | 'command'
 const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; numeric: boolean }> = [
@@ -39,29 +41,19 @@ interface ProcessesPanelProps {
 }
 
 export function ProcessesPanel({ serverId, exportName, choice, chosen, onChoose }: ProcessesPanelProps) {
-  const [top, setTop] = useState<TopProcesses | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const top = useLoad(() => call('metrics.topProcesses', { serverId }), [serverId])
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'cpu', descending: true })
-  const [history, setHistory] = useState<ProcessHistory | null>(null)
   const group = useMemo(() => new ChartGroup(`processes-${serverId}`), [serverId])
   const themeVersion = useTheme((state) => state.version)
+  const { reload } = top
 
-  useEffect(() => {
-    let open = true
-    const load = (): void => {
-      call('metrics.topProcesses', { serverId })
-        .then((answer) => open && (setTop(answer), setError(null)))
-        .catch((failure: unknown) => open && setError(errorMessage(failure)))
-    }
-    load()
-    const unsubscribe = subscribe('metrics.samples', (payload) => {
-      if (payload.serverId === serverId && payload.metric === 'process') load()
-    })
-    return () => {
-      open = false
-      unsubscribe()
-    }
-  }, [serverId])
+  useEffect(
+    () =>
+      subscribe('metrics.samples', (payload) => {
+        if (payload.serverId === serverId && payload.metric === 'process') reload()
+      }),
+    [serverId, reload]
+  )
 
   // Keyed by the range choice in the parent, so a new choice starts here afresh; a live range
   // re-reads the history now and then, not every frame.
@@ -72,32 +64,27 @@ export function ProcessesPanel({ serverId, exportName, choice, chosen, onChoose 
     return () => clearInterval(timer)
   }, [choice])
   const { start, end } = range
-  useEffect(() => {
-    if (chosen.length === 0) return
-    let open = true
-    call('metrics.processHistory', { serverId, pids: chosen, start, end })
-      .then((answer) => open && setHistory(answer))
-      .catch((failure: unknown) => open && setError(errorMessage(failure)))
-    return () => {
-      open = false
-    }
-  }, [serverId, chosen, start, end])
+  const history = useLoad<ProcessHistory | null>(
+    () => (chosen.length === 0 ? Promise.resolve(null) : call('metrics.processHistory', { serverId, pids: chosen, start, end })),
+    [serverId, chosen, start, end]
+  )
+  const error = top.error ?? history.error
 
   const rows = useMemo(() => {
-    const sorted = [...(top?.processes ?? [])].sort((a, b) => compare(a, b, sort.key))
+    const sorted = [...(top.data?.processes ?? [])].sort((a, b) => compare(a, b, sort.key))
     return sort.descending ? sorted.reverse() : sorted
-  }, [top, sort])
+  }, [top.data, sort])
 
   const toggle = (pid: number): void => onChoose(chosen.includes(pid) ? chosen.filter((p) => p !== pid) : [...chosen, pid].slice(-MAX_CHOSEN))
 
   return (
     <div className="processes">
-      {error ? <p role="alert" className="form-error">{error}</p> : null}
+      <Notices error={error} />
       <p className="hint">
-        {top?.timestamp ? `Top processes at ${new Date(top.timestamp).toLocaleTimeString()}. ` : 'No process sample yet. '}
+        {top.data?.timestamp ? `Top processes at ${new Date(top.data.timestamp).toLocaleTimeString()}. ` : 'No process sample yet. '}
         Tick processes to chart their CPU and memory over the range above (up to {MAX_CHOSEN}).
       </p>
-      {history && chosen.length > 0 ? <ProcessCharts history={history} group={group} exportName={exportName} themeVersion={themeVersion} /> : null}
+      {history.data && chosen.length > 0 ? <ProcessCharts history={history.data} group={group} exportName={exportName} themeVersion={themeVersion} /> : null}
       <div className="table-wrap">
       <table className="data-table process-table">
         <thead>

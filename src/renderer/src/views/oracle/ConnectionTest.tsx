@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react'
-import type { OracleDatabase, OracleTestResult } from '../../../../shared/oracle'
+import type { OracleDatabase } from '../../../../shared/oracle'
 import { Dialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
+import { useLoad } from '../../hooks/use-load'
 import { useOracle } from '../../stores/oracle'
-import { errorMessage } from '../../transport/client'
 import { describeAddress } from './database-form-model'
 import { formatDuration, formatTime } from './diff-model'
 
@@ -12,36 +12,13 @@ import { formatDuration, formatTime } from './diff-model'
  * unknown service, wrong password), never a generic "failed".
  */
 export function ConnectionTest({ database, runOnMount }: { database: OracleDatabase; runOnMount: boolean }) {
-  const [result, setResult] = useState<OracleTestResult | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [running, setRunning] = useState(runOnMount)
-
-  const run = async (): Promise<void> => {
-    setRunning(true)
-    setError(null)
-    try {
-      setResult(await useOracle.getState().testDatabase(database.id))
-    } catch (failure) {
-      setResult(null)
-      setError(errorMessage(failure))
-    } finally {
-      setRunning(false)
-    }
-  }
-
-  useEffect(() => {
-    if (!runOnMount) return
-    let open = true
-    useOracle
-      .getState()
-      .testDatabase(database.id)
-      .then((answer) => open && setResult(answer))
-      .catch((failure: unknown) => open && setError(errorMessage(failure)))
-      .finally(() => open && setRunning(false))
-    return () => {
-      open = false
-    }
-  }, [database.id, runOnMount])
+  // A test starts without the last one's error; a failed one shows its error alone.
+  const test = useLoad(() => useOracle.getState().testDatabase(database.id), [database.id], {
+    lazy: !runOnMount,
+    begin: { error: null },
+    failed: () => ({ data: null })
+  })
+  const { data: result, error, loading: running } = test
 
   return (
     <div className="connection">
@@ -49,11 +26,7 @@ export function ConnectionTest({ database, runOnMount }: { database: OracleDatab
         {database.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} at <span className="mono">{describeAddress(database)}</span> as {database.username}
       </p>
       {running ? <p role="status">Connecting…</p> : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       {result && !running ? (
         result.success ? (
           <div role="status" className="test-result">
@@ -74,7 +47,7 @@ export function ConnectionTest({ database, runOnMount }: { database: OracleDatab
         )
       ) : null}
       <p>
-        <button type="button" onClick={() => void run()} disabled={running}>
+        <button type="button" onClick={test.reload} disabled={running}>
           {result || error ? 'Test again' : 'Test connection'}
         </button>
       </p>

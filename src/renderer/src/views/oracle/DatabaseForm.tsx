@@ -1,109 +1,47 @@
-import { useEffect, useState, type ReactNode } from 'react'
 import { DB_ENGINES, OracleDatabaseCreateSchema, OracleDatabaseUpdateSchema, type DbEngine, type OracleDatabase } from '../../../../shared/oracle'
-import { check } from '../../../../shared/validation'
 import { Dialog } from '../../components/Dialog'
-import { errorsOf, failureOf, FormField, type FieldErrors } from '../../components/FormField'
-import { useOracle, type ServerChoice } from '../../stores/oracle'
-import { errorMessage } from '../../transport/client'
+import { fieldsOf, schemaIssues } from '../../forms/form-state'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
+import { useForm } from '../../forms/use-form'
+import { useLoad } from '../../hooks/use-load'
+import { useOracle } from '../../stores/oracle'
 import { emptyDatabaseForm, formFromDatabase, toDatabaseCreate, toDatabaseUpdate, withEngine, type DatabaseFormValues } from './database-form-model'
 
-
 const ENGINE_LABELS: Record<DbEngine, string> = { oracle: 'Oracle', postgresql: 'PostgreSQL' }
+/** The fields with an input; another field's issue is said above the form. */
+const FIELDS = fieldsOf(['name', 'server_id', 'engine', 'host', 'port', 'sid', 'service_name', 'database', 'username', 'password', 'connection_timeout', 'is_active'])
 
 /** Add or edit a monitored database. Checked with the schema the core enforces; the core's verdict wins. */
 export function DatabaseForm({ database, onClose }: { database?: OracleDatabase; onClose: () => void }) {
-  const [values, setValues] = useState<DatabaseFormValues>(() => (database ? formFromDatabase(database) : emptyDatabaseForm()))
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [formError, setFormError] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
-  const [servers, setServers] = useState<ServerChoice[] | null>(null)
   const { createDatabase, updateDatabase } = useOracle()
-
-  useEffect(() => {
-    let open = true
-    useOracle
-      .getState()
-      .loadServers()
-      .then((list) => {
-        if (!open) return
-        setServers(list)
-        // One server registered: nothing to choose.
-        if (list.length === 1 && list[0]) setValues((current) => (current.server_id ? current : { ...current, server_id: list[0]?.id ?? '' }))
-      })
-      .catch((error: unknown) => open && setFormError(`Could not list the servers: ${errorMessage(error)}`))
-    return () => {
-      open = false
-    }
-  }, [])
-
-  const set = <K extends keyof DatabaseFormValues>(field: K, value: DatabaseFormValues[K]): void => {
-    setValues((current) => ({ ...current, [field]: value }))
-    setErrors((current) => ({ ...current, [field]: undefined }))
-  }
-
-  async function submit(): Promise<void> {
-    const input = database ? toDatabaseUpdate(values, database) : toDatabaseCreate(values)
-    const result = check(database ? OracleDatabaseUpdateSchema : OracleDatabaseCreateSchema, input)
-    if (!result.ok) {
-      setErrors(errorsOf(result.issues))
-      setFormError(null)
-      return
-    }
-    setSaving(true)
-    setFormError(null)
-    try {
+  const form = useForm<DatabaseFormValues>({
+    initial: () => (database ? formFromDatabase(database) : emptyDatabaseForm()),
+    validate: (values) =>
+      database ? schemaIssues(OracleDatabaseUpdateSchema, toDatabaseUpdate(values, database)) : schemaIssues(OracleDatabaseCreateSchema, toDatabaseCreate(values)),
+    save: async (values) => {
       if (database) await updateDatabase(database.id, toDatabaseUpdate(values, database))
       else await createDatabase(toDatabaseCreate(values))
       onClose()
-    } catch (error) {
-      const failure = failureOf(error)
-      setErrors(failure.errors)
-      setFormError(failure.formError)
-    } finally {
-      setSaving(false)
-    }
-  }
+    },
+    fieldOf: FIELDS
+  })
+  const { values, setValues, errors, set } = form
+  const { field, text } = controlsOf(form)
+  const servers = useLoad(async () => {
+    const list = await useOracle.getState().loadServers()
+    // One server registered: nothing to choose.
+    const only = list.length === 1 ? list[0] : undefined
+    if (only) setValues((current) => (current.server_id ? current : { ...current, server_id: only.id }))
+    return list
+  }, [setValues])
 
-  const field = (name: string, label: string, control: ReactNode, hint?: string, error = errors[name]) => (
-    <FormField label={label} error={error} hint={hint}>
-      {control}
-    </FormField>
-  )
-  const text = (name: keyof DatabaseFormValues, extra: Record<string, unknown> = {}) => (
-    <input
-      name={name}
-      value={values[name] as string}
-      aria-invalid={errors[name] ? true : undefined}
-      onChange={(event) => set(name, event.target.value as never)}
-      {...extra}
-    />
-  )
   // The core names 'sid' when neither is given and 'service_name' when both are: either shows at the one input.
   const addressError = errors[values.oracle_by] ?? errors[values.oracle_by === 'sid' ? 'service_name' : 'sid']
-  const otherFieldErrors = Object.entries(errors).filter(
-    ([name, message]) => message && !['name', 'server_id', 'engine', 'host', 'port', 'sid', 'service_name', 'database', 'username', 'password', 'connection_timeout', 'is_active'].includes(name)
-  )
 
   return (
     <Dialog title={database ? `Edit ${database.name}` : 'Add database'} onClose={onClose} wide>
-      <form
-        className="dialog-body form-grid"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault()
-          void submit()
-        }}
-      >
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
-        {otherFieldErrors.map(([name, message]) => (
-          <p key={name} className="form-error" role="alert">
-            {message}
-          </p>
-        ))}
+      <form className="dialog-body form-grid" noValidate onSubmit={form.onSubmit}>
+        <FormErrors messages={servers.error ? [`Could not list the servers: ${servers.error}`, ...form.formErrors] : form.formErrors} />
         <fieldset>
           <legend>Database</legend>
           {field('name', 'Name *', text('name', { autoFocus: true, required: true, placeholder: 'ProductionDB' }))}
@@ -123,8 +61,8 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
             'server_id',
             'Server *',
             <select name="server_id" value={values.server_id} aria-invalid={errors.server_id ? true : undefined} onChange={(event) => set('server_id', event.target.value)}>
-              <option value="">{servers === null ? 'Loading servers…' : servers.length === 0 ? 'No server registered yet' : 'Choose the server it runs on'}</option>
-              {(servers ?? []).map((server) => (
+              <option value="">{servers.data === null ? 'Loading servers…' : servers.data.length === 0 ? 'No server registered yet' : 'Choose the server it runs on'}</option>
+              {(servers.data ?? []).map((server) => (
                 <option key={server.id} value={server.id}>
                   {server.hostname} ({server.ip_address})
                 </option>
@@ -155,7 +93,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
                         checked={values.oracle_by === kind}
                         onChange={() => {
                           setValues((current) => ({ ...current, oracle_by: kind }))
-                          setErrors((current) => ({ ...current, sid: undefined, service_name: undefined }))
+                          form.clearErrors('sid', 'service_name')
                         }}
                       />
                       {kind === 'sid' ? 'SID' : 'Service name'}
@@ -194,14 +132,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
           ) : null}
           <p className="field-hint">A read-only account is enough: snapshots only SELECT, in a read-only transaction.</p>
         </fieldset>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? 'Saving…' : database ? 'Save' : 'Add database'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={database ? 'Save' : 'Add database'} />
       </form>
     </Dialog>
   )

@@ -1,14 +1,15 @@
 import { useState } from 'react'
 import type { OracleTable } from '../../../../shared/oracle'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
-import { errorMessage } from '../../transport/client'
 import { ConnectionState, MonitoringBadge, TaskState } from './badges'
 import { ConnectionTestDialog } from './ConnectionTest'
 import { DatabaseForm } from './DatabaseForm'
 import { describeAddress } from './database-form-model'
 import { formatAgo, formatInterval, formatTime, shortVersion } from './diff-model'
-import { Notices, useNow } from './shared'
+import { useNow } from './shared'
 import { TableForm } from './TableForm'
 
 type Editing = { mode: 'add' } | { mode: 'edit'; table: OracleTable } | null
@@ -21,20 +22,12 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
   const [testing, setTesting] = useState(false)
   const [removing, setRemoving] = useState<OracleTable | null>(null)
   const [deleting, setDeleting] = useState(false)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
   const now = useNow()
 
   const database = state.databases.find((candidate) => candidate.id === databaseId)
   const tables = state.tables.filter((table) => table.database_id === databaseId).sort((a, b) => a.full_table_name.localeCompare(b.full_table_name))
 
-  const run = async (action: () => Promise<unknown>): Promise<void> => {
-    setActionError(null)
-    try {
-      await action()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
-  }
 
   if (!database) {
     return (
@@ -120,7 +113,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
         </button>
       </div>
 
-      <Notices notice={state.notice} onDismiss={() => state.say(null)} error={actionError ?? state.error} />
+      <Notices notice={state.notice} onDismiss={() => state.say(null)} error={action.error ?? state.error} />
 
       <div className="table-wrap">
         <table className="data-table" aria-busy={state.loading} aria-label="Watched tables">
@@ -169,7 +162,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
                   </td>
                   <td className="col-actions">
                     <button type="button" disabled={running} onClick={() =>
-                        void run(async () => {
+                        void action.run(async () => {
                           const result = await state.monitorNow(table.id)
                           if (!result.success) throw new Error(`${table.full_table_name}: ${result.message}`)
                         })
@@ -208,7 +201,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
           message={<p>Its snapshots and tasks are removed from Vigil. The table itself is not touched.</p>}
           confirmLabel="Remove"
           danger
-          onConfirm={() => run(() => state.removeTable(removing.id))}
+          onConfirm={() => action.run(() => state.removeTable(removing.id))}
           onClose={() => setRemoving(null)}
         />
       ) : null}
@@ -224,7 +217,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
           confirmLabel="Delete"
           danger
           onConfirm={() =>
-            run(async () => {
+            action.run(async () => {
               await state.deleteDatabase(database.id)
               window.location.hash = '#/oracle'
             })

@@ -1,14 +1,15 @@
 import { useMemo, useState } from 'react'
 import type { OracleDatabase } from '../../../../shared/oracle'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
-import { errorMessage } from '../../transport/client'
 import { ConnectionState } from './badges'
 import { ConnectionTestDialog } from './ConnectionTest'
 import { DatabaseForm } from './DatabaseForm'
 import { describeAddress } from './database-form-model'
 import { formatAgo, formatTime, shortVersion } from './diff-model'
-import { Notices, useNow } from './shared'
+import { useNow } from './shared'
 
 type Editing = { mode: 'add' } | { mode: 'edit'; database: OracleDatabase } | null
 
@@ -19,7 +20,7 @@ export function DatabasesView() {
   const [testing, setTesting] = useState<OracleDatabase | null>(null)
   const [deleting, setDeleting] = useState<OracleDatabase | null>(null)
   const [serverFilter, setServerFilter] = useState('')
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
   const now = useNow()
 
   const servers = useMemo(() => {
@@ -60,7 +61,7 @@ export function DatabasesView() {
         </div>
       ) : null}
 
-      <Notices notice={state.notice} onDismiss={() => state.say(null)} error={actionError ?? state.error} />
+      <Notices notice={state.notice} onDismiss={() => state.say(null)} error={action.error ?? state.error} />
 
       <div className="table-wrap">
         <table className="data-table" aria-busy={state.loading} aria-label="Databases">
@@ -135,14 +136,7 @@ export function DatabasesView() {
           }
           confirmLabel="Delete"
           danger
-          onConfirm={async () => {
-            setActionError(null)
-            try {
-              await state.deleteDatabase(deleting.id)
-            } catch (error) {
-              setActionError(errorMessage(error))
-            }
-          }}
+          onConfirm={() => action.run(() => state.deleteDatabase(deleting.id))}
           onClose={() => setDeleting(null)}
         />
       ) : null}

@@ -1,18 +1,12 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import {
-  MAX_MAX_ROWS,
-  OracleTableConfigSchema,
-  OracleTableCreateSchema,
-  type DiscoveredTable,
-  type OracleDatabase,
-  type OracleTable,
-  type TableColumns
-} from '../../../../shared/oracle'
-import { check } from '../../../../shared/validation'
+import { useMemo, useState } from 'react'
+import { MAX_MAX_ROWS, OracleTableConfigSchema, OracleTableCreateSchema, type OracleDatabase, type OracleTable } from '../../../../shared/oracle'
 import { Dialog } from '../../components/Dialog'
-import { errorsOf, failureOf, FormField, type FieldErrors } from '../../components/FormField'
+import { fieldsOf, schemaIssues, type Issue } from '../../forms/form-state'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
+import { useForm } from '../../forms/use-form'
+import { useLoad } from '../../hooks/use-load'
 import { useOracle } from '../../stores/oracle'
-import { call, errorMessage } from '../../transport/client'
+import { call } from '../../transport/client'
 import {
   emptyTableForm,
   formFromTable,
@@ -26,7 +20,15 @@ import {
   type TableFormValues
 } from './table-form-model'
 
-const KNOWN_FIELDS = ['schema_name', 'table_name', 'columns_to_monitor', 'where_clause', 'order_by', 'polling_interval', 'max_rows', 'skip_unchanged', 'is_active']
+/** The fields with an input; another field's issue is said above the form. */
+const FIELDS = fieldsOf(['schema_name', 'table_name', 'columns_to_monitor', 'where_clause', 'order_by', 'polling_interval', 'max_rows', 'skip_unchanged', 'is_active'])
+
+/** The model's own issues first: they say better what the schema would find too. */
+function issuesOf(values: TableFormValues, databaseId: number, table?: OracleTable): Issue[] {
+  const own = Object.entries(tableFormIssues(values)).map(([field, message]) => ({ field, message: message as string }))
+  const schema = table ? schemaIssues(OracleTableConfigSchema, toTableUpdate(values, table)) : schemaIssues(OracleTableCreateSchema, toTableCreate(values, databaseId))
+  return [...own, ...schema]
+}
 
 /**
  * Add a watched table (picked from the database's dictionary) or change what and how often it
@@ -34,83 +36,44 @@ const KNOWN_FIELDS = ['schema_name', 'table_name', 'columns_to_monitor', 'where_
  * when the form is saved, and its verdict is shown at the field.
  */
 export function TableForm({ database, table, onClose, onSaved }: { database: OracleDatabase; table?: OracleTable; onClose: () => void; onSaved?: (table: OracleTable) => void }) {
-  const [values, setValues] = useState<TableFormValues>(() => (table ? formFromTable(table) : emptyTableForm()))
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [formError, setFormError] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
-  const [discovered, setDiscovered] = useState<DiscoveredTable[] | null>(null)
-  const [discoverError, setDiscoverError] = useState<string | null>(null)
-  const [search, setSearch] = useState('')
-  const [described, setDescribed] = useState<TableColumns | null>(null)
-  const [describing, setDescribing] = useState(false)
-  const [describeError, setDescribeError] = useState<string | null>(null)
   const { addTable, updateTable } = useOracle()
-
-  const describe = async (schemaName: string, tableName: string, pick: boolean): Promise<void> => {
-    setDescribing(true)
-    setDescribeError(null)
-    try {
-      const answer = await call('oracle.tables.describe', { database_id: database.id, schema_name: schemaName, table_name: tableName })
-      setDescribed(answer)
-      if (pick) setValues((current) => withTable(current, answer))
-    } catch (error) {
-      setDescribed(null)
-      setDescribeError(errorMessage(error))
-    } finally {
-      setDescribing(false)
-    }
-  }
-
-  useEffect(() => {
-    let open = true
-    if (table) {
-      call('oracle.tables.describe', { database_id: database.id, schema_name: table.schema_name, table_name: table.table_name })
-        .then((answer) => open && setDescribed(answer))
-        .catch((error: unknown) => open && setDescribeError(errorMessage(error)))
-    } else {
-      call('oracle.tables.discover', { database_id: database.id })
-        .then((answer) => open && setDiscovered(answer))
-        .catch((error: unknown) => open && setDiscoverError(errorMessage(error)))
-    }
-    return () => {
-      open = false
-    }
-  }, [database.id, table])
-
-  const shown = useMemo(() => {
-    const needle = search.trim().toLowerCase()
-    return (discovered ?? []).filter((candidate) => !needle || candidate.full_table_name.toLowerCase().includes(needle))
-  }, [discovered, search])
-
-  const set = <K extends keyof TableFormValues>(field: K, value: TableFormValues[K]): void => {
-    setValues((current) => ({ ...current, [field]: value }))
-    setErrors((current) => ({ ...current, [field]: undefined }))
-  }
-
-  async function submit(): Promise<void> {
-    const local = tableFormIssues(values)
-    const input = table ? toTableUpdate(values, table) : toTableCreate(values, database.id)
-    const result = check(table ? OracleTableConfigSchema : OracleTableCreateSchema, input)
-    const found: FieldErrors = { ...(result.ok ? {} : errorsOf(result.issues)), ...local }
-    if (Object.values(found).some(Boolean)) {
-      setErrors(found)
-      setFormError(null)
-      return
-    }
-    setSaving(true)
-    setFormError(null)
-    try {
+  const form = useForm<TableFormValues>({
+    initial: () => (table ? formFromTable(table) : emptyTableForm()),
+    validate: (values) => issuesOf(values, database.id, table),
+    save: async (values) => {
       const saved = table ? await updateTable(table.id, toTableUpdate(values, table)) : await addTable(toTableCreate(values, database.id))
       onSaved?.(saved)
       onClose()
-    } catch (error) {
-      const failure = failureOf(error)
-      setErrors(failure.errors)
-      setFormError(failure.formError)
-    } finally {
-      setSaving(false)
+    },
+    fieldOf: FIELDS
+  })
+  const { values, setValues, errors, set } = form
+  const { field, text } = controlsOf(form)
+  const [search, setSearch] = useState('')
+  // A new table lists the dictionary's; a watched one describes its own columns.
+  const discovered = useLoad(() => call('oracle.tables.discover', { database_id: database.id }), [database.id], { lazy: Boolean(table) })
+  const describedLoad = useLoad(
+    () => (table ? call('oracle.tables.describe', { database_id: database.id, schema_name: table.schema_name, table_name: table.table_name }) : Promise.resolve(null)),
+    [database.id, table],
+    { lazy: !table, failed: () => ({ data: null }) }
+  )
+  const described = describedLoad.data
+
+  const pick = async (schemaName: string, tableName: string): Promise<void> => {
+    const answer = await describedLoad.load(() => call('oracle.tables.describe', { database_id: database.id, schema_name: schemaName, table_name: tableName }), {
+      begin: { error: null },
+      failed: () => ({ data: null })
+    })
+    if (answer?.ok && answer.value) {
+      const columns = answer.value
+      setValues((current) => withTable(current, columns))
     }
   }
+
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase()
+    return (discovered.data ?? []).filter((candidate) => !needle || candidate.full_table_name.toLowerCase().includes(needle))
+  }, [discovered.data, search])
 
   const fieldError = (name: string) =>
     errors[name] ? (
@@ -118,43 +81,21 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
         {errors[name]}
       </span>
     ) : null
-  const field = (name: string, label: string, control: ReactNode, hint?: ReactNode) => (
-    <FormField label={label} error={errors[name]} hint={hint} errorId={`${name}-error`}>
-      {control}
-    </FormField>
-  )
-  const otherErrors = Object.entries(errors).filter(([name, message]) => message && !KNOWN_FIELDS.includes(name))
   const chosen = new Set(values.columns)
   const keyless = described !== null && described.primary_key.length === 0
   const title = table ? `Configure ${table.full_table_name}` : `Watch a table of ${database.name}`
 
   return (
     <Dialog title={title} onClose={onClose} wide>
-      <form
-        className="dialog-body form-grid form-grid-2"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault()
-          void submit()
-        }}
-      >
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
-        {otherErrors.map(([name, message]) => (
-          <p key={name} className="form-error" role="alert">
-            {message}
-          </p>
-        ))}
+      <form className="dialog-body form-grid form-grid-2" noValidate onSubmit={form.onSubmit}>
+        <FormErrors messages={form.formErrors} />
         <div className="form-column">
           {table ? null : (
             <fieldset>
               <legend>Table</legend>
-              {discoverError ? (
+              {discovered.error ? (
                 <p className="form-error" role="alert">
-                  Could not list the tables: {discoverError}
+                  Could not list the tables: {discovered.error}
                 </p>
               ) : null}
               <label className="field">
@@ -171,9 +112,9 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
                   onChange={(event) => {
                     const picked = shown.find((candidate) => candidate.full_table_name === event.target.value)
                     if (!picked) return
-                    setErrors({})
+                    form.clearErrors()
                     setValues((current) => ({ ...current, schema_name: picked.schema_name, table_name: picked.table_name, columns: [] }))
-                    void describe(picked.schema_name, picked.table_name, true)
+                    void pick(picked.schema_name, picked.table_name)
                   }}
                 >
                   {shown.map((candidate) => (
@@ -186,9 +127,9 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
                 </select>
                 {fieldError('table_name') ?? fieldError('schema_name') ?? (
                   <span className="field-hint">
-                    {discovered === null && !discoverError
+                    {discovered.data === null && !discovered.error
                       ? 'Reading the data dictionary…'
-                      : `${shown.length} of ${discovered?.length ?? 0} tables the account can read`}
+                      : `${shown.length} of ${discovered.data?.length ?? 0} tables the account can read`}
                   </span>
                 )}
               </label>
@@ -196,10 +137,10 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
           )}
           <fieldset className="column-picker">
             <legend>Columns</legend>
-            {describing ? <p role="status">Reading the columns…</p> : null}
-            {describeError ? (
+            {describedLoad.loading ? <p role="status">Reading the columns…</p> : null}
+            {describedLoad.error ? (
               <p className="form-error" role="alert">
-                Could not read the columns: {describeError}
+                Could not read the columns: {describedLoad.error}
               </p>
             ) : null}
             <label className="checkbox">
@@ -220,7 +161,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
                           disabled={values.all_columns || locked}
                           onChange={() => {
                             setValues((current) => toggleColumn(current, column.name, described))
-                            setErrors((current) => ({ ...current, columns_to_monitor: undefined }))
+                            form.clearErrors('columns_to_monitor')
                           }}
                         />
                         <span className="mono">{column.name}</span>
@@ -274,15 +215,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
             {field(
               'order_by',
               'ORDER BY',
-              <input
-                name="order_by"
-                className="mono"
-                spellCheck={false}
-                value={values.order_by}
-                placeholder="column [ASC|DESC], …"
-                aria-invalid={errors.order_by ? true : undefined}
-                onChange={(event) => set('order_by', event.target.value)}
-              />,
+              text('order_by', { className: 'mono', spellCheck: false, placeholder: 'column [ASC|DESC], …' }),
               'Known columns only. The key always breaks ties, so the rows kept are the same on every run.'
             )}
           </fieldset>
@@ -291,13 +224,13 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
             {field(
               'polling_interval',
               'Every (seconds)',
-              <input name="polling_interval" inputMode="numeric" value={values.polling_interval} aria-invalid={errors.polling_interval ? true : undefined} onChange={(event) => set('polling_interval', event.target.value)} />,
+              text('polling_interval', { inputMode: 'numeric' }),
               '5 to 86400.'
             )}
             {field(
               'max_rows',
               'At most (rows)',
-              <input name="max_rows" inputMode="numeric" value={values.max_rows} aria-invalid={errors.max_rows ? true : undefined} onChange={(event) => set('max_rows', event.target.value)} />,
+              text('max_rows', { inputMode: 'numeric' }),
               `Up to ${MAX_MAX_ROWS.toLocaleString()}; a bigger table is reported as truncated.`
             )}
             <label className="checkbox">
@@ -310,14 +243,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
             </label>
           </fieldset>
         </div>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? 'Checking…' : table ? 'Save' : 'Watch table'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={table ? 'Save' : 'Watch table'} savingLabel="Checking…" />
       </form>
     </Dialog>
   )

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
+import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
 import { useOracleTable } from '../../stores/oracle-table'
-import { errorMessage } from '../../transport/client'
 import { MonitoringBadge } from './badges'
 import { changeSentence, columnLabel, formatAgo, formatInterval, formatTime } from './diff-model'
 import { DiffView } from './DiffView'
@@ -27,7 +28,7 @@ export function TableView({ tableId }: { tableId: number }) {
   const [tab, setTab] = useState<TabId>('current')
   const [editing, setEditing] = useState(false)
   const [removing, setRemoving] = useState(false)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
   const now = useNow(5_000)
 
   useEffect(() => {
@@ -35,14 +36,6 @@ export function TableView({ tableId }: { tableId: number }) {
     return () => useOracleTable.getState().close()
   }, [tableId])
 
-  const run = async (action: () => Promise<unknown>): Promise<void> => {
-    setActionError(null)
-    try {
-      await action()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
-  }
 
   const { table, database, update } = state
   const showSnapshot = (snapshotId: number): void => {
@@ -76,7 +69,7 @@ export function TableView({ tableId }: { tableId: number }) {
             </button>
             <button
               type="button"
-              onClick={() => void run(() => useOracle.getState().updateTable(table.id, { is_active: !table.is_active }).then(() => state.reload()))}
+              onClick={() => void action.run(() => useOracle.getState().updateTable(table.id, { is_active: !table.is_active }).then(() => state.reload()))}
             >
               {table.is_active ? 'Pause' : 'Resume'}
             </button>
@@ -117,9 +110,9 @@ export function TableView({ tableId }: { tableId: number }) {
           </span>
         </p>
       ) : null}
-      {state.error || actionError ? (
+      {state.error || action.error ? (
         <p className="form-error" role="alert">
-          {actionError ?? state.error}{' '}
+          {action.error ?? state.error}{' '}
           {state.gone ? (
             <a href="#/oracle">Back to the databases</a>
           ) : (
@@ -129,11 +122,7 @@ export function TableView({ tableId }: { tableId: number }) {
           )}
         </p>
       ) : null}
-      {state.runError ? (
-        <p className="form-error" role="alert">
-          {state.runError}
-        </p>
-      ) : null}
+      <Notices error={state.runError} />
       {table?.last_error && !state.runError ? (
         <p className="form-error" role="alert">
           The last run failed: {table.last_error}
@@ -206,7 +195,7 @@ export function TableView({ tableId }: { tableId: number }) {
           confirmLabel="Remove"
           danger
           onConfirm={() =>
-            run(async () => {
+            action.run(async () => {
               await useOracle.getState().removeTable(table.id)
               window.location.hash = `#/oracle/databases/${table.database_id}`
             })

@@ -1,4 +1,5 @@
 import { DEFAULT_CONNECTION_TIMEOUT, DEFAULT_PORTS, type DbEngine, type OracleDatabase, type OracleDatabaseCreate, type OracleDatabaseUpdate } from '../../../../shared/oracle'
+import { integerOrText } from '../../forms/form-text'
 
 /** How an Oracle database is named to its listener: exactly one of the two, so the form offers one at a time. */
 export type OracleAddress = 'service_name' | 'sid'
@@ -64,13 +65,6 @@ export function formFromDatabase(database: OracleDatabase): DatabaseFormValues {
 export function withEngine(values: DatabaseFormValues, engine: DbEngine): DatabaseFormValues {
   const portWasDefault = values.port.trim() === '' || values.port.trim() === String(DEFAULT_PORTS[values.engine])
   return { ...values, engine, port: portWasDefault ? String(DEFAULT_PORTS[engine]) : values.port }
-}
-
-/** A typed integer when the text is one; otherwise the text, so validation names the field. */
-function integerOrText(text: string): number | string | undefined {
-  const trimmed = text.trim()
-  if (trimmed === '') return undefined
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
 }
 
 /** The address fields the engine takes, each trimmed; blank ones left out (the core names what is missing). */

@@ -10,27 +10,6 @@ export function useNow(everyMs = 15_000): number {
   return now
 }
 
-/** The last action's outcome (dismissable) and the last error, never swallowed. */
-export function Notices({ notice, onDismiss, error }: { notice: string | null; onDismiss: () => void; error: string | null }) {
-  return (
-    <>
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </>
-  )
-}
-
 /** Rows of a long list one page at a time; the pager says where the reader is. */
 export function usePage<T>(rows: readonly T[], perPage: number, resetKey: unknown): { page: number; pages: number; visible: readonly T[]; pager: ReactNode } {
   const [state, setState] = useState({ page: 1, resetKey })

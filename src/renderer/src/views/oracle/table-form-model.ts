@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_ROWS, DEFAULT_POLLING_INTERVAL, type OracleTable, type OracleTableConfig, type OracleTableCreate, type TableColumns } from '../../../../shared/oracle'
+import { integerOrText } from '../../forms/form-text'
 
 /** What the watched-table form holds: text as typed, the column choice as a list in table order. */
 export interface TableFormValues {
@@ -79,12 +80,6 @@ export function toggleColumn(values: TableFormValues, column: string, described:
   // Names the description lacks (a stored column since dropped) stay, so the core can name them.
   const unknown = values.columns.filter((name) => chosen.has(name) && !order.includes(name))
   return { ...values, columns: [...known, ...unknown] }
-}
-
-function integerOrText(text: string): number | string | undefined {
-  const trimmed = text.trim()
-  if (trimmed === '') return undefined
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
 }
 
 export function toTableCreate(values: TableFormValues, databaseId: number): OracleTableCreate {

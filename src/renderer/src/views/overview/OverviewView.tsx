@@ -3,6 +3,7 @@ import type { Sparkline as SparklineData } from '../../../../shared/metric-serie
 import type { Server } from '../../../../shared/servers'
 import { formatValue } from '../../charts/format'
 import { lastValue } from '../../charts/shaping'
+import { Notices } from '../../components/Notices'
 import { useOverview } from '../../stores/overview'
 import { attentionOf, compareAttention, type Attention } from './attention'
 import { Sparkline } from './Sparkline'
@@ -124,11 +125,7 @@ export function OverviewView() {
           </select>
         </label>
       </div>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       {loading ? <p role="status">Loading…</p> : null}
       <div className="table-wrap">
       <table className="data-table overview-table">

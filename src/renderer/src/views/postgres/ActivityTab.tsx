@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { ActivityDetailRow, LockRow } from '../../../../shared/pg-agent'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { usePgActivity, type ActivityView, type BackendAction } from '../../stores/postgres-activity'
 import { distinct, filterActivity, filtering, formatDuration, queryPreview, queryStartOf } from './activity-filters'
 import { localTime } from './format'
@@ -194,11 +195,7 @@ export function ActivityTab({ instanceId }: { instanceId: number }) {
         </div>
       ) : null}
 
-      {state.error ? (
-        <p className="form-error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
+      <Notices error={state.error} />
 
       {selected.length > 0 ? (
         <div className="bulk-bar" aria-label="Actions on the selected backends">

@@ -2,8 +2,10 @@ import { useEffect, useMemo, useState } from 'react'
 import type { SettingRow } from '../../../../shared/pg-agent'
 import type { PostgresInstance } from '../../../../shared/postgres-instances'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
 import { usePgConfig } from '../../stores/postgres-config'
-import { call, errorMessage } from '../../transport/client'
+import { call } from '../../transport/client'
 import { enumChoices, isReadOnly, needsRestart, rangeText, searchSettings, valueProblem } from './settings-model'
 
 interface Pending {
@@ -44,7 +46,7 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
   const [pending, setPending] = useState<Pending | null>(null)
   const [restarting, setRestarting] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
 
   useEffect(() => {
     void usePgConfig.getState().open(instanceId)
@@ -61,26 +63,18 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
 
   const save = async (): Promise<void> => {
     if (!pending) return
-    setActionError(null)
-    try {
-      const update = await state.save(pending.row.name, pending.value)
-      setEditing(null)
-      setNotice(
-        `${update.name} is now ${update.setting} (was ${update.previous_setting})${update.restart ? ': the new value applies after a restart' : ', applied by a reload'}.`
-      )
-    } catch (failure) {
-      setActionError(errorMessage(failure))
-    }
+    const answer = await action.run(() => state.save(pending.row.name, pending.value))
+    if (!answer.ok) return
+    const update = answer.value
+    setEditing(null)
+    setNotice(`${update.name} is now ${update.setting} (was ${update.previous_setting})${update.restart ? ': the new value applies after a restart' : ', applied by a reload'}.`)
   }
   const restart = async (): Promise<void> => {
-    setActionError(null)
-    try {
+    await action.run(async () => {
       await call('pg.control', { id: instanceId, action: 'restart' })
       setNotice('PostgreSQL restarted.')
       await state.reload()
-    } catch (failure) {
-      setActionError(errorMessage(failure))
-    }
+    })
   }
 
   return (
@@ -124,19 +118,7 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
           )}
         </div>
       ) : null}
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {state.error || actionError ? (
-        <p className="form-error" role="alert">
-          {actionError ?? state.error}
-        </p>
-      ) : null}
+      <Notices notice={notice} onDismiss={() => setNotice(null)} error={action.error ?? state.error} />
       {state.loading && state.categories.length === 0 ? <p className="hint">Reading pg_settings…</p> : null}
 
       {shown.map((group) => (

@@ -3,6 +3,7 @@ import type { Dashboard } from '../../../../shared/pg-agent'
 import { ChartGroup } from '../../charts/chart-group'
 import { SERIES_COLOURS } from '../../charts/palette'
 import { TimeChart } from '../../charts/TimeChart'
+import { Notices } from '../../components/Notices'
 import { usePgDashboard } from '../../stores/postgres-dashboard'
 import { useTheme } from '../../stores/theme'
 import { DASHBOARD_PANELS, panelData, sampleTime, type DashboardPanel } from './dashboard-series'
@@ -111,11 +112,7 @@ export function DashboardTab({ instanceId, exportName }: { instanceId: number; e
           ? `Collected by Vigil every ${interval} s; the last ${state.config?.history_length ?? 150} readings are kept. Drag across a chart to zoom, double-click to reset.`
           : `This instance is not collected (inactive, or collection is off): read live every ${interval} s while this page is open.`}
       </p>
-      {state.error ? (
-        <p className="form-error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
+      <Notices error={state.error} />
       {latest ? <Facts latest={latest} samples={state.samples.length} /> : state.loading ? <p className="hint">Reading the dashboard…</p> : null}
       <div className="chart-grid pg-chart-grid">
         {DASHBOARD_PANELS.map((panel) => (

@@ -1,49 +1,27 @@
-import { useEffect, useState } from 'react'
-import type { PostgresInstance } from '../../../../shared/postgres-instances'
+import { useEffect } from 'react'
+import { Notices } from '../../components/Notices'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
-import { call, errorMessage, subscribe } from '../../transport/client'
+import { useLoad } from '../../hooks/use-load'
+import { call, subscribe } from '../../transport/client'
 import { ActivityTab } from './ActivityTab'
 import { ConfigurationTab } from './ConfigurationTab'
 import { DashboardTab } from './DashboardTab'
 import { shortVersion } from './instance-form-model'
 import { MaintenanceTab } from './MaintenanceTab'
+import { PG_TABS, type PgTabId } from './pg-tabs'
 import { StatementsTab } from './StatementsTab'
 import { TrailTab } from './TrailTab'
 
-export const PG_TABS = [
-  { id: 'activity', label: 'Activity' },
-  { id: 'dashboard', label: 'Dashboard' },
-  { id: 'maintenance', label: 'Maintenance' },
-  { id: 'configuration', label: 'Configuration' },
-  { id: 'statements', label: 'Statements' },
-  { id: 'trail', label: 'Trail' }
-] as const
-export type PgTabId = (typeof PG_TABS)[number]['id']
-
-export function isPgTab(value: string | undefined): value is PgTabId {
-  return PG_TABS.some((tab) => tab.id === value)
-}
-
 /** One instance (`#/postgres/{id}/{tab}`): its live activity, dashboard, maintenance, configuration, statements and trail. */
 export function InstanceDetailView({ instanceId, tab }: { instanceId: number; tab: PgTabId }) {
-  const [instance, setInstance] = useState<PostgresInstance | null>(null)
-  const [error, setError] = useState<string | null>(null)
-
-  useEffect(() => {
-    const load = (): void => {
-      call('postgres.get', { id: instanceId }).then(
-        (found) => {
-          setInstance(found)
-          setError(null)
-        },
-        (failure: unknown) => setError(errorMessage(failure))
-      )
-    }
-    load()
-    return subscribe('postgres.changed', (change) => {
-      if (change.ids.includes(instanceId)) load()
-    })
-  }, [instanceId])
+  const { data: instance, error, reload } = useLoad(() => call('postgres.get', { id: instanceId }), [instanceId])
+  useEffect(
+    () =>
+      subscribe('postgres.changed', (change) => {
+        if (change.ids.includes(instanceId)) reload()
+      }),
+    [instanceId, reload]
+  )
 
   const go = (next: PgTabId): void => {
     window.location.assign(`#/postgres/${instanceId}/${next}`)
@@ -75,11 +53,7 @@ export function InstanceDetailView({ instanceId, tab }: { instanceId: number; ta
           </div>
         ) : null}
       </header>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       <TabList label="Instance views" tabs={PG_TABS} active={tab} onSelect={go} idPrefix="pg-" />
       <div role="tabpanel" id={tabPanelId('pg-', tab)} aria-labelledby={tabId('pg-', tab)}>
         {tab === 'activity' ? <ActivityTab instanceId={instanceId} /> : null}

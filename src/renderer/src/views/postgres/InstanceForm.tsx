@@ -1,11 +1,10 @@
-import { useEffect, useState, type ReactNode } from 'react'
-import { AppError } from '../../../../shared/errors'
+import { useEffect } from 'react'
 import { CONTROL_METHODS, SWITCH_USER_WAYS } from '../../../../shared/postgres-control'
 import type { PostgresInstance } from '../../../../shared/postgres-instances'
 import { Dialog } from '../../components/Dialog'
-import { FormField, type FieldErrors } from '../../components/FormField'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
+import { useForm } from '../../forms/use-form'
 import { usePostgres } from '../../stores/postgres'
-import { errorMessage } from '../../transport/client'
 import {
   CONTROL_FIELDS,
   emptyInstanceForm,
@@ -22,7 +21,6 @@ interface Props {
   onClose: () => void
 }
 
-
 const CONTROL_LABELS: Record<string, { label: string; placeholder?: string }> = {
   pg_ctl: { label: 'pg_ctl program', placeholder: '/usr/lib/postgresql/16/bin/pg_ctl (blank: on PATH)' },
   data_dir: { label: 'Data directory *', placeholder: '/var/lib/postgresql/16/main' },
@@ -33,95 +31,41 @@ const CONTROL_LABELS: Record<string, { label: string; placeholder?: string }> = 
   command: { label: 'Command *', placeholder: '/usr/local/bin/pgctl.sh {action}' }
 }
 
-/** Form fields are named as the API's; the control's as `control.<field>`. */
-function fieldKey(field: string): string {
-  if (field.startsWith('control.')) {
-    const name = field.slice('control.'.length)
-    return name === 'method' ? 'control_method' : name
-  }
-  return field
+const FORM_FIELDS = new Set(Object.keys(emptyInstanceForm()))
+
+/** Form fields are named as the API's; the control's as `control.<field>`. Any other is said above the form. */
+function fieldOf(field: string): string | null {
+  const control = field.startsWith('control.') ? field.slice('control.'.length) : null
+  const key = control === 'method' ? 'control_method' : (control ?? field)
+  return FORM_FIELDS.has(key) ? key : null
 }
 
 /** Add or edit a PostgreSQL instance, checked with the registry's own schemas before it is sent. */
 export function InstanceForm({ instance, onClose }: Props) {
-  const [values, setValues] = useState<InstanceFormValues>(() => (instance ? formFromInstance(instance) : emptyInstanceForm()))
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [formError, setFormError] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
   const { create, update, servers } = usePostgres()
+  const form = useForm<InstanceFormValues>({
+    initial: () => (instance ? formFromInstance(instance) : emptyInstanceForm()),
+    validate: (values) => formIssues(values, instance),
+    save: async (values) => {
+      if (instance) await update(instance.id, toUpdateInput(values, instance))
+      else await create(toCreateInput(values))
+      onClose()
+    },
+    fieldOf
+  })
+  const { values, set } = form
+  const { field, text } = controlsOf(form)
 
   useEffect(() => {
     void usePostgres.getState().loadServers()
   }, [])
 
-  const set = <K extends keyof InstanceFormValues>(field: K, value: InstanceFormValues[K]): void => {
-    setValues((current) => ({ ...current, [field]: value }))
-    setErrors((current) => ({ ...current, [field]: undefined }))
-  }
-
-  const showIssues = (issues: ReadonlyArray<{ field: string; message: string }>): void => {
-    const next: FieldErrors = {}
-    const elsewhere: string[] = []
-    for (const issue of issues) {
-      const key = fieldKey(issue.field)
-      if (key && key in values) next[key] ??= issue.message
-      else elsewhere.push(issue.message)
-    }
-    setErrors(next)
-    setFormError(elsewhere.length > 0 ? elsewhere.join('; ') : null)
-  }
-
-  async function submit(): Promise<void> {
-    const issues = formIssues(values, instance)
-    if (issues.length > 0) {
-      showIssues(issues)
-      return
-    }
-    setSaving(true)
-    try {
-      if (instance) await update(instance.id, toUpdateInput(values, instance))
-      else await create(toCreateInput(values))
-      onClose()
-    } catch (error) {
-      if (error instanceof AppError && error.issues?.length) showIssues(error.issues)
-      else if (error instanceof AppError && error.field) showIssues([{ field: error.field, message: error.message }])
-      else setFormError(errorMessage(error))
-    } finally {
-      setSaving(false)
-    }
-  }
-
-  const field = (name: keyof InstanceFormValues, label: string, control: ReactNode, hint?: string) => (
-    <FormField label={label} error={errors[name]} hint={hint}>
-      {control}
-    </FormField>
-  )
-  const text = (name: keyof InstanceFormValues, extra: Record<string, unknown> = {}) => (
-    <input
-      name={name}
-      value={values[name] as string}
-      aria-invalid={errors[name] ? true : undefined}
-      onChange={(event) => set(name, event.target.value as never)}
-      {...extra}
-    />
-  )
   const method = values.control_method
 
   return (
     <Dialog title={instance ? `Edit ${instance.name}` : 'Add PostgreSQL instance'} onClose={onClose} wide>
-      <form
-        className="dialog-body form-grid"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault()
-          void submit()
-        }}
-      >
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
+      <form className="dialog-body form-grid" noValidate onSubmit={form.onSubmit}>
+        <FormErrors messages={form.formErrors} />
         <fieldset>
           <legend>Instance</legend>
           {field('name', 'Name *', text('name', { autoFocus: true, required: true, placeholder: 'orders-prod' }))}
@@ -209,14 +153,7 @@ export function InstanceForm({ instance, onClose }: Props) {
               )
             : null}
         </fieldset>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? 'Saving…' : instance ? 'Save' : 'Add instance'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={instance ? 'Save' : 'Add instance'} />
       </form>
     </Dialog>
   )

@@ -1,7 +1,7 @@
-import { useState } from 'react'
 import type { MaintenanceJobView } from '../../../../shared/pg-agent'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
-import { errorMessage } from '../../transport/client'
 import { localTime } from './format'
 
 function Progress({ job }: { job: MaintenanceJobView }) {
@@ -26,23 +26,12 @@ const STATUS_CLASS: Record<string, string> = { done: 'badge-active', failed: 'ba
 /** Running jobs with progress, scheduled ones with Cancel, and the latest finished ones with their errors and warnings. */
 export function JobsPanel() {
   const { jobs, error } = usePgMaintenance()
-  const [actionError, setActionError] = useState<string | null>(null)
-  const cancel = async (job: MaintenanceJobView): Promise<void> => {
-    setActionError(null)
-    try {
-      await usePgMaintenance.getState().cancel(job.id)
-    } catch (failure) {
-      setActionError(errorMessage(failure))
-    }
-  }
+  const action = useAction()
+  const cancel = (job: MaintenanceJobView) => action.run(() => usePgMaintenance.getState().cancel(job.id))
   return (
     <section className="jobs-panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
-      {error || actionError ? (
-        <p className="form-error" role="alert">
-          {actionError ?? error}
-        </p>
-      ) : null}
+      <Notices error={action.error ?? error} />
       <h3>Running</h3>
       <ul className="job-list" aria-label="Running jobs">
         {jobs?.running.map((job) => (

@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { DatabaseView, InstanceView, MaintenanceOperation, MaintenanceTarget, SchemaBrowse, TableUpkeep, TableView, ViewResult } from '../../../../shared/pg-agent'
+import { Notices } from '../../components/Notices'
+import { useLoad } from '../../hooks/use-load'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
-import { call, errorMessage } from '../../transport/client'
+import { call } from '../../transport/client'
 import { formatBytes, formatCount, localTime, parseAgentTime } from './format'
 import { JobsPanel } from './JobsPanel'
 import { bloatShare } from './maintenance-model'
@@ -35,6 +37,14 @@ function BloatBar({ bloat, total, label }: { bloat: number | null; total: number
   )
 }
 
+/** What the browser shows at a path: the instance's databases, a database's schemas, a schema's tables, a table. */
+async function readLevel(id: number, { database, schema, table }: Path): Promise<Loaded> {
+  if (database === null) return { level: 'instance', view: await call('pg.maintenance.instance', { id }) }
+  if (schema === null) return { level: 'database', view: await call('pg.maintenance.database', { id, database }) }
+  if (table === null) return { level: 'schema', view: await call('pg.maintenance.schema', { id, database, schema }) }
+  return { level: 'table', view: await call('pg.maintenance.table', { id, database, schema, table }) }
+}
+
 /** The later of a manual and an automatic run, and which it was. */
 function lastRun(manual: string | null, auto: string | null): string {
   const m = parseAgentTime(manual)
@@ -59,9 +69,6 @@ interface OpenDialog {
 /** database → schema → table/index, with sizes, upkeep and bloat; VACUUM/ANALYZE/REINDEX now or later; the jobs. */
 export function MaintenanceTab({ instanceId }: { instanceId: number }) {
   const [path, setPath] = useState<Path>({ database: null, schema: null, table: null })
-  const [loaded, setLoaded] = useState<Loaded | null>(null)
-  const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<string | null>(null)
   const [dialog, setDialog] = useState<OpenDialog | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
 
@@ -70,37 +77,8 @@ export function MaintenanceTab({ instanceId }: { instanceId: number }) {
     return () => usePgMaintenance.getState().close()
   }, [instanceId])
 
-  useEffect(() => {
-    let current = true
-    const { database, schema, table } = path
-    const load = async (): Promise<Loaded> => {
-      if (database === null) return { level: 'instance', view: await call('pg.maintenance.instance', { id: instanceId }) }
-      if (schema === null) return { level: 'database', view: await call('pg.maintenance.database', { id: instanceId, database }) }
-      if (table === null) return { level: 'schema', view: await call('pg.maintenance.schema', { id: instanceId, database, schema }) }
-      return { level: 'table', view: await call('pg.maintenance.table', { id: instanceId, database, schema, table }) }
-    }
-    load().then(
-      (result) => {
-        if (!current) return
-        setLoaded(result)
-        setError(null)
-        setLoading(false)
-      },
-      (failure: unknown) => {
-        if (!current) return
-        setError(errorMessage(failure))
-        setLoading(false)
-      }
-    )
-    return () => {
-      current = false
-    }
-  }, [instanceId, path])
-
-  const go = (next: Path): void => {
-    setLoading(true)
-    setPath(next)
-  }
+  const { data: loaded, loading, error } = useLoad(() => readLevel(instanceId, path), [instanceId, path])
+  const go = setPath
   /** One button per operation (the table's own page), or one that opens the dialog on the first (a row of a list). */
   const actions = (target: MaintenanceTarget, name: string, operations: readonly MaintenanceOperation[] = ['vacuum', 'analyze', 'reindex'], compact = false) => (
     <span className="row-actions">
@@ -141,19 +119,7 @@ export function MaintenanceTab({ instanceId }: { instanceId: number }) {
           ))}
           {loading ? <span className="hint"> · reading…</span> : null}
         </nav>
-        {notice ? (
-          <p className="notice" role="status">
-            {notice}
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
-              ×
-            </button>
-          </p>
-        ) : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notices notice={notice} onDismiss={() => setNotice(null)} error={error} />
         {loaded && loaded.view.warnings.length > 0 ? (
           <ul className="warnings" aria-label="What Vigil cannot tell">
             {loaded.view.warnings.map((warning) => (

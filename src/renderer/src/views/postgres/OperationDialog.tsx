@@ -1,8 +1,9 @@
 import { useState } from 'react'
 import type { MaintenanceOperation, MaintenanceTarget } from '../../../../shared/pg-agent'
 import { Dialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
-import { errorMessage } from '../../transport/client'
 import { agentDatetime, describeTarget, isDestructive, localInputValue, nextHour, OPERATION_LABELS, vacuumMode, type VacuumChoice } from './maintenance-model'
 
 interface Props {
@@ -25,8 +26,7 @@ export function OperationDialog({ target, initial, onClose, onDone }: Props) {
   // The next whole hour after the dialog opened: a sensible default for a scheduled job.
   const [at, setAt] = useState(() => localInputValue(nextHour(Date.now())))
   const [confirming, setConfirming] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const [running, setRunning] = useState(false)
+  const action = useAction()
 
   const datetime = when === 'at' ? agentDatetime(at) : null
   const statement = `${OPERATION_LABELS[operation]}${operation === 'vacuum' && vacuumMode(choice) ? ` (${vacuumMode(choice)?.toUpperCase().replace(/,/g, ', ')})` : ''}`
@@ -38,17 +38,13 @@ export function OperationDialog({ target, initial, onClose, onDone }: Props) {
       setConfirming(true)
       return
     }
-    setRunning(true)
-    try {
-      await usePgMaintenance.getState().run({ operation, target, mode: operation === 'vacuum' ? vacuumMode(choice) : null, datetime })
-      onDone(`${statement} of ${describeTarget(target)} ${datetime ? `scheduled for ${new Date(Date.parse(datetime)).toLocaleString()}` : 'started'}`)
-      onClose()
-    } catch (failure) {
-      setError(errorMessage(failure))
+    const answer = await action.run(() => usePgMaintenance.getState().run({ operation, target, mode: operation === 'vacuum' ? vacuumMode(choice) : null, datetime }))
+    if (!answer.ok) {
       setConfirming(false)
-    } finally {
-      setRunning(false)
+      return
     }
+    onDone(`${statement} of ${describeTarget(target)} ${datetime ? `scheduled for ${new Date(Date.parse(datetime)).toLocaleString()}` : 'started'}`)
+    onClose()
   }
 
   return (
@@ -61,11 +57,7 @@ export function OperationDialog({ target, initial, onClose, onDone }: Props) {
           void submit()
         }}
       >
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notices error={action.error} />
         {confirming ? (
           <div className="warning" role="alert">
             <p>
@@ -123,7 +115,7 @@ export function OperationDialog({ target, initial, onClose, onDone }: Props) {
           <button type="button" onClick={confirming ? () => setConfirming(false) : onClose}>
             {confirming ? 'Back' : 'Cancel'}
           </button>
-          <button type="submit" className={isDestructive(operation, choice) ? 'danger' : 'primary'} disabled={running || invalidTime}>
+          <button type="submit" className={isDestructive(operation, choice) ? 'danger' : 'primary'} disabled={action.pending || invalidTime}>
             {confirming ? `Yes, ${datetime ? 'schedule' : 'run'} ${statement}` : datetime ? `Schedule ${statement}` : `Run ${statement}`}
           </button>
         </footer>

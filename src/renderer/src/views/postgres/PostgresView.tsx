@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react'
 import type { PostgresInstance, PostgresTestResult } from '../../../../shared/postgres-instances'
 import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
 import { usePostgres } from '../../stores/postgres'
-import { errorMessage, subscribe } from '../../transport/client'
+import { subscribe } from '../../transport/client'
 import { ago } from './format'
 import { InstanceForm } from './InstanceForm'
 import { shortVersion } from './instance-form-model'
@@ -52,7 +54,7 @@ export function PostgresView() {
   const state = usePostgres()
   const [editing, setEditing] = useState<Editing>(null)
   const [removing, setRemoving] = useState<PostgresInstance | null>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
   const [now, setNow] = useState(() => Date.now())
 
   useEffect(() => {
@@ -66,14 +68,6 @@ export function PostgresView() {
     }
   }, [])
 
-  const run = async (action: () => Promise<void>): Promise<void> => {
-    setActionError(null)
-    try {
-      await action()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
-  }
 
   return (
     <section className="view" aria-labelledby="postgres-title">
@@ -84,19 +78,7 @@ export function PostgresView() {
         </button>
       </header>
 
-      {state.notice ? (
-        <p className="notice" role="status">
-          {state.notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={state.dismissNotice}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {state.error || actionError ? (
-        <p className="form-error" role="alert">
-          {actionError ?? state.error}
-        </p>
-      ) : null}
+      <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
 
       <div className="table-wrap">
         <table className="data-table pg-instances" aria-busy={state.loading}>
@@ -134,7 +116,7 @@ export function PostgresView() {
                 </td>
                 <td>{instance.server_name ?? <span className="hint">not linked</span>}</td>
                 <td className="col-actions">
-                  <button type="button" onClick={() => void run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
+                  <button type="button" onClick={() => void action.run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
                     Test
                   </button>
                   <button type="button" onClick={() => setEditing({ mode: 'edit', instance })} aria-label={`Edit ${instance.name}`}>
@@ -169,7 +151,7 @@ export function PostgresView() {
           }
           confirmLabel="Remove"
           danger
-          onConfirm={() => run(() => state.remove(removing.id))}
+          onConfirm={() => action.run(() => state.remove(removing.id))}
           onClose={() => setRemoving(null)}
         />
       ) : null}

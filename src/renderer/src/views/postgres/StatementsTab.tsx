@@ -1,7 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
-import type { StatementRow, StatementsView } from '../../../../shared/pg-agent'
+import { useMemo, useState } from 'react'
+import type { StatementRow } from '../../../../shared/pg-agent'
 import { ConfirmDialog } from '../../components/Dialog'
-import { call, errorMessage } from '../../transport/client'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
+import { useLoad } from '../../hooks/use-load'
+import { call } from '../../transport/client'
 import { queryPreview } from './activity-filters'
 import { formatCount } from './format'
 import { QueryDialog } from './QueryText'
@@ -18,24 +21,13 @@ const COLUMNS: ReadonlyArray<{ key: StatementSortKey; label: string; numeric: bo
 
 /** pg_stat_statements, sortable and searchable; the whole text with Copy; reset when the role may. */
 export function StatementsTab({ instanceId }: { instanceId: number }) {
-  const [view, setView] = useState<StatementsView | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { data: view, error, reload } = useLoad(() => call('pg.statements', { id: instanceId }), [instanceId])
+  const reset = useAction()
   const [sort, setSort] = useState<{ key: StatementSortKey; descending: boolean }>({ key: 'total_time', descending: true })
   const [search, setSearch] = useState('')
   const [shown, setShown] = useState<StatementRow | null>(null)
   const [resetting, setResetting] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
-
-  const load = useCallback((): void => {
-    call('pg.statements', { id: instanceId }).then(
-      (answer) => {
-        setView(answer)
-        setError(null)
-      },
-      (failure: unknown) => setError(errorMessage(failure))
-    )
-  }, [instanceId])
-  useEffect(load, [load])
 
   const rows = useMemo(() => sortStatements(filterStatements(view?.data ?? [], search), sort.key, sort.descending), [view, search, sort])
   const sortBy = (key: StatementSortKey): void => setSort((current) => ({ key, descending: current.key === key ? !current.descending : key !== 'query' }))
@@ -44,7 +36,7 @@ export function StatementsTab({ instanceId }: { instanceId: number }) {
     <div className="pg-statements">
       <div className="toolbar">
         <input type="search" aria-label="Search statements" placeholder="Query, role or database" value={search} onChange={(event) => setSearch(event.target.value)} />
-        <button type="button" onClick={load}>
+        <button type="button" onClick={reload}>
           Refresh
         </button>
         {view?.may_reset ? (
@@ -60,19 +52,7 @@ export function StatementsTab({ instanceId }: { instanceId: number }) {
           </span>
         ) : null}
       </div>
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Notices notice={notice} onDismiss={() => setNotice(null)} error={reset.error ?? error} />
       {view ? (
         <div className="table-wrap">
           <table className="data-table statements-table" aria-label="Statements">
@@ -142,13 +122,10 @@ export function StatementsTab({ instanceId }: { instanceId: number }) {
           confirmLabel="Reset"
           danger
           onConfirm={async () => {
-            try {
-              await call('pg.statements.reset', { id: instanceId })
-              setNotice('Statement statistics reset.')
-              load()
-            } catch (failure) {
-              setError(errorMessage(failure))
-            }
+            const answer = await reset.run(() => call('pg.statements.reset', { id: instanceId }))
+            if (!answer.ok) return
+            setNotice('Statement statistics reset.')
+            reload()
           }}
           onClose={() => setResetting(false)}
         />

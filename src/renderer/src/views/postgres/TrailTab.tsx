@@ -1,29 +1,26 @@
-import { useEffect, useState } from 'react'
-import type { Notification } from '../../../../shared/pg-agent'
-import { call, errorMessage, subscribe } from '../../transport/client'
+import { useEffect } from 'react'
+import { Notices } from '../../components/Notices'
+import { useLoad } from '../../hooks/use-load'
+import { call, subscribe } from '../../transport/client'
 import { parseAgentTime } from './format'
 
 /** Every action taken on the instance (logins, kills, cancels, ALTER SYSTEM, restarts, maintenance jobs), newest first, live. */
 export function TrailTab({ instanceId }: { instanceId: number }) {
-  const [entries, setEntries] = useState<Notification[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { data: entries, error, setData } = useLoad(() => call('pg.notifications', { id: instanceId }), [instanceId])
 
-  useEffect(() => {
-    call('pg.notifications', { id: instanceId }).then(setEntries, (failure: unknown) => setError(errorMessage(failure)))
-    return subscribe('audit.recorded', (event) => {
-      if (event.instanceId !== instanceId && event.instanceId !== null) return
-      setEntries((current) => [{ date: event.date, username: event.username, message: event.message }, ...(current ?? [])].slice(0, 200))
-    })
-  }, [instanceId])
+  useEffect(
+    () =>
+      subscribe('audit.recorded', (event) => {
+        if (event.instanceId !== instanceId && event.instanceId !== null) return
+        setData((current) => [{ date: event.date, username: event.username, message: event.message }, ...(current ?? [])].slice(0, 200))
+      }),
+    [instanceId, setData]
+  )
 
   return (
     <div className="pg-trail">
       <p className="hint">The last 200 actions on this instance, by whom (“ui” is this console; agent API users and “api-token” are scripts). Kept 400 days.</p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       <div className="table-wrap">
         <table className="data-table trail-table" aria-label="Trail">
           <thead>

@@ -1,21 +1,19 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { ConnectionTestResult, HostKeyStatus } from '../../../../shared/connections'
 import type { Server } from '../../../../shared/servers'
-import { call, errorMessage } from '../../transport/client'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
+import { useLoad } from '../../hooks/use-load'
+import { call } from '../../transport/client'
 
 interface TestOutcome {
-  result: ConnectionTestResult | null
+  result: ConnectionTestResult
   hostKey: HostKeyStatus | null
-  error: string | null
 }
 
 async function testServer(id: string): Promise<TestOutcome> {
-  try {
-    const result = await call('servers.testConnection', { id })
-    return { result, hostKey: await call('servers.hostKey', { id }), error: null }
-  } catch (failure) {
-    return { result: null, hostKey: null, error: errorMessage(failure) }
-  }
+  const result = await call('servers.testConnection', { id })
+  return { result, hostKey: await call('servers.hostKey', { id }) }
 }
 
 /**
@@ -25,34 +23,20 @@ async function testServer(id: string): Promise<TestOutcome> {
  * monitoring so Vigil stops knocking on a host it cannot trust.
  */
 export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnMount: boolean }) {
-  const [result, setResult] = useState<ConnectionTestResult | null>(null)
-  const [hostKey, setHostKey] = useState<HostKeyStatus | null>(null)
-  const [running, setRunning] = useState(runOnMount)
+  // A failed test shows its error alone, not the previous test's outcome.
+  const test = useLoad(() => testServer(server.id), [server.id], { lazy: !runOnMount, failed: () => ({ data: null }) })
+  const action = useAction()
   const [rejected, setRejected] = useState(false)
-  const [error, setError] = useState<string | null>(null)
   const [accepted, setAccepted] = useState<string | null>(null)
-
-  const show = (outcome: TestOutcome): void => {
-    setResult(outcome.result)
-    setHostKey(outcome.hostKey)
-    setError(outcome.error)
-    setRunning(false)
+  const result = test.data?.result ?? null
+  const hostKey = test.data?.hostKey ?? null
+  const running = test.loading
+  const error = action.error ?? test.error
+  /** A new test clears what the last action said. */
+  const run = (): void => {
+    action.setError(null)
+    test.reload()
   }
-  const run = async (): Promise<void> => {
-    setRunning(true)
-    show(await testServer(server.id))
-  }
-
-  useEffect(() => {
-    if (!runOnMount) return
-    let open = true
-    void testServer(server.id).then((outcome) => {
-      if (open) show(outcome)
-    })
-    return () => {
-      open = false
-    }
-  }, [server.id, runOnMount])
 
   const presented = hostKey?.presented ?? (result?.status === 'error' ? result.presented_host_key : null)
 
@@ -62,11 +46,7 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
           {server.collector === 'local' ? 'This machine, by local exec.' : `SSH to ${server.ssh_username}@${server.ip_address}:${server.ssh_port}`}
         </p>
         {running ? <p role="status">Connecting…</p> : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <Notices error={error} />
         {result?.status === 'success' ? (
           <div role="status">
             <p className="ok-text">Connection test successful.</p>
@@ -106,13 +86,10 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
               type="button"
               className="danger"
               onClick={async () => {
-                try {
-                  const key = await call('servers.acceptHostKey', { id: server.id, fingerprint: presented.fingerprint })
-                  setAccepted(key.fingerprint)
-                  await run()
-                } catch (failure) {
-                  setError(errorMessage(failure))
-                }
+                const answer = await action.run(() => call('servers.acceptHostKey', { id: server.id, fingerprint: presented.fingerprint }))
+                if (!answer.ok) return
+                setAccepted(answer.value.fingerprint)
+                run()
               }}
             >
               Accept {presented.fingerprint}
@@ -120,12 +97,8 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
             <button
               type="button"
               onClick={async () => {
-                try {
-                  await call('servers.update', { id: server.id, changes: { monitoring_enabled: false } })
-                  setRejected(true)
-                } catch (failure) {
-                  setError(errorMessage(failure))
-                }
+                const answer = await action.run(() => call('servers.update', { id: server.id, changes: { monitoring_enabled: false } }))
+                if (answer.ok) setRejected(true)
               }}
             >
               Reject and pause monitoring
@@ -135,7 +108,7 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
         {accepted ? <p role="status">Accepted {accepted}; collection restarts with the new key.</p> : null}
         {rejected ? <p role="status">Kept the pinned key and paused monitoring of {server.hostname}.</p> : null}
       <p>
-        <button type="button" onClick={() => void run()} disabled={running}>
+        <button type="button" onClick={run} disabled={running}>
           {result || error ? 'Test again' : 'Test connection'}
         </button>
       </p>

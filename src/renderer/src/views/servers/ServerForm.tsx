@@ -1,4 +1,3 @@
-import { useState, type ReactNode } from 'react'
 import {
   OS_TYPES,
   SERVER_STATUSES,
@@ -6,9 +5,10 @@ import {
   ServerUpdateSchema,
   type Server
 } from '../../../../shared/servers'
-import { check } from '../../../../shared/validation'
 import { Dialog } from '../../components/Dialog'
-import { errorsOf, failureOf, FormField, type FieldErrors } from '../../components/FormField'
+import { schemaIssues } from '../../forms/form-state'
+import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
+import { useForm } from '../../forms/use-form'
 import { useServers } from '../../stores/servers'
 import { emptyForm, formFromServer, toCreateInput, toUpdateInput, type ServerFormValues } from './server-form-model'
 
@@ -17,72 +17,26 @@ interface Props {
   onClose: () => void
 }
 
-
 /** Add or edit a server. Checked with the same schema the core enforces; the core's verdict wins. */
 export function ServerForm({ server, onClose }: Props) {
-  const [values, setValues] = useState<ServerFormValues>(() => (server ? formFromServer(server) : emptyForm()))
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [formError, setFormError] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
   const { create, update } = useServers()
-
-  const set = <K extends keyof ServerFormValues>(field: K, value: ServerFormValues[K]): void => {
-    setValues((current) => ({ ...current, [field]: value }))
-    setErrors((current) => ({ ...current, [field]: undefined }))
-  }
-
-  async function submit(): Promise<void> {
-    const input = server ? toUpdateInput(values, server) : toCreateInput(values)
-    const result = check(server ? ServerUpdateSchema : ServerCreateSchema, input)
-    if (!result.ok) {
-      setErrors(errorsOf(result.issues))
-      setFormError(null)
-      return
-    }
-    setSaving(true)
-    try {
+  const form = useForm<ServerFormValues>({
+    initial: () => (server ? formFromServer(server) : emptyForm()),
+    validate: (values) => (server ? schemaIssues(ServerUpdateSchema, toUpdateInput(values, server)) : schemaIssues(ServerCreateSchema, toCreateInput(values))),
+    save: async (values) => {
       if (server) await update(server.id, toUpdateInput(values, server))
       else await create(toCreateInput(values))
       onClose()
-    } catch (error) {
-      const failure = failureOf(error)
-      setErrors(failure.errors)
-      setFormError(failure.formError)
-    } finally {
-      setSaving(false)
     }
-  }
+  })
+  const { values, set } = form
+  const { field, text } = controlsOf(form)
 
-  const field = (name: keyof ServerFormValues, label: string, control: ReactNode, hint?: string) => (
-    <FormField label={label} error={errors[name]} hint={hint}>
-      {control}
-    </FormField>
-  )
-  const text = (name: keyof ServerFormValues, extra: Record<string, unknown> = {}) => (
-    <input
-      name={name}
-      value={values[name] as string}
-      aria-invalid={errors[name] ? true : undefined}
-      onChange={(event) => set(name, event.target.value as never)}
-      {...extra}
-    />
-  )
 
   return (
     <Dialog title={server ? `Edit ${server.hostname}` : 'Add server'} onClose={onClose} wide>
-      <form
-        className="dialog-body form-grid"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault()
-          void submit()
-        }}
-      >
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
+      <form className="dialog-body form-grid" noValidate onSubmit={form.onSubmit}>
+        <FormErrors messages={form.formErrors} />
         <fieldset>
           <legend>Host</legend>
           {field('hostname', 'Hostname *', text('hostname', { autoFocus: true, required: true }))}
@@ -175,14 +129,7 @@ export function ServerForm({ server, onClose }: Props) {
             />
           )}
         </fieldset>
-        <footer className="dialog-footer">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? 'Saving…' : server ? 'Save' : 'Add server'}
-          </button>
-        </footer>
+        <FormFooter onClose={onClose} saving={form.saving} label={server ? 'Save' : 'Add server'} />
       </form>
     </Dialog>
   )

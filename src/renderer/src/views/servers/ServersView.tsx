@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react'
 import { SERVER_STATUSES, type Server, type ServerStatus } from '../../../../shared/servers'
-import { ConfirmDialog } from '../../components/Dialog'
 import { CollectionBadge } from '../../components/CollectionBadge'
+import { ConfirmDialog } from '../../components/Dialog'
+import { Notices } from '../../components/Notices'
 import { StatusBadge } from '../../components/StatusBadge'
+import { useAction } from '../../hooks/use-action'
 import { useServers } from '../../stores/servers'
-import { errorMessage, subscribe } from '../../transport/client'
+import { subscribe } from '../../transport/client'
 import { ConnectionDialog } from './ConnectionDialog'
 import { ServerForm } from './ServerForm'
 
@@ -17,7 +19,7 @@ export function ServersView() {
   const [deleting, setDeleting] = useState<Server | null>(null)
   const [testing, setTesting] = useState<Server | null>(null)
   const [bulkStatus, setBulkStatus] = useState<ServerStatus>('maintenance')
-  const [actionError, setActionError] = useState<string | null>(null)
+  const action = useAction()
 
   useEffect(() => {
     void useServers.getState().load()
@@ -32,14 +34,6 @@ export function ServersView() {
   const servers = result?.servers ?? []
   const allOnPageSelected = servers.length > 0 && servers.every((server) => selected.has(server.id))
 
-  const run = async (action: () => Promise<void>): Promise<void> => {
-    setActionError(null)
-    try {
-      await action()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
-  }
 
   return (
     <section className="view" aria-labelledby="servers-title">
@@ -89,19 +83,7 @@ export function ServersView() {
         />
       </div>
 
-      {state.notice ? (
-        <p className="notice" role="status">
-          {state.notice}
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={state.dismissNotice}>
-            ×
-          </button>
-        </p>
-      ) : null}
-      {state.error || actionError ? (
-        <p className="form-error" role="alert">
-          {actionError ?? state.error}
-        </p>
-      ) : null}
+      <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
 
       {selected.size > 0 ? (
         <div className="bulk-bar" aria-label="Bulk actions">
@@ -116,7 +98,7 @@ export function ServersView() {
               ))}
             </select>
           </label>
-          <button type="button" className="primary" onClick={() => void run(() => state.setStatusOfSelected(bulkStatus))}>
+          <button type="button" className="primary" onClick={() => void action.run(() => state.setStatusOfSelected(bulkStatus))}>
             Apply
           </button>
           <button type="button" onClick={state.clearSelection}>
@@ -246,7 +228,7 @@ export function ServersView() {
           message={<p>The server and its stored credentials are removed from Vigil. This cannot be undone.</p>}
           confirmLabel="Delete"
           danger
-          onConfirm={() => run(() => state.remove(deleting.id))}
+          onConfirm={() => action.run(() => state.remove(deleting.id))}
           onClose={() => setDeleting(null)}
         />
       ) : null}

@@ -1,4 +1,5 @@
 import type { Server, ServerCreate, ServerUpdate } from '../../../../shared/servers'
+import { integerOrText } from '../../forms/form-text'
 
 /** What the form holds: text as typed, so a half-typed port is still shown as typed. */
 export interface ServerFormValues {
@@ -55,13 +56,6 @@ export function formFromServer(server: Server): ServerFormValues {
   values.monitoring_interval = String(server.monitoring_interval)
   values.monitoring_enabled = server.monitoring_enabled
   return values
-}
-
-/** A typed integer when the text is one; otherwise the text, so validation names the field. */
-function integerOrText(text: string): number | string | undefined {
-  const trimmed = text.trim()
-  if (trimmed === '') return undefined
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
 }
 
 export function toCreateInput(values: ServerFormValues): ServerCreate {

@@ -1,38 +1,35 @@
-import { useEffect, useState, type FormEvent } from 'react'
-import type { UserInfo } from '../../../../shared/contract'
+import { useState, type FormEvent } from 'react'
 import { ConfirmDialog } from '../../components/Dialog'
-import { call, errorMessage } from '../../transport/client'
+import { Notices } from '../../components/Notices'
+import { useAction } from '../../hooks/use-action'
+import { useLoad } from '../../hooks/use-load'
+import { call } from '../../transport/client'
 
 /**
  * Vigil's users: who may log in to the PostgreSQL agent API (/pg/{id}/login) and whose name
  * the actions' trail carries. The same as `vigil users add|passwd|remove`.
  */
 export function UsersSection() {
-  const [users, setUsers] = useState<UserInfo[]>([])
+  const list = useLoad(() => call('users.list'), [])
+  const users = list.data ?? []
+  const action = useAction()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [changing, setChanging] = useState<string | null>(null)
   const [removing, setRemoving] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
-
-  useEffect(() => {
-    call('users.list').then(setUsers, (failure: unknown) => setError(errorMessage(failure)))
-  }, [])
+  const error = action.error ?? list.error
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
-    try {
-      const name = changing ?? username.trim()
-      setUsers(changing ? await call('users.setPassword', { username: name, password }) : await call('users.add', { username: name, password }))
-      setNotice(changing ? `Changed the password of ${name}; their sessions ended.` : `Added ${name}.`)
-      setUsername('')
-      setPassword('')
-      setChanging(null)
-      setError(null)
-    } catch (failure) {
-      setError(errorMessage(failure))
-    }
+    const name = changing ?? username.trim()
+    const answer = await action.run(() => (changing ? call('users.setPassword', { username: name, password }) : call('users.add', { username: name, password })))
+    if (!answer.ok) return
+    list.setData(answer.value)
+    setNotice(changing ? `Changed the password of ${name}; their sessions ended.` : `Added ${name}.`)
+    setUsername('')
+    setPassword('')
+    setChanging(null)
   }
 
   return (
@@ -101,11 +98,7 @@ export function UsersSection() {
           </button>
         ) : null}
       </form>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <Notices error={error} />
       {notice ? <p role="status">{notice}</p> : null}
       {removing ? (
         <ConfirmDialog
@@ -114,12 +107,10 @@ export function UsersSection() {
           confirmLabel="Remove"
           danger
           onConfirm={async () => {
-            try {
-              setUsers(await call('users.remove', { username: removing }))
-              setNotice(`Removed ${removing}.`)
-            } catch (failure) {
-              setError(errorMessage(failure))
-            }
+            const answer = await action.run(() => call('users.remove', { username: removing }))
+            if (!answer.ok) return
+            list.setData(answer.value)
+            setNotice(`Removed ${removing}.`)
           }}
           onClose={() => setRemoving(null)}
         />

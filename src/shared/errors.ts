@@ -1,4 +1,4 @@
-import { sentence, type ValidationIssue } from './validation'
+import { sentence, type ValidationIssue } from './issues'
 
 export type ErrorCode =
   | 'validation'

@@ -52,7 +52,6 @@ export const OverviewQuerySchema = Type.Object(
   { additionalProperties: false }
 )
 export type OverviewQuery = Static<typeof OverviewQuerySchema>
-export const OVERVIEW_WINDOW_MS = 15 * 60_000
 
 /** The four sparklines of the fleet overview, derived from vmstat. */
 export const SPARK_FIELDS = ['cpu', 'r', 'fre', 'paging'] as const

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { AppError } from './errors'
-import { check, sentence, type ValidationIssue } from './validation'
+import { sentence, type ValidationIssue } from './issues'
+import { check } from './validation'
 
 // How a PostgreSQL instance's server is started, stopped and restarted (the agent API's
 // POST /administration/control): pg_ctl, Debian's pg_ctlcluster, a systemd unit, or a command of

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { IP_ADDRESS_FORMAT } from './formats'
+import { MAX_PER_PAGE } from './limits'
 
 // The server record of servers-metrics-oracle-api.md ("Server Management APIs"), field by field.
 // One schema set serves the API (validation, response filtering, OpenAPI) and the UI's forms.
@@ -25,8 +26,6 @@ export const COLLECTION_STATES = [
 export type CollectionState = (typeof COLLECTION_STATES)[number]
 
 export const SERVER_REQUIRED_FIELDS = ['hostname', 'ip_address', 'ssh_username'] as const
-export const MAX_PER_PAGE = 100
-export const DEFAULT_PER_PAGE = 25
 
 /** Optional free text; null (as GET returns it) or "" clears it. */
 const text = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()])

@@ -1,16 +1,6 @@
 import type { TSchema } from 'typebox'
 import Value from 'typebox/value'
-
-/** One thing wrong with an input, phrased for the person who typed it. */
-export interface ValidationIssue {
-  /** Dotted path of the field; '' for the input as a whole. */
-  field: string
-  kind: 'required' | 'unknown_field' | 'invalid'
-  /** A sentence that names the field, e.g. "Invalid value for 'ssh_port': must be …". */
-  message: string
-  /** The rule alone, for lists keyed by field, e.g. "Must be an integer from 1 to 65535." */
-  rule: string
-}
+import { sentence, type ValidationIssue } from './issues'
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] }
 
@@ -106,13 +96,6 @@ function describeRule(node: SchemaNode | undefined, error: SchemaError): string 
   }
   if (type === 'object' && error.keyword === 'type') return 'must be a JSON object'
   return error.message ?? 'is not valid'
-}
-
-/** "must be true or false" → "Must be true or false." */
-export function sentence(text: string): string {
-  const trimmed = text.trim()
-  const capitalised = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
-  return /[.!?]$/.test(capitalised) ? capitalised : capitalised + '.'
 }
 
 function fieldName(instancePath: string): string {

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors'
+import { OVERVIEW_WINDOW_MS } from '../../shared/limits'
 import {
   MAX_SERIES_RANGE_MS,
-  OVERVIEW_WINDOW_MS,
   OverviewQuerySchema,
   PROCESS_HISTORY_POINTS,
   ProcessHistoryQuerySchema,

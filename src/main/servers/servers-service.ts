@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../shared/errors'
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../../shared/limits'
 import {
   BulkStatusSchema,
-  DEFAULT_PER_PAGE,
-  MAX_PER_PAGE,
   SERVER_REQUIRED_FIELDS,
   ServerCreateSchema,
   ServerListQuerySchema,

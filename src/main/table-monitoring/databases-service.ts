@@ -17,7 +17,7 @@ import {
   type TableColumns
 } from '../../shared/oracle'
 import { isoSeconds } from '../../shared/time'
-import { sentence, type ValidationIssue } from '../../shared/validation'
+import { sentence, type ValidationIssue } from '../../shared/issues'
 import type { EventBus } from '../base/bus'
 import { buildConnectString } from './sources/oracle/connect-descriptor'
 import { messageOf } from './monitor/snapshot-monitor'

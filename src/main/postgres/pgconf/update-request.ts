@@ -3,7 +3,7 @@
 // pg_settings by the update itself (update.ts).
 import { AppError } from '../../../shared/errors'
 import type { SettingChange } from '../../../shared/pg-agent'
-import type { ValidationIssue } from '../../../shared/validation'
+import type { ValidationIssue } from '../../../shared/issues'
 
 export type { SettingChange } from '../../../shared/pg-agent'
 

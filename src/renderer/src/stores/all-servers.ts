@@ -1,4 +1,5 @@
-import { MAX_PER_PAGE, type Server } from '../../../shared/servers'
+import { MAX_PER_PAGE } from '../../../shared/limits'
+import type { Server } from '../../../shared/servers'
 import { call } from '../transport/client'
 
 /** Every registered server, page by page (the list API caps a page at 100). */

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { Topics } from '../../../shared/contract'
-import { OVERVIEW_WINDOW_MS, type Sparkline } from '../../../shared/metric-series'
+import { OVERVIEW_WINDOW_MS } from '../../../shared/limits'
+import type { Sparkline } from '../../../shared/metric-series'
 import type { Server } from '../../../shared/servers'
 import { call, subscribe } from '../transport/client'
 import { allServers } from './all-servers'

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Topics } from '../../../shared/contract'
 import type { Server, ServerCreate, ServerListPage, ServerListQuery, ServerStatus, ServerUpdate } from '../../../shared/servers'
-import { DEFAULT_PER_PAGE } from '../../../shared/servers'
+import { DEFAULT_PER_PAGE } from '../../../shared/limits'
 import { call } from '../transport/client'
 import { createLoader } from './loader'
 

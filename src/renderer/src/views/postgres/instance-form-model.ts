@@ -11,7 +11,8 @@ import {
   type PostgresInstanceCreate,
   type PostgresInstanceUpdate
 } from '../../../../shared/postgres-instances'
-import { check, type ValidationIssue } from '../../../../shared/validation'
+import type { ValidationIssue } from '../../../../shared/issues'
+import { check } from '../../../../shared/validation'
 
 export type ControlMethodChoice = '' | (typeof CONTROL_METHODS)[number]
 

@@ -1,0 +1,65 @@
+// Label matchers over series groups, as PromQL has them: =, !=, =~, !~, where a regular
+// expression matches the whole value and a matcher that matches "" also selects the groups
+// without that label.
+import type { Db } from '../db/db'
+
+export type MatchOp = '=' | '!=' | '=~' | '!~'
+
+export interface LabelMatcher {
+  name: string
+  op: MatchOp
+  value: string
+}
+
+/** The label that holds a group's metric. */
+export const METRIC_LABEL = '__name__'
+
+export function matcherTest(matcher: LabelMatcher): (value: string) => boolean {
+  switch (matcher.op) {
+    case '=':
+      return (value) => value === matcher.value
+    case '!=':
+      return (value) => value !== matcher.value
+    case '=~':
+    case '!~': {
+      const pattern = new RegExp(`^(?:${matcher.value})$`, 'su')
+      return matcher.op === '=~' ? (value) => pattern.test(value) : (value) => !pattern.test(value)
+    }
+  }
+}
+
+/** The ids of the groups every matcher selects; all groups when there is no matcher. */
+export function selectGroups(db: Db, matchers: readonly LabelMatcher[]): Set<number> {
+  const idsWith = db.prepare('SELECT group_id FROM series_labels WHERE name = ? AND value = ?').pluck()
+  const valuesOf = db.prepare('SELECT DISTINCT value FROM series_labels WHERE name = ?').pluck()
+  const groupsWithLabel = db.prepare('SELECT group_id FROM series_labels WHERE name = ?').pluck()
+  const allGroups = (): Set<number> => new Set(db.prepare('SELECT id FROM series_groups').pluck().all() as number[])
+
+  // Equality first: it narrows the most for the least work.
+  const ordered = [...matchers].sort((a, b) => Number(a.op !== '=') - Number(b.op !== '='))
+  let selected = null as Set<number> | null
+  for (const matcher of ordered) {
+    const test = matcherTest(matcher)
+    const matching = new Set<number>()
+    if (matcher.op === '=' && matcher.value !== '') {
+      for (const id of idsWith.all(matcher.name, matcher.value) as number[]) matching.add(id)
+    } else {
+      for (const value of valuesOf.all(matcher.name) as string[]) {
+        if (test(value)) for (const id of idsWith.all(matcher.name, value) as number[]) matching.add(id)
+      }
+      if (test('')) {
+        const labelled = new Set(groupsWithLabel.all(matcher.name) as number[])
+        for (const id of selected ?? allGroups()) if (!labelled.has(id)) matching.add(id)
+      }
+    }
+    selected = selected === null ? matching : intersect(selected, matching)
+    if (selected.size === 0) break
+  }
+  return selected ?? allGroups()
+}
+
+function intersect(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
+  const both = new Set<number>()
+  for (const id of a) if (b.has(id)) both.add(id)
+  return both
+}

@@ -1,0 +1,170 @@
+import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../../../src/main/base/db/migrations'
+import { m010Series } from '../../../src/main/base/db/migrations/010-series'
+import { openDb, type Db } from '../../../src/main/base/db/db'
+import { STALE } from '../../../src/main/base/series/sample'
+import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
+import { makeTempDir } from '../../helpers/temp-dir'
+
+const T0 = 1_764_633_600_000
+const vmstat = (server: string): GroupKey => ({ metric: 'vmstat', labels: { server_id: server }, columns: ['us', 'sy'], serverId: server })
+
+describe('series store', () => {
+  const cleanups: Array<() => void> = []
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup()
+  })
+
+  function open(dir: string, options: { headRows?: number; now?: () => number } = {}): { db: Db; store: SeriesStore } {
+    const db = openDb(join(dir, 'vigil.db'), [...MIGRATIONS, m010Series])
+    const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), ...options })
+    cleanups.push(() => db.open && db.close())
+    return { db, store }
+  }
+
+  function tempDir(): string {
+    const temp = makeTempDir('vigil-series-')
+    cleanups.push(temp.remove)
+    return temp.dir
+  }
+
+  function addServer(db: Db, id: string): void {
+    db.prepare("INSERT INTO servers (id, hostname, ip_address, ssh_username, created_at, updated_at) VALUES (?, ?, '192.0.2.1', 'u', 0, 0)").run(id, id)
+  }
+
+  it('reads back what it was given, across chunks and the head, in time order', () => {
+    const { db, store } = open(tempDir(), { headRows: 4 })
+    addServer(db, 'a')
+    const id = store.groupId(vmstat('a'))
+    for (let i = 0; i < 10; i++) store.append(id, T0 + i * 5000, [i, i % 3 === 0 ? null : 0.5])
+    store.flush()
+    const range = store.read(id, T0 + 5000, T0 + 40_000)
+    expect(range.ts).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => T0 + i * 5000))
+    expect(range.columns[0]).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(range.columns[1]).toEqual([0.5, 0.5, null, 0.5, 0.5, null, 0.5, 0.5])
+    // Two full heads of 4 were cut into chunks; 2 rows are still in the head.
+    expect(db.prepare('SELECT COUNT(*) FROM series_chunks').pluck().get()).toBe(2)
+  })
+
+  it('keeps a late sample: it starts a chunk of its own and reads back in order', () => {
+    const { db, store } = open(tempDir())
+    addServer(db, 'a')
+    const id = store.groupId(vmstat('a'))
+    store.append(id, T0 + 10_000, [2, 2])
+    store.append(id, T0, [1, 1])
+    store.append(id, T0 + 20_000, [3, STALE])
+    store.flush()
+    expect(store.read(id, 0, Infinity)).toEqual({ ts: [T0, T0 + 10_000, T0 + 20_000], columns: [[1, 2, 3], [1, 2, STALE]] })
+  })
+
+  it('replays the log after a crash: nothing flushed is lost, nothing is counted twice', () => {
+    const dir = tempDir()
+    const first = open(dir, { headRows: 3 })
+    addServer(first.db, 'a')
+    const id = first.store.groupId(vmstat('a'))
+    for (let i = 0; i < 7; i++) first.store.append(id, T0 + i * 1000, [i, 100 - i])
+    first.store.flush()
+    first.store.append(id, T0 + 7000, [7, 93]) // not flushed: lost with the crash
+    first.db.close() // the process dies: no close(), no cut
+
+    const second = open(dir, { headRows: 3 })
+    const range = second.store.read(id, 0, Infinity)
+    expect(range.ts).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => T0 + i * 1000))
+    expect(range.columns[1]).toEqual([100, 99, 98, 97, 96, 95, 94])
+  })
+
+  it('stops replaying at a torn record and keeps the ones before it', () => {
+    const dir = tempDir()
+    const first = open(dir)
+    addServer(first.db, 'a')
+    const id = first.store.groupId(vmstat('a'))
+    first.store.append(id, T0, [1, 1])
+    first.store.flush()
+    first.store.append(id, T0 + 1000, [2, 2])
+    first.store.flush()
+    first.db.close()
+    const logDir = join(dir, 'series-head')
+    const [segment] = readdirSync(logDir)
+    const file = join(logDir, segment as string)
+    truncateSync(file, readFileSync(file).length - 1)
+
+    const second = open(dir)
+    expect(second.store.read(id, 0, Infinity).ts).toEqual([T0])
+  })
+
+  it('leaves nothing to replay after a clean close, and reads the same after reopening', () => {
+    const dir = tempDir()
+    const first = open(dir)
+    addServer(first.db, 'a')
+    const id = first.store.groupId(vmstat('a'))
+    for (let i = 0; i < 5; i++) first.store.append(id, T0 + i * 1000, [i, i])
+    first.store.flush()
+    const before = first.store.read(id, 0, Infinity)
+    first.store.close()
+    first.db.close()
+    expect(readdirSync(join(dir, 'series-head')).every((name) => readFileSync(join(dir, 'series-head', name)).length === 0)).toBe(true)
+
+    const second = open(dir)
+    expect(second.store.read(id, 0, Infinity)).toEqual(before)
+    expect(second.store.group(id)).toEqual({ id, ...vmstat('a') })
+  })
+
+  it('selects groups by label matchers as PromQL does, "" matching a missing label', () => {
+    const { db, store } = open(tempDir())
+    for (const server of ['a', 'b']) addServer(db, server)
+    const a = store.groupId(vmstat('a'))
+    const b = store.groupId(vmstat('b'))
+    const sda = store.groupId({ metric: 'iostat', labels: { server_id: 'a', disk: 'sda' }, columns: ['tps'], serverId: 'a' })
+    const nvme = store.groupId({ metric: 'iostat', labels: { server_id: 'a', disk: 'nvme0n1' }, columns: ['tps'], serverId: 'a' })
+    const ids = (matchers: Parameters<SeriesStore['select']>[0]) => store.select(matchers).map((group) => group.id).sort()
+    expect(ids([{ name: '__name__', op: '=', value: 'vmstat' }])).toEqual([a, b])
+    expect(ids([{ name: 'server_id', op: '=', value: 'a' }])).toEqual([a, sda, nvme])
+    expect(ids([{ name: 'server_id', op: '!=', value: 'a' }])).toEqual([b])
+    expect(ids([{ name: 'disk', op: '=~', value: 'sd.' }])).toEqual([sda])
+    expect(ids([{ name: 'disk', op: '!~', value: 'sd.*' }])).toEqual([a, b, nvme])
+    expect(ids([{ name: 'disk', op: '=', value: '' }])).toEqual([a, b])
+    expect(ids([{ name: '__name__', op: '=', value: 'iostat' }, { name: 'disk', op: '=~', value: 'nvme.*|sdz' }])).toEqual([nvme])
+    expect(ids([{ name: 'disk', op: '=', value: 'none' }])).toEqual([])
+  })
+
+  it('drops whole chunks that end before the retention cut', () => {
+    const { db, store } = open(tempDir(), { headRows: 2 })
+    addServer(db, 'a')
+    const id = store.groupId(vmstat('a'))
+    for (let i = 0; i < 6; i++) store.append(id, T0 + i * 1000, [i, i])
+    store.cutAll()
+    expect(store.dropBefore(T0 + 2000)).toBe(1)
+    expect(store.read(id, 0, Infinity).ts).toEqual([2, 3, 4, 5].map((i) => T0 + i * 1000))
+  })
+
+  it("goes with its server: deleting the server deletes its groups, chunks and labels", () => {
+    const { db, store } = open(tempDir())
+    for (const server of ['a', 'b']) addServer(db, server)
+    const a = store.groupId(vmstat('a'))
+    const b = store.groupId(vmstat('b'))
+    store.append(a, T0, [1, 1])
+    store.append(b, T0, [2, 2])
+    store.cutAll()
+    db.prepare('DELETE FROM servers WHERE id = ?').run('a')
+    store.forgetDeleted()
+    expect(store.select([]).map((group) => group.id)).toEqual([b])
+    expect(db.prepare('SELECT COUNT(*) FROM series_labels WHERE group_id = ?').pluck().get(a)).toBe(0)
+    expect(db.prepare('SELECT COUNT(*) FROM series_chunks WHERE group_id = ?').pluck().get(a)).toBe(0)
+    expect(() => store.append(a, T0 + 1, [1, 1])).toThrow(RangeError)
+  })
+
+  it('keeps heads in memory only when it has no log directory', () => {
+    const dir = tempDir()
+    const db = openDb(join(dir, 'vigil.db'), [...MIGRATIONS, m010Series])
+    cleanups.push(() => db.close())
+    addServer(db, 'a')
+    const store = new SeriesStore(db, { logDir: null })
+    const id = store.groupId(vmstat('a'))
+    store.append(id, T0, [1, 1])
+    store.flush()
+    expect(store.read(id, 0, Infinity).ts).toEqual([T0])
+    expect(existsSync(join(dir, 'series-head'))).toBe(false)
+  })
+})

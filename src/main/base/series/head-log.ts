@@ -1,7 +1,8 @@
 // The write-ahead log of the heads: every flush appends one record with the samples it took, so
 // a crash loses at most what arrived since the last flush (100 ms) — or, on power loss, since the
-// last fsync (a second). Records go to the current segment file; a segment is deleted once every
-// sample in it is in a chunk in SQLite (at each cut). Values are written against the previous
+// last fsync (a second). A record holds the groups created and the samples taken since the last
+// one. Records go to the current segment file; a segment is deleted once everything in it is in
+// SQLite (at each cut). Values are written against the previous
 // value of the same column within the segment, as scaled decimals where they are, so a record
 // costs about what its samples cost in a chunk — the log must not double the disk writes.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
@@ -15,6 +16,19 @@ export interface LoggedSample {
   groupId: number
   ts: number
   row: readonly SampleValue[]
+}
+
+/** A group created since the last cut: logged, because groups reach SQLite only at cuts. */
+export interface LoggedGroup {
+  id: number
+  metric: string
+  labels: Readonly<Record<string, string>>
+  columns: readonly string[]
+}
+
+export interface LogRecord {
+  groups: readonly LoggedGroup[]
+  samples: readonly LoggedSample[]
 }
 
 const SEGMENT_SUFFIX = '.log'
@@ -108,12 +122,31 @@ function scaledExponent(value: number, previous: number): number | null {
   return null
 }
 
+function writeGroup(out: BitWriter, group: LoggedGroup): void {
+  writeSigned(out, group.id)
+  const text = Buffer.from(JSON.stringify([group.metric, group.labels, group.columns]), 'utf8')
+  writeSigned(out, text.length)
+  for (const byte of text) out.write(byte, 8)
+}
+
+function readGroup(input: BitReader): LoggedGroup {
+  const id = readSigned(input)
+  const text = Buffer.alloc(readSigned(input))
+  for (let i = 0; i < text.length; i++) text[i] = input.read(8)
+  const [metric, labels, columns] = JSON.parse(text.toString('utf8')) as [string, Record<string, string>, string[]]
+  return { id, metric, labels, columns }
+}
+
 export class HeadLog {
   private fd: number | null = null
   private segmentStart = 0
   private state = new SegmentState()
   private lastSync = 0
 
+  /**
+   * @param now names new segments (the store's clock); fsyncs follow the real clock, whatever
+   *   the store's clock says
+   */
   constructor(
     private readonly dir: string,
     private readonly now: () => number = Date.now
@@ -122,12 +155,12 @@ export class HeadLog {
   }
 
   /**
-   * The samples of the segments on disk, oldest first, but for those `done` (already in chunks:
+   * The records of the segments on disk, oldest first, but for those `done` (already in SQLite:
    * a crash came between the cut's commit and their deletion), which are deleted. A torn last
    * record ends its segment.
    */
-  replay(done: ReadonlySet<number> = new Set()): LoggedSample[] {
-    const samples: LoggedSample[] = []
+  replay(done: ReadonlySet<number> = new Set()): LogRecord[] {
+    const records: LogRecord[] = []
     for (const start of this.segments()) {
       if (done.has(start)) {
         rmSync(this.path(start), { force: true })
@@ -142,27 +175,32 @@ export class HeadLog {
         const payload = bytes.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + length)
         if (payload.length < length || crc32(payload) !== checksum) break
         const input = new BitReader(payload)
-        const count = readSigned(input)
-        for (let i = 0; i < count; i++) samples.push(state.read(input))
+        const groups: LoggedGroup[] = []
+        for (let count = readSigned(input); count > 0; count--) groups.push(readGroup(input))
+        const samples: LoggedSample[] = []
+        for (let count = readSigned(input); count > 0; count--) samples.push(state.read(input))
+        records.push({ groups, samples })
         offset += RECORD_HEADER + length
       }
     }
-    return samples
+    return records
   }
 
   /** Appends one record; fsyncs at most once a second. */
-  append(samples: readonly LoggedSample[]): void {
-    if (samples.length === 0) return
+  append(record: LogRecord): void {
+    if (record.groups.length === 0 && record.samples.length === 0) return
     if (this.fd === null) this.startSegment(this.now())
-    const out = new BitWriter(64 + samples.length * 16)
-    writeSigned(out, samples.length)
-    for (const sample of samples) this.state.write(out, sample)
+    const out = new BitWriter(64 + record.samples.length * 16)
+    writeSigned(out, record.groups.length)
+    for (const group of record.groups) writeGroup(out, group)
+    writeSigned(out, record.samples.length)
+    for (const sample of record.samples) this.state.write(out, sample)
     const payload = out.finish()
     const header = Buffer.alloc(RECORD_HEADER)
     header.writeUInt32LE(payload.length, 0)
     header.writeUInt32LE(crc32(payload), 4)
     writeSync(this.fd as number, Buffer.concat([header, payload]))
-    const now = this.now()
+    const now = performance.now()
     if (now - this.lastSync >= SYNC_EVERY_MS) {
       fdatasyncSync(this.fd as number)
       this.lastSync = now

@@ -1,15 +1,17 @@
 // The series store: every time series Vigil keeps, in compressed chunks in the SQLite file.
 //
 // Samples arrive by group (fields sampled together) into an in-memory head per group; each
-// flush appends them to the head log (head-log.ts) and writes the chunks that filled since. A
-// head is cut into a chunk when it holds `headRows` rows, and every head at each `cutEveryMs`,
-// after which the log's older segments are deleted: a crash loses at most the last flush, and
-// a restart replays the log into the heads. Readers see chunks and heads alike.
+// flush appends them, and the groups created since, to the head log (head-log.ts). A head is
+// cut into a chunk when it holds `headRows` rows, and every head at each `cutEveryMs`; chunks
+// and new groups reach SQLite in one transaction at each cut (or sooner when many are waiting),
+// after which the log's older segments are deleted. Few, large transactions keep SQLite's page
+// writes near the bytes stored; the log keeps a crash from losing more than the last flush, and
+// a restart replays it. Readers see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
-import { decodeChunk, encodeChunk } from './chunk-codec'
+import { decodeChunk } from './chunk-codec'
 import { GroupHead } from './group-head'
 import { HeadLog, type LoggedSample } from './head-log'
-import { METRIC_LABEL, selectGroups, type LabelMatcher } from './matchers'
+import { matcherTest, METRIC_LABEL, selectGroups, type LabelMatcher } from './matchers'
 import type { SampleValue } from './sample'
 
 export interface GroupKey {
@@ -17,11 +19,9 @@ export interface GroupKey {
   labels: Readonly<Record<string, string>>
   /** The group's fields, in the order rows give them. */
   columns: readonly string[]
-  /** The server the series belong to: they go when it is deleted. */
-  serverId?: string | null
 }
 
-export interface GroupInfo extends Required<GroupKey> {
+export interface GroupInfo extends GroupKey {
   id: number
 }
 
@@ -52,17 +52,25 @@ interface PendingChunk {
 
 export const DEFAULT_HEAD_ROWS = 120
 export const DEFAULT_CUT_EVERY_MS = 5 * 60_000
+/** Chunks waiting for the cut beyond this are written at once, to bound memory. */
+const MAX_WAITING_CHUNK_BYTES = 4 << 20
 
 export class SeriesStore {
   private readonly heads = new Map<number, GroupHead>()
   private readonly groups = new Map<number, GroupInfo>()
   private readonly idsByKey = new Map<string, number>()
+  private readonly idsByQuickKey = new Map<string, number>()
   private readonly log: HeadLog | null
+  /** Groups created since the last flush, for the next log record. */
+  private unloggedGroups: GroupInfo[] = []
+  private pendingChunkBytes = 0
   private readonly headRows: number
   private readonly cutEveryMs: number
   private readonly now: () => number
+  private pendingGroups: GroupInfo[] = []
   private pendingSamples: LoggedSample[] = []
   private pendingChunks: PendingChunk[] = []
+  private nextGroupId: number
   private lastCut: number
 
   private readonly statements: ReturnType<typeof prepare>
@@ -77,25 +85,30 @@ export class SeriesStore {
     this.lastCut = this.now()
     this.statements = prepare(db)
     for (const row of this.statements.allGroups.all() as GroupRow[]) this.remember(groupInfo(row))
+    this.nextGroupId = Math.max(0, ...this.groups.keys()) + 1
     this.log = options.logDir === null ? null : new HeadLog(options.logDir, this.now)
     if (this.log) this.replay(this.log)
   }
 
-  /** The id of the group with this metric and these labels, created on first use. */
+  /** The id of the group with this metric and these labels, created on first use (stored at the next flush). */
   groupId(key: GroupKey): number {
+    // Callers name labels in the same order every time: that spelling finds the group without
+    // sorting; the canonical one (sorted) is the group's identity.
+    const quick = quickKey(key)
+    const seen = this.idsByQuickKey.get(quick)
+    if (seen !== undefined) return seen
     const labels = canonicalLabels(key.labels)
     const known = this.idsByKey.get(`${key.metric}\u0000${labels}`)
-    if (known !== undefined) return known
-    const id = this.db.transaction(() => {
-      const groupId = Number(
-        this.statements.insertGroup.run(key.metric, labels, JSON.stringify(key.columns), key.serverId ?? null).lastInsertRowid
-      )
-      this.statements.insertLabel.run(METRIC_LABEL, key.metric, groupId)
-      for (const [name, value] of Object.entries(key.labels)) this.statements.insertLabel.run(name, value, groupId)
-      return groupId
-    })()
-    this.remember({ id, metric: key.metric, labels: JSON.parse(labels), columns: [...key.columns], serverId: key.serverId ?? null })
-    return id
+    if (known !== undefined) {
+      this.idsByQuickKey.set(quick, known)
+      return known
+    }
+    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: JSON.parse(labels), columns: [...key.columns] }
+    this.remember(group)
+    this.idsByQuickKey.set(quick, group.id)
+    this.pendingGroups.push(group)
+    this.unloggedGroups.push(group)
+    return group.id
   }
 
   group(id: number): GroupInfo | undefined {
@@ -111,28 +124,39 @@ export class SeriesStore {
     this.pendingSamples.push({ groupId, ts, row })
   }
 
-  /** Logs what arrived since the last flush and writes the chunks that filled; cuts every head when it is time. */
+  /**
+   * Logs the groups and samples that arrived since the last flush; writes to SQLite when it is
+   * time to cut every head, or when the chunks waiting for the cut reach MAX_WAITING_CHUNK_BYTES.
+   */
   flush(): void {
-    if (this.log) this.log.append(this.pendingSamples)
+    if (this.now() - this.lastCut >= this.cutEveryMs) return this.cutAll()
+    this.log?.append({ groups: this.unloggedGroups, samples: this.pendingSamples })
+    this.unloggedGroups = []
     this.pendingSamples = []
-    if (this.now() - this.lastCut >= this.cutEveryMs) this.cutAll()
-    else this.writeChunks([])
+    if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) this.writePending([])
   }
 
   /** Cuts every head into chunks and retires the log segments they came from. */
   cutAll(): void {
-    if (this.log) this.log.append(this.pendingSamples)
-    this.pendingSamples = []
     for (const [groupId, head] of this.heads) if (head.count > 0) this.cutHead(groupId, head)
+    // Every sample and group is about to be in SQLite: none needs logging.
+    this.pendingSamples = []
+    this.unloggedGroups = []
     const retired = this.log ? this.log.rotate() : []
-    this.writeChunks(retired)
+    this.writePending(retired)
     this.log?.retire(retired)
     this.lastCut = this.now()
   }
 
   /** The groups every matcher selects (`__name__` is the metric). */
   select(matchers: readonly LabelMatcher[]): GroupInfo[] {
-    return [...selectGroups(this.db, matchers)].map((id) => this.groups.get(id)).filter((group): group is GroupInfo => group !== undefined)
+    const stored = [...selectGroups(this.db, matchers)].map((id) => this.groups.get(id)).filter((group): group is GroupInfo => group !== undefined)
+    // Groups created since the last cut are not in SQLite yet.
+    const tests = matchers.map((matcher) => ({ name: matcher.name, test: matcherTest(matcher) }))
+    const waiting = this.pendingGroups.filter((group) =>
+      tests.every(({ name, test }) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? '')))
+    )
+    return [...stored, ...waiting]
   }
 
   /** A group's samples with times in [start, end], from chunks and head, in time order. */
@@ -149,23 +173,37 @@ export class SeriesStore {
     return mergeInRange(parts, columnCount, start, end)
   }
 
-  /** Drops the chunks that end before `ts` (retention); returns how many went. */
-  dropBefore(ts: number): number {
-    return this.statements.dropChunks.run(ts).changes
+  /**
+   * Retention: drops the chunks that end before `ts`, and the groups left with no sample (a
+   * process that ended long ago). Returns how many of each went.
+   */
+  dropBefore(ts: number): { chunks: number; groups: number } {
+    this.writePending([])
+    let groups = 0
+    const chunks = this.db.transaction(() => {
+      const dropped = this.statements.dropChunks.run(ts).changes
+      for (const id of this.statements.emptyGroups.all() as number[]) {
+        if ((this.heads.get(id)?.count ?? 0) > 0) continue
+        this.statements.deleteGroup.run(id)
+        this.forget(id)
+        groups++
+      }
+      return dropped
+    })()
+    return { chunks, groups }
   }
 
-  /** Forgets the groups whose rows are gone (their server was deleted). */
-  forgetDeleted(): void {
-    const existing = new Set(this.statements.allGroupIds.all() as number[])
-    for (const id of this.groups.keys()) {
-      if (existing.has(id)) continue
-      const group = this.groups.get(id) as GroupInfo
-      this.idsByKey.delete(`${group.metric}\u0000${canonicalLabels(group.labels)}`)
-      this.groups.delete(id)
-      this.heads.delete(id)
-    }
-    this.pendingSamples = this.pendingSamples.filter((sample) => existing.has(sample.groupId))
-    this.pendingChunks = this.pendingChunks.filter((chunk) => existing.has(chunk.groupId))
+  /** Deletes the groups every matcher selects, with their chunks and heads (a server that went). */
+  deleteGroups(matchers: readonly LabelMatcher[]): number {
+    if (matchers.length === 0) throw new RangeError('deleteGroups needs at least one matcher')
+    this.writePending([])
+    const ids = selectGroups(this.db, matchers)
+    this.db.transaction(() => {
+      for (const id of ids) this.statements.deleteGroup.run(id)
+    })()
+    for (const id of ids) this.forget(id)
+    this.pendingSamples = this.pendingSamples.filter((sample) => !ids.has(sample.groupId))
+    return ids.size
   }
 
   /** Cuts every head and closes the log: a clean stop leaves nothing to replay. */
@@ -185,27 +223,31 @@ export class SeriesStore {
   }
 
   private cutHead(groupId: number, head: GroupHead): void {
-    this.pendingChunks.push({ groupId, ...head.cut() })
+    const chunk = { groupId, ...head.cut() }
+    this.pendingChunks.push(chunk)
+    this.pendingChunkBytes += chunk.data.length
   }
 
-  private writeChunks(retiredSegments: readonly number[]): void {
+  /** One transaction: the new groups, the cut chunks, and the log segments they retire. */
+  private writePending(retiredSegments: readonly number[]): void {
+    const groups = this.pendingGroups
     const chunks = this.pendingChunks
-    if (chunks.length === 0 && retiredSegments.length === 0) return
+    if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0) return
     this.db.transaction(() => {
-      for (const chunk of chunks) {
-        // Two chunks of a group with the same span (late samples) are stored as one.
-        const existing = this.statements.chunkAt.get(chunk.groupId, chunk.startTs, chunk.endTs) as { data: Uint8Array } | undefined
-        const data = existing ? mergeChunks(existing.data, chunk.data) : chunk.data
-        const rows = existing ? decodeChunk(data).ts.length : chunk.rows
-        this.statements.upsertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, rows, data)
+      for (const group of groups) {
+        this.statements.insertGroup.run(group.id, group.metric, canonicalLabels(group.labels), JSON.stringify(group.columns))
+        this.statements.insertLabel.run(METRIC_LABEL, group.metric, group.id)
+        for (const [name, value] of Object.entries(group.labels)) this.statements.insertLabel.run(name, value, group.id)
       }
+      for (const chunk of chunks) this.statements.insertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, chunk.rows, chunk.data)
       for (const segment of retiredSegments) this.statements.logDone.run(segment)
     })()
+    this.pendingGroups = []
     this.pendingChunks = []
-    // The segments' files are deleted by the caller after this commit; their marks can go with
-    // them at the next cut, when they are certainly gone.
-    if (retiredSegments.length === 0) return
-    this.statements.clearLogDone.run(Math.min(...retiredSegments))
+    this.pendingChunkBytes = 0
+    // The segments' files are deleted after this commit; their marks can go at the next cut,
+    // when the files are certainly gone.
+    if (retiredSegments.length > 0) this.statements.clearLogDone.run(Math.min(...retiredSegments))
   }
 
   /**
@@ -216,18 +258,37 @@ export class SeriesStore {
   private replay(log: HeadLog): void {
     const done = new Set(this.statements.logDoneAll.all() as number[])
     const writtenUntil = new Map<number, number>()
-    for (const sample of log.replay(done)) {
-      if (!this.groups.has(sample.groupId)) continue
-      let until = writtenUntil.get(sample.groupId)
-      if (until === undefined) {
-        until = (this.statements.lastChunkEnd.get(sample.groupId) as number | undefined) ?? -Infinity
-        writtenUntil.set(sample.groupId, until)
+    for (const record of log.replay(done)) {
+      for (const group of record.groups) {
+        if (this.groups.has(group.id)) continue
+        const info = { ...group, columns: [...group.columns] }
+        this.remember(info)
+        this.pendingGroups.push(info)
+        this.nextGroupId = Math.max(this.nextGroupId, group.id + 1)
       }
-      if (sample.ts <= until) continue
-      const head = this.headOf(sample.groupId)
-      if (head.full || (head.count > 0 && sample.ts < head.lastTs)) this.cutHead(sample.groupId, head)
-      head.append(sample.ts, sample.row)
+      for (const sample of record.samples) {
+        if (!this.groups.has(sample.groupId)) continue
+        let until = writtenUntil.get(sample.groupId)
+        if (until === undefined) {
+          until = (this.statements.lastChunkEnd.get(sample.groupId) as number | null | undefined) ?? -Infinity
+          writtenUntil.set(sample.groupId, until)
+        }
+        if (sample.ts <= until) continue
+        const head = this.headOf(sample.groupId)
+        if (head.full || (head.count > 0 && sample.ts < head.lastTs)) this.cutHead(sample.groupId, head)
+        head.append(sample.ts, sample.row)
+      }
     }
+  }
+
+  private forget(id: number): void {
+    const group = this.groups.get(id)
+    if (group) this.idsByKey.delete(`${group.metric}\u0000${canonicalLabels(group.labels)}`)
+    // Rare (retention, a deleted server): rebuilding the quick index is simpler than tracking
+    // every spelling that led to the group.
+    for (const [quick, groupId] of this.idsByQuickKey) if (groupId === id) this.idsByQuickKey.delete(quick)
+    this.groups.delete(id)
+    this.heads.delete(id)
   }
 
   private remember(group: GroupInfo): void {
@@ -241,28 +302,33 @@ interface GroupRow {
   metric: string
   labels: string
   columns: string
-  server_id: string | null
 }
 
 function prepare(db: Db) {
   return {
-    allGroups: db.prepare('SELECT id, metric, labels, columns, server_id FROM series_groups'),
-    allGroupIds: db.prepare('SELECT id FROM series_groups').pluck(),
-    insertGroup: db.prepare('INSERT INTO series_groups (metric, labels, columns, server_id) VALUES (?, ?, ?, ?)'),
+    allGroups: db.prepare('SELECT id, metric, labels, columns FROM series_groups'),
+    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns) VALUES (?, ?, ?, ?)'),
     insertLabel: db.prepare('INSERT OR IGNORE INTO series_labels (name, value, group_id) VALUES (?, ?, ?)'),
+    deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?'),
     chunksIn: db.prepare('SELECT data FROM series_chunks WHERE group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts'),
-    chunkAt: db.prepare('SELECT data FROM series_chunks WHERE group_id = ? AND start_ts = ? AND end_ts = ?'),
-    upsertChunk: db.prepare('INSERT OR REPLACE INTO series_chunks (group_id, start_ts, end_ts, rows, data) VALUES (?, ?, ?, ?, ?)'),
+    insertChunk: db.prepare('INSERT INTO series_chunks (group_id, start_ts, end_ts, rows, data) VALUES (?, ?, ?, ?, ?)'),
     dropChunks: db.prepare('DELETE FROM series_chunks WHERE end_ts < ?'),
+    emptyGroups: db.prepare('SELECT id FROM series_groups g WHERE NOT EXISTS (SELECT 1 FROM series_chunks c WHERE c.group_id = g.id)').pluck(),
+    lastChunkEnd: db.prepare('SELECT MAX(end_ts) FROM series_chunks WHERE group_id = ?').pluck(),
     logDone: db.prepare('INSERT OR IGNORE INTO series_log_done (segment) VALUES (?)'),
     logDoneAll: db.prepare('SELECT segment FROM series_log_done').pluck(),
-    lastChunkEnd: db.prepare('SELECT end_ts FROM series_chunks WHERE group_id = ? ORDER BY start_ts DESC LIMIT 1').pluck(),
     clearLogDone: db.prepare('DELETE FROM series_log_done WHERE segment < ?')
   }
 }
 
 function groupInfo(row: GroupRow): GroupInfo {
-  return { id: row.id, metric: row.metric, labels: JSON.parse(row.labels), columns: JSON.parse(row.columns), serverId: row.server_id }
+  return { id: row.id, metric: row.metric, labels: JSON.parse(row.labels), columns: JSON.parse(row.columns) }
+}
+
+function quickKey(key: GroupKey): string {
+  let text = key.metric
+  for (const name in key.labels) text += `\u0000${name}\u0000${key.labels[name]}`
+  return text
 }
 
 /** Labels as JSON with sorted keys, so one set of labels has one spelling. */
@@ -283,11 +349,4 @@ function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start:
     for (let c = 0; c < columnCount; c++) (columns[c] as SampleValue[])[r] = part.columns[c]?.[row.index] ?? null
   })
   return { ts: rows.map((row) => row.ts), columns }
-}
-
-function mergeChunks(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const first = decodeChunk(a)
-  const second = decodeChunk(b)
-  const merged = mergeInRange([first, second], Math.max(first.columns.length, second.columns.length), -Infinity, Infinity)
-  return encodeChunk(merged.ts, merged.columns)
 }

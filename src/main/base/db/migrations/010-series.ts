@@ -7,10 +7,13 @@ import type { Migration } from './index'
  * The series store (base/series): every time series Vigil keeps, compressed.
  * - A group is the fields sampled together at the same times — one server's vmstat, one disk's
  *   iostat, one process — named by a metric and labels; `columns` names its fields in chunk
- *   order. A group that belongs to a server goes with it.
- * - series_labels indexes the groups by label (and `__name__` = the metric), for matchers.
+ *   order. The store keeps one group per metric and labels itself (it is the only writer), so no
+ *   unique index repeats the labels.
+ * - series_labels indexes the groups by label (and `__name__` = the metric), for matchers; the
+ *   groups of a server are found by their `server_id` label when it goes.
  * - A chunk is a group's samples over a stretch of time, encoded (chunk-codec.ts); retention
- *   drops whole chunks.
+ *   drops whole chunks. A rowid table, so a chunk of a few kB stays on its page instead of
+ *   spilling into overflow pages, as it would in a WITHOUT ROWID table.
  * - series_log_done lists the head-log segments whose samples are all in chunks, written in the
  *   same transaction as those chunks, so a crash before the segment files are deleted does not
  *   replay them twice.
@@ -23,11 +26,8 @@ export const m010Series: Migration = {
       id            INTEGER PRIMARY KEY,
       metric        TEXT NOT NULL,
       labels        TEXT NOT NULL,
-      columns       TEXT NOT NULL,
-      server_id     TEXT REFERENCES servers(id) ON DELETE CASCADE,
-      UNIQUE (metric, labels)
+      columns       TEXT NOT NULL
     );
-    CREATE INDEX series_groups_server ON series_groups(server_id) WHERE server_id IS NOT NULL;
 
     CREATE TABLE series_labels (
       name          TEXT NOT NULL,
@@ -36,21 +36,24 @@ export const m010Series: Migration = {
       PRIMARY KEY (name, value, group_id)
     ) WITHOUT ROWID;
 
-    -- Labels go with their group, found through the key rather than a second index.
-    CREATE TRIGGER series_groups_labels AFTER DELETE ON series_groups BEGIN
+    -- Labels and chunks go with their group; labels are found through their key rather than a
+    -- second index.
+    CREATE TRIGGER series_groups_delete AFTER DELETE ON series_groups BEGIN
+      DELETE FROM series_chunks WHERE group_id = OLD.id;
       DELETE FROM series_labels WHERE name = '__name__' AND value = OLD.metric AND group_id = OLD.id;
       DELETE FROM series_labels
        WHERE (name, value, group_id) IN (SELECT key, value, OLD.id FROM json_each(OLD.labels));
     END;
 
     CREATE TABLE series_chunks (
-      group_id      INTEGER NOT NULL REFERENCES series_groups(id) ON DELETE CASCADE,
+      id            INTEGER PRIMARY KEY,
+      group_id      INTEGER NOT NULL,
       start_ts      INTEGER NOT NULL,
       end_ts        INTEGER NOT NULL,
       rows          INTEGER NOT NULL,
-      data          BLOB NOT NULL,
-      PRIMARY KEY (group_id, start_ts, end_ts)
-    ) WITHOUT ROWID;
+      data          BLOB NOT NULL
+    );
+    CREATE INDEX series_chunks_group ON series_chunks(group_id, start_ts);
     CREATE INDEX series_chunks_end ON series_chunks(end_ts);
 
     CREATE TABLE series_log_done (

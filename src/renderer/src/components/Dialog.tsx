@@ -70,3 +70,22 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, wide, onCo
     </Dialog>
   )
 }
+
+/** Asks before a named thing goes: "Delete db-01?", and the danger button says the same verb. */
+export function RemoveDialog({ verb, name, message, onConfirm, onClose }: { verb: 'Delete' | 'Remove'; name: string } & Pick<ConfirmProps, 'message' | 'onConfirm' | 'onClose'>) {
+  return <ConfirmDialog title={`${verb} ${name}?`} message={message} confirmLabel={verb} danger onConfirm={onConfirm} onClose={onClose} />
+}
+
+/** A dialog that only shows something (a connection test): its body and Close. */
+export function InfoDialog({ title, wide, onClose, children }: Omit<DialogProps, 'labelledBy'>) {
+  return (
+    <Dialog title={title} onClose={onClose} wide={wide}>
+      <div className="dialog-body">{children}</div>
+      <footer className="dialog-footer">
+        <button type="button" className="primary" onClick={onClose}>
+          Close
+        </button>
+      </footer>
+    </Dialog>
+  )
+}

@@ -31,7 +31,10 @@ export function FormErrors({ messages }: { messages: readonly string[] }) {
   )
 }
 
-/** How the entity forms lay out a field: `field` labels a control and shows its error, `text` is a text input bound to the form. */
+/**
+ * How the entity forms lay out a field: `field` labels a control and shows its error; `text` and
+ * `checkbox` are inputs bound to the form; `secret` is a password the core keeps encrypted.
+ */
 export function controlsOf<V>(form: Form<V>) {
   const field = (name: string, label: string, control: ReactNode, hint?: ReactNode, error = form.errors[name]) => (
     <FormField label={label} error={error} hint={hint} errorId={`${name}-error`}>
@@ -47,7 +50,30 @@ export function controlsOf<V>(form: Form<V>) {
       {...extra}
     />
   )
-  return { field, text }
+  const checkbox = (name: keyof V & string, label: ReactNode) => (
+    <label className="checkbox">
+      <input type="checkbox" name={name} checked={form.values[name] as boolean} onChange={(event) => form.set(name, event.target.checked as V[typeof name])} />
+      {label}
+    </label>
+  )
+  /** Blank keeps the stored one; with `clear`, a stored one can be forgotten (and the input is off meanwhile). */
+  const secret = (name: keyof V & string, label: string, { stored, hint, clear }: { stored: boolean; hint?: ReactNode; clear?: keyof V & string }) => (
+    <>
+      {field(
+        name,
+        label,
+        text(name, {
+          type: 'password',
+          autoComplete: 'new-password',
+          placeholder: stored ? 'stored — leave blank to keep' : '',
+          disabled: clear ? (form.values[clear] as boolean) : undefined
+        }),
+        hint
+      )}
+      {stored && clear ? checkbox(clear, 'Forget the stored password') : null}
+    </>
+  )
+  return { field, text, checkbox, secret }
 }
 
 /** Cancel, and the submit button that says when the save is under way. */

@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react'
 import type { ChartedMetric, SeriesAnswer } from '../../../../shared/metric-series'
 import { ChartGroup } from '../../charts/chart-group'
+import { ChartNote } from '../../charts/ChartNote'
 import { PANELS, busiestKeys, panelData, unitOf, type PanelSpec } from '../../charts/panels'
 import { SERIES_COLOURS, STACK_COLOURS } from '../../charts/palette'
 import { detailOpened, panelDrawn } from '../../charts/perf'
@@ -119,11 +120,8 @@ const Panel = memo(function Panel({ panel, answer, keys, version, range, group, 
 function EmptyPanel({ panel, onDrawn }: { panel: PanelSpec; onDrawn?: () => void }) {
   useEffect(() => onDrawn?.(), [onDrawn])
   return (
-    <figure className="chart chart-empty" data-panel={panel.id} aria-label={panel.title}>
-      <figcaption>
-        <span className="chart-title">{panel.title}</span>
-      </figcaption>
-      <p className="hint">No {panel.metric} samples in this range.</p>
-    </figure>
+    <ChartNote id={panel.id} title={panel.title}>
+      No {panel.metric} samples in this range.
+    </ChartNote>
   )
 }

@@ -5,6 +5,7 @@ import { SERIES_COLOURS } from '../../charts/palette'
 import { resolveRange, type RangeChoice } from '../../charts/ranges'
 import { alignSeries, padToRange, type Table } from '../../charts/shaping'
 import { TimeChart } from '../../charts/TimeChart'
+import { SortHeader } from '../../components/DataTable'
 import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { useTheme } from '../../stores/theme'
@@ -93,16 +94,12 @@ export function ProcessesPanel({ serverId, exportName, choice, chosen, onChoose 
               <span className="visually-hidden">Chart</span>
             </th>
             {COLUMNS.map((column) => (
-              <th key={column.key} scope="col" aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                <button
-                  type="button"
-                  className="sort-button"
-                  onClick={() => setSort({ key: column.key, descending: sort.key === column.key ? !sort.descending : column.numeric })}
-                >
-                  {column.label}
-                  {sort.key === column.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
-                </button>
-              </th>
+              <SortHeader
+                key={column.key}
+                label={column.label}
+                descending={sort.key === column.key ? sort.descending : null}
+                onSort={() => setSort({ key: column.key, descending: sort.key === column.key ? !sort.descending : column.numeric })}
+              />
             ))}
           </tr>
         </thead>

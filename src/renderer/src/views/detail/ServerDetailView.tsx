@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { CollectionBadge } from '../../components/CollectionBadge'
+import { DetailHeader } from '../../components/DetailHeader'
 import { StatusBadge } from '../../components/StatusBadge'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useServerDetail } from '../../stores/server-detail'
@@ -30,16 +31,13 @@ export function ServerDetailView({ serverId }: { serverId: string }) {
   const name = server?.hostname ?? 'Server'
   return (
     <section className="view detail" aria-labelledby="detail-title">
-      <header className="view-header">
-        <div>
-          <a href="#/overview" className="back-link">
-            ← Overview
-          </a>
-          <h1 id="detail-title">
-            {name}
-            {server?.alias ? <span className="subtitle"> {server.alias}</span> : null}
-          </h1>
-        </div>
+      <DetailHeader
+        back="#/overview"
+        backLabel="Overview"
+        titleId="detail-title"
+        title={name}
+        subtitle={server?.alias ? <span className="subtitle"> {server.alias}</span> : null}
+      >
         {server ? (
           <div className="detail-facts">
             <StatusBadge status={server.status} />
@@ -50,7 +48,7 @@ export function ServerDetailView({ serverId }: { serverId: string }) {
             </span>
           </div>
         ) : null}
-      </header>
+      </DetailHeader>
       {detail.error ? (
         <p role="alert" className="form-error">
           {detail.error}{' '}

@@ -1,5 +1,5 @@
 import type { OracleDatabase } from '../../../../shared/oracle'
-import { Dialog } from '../../components/Dialog'
+import { InfoDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { useOracle } from '../../stores/oracle'
@@ -57,15 +57,8 @@ export function ConnectionTest({ database, runOnMount }: { database: OracleDatab
 
 export function ConnectionTestDialog({ database, onClose }: { database: OracleDatabase; onClose: () => void }) {
   return (
-    <Dialog title={`Connection to ${database.name}`} onClose={onClose}>
-      <div className="dialog-body">
-        <ConnectionTest database={database} runOnMount />
-      </div>
-      <footer className="dialog-footer">
-        <button type="button" className="primary" onClick={onClose}>
-          Close
-        </button>
-      </footer>
-    </Dialog>
+    <InfoDialog title={`Connection to ${database.name}`} onClose={onClose}>
+      <ConnectionTest database={database} runOnMount />
+    </InfoDialog>
   )
 }

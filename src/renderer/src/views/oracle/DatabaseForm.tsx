@@ -26,7 +26,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
     fieldOf: FIELDS
   })
   const { values, setValues, errors, set } = form
-  const { field, text } = controlsOf(form)
+  const { field, text, checkbox, secret } = controlsOf(form)
   const servers = useLoad(async () => {
     const list = await useOracle.getState().loadServers()
     // One server registered: nothing to choose.
@@ -70,10 +70,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
             </select>,
             'The host the database runs on, as registered under Servers.'
           )}
-          <label className="checkbox">
-            <input type="checkbox" name="is_active" checked={values.is_active} onChange={(event) => set('is_active', event.target.checked)} />
-            Take snapshots of its tables
-          </label>
+          {checkbox('is_active', 'Take snapshots of its tables')}
         </fieldset>
         <fieldset>
           <legend>Connection</legend>
@@ -113,23 +110,11 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
         <fieldset>
           <legend>Account</legend>
           {field('username', 'User *', text('username', { required: true, autoComplete: 'off', placeholder: 'monitor_user' }))}
-          {field(
-            'password',
-            'Password',
-            text('password', {
-              type: 'password',
-              autoComplete: 'new-password',
-              placeholder: database?.password_set ? 'stored — leave blank to keep' : '',
-              disabled: values.clear_password
-            }),
-            database?.password_set ? 'Type a new one to change it. Stored encrypted; never shown again.' : 'Stored encrypted; never shown again.'
-          )}
-          {database?.password_set ? (
-            <label className="checkbox">
-              <input type="checkbox" name="clear_password" checked={values.clear_password} onChange={(event) => set('clear_password', event.target.checked)} />
-              Forget the stored password
-            </label>
-          ) : null}
+          {secret('password', 'Password', {
+            stored: Boolean(database?.password_set),
+            hint: database?.password_set ? 'Type a new one to change it. Stored encrypted; never shown again.' : 'Stored encrypted; never shown again.',
+            clear: 'clear_password'
+          })}
           <p className="field-hint">A read-only account is enough: snapshots only SELECT, in a read-only transaction.</p>
         </fieldset>
         <FormFooter onClose={onClose} saving={form.saving} label={database ? 'Save' : 'Add database'} />

@@ -1,6 +1,8 @@
 import { useState } from 'react'
 import type { OracleTable } from '../../../../shared/oracle'
-import { ConfirmDialog } from '../../components/Dialog'
+import { ActionsHeader, EmptyRow } from '../../components/DataTable'
+import { DetailHeader } from '../../components/DetailHeader'
+import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
@@ -10,14 +12,13 @@ import { DatabaseForm } from './DatabaseForm'
 import { describeAddress } from './database-form-model'
 import { formatAgo, formatInterval, formatTime, shortVersion } from './diff-model'
 import { useNow } from './shared'
+import { StopWatchingDialog } from './StopWatchingDialog'
 import { TableForm } from './TableForm'
-
-type Editing = { mode: 'add' } | { mode: 'edit'; table: OracleTable } | null
 
 /** One database: its connection, and the tables watched on it with their state. */
 export function DatabaseView({ databaseId }: { databaseId: number }) {
   const state = useOracle()
-  const [editingTable, setEditingTable] = useState<Editing>(null)
+  const [editingTable, setEditingTable] = useState<{ table?: OracleTable } | null>(null)
   const [editingDatabase, setEditingDatabase] = useState(false)
   const [testing, setTesting] = useState(false)
   const [removing, setRemoving] = useState<OracleTable | null>(null)
@@ -27,7 +28,6 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
 
   const database = state.databases.find((candidate) => candidate.id === databaseId)
   const tables = state.tables.filter((table) => table.database_id === databaseId).sort((a, b) => a.full_table_name.localeCompare(b.full_table_name))
-
 
   if (!database) {
     return (
@@ -49,18 +49,17 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
 
   return (
     <section className="view oracle" aria-labelledby="database-title">
-      <header className="view-header">
-        <div>
-          <a href="#/oracle" className="back-link">
-            ← Databases
-          </a>
-          <h1 id="database-title">
-            {database.name}
-            <span className="subtitle">
-              {database.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} on {database.server_name}
-            </span>
-          </h1>
-        </div>
+      <DetailHeader
+        back="#/oracle"
+        backLabel="Databases"
+        titleId="database-title"
+        title={database.name}
+        subtitle={
+          <span className="subtitle">
+            {database.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} on {database.server_name}
+          </span>
+        }
+      >
         <div className="header-actions">
           <button type="button" onClick={() => setTesting(true)}>
             Test connection
@@ -72,7 +71,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
             Delete
           </button>
         </div>
-      </header>
+      </DetailHeader>
 
       <dl className="fact-row" aria-label="Connection">
         <div>
@@ -108,7 +107,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
 
       <div className="section-header">
         <h2>Watched tables</h2>
-        <button type="button" className="primary" onClick={() => setEditingTable({ mode: 'add' })}>
+        <button type="button" className="primary" onClick={() => setEditingTable({})}>
           Add table
         </button>
       </div>
@@ -125,9 +124,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
               <th>Last snapshot</th>
               <th className="numeric">Rows</th>
               <th>Last run</th>
-              <th className="col-actions">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -169,7 +166,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
                       } aria-label={`Monitor ${table.full_table_name} now`}>
                       {running ? 'Running…' : 'Monitor now'}
                     </button>
-                    <button type="button" onClick={() => setEditingTable({ mode: 'edit', table })} aria-label={`Configure ${table.full_table_name}`}>
+                    <button type="button" onClick={() => setEditingTable({ table })} aria-label={`Configure ${table.full_table_name}`}>
                       Configure
                     </button>
                     <button type="button" className="danger-text" onClick={() => setRemoving(table)} aria-label={`Remove ${table.full_table_name}`}>
@@ -180,42 +177,34 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
               )
             })}
             {tables.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No table watched on {database.name} yet. Add one: pick it from the tables the account can read.
-                </td>
-              </tr>
+              <EmptyRow colSpan={7}>No table watched on {database.name} yet. Add one: pick it from the tables the account can read.</EmptyRow>
             ) : null}
           </tbody>
         </table>
       </div>
 
       {editingTable ? (
-        <TableForm database={database} table={editingTable.mode === 'edit' ? editingTable.table : undefined} onClose={() => setEditingTable(null)} />
+        <TableForm database={database} table={editingTable.table} onClose={() => setEditingTable(null)} />
       ) : null}
       {editingDatabase ? <DatabaseForm database={database} onClose={() => setEditingDatabase(false)} /> : null}
       {testing ? <ConnectionTestDialog database={database} onClose={() => setTesting(false)} /> : null}
       {removing ? (
-        <ConfirmDialog
-          title={`Stop watching ${removing.full_table_name}?`}
-          message={<p>Its snapshots and tasks are removed from Vigil. The table itself is not touched.</p>}
-          confirmLabel="Remove"
-          danger
+        <StopWatchingDialog
+          table={removing}
           onConfirm={() => action.run(() => state.removeTable(removing.id))}
           onClose={() => setRemoving(null)}
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
-          title={`Delete ${database.name}?`}
+        <RemoveDialog
+          verb="Delete"
+          name={database.name}
           message={
             <p>
               The database, its {tables.length} watched table{tables.length === 1 ? '' : 's'} and all their snapshots and tasks are removed from
               Vigil, with the stored password. The database itself is not touched.
             </p>
           }
-          confirmLabel="Delete"
-          danger
           onConfirm={() =>
             action.run(async () => {
               await state.deleteDatabase(database.id)

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react'
 import type { OracleDatabase } from '../../../../shared/oracle'
-import { ConfirmDialog } from '../../components/Dialog'
+import { ActionsHeader, EmptyRow } from '../../components/DataTable'
+import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
@@ -11,12 +12,10 @@ import { describeAddress } from './database-form-model'
 import { formatAgo, formatTime, shortVersion } from './diff-model'
 import { useNow } from './shared'
 
-type Editing = { mode: 'add' } | { mode: 'edit'; database: OracleDatabase } | null
-
 /** The monitored databases: where they are, whether Vigil can reach them, how many tables it watches. */
 export function DatabasesView() {
   const state = useOracle()
-  const [editing, setEditing] = useState<Editing>(null)
+  const [editing, setEditing] = useState<{ database?: OracleDatabase } | null>(null)
   const [testing, setTesting] = useState<OracleDatabase | null>(null)
   const [deleting, setDeleting] = useState<OracleDatabase | null>(null)
   const [serverFilter, setServerFilter] = useState('')
@@ -40,7 +39,7 @@ export function DatabasesView() {
             Oracle (and PostgreSQL) tables snapshotted on a schedule; each snapshot is compared with the one before.
           </p>
         </div>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: 'add' })}>
+        <button type="button" className="primary" onClick={() => setEditing({})}>
           Add database
         </button>
       </header>
@@ -73,9 +72,7 @@ export function DatabasesView() {
               <th>Last test</th>
               <th>Version</th>
               <th className="numeric">Tables</th>
-              <th className="col-actions">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -101,7 +98,7 @@ export function DatabasesView() {
                   <button type="button" onClick={() => setTesting(database)} aria-label={`Test connection to ${database.name}`}>
                     Test
                   </button>
-                  <button type="button" onClick={() => setEditing({ mode: 'edit', database })} aria-label={`Edit ${database.name}`}>
+                  <button type="button" onClick={() => setEditing({ database })} aria-label={`Edit ${database.name}`}>
                     Edit
                   </button>
                   <button type="button" className="danger-text" onClick={() => setDeleting(database)} aria-label={`Delete ${database.name}`}>
@@ -111,31 +108,26 @@ export function DatabasesView() {
               </tr>
             ))}
             {state.loaded && databases.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  {state.databases.length === 0
-                    ? 'No database yet. Add one, then pick the tables to watch.'
-                    : 'No database on this server.'}
-                </td>
-              </tr>
+              <EmptyRow colSpan={7}>
+                {state.databases.length === 0 ? 'No database yet. Add one, then pick the tables to watch.' : 'No database on this server.'}
+              </EmptyRow>
             ) : null}
           </tbody>
         </table>
       </div>
 
-      {editing ? <DatabaseForm database={editing.mode === 'edit' ? editing.database : undefined} onClose={() => setEditing(null)} /> : null}
+      {editing ? <DatabaseForm database={editing.database} onClose={() => setEditing(null)} /> : null}
       {testing ? <ConnectionTestDialog database={testing} onClose={() => setTesting(null)} /> : null}
       {deleting ? (
-        <ConfirmDialog
-          title={`Delete ${deleting.name}?`}
+        <RemoveDialog
+          verb="Delete"
+          name={deleting.name}
           message={
             <p>
               The database, its {deleting.monitored_tables_count} watched table{deleting.monitored_tables_count === 1 ? '' : 's'} and all their
               snapshots and tasks are removed from Vigil, with the stored password. The database itself is not touched.
             </p>
           }
-          confirmLabel="Delete"
-          danger
           onConfirm={() => action.run(() => state.deleteDatabase(deleting.id))}
           onClose={() => setDeleting(null)}
         />

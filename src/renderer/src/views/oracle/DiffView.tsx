@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react'
 import type { SnapshotDiffView } from '../../../../shared/oracle'
-import { columnLabel, DIFF_KINDS, formatTime, shapeDiff, type DiffCell, type DiffKind } from './diff-model'
+import { ColumnName } from './badges'
+import { DIFF_KINDS, formatTime, shapeDiff, type DiffCell, type DiffKind } from './diff-model'
 import { usePage } from './shared'
 
 const PER_PAGE = 200
@@ -94,8 +95,7 @@ export function DiffView({ diff, loading, error }: { diff: SnapshotDiffView | nu
                     <th scope="col">Change</th>
                     {diff.columns.map((column) => (
                       <th key={column} scope="col">
-                        {columnLabel(column)}
-                        {keys.has(column) ? <span className="key-tag">key</span> : null}
+                        <ColumnName column={column} isKey={keys.has(column)} />
                       </th>
                     ))}
                   </tr>

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react'
 import type { CurrentData, OracleTable } from '../../../../shared/oracle'
-import { cellText, columnLabel, formatDuration, formatTime } from './diff-model'
+import { EmptyRow } from '../../components/DataTable'
+import { ColumnName } from './badges'
+import { cellText, formatDuration, formatTime } from './diff-model'
 import { usePage } from './shared'
 
 const PER_PAGE = 100
@@ -47,8 +49,7 @@ export function SnapshotTable({ current, table }: { current: CurrentData | null;
             <tr>
               {current.columns.map((column) => (
                 <th key={column} scope="col" title={keys.has(column) ? 'Key column' : undefined}>
-                  {columnLabel(column)}
-                  {keys.has(column) ? <span className="key-tag">key</span> : null}
+                  <ColumnName column={column} isKey={keys.has(column)} />
                 </th>
               ))}
             </tr>
@@ -65,11 +66,9 @@ export function SnapshotTable({ current, table }: { current: CurrentData | null;
               </tr>
             ))}
             {visible.length === 0 ? (
-              <tr>
-                <td colSpan={current.columns.length || 1} className="empty">
-                  {current.data.length === 0 ? 'The snapshot has no rows.' : 'No row matches the filter.'}
-                </td>
-              </tr>
+              <EmptyRow colSpan={current.columns.length || 1}>
+                {current.data.length === 0 ? 'The snapshot has no rows.' : 'No row matches the filter.'}
+              </EmptyRow>
             ) : null}
           </tbody>
         </table>

@@ -48,7 +48,7 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
     fieldOf: FIELDS
   })
   const { values, setValues, errors, set } = form
-  const { field, text } = controlsOf(form)
+  const { field, text, checkbox } = controlsOf(form)
   const [search, setSearch] = useState('')
   // A new table lists the dictionary's; a watched one describes its own columns.
   const discovered = useLoad(() => call('oracle.tables.discover', { database_id: database.id }), [database.id], { lazy: Boolean(table) })
@@ -233,14 +233,8 @@ export function TableForm({ database, table, onClose, onSaved }: { database: Ora
               text('max_rows', { inputMode: 'numeric' }),
               `Up to ${MAX_MAX_ROWS.toLocaleString()}; a bigger table is reported as truncated.`
             )}
-            <label className="checkbox">
-              <input type="checkbox" name="skip_unchanged" checked={values.skip_unchanged} onChange={(event) => set('skip_unchanged', event.target.checked)} />
-              Ask for a fingerprint first; skip the transfer when nothing changed
-            </label>
-            <label className="checkbox">
-              <input type="checkbox" name="is_active" checked={values.is_active} onChange={(event) => set('is_active', event.target.checked)} />
-              Take snapshots on schedule
-            </label>
+            {checkbox('skip_unchanged', 'Ask for a fingerprint first; skip the transfer when nothing changed')}
+            {checkbox('is_active', 'Take snapshots on schedule')}
           </fieldset>
         </div>
         <FormFooter onClose={onClose} saving={form.saving} label={table ? 'Save' : 'Watch table'} savingLabel="Checking…" />

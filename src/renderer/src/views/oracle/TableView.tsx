@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { ConfirmDialog } from '../../components/Dialog'
+import { DetailHeader } from '../../components/DetailHeader'
 import { Notices } from '../../components/Notices'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useAction } from '../../hooks/use-action'
@@ -10,6 +10,7 @@ import { changeSentence, columnLabel, formatAgo, formatInterval, formatTime } fr
 import { DiffView } from './DiffView'
 import { useNow } from './shared'
 import { SnapshotTable } from './SnapshotTable'
+import { StopWatchingDialog } from './StopWatchingDialog'
 import { TableForm } from './TableForm'
 import { TasksPanel } from './TasksPanel'
 import { Timeline } from './Timeline'
@@ -36,7 +37,6 @@ export function TableView({ tableId }: { tableId: number }) {
     return () => useOracleTable.getState().close()
   }, [tableId])
 
-
   const { table, database, update } = state
   const showSnapshot = (snapshotId: number): void => {
     setTab('changes')
@@ -45,20 +45,19 @@ export function TableView({ tableId }: { tableId: number }) {
 
   return (
     <section className="view oracle table-view" aria-labelledby="table-title">
-      <header className="view-header">
-        <div>
-          <a href={table ? `#/oracle/databases/${table.database_id}` : '#/oracle'} className="back-link">
-            ← {table ? table.database_name : 'Databases'}
-          </a>
-          <h1 id="table-title">
-            {table?.full_table_name ?? 'Table'}
-            {table ? (
-              <span className="subtitle">
-                {database?.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} {table.database_name} on {table.server_name}
-              </span>
-            ) : null}
-          </h1>
-        </div>
+      <DetailHeader
+        back={table ? `#/oracle/databases/${table.database_id}` : '#/oracle'}
+        backLabel={table ? table.database_name : 'Databases'}
+        titleId="table-title"
+        title={table?.full_table_name ?? 'Table'}
+        subtitle={
+          table ? (
+            <span className="subtitle">
+              {database?.engine === 'postgresql' ? 'PostgreSQL' : 'Oracle'} {table.database_name} on {table.server_name}
+            </span>
+          ) : null
+        }
+      >
         {table ? (
           <div className="header-actions">
             <button type="button" className="primary" disabled={state.running} onClick={() => void state.monitorNow()}>
@@ -78,7 +77,7 @@ export function TableView({ tableId }: { tableId: number }) {
             </button>
           </div>
         ) : null}
-      </header>
+      </DetailHeader>
 
       {table ? (
         <div className="detail-facts table-facts">
@@ -189,11 +188,8 @@ export function TableView({ tableId }: { tableId: number }) {
         <TableForm database={database} table={table} onClose={() => setEditing(false)} onSaved={() => void state.reload()} />
       ) : null}
       {removing && table ? (
-        <ConfirmDialog
-          title={`Stop watching ${table.full_table_name}?`}
-          message={<p>Its snapshots and tasks are removed from Vigil. The table itself is not touched.</p>}
-          confirmLabel="Remove"
-          danger
+        <StopWatchingDialog
+          table={table}
           onConfirm={() =>
             action.run(async () => {
               await useOracle.getState().removeTable(table.id)

@@ -1,4 +1,5 @@
 import { CONNECTION_STATUS_DISPLAY, type OracleDatabase, type OracleTable, type OracleTask } from '../../../../shared/oracle'
+import { columnLabel } from './diff-model'
 
 const CONNECTION_TONE = { connected: 'ok', failed: 'bad', unknown: 'off' } as const
 
@@ -29,5 +30,15 @@ export function TaskState({ task }: { task: OracleTask | undefined }) {
       <span className={`dot dot-${TASK_TONE[task.status]}`} aria-hidden="true" />
       {task.status}
     </span>
+  )
+}
+
+/** A snapshot column's heading text, tagged when it is part of the key. */
+export function ColumnName({ column, isKey }: { column: string; isKey: boolean }) {
+  return (
+    <>
+      {columnLabel(column)}
+      {isKey ? <span className="key-tag">key</span> : null}
+    </>
   )
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_CONNECTION_TIMEOUT, DEFAULT_PORTS, type DbEngine, type OracleDatabase, type OracleDatabaseCreate, type OracleDatabaseUpdate } from '../../../../shared/oracle'
-import { integerOrText } from '../../forms/form-text'
+import { changedFields, filledFields } from '../../forms/form-text'
 
 /** How an Oracle database is named to its listener: exactly one of the two, so the form offers one at a time. */
 export type OracleAddress = 'service_name' | 'sid'
@@ -24,6 +24,7 @@ export interface DatabaseFormValues {
 }
 
 const TEXT_FIELDS = ['name', 'server_id', 'host', 'username'] as const
+const INTEGER_FIELDS = ['port', 'connection_timeout'] as const
 
 export function emptyDatabaseForm(engine: DbEngine = 'oracle'): DatabaseFormValues {
   return {
@@ -75,15 +76,7 @@ function address(values: DatabaseFormValues): Partial<Record<'sid' | 'service_na
 }
 
 export function toDatabaseCreate(values: DatabaseFormValues): OracleDatabaseCreate {
-  const input: Record<string, unknown> = { engine: values.engine, is_active: values.is_active }
-  for (const field of TEXT_FIELDS) {
-    const value = values[field].trim()
-    if (value !== '') input[field] = value
-  }
-  for (const field of ['port', 'connection_timeout'] as const) {
-    const value = integerOrText(values[field])
-    if (value !== undefined) input[field] = value
-  }
+  const input: Record<string, unknown> = { engine: values.engine, is_active: values.is_active, ...filledFields(values, TEXT_FIELDS, INTEGER_FIELDS) }
   Object.assign(input, address(values))
   if (values.password) input.password = values.password
   return input as OracleDatabaseCreate
@@ -96,13 +89,7 @@ export function toDatabaseCreate(values: DatabaseFormValues): OracleDatabaseCrea
  */
 export function toDatabaseUpdate(values: DatabaseFormValues, original: OracleDatabase): OracleDatabaseUpdate {
   const before = formFromDatabase(original)
-  const changes: Record<string, unknown> = {}
-  for (const field of TEXT_FIELDS) {
-    if (values[field].trim() !== before[field]) changes[field] = values[field].trim()
-  }
-  for (const field of ['port', 'connection_timeout'] as const) {
-    if (values[field].trim() !== before[field]) changes[field] = integerOrText(values[field]) ?? ''
-  }
+  const changes = changedFields(values, before, TEXT_FIELDS, INTEGER_FIELDS)
   if (values.is_active !== before.is_active) changes.is_active = values.is_active
   if (original.engine === 'postgresql') {
     if (values.database.trim() !== before.database) changes.database = values.database.trim() || null

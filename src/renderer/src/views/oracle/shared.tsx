@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
+import { Pager } from '../../components/Pager'
 
 /** The clock for "3 min ago" texts, ticking every `everyMs`. */
 export function useNow(everyMs = 15_000): number {
@@ -21,17 +22,13 @@ export function usePage<T>(rows: readonly T[], perPage: number, resetKey: unknow
   const go = (next: number): void => setState({ page: next, resetKey })
   const pager =
     pages > 1 ? (
-      <nav className="pager" aria-label="Pages">
-        <span>
-          Rows {((current - 1) * perPage + 1).toLocaleString()}–{Math.min(current * perPage, rows.length).toLocaleString()} of {rows.length.toLocaleString()}
-        </span>
-        <button type="button" disabled={current <= 1} onClick={() => go(current - 1)}>
-          Previous
-        </button>
-        <button type="button" disabled={current >= pages} onClick={() => go(current + 1)}>
-          Next
-        </button>
-      </nav>
+      <Pager
+        summary={`Rows ${((current - 1) * perPage + 1).toLocaleString()}–${Math.min(current * perPage, rows.length).toLocaleString()} of ${rows.length.toLocaleString()}`}
+        page={current}
+        hasPrevious={current > 1}
+        hasNext={current < pages}
+        onPage={go}
+      />
     ) : null
   return { page: current, pages, visible, pager }
 }

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { ActivityDetailRow, LockRow } from '../../../../shared/pg-agent'
+import { BulkBar } from '../../components/BulkBar'
+import { EmptyRow } from '../../components/DataTable'
 import { ConfirmDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { usePgActivity, type ActivityView, type BackendAction } from '../../stores/postgres-activity'
@@ -31,6 +33,21 @@ const ACTION_WORDS: Record<BackendAction, { title: string; button: string; done:
     done: 'terminated',
     explain: 'Each backend’s session ends (pg_terminate_backend): its transaction is rolled back and its client is disconnected.'
   }
+}
+
+/** A backend's query, cut short: a button that opens the whole text. */
+function QueryCell({ pid, query, onShow }: { pid: number; query: string | null; onShow: () => void }) {
+  return (
+    <td className="query-cell">
+      {query ? (
+        <button type="button" className="query-button mono" onClick={onShow} aria-label={`Show the query of PID ${pid}`}>
+          {queryPreview(query)}
+        </button>
+      ) : (
+        '—'
+      )}
+    </td>
+  )
 }
 
 function LockTable({ rows, selected, onToggle, onShow, label }: { rows: LockRow[]; selected: ReadonlySet<number>; onToggle: (pid: number) => void; onShow: (row: LockRow) => void; label: string }) {
@@ -67,23 +84,13 @@ function LockTable({ rows, selected, onToggle, onShow, label }: { rows: LockRow[
               <td>{row.mode}</td>
               <td>{row.state ?? '—'}</td>
               <td className="numeric">{formatDuration(row.duration)}</td>
-              <td className="query-cell">
-                {row.query ? (
-                  <button type="button" className="query-button mono" onClick={() => onShow(row)} aria-label={`Show the query of PID ${row.pid}`}>
-                    {queryPreview(row.query)}
-                  </button>
-                ) : (
-                  '—'
-                )}
-              </td>
+              <QueryCell pid={row.pid} query={row.query} onShow={() => onShow(row)} />
             </tr>
           ))}
           {rows.length === 0 ? (
-            <tr>
-              <td colSpan={10} className="empty">
-                {label === 'Waiting backends' ? 'No backend is waiting for a lock.' : 'No backend is blocking another.'}
-              </td>
-            </tr>
+            <EmptyRow colSpan={10}>
+              {label === 'Waiting backends' ? 'No backend is waiting for a lock.' : 'No backend is blocking another.'}
+            </EmptyRow>
           ) : null}
         </tbody>
       </table>
@@ -198,7 +205,7 @@ export function ActivityTab({ instanceId }: { instanceId: number }) {
       <Notices error={state.error} />
 
       {selected.length > 0 ? (
-        <div className="bulk-bar" aria-label="Actions on the selected backends">
+        <BulkBar label="Actions on the selected backends" onClear={state.clearSelection}>
           <span>
             {selected.length} selected: PID {selected.join(', ')}
           </span>
@@ -208,10 +215,7 @@ export function ActivityTab({ instanceId }: { instanceId: number }) {
           <button type="button" className="danger" onClick={() => setConfirming('kill')}>
             Terminate…
           </button>
-          <button type="button" onClick={state.clearSelection}>
-            Clear selection
-          </button>
-        </div>
+        </BulkBar>
       ) : null}
 
       {state.outcome ? (
@@ -268,23 +272,13 @@ export function ActivityTab({ instanceId }: { instanceId: number }) {
                   <td className="numeric">{formatDuration(row.duration)}</td>
                   <td className="numeric">{row.cpu === null ? '—' : `${row.cpu.toFixed(1)}%`}</td>
                   <td className="numeric">{row.memory === null ? '—' : `${row.memory.toFixed(1)}%`}</td>
-                  <td className="query-cell">
-                    {row.query ? (
-                      <button type="button" className="query-button mono" onClick={() => showRow(row)} aria-label={`Show the query of PID ${row.pid}`}>
-                        {queryPreview(row.query)}
-                      </button>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
+                  <QueryCell pid={row.pid} query={row.query} onShow={() => showRow(row)} />
                 </tr>
               ))}
               {state.fetchedAt !== null && visible.length === 0 ? (
-                <tr>
-                  <td colSpan={12} className="empty">
-                    {state.rows.length === 0 ? 'No client backend besides Vigil’s own.' : 'No backend matches these filters.'}
-                  </td>
-                </tr>
+                <EmptyRow colSpan={12}>
+                  {state.rows.length === 0 ? 'No client backend besides Vigil’s own.' : 'No backend matches these filters.'}
+                </EmptyRow>
               ) : null}
             </tbody>
           </table>

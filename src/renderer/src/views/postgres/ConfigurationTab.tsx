@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { SettingRow } from '../../../../shared/pg-agent'
 import type { PostgresInstance } from '../../../../shared/postgres-instances'
+import { ActionsHeader } from '../../components/DataTable'
 import { ConfirmDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
@@ -132,9 +133,7 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
                   <th>Value</th>
                   <th>Allowed</th>
                   <th>Applies</th>
-                  <th className="col-actions">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

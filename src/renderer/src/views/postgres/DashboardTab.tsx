@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo } from 'react'
 import type { Dashboard } from '../../../../shared/pg-agent'
 import { ChartGroup } from '../../charts/chart-group'
+import { ChartNote } from '../../charts/ChartNote'
 import { SERIES_COLOURS } from '../../charts/palette'
 import { TimeChart } from '../../charts/TimeChart'
 import { Notices } from '../../components/Notices'
@@ -66,12 +67,9 @@ const Panel = memo(function Panel({ panel, samples, interval, group, exportName,
   )
   if (panel.host && samples.length > 0 && !data.known) {
     return (
-      <figure className="chart chart-empty" data-panel={panel.id} aria-label={panel.title}>
-        <figcaption>
-          <span className="chart-title">{panel.title}</span>
-        </figcaption>
-        <p className="hint">Vigil cannot read this instance&apos;s host: link it to a registered server (or run it on this machine) to see its CPU, memory and load.</p>
-      </figure>
+      <ChartNote id={panel.id} title={panel.title}>
+        Vigil cannot read this instance&apos;s host: link it to a registered server (or run it on this machine) to see its CPU, memory and load.
+      </ChartNote>
     )
   }
   return (

@@ -1,8 +1,10 @@
 import { useEffect } from 'react'
+import { DetailHeader } from '../../components/DetailHeader'
 import { Notices } from '../../components/Notices'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useLoad } from '../../hooks/use-load'
 import { call, subscribe } from '../../transport/client'
+import { ActiveBadge } from './ActiveBadge'
 import { ActivityTab } from './ActivityTab'
 import { ConfigurationTab } from './ConfigurationTab'
 import { DashboardTab } from './DashboardTab'
@@ -28,23 +30,22 @@ export function InstanceDetailView({ instanceId, tab }: { instanceId: number; ta
   }
   return (
     <section className="view detail pg-detail" aria-labelledby="pg-detail-title">
-      <header className="view-header">
-        <div>
-          <a href="#/postgres" className="back-link">
-            ← PostgreSQL
-          </a>
-          <h1 id="pg-detail-title">
-            {instance?.name ?? 'PostgreSQL instance'}
-            {instance ? (
-              <span className="subtitle mono">
-                {instance.host}:{instance.port}
-              </span>
-            ) : null}
-          </h1>
-        </div>
+      <DetailHeader
+        back="#/postgres"
+        backLabel="PostgreSQL"
+        titleId="pg-detail-title"
+        title={instance?.name ?? 'PostgreSQL instance'}
+        subtitle={
+          instance ? (
+            <span className="subtitle mono">
+              {instance.host}:{instance.port}
+            </span>
+          ) : null
+        }
+      >
         {instance ? (
           <div className="detail-facts">
-            <span className={instance.is_active ? 'badge badge-active' : 'badge badge-inactive'}>{instance.is_active ? 'active' : 'inactive'}</span>
+            <ActiveBadge active={instance.is_active} />
             {instance.last_status === 'error' ? <span className="badge badge-error" title={instance.last_error ?? undefined}>last test failed</span> : null}
             <span className="hint">
               {shortVersion(instance.server_version) ? `PostgreSQL ${shortVersion(instance.server_version)}` : 'version unknown until tested'} · as {instance.username}
@@ -52,7 +53,7 @@ export function InstanceDetailView({ instanceId, tab }: { instanceId: number; ta
             </span>
           </div>
         ) : null}
-      </header>
+      </DetailHeader>
       <Notices error={error} />
       <TabList label="Instance views" tabs={PG_TABS} active={tab} onSelect={go} idPrefix="pg-" />
       <div role="tabpanel" id={tabPanelId('pg-', tab)} aria-labelledby={tabId('pg-', tab)}>

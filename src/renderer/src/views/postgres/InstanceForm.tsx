@@ -54,7 +54,7 @@ export function InstanceForm({ instance, onClose }: Props) {
     fieldOf
   })
   const { values, set } = form
-  const { field, text } = controlsOf(form)
+  const { field, text, checkbox, secret } = controlsOf(form)
 
   useEffect(() => {
     void usePostgres.getState().loadServers()
@@ -72,10 +72,7 @@ export function InstanceForm({ instance, onClose }: Props) {
           {field('host', 'Host *', text('host', { required: true, placeholder: 'db-01.example.com' }))}
           {field('port', 'Port', text('port', { inputMode: 'numeric' }))}
           {field('maintenance_db', 'Maintenance database', text('maintenance_db'))}
-          <label className="checkbox">
-            <input type="checkbox" name="is_active" checked={values.is_active} onChange={(event) => set('is_active', event.target.checked)} />
-            Active (dashboard collected)
-          </label>
+          {checkbox('is_active', 'Active (dashboard collected)')}
           {field(
             'description',
             'Description',
@@ -85,23 +82,11 @@ export function InstanceForm({ instance, onClose }: Props) {
         <fieldset>
           <legend>Login</legend>
           {field('username', 'Role *', text('username', { required: true, autoComplete: 'off', placeholder: 'vigil_monitor' }))}
-          {field(
-            'password',
-            'Password',
-            text('password', {
-              type: 'password',
-              autoComplete: 'new-password',
-              placeholder: instance?.password_set ? 'stored — leave blank to keep' : '',
-              disabled: values.clear_password
-            }),
-            'Stored encrypted; never shown again. pg_monitor is enough to watch.'
-          )}
-          {instance?.password_set ? (
-            <label className="checkbox">
-              <input type="checkbox" name="clear_password" checked={values.clear_password} onChange={(event) => set('clear_password', event.target.checked)} />
-              Forget the stored password
-            </label>
-          ) : null}
+          {secret('password', 'Password', {
+            stored: Boolean(instance?.password_set),
+            hint: 'Stored encrypted; never shown again. pg_monitor is enough to watch.',
+            clear: 'clear_password'
+          })}
           {field(
             'server_id',
             'Runs on server',

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import type { MaintenanceJobView } from '../../../../shared/pg-agent'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
@@ -21,6 +22,45 @@ function Progress({ job }: { job: MaintenanceJobView }) {
   )
 }
 
+/** One of the panel's lists: a job an item, "None." once the jobs are read and there is none. */
+function JobList({
+  title,
+  jobs,
+  status,
+  none = 'None.',
+  children
+}: {
+  title: string
+  jobs: readonly MaintenanceJobView[] | undefined
+  status: (job: MaintenanceJobView) => string
+  none?: string
+  children: (job: MaintenanceJobView) => ReactNode
+}) {
+  return (
+    <>
+      <h3>{title}</h3>
+      <ul className="job-list" aria-label={`${title} jobs`}>
+        {jobs?.map((job) => (
+          <li key={job.id} data-job={job.id} data-status={status(job)}>
+            {children(job)}
+          </li>
+        ))}
+        {jobs && jobs.length === 0 ? <li className="hint">{none}</li> : null}
+      </ul>
+    </>
+  )
+}
+
+/** The job's description, and what can be done with it or how it ended. */
+function JobHead({ job, children }: { job: MaintenanceJobView; children: ReactNode }) {
+  return (
+    <div className="job-head">
+      <span className="mono">{job.description}</span>
+      {children}
+    </div>
+  )
+}
+
 const STATUS_CLASS: Record<string, string> = { done: 'badge-active', failed: 'badge-error', cancelled: 'badge-inactive', missed: 'badge-maintenance' }
 
 /** Running jobs with progress, scheduled ones with Cancel, and the latest finished ones with their errors and warnings. */
@@ -32,49 +72,41 @@ export function JobsPanel() {
     <section className="jobs-panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
       <Notices error={action.error ?? error} />
-      <h3>Running</h3>
-      <ul className="job-list" aria-label="Running jobs">
-        {jobs?.running.map((job) => (
-          <li key={job.id} data-job={job.id} data-status="running">
-            <div className="job-head">
-              <span className="mono">{job.description}</span>
+      <JobList title="Running" jobs={jobs?.running} status={() => 'running'}>
+        {(job) => (
+          <>
+            <JobHead job={job}>
               <button type="button" className="danger-text" onClick={() => void cancel(job)} aria-label={`Stop ${job.description}`}>
                 Stop
               </button>
-            </div>
+            </JobHead>
             <span className="cell-secondary">
               since {localTime(job.startedAt)} · by {job.requestedBy ?? 'vigil'}
             </span>
             <Progress job={job} />
-          </li>
-        ))}
-        {jobs && jobs.running.length === 0 ? <li className="hint">None.</li> : null}
-      </ul>
-      <h3>Scheduled</h3>
-      <ul className="job-list" aria-label="Scheduled jobs">
-        {jobs?.scheduled.map((job) => (
-          <li key={job.id} data-job={job.id} data-status="scheduled">
-            <div className="job-head">
-              <span className="mono">{job.description}</span>
+          </>
+        )}
+      </JobList>
+      <JobList title="Scheduled" jobs={jobs?.scheduled} status={() => 'scheduled'}>
+        {(job) => (
+          <>
+            <JobHead job={job}>
               <button type="button" onClick={() => void cancel(job)} aria-label={`Cancel ${job.description}`}>
                 Cancel
               </button>
-            </div>
+            </JobHead>
             <span className="cell-secondary">
               at {localTime(job.scheduledAt)} · by {job.requestedBy ?? 'vigil'} · id {job.id}
             </span>
-          </li>
-        ))}
-        {jobs && jobs.scheduled.length === 0 ? <li className="hint">None.</li> : null}
-      </ul>
-      <h3>Past</h3>
-      <ul className="job-list" aria-label="Past jobs">
-        {jobs?.past.map((job) => (
-          <li key={job.id} data-job={job.id} data-status={job.status}>
-            <div className="job-head">
-              <span className="mono">{job.description}</span>
+          </>
+        )}
+      </JobList>
+      <JobList title="Past" jobs={jobs?.past} status={(job) => job.status} none="None yet.">
+        {(job) => (
+          <>
+            <JobHead job={job}>
               <span className={`badge ${STATUS_CLASS[job.status] ?? ''}`}>{job.status}</span>
-            </div>
+            </JobHead>
             <span className="cell-secondary">
               {job.startedAt ? `${localTime(job.startedAt)} → ${localTime(job.finishedAt)}` : `due ${localTime(job.scheduledAt)}`}
               {job.startedAt && job.finishedAt ? ` (${((job.finishedAt - job.startedAt) / 1000).toFixed(1)} s)` : ''} · by {job.requestedBy ?? 'vigil'}
@@ -85,10 +117,9 @@ export function JobsPanel() {
                 {notice}
               </p>
             ))}
-          </li>
-        ))}
-        {jobs && jobs.past.length === 0 ? <li className="hint">None yet.</li> : null}
-      </ul>
+          </>
+        )}
+      </JobList>
     </section>
   )
 }

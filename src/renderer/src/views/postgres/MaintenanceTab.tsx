@@ -1,13 +1,15 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { DatabaseView, InstanceView, MaintenanceOperation, MaintenanceTarget, SchemaBrowse, TableUpkeep, TableView, ViewResult } from '../../../../shared/pg-agent'
+import { EmptyRow } from '../../components/DataTable'
 import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
 import { call } from '../../transport/client'
-import { formatBytes, formatCount, localTime, parseAgentTime } from './format'
+import { BloatBar } from './BloatBar'
+import { formatCount, localTime, parseAgentTime } from './format'
 import { JobsPanel } from './JobsPanel'
-import { bloatShare } from './maintenance-model'
 import { OperationDialog } from './OperationDialog'
+import { OpenButton, TotalsTable } from './TotalsTable'
 
 interface Path {
   database: string | null
@@ -20,22 +22,6 @@ type Loaded =
   | { level: 'database'; view: ViewResult<DatabaseView> }
   | { level: 'schema'; view: ViewResult<SchemaBrowse> }
   | { level: 'table'; view: ViewResult<TableView> }
-
-function BloatBar({ bloat, total, label }: { bloat: number | null; total: number | null; label: string }) {
-  const share = bloatShare(bloat, total)
-  if (share === null) return <span className="hint" title="Unknown: see the warnings above">—</span>
-  const percent = Math.round(share * 100)
-  return (
-    <span className="bloat" title={`${label}: ${formatBytes(bloat)} of ${formatBytes(total)}`}>
-      <span className="bloat-bar" aria-hidden="true">
-        <span className={percent >= 30 ? 'bloat-fill bloat-high' : 'bloat-fill'} style={{ width: `${Math.max(percent, 1)}%` }} />
-      </span>
-      <span className="bloat-text">
-        {formatBytes(bloat)} · {percent}%
-      </span>
-    </span>
-  )
-}
 
 /** What the browser shows at a path: the instance's databases, a database's schemas, a schema's tables, a table. */
 async function readLevel(id: number, { database, schema, table }: Path): Promise<Loaded> {
@@ -131,88 +117,23 @@ export function MaintenanceTab({ instanceId }: { instanceId: number }) {
         ) : null}
 
         {loaded?.level === 'instance' ? (
-          <div className="table-wrap">
-            <table className="data-table" aria-label="Databases">
-              <thead>
-                <tr>
-                  <th>Database</th>
-                  <th className="numeric">Size</th>
-                  <th className="numeric">Tables</th>
-                  <th className="numeric">Indexes</th>
-                  <th>Table bloat</th>
-                  <th>Index bloat</th>
-                  <th className="col-actions">Maintain</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loaded.view.body.databases.map((database) => (
-                  <tr key={database.datname} data-database={database.datname}>
-                    <td>
-                      <button type="button" className="link-button open-button cell-primary" onClick={() => go({ database: database.datname, schema: null, table: null })}>
-                        {database.datname}
-                      </button>
-                    </td>
-                    <td className="numeric">{database.total_size}</td>
-                    <td className="numeric">{formatCount(database.n_tables)}</td>
-                    <td className="numeric">{formatCount(database.n_indexes)}</td>
-                    <td>
-                      <BloatBar bloat={database.tables_bloat_bytes} total={database.tables_bytes} label="Table bloat" />
-                    </td>
-                    <td>
-                      <BloatBar bloat={database.indexes_bloat_bytes} total={database.indexes_bytes} label="Index bloat" />
-                    </td>
-                    <td className="col-actions">{actions({ database: database.datname, schema: null, table: null, index: null }, `database ${database.datname}`, undefined, true)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p className="hint table-foot">All databases: {loaded.view.body.instance.total_size}</p>
-          </div>
+          <TotalsTable
+            of="database"
+            rows={loaded.view.body.databases.map((database) => ({ ...database, name: database.datname }))}
+            onOpen={(database) => go({ database, schema: null, table: null })}
+            actions={(database) => actions({ database, schema: null, table: null, index: null }, `database ${database}`, undefined, true)}
+            foot={`All databases: ${loaded.view.body.instance.total_size}`}
+          />
         ) : null}
 
         {loaded?.level === 'database' && path.database ? (
-          <div className="table-wrap">
-            <table className="data-table" aria-label="Schemas">
-              <thead>
-                <tr>
-                  <th>Schema</th>
-                  <th className="numeric">Size</th>
-                  <th className="numeric">Tables</th>
-                  <th className="numeric">Indexes</th>
-                  <th>Table bloat</th>
-                  <th>Index bloat</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loaded.view.body.schemas.map((schema) => (
-                  <tr key={schema.name} data-schema={schema.name}>
-                    <td>
-                      <button type="button" className="link-button open-button cell-primary" onClick={() => go({ database: path.database, schema: schema.name, table: null })}>
-                        {schema.name}
-                      </button>
-                    </td>
-                    <td className="numeric">{schema.total_size ?? '—'}</td>
-                    <td className="numeric">{formatCount(schema.n_tables)}</td>
-                    <td className="numeric">{formatCount(schema.n_indexes)}</td>
-                    <td>
-                      <BloatBar bloat={schema.tables_bloat_bytes} total={schema.tables_bytes} label="Table bloat" />
-                    </td>
-                    <td>
-                      <BloatBar bloat={schema.indexes_bloat_bytes} total={schema.indexes_bytes} label="Index bloat" />
-                    </td>
-                  </tr>
-                ))}
-                {loaded.view.body.schemas.length === 0 ? (
-                  <tr>
-                    <td colSpan={6} className="empty">
-                      No schema with tables here.
-                    </td>
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
-            <p className="hint table-foot">Database size: {loaded.view.body.total_size}</p>
-          </div>
+          <TotalsTable
+            of="schema"
+            rows={loaded.view.body.schemas}
+            onOpen={(schema) => go({ database: path.database, schema, table: null })}
+            empty="No schema with tables here."
+            foot={`Database size: ${loaded.view.body.total_size}`}
+          />
         ) : null}
 
         {loaded?.level === 'schema' && path.database && path.schema ? <SchemaTables view={loaded.view.body} path={path} onOpen={(table) => go({ ...path, table })} actions={actions} /> : null}
@@ -254,9 +175,7 @@ function SchemaTables({ view, path, onOpen, actions }: { view: SchemaBrowse; pat
               return (
                 <tr key={table.name} data-table={table.name}>
                   <td>
-                    <button type="button" className="link-button open-button cell-primary" onClick={() => onOpen(table.name)}>
-                      {table.name}
-                    </button>
+                    <OpenButton name={table.name} onOpen={onOpen} />
                     <div className="cell-secondary">
                       table {table.table_size} · indexes {table.index_size} ({table.n_indexes}) · toast {table.toast_size}
                     </div>
@@ -276,11 +195,9 @@ function SchemaTables({ view, path, onOpen, actions }: { view: SchemaBrowse; pat
               )
             })}
             {view.tables.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No table in this schema.
-                </td>
-              </tr>
+              <EmptyRow colSpan={7}>
+                No table in this schema.
+              </EmptyRow>
             ) : null}
           </tbody>
         </table>

@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react'
 import type { PostgresInstance, PostgresTestResult } from '../../../../shared/postgres-instances'
-import { ConfirmDialog } from '../../components/Dialog'
+import { ActionsHeader, EmptyRow } from '../../components/DataTable'
+import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePostgres } from '../../stores/postgres'
 import { subscribe } from '../../transport/client'
+import { ActiveBadge } from './ActiveBadge'
 import { ago } from './format'
 import { InstanceForm } from './InstanceForm'
 import { shortVersion } from './instance-form-model'
-
-type Editing = { mode: 'add' } | { mode: 'edit'; instance: PostgresInstance } | null
 
 /** The instance's state at a glance: its last connection test, or that it was never tested. */
 function StateCell({ instance, test, now }: { instance: PostgresInstance; test: PostgresTestResult | 'running' | undefined; now: number }) {
@@ -52,7 +52,7 @@ function StateCell({ instance, test, now }: { instance: PostgresInstance; test: 
 /** The PostgreSQL instances Vigil manages: each one's state at a glance; add, edit, test, remove. */
 export function PostgresView() {
   const state = usePostgres()
-  const [editing, setEditing] = useState<Editing>(null)
+  const [editing, setEditing] = useState<{ instance?: PostgresInstance } | null>(null)
   const [removing, setRemoving] = useState<PostgresInstance | null>(null)
   const action = useAction()
   const [now, setNow] = useState(() => Date.now())
@@ -68,12 +68,11 @@ export function PostgresView() {
     }
   }, [])
 
-
   return (
     <section className="view" aria-labelledby="postgres-title">
       <header className="view-header">
         <h1 id="postgres-title">PostgreSQL</h1>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: 'add' })}>
+        <button type="button" className="primary" onClick={() => setEditing({})}>
           Add instance
         </button>
       </header>
@@ -90,9 +89,7 @@ export function PostgresView() {
               <th>State</th>
               <th>Monitoring</th>
               <th>Runs on</th>
-              <th className="col-actions">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -112,14 +109,14 @@ export function PostgresView() {
                   <StateCell instance={instance} test={state.tests[instance.id]} now={now} />
                 </td>
                 <td>
-                  <span className={instance.is_active ? 'badge badge-active' : 'badge badge-inactive'}>{instance.is_active ? 'active' : 'inactive'}</span>
+                  <ActiveBadge active={instance.is_active} />
                 </td>
                 <td>{instance.server_name ?? <span className="hint">not linked</span>}</td>
                 <td className="col-actions">
                   <button type="button" onClick={() => void action.run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
                     Test
                   </button>
-                  <button type="button" onClick={() => setEditing({ mode: 'edit', instance })} aria-label={`Edit ${instance.name}`}>
+                  <button type="button" onClick={() => setEditing({ instance })} aria-label={`Edit ${instance.name}`}>
                     Edit
                   </button>
                   <button type="button" className="danger-text" onClick={() => setRemoving(instance)} aria-label={`Remove ${instance.name}`}>
@@ -129,28 +126,25 @@ export function PostgresView() {
               </tr>
             ))}
             {!state.loading && state.instances.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No PostgreSQL instance yet. Add one with a role that has pg_monitor to watch it (a superuser, or the grants in the README, to act on it).
-                </td>
-              </tr>
+              <EmptyRow colSpan={7}>
+                No PostgreSQL instance yet. Add one with a role that has pg_monitor to watch it (a superuser, or the grants in the README, to act on it).
+              </EmptyRow>
             ) : null}
           </tbody>
         </table>
       </div>
 
-      {editing ? <InstanceForm instance={editing.mode === 'edit' ? editing.instance : undefined} onClose={() => setEditing(null)} /> : null}
+      {editing ? <InstanceForm instance={editing.instance} onClose={() => setEditing(null)} /> : null}
       {removing ? (
-        <ConfirmDialog
-          title={`Remove ${removing.name}?`}
+        <RemoveDialog
+          verb="Remove"
+          name={removing.name}
           message={
             <p>
               Vigil forgets the instance, its stored password and its dashboard history. Its maintenance jobs, scheduled or past, are deleted. PostgreSQL
               itself is not touched.
             </p>
           }
-          confirmLabel="Remove"
-          danger
           onConfirm={() => action.run(() => state.remove(removing.id))}
           onClose={() => setRemoving(null)}
         />

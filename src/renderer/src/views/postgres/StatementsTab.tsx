@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react'
 import type { StatementRow } from '../../../../shared/pg-agent'
+import { EmptyRow, SortHeader } from '../../components/DataTable'
 import { ConfirmDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
@@ -59,12 +60,13 @@ export function StatementsTab({ instanceId }: { instanceId: number }) {
             <thead>
               <tr>
                 {COLUMNS.map((column) => (
-                  <th key={column.key} className={column.numeric ? 'numeric' : undefined} aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                    <button type="button" className="sort-button" onClick={() => sortBy(column.key)}>
-                      {column.label}
-                      {sort.key === column.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
-                    </button>
-                  </th>
+                  <SortHeader
+                    key={column.key}
+                    label={column.label}
+                    className={column.numeric ? 'numeric' : undefined}
+                    descending={sort.key === column.key ? sort.descending : null}
+                    onSort={() => sortBy(column.key)}
+                  />
                 ))}
                 <th>Role · database</th>
               </tr>
@@ -91,11 +93,9 @@ export function StatementsTab({ instanceId }: { instanceId: number }) {
                 )
               })}
               {rows.length === 0 ? (
-                <tr>
-                  <td colSpan={7} className="empty">
-                    {view.data.length === 0 ? 'No statement recorded since the last reset.' : 'No statement matches.'}
-                  </td>
-                </tr>
+                <EmptyRow colSpan={7}>
+                  {view.data.length === 0 ? 'No statement recorded since the last reset.' : 'No statement matches.'}
+                </EmptyRow>
               ) : null}
             </tbody>
           </table>

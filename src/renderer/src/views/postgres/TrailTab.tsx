@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { EmptyRow } from '../../components/DataTable'
 import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { call, subscribe } from '../../transport/client'
@@ -39,11 +40,9 @@ export function TrailTab({ instanceId }: { instanceId: number }) {
               </tr>
             ))}
             {entries && entries.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="empty">
-                  Nothing done on this instance yet.
-                </td>
-              </tr>
+              <EmptyRow colSpan={3}>
+                Nothing done on this instance yet.
+              </EmptyRow>
             ) : null}
           </tbody>
         </table>

@@ -30,9 +30,7 @@ export function ServerForm({ server, onClose }: Props) {
     }
   })
   const { values, set } = form
-  const { field, text } = controlsOf(form)
-
-
+  const { field, text, checkbox, secret } = controlsOf(form)
   return (
     <Dialog title={server ? `Edit ${server.hostname}` : 'Add server'} onClose={onClose} wide>
       <form className="dialog-body form-grid" noValidate onSubmit={form.onSubmit}>
@@ -61,37 +59,8 @@ export function ServerForm({ server, onClose }: Props) {
           {field('ssh_username', 'User *', text('ssh_username', { required: true, autoComplete: 'off' }))}
           {field('ssh_port', 'Port', text('ssh_port', { inputMode: 'numeric' }))}
           {field('ssh_key_path', 'Private key file', text('ssh_key_path', { placeholder: '~/.ssh/id_ed25519' }))}
-          {field(
-            'ssh_password',
-            'Password',
-            text('ssh_password', {
-              type: 'password',
-              autoComplete: 'new-password',
-              placeholder: server?.ssh_password_set ? 'stored — leave blank to keep' : '',
-              disabled: values.clear_ssh_password
-            }),
-            'Stored encrypted; never shown again.'
-          )}
-          {server?.ssh_password_set ? (
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                name="clear_ssh_password"
-                checked={values.clear_ssh_password}
-                onChange={(event) => set('clear_ssh_password', event.target.checked)}
-              />
-              Forget the stored password
-            </label>
-          ) : null}
-          {field(
-            'ssh_key_passphrase',
-            'Key passphrase',
-            text('ssh_key_passphrase', {
-              type: 'password',
-              autoComplete: 'new-password',
-              placeholder: server?.ssh_key_passphrase_set ? 'stored — leave blank to keep' : ''
-            })
-          )}
+          {secret('ssh_password', 'Password', { stored: Boolean(server?.ssh_password_set), hint: 'Stored encrypted; never shown again.', clear: 'clear_ssh_password' })}
+          {secret('ssh_key_passphrase', 'Key passphrase', { stored: Boolean(server?.ssh_key_passphrase_set) })}
         </fieldset>
         <fieldset>
           <legend>Monitoring</legend>
@@ -106,15 +75,7 @@ export function ServerForm({ server, onClose }: Props) {
               ))}
             </select>
           )}
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              name="monitoring_enabled"
-              checked={values.monitoring_enabled}
-              onChange={(event) => set('monitoring_enabled', event.target.checked)}
-            />
-            Collect metrics
-          </label>
+          {checkbox('monitoring_enabled', 'Collect metrics')}
           {field('monitoring_interval', 'Interval (seconds)', text('monitoring_interval', { inputMode: 'numeric' }))}
           {field('environment', 'Environment', text('environment', { placeholder: 'production' }))}
           {field('location', 'Location', text('location'))}

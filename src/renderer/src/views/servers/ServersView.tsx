@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react'
 import { SERVER_STATUSES, type Server, type ServerStatus } from '../../../../shared/servers'
+import { BulkBar } from '../../components/BulkBar'
 import { CollectionBadge } from '../../components/CollectionBadge'
-import { ConfirmDialog } from '../../components/Dialog'
+import { ActionsHeader, EmptyRow } from '../../components/DataTable'
+import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
+import { Pager } from '../../components/Pager'
 import { StatusBadge } from '../../components/StatusBadge'
 import { useAction } from '../../hooks/use-action'
 import { useServers } from '../../stores/servers'
@@ -10,12 +13,10 @@ import { subscribe } from '../../transport/client'
 import { ConnectionDialog } from './ConnectionDialog'
 import { ServerForm } from './ServerForm'
 
-type Editing = { mode: 'add' } | { mode: 'edit'; server: Server } | null
-
 export function ServersView() {
   const state = useServers()
   const { result, filters, selected } = state
-  const [editing, setEditing] = useState<Editing>(null)
+  const [editing, setEditing] = useState<{ server?: Server } | null>(null)
   const [deleting, setDeleting] = useState<Server | null>(null)
   const [testing, setTesting] = useState<Server | null>(null)
   const [bulkStatus, setBulkStatus] = useState<ServerStatus>('maintenance')
@@ -34,12 +35,11 @@ export function ServersView() {
   const servers = result?.servers ?? []
   const allOnPageSelected = servers.length > 0 && servers.every((server) => selected.has(server.id))
 
-
   return (
     <section className="view" aria-labelledby="servers-title">
       <header className="view-header">
         <h1 id="servers-title">Servers</h1>
-        <button type="button" className="primary" onClick={() => setEditing({ mode: 'add' })}>
+        <button type="button" className="primary" onClick={() => setEditing({})}>
           Add server
         </button>
       </header>
@@ -86,7 +86,7 @@ export function ServersView() {
       <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
 
       {selected.size > 0 ? (
-        <div className="bulk-bar" aria-label="Bulk actions">
+        <BulkBar label="Bulk actions" onClear={state.clearSelection}>
           <span>{selected.size} selected</span>
           <label>
             Set status to{' '}
@@ -101,10 +101,7 @@ export function ServersView() {
           <button type="button" className="primary" onClick={() => void action.run(() => state.setStatusOfSelected(bulkStatus))}>
             Apply
           </button>
-          <button type="button" onClick={state.clearSelection}>
-            Clear selection
-          </button>
-        </div>
+        </BulkBar>
       ) : null}
 
       <div className="table-wrap">
@@ -127,9 +124,7 @@ export function ServersView() {
               <th>Monitoring</th>
               <th>Collection</th>
               <th>Last seen</th>
-              <th className="col-actions">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -172,7 +167,7 @@ export function ServersView() {
                   >
                     {server.collection_state === 'host_key_mismatch' ? 'Review key' : 'Test'}
                   </button>
-                  <button type="button" onClick={() => setEditing({ mode: 'edit', server })} aria-label={`Edit ${server.hostname}`}>
+                  <button type="button" onClick={() => setEditing({ server })} aria-label={`Edit ${server.hostname}`}>
                     Edit
                   </button>
                   <button type="button" className="danger-text" onClick={() => setDeleting(server)} aria-label={`Delete ${server.hostname}`}>
@@ -182,29 +177,24 @@ export function ServersView() {
               </tr>
             ))}
             {result && servers.length === 0 ? (
-              <tr>
-                <td colSpan={10} className="empty">
-                  {result.count === 0 && !Object.values(filters).some((value) => value !== undefined && value !== '')
-                    ? 'No servers yet. Add one to start watching it.'
-                    : 'No server matches these filters.'}
-                </td>
-              </tr>
+              <EmptyRow colSpan={10}>
+                {result.count === 0 && !Object.values(filters).some((value) => value !== undefined && value !== '')
+                  ? 'No servers yet. Add one to start watching it.'
+                  : 'No server matches these filters.'}
+              </EmptyRow>
             ) : null}
           </tbody>
         </table>
       </div>
 
       {result ? (
-        <nav className="pager" aria-label="Pages">
-          <span>
-            {result.count} server{result.count === 1 ? '' : 's'} · page {result.page} of {result.total_pages}
-          </span>
-          <button type="button" disabled={!result.has_previous} onClick={() => state.setPage(result.page - 1)}>
-            Previous
-          </button>
-          <button type="button" disabled={!result.has_next} onClick={() => state.setPage(result.page + 1)}>
-            Next
-          </button>
+        <Pager
+          summary={`${result.count} server${result.count === 1 ? '' : 's'} · page ${result.page} of ${result.total_pages}`}
+          page={result.page}
+          hasPrevious={result.has_previous}
+          hasNext={result.has_next}
+          onPage={state.setPage}
+        >
           <label>
             Per page{' '}
             <select value={state.perPage} onChange={(event) => state.setPerPage(Number(event.target.value))}>
@@ -215,19 +205,18 @@ export function ServersView() {
               ))}
             </select>
           </label>
-        </nav>
+        </Pager>
       ) : null}
 
       {editing ? (
-        <ServerForm server={editing.mode === 'edit' ? editing.server : undefined} onClose={() => setEditing(null)} />
+        <ServerForm server={editing.server} onClose={() => setEditing(null)} />
       ) : null}
       {testing ? <ConnectionDialog server={testing} onClose={() => setTesting(null)} /> : null}
       {deleting ? (
-        <ConfirmDialog
-          title={`Delete ${deleting.hostname}?`}
+        <RemoveDialog
+          verb="Delete"
+          name={deleting.hostname}
           message={<p>The server and its stored credentials are removed from Vigil. This cannot be undone.</p>}
-          confirmLabel="Delete"
-          danger
           onConfirm={() => action.run(() => state.remove(deleting.id))}
           onClose={() => setDeleting(null)}
         />

@@ -1,5 +1,5 @@
 import type { Server, ServerCreate, ServerUpdate } from '../../../../shared/servers'
-import { integerOrText } from '../../forms/form-text'
+import { changedFields, filledFields } from '../../forms/form-text'
 
 /** What the form holds: text as typed, so a half-typed port is still shown as typed. */
 export interface ServerFormValues {
@@ -59,15 +59,7 @@ export function formFromServer(server: Server): ServerFormValues {
 }
 
 export function toCreateInput(values: ServerFormValues): ServerCreate {
-  const input: Record<string, unknown> = { monitoring_enabled: values.monitoring_enabled }
-  for (const field of TEXT_FIELDS) {
-    const value = values[field].trim()
-    if (value !== '') input[field] = value
-  }
-  for (const field of INTEGER_FIELDS) {
-    const value = integerOrText(values[field])
-    if (value !== undefined) input[field] = value
-  }
+  const input: Record<string, unknown> = { monitoring_enabled: values.monitoring_enabled, ...filledFields(values, TEXT_FIELDS, INTEGER_FIELDS) }
   if (values.ssh_password) input.ssh_password = values.ssh_password
   if (values.ssh_key_passphrase) input.ssh_key_passphrase = values.ssh_key_passphrase
   return input as ServerCreate
@@ -76,13 +68,7 @@ export function toCreateInput(values: ServerFormValues): ServerCreate {
 /** Only what changed. Blank secrets mean "keep"; the clear box sends an empty password. */
 export function toUpdateInput(values: ServerFormValues, original: Server): ServerUpdate {
   const before = formFromServer(original)
-  const changes: Record<string, unknown> = {}
-  for (const field of TEXT_FIELDS) {
-    if (values[field].trim() !== before[field]) changes[field] = values[field].trim()
-  }
-  for (const field of INTEGER_FIELDS) {
-    if (values[field].trim() !== before[field]) changes[field] = integerOrText(values[field]) ?? ''
-  }
+  const changes = changedFields(values, before, TEXT_FIELDS, INTEGER_FIELDS)
   if (values.monitoring_enabled !== before.monitoring_enabled) changes.monitoring_enabled = values.monitoring_enabled
   if (values.clear_ssh_password) changes.ssh_password = ''
   else if (values.ssh_password) changes.ssh_password = values.ssh_password

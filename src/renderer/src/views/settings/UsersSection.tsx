@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { ConfirmDialog } from '../../components/Dialog'
+import { ActionsHeader } from '../../components/DataTable'
+import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
@@ -46,9 +47,7 @@ export function UsersSection() {
               <tr>
                 <th scope="col">User</th>
                 <th scope="col">Since</th>
-                <th scope="col" className="col-actions">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
@@ -101,11 +100,10 @@ export function UsersSection() {
       <Notices error={error} />
       {notice ? <p role="status">{notice}</p> : null}
       {removing ? (
-        <ConfirmDialog
-          title={`Remove ${removing}?`}
+        <RemoveDialog
+          verb="Remove"
+          name={removing}
           message={<p>{removing} can no longer log in to the agent API; their sessions end at once.</p>}
-          confirmLabel="Remove"
-          danger
           onConfirm={async () => {
             const answer = await action.run(() => call('users.remove', { username: removing }))
             if (!answer.ok) return

@@ -1,7 +1,7 @@
 // Label matchers over series groups, as PromQL has them: =, !=, =~, !~, where a regular
 // expression matches the whole value and a matcher that matches "" also selects the groups
 // without that label.
-import type { Db } from '../db/db'
+import type { LabelIndex } from './group-catalog'
 
 export type MatchOp = '=' | '!=' | '=~' | '!~'
 
@@ -10,9 +10,6 @@ export interface LabelMatcher {
   op: MatchOp
   value: string
 }
-
-/** The label that holds a group's metric. */
-export const METRIC_LABEL = '__name__'
 
 export function matcherTest(matcher: LabelMatcher): (value: string) => boolean {
   switch (matcher.op) {
@@ -29,11 +26,8 @@ export function matcherTest(matcher: LabelMatcher): (value: string) => boolean {
 }
 
 /** The ids of the groups every matcher selects; all groups when there is no matcher. */
-export function selectGroups(db: Db, matchers: readonly LabelMatcher[]): Set<number> {
-  const idsWith = db.prepare('SELECT group_id FROM series_labels WHERE name = ? AND value = ?').pluck()
-  const valuesOf = db.prepare('SELECT DISTINCT value FROM series_labels WHERE name = ?').pluck()
-  const groupsWithLabel = db.prepare('SELECT group_id FROM series_labels WHERE name = ?').pluck()
-  const allGroups = (): Set<number> => new Set(db.prepare('SELECT id FROM series_groups').pluck().all() as number[])
+export function selectGroups(index: LabelIndex, matchers: readonly LabelMatcher[]): Set<number> {
+  const allGroups = (): Set<number> => new Set(index.allGroupIds())
 
   // Equality first: it narrows the most for the least work.
   const ordered = [...matchers].sort((a, b) => Number(a.op !== '=') - Number(b.op !== '='))
@@ -42,13 +36,13 @@ export function selectGroups(db: Db, matchers: readonly LabelMatcher[]): Set<num
     const test = matcherTest(matcher)
     const matching = new Set<number>()
     if (matcher.op === '=' && matcher.value !== '') {
-      for (const id of idsWith.all(matcher.name, matcher.value) as number[]) matching.add(id)
+      for (const id of index.groupsWith(matcher.name, matcher.value)) matching.add(id)
     } else {
-      for (const value of valuesOf.all(matcher.name) as string[]) {
-        if (test(value)) for (const id of idsWith.all(matcher.name, value) as number[]) matching.add(id)
+      for (const value of index.valuesOf(matcher.name)) {
+        if (test(value)) for (const id of index.groupsWith(matcher.name, value)) matching.add(id)
       }
       if (test('')) {
-        const labelled = new Set(groupsWithLabel.all(matcher.name) as number[])
+        const labelled = new Set(index.groupsWithLabel(matcher.name))
         for (const id of selected ?? allGroups()) if (!labelled.has(id)) matching.add(id)
       }
     }

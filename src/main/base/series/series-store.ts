@@ -11,19 +11,12 @@ import type { Db } from '../db/db'
 import { decodeChunk } from './chunk-codec'
 import { GroupHead } from './group-head'
 import { HeadLog, type LoggedSample } from './head-log'
-import { matcherTest, METRIC_LABEL, selectGroups, type LabelMatcher } from './matchers'
+import { GroupCatalog, METRIC_LABEL, type GroupInfo } from './group-catalog'
+import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
 import type { SampleValue } from './sample'
 
-export interface GroupKey {
-  metric: string
-  labels: Readonly<Record<string, string>>
-  /** The group's fields, in the order rows give them. */
-  columns: readonly string[]
-}
-
-export interface GroupInfo extends GroupKey {
-  id: number
-}
+export type { GroupInfo } from './group-catalog'
+export type GroupKey = Omit<GroupInfo, 'id'>
 
 export interface SeriesRange {
   /** Sample times, ascending. */
@@ -74,6 +67,7 @@ export class SeriesStore {
   private lastCut: number
 
   private readonly statements: ReturnType<typeof prepare>
+  private readonly catalog: GroupCatalog
 
   constructor(
     private readonly db: Db,
@@ -84,7 +78,8 @@ export class SeriesStore {
     this.now = options.now ?? Date.now
     this.lastCut = this.now()
     this.statements = prepare(db)
-    for (const row of this.statements.allGroups.all() as GroupRow[]) this.remember(groupInfo(row))
+    this.catalog = new GroupCatalog(db)
+    for (const group of this.catalog.load()) this.remember(group)
     this.nextGroupId = Math.max(0, ...this.groups.keys()) + 1
     this.log = options.logDir === null ? null : new HeadLog(options.logDir, this.now)
     if (this.log) this.replay(this.log)
@@ -150,7 +145,7 @@ export class SeriesStore {
 
   /** The groups every matcher selects (`__name__` is the metric). */
   select(matchers: readonly LabelMatcher[]): GroupInfo[] {
-    const stored = [...selectGroups(this.db, matchers)].map((id) => this.groups.get(id)).filter((group): group is GroupInfo => group !== undefined)
+    const stored = [...selectGroups(this.catalog, matchers)].map((id) => this.groups.get(id)).filter((group): group is GroupInfo => group !== undefined)
     // Groups created since the last cut are not in SQLite yet.
     const tests = matchers.map((matcher) => ({ name: matcher.name, test: matcherTest(matcher) }))
     const waiting = this.pendingGroups.filter((group) =>
@@ -183,8 +178,9 @@ export class SeriesStore {
     const chunks = this.db.transaction(() => {
       const dropped = this.statements.dropChunks.run(ts).changes
       for (const id of this.statements.emptyGroups.all() as number[]) {
-        if ((this.heads.get(id)?.count ?? 0) > 0) continue
-        this.statements.deleteGroup.run(id)
+        const group = this.groups.get(id)
+        if (!group || (this.heads.get(id)?.count ?? 0) > 0) continue
+        this.catalog.delete(group)
         this.forget(id)
         groups++
       }
@@ -197,9 +193,9 @@ export class SeriesStore {
   deleteGroups(matchers: readonly LabelMatcher[]): number {
     if (matchers.length === 0) throw new RangeError('deleteGroups needs at least one matcher')
     this.writePending([])
-    const ids = selectGroups(this.db, matchers)
+    const ids = selectGroups(this.catalog, matchers)
     this.db.transaction(() => {
-      for (const id of ids) this.statements.deleteGroup.run(id)
+      for (const id of ids) this.catalog.delete(this.groups.get(id) as GroupInfo)
     })()
     for (const id of ids) this.forget(id)
     this.pendingSamples = this.pendingSamples.filter((sample) => !ids.has(sample.groupId))
@@ -234,11 +230,7 @@ export class SeriesStore {
     const chunks = this.pendingChunks
     if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0) return
     this.db.transaction(() => {
-      for (const group of groups) {
-        this.statements.insertGroup.run(group.id, group.metric, canonicalLabels(group.labels), JSON.stringify(group.columns))
-        this.statements.insertLabel.run(METRIC_LABEL, group.metric, group.id)
-        for (const [name, value] of Object.entries(group.labels)) this.statements.insertLabel.run(name, value, group.id)
-      }
+      for (const group of groups) this.catalog.insert(group)
       for (const chunk of chunks) this.statements.insertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, chunk.rows, chunk.data)
       for (const segment of retiredSegments) this.statements.logDone.run(segment)
     })()
@@ -297,19 +289,8 @@ export class SeriesStore {
   }
 }
 
-interface GroupRow {
-  id: number
-  metric: string
-  labels: string
-  columns: string
-}
-
 function prepare(db: Db) {
   return {
-    allGroups: db.prepare('SELECT id, metric, labels, columns FROM series_groups'),
-    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns) VALUES (?, ?, ?, ?)'),
-    insertLabel: db.prepare('INSERT OR IGNORE INTO series_labels (name, value, group_id) VALUES (?, ?, ?)'),
-    deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?'),
     chunksIn: db.prepare('SELECT data FROM series_chunks WHERE group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts'),
     insertChunk: db.prepare('INSERT INTO series_chunks (group_id, start_ts, end_ts, rows, data) VALUES (?, ?, ?, ?, ?)'),
     dropChunks: db.prepare('DELETE FROM series_chunks WHERE end_ts < ?'),
@@ -319,10 +300,6 @@ function prepare(db: Db) {
     logDoneAll: db.prepare('SELECT segment FROM series_log_done').pluck(),
     clearLogDone: db.prepare('DELETE FROM series_log_done WHERE segment < ?')
   }
-}
-
-function groupInfo(row: GroupRow): GroupInfo {
-  return { id: row.id, metric: row.metric, labels: JSON.parse(row.labels), columns: JSON.parse(row.columns) }
 }
 
 function quickKey(key: GroupKey): string {

@@ -6,9 +6,11 @@ import type { Migration } from './index'
  *
  * The series store (base/series): every time series Vigil keeps, compressed.
  * - A group is the fields sampled together at the same times — one server's vmstat, one disk's
- *   iostat, one process — named by a metric and labels; `columns` names its fields in chunk
- *   order. The store keeps one group per metric and labels itself (it is the only writer), so no
- *   unique index repeats the labels.
+ *   iostat, one process — named by a metric and labels. Names, values and column lists are
+ *   interned in series_strings; a group's labels are a blob of (name id, value id) pairs
+ *   (group-catalog.ts), its columns the id of their JSON list. Processes come and go by the
+ *   thousand a day: each costs tens of bytes of catalogue, not hundreds. The store keeps one
+ *   group per metric and labels itself (it is the only writer), so no unique index repeats them.
  * - series_labels indexes the groups by label (and `__name__` = the metric), for matchers; the
  *   groups of a server are found by their `server_id` label when it goes.
  * - A chunk is a group's samples over a stretch of time, encoded (chunk-codec.ts); retention
@@ -22,28 +24,24 @@ export const m010Series: Migration = {
   version: 10,
   name: 'series',
   sql: `
+    CREATE TABLE series_strings (
+      id            INTEGER PRIMARY KEY,
+      text          TEXT NOT NULL UNIQUE
+    );
+
     CREATE TABLE series_groups (
       id            INTEGER PRIMARY KEY,
-      metric        TEXT NOT NULL,
-      labels        TEXT NOT NULL,
-      columns       TEXT NOT NULL
+      metric        INTEGER NOT NULL,
+      labels        BLOB NOT NULL,
+      columns       INTEGER NOT NULL
     );
 
     CREATE TABLE series_labels (
-      name          TEXT NOT NULL,
-      value         TEXT NOT NULL,
+      name          INTEGER NOT NULL,
+      value         INTEGER NOT NULL,
       group_id      INTEGER NOT NULL,
       PRIMARY KEY (name, value, group_id)
     ) WITHOUT ROWID;
-
-    -- Labels and chunks go with their group; labels are found through their key rather than a
-    -- second index.
-    CREATE TRIGGER series_groups_delete AFTER DELETE ON series_groups BEGIN
-      DELETE FROM series_chunks WHERE group_id = OLD.id;
-      DELETE FROM series_labels WHERE name = '__name__' AND value = OLD.metric AND group_id = OLD.id;
-      DELETE FROM series_labels
-       WHERE (name, value, group_id) IN (SELECT key, value, OLD.id FROM json_each(OLD.labels));
-    END;
 
     CREATE TABLE series_chunks (
       id            INTEGER PRIMARY KEY,

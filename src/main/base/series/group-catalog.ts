@@ -1,0 +1,120 @@
+// The series groups as SQLite keeps them: names and labels as ids of interned strings, so a
+// process that lived a minute costs a few dozen bytes of catalogue, not a few hundred.
+import type { Db } from '../db/db'
+import { BitReader, BitWriter, readSigned, writeSigned } from './bit-stream'
+
+/** The label that holds a group's metric. */
+export const METRIC_LABEL = '__name__'
+
+export interface GroupInfo {
+  id: number
+  metric: string
+  labels: Readonly<Record<string, string>>
+  /** The group's fields, in the order rows give them. */
+  columns: readonly string[]
+}
+
+/** What matchers need to know about labels, answered from the label index. */
+export interface LabelIndex {
+  /** Groups with the label `name` = `value`. */
+  groupsWith(name: string, value: string): number[]
+  /** The values the label `name` takes. */
+  valuesOf(name: string): string[]
+  /** Groups that have the label at all. */
+  groupsWithLabel(name: string): number[]
+  allGroupIds(): number[]
+}
+
+export class GroupCatalog implements LabelIndex {
+  private readonly ids = new Map<string, number>()
+  private readonly statements: ReturnType<typeof prepare>
+
+  constructor(private readonly db: Db) {
+    this.statements = prepare(db)
+    for (const { id, text } of this.statements.allStrings.all() as Array<{ id: number; text: string }>) this.ids.set(text, id)
+  }
+
+  load(): GroupInfo[] {
+    const texts = new Map([...this.ids].map(([text, id]) => [id, text]))
+    const text = (id: number): string => texts.get(id) ?? ''
+    return (this.statements.allGroups.all() as Array<{ id: number; metric: number; labels: Uint8Array; columns: number }>).map((row) => {
+      const labels: Record<string, string> = {}
+      const input = new BitReader(row.labels)
+      for (let count = readSigned(input); count > 0; count--) labels[text(readSigned(input))] = text(readSigned(input))
+      return { id: row.id, metric: text(row.metric), labels, columns: JSON.parse(text(row.columns)) as string[] }
+    })
+  }
+
+  /** Stores groups (within the caller's transaction). */
+  insert(group: GroupInfo): void {
+    const labels = Object.entries(group.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const out = new BitWriter(8 + labels.length * 6)
+    writeSigned(out, labels.length)
+    for (const [name, value] of labels) {
+      writeSigned(out, this.intern(name))
+      writeSigned(out, this.intern(value))
+    }
+    this.statements.insertGroup.run(group.id, this.intern(group.metric), out.finish(), this.intern(JSON.stringify(group.columns)))
+    this.statements.insertLabel.run(this.intern(METRIC_LABEL), this.intern(group.metric), group.id)
+    for (const [name, value] of labels) this.statements.insertLabel.run(this.intern(name), this.intern(value), group.id)
+  }
+
+  /** Deletes a group, its labels and its chunks (within the caller's transaction). */
+  delete(group: GroupInfo): void {
+    const label = (name: string, value: string): void => {
+      const nameId = this.ids.get(name)
+      const valueId = this.ids.get(value)
+      if (nameId !== undefined && valueId !== undefined) this.statements.deleteLabel.run(nameId, valueId, group.id)
+    }
+    label(METRIC_LABEL, group.metric)
+    for (const [name, value] of Object.entries(group.labels)) label(name, value)
+    this.statements.deleteChunks.run(group.id)
+    this.statements.deleteGroup.run(group.id)
+  }
+
+  groupsWith(name: string, value: string): number[] {
+    const nameId = this.ids.get(name)
+    const valueId = this.ids.get(value)
+    return nameId === undefined || valueId === undefined ? [] : (this.statements.groupsWith.all(nameId, valueId) as number[])
+  }
+
+  valuesOf(name: string): string[] {
+    const nameId = this.ids.get(name)
+    return nameId === undefined ? [] : (this.statements.valuesOf.all(nameId) as string[])
+  }
+
+  groupsWithLabel(name: string): number[] {
+    const nameId = this.ids.get(name)
+    return nameId === undefined ? [] : (this.statements.groupsWithLabel.all(nameId) as number[])
+  }
+
+  allGroupIds(): number[] {
+    return this.statements.allGroupIds.all() as number[]
+  }
+
+  private intern(text: string): number {
+    let id = this.ids.get(text)
+    if (id === undefined) {
+      id = Number(this.statements.insertString.run(text).lastInsertRowid)
+      this.ids.set(text, id)
+    }
+    return id
+  }
+}
+
+function prepare(db: Db) {
+  return {
+    allStrings: db.prepare('SELECT id, text FROM series_strings'),
+    insertString: db.prepare('INSERT INTO series_strings (text) VALUES (?)'),
+    allGroups: db.prepare('SELECT id, metric, labels, columns FROM series_groups'),
+    allGroupIds: db.prepare('SELECT id FROM series_groups').pluck(),
+    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns) VALUES (?, ?, ?, ?)'),
+    deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?'),
+    deleteChunks: db.prepare('DELETE FROM series_chunks WHERE group_id = ?'),
+    insertLabel: db.prepare('INSERT OR IGNORE INTO series_labels (name, value, group_id) VALUES (?, ?, ?)'),
+    deleteLabel: db.prepare('DELETE FROM series_labels WHERE name = ? AND value = ? AND group_id = ?'),
+    groupsWith: db.prepare('SELECT group_id FROM series_labels WHERE name = ? AND value = ?').pluck(),
+    valuesOf: db.prepare('SELECT DISTINCT s.text FROM series_labels l JOIN series_strings s ON s.id = l.value WHERE l.name = ?').pluck(),
+    groupsWithLabel: db.prepare('SELECT group_id FROM series_labels WHERE name = ?').pluck()
+  }
+}

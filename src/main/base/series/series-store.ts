@@ -154,6 +154,24 @@ export class SeriesStore {
     return [...stored, ...waiting]
   }
 
+  /** The time of a group's newest sample, or null when it has none. */
+  lastTs(groupId: number): number | null {
+    const head = this.heads.get(groupId)
+    let last = head && head.count > 0 ? head.lastTs : null
+    for (const chunk of this.pendingChunks) if (chunk.groupId === groupId && (last === null || chunk.endTs > last)) last = chunk.endTs
+    const stored = this.statements.lastChunkEnd.get(groupId) as number | null
+    return stored !== null && (last === null || stored > last) ? stored : last
+  }
+
+  /** The time of a group's oldest sample, or null when it has none. */
+  firstTs(groupId: number): number | null {
+    const stored = this.statements.firstChunkStart.get(groupId) as number | null
+    let first = stored
+    for (const chunk of this.pendingChunks) if (chunk.groupId === groupId && (first === null || chunk.startTs < first)) first = chunk.startTs
+    const head = this.heads.get(groupId)
+    return head && head.count > 0 && (first === null || head.firstTs < first) ? head.firstTs : first
+  }
+
   /** A group's samples with times in [start, end], from chunks and head, in time order. */
   read(groupId: number, start: number, end: number): SeriesRange {
     const group = this.groups.get(groupId)
@@ -169,24 +187,27 @@ export class SeriesStore {
   }
 
   /**
-   * Retention: drops the chunks that end before `ts`, and the groups left with no sample (a
-   * process that ended long ago). Returns how many of each went.
+   * Retention: drops the chunks that end before `ts` — of `groups` only, when given — and the
+   * groups left with no sample (a process that ended long ago). Returns how many of each went.
    */
-  dropBefore(ts: number): { chunks: number; groups: number } {
+  dropBefore(ts: number, groups?: Iterable<number>): { chunks: number; groups: number } {
     this.writePending([])
-    let groups = 0
+    const candidates = groups === undefined ? null : new Set(groups)
+    let emptied = 0
     const chunks = this.db.transaction(() => {
-      const dropped = this.statements.dropChunks.run(ts).changes
+      let dropped = 0
+      if (candidates === null) dropped = this.statements.dropChunks.run(ts).changes
+      else for (const id of candidates) dropped += this.statements.dropGroupChunks.run(id, ts).changes
       for (const id of this.statements.emptyGroups.all() as number[]) {
         const group = this.groups.get(id)
-        if (!group || (this.heads.get(id)?.count ?? 0) > 0) continue
+        if (!group || (candidates !== null && !candidates.has(id)) || (this.heads.get(id)?.count ?? 0) > 0) continue
         this.catalog.delete(group)
         this.forget(id)
-        groups++
+        emptied++
       }
       return dropped
     })()
-    return { chunks, groups }
+    return { chunks, groups: emptied }
   }
 
   /** Deletes the groups every matcher selects, with their chunks and heads (a server that went). */
@@ -294,8 +315,10 @@ function prepare(db: Db) {
     chunksIn: db.prepare('SELECT data FROM series_chunks WHERE group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts'),
     insertChunk: db.prepare('INSERT INTO series_chunks (group_id, start_ts, end_ts, rows, data) VALUES (?, ?, ?, ?, ?)'),
     dropChunks: db.prepare('DELETE FROM series_chunks WHERE end_ts < ?'),
+    dropGroupChunks: db.prepare('DELETE FROM series_chunks WHERE group_id = ? AND end_ts < ?'),
     emptyGroups: db.prepare('SELECT id FROM series_groups g WHERE NOT EXISTS (SELECT 1 FROM series_chunks c WHERE c.group_id = g.id)').pluck(),
     lastChunkEnd: db.prepare('SELECT MAX(end_ts) FROM series_chunks WHERE group_id = ?').pluck(),
+    firstChunkStart: db.prepare('SELECT MIN(start_ts) FROM series_chunks WHERE group_id = ?').pluck(),
     logDone: db.prepare('INSERT OR IGNORE INTO series_log_done (segment) VALUES (?)'),
     logDoneAll: db.prepare('SELECT segment FROM series_log_done').pluck(),
     clearLogDone: db.prepare('DELETE FROM series_log_done WHERE segment < ?')

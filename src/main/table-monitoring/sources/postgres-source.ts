@@ -22,24 +22,27 @@ import { AppError } from '../../../shared/errors'
 import { pgEndpoint, pgFailure, type PgEndpoint } from '../../postgres'
 import { postgresDialect } from '../sql/dialect'
 import { KeptConnection, settleWithin } from './kept-connection'
-import type { QueryLimits, SnapshotSource, SourceColumn, SourceTable, SourceTableDetail, SourceVersion } from './source'
+import {
+  DEFAULT_DICTIONARY_TIMEOUT_MS,
+  DEFAULT_WATCHDOG_GRACE_MS,
+  type QueryLimits,
+  type SnapshotSource,
+  type SourceColumn,
+  type SourceTable,
+  type SourceTableDetail,
+  type SourceTimeLimits,
+  type SourceVersion
+} from './source'
 
-export interface PostgresSourceOptions {
+export interface PostgresSourceOptions extends SourceTimeLimits {
   host: string
   port: number
   database: string
   user: string
   /** The stored password; null when none is stored (the server then must not ask for one). */
   password: string | null
-  connectTimeoutSeconds: number
-  /** How long past a time limit the watchdog waits before it destroys the client; 5 s by default. */
-  watchdogGraceMs?: number
-  /** Time limit of catalog reads (listTables, describeTable, version()); 30 s by default. */
-  dictionaryTimeoutMs?: number
 }
 
-const DEFAULT_GRACE_MS = 5_000
-const DEFAULT_DICTIONARY_TIMEOUT_MS = 30_000
 /** A session left inside a transaction (a crashed caller) is ended by the server after this. */
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
 const DATE_OID = 1082
@@ -171,7 +174,7 @@ export class PostgresSource implements SnapshotSource {
       database: options.database,
       connectTimeoutMs: options.connectTimeoutSeconds * 1000
     }
-    this.graceMs = options.watchdogGraceMs ?? DEFAULT_GRACE_MS
+    this.graceMs = options.watchdogGraceMs ?? DEFAULT_WATCHDOG_GRACE_MS
     this.dictionaryTimeoutMs = options.dictionaryTimeoutMs ?? DEFAULT_DICTIONARY_TIMEOUT_MS
   }
 

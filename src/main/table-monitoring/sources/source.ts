@@ -34,6 +34,19 @@ export interface SourceVersion {
   connectionTimeMs: number
 }
 
+/** The time limits every source takes, besides its connection details. */
+export interface SourceTimeLimits {
+  /** The spec's connection_timeout, in seconds. */
+  connectTimeoutSeconds: number
+  /** How long past a time limit the watchdog waits before it gives up on the connection; 5 s by default. */
+  watchdogGraceMs?: number
+  /** Time limit of dictionary reads (listTables, describeTable, the version); 30 s by default. */
+  dictionaryTimeoutMs?: number
+}
+
+export const DEFAULT_WATCHDOG_GRACE_MS = 5_000
+export const DEFAULT_DICTIONARY_TIMEOUT_MS = 30_000
+
 export interface QueryLimits {
   /** The statement is cancelled past this (oracledb callTimeout, statement_timeout). */
   timeoutMs: number

@@ -16,34 +16,37 @@ import { performance } from 'node:perf_hooks'
 import { AppError } from '../../../../shared/errors'
 import { oracleDialect } from '../../sql/dialect'
 import { KeptConnection, settleWithin } from '../kept-connection'
-import type { QueryLimits, SnapshotSource, SourceColumn, SourceTable, SourceTableDetail, SourceVersion } from '../source'
+import {
+  DEFAULT_DICTIONARY_TIMEOUT_MS,
+  DEFAULT_WATCHDOG_GRACE_MS,
+  type QueryLimits,
+  type SnapshotSource,
+  type SourceColumn,
+  type SourceTable,
+  type SourceTableDetail,
+  type SourceTimeLimits,
+  type SourceVersion
+} from '../source'
 import { buildConnectString } from './connect-descriptor'
 import { loadOracleDriver, type OracleBinds, type OracleConnection, type OracleDriver } from './driver'
 import { leavesSessionUsable, oracleEndpoint, oracleFailure, targetOf, type OracleFailureContext } from './errors'
 import { oracleFetchTypeHandler } from './values'
 
 
-export interface OracleSourceOptions {
+/** connectTimeoutSeconds is rounded up to whole seconds, which is what Thin mode takes. */
+export interface OracleSourceOptions extends SourceTimeLimits {
   host: string
   port: number
   sid?: string | null
   service_name?: string | null
   user: string
   password: string
-  /** The spec's connection_timeout in seconds; rounded up to whole seconds, which is what Thin mode takes. */
-  connectTimeoutSeconds: number
-  /** How long past a time limit the watchdog waits before it gives up on the driver; 5 s by default. */
-  watchdogGraceMs?: number
-  /** Time limit of data dictionary reads (listTables, describeTable, the version banner); 30 s by default. */
-  dictionaryTimeoutMs?: number
   /** Minutes between TCP keepalive probes on the kept connection; 2 by default. */
   expireTimeMinutes?: number
   /** The driver; node-oracledb by default. Tests pass a stand-in. */
   driver?: OracleDriver
 }
 
-const DEFAULT_GRACE_MS = 5_000
-const DEFAULT_DICTIONARY_TIMEOUT_MS = 30_000
 const DEFAULT_EXPIRE_TIME_MINUTES = 2
 /** Rows per round trip: a 100k-row snapshot in 100 round trips instead of the default 1000. */
 const FETCH_ARRAY_SIZE = 1_000
@@ -121,7 +124,7 @@ export class OracleSource implements SnapshotSource {
     this.#password = options.password
     // Thin mode takes whole seconds.
     this.connectTimeoutSeconds = Math.ceil(options.connectTimeoutSeconds)
-    this.graceMs = options.watchdogGraceMs ?? DEFAULT_GRACE_MS
+    this.graceMs = options.watchdogGraceMs ?? DEFAULT_WATCHDOG_GRACE_MS
     this.dictionaryTimeoutMs = options.dictionaryTimeoutMs ?? DEFAULT_DICTIONARY_TIMEOUT_MS
     this.expireTimeMinutes = options.expireTimeMinutes ?? DEFAULT_EXPIRE_TIME_MINUTES
     this.suppliedDriver = options.driver

@@ -105,7 +105,8 @@ describe('Host and Origin', () => {
 
   it('takes ?token= only on a real WebSocket upgrade (Connection: upgrade and Upgrade: websocket)', async () => {
     const path = `/api/servers/?token=${api.token}`
-    for (const headers of [{}, { Upgrade: 'websocket' }, { Upgrade: 'websocket', Connection: 'keep-alive' }, { Connection: 'upgrade' }]) {
+    const variants: Array<Record<string, string>> = [{}, { Upgrade: 'websocket' }, { Upgrade: 'websocket', Connection: 'keep-alive' }, { Connection: 'upgrade' }]
+    for (const headers of variants) {
       const response = await rawRequest(api.url, path, { Host: hostHeader, ...headers })
       expect(response.status, JSON.stringify(headers)).toBe(401)
     }

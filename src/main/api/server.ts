@@ -14,6 +14,7 @@ import { registerDocs } from './docs'
 import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { rpcFace } from './rpc'
+import { loggerOptions, type LogOptions } from './logging'
 import { installSecurity, setSecurityHeaders } from './security'
 import { isStaticUiRequest, registerStaticUi } from './static-ui'
 
@@ -40,7 +41,7 @@ export interface ApiDeps extends PrimaryDeps {
   allowedHosts: readonly string[]
   rendererDir: string | null
   vendorDir: string | null
-  logRequests: boolean
+  log: LogOptions
   auth: Authenticator
   bus: EventBus
   handlers: Handlers
@@ -60,7 +61,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus)]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
-    logger: deps.logRequests ? { level: 'info' } : false,
+    logger: loggerOptions(deps.log),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: true,

@@ -112,6 +112,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       rendererDir: config.rendererDir,
       vendorDir: config.vendorDir,
       log: { requests: config.logRequests, file: logFile, secrets: [apiToken] },
+      webSockets: config.webSockets,
       auth,
       bus,
       handlers,

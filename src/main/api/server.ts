@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify'
 import type { TSchema } from 'typebox'
+import type { WebSocket } from 'ws'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../base/bus'
 import type { Authenticator } from '../base/security/browser-auth'
@@ -14,6 +15,7 @@ import { registerDocs } from './docs'
 import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { rpcFace } from './rpc'
+import { LiveSockets, type LivenessOptions } from './live-sockets'
 import { loggerOptions, type LogOptions } from './logging'
 import { installSecurity, setSecurityHeaders } from './security'
 import { isStaticUiRequest, registerStaticUi } from './static-ui'
@@ -33,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered, HEAD aside, in registration order. */
     routeTable: RouteEntry[]
+    /** The WebSockets served, watched for liveness; send through it. */
+    liveSockets: LiveSockets
   }
 }
 
@@ -42,6 +46,8 @@ export interface ApiDeps extends PrimaryDeps {
   rendererDir: string | null
   vendorDir: string | null
   log: LogOptions
+  /** Ping and slow-client limits (tests shorten them). */
+  webSockets?: Partial<LivenessOptions>
   auth: Authenticator
   bus: EventBus
   handlers: Handlers
@@ -118,6 +124,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  // Every WebSocket is pinged and kept from falling behind without bound (live-sockets.ts).
+  const liveSockets = new LiveSockets(deps.webSockets ?? {}, app.log)
+  app.decorate('liveSockets', liveSockets)
+  app.websocketServer.on('connection', (socket: WebSocket, request: IncomingMessage) => liveSockets.watch(socket, request.url ?? ''))
+  app.addHook('onClose', async () => liveSockets.close())
   installSecurity(app, {
     auth: deps.auth,
     allowedHosts: deps.allowedHosts,

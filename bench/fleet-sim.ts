@@ -7,7 +7,8 @@
 // can compute sample-to-WebSocket latency. It runs in its own process so its CPU is not
 // counted as Vigil's; bench/fleet.ts forks it and reads its stats over the IPC channel.
 //   node --import tsx bench/fleet-sim.ts          (normally started by bench/fleet.ts)
-import { Server, utils, type Connection, type ServerChannel } from 'ssh2'
+import { Server, type Connection, type ServerChannel } from 'ssh2'
+import { ed25519KeyPair } from '../test/helpers/ssh-keys'
 
 /** Counters the orchestrator reads (as deltas over its measurement window). */
 export interface SimStats {
@@ -251,7 +252,7 @@ function serveClient(client: Connection, index: number): void {
 }
 
 function main(): void {
-  const hostKey = utils.generateKeyPairSync('ed25519').private
+  const hostKey = ed25519KeyPair('vigil-fleet-sim').private
   let connections = 0
   const server = new Server({ hostKeys: [hostKey] }, (client) => serveClient(client, connections++))
   server.on('error', (error: Error) => {

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { AppInfo } from '../shared/contract'
@@ -6,6 +5,8 @@ import { buildApi } from './api/server'
 import { createAuditTrail, type AuditTrail } from './audit'
 import { EventBus } from './base/bus'
 import { openDb, pingDb, type Db } from './base/db/db'
+import { LOG_DIR, RotatingLogFile } from './base/log/log-file'
+import { securePrivateTree } from './base/security/private-file'
 import { createSettingsRepo } from './base/db/settings-repo'
 import { loadOrCreateApiToken, TOKEN_FILE } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
@@ -44,6 +45,10 @@ export interface VigilApp {
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
+  /** What start-up changed or could not change in the data directory's modes (also in the log). */
+  notices: string[]
+  /** Vigil's log (errors always; requests too with --log), rotated in the data directory. */
+  logFile: string
   /** Base URL once listening, e.g. http://127.0.0.1:7420 */
   url: string | null
   listen(): Promise<string>
@@ -57,8 +62,17 @@ export interface AppOptions {
 
 /** The composition root: the Electron shell and `vigil serve` both start Vigil through here. */
 export async function createApp(config: VigilConfig, options: AppOptions = {}): Promise<VigilApp> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
-  const db = openDb(join(config.dataDir, DB_FILE))
+  // Everything in the data directory is the user's alone: 0700 directories, 0600 files, even
+  // when the directory existed before with looser modes (each change is reported).
+  const notices = securePrivateTree(config.dataDir)
+  const logFile = new RotatingLogFile(join(config.dataDir, LOG_DIR))
+  let db: Db
+  try {
+    db = openDb(join(config.dataDir, DB_FILE))
+  } catch (error) {
+    logFile.close()
+    throw error
+  }
   try {
     const bus = new EventBus()
     const secrets = loadSecretBox(config.dataDir, options.keyWrapper)
@@ -97,7 +111,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       allowedHosts: config.allowedHosts,
       rendererDir: config.rendererDir,
       vendorDir: config.vendorDir,
-      logRequests: config.logRequests,
+      log: { requests: config.logRequests, file: logFile, secrets: [apiToken] },
+      webSockets: config.webSockets,
       auth,
       bus,
       handlers,
@@ -119,6 +134,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       oracle,
       pingDatabase: () => pingDb(db)
     })
+
+    for (const notice of notices) api.log.warn(notice)
 
     // Background work starts last, once nothing above can fail and leave it running.
     maintenance.start()
@@ -148,6 +165,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       handlers,
       api,
       apiToken,
+      notices,
+      logFile: logFile.path,
       get url() {
         return url
       },
@@ -172,11 +191,13 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         maintenance.stop()
         metricsWriter.close()
         db.close()
+        logFile.close()
       }
     }
     return app
   } catch (error) {
     db.close()
+    logFile.close()
     throw error
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
@@ -11,6 +11,7 @@ import { Authenticator } from './base/security/browser-auth'
 import { MAX_TOP_PROCESSES, DEFAULT_RETENTION } from './metrics'
 import { createAuthRepo } from './base/security/auth-repo'
 import { openDb } from './base/db/db'
+import { replacePrivateFile } from './base/security/private-file'
 
 const HELP = `Vigil ${version} — operations console
 
@@ -103,7 +104,7 @@ async function serve(
   })
   const app = await createApp(config)
   const url = await app.listen()
-  writeFileSync(join(dataDir, SERVE_FILE), JSON.stringify({ url, pid: process.pid }) + '\n')
+  replacePrivateFile(join(dataDir, SERVE_FILE), JSON.stringify({ url, pid: process.pid }) + '\n')
   const loginUrl = `${url}/auth/login?code=${app.auth.createLoginCode()}`
   process.stdout.write(
     [
@@ -111,6 +112,8 @@ async function serve(
       `  data dir:  ${dataDir}`,
       `  API token: ${app.apiToken}`,
       `  log in:    ${loginUrl}   (one-time link, valid 15 minutes; 'vigil login-url' makes another)`,
+      `  log file:  ${app.logFile}`,
+      ...app.notices.map((notice) => `  note:      ${notice}`),
       config.rendererDir ? '' : '  (no built UI found: run `npm run build` to serve the web UI)',
       ''
     ]

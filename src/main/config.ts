@@ -32,6 +32,8 @@ export interface VigilConfig {
   topProcesses: number
   /** Table snapshots: history kept per table (historyLimit, 100), time limits, fingerprint cadence. */
   snapshotMonitor?: Partial<MonitorSettings>
+  /** WebSocket ping interval and slow-client limits (defaults in api/live-sockets.ts; tests shorten them). */
+  webSockets?: { pingIntervalMs?: number; behindLimitMs?: number; skipBytes?: number; dropBytes?: number }
 }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
@@ -56,6 +58,7 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     collect: overrides.collect ?? true,
     monitorLocalhost: overrides.monitorLocalhost ?? true,
     topProcesses: overrides.topProcesses ?? 20,
-    snapshotMonitor: overrides.snapshotMonitor
+    snapshotMonitor: overrides.snapshotMonitor,
+    webSockets: overrides.webSockets
   }
 }

@@ -95,6 +95,7 @@ async function start(): Promise<void> {
     version: app.getVersion()
   })
   const core = await createApp(config, { keyWrapper: safeStorageKeyWrapper() })
+  for (const notice of core.notices) console.warn(`[vigil] ${notice}`)
   try {
     await core.listen()
   } catch (error) {

@@ -2,12 +2,16 @@ import { sentence, type ValidationIssue } from './issues'
 
 export type ErrorCode =
   | 'validation'
+  /** A request HTTP itself forbids (two Host headers, an undecodable URL): 400 on every face. */
+  | 'bad_request'
   | 'not_found'
   | 'unauthorized'
   | 'forbidden'
   | 'misdirected'
   | 'too_large'
   | 'unsupported_media_type'
+  /** Refused before any work: too many attempts (logins), or too many at once. */
+  | 'too_many_requests'
   | 'unavailable'
   | 'internal'
 
@@ -21,6 +25,8 @@ export interface ErrorBody {
   issues?: ValidationIssue[]
   /** Extra, spec-defined members of the error body (e.g. `required_fields`). */
   extra?: Record<string, unknown>
+  /** When to try again (too_many_requests); HTTP sends it as Retry-After. */
+  retryAfterSeconds?: number
 }
 
 /** The one error type services throw; each API surface renders it in its own spec's format. */
@@ -29,6 +35,7 @@ export class AppError extends Error {
   readonly field?: string
   readonly issues?: ValidationIssue[]
   readonly extra?: Record<string, unknown>
+  readonly retryAfterSeconds?: number
 
   constructor(code: ErrorCode, message: string, extra: Omit<ErrorBody, 'code' | 'message'> = {}) {
     super(message)
@@ -37,6 +44,7 @@ export class AppError extends Error {
     this.field = extra.field
     this.issues = extra.issues
     this.extra = extra.extra
+    this.retryAfterSeconds = extra.retryAfterSeconds
   }
 
   static fromIssues(issues: ValidationIssue[], extra?: Record<string, unknown>): AppError {
@@ -54,6 +62,6 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message, field: this.field, issues: this.issues, extra: this.extra }
+    return { code: this.code, message: this.message, field: this.field, issues: this.issues, extra: this.extra, retryAfterSeconds: this.retryAfterSeconds }
   }
 }

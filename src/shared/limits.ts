@@ -5,5 +5,11 @@
 export const DEFAULT_PER_PAGE = 25
 export const MAX_PER_PAGE = 100
 
+/**
+ * The highest page number any paged list accepts (400 above it). A page past the last is an empty
+ * page; a number this high is no real page, and far higher ones would overflow SQLite's OFFSET.
+ */
+export const MAX_PAGE = 1_000_000
+
 /** How far back the fleet overview's sparklines reach. */
 export const OVERVIEW_WINDOW_MS = 15 * 60_000

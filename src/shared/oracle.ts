@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { HOST_FORMAT } from './formats'
+import { MAX_PAGE } from './limits'
 
 // "Oracle Monitoring APIs" of servers-metrics-oracle-api.md, field by field, plus Vigil's
 // additions (each marked in its description): PostgreSQL as a second engine, service names,
@@ -287,7 +288,7 @@ export const OracleDataListQuerySchema = Type.Object(
     table_id: Type.Optional(Type.Integer({ minimum: 1 })),
     database_id: Type.Optional(Type.Integer({ minimum: 1 })),
     server_id: Type.Optional(Type.String({ format: 'uuid', errorMessage: 'must be the ID (a UUID) of a server' })),
-    page: Type.Optional(Type.Integer({ minimum: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, description: `Capped at ${MAX_DATA_PER_PAGE}` }))
   },
   { additionalProperties: true }
@@ -318,7 +319,7 @@ export const OracleTaskListQuerySchema = Type.Object(
     table_id: Type.Optional(Type.Integer({ minimum: 1 })),
     database_id: Type.Optional(Type.Integer({ minimum: 1 })),
     status: Type.Optional(Type.Enum([...TASK_STATUSES])),
-    page: Type.Optional(Type.Integer({ minimum: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, description: `Capped at ${MAX_DATA_PER_PAGE}` }))
   },
   { additionalProperties: true }

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { IP_ADDRESS_FORMAT } from './formats'
-import { MAX_PER_PAGE } from './limits'
+import { MAX_PAGE, MAX_PER_PAGE } from './limits'
 
 // The server record of servers-metrics-oracle-api.md ("Server Management APIs"), field by field.
 // One schema set serves the API (validation, response filtering, OpenAPI) and the UI's forms.
@@ -132,7 +132,7 @@ export const ServerListQuerySchema = Type.Object(
     search: Type.Optional(
       Type.String({ maxLength: 200, description: 'Vigil extension: matches hostname, alias or IP address.' })
     ),
-    page: Type.Optional(Type.Integer({ minimum: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, description: `Capped at ${MAX_PER_PAGE}.` }))
   },
   // Unknown query parameters are ignored, as the reference API ignores them (e.g. `format=json`).

@@ -103,6 +103,16 @@ describe('Host and Origin', () => {
     expect(await upgradeStatus(wsUrl, { Host: 'attacker.example.com' })).toBe(421)
   })
 
+  it('takes ?token= only on a real WebSocket upgrade (Connection: upgrade and Upgrade: websocket)', async () => {
+    const path = `/api/servers/?token=${api.token}`
+    const variants: Array<Record<string, string>> = [{}, { Upgrade: 'websocket' }, { Upgrade: 'websocket', Connection: 'keep-alive' }, { Connection: 'upgrade' }]
+    for (const headers of variants) {
+      const response = await rawRequest(api.url, path, { Host: hostHeader, ...headers })
+      expect(response.status, JSON.stringify(headers)).toBe(401)
+    }
+    expect(await upgradeStatus(api.url.replace('http', 'ws') + `/rpc/events?token=${api.token}`, {})).toBe(101)
+  })
+
   it('delivers events over an authenticated WebSocket', async () => {
     const socket = new WebSocket(api.url.replace('http', 'ws') + `/rpc/events?token=${api.token}`)
     await new Promise((resolve, reject) => {
@@ -145,7 +155,13 @@ describe('browser login', () => {
     expect(reused.headers.get('location')).toBe('/#/login?expired=1')
     expect(reused.headers.get('set-cookie')).toBeNull()
 
-    await api.request('POST', '/auth/logout', { anonymous: true, headers: { Cookie: session } })
+    const logout = await api.request('POST', '/auth/logout', { anonymous: true, headers: { Cookie: session } })
+    // Cleared with the attributes it was set with.
+    const cleared = logout.headers.get('set-cookie') ?? ''
+    expect(cleared).toMatch(/^vigil_session=;/)
+    expect(cleared).toMatch(/Path=\//)
+    expect(cleared).toMatch(/HttpOnly/)
+    expect(cleared).toMatch(/SameSite=Strict/)
     const after = await api.request('POST', '/rpc/app.info', { anonymous: true, headers: { Cookie: session } })
     expect(after.status).toBe(401)
     expect(after.body).toEqual({ ok: false, error: { code: 'unauthorized', message: 'Session expired; log in again.' } })

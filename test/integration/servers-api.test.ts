@@ -272,8 +272,9 @@ describe('list, filters and pagination', () => {
   })
 
   it.each([
-    ['page=0', 'page', 'Must be an integer of at least 1.'],
-    ['page=abc', 'page', 'Must be an integer of at least 1.'],
+    ['page=0', 'page', 'Must be an integer from 1 to 1000000.'],
+    ['page=abc', 'page', 'Must be an integer from 1 to 1000000.'],
+    ['page=922337203685477581', 'page', 'Must be an integer from 1 to 1000000.'],
     ['per_page=0', 'per_page', 'Must be an integer of at least 1.'],
     ['status=broken', 'status', 'Must be one of: active, inactive, maintenance, error.'],
     ['monitoring_enabled=maybe', 'monitoring_enabled', 'Must be true or false.']

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { expandHome, loadCredentials, makeAuthHandler, newAuthLog, type Credentials } from '../../src/main/base/ssh/auth'
 import { fingerprintOf, hostKeyOf, keyAlgorithmOf, MemoryHostKeyStore } from '../../src/main/base/ssh/host-keys'
 import { resolveSshOptions } from '../../src/main/base/ssh/options'
+import { ed25519KeyPair, encryptedEd25519KeyPair } from '../helpers/ssh-keys'
 
 // A public key and the fingerprint `ssh-keygen -lf` printed for it.
 const PUBLIC_KEY_BASE64 = 'AAAAC3NzaC1lZDI1NTE5AAAAIF1a3lp4x+3RDlK0BG4gbhHWKBQV4C/wE8NFaaZRvvMQ'
@@ -56,7 +57,7 @@ describe('options and credentials', () => {
   })
 
   it('reads keys up front and says what is wrong with them', async () => {
-    const keys = utils.generateKeyPairSync('ed25519', { passphrase: 'secret', cipher: 'aes256-ctr', rounds: 4 })
+    const keys = encryptedEd25519KeyPair('secret')
     const keyPath = join(dir, 'key')
     writeFileSync(keyPath, keys.private)
     writeFileSync(join(dir, 'key.pub'), keys.public)
@@ -104,7 +105,7 @@ describe('authentication handler', () => {
   })
 
   it('skips a key the server does not accept and records nothing tried', () => {
-    const key = utils.parseKey(utils.generateKeyPairSync('ed25519').private)
+    const key = utils.parseKey(ed25519KeyPair().private)
     if (key instanceof Error) throw key
     const { sent, log } = drive({ key: { path: '/k', parsed: key } }, [null, ['password']])
     expect(sent).toEqual(['none', false])

@@ -5,15 +5,24 @@ import { describeErrors, type SchemaError } from '../../shared/validation'
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   validation: 400,
+  bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   too_large: 413,
   unsupported_media_type: 415,
   misdirected: 421,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500
 }
+
+/**
+ * A refusal by the HTTP layer itself (a foreign Host or Origin, a malformed request), before any
+ * face's logic ran: every face answers it with its HTTP status, in the face's own body format.
+ * (A feature's 'forbidden' — a refused database privilege — is the face's to map.)
+ */
+export class HttpRefusal extends AppError {}
 
 /** Normalises anything thrown in a request (service errors, Fastify's own, bugs) into an AppError. */
 export function toAppError(error: unknown, request: FastifyRequest): AppError {

@@ -30,13 +30,34 @@ export interface ApiFace {
   routes(scope: FastifyInstance): Promise<void> | void
 }
 
-/** Answers an error in the face's format; internal errors are logged, never shown. */
+/**
+ * Answers an error in the face's format; internal errors are logged, never shown. The body is
+ * serialised as it is, not through the route's response schema for that status: a route may
+ * declare its own 400 (a failed connection test) while a malformed body gets the face's error,
+ * and an error must never turn into a serialisation failure. Error bodies carry only what the
+ * face builds from the error, never stored data, so there is nothing for a schema to filter.
+ */
 export function errorHandlerOf(face: ApiFace) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const appError = toAppError(error, request)
     if (appError.code === 'internal') request.log.error({ err: error, face: face.name }, 'request failed')
-    return reply.code(face.errorStatus(appError)).send(face.errorBody(appError))
+    if (appError.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(appError.retryAfterSeconds))))
+    return reply
+      .code(face.errorStatus(appError))
+      .type('application/json; charset=utf-8')
+      .serializer(JSON.stringify)
+      .send(face.errorBody(appError))
   }
+}
+
+/** The face that owns a URL: the longest prefix that matches, else the default (first) face. */
+export function faceOf(faces: readonly ApiFace[], url: string): ApiFace {
+  const path = url.split('?')[0] ?? ''
+  let owner = faces[0] as ApiFace
+  for (const face of faces) {
+    if (face.prefix !== '' && (path === face.prefix || path.startsWith(`${face.prefix}/`)) && face.prefix.length > owner.prefix.length) owner = face
+  }
+  return owner
 }
 
 export function notFoundHandlerOf(face: ApiFace) {

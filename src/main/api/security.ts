@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../shared/errors'
+import { HttpRefusal } from './errors'
 import { SESSION_COOKIE, type Authenticator } from '../base/security/browser-auth'
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
@@ -21,13 +22,16 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
   const names = new Set([...LOOPBACK_NAMES, ...options.allowedHosts].map((name) => name.toLowerCase()))
 
   app.addHook('onRequest', async (request, reply) => {
+    // Node keeps the first of several Host headers; a proxy in front may have routed by another.
+    // HTTP/1.1 (RFC 9112, 3.2) says to refuse such a request with 400.
+    if (headerCount(request.raw.rawHeaders, 'host') > 1) throw new HttpRefusal('bad_request', 'The request has more than one Host header')
     const host = request.headers.host
     if (!hostIsAllowed(host, names, request.socket.localPort)) {
-      throw new AppError('misdirected', `Host '${host ?? ''}' is not allowed; use http://127.0.0.1:${request.socket.localPort}/`)
+      throw new HttpRefusal('misdirected', `Host '${host ?? ''}' is not allowed; use http://127.0.0.1:${request.socket.localPort}/`)
     }
     const origin = request.headers.origin
     if (origin !== undefined && origin !== `http://${host}`) {
-      throw new AppError('forbidden', `Origin '${origin}' is not allowed`)
+      throw new HttpRefusal('forbidden', `Origin '${origin}' is not allowed`)
     }
     if (options.isPublic(request)) return
     const credential = credentialOf(request)
@@ -42,12 +46,15 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     void reply
   })
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff')
-    reply.header('Referrer-Policy', 'no-referrer')
-    reply.header('X-Frame-Options', 'DENY')
-    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store')
-  })
+  app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply))
+}
+
+/** On every answer (set directly where Fastify answers before routing, without hooks). */
+export function setSecurityHeaders(reply: FastifyReply): void {
+  reply.header('X-Content-Type-Options', 'nosniff')
+  reply.header('Referrer-Policy', 'no-referrer')
+  reply.header('X-Frame-Options', 'DENY')
+  if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store')
 }
 
 type Credential = { kind: 'none' } | { kind: 'token' | 'session'; value: string }
@@ -60,12 +67,30 @@ function credentialOf(request: FastifyRequest): Credential {
   }
   const cookie = request.cookies?.[SESSION_COOKIE]
   if (cookie) return { kind: 'session', value: cookie }
-  // Browsers cannot set headers on a WebSocket; scripts may pass the token in the query.
-  if (request.headers.upgrade?.toLowerCase() === 'websocket') {
+  // Browsers cannot set headers on a WebSocket; scripts may pass the token in the query — on a
+  // real upgrade only, never on a plain request (where it would end up in histories and logs).
+  if (isWebSocketUpgrade(request)) {
     const token = (request.query as Record<string, unknown> | undefined)?.token
     if (typeof token === 'string' && token) return { kind: 'token', value: token }
   }
   return { kind: 'none' }
+}
+
+/** `Connection: upgrade` (one of its tokens) and `Upgrade: websocket`, as RFC 6455 requires. */
+export function isWebSocketUpgrade(request: FastifyRequest): boolean {
+  const connection = request.headers.connection ?? ''
+  const upgrade = request.headers.upgrade ?? ''
+  return (
+    request.method === 'GET' &&
+    upgrade.toLowerCase() === 'websocket' &&
+    connection.split(',').some((token) => token.trim().toLowerCase() === 'upgrade')
+  )
+}
+
+function headerCount(rawHeaders: readonly string[], name: string): number {
+  let count = 0
+  for (let index = 0; index < rawHeaders.length; index += 2) if (rawHeaders[index]?.toLowerCase() === name) count++
+  return count
 }
 
 function hostIsAllowed(host: string | undefined, names: Set<string>, localPort: number | undefined): boolean {

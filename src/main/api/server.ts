@@ -1,27 +1,53 @@
+import { isUtf8 } from 'node:buffer'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify'
 import type { TSchema } from 'typebox'
+import type { WebSocket } from 'ws'
+import { AppError } from '../../shared/errors'
 import type { EventBus } from '../base/bus'
 import type { Authenticator } from '../base/security/browser-auth'
 import type { Handlers } from '../handlers'
 import { agentFace, type AgentDeps } from './agent'
 import { registerDocs } from './docs'
-import { errorHandlerOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
+import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { rpcFace } from './rpc'
-import { installSecurity } from './security'
+import { LiveSockets, type LivenessOptions } from './live-sockets'
+import { loggerOptions, type LogOptions } from './logging'
+import { installSecurity, setSecurityHeaders } from './security'
 import { isStaticUiRequest, registerStaticUi } from './static-ui'
 
 export const BODY_LIMIT_BYTES = 1 << 20
+
+/** A registered route, as the route-walking tests and the audit of declared errors see it. */
+export interface RouteEntry {
+  method: string
+  url: string
+  face: string
+  websocket: boolean
+  schema: FastifySchema | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, HEAD aside, in registration order. */
+    routeTable: RouteEntry[]
+    /** The WebSockets served, watched for liveness; send through it. */
+    liveSockets: LiveSockets
+  }
+}
 
 export interface ApiDeps extends PrimaryDeps {
   version: string
   allowedHosts: readonly string[]
   rendererDir: string | null
   vendorDir: string | null
-  logRequests: boolean
+  log: LogOptions
+  /** Ping and slow-client limits (tests shorten them). */
+  webSockets?: Partial<LivenessOptions>
   auth: Authenticator
   bus: EventBus
   handlers: Handlers
@@ -36,23 +62,73 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
   route.httpPart === 'body' ? (value) => ({ value }) : TypeBoxValidatorCompiler(route)
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: deps.logRequests ? { level: 'info' } : false,
-    bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
-    forceCloseConnections: true
-  })
-  app.setValidatorCompiler(validatorCompiler)
-  app.removeContentTypeParser('text/plain')
   // The API's faces, one per spec, each with its own error format and authentication. The
   // first is the default: it also answers for the docs, the static UI and unknown paths.
   const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus)]
   const defaultFace = faces[0] as ApiFace
+  const app = Fastify({
+    logger: loggerOptions(deps.log),
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+    forceCloseConnections: true,
+    // Errors Fastify meets before routing (an undecodable URL such as /assets/%c0%ae) are
+    // answered by the face that owns the path, in its format, like every other error.
+    frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(reply)
+      void errorHandlerOf(faceOf(faces, request.url))(new AppError('bad_request', error.message), request, reply)
+    },
+    // A message that is not HTTP at all (a body without a length, a header too large): Node's
+    // parser stops before there is a URL, so the default face answers, in its format.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return
+      const [status, message] =
+        error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'The request took too long to arrive']
+          : error.code === 'HPE_HEADER_OVERFLOW'
+            ? [431, 'The request headers are too large']
+            : [400, 'The request is not valid HTTP']
+      const body = JSON.stringify(defaultFace.errorBody(new AppError('bad_request', message)))
+      if (socket.writable) {
+        socket.write(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`
+        )
+      }
+      socket.destroy()
+    }
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.removeContentTypeParser('text/plain')
+  // JSON is UTF-8 (RFC 8259). Fastify would decode other bytes to U+FFFD and parse on, storing
+  // a password or a name that is not what was sent: refuse them instead.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer
+    if (!isUtf8(bytes)) {
+      done(new AppError('validation', 'The request body must be valid JSON: it is not UTF-8'), undefined)
+      return
+    }
+    parseJson(request, bytes.toString('utf8'), done)
+  })
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      routeTable.push({ method, url: route.url, face: faceOf(faces, route.url).name, websocket: route.websocket === true, schema: route.schema })
+    }
+  })
   app.setErrorHandler(errorHandlerOf(defaultFace))
   app.setNotFoundHandler(notFoundHandlerOf(defaultFace))
 
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  // Every WebSocket is pinged and kept from falling behind without bound (live-sockets.ts).
+  const liveSockets = new LiveSockets(deps.webSockets ?? {}, app.log)
+  app.decorate('liveSockets', liveSockets)
+  app.websocketServer.on('connection', (socket: WebSocket, request: IncomingMessage) => liveSockets.watch(socket, request.url ?? ''))
+  app.addHook('onClose', async () => liveSockets.close())
   installSecurity(app, {
     auth: deps.auth,
     allowedHosts: deps.allowedHosts,

@@ -11,6 +11,7 @@ import {
   type MetricName,
   type Resolution
 } from '../../shared/metrics'
+import { MAX_PAGE } from '../../shared/limits'
 import { isoSeconds } from '../../shared/time'
 import type { MetricsRepo, ProcessAggregateRow, RolledUpMetric, StoredRollup, StoredSample } from './metrics-repo'
 import type { ServersService } from '../servers'
@@ -78,9 +79,9 @@ export class MetricsService {
     const end = instant('end', query.end as string)
     if (end < start) throw AppError.invalidField('end', 'must not be before start')
     const serverId = this.serverFilter(query)
-    const page = positiveInteger('page', query.page) ?? 1
+    const page = positiveInteger('page', query.page, MAX_PAGE) ?? 1
     const perPage = Math.min(positiveInteger('per_page', query.per_page) ?? HISTORICAL_PAGE_SIZE, HISTORICAL_MAX_PAGE_SIZE)
-    const interval = positiveInteger('interval', query.interval)
+    const interval = positiveInteger('interval', query.interval, MAX_INTERVAL_SECONDS)
     const pids = pidList(query.pids)
     if ((interval !== undefined || pids !== undefined) && metric !== 'process') {
       throw AppError.invalidField(interval !== undefined ? 'interval' : 'pids', 'applies to the process metric only')
@@ -139,9 +140,14 @@ function resolutionOf(text: string | undefined, metric: MetricName, rangeMs: num
   throw AppError.invalidField('resolution', 'must be one of: raw, 1m, 1h, auto')
 }
 
-function positiveInteger(name: string, text: string | undefined): number | undefined {
+/** The longest aggregation interval of the process history: a year, in seconds. */
+const MAX_INTERVAL_SECONDS = 366 * 86_400
+
+/** A whole number from 1 (to `max`); undefined when absent. Without a max, to what SQLite takes exactly. */
+function positiveInteger(name: string, text: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === undefined || text === '') return undefined
   if (!/^\d+$/.test(text) || Number(text) < 1) throw AppError.invalidField(name, 'must be an integer of at least 1')
+  if (Number(text) > max) throw AppError.invalidField(name, `must be an integer from 1 to ${max}`)
   return Number(text)
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors'
 import { hashPassword, verifyPassword } from '../base/security/passwords'
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './login-throttle'
 import type { UsersRepo } from './users-repo'
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/
@@ -13,7 +14,8 @@ export class UsersService {
 
   constructor(
     private readonly repo: UsersRepo,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    private readonly throttle: LoginThrottle = new LoginThrottle(DEFAULT_LOGIN_LIMITS, now)
   ) {}
 
   list(): Array<{ username: string; created_at: string; updated_at: string }> {
@@ -43,7 +45,21 @@ export class UsersService {
     if (!this.repo.remove(username)) throw new AppError('not_found', `No user '${username}'`)
   }
 
-  /** Whether the pair is a user's; false for an unknown user as for a wrong password. */
+  /**
+   * A login attempt from `client` (its address): refused at once with too_many_requests while
+   * the client or the user is backing off after failures (see LoginThrottle), or while too many
+   * password checks are running; otherwise whether the pair is a user's, in the same time for an
+   * unknown user as for a wrong password. Every password login Vigil has goes through here.
+   */
+  async login(username: string, password: string, client: string): Promise<boolean> {
+    this.throttle.check(client, username)
+    const valid = await this.authenticate(username, password)
+    if (valid) this.throttle.succeeded(client, username)
+    else this.throttle.failed(client, username)
+    return valid
+  }
+
+  /** Whether the pair is a user's; false for an unknown user as for a wrong password. Not throttled: use login(). */
   async authenticate(username: string, password: string): Promise<boolean> {
     const row = this.repo.get(username)
     if (!row) {

@@ -17,11 +17,15 @@ function stringParameter(body: unknown, name: string, pattern?: RegExp): string 
 }
 
 export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
+  // The password is checked before the instance is looked up: a wrong login to an instance that
+  // does not exist takes as long, and says the same, as one to an instance that does, so the
+  // answer tells nothing of which ids exist. Only a user who logged in learns that.
   scope.post('/login', { config: { agentPublic: true } }, async (request) => {
-    const instanceId = instanceOf(request, deps)
+    const instanceId = instanceIdOf(request)
     const username = stringParameter(request.body, 'username', USERNAME_PATTERN)
     const password = stringParameter(request.body, 'password')
-    if (!(await deps.users.authenticate(username, password))) throw new AppError('not_found', 'Invalid username/password.')
+    if (!(await deps.users.login(username, password, request.ip))) throw new AppError('not_found', 'Invalid username/password.')
+    instanceOf(request, deps)
     deps.audit.record(username, instanceId, 'Login')
     return { session: deps.sessions.open(username) }
   })

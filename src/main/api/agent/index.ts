@@ -1,5 +1,5 @@
 import type { AppError, ErrorCode } from '../../../shared/errors'
-import { STATUS_OF } from '../errors'
+import { HttpRefusal, STATUS_OF } from '../errors'
 import type { ApiFace } from '../face'
 import { activityRoutes } from './activity'
 import { coreRoutes } from './core'
@@ -13,17 +13,19 @@ export type { AgentDeps } from './scope'
 /**
  * The PostgreSQL agent API answers only 200, 401, 404, 406 (malformed input) and 500 (anything
  * else that went wrong, a refused privilege included — its message says which); the transport's
- * own refusals (body too large, media type, Host) keep their HTTP status.
+ * own refusals keep their HTTP status: a malformed request (400), a foreign Origin (403), a body
+ * too large (413) or of another media type (415), a foreign Host (421), too many logins (429).
  */
 const AGENT_STATUS_OF: Partial<Record<ErrorCode, number>> = { validation: 406, unauthorized: 401, not_found: 404 }
-const TRANSPORT_ERRORS: readonly ErrorCode[] = ['too_large', 'unsupported_media_type', 'misdirected']
+const TRANSPORT_ERRORS: readonly ErrorCode[] = ['bad_request', 'too_large', 'unsupported_media_type', 'misdirected', 'too_many_requests']
 
 /** postgres-agent-api.md, per registered instance, under /pg/{instance_id}/; errors as {"error": "..."}. */
 export function agentFace(deps: AgentDeps): ApiFace {
   return {
     name: 'postgres-agent',
     prefix: '/pg',
-    errorStatus: (error: AppError) => (TRANSPORT_ERRORS.includes(error.code) ? STATUS_OF[error.code] : (AGENT_STATUS_OF[error.code] ?? 500)),
+    errorStatus: (error: AppError) =>
+      error instanceof HttpRefusal || TRANSPORT_ERRORS.includes(error.code) ? STATUS_OF[error.code] : (AGENT_STATUS_OF[error.code] ?? 500),
     errorBody: (error: AppError) => ({ error: error.message }),
     authenticate(request) {
       if (request.routeOptions.config?.agentPublic) return

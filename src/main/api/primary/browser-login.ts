@@ -5,13 +5,11 @@ import { SESSION_COOKIE, SESSION_TTL_MS, type Authenticator } from '../../base/s
 
 /** How a browser gets its session cookie: a one-time login URL, or the API token pasted once. */
 export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
+  // The cookie's attributes, the same when it is set and when it is cleared: a browser matches a
+  // clearing Set-Cookie by name, domain and path, and should see the same SameSite and HttpOnly.
+  const attributes = { httpOnly: true, sameSite: 'strict', path: '/' } as const
   const setSession = (reply: FastifyReply, sessionId: string): void => {
-    reply.setCookie(SESSION_COOKIE, sessionId, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      maxAge: SESSION_TTL_MS / 1000
-    })
+    reply.setCookie(SESSION_COOKIE, sessionId, { ...attributes, maxAge: SESSION_TTL_MS / 1000 })
   }
 
   app.get<{ Querystring: { code?: string } }>(
@@ -42,7 +40,7 @@ export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
   app.post('/auth/logout', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE]
     if (sessionId) auth.closeSession(sessionId)
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    reply.clearCookie(SESSION_COOKIE, attributes)
     return { ok: true }
   })
 }

@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import Type, { type TSchema } from 'typebox'
 import type { AppError } from '../../../shared/errors'
 import { isoSeconds } from '../../../shared/time'
 
@@ -29,3 +29,10 @@ export const PrimaryErrorSchema = Type.Object(
   },
   { additionalProperties: true }
 )
+
+/**
+ * A status a route answers with a body of its own (a failed connection test's 400) that also
+ * carries the API's error body when the request itself is at fault (a malformed JSON body):
+ * declared as either, so the documentation tells both and each serialises.
+ */
+export const orPrimaryError = <T extends TSchema>(schema: T) => Type.Union([schema, PrimaryErrorSchema])

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { isoSeconds } from '../../../shared/time'
+import { orPrimaryError } from './errors'
 
 /** "Health & Debug APIs" of servers-metrics-oracle-api.md. */
 export function healthRoutes(app: FastifyInstance, pingDatabase: () => void): void {
@@ -14,7 +15,7 @@ export function healthRoutes(app: FastifyInstance, pingDatabase: () => void): vo
         security: [],
         response: {
           200: Type.Object({ status: Type.Literal('healthy'), timestamp: Type.String(), database: Type.Literal('connected') }),
-          500: Type.Object({ status: Type.Literal('unhealthy'), error: Type.String(), timestamp: Type.String() })
+          500: orPrimaryError(Type.Object({ status: Type.Literal('unhealthy'), error: Type.String(), timestamp: Type.String() }))
         }
       }
     },

@@ -7,10 +7,6 @@ import type { EventBus } from '../../base/bus'
 import { sampleValues } from '../../metrics'
 import type { ServersService } from '../../servers'
 
-/** A subscriber this far behind stops getting messages until it catches up; twice as far, it is dropped. */
-export const WS_SKIP_BYTES = 1 << 20
-export const WS_DROP_BYTES = 4 << 20
-
 /**
  * "WebSocket Endpoints" of servers-metrics-oracle-api.md: one metric of one server
  * (`/ws/metrics/{metric}/{server_id}/`, group `{metric}_metrics_{server_id}`) or all of its
@@ -33,7 +29,7 @@ export function metricsWsRoutes(app: FastifyInstance, bus: EventBus, servers: Se
     for (const subscriber of wanting) {
       if (subscriber.metric !== null && subscriber.metric !== batch.metric) continue
       messages ??= batch.samples.map((sample) => JSON.stringify(message(batch, sample)))
-      deliver(subscriber.socket, messages)
+      app.liveSockets.send(subscriber.socket, messages)
     }
   })
   app.addHook('onClose', async () => unsubscribe())
@@ -75,14 +71,4 @@ function message({ metric, serverId, timestamp }: Topics['metrics.samples'], sam
     },
     id: sample.id
   }
-}
-
-/** Sends unless the client is far behind: skipped past WS_SKIP_BYTES waiting, dropped past WS_DROP_BYTES. */
-function deliver(socket: WebSocket, messages: readonly string[]): void {
-  if (socket.bufferedAmount > WS_DROP_BYTES) {
-    socket.terminate()
-    return
-  }
-  if (socket.bufferedAmount > WS_SKIP_BYTES) return
-  for (const text of messages) socket.send(text)
 }

@@ -4,7 +4,6 @@ import type { SnapshotEvent } from '../../../shared/oracle'
 import type { EventBus } from '../../base/bus'
 import type { SnapshotRow } from '../../table-monitoring'
 import type { ServersService } from '../../servers'
-import { WS_DROP_BYTES, WS_SKIP_BYTES } from './metrics-ws'
 
 /** Rows a message carries at most; a bigger snapshot says `data_complete: false` (fetch it by `snapshot_id`). */
 export const WS_MAX_ROWS = 10_000
@@ -31,7 +30,7 @@ export function oracleWsRoutes(app: FastifyInstance, bus: EventBus, servers: Ser
     const sockets = subscribers.get(event.serverId)
     if (!sockets || sockets.size === 0) return
     const text = JSON.stringify(message(event, readRows(event.snapshotId, WS_MAX_ROWS)))
-    for (const socket of sockets) deliver(socket, text)
+    for (const socket of sockets) app.liveSockets.send(socket, [text])
   })
   app.addHook('onClose', async () => unsubscribe())
 
@@ -76,14 +75,4 @@ function message(event: SnapshotEvent, data: { rows: SnapshotRow[]; total: numbe
     truncated: event.truncated,
     data_complete: data.rows.length >= data.total
   }
-}
-
-/** Sends unless the client is far behind: skipped past WS_SKIP_BYTES waiting, dropped past WS_DROP_BYTES. */
-function deliver(socket: WebSocket, text: string): void {
-  if (socket.bufferedAmount > WS_DROP_BYTES) {
-    socket.terminate()
-    return
-  }
-  if (socket.bufferedAmount > WS_SKIP_BYTES) return
-  socket.send(text)
 }

@@ -54,7 +54,7 @@ import {
 } from '../../../shared/oracle'
 import { AppError } from '../../../shared/errors'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from '../../table-monitoring'
-import { PrimaryErrorSchema } from './errors'
+import { orPrimaryError, PrimaryErrorSchema } from './errors'
 
 export interface OracleRouteDeps {
   databases: OracleDatabasesService
@@ -169,7 +169,7 @@ function databaseRoutes(app: FastifyInstance, databases: OracleDatabasesService,
           'Opens a new connection, pings, reads the version, and records the outcome as `connection_status`. ' +
           '`connection_time` is in seconds. On failure: 400 with `success: false` and the reason in `message`.',
         params: IdParams,
-        response: { 200: OracleTestResultSchema, 400: OracleTestResultSchema, 404: PrimaryErrorSchema }
+        response: { 200: OracleTestResultSchema, 400: orPrimaryError(OracleTestResultSchema), 404: PrimaryErrorSchema }
       }
     },
     async (request, reply) => {
@@ -304,7 +304,7 @@ function tableRoutes(app: FastifyInstance, tables: OracleTablesService): void {
           'Runs a monitoring task and answers when it is done. `collection_time` is in seconds. A task already running for the table ' +
           'finishes first. On failure: 400 with `success: false`, the reason in `message` and the failed task in `task_id`.',
         params: IdParams,
-        response: { 200: MonitorNowSchema, 400: MonitorNowSchema, 404: PrimaryErrorSchema }
+        response: { 200: MonitorNowSchema, 400: orPrimaryError(MonitorNowSchema), 404: PrimaryErrorSchema }
       }
     },
     async (request, reply) => {

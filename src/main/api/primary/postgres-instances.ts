@@ -27,7 +27,7 @@ import {
   type PostgresInstanceUpdate
 } from '../../../shared/postgres-instances'
 import type { PostgresInstancesService } from '../../postgres'
-import { PrimaryErrorSchema } from './errors'
+import { orPrimaryError, PrimaryErrorSchema } from './errors'
 
 const IdParams = Type.Object({ id: Type.String({ description: 'Integer ID of the instance' }) })
 const tags = ['PostgreSQL instances']
@@ -125,7 +125,7 @@ export function postgresInstanceRoutes(app: FastifyInstance, instances: Postgres
           'and records the outcome as the instance\'s last check. On failure `message` says why in plain words and `code` ' +
           'classifies it (auth_failed, unreachable, timeout, insufficient_privilege, database_missing, server_unavailable, error).',
         params: IdParams,
-        response: { 200: TestSuccessBody, 400: TestFailureBody, 404: PrimaryErrorSchema }
+        response: { 200: TestSuccessBody, 400: orPrimaryError(TestFailureBody), 404: PrimaryErrorSchema }
       }
     },
     async (request, reply) => {

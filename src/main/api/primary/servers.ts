@@ -15,7 +15,7 @@ import {
   type ServerUpdate
 } from '../../../shared/servers'
 import type { ConnectionsService, ServersService } from '../../servers'
-import { PrimaryErrorSchema as ErrorSchema } from './errors'
+import { orPrimaryError, PrimaryErrorSchema as ErrorSchema } from './errors'
 
 const IdParams = Type.Object({ server_id: Type.String({ description: 'UUID of the server' }) })
 const tags = ['Servers']
@@ -131,14 +131,16 @@ export function serverRoutes(app: FastifyInstance, servers: ServersService, conn
             output: Type.String(),
             host_key: Type.Union([HostKeySchema, Type.Null()])
           }),
-          400: Type.Object({
-            status: Type.Literal('error'),
-            server_id: Type.String(),
-            hostname: Type.String(),
-            error: Type.String(),
-            state: Type.String(),
-            presented_host_key: Type.Union([HostKeySchema, Type.Null()])
-          }),
+          400: orPrimaryError(
+            Type.Object({
+              status: Type.Literal('error'),
+              server_id: Type.String(),
+              hostname: Type.String(),
+              error: Type.String(),
+              state: Type.String(),
+              presented_host_key: Type.Union([HostKeySchema, Type.Null()])
+            })
+          ),
           404: ErrorSchema
         }
       }

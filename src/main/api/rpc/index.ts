@@ -6,9 +6,6 @@ import { invoke, type Handlers } from '../../handlers'
 import { STATUS_OF } from '../errors'
 import type { ApiFace } from '../face'
 
-/** Largest backlog a slow subscriber may build before it is dropped (it reconnects and refetches). */
-const MAX_BUFFERED_BYTES = 1 << 20
-
 /**
  * The renderer's contract over HTTP, for the UI opened in a browser from `vigil serve`: every
  * answer, errors included, is the contract's `Outcome`.
@@ -39,7 +36,7 @@ function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBus): voi
 
   // Subscriptions: the client sends {"subscribe": topic} and gets {"subscribed": topic} back;
   // events then arrive as {"topic", "payload"}.
-  app.get('/events', { websocket: true, schema: { hide: true } }, (socket, request) => {
+  app.get('/events', { websocket: true, schema: { hide: true } }, (socket) => {
     const unsubscribers = new Map<Topic, () => void>()
     socket.on('message', (data: Buffer) => {
       let message: { subscribe?: unknown; unsubscribe?: unknown }
@@ -53,14 +50,8 @@ function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBus): voi
         const topic = message.subscribe
         unsubscribers.set(
           topic,
-          bus.subscribe(topic, (payload) => {
-            if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-              request.log.warn('dropping a slow event subscriber')
-              socket.terminate()
-              return
-            }
-            socket.send(JSON.stringify({ topic, payload }))
-          })
+          // A subscriber that falls behind is closed, not skipped: it reconnects and refetches.
+          bus.subscribe(topic, (payload) => app.liveSockets.send(socket, [JSON.stringify({ topic, payload })], 'close'))
         )
         socket.send(JSON.stringify({ subscribed: topic }))
       } else if (isTopic(message.unsubscribe)) {

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { MIGRATIONS, type Migration } from './migrations'
 
@@ -17,8 +18,14 @@ export class NewerSchemaError extends Error {
   }
 }
 
-/** Opens (creating if needed) the SQLite file and brings its schema up to date. */
+/**
+ * Opens (creating if needed) the SQLite file and brings its schema up to date. The file is
+ * created 0600 before SQLite opens it, since SQLite creates its -wal and -shm with the mode of
+ * the database file; an existing file (and its -wal and -shm) readable by others is made 0600.
+ */
 export function openDb(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  const onDisk = file !== ':memory:' && file !== '' && !file.startsWith('file:')
+  if (onDisk) makePrivate(file, true)
   const db = new Database(file)
   try {
     db.pragma('journal_mode = WAL')
@@ -29,11 +36,19 @@ export function openDb(file: string, migrations: readonly Migration[] = MIGRATIO
     // sustained ingest by about a quarter (bench/ingest.ts).
     db.pragma('wal_autocheckpoint = 16384')
     migrate(db, migrations)
+    if (onDisk) for (const suffix of ['-wal', '-shm']) makePrivate(file + suffix, false)
     return db
   } catch (error) {
     db.close()
     throw error
   }
+}
+
+function makePrivate(file: string, create: boolean): void {
+  if (process.platform === 'win32') return
+  if (create) closeSync(openSync(file, 'a', 0o600))
+  else if (!existsSync(file)) return
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
 }
 
 export function schemaVersion(db: Db): number {

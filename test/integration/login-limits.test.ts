@@ -1,0 +1,115 @@
+// Password logins are no cheap denial of service and no oracle (issue 12, finding 1): scrypt
+// runs one at a time with a short line, the rest are refused at once; failures back off per
+// client and per user; an unknown instance id answers as a known one does.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HASHING_LIMITS } from '../../src/main/base/security/passwords'
+import { startApi, type TestApi } from '../helpers/api'
+import { makeTempDir } from '../helpers/temp-dir'
+
+let api: TestApi
+let instanceId: number
+const renderer = makeTempDir('vigil-renderer-')
+const PASSWORD = 'correct horse battery'
+
+beforeAll(async () => {
+  mkdirSync(join(renderer.dir, 'assets'))
+  writeFileSync(join(renderer.dir, 'index.html'), '<!doctype html><title>Vigil</title>')
+  writeFileSync(join(renderer.dir, 'assets', 'app.js'), 'console.log(1)\n'.repeat(1000))
+  api = await startApi({ rendererDir: renderer.dir })
+  // Nothing listens on port 1: the instance is registered, never reached.
+  const created = await api.request('POST', '/api/postgres-instances/', { body: { name: 'known', host: '127.0.0.1', port: 1, username: 'x' } })
+  instanceId = created.body.id
+  await api.app.users.add('alice', PASSWORD)
+})
+afterAll(async () => {
+  await api?.close()
+  renderer.remove()
+})
+
+const login = (id: number | string, username: string, password: string) =>
+  api.request('POST', `/pg/${id}/login`, { anonymous: true, body: { username, password } })
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now()
+  const result = await run()
+  return { ms: performance.now() - start, result }
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+// Each test uses usernames of its own and stays within the client's 20 free failures.
+describe('password logins', () => {
+  it('answers a failed login to an unknown instance id as to a known one: same body, similar time', async () => {
+    const known: number[] = []
+    const unknown: number[] = []
+    for (let round = 0; round < 4; round++) {
+      const a = await timed(() => login(instanceId, `timing-known-${round}`, 'wrong password'))
+      const b = await timed(() => login(999_999, `timing-unknown-${round}`, 'wrong password'))
+      expect(a.result).toMatchObject({ status: 404, body: { error: 'Invalid username/password.' } })
+      expect(b.result).toMatchObject({ status: 404, body: { error: 'Invalid username/password.' } })
+      known.push(a.ms)
+      unknown.push(b.ms)
+    }
+    // Both pay for a full scrypt (~0.3 s or more here); before, an unknown id answered in 2 ms.
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.6)
+    expect(median(unknown)).toBeLessThan(median(known) * 1.6)
+    // A good login to an id that does not exist learns that it does not.
+    const good = await login(999_999, 'alice', PASSWORD)
+    expect(good).toMatchObject({ status: 404, body: { error: "PostgreSQL instance with ID '999999' not found" } })
+  })
+
+  it('hashes one password at a time and refuses the excess at once: 40 parallel logins delay nothing else', async () => {
+    await login(instanceId, 'alice', PASSWORD) // warm: the first scrypt of the process allocates its memory
+    const rssBefore = process.memoryUsage().rss
+    let rssPeak = rssBefore
+    const storm = Array.from({ length: 40 }, (_, index) => timed(() => login(instanceId, `storm-${index}`, 'wrong password')))
+    // While they run: the health check and a static file, one after the other.
+    const latencies: number[] = []
+    for (let round = 0; round < 10; round++) {
+      for (const path of ['/health/', '/assets/app.js']) {
+        const { ms, result } = await timed(() => api.request('GET', path, { anonymous: true }))
+        expect(result.status, path).toBe(200)
+        latencies.push(ms)
+      }
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss)
+    }
+    const answers = await Promise.all(storm)
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss)
+
+    const statuses = answers.map((answer) => answer.result.status)
+    const checked = statuses.filter((status) => status === 404).length
+    expect(checked).toBeLessThanOrEqual(HASHING_LIMITS.concurrent + HASHING_LIMITS.waiting)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - checked)
+    const refused = answers.filter((answer) => answer.result.status === 429)
+    expect(refused[0]?.result.body).toEqual({ error: 'Too many password checks at once; try again in a moment.' })
+    expect(refused[0]?.result.headers.get('retry-after')).toBe('1')
+    expect(Math.max(...refused.map((answer) => answer.ms))).toBeLessThan(500)
+    console.log(
+      `40 parallel logins: ${checked} checked, ${refused.length} refused; /health/ and a static file: ` +
+        `median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; ` +
+        `RSS ${(rssBefore / 2 ** 20).toFixed(0)} → peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB`
+    )
+    // Before: the health check held, but the static file waited behind the scrypt jobs filling
+    // libuv's pool — 22.8 s here. The max allows for the other test files sharing the CPU.
+    expect(median(latencies)).toBeLessThan(100)
+    expect(Math.max(...latencies)).toBeLessThan(500)
+    // One scrypt holds 128 MiB; unbounded, 40 took RSS up by 500 MiB.
+    expect(rssPeak - rssBefore).toBeLessThan(200 * 2 ** 20)
+  })
+
+  it('makes a user who keeps failing wait, 1 s after the 5th failure, doubling; the right password too', async () => {
+    await api.app.users.add('bob', PASSWORD)
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await login(instanceId, 'bob', `guess ${attempt}`)).status).toBe(404)
+    }
+    const { ms, result } = await timed(() => login(instanceId, 'bob', PASSWORD))
+    expect(result.status).toBe(429)
+    expect(result.body).toEqual({ error: 'Too many failed logins; try again in 1 s.' })
+    expect(result.headers.get('retry-after')).toBe('1')
+    expect(ms).toBeLessThan(100)
+    // Another user, from the same client, is not held back by bob's failures.
+    expect((await login(instanceId, 'alice', PASSWORD)).status).toBe(200)
+  })
+})

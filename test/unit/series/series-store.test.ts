@@ -149,6 +149,55 @@ describe('series store', () => {
     expect(() => store.append(a, T0 + 1, [1, 1])).toThrow(RangeError)
   })
 
+  it('writes whole chunks on the bulk path, with new groups and the caller\'s record, in one transaction', () => {
+    const dir = tempDir()
+    const { db, store } = open(dir)
+    db.exec('CREATE TABLE progress (until INTEGER)')
+    const id = store.groupId(vmstat('a'))
+    const ts = Array.from({ length: 720 }, (_, i) => T0 + i * 5000)
+    store.writeChunks(
+      [
+        { groupId: id, ts, columns: [ts.map((_, i) => i), ts.map((_, i) => (i % 7 === 0 ? null : i / 10))] },
+        { groupId: id, ts: [T0 + 3_600_000], columns: [[1], [STALE]] }
+      ],
+      () => db.prepare('INSERT INTO progress VALUES (?)').run(T0 + 3_600_000)
+    )
+    expect(db.prepare('SELECT rows FROM series_chunks ORDER BY start_ts').pluck().all()).toEqual([720, 1])
+    expect(db.prepare('SELECT until FROM progress').pluck().get()).toBe(T0 + 3_600_000)
+    // Nothing went through the heads or the log: a reopened store has it all from SQLite.
+    expect(readdirSync(join(dir, 'series-head')).every((name) => readFileSync(join(dir, 'series-head', name)).length === 0)).toBe(true)
+    db.close()
+    const again = open(dir).store
+    const range = again.read(id, 0, Infinity)
+    expect(range.ts).toEqual([...ts, T0 + 3_600_000])
+    expect(range.columns[1]?.slice(0, 8)).toEqual([null, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, null])
+    expect(range.columns[1]?.at(-1)).toBe(STALE)
+    expect(again.group(id)).toEqual({ id, ...vmstat('a') })
+    expect(again.lastTs(id)).toBe(T0 + 3_600_000)
+  })
+
+  it('writes nothing on the bulk path when the caller\'s part of the transaction fails', () => {
+    const { db, store } = open(tempDir())
+    const id = store.groupId(vmstat('a'))
+    expect(() =>
+      store.writeChunks([{ groupId: id, ts: [T0], columns: [[1], [2]] }], () => {
+        throw new Error('disk full')
+      })
+    ).toThrow('disk full')
+    expect(db.prepare('SELECT COUNT(*) FROM series_chunks').pluck().get()).toBe(0)
+    expect(db.prepare('SELECT COUNT(*) FROM series_groups').pluck().get()).toBe(0)
+  })
+
+  it('refuses bulk chunks of an unknown group, of the wrong width, or going back in time', () => {
+    const { store } = open(tempDir())
+    const id = store.groupId(vmstat('a'))
+    expect(() => store.writeChunks([{ groupId: id + 1, ts: [T0], columns: [[1], [2]] }])).toThrow(RangeError)
+    expect(() => store.writeChunks([{ groupId: id, ts: [T0], columns: [[1]] }])).toThrow(RangeError)
+    expect(() => store.writeChunks([{ groupId: id, ts: [T0, T0 - 1], columns: [[1, 2], [1, 2]] }])).toThrow(RangeError)
+    expect(() => store.writeChunks([{ groupId: id, ts: [], columns: [[], []] }])).toThrow(RangeError)
+    expect(store.read(id, 0, Infinity).ts).toEqual([])
+  })
+
   it('keeps heads in memory only when it has no log directory', () => {
     const dir = tempDir()
     const db = openDb(join(dir, 'vigil.db'), [...MIGRATIONS, m010Series])

@@ -8,7 +8,7 @@
 // writes near the bytes stored; the log keeps a crash from losing more than the last flush, and
 // a restart replays it. Readers see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
-import { decodeChunk } from './chunk-codec'
+import { decodeChunk, encodeChunk } from './chunk-codec'
 import { GroupHead } from './group-head'
 import { HeadLog, type LoggedSample } from './head-log'
 import { GroupCatalog, METRIC_LABEL, type GroupInfo } from './group-catalog'
@@ -33,6 +33,13 @@ export interface SeriesStoreOptions {
   /** How often every head is cut, so the log stays short. */
   cutEveryMs?: number
   now?: () => number
+}
+
+/** Rows for the bulk path: one group's samples, in time order. */
+export interface BulkChunk {
+  groupId: number
+  ts: readonly number[]
+  columns: readonly (readonly SampleValue[])[]
 }
 
 interface PendingChunk {
@@ -143,6 +150,24 @@ export class SeriesStore {
     this.lastCut = this.now()
   }
 
+  /**
+   * The bulk path, for data that already exists (a conversion, an import): writes whole chunks
+   * straight to SQLite, past the heads and the log, in one transaction with the groups created
+   * since the last write, the chunks waiting for the cut, and whatever `alsoInTransaction` writes
+   * (the caller's record of how far it got, so a crash keeps both or neither). Each chunk's
+   * times must not go backwards. If the transaction fails, nothing is written, and the store
+   * must not be used again: it believes its new groups were stored.
+   */
+  writeChunks(chunks: readonly BulkChunk[], alsoInTransaction?: () => void): void {
+    const encoded = chunks.map(({ groupId, ts, columns }): PendingChunk => {
+      const group = this.groups.get(groupId)
+      if (!group) throw new RangeError(`unknown series group ${groupId}`)
+      if (columns.length !== group.columns.length) throw new RangeError(`group ${groupId} has ${group.columns.length} columns, not ${columns.length}`)
+      return { groupId, startTs: ts[0] as number, endTs: ts[ts.length - 1] as number, rows: ts.length, data: encodeChunk(ts, columns) }
+    })
+    this.writePending([], encoded, alsoInTransaction)
+  }
+
   /** The groups every matcher selects (`__name__` is the metric). */
   select(matchers: readonly LabelMatcher[]): GroupInfo[] {
     const stored = [...selectGroups(this.catalog, matchers)].map((id) => this.groups.get(id)).filter((group): group is GroupInfo => group !== undefined)
@@ -245,15 +270,16 @@ export class SeriesStore {
     this.pendingChunkBytes += chunk.data.length
   }
 
-  /** One transaction: the new groups, the cut chunks, and the log segments they retire. */
-  private writePending(retiredSegments: readonly number[]): void {
+  /** One transaction: the new groups, the cut chunks (and bulk ones), and the log segments they retire. */
+  private writePending(retiredSegments: readonly number[], bulk: readonly PendingChunk[] = [], alsoInTransaction?: () => void): void {
     const groups = this.pendingGroups
-    const chunks = this.pendingChunks
-    if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0) return
+    const chunks = bulk.length === 0 ? this.pendingChunks : [...this.pendingChunks, ...bulk]
+    if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0 && !alsoInTransaction) return
     this.db.transaction(() => {
       for (const group of groups) this.catalog.insert(group)
       for (const chunk of chunks) this.statements.insertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, chunk.rows, chunk.data)
       for (const segment of retiredSegments) this.statements.logDone.run(segment)
+      alsoInTransaction?.()
     })()
     this.pendingGroups = []
     this.pendingChunks = []

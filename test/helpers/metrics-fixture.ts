@@ -1,0 +1,39 @@
+// The data dir of the current release (test/fixtures/metrics-data-dir-v9.db.gz), unpacked,
+// and its old metrics tables read the plain way, group by group, to compare a conversion with.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import Database from 'better-sqlite3'
+import type { SeriesRange } from '../../src/main/base/series/series-store'
+import type { SampleValues } from '../../src/main/metrics/metrics-repo'
+import { groupIdentity, OLD_TABLES } from '../../src/main/metrics/series-conversion-tables'
+
+export const METRICS_FIXTURE = resolve(import.meta.dirname, '../fixtures/metrics-data-dir-v9.db.gz')
+
+/** Writes the fixture's vigil.db into `dir`; returns its path. */
+export function unpackMetricsFixture(dir: string): string {
+  const file = join(dir, 'vigil.db')
+  writeFileSync(file, gunzipSync(readFileSync(METRICS_FIXTURE)), { mode: 0o600 })
+  return file
+}
+
+/** Every group of every old table, by identity: its rows in time order, as the store reads them. */
+export function oldTableGroups(file: string): Map<string, SeriesRange & { table: string }> {
+  const db = new Database(file, { readonly: true })
+  try {
+    const groups = new Map<string, SeriesRange & { table: string }>()
+    for (const table of OLD_TABLES) {
+      for (const row of db.prepare(`SELECT * FROM ${table.table} ORDER BY ${table.order.join(', ')}`).all() as SampleValues[]) {
+        const identity = groupIdentity(table.groupKey(row))
+        let group = groups.get(identity)
+        const values = table.values(row)
+        if (!group) groups.set(identity, (group = { table: table.table, ts: [], columns: values.map(() => []) }))
+        group.ts.push(row[table.time] as number)
+        values.forEach((value, c) => group.columns[c]?.push(value))
+      }
+    }
+    return groups
+  } finally {
+    db.close()
+  }
+}

@@ -60,6 +60,8 @@ export class SeriesStore {
   private readonly groups = new Map<number, GroupInfo>()
   private readonly idsByKey = new Map<string, number>()
   private readonly idsByQuickKey = new Map<string, number>()
+  /** The quick spellings that lead to each group, to forget them with it. */
+  private readonly quickKeysById = new Map<number, string[]>()
   private readonly log: HeadLog | null
   /** Groups created since the last flush, for the next log record. */
   private unloggedGroups: GroupInfo[] = []
@@ -86,8 +88,12 @@ export class SeriesStore {
     this.lastCut = this.now()
     this.statements = prepare(db)
     this.catalog = new GroupCatalog(db)
-    for (const group of this.catalog.load()) this.remember(group)
-    this.nextGroupId = Math.max(0, ...this.groups.keys()) + 1
+    let maxId = 0
+    for (const group of this.catalog.load()) {
+      this.remember(group)
+      if (group.id > maxId) maxId = group.id
+    }
+    this.nextGroupId = maxId + 1
     this.log = options.logDir === null ? null : new HeadLog(options.logDir, this.now)
     if (this.log) this.replay(this.log)
   }
@@ -102,12 +108,12 @@ export class SeriesStore {
     const labels = canonicalLabels(key.labels)
     const known = this.idsByKey.get(`${key.metric}\u0000${labels}`)
     if (known !== undefined) {
-      this.idsByQuickKey.set(quick, known)
+      this.rememberQuickKey(quick, known)
       return known
     }
     const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: JSON.parse(labels), columns: [...key.columns] }
     this.remember(group)
-    this.idsByQuickKey.set(quick, group.id)
+    this.rememberQuickKey(quick, group.id)
     this.pendingGroups.push(group)
     this.unloggedGroups.push(group)
     return group.id
@@ -323,11 +329,17 @@ export class SeriesStore {
   private forget(id: number): void {
     const group = this.groups.get(id)
     if (group) this.idsByKey.delete(`${group.metric}\u0000${canonicalLabels(group.labels)}`)
-    // Rare (retention, a deleted server): rebuilding the quick index is simpler than tracking
-    // every spelling that led to the group.
-    for (const [quick, groupId] of this.idsByQuickKey) if (groupId === id) this.idsByQuickKey.delete(quick)
+    for (const quick of this.quickKeysById.get(id) ?? []) this.idsByQuickKey.delete(quick)
+    this.quickKeysById.delete(id)
     this.groups.delete(id)
     this.heads.delete(id)
+  }
+
+  private rememberQuickKey(quick: string, id: number): void {
+    this.idsByQuickKey.set(quick, id)
+    const keys = this.quickKeysById.get(id)
+    if (keys) keys.push(quick)
+    else this.quickKeysById.set(id, [quick])
   }
 
   private remember(group: GroupInfo): void {

@@ -17,15 +17,26 @@ export class BitWriter {
     if (width === 0) return
     this.reserve(width)
     let remaining = width
-    while (remaining > 0) {
-      const free = 8 - (this.bit & 7)
-      const take = free < remaining ? free : remaining
-      // Division, not >>>: a shift by 32 is a shift by 0 in JavaScript.
-      const chunk = Math.floor(value / 2 ** (remaining - take)) & ((1 << take) - 1)
-      this.bytes[this.bit >>> 3] = (this.bytes[this.bit >>> 3] as number) | (chunk << (free - take))
-      this.bit += take
-      remaining -= take
+    // Fields of up to 24 bits fit a 32-bit integer with the partial byte in front of them: one
+    // shift and an OR per byte. Wider ones are split, since a shift by 32 is a shift by 0 here.
+    if (remaining > 24) {
+      this.write(Math.floor(value / 2 ** 16), remaining - 16)
+      remaining = 16
+      value = value % 65536
     }
+    const offset = this.bit & 7
+    let index = this.bit >>> 3
+    // The bits still to place, left-aligned after the partial byte's used bits.
+    let pending = (value & ((1 << remaining) - 1)) << (32 - offset - remaining)
+    let placed = 0
+    const total = offset + remaining
+    while (placed < total) {
+      this.bytes[index] = (this.bytes[index] as number) | (pending >>> 24)
+      pending <<= 8
+      index++
+      placed += 8
+    }
+    this.bit += remaining
   }
 
   writeBit(set: boolean): void {

@@ -6,7 +6,8 @@ import { gunzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { SeriesRange } from '../../src/main/base/series/series-store'
 import type { SampleValues } from '../../src/main/metrics/metrics-repo'
-import { groupIdentity, OLD_TABLES } from '../../src/main/metrics/series-conversion-tables'
+import { groupIdentity } from '../../src/main/base/series/group-catalog'
+import { OLD_TABLES } from '../../src/main/metrics/series-conversion-tables'
 
 export const METRICS_FIXTURE = resolve(import.meta.dirname, '../fixtures/metrics-data-dir-v9.db.gz')
 

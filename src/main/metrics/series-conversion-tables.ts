@@ -57,9 +57,3 @@ export const OLD_TABLES: readonly OldTable[] = [...METRICS.map(samplesTable), ..
 
 /** What the release keeps beside them and the conversion drops with them. */
 export const OLD_BOOKKEEPING_TABLES = ['rollup_progress'] as const
-
-/** One spelling of a group's identity, for either side: its metric and its labels, sorted. */
-export function groupIdentity(key: Pick<GroupKey, 'metric' | 'labels'>): string {
-  const labels = Object.entries(key.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return JSON.stringify([key.metric, labels])
-}

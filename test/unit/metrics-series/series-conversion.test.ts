@@ -12,7 +12,8 @@ import {
   describeMismatch,
   type ConversionProgress
 } from '../../../src/main/metrics/series-conversion'
-import { groupIdentity, OLD_TABLES } from '../../../src/main/metrics/series-conversion-tables'
+import { groupIdentity } from '../../../src/main/base/series/group-catalog'
+import { OLD_TABLES } from '../../../src/main/metrics/series-conversion-tables'
 import { oldTableGroups, unpackMetricsFixture } from '../../helpers/metrics-fixture'
 import { makeTempDir } from '../../helpers/temp-dir'
 

@@ -8,6 +8,7 @@
 // (a NaN's payload as far as the engine keeps it: float-bits.ts). Rows without a number are null
 // or STALE, told apart by a bit each only when the column has some.
 import { BitReader, BitWriter, MAX_SIGNED, readSigned, writeSigned } from './bit-stream'
+import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
 import { STALE, type SampleValue } from './sample'
 
@@ -20,8 +21,6 @@ const enum Encoding {
 
 export type ColumnValues = ArrayLike<SampleValue>
 
-/** Decimal places tried before a column falls back to XOR. */
-const MAX_EXPONENT = 6
 /** Scaled integers stay below this, so that their second differences can be written exactly. */
 const MAX_SCALED = Math.floor(MAX_SIGNED / 4)
 
@@ -85,18 +84,12 @@ function decimalExponent(values: readonly number[]): number | null {
   let exponent = 0
   for (const value of values) {
     if (!Number.isFinite(value) || Object.is(value, -0)) return null
-    while (!holdsExactly(value, exponent)) if (++exponent > MAX_EXPONENT) return null
+    while (!holdsExactly(value, exponent, MAX_SCALED)) if (++exponent > MAX_DECIMAL_PLACES) return null
   }
   // A value exact at fewer places is almost always exact at more, but floating point promises
   // nothing: check them all at the chosen exponent.
-  for (; exponent <= MAX_EXPONENT; exponent++) if (values.every((value) => holdsExactly(value, exponent))) return exponent
+  for (; exponent <= MAX_DECIMAL_PLACES; exponent++) if (values.every((value) => holdsExactly(value, exponent, MAX_SCALED))) return exponent
   return null
-}
-
-function holdsExactly(value: number, exponent: number): boolean {
-  const scale = 10 ** exponent
-  const scaled = Math.round(value * scale)
-  return Math.abs(scaled) <= MAX_SCALED && scaled / scale === value
 }
 
 /** Whether second differences (counters, steady trends) cost fewer bits than first ones. */

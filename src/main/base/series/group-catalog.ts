@@ -14,6 +14,16 @@ export interface GroupInfo {
   columns: readonly string[]
 }
 
+/** Labels as (name, value) pairs sorted by name: one set of labels has one spelling. */
+export function sortedLabels(labels: Readonly<Record<string, string>>): Array<[string, string]> {
+  return Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/** A group's identity — its metric and sorted labels — as one string, for maps and comparisons. */
+export function groupIdentity(key: Pick<GroupInfo, 'metric' | 'labels'>): string {
+  return JSON.stringify([key.metric, sortedLabels(key.labels)])
+}
+
 /** What matchers need to know about labels, answered from the label index. */
 export interface LabelIndex {
   /** Groups with the label `name` = `value`. */
@@ -47,7 +57,7 @@ export class GroupCatalog implements LabelIndex {
 
   /** Stores groups (within the caller's transaction). */
   insert(group: GroupInfo): void {
-    const labels = Object.entries(group.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const labels = sortedLabels(group.labels)
     const out = new BitWriter(8 + labels.length * 6)
     writeSigned(out, labels.length)
     for (const [name, value] of labels) {

@@ -9,6 +9,7 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { BitReader, BitWriter, MAX_SIGNED, readSigned, writeSigned } from './bit-stream'
+import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
 import { STALE, type SampleValue } from './sample'
 
@@ -33,7 +34,6 @@ export interface LogRecord {
 
 const SEGMENT_SUFFIX = '.log'
 const RECORD_HEADER = 8
-const MAX_EXPONENT = 6
 const SYNC_EVERY_MS = 1000
 
 const enum Kind {
@@ -111,13 +111,10 @@ class SegmentState {
 /** The fewest decimal places at which both the value and the one it is written against are exact. */
 function scaledExponent(value: number, previous: number): number | null {
   if (!Number.isFinite(value) || Object.is(value, -0)) return null
-  for (let exponent = 0; exponent <= MAX_EXPONENT; exponent++) {
-    const scale = 10 ** exponent
-    const scaled = Math.round(value * scale)
-    const base = Math.round(previous * scale)
-    if (scaled / scale === value && base / scale === previous && Math.abs(scaled - base) <= MAX_SIGNED && Math.abs(scaled) <= MAX_SIGNED) {
-      return exponent
-    }
+  // Both within ±MAX_SIGNED / 2, so their difference is within MAX_SIGNED too.
+  const limit = Math.floor(MAX_SIGNED / 2)
+  for (let exponent = 0; exponent <= MAX_DECIMAL_PLACES; exponent++) {
+    if (holdsExactly(value, exponent, limit) && holdsExactly(previous, exponent, limit)) return exponent
   }
   return null
 }

@@ -1,9 +1,8 @@
 // An order-independent checksum of rows (time and values): two stores of the same samples agree
 // whatever order each reads them in, so a copy can be checked without sorting either side.
+import { highBits, lowBitsOfLast } from './float-bits'
 import { STALE, type SampleValue } from './sample'
 
-const float = new Float64Array(1)
-const words = new Uint32Array(float.buffer)
 const NULL_WORD = 0x6e756c6c
 const STALE_WORD = 0x7374616c
 
@@ -24,14 +23,17 @@ function finish(hash: number): number {
   return (h ^ (h >>> 16)) >>> 0
 }
 
+/** Mixes a double's two 32-bit halves, low first. */
+function mixDouble(hash: number, value: number): number {
+  const high = highBits(value)
+  return mix(mix(hash, lowBitsOfLast()), high)
+}
+
 function rowHash(seed: number, ts: number, row: readonly SampleValue[]): number {
-  float[0] = ts
-  let hash = mix(mix(seed, words[0] as number), words[1] as number)
+  let hash = mixDouble(seed, ts)
   for (const value of row) {
-    if (typeof value === 'number') {
-      float[0] = value
-      hash = mix(mix(hash, words[0] as number), words[1] as number)
-    } else hash = mix(hash, value === STALE ? STALE_WORD : NULL_WORD)
+    if (typeof value === 'number') hash = mixDouble(hash, value)
+    else hash = mix(hash, value === STALE ? STALE_WORD : NULL_WORD)
   }
   return finish(hash ^ row.length)
 }

@@ -11,7 +11,7 @@ import type { Db } from '../db/db'
 import { decodeChunk, encodeChunk } from './chunk-codec'
 import { GroupHead } from './group-head'
 import { HeadLog, type LoggedSample } from './head-log'
-import { GroupCatalog, METRIC_LABEL, type GroupInfo } from './group-catalog'
+import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo } from './group-catalog'
 import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
 import type { SampleValue } from './sample'
 
@@ -71,7 +71,8 @@ export class SeriesStore {
   private readonly now: () => number
   private pendingGroups: GroupInfo[] = []
   private pendingSamples: LoggedSample[] = []
-  private pendingChunks: PendingChunk[] = []
+  /** Chunks cut since the last write, by group (readers ask for one group's). */
+  private readonly pendingChunks = new Map<number, PendingChunk[]>()
   private nextGroupId: number
   private lastCut: number
 
@@ -105,13 +106,12 @@ export class SeriesStore {
     const quick = quickKey(key)
     const seen = this.idsByQuickKey.get(quick)
     if (seen !== undefined) return seen
-    const labels = canonicalLabels(key.labels)
-    const known = this.idsByKey.get(`${key.metric}\u0000${labels}`)
+    const known = this.idsByKey.get(groupIdentity(key))
     if (known !== undefined) {
       this.rememberQuickKey(quick, known)
       return known
     }
-    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: JSON.parse(labels), columns: [...key.columns] }
+    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: [...key.columns] }
     this.remember(group)
     this.rememberQuickKey(quick, group.id)
     this.pendingGroups.push(group)
@@ -125,10 +125,7 @@ export class SeriesStore {
 
   /** Adds a row (one value per column) at `ts`; it is durable after the next flush. */
   append(groupId: number, ts: number, row: readonly SampleValue[]): void {
-    const head = this.headOf(groupId)
-    // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
-    if (head.full || (head.count > 0 && ts < head.lastTs)) this.cutHead(groupId, head)
-    head.append(ts, row)
+    this.appendToHead(groupId, ts, row)
     this.pendingSamples.push({ groupId, ts, row })
   }
 
@@ -189,7 +186,7 @@ export class SeriesStore {
   lastTs(groupId: number): number | null {
     const head = this.heads.get(groupId)
     let last = head && head.count > 0 ? head.lastTs : null
-    for (const chunk of this.pendingChunks) if (chunk.groupId === groupId && (last === null || chunk.endTs > last)) last = chunk.endTs
+    for (const chunk of this.pendingChunks.get(groupId) ?? []) if (last === null || chunk.endTs > last) last = chunk.endTs
     const stored = this.statements.lastChunkEnd.get(groupId) as number | null
     return stored !== null && (last === null || stored > last) ? stored : last
   }
@@ -198,7 +195,7 @@ export class SeriesStore {
   firstTs(groupId: number): number | null {
     const stored = this.statements.firstChunkStart.get(groupId) as number | null
     let first = stored
-    for (const chunk of this.pendingChunks) if (chunk.groupId === groupId && (first === null || chunk.startTs < first)) first = chunk.startTs
+    for (const chunk of this.pendingChunks.get(groupId) ?? []) if (first === null || chunk.startTs < first) first = chunk.startTs
     const head = this.heads.get(groupId)
     return head && head.count > 0 && (first === null || head.firstTs < first) ? head.firstTs : first
   }
@@ -211,7 +208,7 @@ export class SeriesStore {
     for (const { data } of this.statements.chunksIn.all(groupId, end, start) as Array<{ data: Uint8Array }>) {
       parts.push(decodeChunk(data))
     }
-    for (const chunk of this.pendingChunks) if (chunk.groupId === groupId && chunk.startTs <= end && chunk.endTs >= start) parts.push(decodeChunk(chunk.data))
+    for (const chunk of this.pendingChunks.get(groupId) ?? []) if (chunk.startTs <= end && chunk.endTs >= start) parts.push(decodeChunk(chunk.data))
     const head = this.heads.get(groupId)
     if (head && head.count > 0) parts.push(head.read(start, end))
     return mergeInRange(parts, columnCount, start, end)
@@ -270,16 +267,25 @@ export class SeriesStore {
     return head
   }
 
+  private appendToHead(groupId: number, ts: number, row: readonly SampleValue[]): void {
+    const head = this.headOf(groupId)
+    // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
+    if (head.full || (head.count > 0 && ts < head.lastTs)) this.cutHead(groupId, head)
+    head.append(ts, row)
+  }
+
   private cutHead(groupId: number, head: GroupHead): void {
     const chunk = { groupId, ...head.cut() }
-    this.pendingChunks.push(chunk)
+    const chunks = this.pendingChunks.get(groupId)
+    if (chunks) chunks.push(chunk)
+    else this.pendingChunks.set(groupId, [chunk])
     this.pendingChunkBytes += chunk.data.length
   }
 
   /** One transaction: the new groups, the cut chunks (and bulk ones), and the log segments they retire. */
   private writePending(retiredSegments: readonly number[], bulk: readonly PendingChunk[] = [], alsoInTransaction?: () => void): void {
     const groups = this.pendingGroups
-    const chunks = bulk.length === 0 ? this.pendingChunks : [...this.pendingChunks, ...bulk]
+    const chunks = [...[...this.pendingChunks.values()].flat(), ...bulk]
     if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0 && !alsoInTransaction) return
     this.db.transaction(() => {
       for (const group of groups) this.catalog.insert(group)
@@ -288,7 +294,7 @@ export class SeriesStore {
       alsoInTransaction?.()
     })()
     this.pendingGroups = []
-    this.pendingChunks = []
+    this.pendingChunks.clear()
     this.pendingChunkBytes = 0
     // The segments' files are deleted after this commit; their marks can go at the next cut,
     // when the files are certainly gone.
@@ -319,16 +325,14 @@ export class SeriesStore {
           writtenUntil.set(sample.groupId, until)
         }
         if (sample.ts <= until) continue
-        const head = this.headOf(sample.groupId)
-        if (head.full || (head.count > 0 && sample.ts < head.lastTs)) this.cutHead(sample.groupId, head)
-        head.append(sample.ts, sample.row)
+        this.appendToHead(sample.groupId, sample.ts, sample.row)
       }
     }
   }
 
   private forget(id: number): void {
     const group = this.groups.get(id)
-    if (group) this.idsByKey.delete(`${group.metric}\u0000${canonicalLabels(group.labels)}`)
+    if (group) this.idsByKey.delete(groupIdentity(group))
     for (const quick of this.quickKeysById.get(id) ?? []) this.idsByQuickKey.delete(quick)
     this.quickKeysById.delete(id)
     this.groups.delete(id)
@@ -344,7 +348,7 @@ export class SeriesStore {
 
   private remember(group: GroupInfo): void {
     this.groups.set(group.id, group)
-    this.idsByKey.set(`${group.metric}\u0000${canonicalLabels(group.labels)}`, group.id)
+    this.idsByKey.set(groupIdentity(group), group.id)
   }
 }
 
@@ -367,11 +371,6 @@ function quickKey(key: GroupKey): string {
   let text = key.metric
   for (const name in key.labels) text += `\u0000${name}\u0000${key.labels[name]}`
   return text
-}
-
-/** Labels as JSON with sorted keys, so one set of labels has one spelling. */
-function canonicalLabels(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
 }
 
 /** Rows of several parts (chunks, head) in [start, end], in time order (stable for equal times). */

@@ -19,10 +19,10 @@ export function unpackMetricsFixture(dir: string): string {
 }
 
 /** Every group of every old table, by identity: its rows in time order, as the store reads them. */
-export function oldTableGroups(file: string): Map<string, SeriesRange & { table: string }> {
+export function oldTableGroups(file: string): Map<string, Omit<SeriesRange, 'seq'> & { table: string }> {
   const db = new Database(file, { readonly: true })
   try {
-    const groups = new Map<string, SeriesRange & { table: string }>()
+    const groups = new Map<string, Omit<SeriesRange, 'seq'> & { table: string }>()
     for (const table of OLD_TABLES) {
       for (const row of db.prepare(`SELECT * FROM ${table.table} ORDER BY ${table.order.join(', ')}`).all() as SampleValues[]) {
         const identity = groupIdentity(table.groupKey(row))

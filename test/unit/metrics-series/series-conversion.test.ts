@@ -50,7 +50,7 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expect([...stored.keys()].sort()).toEqual([...expected.keys()].sort())
     for (const [identity, rows] of expected) {
       const group = stored.get(identity)
-      expect(store.read(group!.id, -Infinity, Infinity), identity).toEqual({ ts: rows.ts, columns: rows.columns })
+      expect(store.read(group!.id, -Infinity, Infinity), identity).toEqual({ ts: rows.ts, seq: rows.ts.map((_, i) => i), columns: rows.columns })
     }
   }
 

@@ -54,7 +54,7 @@ describe('series store', () => {
     store.append(id, T0, [1, 1])
     store.append(id, T0 + 20_000, [3, STALE])
     store.flush()
-    expect(store.read(id, 0, Infinity)).toEqual({ ts: [T0, T0 + 10_000, T0 + 20_000], columns: [[1, 2, 3], [1, 2, STALE]] })
+    expect(store.read(id, 0, Infinity)).toEqual({ ts: [T0, T0 + 10_000, T0 + 20_000], seq: [1, 0, 2], columns: [[1, 2, 3], [1, 2, STALE]] })
   })
 
   it('replays the log after a crash: nothing flushed is lost, nothing is counted twice', () => {
@@ -70,6 +70,9 @@ describe('series store', () => {
     const range = second.store.read(id, 0, Infinity)
     expect(range.ts).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => T0 + i * 1000))
     expect(range.columns[1]).toEqual([100, 99, 98, 97, 96, 95, 94])
+    // Sequence numbers carry on from the replayed samples: a sample's id is never given twice.
+    expect(range.seq).toEqual([0, 1, 2, 3, 4, 5, 6])
+    expect(second.store.append(id, T0 + 8000, [8, 92])).toBe(7)
   })
 
   it('stops replaying at a torn record and keeps the ones before it', () => {
@@ -104,6 +107,7 @@ describe('series store', () => {
     const second = open(dir)
     expect(second.store.read(id, 0, Infinity)).toEqual(before)
     expect(second.store.group(id)).toEqual({ id, ...vmstat('a') })
+    expect(second.store.append(id, T0 + 5000, [5, 5])).toBe(5)
   })
 
   it('selects groups by label matchers as PromQL does, "" matching a missing label', () => {

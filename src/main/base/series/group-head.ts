@@ -14,6 +14,8 @@ export class GroupHead {
   private readonly values: Float64Array
   private readonly kinds: Uint8Array
   count = 0
+  /** The sequence number of the first row (see SeriesStore.append). */
+  firstSeq = 0
 
   constructor(
     readonly columns: number,
@@ -37,7 +39,8 @@ export class GroupHead {
   }
 
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
-  append(ts: number, row: readonly SampleValue[]): void {
+  append(ts: number, seq: number, row: readonly SampleValue[]): void {
+    if (this.count === 0) this.firstSeq = seq
     const at = this.count++
     this.ts[at] = ts
     const base = at * this.columns
@@ -50,23 +53,25 @@ export class GroupHead {
     }
   }
 
-  /** The rows with times in [start, end], as columns. */
-  read(start: number, end: number): { ts: number[]; columns: SampleValue[][] } {
+  /** The rows with times in [start, end], as columns, with their sequence numbers. */
+  read(start: number, end: number): { ts: number[]; seq: number[]; columns: SampleValue[][] } {
     const ts: number[] = []
+    const seq: number[] = []
     const columns: SampleValue[][] = Array.from({ length: this.columns }, () => [])
     for (let i = 0; i < this.count; i++) {
       const time = this.ts[i] as number
       if (time < start || time > end) continue
       ts.push(time)
+      seq.push(this.firstSeq + i)
       for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push(this.valueAt(i, c))
     }
-    return { ts, columns }
+    return { ts, seq, columns }
   }
 
   /** Encodes every row as a chunk and empties the head. */
-  cut(): { startTs: number; endTs: number; rows: number; data: Uint8Array } {
+  cut(): { startTs: number; endTs: number; rows: number; firstSeq: number; data: Uint8Array } {
     const { ts, columns } = this.read(-Infinity, Infinity)
-    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: this.count, data: encodeChunk(ts, columns) }
+    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: this.count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
     return chunk
   }

@@ -58,7 +58,7 @@ function* buckets(rows: SeriesRange, resolutionMs: number): Generator<[number, S
     const bucket = Math.floor((rows.ts[start] as number) / resolutionMs) * resolutionMs
     let end = start
     while (end < rows.ts.length && (rows.ts[end] as number) < bucket + resolutionMs) end++
-    yield [bucket, { ts: rows.ts.slice(start, end), columns: rows.columns.map((column) => column.slice(start, end)) }]
+    yield [bucket, { ts: rows.ts.slice(start, end), seq: rows.seq.slice(start, end), columns: rows.columns.map((column) => column.slice(start, end)) }]
     start = end
   }
 }

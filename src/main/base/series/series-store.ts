@@ -21,6 +21,8 @@ export type GroupKey = Omit<GroupInfo, 'id'>
 export interface SeriesRange {
   /** Sample times, ascending. */
   ts: number[]
+  /** Each sample's sequence number in its group (see SeriesStore.append), aligned with ts. */
+  seq: number[]
   /** One array per column, aligned with ts. */
   columns: SampleValue[][]
 }
@@ -47,6 +49,7 @@ interface PendingChunk {
   startTs: number
   endTs: number
   rows: number
+  firstSeq: number
   data: Uint8Array
 }
 
@@ -73,6 +76,8 @@ export class SeriesStore {
   private pendingSamples: LoggedSample[] = []
   /** Chunks cut since the last write, by group (readers ask for one group's). */
   private readonly pendingChunks = new Map<number, PendingChunk[]>()
+  /** The sequence number each group's next sample gets; loaded from SQLite on a group's first use. */
+  private readonly nextSeqs = new Map<number, number>()
   private nextGroupId: number
   private lastCut: number
 
@@ -123,10 +128,15 @@ export class SeriesStore {
     return this.groups.get(id)
   }
 
-  /** Adds a row (one value per column) at `ts`; it is durable after the next flush. */
-  append(groupId: number, ts: number, row: readonly SampleValue[]): void {
-    this.appendToHead(groupId, ts, row)
+  /**
+   * Adds a row (one value per column) at `ts`; it is durable after the next flush. Returns its
+   * sequence number: the count of the group's samples appended before it, ever — with the group
+   * id, a name for the sample that stays the same for as long as it is kept.
+   */
+  append(groupId: number, ts: number, row: readonly SampleValue[]): number {
+    const seq = this.appendToHead(groupId, ts, row)
     this.pendingSamples.push({ groupId, ts, row })
+    return seq
   }
 
   /**
@@ -166,7 +176,9 @@ export class SeriesStore {
       const group = this.groups.get(groupId)
       if (!group) throw new RangeError(`unknown series group ${groupId}`)
       if (columns.length !== group.columns.length) throw new RangeError(`group ${groupId} has ${group.columns.length} columns, not ${columns.length}`)
-      return { groupId, startTs: ts[0] as number, endTs: ts[ts.length - 1] as number, rows: ts.length, data: encodeChunk(ts, columns) }
+      const data = encodeChunk(ts, columns)
+      const firstSeq = this.takeSeqs(groupId, ts.length)
+      return { groupId, startTs: ts[0] as number, endTs: ts[ts.length - 1] as number, rows: ts.length, firstSeq, data }
     })
     this.writePending([], encoded, alsoInTransaction)
   }
@@ -205,10 +217,12 @@ export class SeriesStore {
     const group = this.groups.get(groupId)
     const columnCount = group?.columns.length ?? 0
     const parts: SeriesRange[] = []
-    for (const { data } of this.statements.chunksIn.all(groupId, end, start) as Array<{ data: Uint8Array }>) {
-      parts.push(decodeChunk(data))
+    for (const chunk of this.statements.chunksIn.all(groupId, end, start) as Array<{ first_seq: number; data: Uint8Array }>) {
+      parts.push(decodedWithSeq(chunk.data, chunk.first_seq))
     }
-    for (const chunk of this.pendingChunks.get(groupId) ?? []) if (chunk.startTs <= end && chunk.endTs >= start) parts.push(decodeChunk(chunk.data))
+    for (const chunk of this.pendingChunks.get(groupId) ?? []) {
+      if (chunk.startTs <= end && chunk.endTs >= start) parts.push(decodedWithSeq(chunk.data, chunk.firstSeq))
+    }
     const head = this.heads.get(groupId)
     if (head && head.count > 0) parts.push(head.read(start, end))
     return mergeInRange(parts, columnCount, start, end)
@@ -267,11 +281,20 @@ export class SeriesStore {
     return head
   }
 
-  private appendToHead(groupId: number, ts: number, row: readonly SampleValue[]): void {
+  private appendToHead(groupId: number, ts: number, row: readonly SampleValue[]): number {
     const head = this.headOf(groupId)
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
     if (head.full || (head.count > 0 && ts < head.lastTs)) this.cutHead(groupId, head)
-    head.append(ts, row)
+    const seq = this.takeSeqs(groupId, 1)
+    head.append(ts, seq, row)
+    return seq
+  }
+
+  /** Reserves `count` consecutive sequence numbers of a group; returns the first. */
+  private takeSeqs(groupId: number, count: number): number {
+    const next = this.nextSeqs.get(groupId) ?? ((this.statements.nextSeq.get(groupId) as number | null) ?? 0)
+    this.nextSeqs.set(groupId, next + count)
+    return next
   }
 
   private cutHead(groupId: number, head: GroupHead): void {
@@ -289,7 +312,7 @@ export class SeriesStore {
     if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0 && !alsoInTransaction) return
     this.db.transaction(() => {
       for (const group of groups) this.catalog.insert(group)
-      for (const chunk of chunks) this.statements.insertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, chunk.rows, chunk.data)
+      for (const chunk of chunks) this.statements.insertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, chunk.rows, chunk.firstSeq, chunk.data)
       for (const segment of retiredSegments) this.statements.logDone.run(segment)
       alsoInTransaction?.()
     })()
@@ -337,6 +360,7 @@ export class SeriesStore {
     this.quickKeysById.delete(id)
     this.groups.delete(id)
     this.heads.delete(id)
+    this.nextSeqs.delete(id)
   }
 
   private rememberQuickKey(quick: string, id: number): void {
@@ -354,8 +378,9 @@ export class SeriesStore {
 
 function prepare(db: Db) {
   return {
-    chunksIn: db.prepare('SELECT data FROM series_chunks WHERE group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts'),
-    insertChunk: db.prepare('INSERT INTO series_chunks (group_id, start_ts, end_ts, rows, data) VALUES (?, ?, ?, ?, ?)'),
+    chunksIn: db.prepare('SELECT first_seq, data FROM series_chunks WHERE group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts'),
+    insertChunk: db.prepare('INSERT INTO series_chunks (group_id, start_ts, end_ts, rows, first_seq, data) VALUES (?, ?, ?, ?, ?, ?)'),
+    nextSeq: db.prepare('SELECT MAX(first_seq + rows) FROM series_chunks WHERE group_id = ?').pluck(),
     dropChunks: db.prepare('DELETE FROM series_chunks WHERE end_ts < ?'),
     dropGroupChunks: db.prepare('DELETE FROM series_chunks WHERE group_id = ? AND end_ts < ?'),
     emptyGroups: db.prepare('SELECT id FROM series_groups g WHERE NOT EXISTS (SELECT 1 FROM series_chunks c WHERE c.group_id = g.id)').pluck(),
@@ -373,6 +398,11 @@ function quickKey(key: GroupKey): string {
   return text
 }
 
+function decodedWithSeq(data: Uint8Array, firstSeq: number): SeriesRange {
+  const { ts, columns } = decodeChunk(data)
+  return { ts, seq: ts.map((_, i) => firstSeq + i), columns }
+}
+
 /** Rows of several parts (chunks, head) in [start, end], in time order (stable for equal times). */
 function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start: number, end: number): SeriesRange {
   const rows: Array<{ ts: number; part: number; index: number }> = []
@@ -385,5 +415,5 @@ function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start:
     const part = parts[row.part] as SeriesRange
     for (let c = 0; c < columnCount; c++) (columns[c] as SampleValue[])[r] = part.columns[c]?.[row.index] ?? null
   })
-  return { ts: rows.map((row) => row.ts), columns }
+  return { ts: rows.map((row) => row.ts), seq: rows.map((row) => (parts[row.part] as SeriesRange).seq[row.index] as number), columns }
 }

@@ -14,7 +14,8 @@ import type { Migration } from './index'
  * - series_labels indexes the groups by label (and `__name__` = the metric), for matchers; the
  *   groups of a server are found by their `server_id` label when it goes.
  * - A chunk is a group's samples over a stretch of time, encoded (chunk-codec.ts); retention
- *   drops whole chunks. A rowid table, so a chunk of a few kB stays on its page instead of
+ *   drops whole chunks. first_seq numbers its first row among all the group's samples ever
+ *   appended (the next chunk's first_seq is this one's plus its rows): a sample's id. A rowid table, so a chunk of a few kB stays on its page instead of
  *   spilling into overflow pages, as it would in a WITHOUT ROWID table.
  * - series_log_done lists the head-log segments whose samples are all in chunks, written in the
  *   same transaction as those chunks, so a crash before the segment files are deleted does not
@@ -49,6 +50,7 @@ export const m010Series: Migration = {
       start_ts      INTEGER NOT NULL,
       end_ts        INTEGER NOT NULL,
       rows          INTEGER NOT NULL,
+      first_seq     INTEGER NOT NULL,
       data          BLOB NOT NULL
     );
     CREATE INDEX series_chunks_group ON series_chunks(group_id, start_ts);

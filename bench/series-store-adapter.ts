@@ -5,8 +5,6 @@
 import { statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDb } from '../src/main/base/db/db'
-import { MIGRATIONS } from '../src/main/base/db/migrations'
-import { m010Series } from '../src/main/base/db/migrations/010-series'
 import { HOUR_MS, MINUTE_MS, rollUp, rollupKey } from '../src/main/base/series/rollups'
 import { SeriesStore } from '../src/main/base/series/series-store'
 import { ROLLED_UP, type SampleBatch } from '../src/main/metrics/metrics-repo'
@@ -18,7 +16,7 @@ const LATENESS_MS = 15_000
 
 export const seriesStore: StoreFactory = (dir) => {
   const file = join(dir, 'vigil.db')
-  const db = openDb(file, [...MIGRATIONS, m010Series])
+  const db = openDb(file)
   let now = 0
   const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), now: () => now })
   // The writer's cache: a row's group found without building its labels.

@@ -12,6 +12,7 @@ import { loadOrCreateApiToken, TOKEN_FILE } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
 import { createAuthRepo } from './base/security/auth-repo'
 import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
+import { SeriesStore } from './base/series/series-store'
 import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
 import { createMetricsFeature, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
@@ -21,10 +22,14 @@ import { createTableMonitoring, type TableMonitoringFeature } from './table-moni
 import { createUsersFeature, type UsersService } from './users'
 
 export const DB_FILE = 'vigil.db'
+/** The series store's write-ahead head log, beside the database. */
+export const SERIES_LOG_DIR = 'series-head'
 
 export interface VigilApp {
   config: VigilConfig
   db: Db
+  /** Every time series Vigil keeps. */
+  series: SeriesStore
   bus: EventBus
   auth: Authenticator
   servers: ServersService
@@ -67,9 +72,17 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
   const notices = securePrivateTree(config.dataDir)
   const logFile = new RotatingLogFile(join(config.dataDir, LOG_DIR))
   let db: Db
+  let series: SeriesStore
   try {
     db = openDb(join(config.dataDir, DB_FILE))
   } catch (error) {
+    logFile.close()
+    throw error
+  }
+  try {
+    series = new SeriesStore(db, { logDir: join(config.dataDir, SERIES_LOG_DIR) })
+  } catch (error) {
+    db.close()
     logFile.close()
     throw error
   }
@@ -149,6 +162,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const app: VigilApp = {
       config,
       db,
+      series,
       bus,
       auth,
       servers,
@@ -190,12 +204,14 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()
+        series.close()
         db.close()
         logFile.close()
       }
     }
     return app
   } catch (error) {
+    series.close()
     db.close()
     logFile.close()
     throw error

@@ -3,8 +3,6 @@
 // the transaction after the Nth report, so the test's SIGKILL lands with work uncommitted.
 //
 //   tsx test/helpers/convert-metrics-child.ts <vigil.db> [--rows-per-transaction R] [--stall-after N]
-import { MIGRATIONS } from '../../src/main/base/db/migrations'
-import { m010Series } from '../../src/main/base/db/migrations/010-series'
 import { openDb } from '../../src/main/base/db/db'
 import { SeriesStore } from '../../src/main/base/series/series-store'
 import { convertMetricTables } from '../../src/main/metrics/series-conversion'
@@ -15,7 +13,7 @@ const option = (name: string): number | undefined => {
   return at === -1 ? undefined : Number(rest[at + 1])
 }
 const stallAfter = option('--stall-after')
-const db = openDb(file as string, [...MIGRATIONS, m010Series])
+const db = openDb(file as string)
 const store = new SeriesStore(db, { logDir: null })
 let reports = 0
 if (stallAfter !== undefined) {

@@ -3,8 +3,6 @@ import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
-import { MIGRATIONS } from '../../../src/main/base/db/migrations'
-import { m010Series } from '../../../src/main/base/db/migrations/010-series'
 import { SeriesStore } from '../../../src/main/base/series/series-store'
 import {
   convertMetricTables,
@@ -33,7 +31,7 @@ describe('conversion of the release\'s metrics tables into the series store', ()
   }
 
   function open(file: string): { db: Db; store: SeriesStore } {
-    const db = openDb(file, [...MIGRATIONS, m010Series])
+    const db = openDb(file)
     cleanups.push(() => db.open && db.close())
     return { db, store: new SeriesStore(db, { logDir: null }) }
   }

@@ -2,8 +2,6 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
-import { MIGRATIONS } from '../../../src/main/base/db/migrations'
-import { m010Series } from '../../../src/main/base/db/migrations/010-series'
 import { HOUR_MS, MINUTE_MS, rollUp, rollupKey } from '../../../src/main/base/series/rollups'
 import type { SampleValue } from '../../../src/main/base/series/sample'
 import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
@@ -25,7 +23,7 @@ describe('roll-ups', () => {
       cleanups.push(temp.remove)
       where = temp.dir
     }
-    const db = openDb(join(where, 'vigil.db'), [...MIGRATIONS, m010Series])
+    const db = openDb(join(where, 'vigil.db'))
     cleanups.push(() => db.open && db.close())
     return { db, store: new SeriesStore(db, { logDir: join(where, 'head') }), dir: where }
   }

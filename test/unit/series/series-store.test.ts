@@ -1,8 +1,6 @@
 import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MIGRATIONS } from '../../../src/main/base/db/migrations'
-import { m010Series } from '../../../src/main/base/db/migrations/010-series'
 import { openDb, type Db } from '../../../src/main/base/db/db'
 import { STALE } from '../../../src/main/base/series/sample'
 import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
@@ -18,7 +16,7 @@ describe('series store', () => {
   })
 
   function open(dir: string, options: { headRows?: number; now?: () => number } = {}): { db: Db; store: SeriesStore } {
-    const db = openDb(join(dir, 'vigil.db'), [...MIGRATIONS, m010Series])
+    const db = openDb(join(dir, 'vigil.db'))
     const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), ...options })
     cleanups.push(() => db.open && db.close())
     return { db, store }
@@ -204,7 +202,7 @@ describe('series store', () => {
 
   it('keeps heads in memory only when it has no log directory', () => {
     const dir = tempDir()
-    const db = openDb(join(dir, 'vigil.db'), [...MIGRATIONS, m010Series])
+    const db = openDb(join(dir, 'vigil.db'))
     cleanups.push(() => db.close())
     const store = new SeriesStore(db, { logDir: null })
     const id = store.groupId(vmstat('a'))

@@ -1,9 +1,6 @@
 import type { Migration } from './index'
 
 /**
- * Not in MIGRATIONS yet: it is listed when the metrics move into the series store (issue 13),
- * so no data dir gets a schema that may still change. Tests open it explicitly.
- *
  * The series store (base/series): every time series Vigil keeps, compressed.
  * - A group is the fields sampled together at the same times — one server's vmstat, one disk's
  *   iostat, one process — named by a metric and labels. Names, values and column lists are

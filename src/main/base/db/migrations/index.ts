@@ -7,6 +7,7 @@ import { m006UsersAudit } from './006-users-audit'
 import { m007PgMaintenanceJobs } from './007-pg-maintenance-jobs'
 import { m008PostgresControl } from './008-postgres-control'
 import { m009OracleMonitoring } from './009-oracle-monitoring'
+import { m010Series } from './010-series'
 
 export interface Migration {
   version: number
@@ -24,7 +25,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m006UsersAudit,
   m007PgMaintenanceJobs,
   m008PostgresControl,
-  m009OracleMonitoring
+  m009OracleMonitoring,
+  m010Series
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

@@ -5,7 +5,7 @@ import { buildApi } from './api/server'
 import { createAuditTrail, type AuditTrail } from './audit'
 import { EventBus } from './base/bus'
 import { openDb, pingDb, type Db } from './base/db/db'
-import { LOG_DIR, RotatingLogFile } from './base/log/log-file'
+import { LOG_DIR, logLine, RotatingLogFile } from './base/log/log-file'
 import { securePrivateTree } from './base/security/private-file'
 import { createSettingsRepo } from './base/db/settings-repo'
 import { loadOrCreateApiToken, TOKEN_FILE } from './base/security/api-token'
@@ -20,6 +20,7 @@ import { createPostgresFeature, type PostgresInstancesService, type PostgresPool
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
 import { createUsersFeature, type UsersService } from './users'
+import { MetricsUpgrade } from './metrics'
 
 export const DB_FILE = 'vigil.db'
 /** The series store's write-ahead head log, beside the database. */
@@ -38,6 +39,8 @@ export interface VigilApp {
   metricsWriter: MetricsWriter
   /** Roll-ups and retention (runs each minute; run() does it now). */
   maintenance: MetricsMaintenance
+  /** The data dir's upgrade at start (metrics into the series store); maintenance starts when it completes. */
+  upgrade: MetricsUpgrade
   collectors: CollectorManager
   connections: ConnectionsService
   postgres: PostgresInstancesService
@@ -63,6 +66,8 @@ export interface VigilApp {
 export interface AppOptions {
   /** Electron's safeStorage, when there is one. */
   keyWrapper?: KeyWrapper
+  /** Where the upgrade's `upgrade:` lines go besides the log (vigil serve: stdout). */
+  onUpgradeLine?: (line: string) => void
 }
 
 /** The composition root: the Electron shell and `vigil serve` both start Vigil through here. */
@@ -109,6 +114,16 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
+    const upgrade = new MetricsUpgrade({
+      db,
+      store: series,
+      bus,
+      settings: config.upgrade,
+      write: (line, level) => {
+        logFile.write(logLine(line, level))
+        options.onUpgradeLine?.(line)
+      }
+    })
     const startedAt = new Date().toISOString()
     let url: string | null = null
     const info = (): AppInfo => ({
@@ -116,7 +131,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       dataDir: config.dataDir,
       apiUrl: url,
       tokenFile: join(config.dataDir, TOKEN_FILE),
-      startedAt
+      startedAt,
+      upgrade: upgrade.status()
     })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, info })
     const api = await buildApi({
@@ -145,13 +161,19 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         dataDir: config.dataDir
       },
       oracle,
-      pingDatabase: () => pingDb(db)
+      pingDatabase: () => pingDb(db),
+      upgradeStatus: () => upgrade.status()
     })
 
     for (const notice of notices) api.log.warn(notice)
 
-    // Background work starts last, once nothing above can fail and leave it running.
-    maintenance.start()
+    // Background work starts last, once nothing above can fail and leave it running. The upgrade
+    // first (before any collector, whose samples are then told from the copied ones); roll-ups and
+    // retention only once it has completed, never on unconverted data.
+    let closing = false
+    void upgrade.run().then((complete) => {
+      if (complete && !closing) maintenance.start()
+    })
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
     if (config.collect) {
@@ -169,6 +191,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       metrics,
       metricsWriter,
       maintenance,
+      upgrade,
       collectors,
       connections,
       postgres,
@@ -193,7 +216,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         return url
       },
       async close() {
+        closing = true
         await api.close()
+        await upgrade.stop()
         detachTableMonitoring()
         await oracle.monitor.stop()
         await oracle.sources.closeAll()

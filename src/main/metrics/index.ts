@@ -18,6 +18,7 @@ export { DEFAULT_RETENTION, MetricsMaintenance, type RetentionPolicy } from './m
 export { MetricsService, NoRecentData, sampleValues, type HistoricalQuery, type RealtimeQuery } from './metrics-service'
 export { MetricsWriter } from './metrics-writer'
 export { MAX_TOP_PROCESSES } from './parsers'
+export { METRICS_IN_SERIES_STORE, MetricsUpgrade, type UpgradeSettings } from './metrics-upgrade'
 
 export interface MetricsFeature {
   /** The seed API's realtime and historical reads. */

@@ -114,6 +114,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
+    // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({
       db,
       store: series,
@@ -167,13 +168,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
 
     for (const notice of notices) api.log.warn(notice)
 
-    // Background work starts last, once nothing above can fail and leave it running. The upgrade
-    // first (before any collector, whose samples are then told from the copied ones); roll-ups and
-    // retention only once it has completed, never on unconverted data.
-    let closing = false
-    void upgrade.run().then((complete) => {
-      if (complete && !closing) maintenance.start()
-    })
+    // Background work starts last, once nothing above can fail and leave it running.
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
     if (config.collect) {
@@ -181,6 +176,12 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       collectors.start()
       pgEngines.start()
     }
+    // A data dir of an earlier Vigil is upgraded in the background; roll-ups and retention start
+    // once it has completed, never on unconverted data.
+    let closing = false
+    void upgrade.run().then((complete) => {
+      if (complete && !closing) maintenance.start()
+    })
     const app: VigilApp = {
       config,
       db,

@@ -8,6 +8,7 @@ import type { SeriesRange } from '../../src/main/base/series/series-store'
 import type { SampleValues } from '../../src/main/metrics/metrics-repo'
 import { groupIdentity } from '../../src/main/base/series/group-catalog'
 import { OLD_TABLES } from '../../src/main/metrics/series-conversion-tables'
+import { makeTempDir } from './temp-dir'
 
 export const METRICS_FIXTURE = resolve(import.meta.dirname, '../fixtures/metrics-data-dir-v9.db.gz')
 
@@ -37,4 +38,15 @@ export function oldTableGroups(file: string): Map<string, Omit<SeriesRange, 'seq
   } finally {
     db.close()
   }
+}
+
+/** The fixture in a data dir of its own, with nothing to collect: the store then holds exactly what was converted. */
+export function fixtureDataDir(): { dir: string; file: string; remove: () => void } {
+  const temp = makeTempDir('vigil-upgrade-')
+  const file = unpackMetricsFixture(temp.dir)
+  const db = new Database(file)
+  db.prepare('UPDATE servers SET monitoring_enabled = 0').run()
+  db.prepare("INSERT INTO settings (key, value) VALUES ('local_server_seeded', 'no: the test keeps the store to what was converted')").run()
+  db.close()
+  return { ...temp, file }
 }

@@ -41,6 +41,8 @@ export interface MetricsUpgradeDeps {
 }
 
 const DEFAULT_LINE_EVERY_MS = 5_000
+/** A systematic fault can make every group differ: the log names this many, and counts the rest. */
+const MAX_LOGGED_MISMATCHES = 1_000
 const DEFAULT_PUBLISH_EVERY_MS = 250
 
 const KEPT = 'The old tables are kept: nothing is lost. Roll-ups and retention stay off until the upgrade completes.'
@@ -60,11 +62,14 @@ export class MetricsUpgrade {
   private readonly tablesSeen = new Set<string>()
   private readonly tablesEnded = new Set<string>()
   private readonly now: () => number
+  /** Samples the store gets from this time on are new, not copies: Vigil collects nothing before it exists. */
+  private readonly createdAt: number
   private readonly lineEveryMs: number
   private readonly publishEveryMs: number
 
   constructor(private readonly deps: MetricsUpgradeDeps) {
     this.now = deps.now ?? Date.now
+    this.createdAt = this.now()
     this.lineEveryMs = deps.lineEveryMs ?? DEFAULT_LINE_EVERY_MS
     this.publishEveryMs = deps.publishEveryMs ?? DEFAULT_PUBLISH_EVERY_MS
   }
@@ -75,8 +80,9 @@ export class MetricsUpgrade {
 
   /**
    * Converts what there is to convert. Resolves true when every metric is in the store (converted
-   * now, or nothing to convert), false when it failed or was stopped; never rejects. Call it before
-   * the collectors start: it notes the time from which their samples are new ones.
+   * now, or nothing to convert), false when it failed or was stopped; never rejects. Create the
+   * upgrade before the collectors start (their samples are told from copies by that time); run
+   * it when nothing can fail any more.
    */
   run(): Promise<boolean> {
     this.running ??= this.convert()
@@ -102,7 +108,7 @@ export class MetricsUpgrade {
         rowsPerTransaction,
         pauseMs,
         signal: this.abort.signal,
-        now: this.now,
+        newSamplesFrom: this.createdAt,
         onProgress: (progress) => {
           if (progress.allTotal === 0) return
           if (this.current.state === 'pending') this.begin(progress.allDone, progress.allTotal)
@@ -149,7 +155,8 @@ export class MetricsUpgrade {
       const lines = result.mismatches.map(describeMismatch)
       const error = `${count(lines.length)} group${lines.length === 1 ? '' : 's'} of samples differ between the old metrics tables and their copy in the series store`
       this.fail(error, MISMATCH_ADVICE, lines.slice(0, MAX_LISTED_MISMATCHES), lines.length)
-      for (const line of lines) this.deps.write(`upgrade: differs: ${line}`, 'error')
+      for (const line of lines.slice(0, MAX_LOGGED_MISMATCHES)) this.deps.write(`upgrade: differs: ${line}`, 'error')
+      if (lines.length > MAX_LOGGED_MISMATCHES) this.deps.write(`upgrade: differs: … and ${count(lines.length - MAX_LOGGED_MISMATCHES)} groups more`, 'error')
       return false
     }
     // A new data dir's empty tables (or none at all): nothing worth a word.

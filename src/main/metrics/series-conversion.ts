@@ -59,8 +59,11 @@ export interface ConversionOptions {
   pauseMs?: number
   /** Stops the conversion at its next step, rejecting with the signal's reason; what was committed stays. */
   signal?: AbortSignal
-  /** The clock, for the cutoff between copied samples and new ones. */
-  now?: () => number
+  /**
+   * When the process converting started, before it collected anything: samples the store gets
+   * from then on are new ones, not copies (default: now). Only the first run's counts.
+   */
+  newSamplesFrom?: number
 }
 
 export type ConversionResult =
@@ -89,8 +92,7 @@ interface TableState {
 export async function convertMetricTables(db: Db, store: SeriesStore, options: ConversionOptions = {}): Promise<ConversionResult> {
   const tables = OLD_TABLES.filter((table) => tableExists(db, table.table))
   if (tables.length === 0) return { status: 'nothing-to-convert' }
-  // Taken before the first await: nothing has been collected into the store yet.
-  const cutoff = conversionCutoff(db, tables, options.now ?? Date.now)
+  const cutoff = conversionCutoff(db, tables, options.newSamplesFrom ?? Date.now())
   const reader = new Database(db.name, { readonly: true, fileMustExist: true })
   try {
     const pacer = new Pacer(options)
@@ -121,7 +123,7 @@ export async function convertMetricTables(db: Db, store: SeriesStore, options: C
 export async function copyMetricTables(db: Db, store: SeriesStore, options: ConversionOptions = {}): Promise<number> {
   const tables = OLD_TABLES.filter((table) => tableExists(db, table.table))
   if (tables.length === 0) return 0
-  conversionCutoff(db, tables, options.now ?? Date.now)
+  conversionCutoff(db, tables, options.newSamplesFrom ?? Date.now())
   const reader = new Database(db.name, { readonly: true, fileMustExist: true })
   try {
     return await copyTables(db, reader, store, tables, options, new Pacer(options))
@@ -165,11 +167,11 @@ class Pacer {
  * from the first run, so a resumed conversion still tells apart what an interrupted run's
  * collectors wrote. Later than every old sample even when the old release's clock ran ahead.
  */
-function conversionCutoff(db: Db, tables: readonly OldTable[], now: () => number): number {
+function conversionCutoff(db: Db, tables: readonly OldTable[], newSamplesFrom: number): number {
   db.exec(`CREATE TABLE IF NOT EXISTS ${CUTOFF_TABLE} (ts INTEGER NOT NULL)`)
   const kept = db.prepare(`SELECT ts FROM ${CUTOFF_TABLE}`).pluck().get() as number | undefined
   if (kept !== undefined) return kept
-  let cutoff = now()
+  let cutoff = newSamplesFrom
   // Raw samples only: their ts is indexed, and a roll-up's bucket is never later than its samples.
   for (const table of tables.filter((table) => table.time === 'ts')) {
     const newest = db.prepare(`SELECT MAX(ts) FROM ${table.table}`).pluck().get() as number | null

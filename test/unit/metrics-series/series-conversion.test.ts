@@ -158,7 +158,7 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     let collected = 0
     const result = await convertMetricTables(db, store, {
       rowsPerTransaction: 100,
-      now: () => startedAt,
+      newSamplesFrom: startedAt,
       onProgress: ({ allDone }) => {
         // A collector between two steps: same group as the old rows, later times.
         const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: 'srv-linux' }])[0]

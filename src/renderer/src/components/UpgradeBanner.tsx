@@ -18,7 +18,7 @@ function Progress({ status }: { status: UpgradeStatus }) {
       : `Copying ${count(status.copied)} of ${count(status.total)} rows${status.table ? ` (${status.table})` : ''}`
   return (
     <section className="upgrade-banner" role="status" aria-label="Data upgrade" data-state="converting">
-      <strong>Upgrading this data dir.</strong> Vigil is moving the metrics an earlier version kept into its new store; everything works
+      <strong>Upgrading this data directory.</strong> Vigil is moving the metrics an earlier version kept into its new store; everything works
       meanwhile, and the charts of earlier days fill in as it goes.
       <div className="upgrade-progress">
         <progress max={100} value={status.percent} aria-label={`Data upgrade: ${status.percent}%`} />
@@ -56,7 +56,7 @@ export function UpgradeBanner() {
       return (
         <section className="upgrade-banner failed" role="alert" aria-label="Data upgrade" data-state="failed">
           <div>
-            <strong>The upgrade of this data dir did not complete:</strong> {status.error}. {status.advice}
+            <strong>The upgrade of this data directory did not complete:</strong> {status.error}. {status.advice}
             {status.mismatchCount > 0 ? (
               <details>
                 <summary>

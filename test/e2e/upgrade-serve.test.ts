@@ -56,7 +56,7 @@ describe.runIf(METRICS_IN_SERIES_STORE)('vigil serve on a data dir of an earlier
     expect(resumedFrom).toBeGreaterThanOrEqual(215)
     expect(resumedFrom).toBeLessThan(4774)
     const done = await second.line(/^upgrade: (done|FAILED)/)
-    expect(done).toMatch(/^upgrade: done: 4,774 rows from 7 tables converted into the series store and checked in \d+\.\d s \([\d,]+ of them copied before an interruption\); the old tables are dropped$/)
+    expect(done).toMatch(/^upgrade: done: 4,774 rows from 7 tables converted into the series store and checked in \d+\.\d s \([\d,]+ of them copied before an interruption\); the old tables are dropped, leaving \d+\.\d MB of free pages in the database file, which new data reuses \(README, "Upgrading"\)$/)
     expect((await health(second)).upgrade).toMatchObject({ state: 'converted', percent: 100, rows_copied: 4774, rows_total: 4774 })
     await second.kill('SIGTERM')
 

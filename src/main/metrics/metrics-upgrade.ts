@@ -168,9 +168,15 @@ export class MetricsUpgrade {
     this.update({ state: 'converted', phase: null, table: null, copied: this.current.total, checked: 2 * this.current.total, finishedAt: new Date(finished).toISOString(), elapsedMs: finished - this.started }, true)
     const carried = this.current.resumedFrom > 0 ? ` (${count(this.current.resumedFrom)} of them copied before an interruption)` : ''
     this.write(
-      `upgrade: done: ${count(result.rows)} rows from ${result.tables.length} tables converted into the series store and checked in ${seconds(finished - this.started)}${carried}; the old tables are dropped`
+      `upgrade: done: ${count(result.rows)} rows from ${result.tables.length} tables converted into the series store and checked in ${seconds(finished - this.started)}${carried}; ` +
+        `the old tables are dropped, leaving ${megabytes(this.freeBytes())} of free pages in the database file, which new data reuses (README, "Upgrading")`
     )
     return true
+  }
+
+  /** Pages the dropped tables left free inside the file: SQLite reuses them; only a VACUUM gives them back to the disk. */
+  private freeBytes(): number {
+    return (this.deps.db.pragma('freelist_count', { simple: true }) as number) * (this.deps.db.pragma('page_size', { simple: true }) as number)
   }
 
   private fail(error: string, advice: string, mismatches: string[], mismatchCount: number): void {
@@ -206,4 +212,5 @@ export class MetricsUpgrade {
 
 const count = (n: number): string => n.toLocaleString('en-US')
 const share = (part: number, whole: number): string => `${whole > 0 ? (Math.floor((part / whole) * 1000) / 10).toFixed(1) : '0.0'}%`
+const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
 const seconds = (ms: number): string => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`)

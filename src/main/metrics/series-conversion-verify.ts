@@ -67,10 +67,15 @@ export async function verifyTable(reader: Database.Database, store: SeriesStore,
     const identity = groupIdentity(group)
     seen.add(identity)
     const digest = new RowDigest()
-    // Integer milliseconds: [-Infinity, before - 1] is everything before the cutoff.
-    const range = store.read(group.id, -Infinity, before - 1)
-    for (let i = 0; i < range.ts.length; i++) digest.add(range.ts[i] as number, range.columns.map((column) => column[i] ?? null))
     const oldRows = old.get(identity)?.digest.summary() ?? null
+    // Everything before the cutoff (integer milliseconds: up to before - 1), read in windows of
+    // about ROWS_PER_STEP of the old rows, so a long group does not hold the event loop.
+    for (const [start, end] of windows(oldRows, before - 1)) {
+      const range = store.read(group.id, start, end)
+      for (let i = 0; i < range.ts.length; i++) digest.add(range.ts[i] as number, range.columns.map((column) => column[i] ?? null))
+      unreported += range.ts.length
+      if (unreported >= ROWS_PER_STEP) await report()
+    }
     const after = digest.summary()
     // A group the store knows but holds no copied rows of (none in the old table either: a new
     // process, a new server) is no difference.
@@ -78,14 +83,26 @@ export async function verifyTable(reader: Database.Database, store: SeriesStore,
     if (oldRows === null || !sameSummary(oldRows, after)) {
       mismatches.push({ table: table.table, metric: table.seriesMetric, labels: { ...group.labels }, old: oldRows, stored: after })
     }
-    unreported += range.ts.length
-    if (unreported >= ROWS_PER_STEP) await report()
   }
   for (const [identity, { labels, digest }] of old) {
     if (!seen.has(identity)) mismatches.push({ table: table.table, metric: table.seriesMetric, labels, old: digest.summary(), stored: null })
   }
   if (unreported > 0) await report()
   return mismatches
+}
+
+/** [start, end] ranges that cover up to `last` (from -Infinity), each holding about ROWS_PER_STEP of `rows` if spread as the old rows are. */
+function windows(rows: GroupSummary | null, last: number): Array<[number, number]> {
+  if (rows === null || rows.firstTs === null || rows.lastTs === null || rows.rows <= ROWS_PER_STEP) return [[-Infinity, last]]
+  const span = Math.max(1, Math.ceil((rows.lastTs - rows.firstTs + 1) / Math.ceil(rows.rows / ROWS_PER_STEP)))
+  const ranges: Array<[number, number]> = []
+  let start = -Infinity
+  for (let end = rows.firstTs + span - 1; end < last; end += span) {
+    ranges.push([start, end])
+    start = end + 1
+  }
+  ranges.push([start, last])
+  return ranges
 }
 
 function sameSummary(a: GroupSummary, b: GroupSummary): boolean {

@@ -201,6 +201,31 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expectSameData(store, expected)
   })
 
+  it('checks a long group piece by piece, and still finds a row that differs anywhere in it', async () => {
+    const file = fixture()
+    const { db, store } = open(file)
+    // srv-linux's vmstat, 25 times over, each copy 5 hours earlier: about 2,700 rows in one group.
+    const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('vmstat_samples') as string[]).filter((name) => name !== 'id')
+    const shifted = columns.map((name) => (name === 'ts' ? 'ts - ? * 18000000' : name)).join(', ')
+    const copy = db.prepare(`INSERT INTO vmstat_samples (${columns.join(', ')}) SELECT ${shifted} FROM vmstat_samples WHERE server_id = 'srv-linux' AND ts > ?`)
+    const oldest = db.prepare("SELECT MIN(ts) FROM vmstat_samples WHERE server_id = 'srv-linux'").pluck().get() as number
+    for (let k = 1; k <= 24; k++) copy.run(k, oldest - 1)
+    const rows = db.prepare("SELECT COUNT(*) FROM vmstat_samples WHERE server_id = 'srv-linux'").pluck().get() as number
+    expect(rows).toBeGreaterThan(2_500)
+    await copyMetricTables(db, store)
+    // A row in the middle of the group, far from either end.
+    const middle = db.prepare("SELECT id FROM vmstat_samples WHERE server_id = 'srv-linux' ORDER BY ts LIMIT 1 OFFSET ?").pluck().get(Math.floor(rows / 2)) as number
+    db.prepare('UPDATE vmstat_samples SET cs = cs + 1 WHERE id = ?').run(middle)
+
+    const result = await convertMetricTables(db, store)
+    if (result.status !== 'mismatch') throw new Error(`expected a mismatch, got ${result.status}`)
+    expect(result.mismatches.map((mismatch) => [mismatch.table, mismatch.labels, mismatch.old?.rows, mismatch.stored?.rows])).toEqual([
+      ['vmstat_samples', { server_id: 'srv-linux' }, rows, rows]
+    ])
+    db.prepare('UPDATE vmstat_samples SET cs = cs - 1 WHERE id = ?').run(middle)
+    expect(await convertMetricTables(db, store)).toMatchObject({ status: 'converted' })
+  })
+
   it('carries on after a kill -9 in the middle: no row lost, none copied twice', async () => {
     const file = fixture()
     const expected = oldTableGroups(file)

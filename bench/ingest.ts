@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EventBus } from '../src/main/base/bus'
-import { MetricsWriter } from '../src/main/metrics/metrics-writer'
+import { MetricsWriter } from '../test/legacy/metrics-writer-v9'
 import { openDb } from '../src/main/base/db/db'
-import { createMetricsRepo, type SampleBatch } from '../src/main/metrics/metrics-repo'
+import { createMetricsRepo } from '../test/legacy/metrics-repo-v9'
+import type { SampleBatch } from '../src/main/metrics/samples'
 
 const servers = Number(process.argv[2] ?? 1000)
 const intervals = Number(process.argv[3] ?? 20)

@@ -103,7 +103,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         postgresFeature.linkedHosts.forget(id)
       }
     })
-    const metricsFeature = createMetricsFeature({ db, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
+    const metricsFeature = createMetricsFeature({ series, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
     const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
@@ -204,6 +204,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()
+        metricsFeature.detach()
+        servers.writeLastSeen()
         series.close()
         db.close()
         logFile.close()

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import type { SeriesRange } from '../../src/main/base/series/series-store'
-import type { SampleValues } from '../../src/main/metrics/metrics-repo'
+import type { SampleValues } from '../../src/main/metrics/samples'
 import { groupIdentity } from '../../src/main/base/series/group-catalog'
 import { OLD_TABLES } from '../../src/main/metrics/series-conversion-tables'
 

@@ -67,10 +67,10 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expectSameData(new SeriesStore(db, { logDir: null }), expected)
 
     // The fixture's point: minute and hour roll-ups reach back past the raw rows, and survive.
-    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: 'srv-linux' }])[0]!
+    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]!
     const hours = store.select([
       { name: '__name__', op: '=', value: 'vmstat:rollup' },
-      { name: 'server_id', op: '=', value: 'srv-linux' },
+      { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' },
       { name: '__resolution__', op: '=', value: '3600000' }
     ])[0]!
     expect(store.firstTs(hours.id)).toBeLessThan(store.firstTs(vmstat.id)! - 2 * 3_600_000)
@@ -101,16 +101,16 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     const { db, store } = open(fixture())
     copyMetricTables(db, store)
     // The old tables change after the copy: the check must see it.
-    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = 'srv-aix' AND disk = 'hdisk1'").pluck().get() as number
+    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000b' AND disk = 'hdisk1'").pluck().get() as number
     db.prepare('UPDATE iostat_samples SET kb_wrtn_rate = kb_wrtn_rate + 0.5 WHERE id = ?').run(id)
-    const gone = db.prepare("SELECT * FROM process_samples WHERE server_id = 'srv-linux' AND pid = 812 ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>
+    const gone = db.prepare("SELECT * FROM process_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' AND pid = 812 ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>
     db.prepare('DELETE FROM process_samples WHERE id = ?').run(gone.id)
 
     const result = convertMetricTables(db, store)
     if (result.status !== 'mismatch') throw new Error(`expected a mismatch, got ${result.status}`)
     expect(result.mismatches.map((mismatch) => [mismatch.table, mismatch.labels])).toEqual([
-      ['iostat_samples', { server_id: 'srv-aix', disk: 'hdisk1' }],
-      ['process_samples', { server_id: 'srv-linux', pid: '812', command: 'postgres: checkpointer', user: 'postgres' }]
+      ['iostat_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000b', disk: 'hdisk1' }],
+      ['process_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000a', pid: '812', command: 'postgres: checkpointer', user: 'postgres' }]
     ])
     const [changed, shorter] = result.mismatches
     expect(changed!.old!.rows).toBe(changed!.stored!.rows)

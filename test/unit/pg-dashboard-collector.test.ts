@@ -5,6 +5,7 @@ import {
   DASHBOARD_CONFIG_KEYS,
   DashboardCollector,
   DashboardHistorySeries,
+  dashboardGroupsOf,
   parseDashboardConfigChange,
   type ConfigStore,
   type Dashboard,
@@ -160,6 +161,29 @@ describe('DashboardCollector scheduling', () => {
     expect(await first).toBe(await second)
     expect(await collector.current()).toBe(await first)
     expect(runs.started()).toBe(1)
+  })
+})
+
+describe('DashboardCollector and a deleted instance', () => {
+  it('stores nothing more once the series are deleted, not even the collection under way', async () => {
+    const opened = openSeriesStore()
+    stores.push(opened)
+    const history = new DashboardHistorySeries(opened.store, 1)
+    const runs = controlledCollect()
+    const collector = new DashboardCollector({ collect: runs.collect, store: memoryStore(), history, timers: manualTimers() })
+    collector.start()
+    await runs.finish()
+    const groups = (): number => opened.store.select(dashboardGroupsOf(1)).length
+    expect(groups()).toBe(2)
+
+    const stopped = new DashboardCollector({ collect: runs.collect, store: memoryStore(), history, timers: manualTimers() })
+    const underWay = stopped.collectNow()
+    history.delete()
+    expect(groups()).toBe(0)
+    await runs.finish()
+    await underWay
+    expect(groups()).toBe(0)
+    expect(stopped.history()).toEqual([])
   })
 })
 

@@ -1,4 +1,4 @@
-import { DashboardCollector, DashboardHistorySeries, DashboardReader, deleteDashboardSeries } from './dashboard'
+import { DashboardCollector, DashboardHistorySeries, DashboardReader } from './dashboard'
 import { MonitoringProbes } from './monitoring'
 import type { PgTarget, PostgresPools } from './pool'
 import type { SystemSource } from './host/source'
@@ -66,8 +66,11 @@ export class PgInstanceEngines {
   forget(instanceId: number): void {
     this.engines.get(instanceId)?.engines.collector.detach()
     this.engines.delete(instanceId)
+    // Also stops a collector already taken out of the engines (made inactive just before) from
+    // storing the collection it still had under way.
+    const history = this.histories.get(instanceId) ?? new DashboardHistorySeries(this.series, instanceId)
     this.histories.delete(instanceId)
-    deleteDashboardSeries(this.series, instanceId)
+    history.delete()
   }
 
   /** The engines of an instance (404 when it is not registered). */

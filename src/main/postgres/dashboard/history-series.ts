@@ -38,6 +38,7 @@ export function dashboardGroupsOf(instanceId: number): LabelMatcher[] {
 export class DashboardHistorySeries {
   private groupId: number | null = null
   private newestTs: number | null | undefined = undefined
+  private deleted = false
 
   constructor(
     private readonly series: SeriesStore,
@@ -46,9 +47,11 @@ export class DashboardHistorySeries {
 
   /**
    * Stores a data set at `ts`, or just after the newest one stored when `ts` is not later, and
-   * makes it durable (the store's write-ahead log). Returns the time it got.
+   * makes it durable (the store's write-ahead log). Returns the time it got. Once the series
+   * are deleted, stores nothing (a collection that was under way when its instance went).
    */
   append(ts: number, dashboard: Dashboard): number {
+    if (this.deleted) return ts
     const newest = this.newest()
     const at = newest !== null && ts <= newest ? newest + 1 : ts
     const { row, info } = dashboardSample(dashboard)
@@ -103,6 +106,12 @@ export class DashboardHistorySeries {
   dropBefore(ts: number): void {
     const groups = this.series.select(dashboardGroupsOf(this.instanceId)).map((group) => group.id)
     if (groups.length > 0) this.series.dropBefore(ts, groups)
+  }
+
+  /** Deletes the instance's dashboard series; nothing is stored from then on. */
+  delete(): void {
+    this.deleted = true
+    deleteDashboardSeries(this.series, this.instanceId)
   }
 
   private newest(): number | null {

@@ -105,7 +105,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     })
     const metricsFeature = createMetricsFeature({ series, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
-    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit })
+    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)

@@ -7,7 +7,7 @@ import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
 import { STALE, type SampleValue } from '../base/series/sample'
 import type { GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
-import type { RolledUpMetric, SampleBatch } from './samples'
+import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
 import { rollupMetricOf, sampleGroupKey, sampleId, sampleRow } from './series-mapping'
 import { RESOLUTION_LABEL } from '../base/series/rollups'
 
@@ -27,6 +27,11 @@ export interface GroupRows {
 export class MetricsStore {
   /** Each server's process groups in its last process sample: those missing from the next go stale. */
   private readonly liveProcesses = new Map<string, Set<number>>()
+  /**
+   * The group of each (server, metric, row key) seen, so a row finds its group without building
+   * its labels: by the disk or interface name, or by pid and then command and user.
+   */
+  private readonly knownGroups = new Map<string, Map<MetricName, Map<string | number, KnownGroup[]>>>()
 
   constructor(readonly series: SeriesStore) {}
 
@@ -70,16 +75,39 @@ export class MetricsStore {
   deleteServer(serverId: string): void {
     this.series.deleteGroups([{ name: 'server_id', op: '=', value: serverId }])
     this.liveProcesses.delete(serverId)
+    this.knownGroups.delete(serverId)
   }
 
   private append(batch: SampleBatch): number[] {
-    const groupIds = batch.rows.map((row) => this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row)))
+    let byMetric = this.knownGroups.get(batch.serverId)
+    if (!byMetric) this.knownGroups.set(batch.serverId, (byMetric = new Map()))
+    let byKey = byMetric.get(batch.metric)
+    if (!byKey) byMetric.set(batch.metric, (byKey = new Map()))
+    const known = byKey
+    const groupIds = batch.rows.map((row) => this.groupOf(known, batch, row))
     const ids = batch.rows.map((row, r) => {
       const groupId = groupIds[r] as number
       return sampleId(groupId, this.series.append(groupId, batch.ts, sampleRow(batch.metric, row)))
     })
     if (batch.metric === 'process') this.markEndedProcesses(batch, new Set(groupIds))
     return ids
+  }
+
+  /** The row's group: known, or looked up (created on first use) and remembered. */
+  private groupOf(known: Map<string | number, KnownGroup[]>, batch: SampleBatch, row: SampleValues): number {
+    const rowKey = ROW_KEY[batch.metric]
+    const key = rowKey === null ? '' : (row[rowKey] ?? '')
+    const candidates = known.get(key)
+    if (candidates) {
+      for (const candidate of candidates) {
+        // Retention drops a group left empty: a remembered id may be gone.
+        if (candidate.command === (row.command ?? null) && candidate.user === (row.user ?? null) && this.series.group(candidate.id)) return candidate.id
+      }
+    }
+    const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
+    const entry = { id, command: row.command ?? null, user: row.user ?? null }
+    known.set(key, [...(candidates ?? []).filter((candidate) => this.series.group(candidate.id)), entry])
+    return id
   }
 
   private markEndedProcesses(batch: SampleBatch, live: Set<number>): void {
@@ -90,6 +118,16 @@ export class MetricsStore {
     this.liveProcesses.set(batch.serverId, live)
   }
 }
+
+/** A group known by its row key; processes are told apart by command and user too. */
+interface KnownGroup {
+  id: number
+  command: string | number | null
+  user: string | number | null
+}
+
+/** The field a row's group is known by, after the server (vmstat has one group per server). */
+const ROW_KEY: Record<MetricName, string | null> = { vmstat: null, iostat: 'disk', netstat: 'interface', process: 'pid' }
 
 function serverMatchers(metric: string, serverId: string | undefined): LabelMatcher[] {
   const matchers: LabelMatcher[] = [{ name: METRIC_LABEL, op: '=', value: metric }]

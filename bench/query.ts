@@ -23,12 +23,38 @@ import { createWorkload } from './workload'
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
 
-/** One server's day of samples: vmstat for 24 h, 500 processes in the last hour. */
+/** mulberry32: a small seeded generator, so every run writes the same rows. */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/**
+ * One server's day: the workload's vmstat for 24 h and, in the last hour, 500 processes (more
+ * than the workload's servers run) with noisy CPU and memory to one decimal, as ps prints them,
+ * a few ending and replaced by new pids every interval.
+ */
 function* workloadBatches(end: number): Generator<SampleBatch[]> {
-  const workload = createWorkload({ servers: 1, startMs: end - DAY_MS, topProcesses: 500, seed: 7 })
+  const workload = createWorkload({ servers: 1, startMs: end - DAY_MS, seed: 7 })
+  const rnd = random(11)
+  let nextPid = 2000
+  const newProcess = () => ({ pid: nextPid++, user: rnd() < 0.7 ? 'app' : 'postgres', command: `/opt/app/bin/worker --slot ${nextPid % 97}`, cpu: rnd() * 8, mem: rnd() * 3 })
+  const processes = Array.from({ length: 500 }, newProcess)
   while (workload.startMs + workload.intervals * workload.intervalMs < end) {
-    const lastHour = workload.startMs + workload.intervals * workload.intervalMs >= end - HOUR_MS
-    yield workload.nextInterval().filter((batch) => batch.metric === 'vmstat' || (lastHour && batch.metric === 'process'))
+    const ts = workload.startMs + workload.intervals * workload.intervalMs
+    const batches = workload.nextInterval().filter((batch) => batch.metric === 'vmstat')
+    if (ts >= end - HOUR_MS) {
+      for (let i = 0; i < processes.length; i++) if (rnd() < 0.002) processes[i] = newProcess()
+      const rows = processes.map((p) => ({ pid: p.pid, user: p.user, command: p.command, cpu: Math.round(p.cpu * (0.6 + rnd() * 0.8) * 10) / 10, mem: Math.round((p.mem + rnd() * 0.05) * 10) / 10 }))
+      batches.push({ metric: 'process', serverId: '', ts: ts + 3000, rows: rows.sort((a, b) => b.cpu - a.cpu) })
+    }
+    yield batches
   }
 }
 

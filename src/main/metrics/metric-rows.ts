@@ -96,12 +96,19 @@ export class MetricRows {
       const pid = Number(group.labels.pid)
       const command = group.labels.command ?? ''
       const user = group.labels.user ?? ''
+      const cpu = rows.columns[0] ?? []
+      const mem = rows.columns[1] ?? []
+      // A group's rows are in time order: each bucket is one run of them, looked up once.
+      let totals: BucketTotals | null = null
       for (let r = 0; r < rows.ts.length; r++) {
         const bucket = Math.floor((rows.ts[r] as number) / query.intervalMs) * query.intervalMs
-        const key = `${bucket}\u0000${serverId}\u0000${pid}`
-        let totals = byKey.get(key)
-        if (!totals) byKey.set(key, (totals = new BucketTotals(bucket, serverId, pid, command, user)))
-        totals.add(command, user, numberOrNull(rows.columns[0]?.[r]), numberOrNull(rows.columns[1]?.[r]))
+        if (totals === null || totals.bucket !== bucket) {
+          const key: string = `${bucket}\u0000${serverId}\u0000${pid}`
+          totals = byKey.get(key) ?? null
+          if (!totals) byKey.set(key, (totals = new BucketTotals(bucket, serverId, pid, command, user)))
+          totals.nameRun(command, user)
+        }
+        totals.add(numberOrNull(cpu[r]), numberOrNull(mem[r]))
       }
     }
     const all = [...byKey.values()].sort((a, b) => a.bucket - b.bucket || compareText(a.serverId, b.serverId) || a.pid - b.pid)
@@ -137,10 +144,14 @@ class BucketTotals {
     private user: string
   ) {}
 
-  add(command: string, user: string, cpu: number | null, mem: number | null): void {
-    this.count++
+  /** A run of rows of one series (its command and user) joins the bucket. */
+  nameRun(command: string, user: string): void {
     if (compareText(command, this.command) > 0) this.command = command
     if (compareText(user, this.user) > 0) this.user = user
+  }
+
+  add(cpu: number | null, mem: number | null): void {
+    this.count++
     this.cpu.add(cpu)
     this.mem.add(mem)
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { openDb } from '../src/main/base/db/db'
 import { HOUR_MS, MINUTE_MS, rollUp, rollupKey } from '../src/main/base/series/rollups'
 import { SeriesStore } from '../src/main/base/series/series-store'
-import { ROLLED_UP, type SampleBatch } from '../src/main/metrics/metrics-repo'
+import { ROLLED_UP, type SampleBatch } from '../src/main/metrics/samples'
 import { GROUP_LABELS, sampleGroupKey, sampleRow } from '../src/main/metrics/series-mapping'
 import type { StoreFactory, StorePart } from './store-size'
 

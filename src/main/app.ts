@@ -15,12 +15,11 @@ import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
 import { SeriesStore } from './base/series/series-store'
 import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
-import { createMetricsFeature, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
+import { createMetricsFeature, MetricsUpgrade, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
 import { createUsersFeature, type UsersService } from './users'
-import { MetricsUpgrade } from './metrics'
 
 export const DB_FILE = 'vigil.db'
 /** The series store's write-ahead head log, beside the database. */
@@ -108,9 +107,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         postgresFeature.linkedHosts.forget(id)
       }
     })
-    const metricsFeature = createMetricsFeature({ db, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
+    const metricsFeature = createMetricsFeature({ series, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
-    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit })
+    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
@@ -230,6 +229,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()
+        metricsFeature.detach()
+        servers.writeLastSeen()
         series.close()
         db.close()
         logFile.close()

@@ -2,12 +2,11 @@
 // are converted shows where the upgrade is, follows it live, and shows its end.
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { METRICS_IN_SERIES_STORE } from '../../src/main/metrics'
 import { keepScreenshot, launchBrowser, watchConsole } from '../helpers/browser'
 import { fixtureDataDir } from '../helpers/metrics-fixture'
 import { startVigil, type VigilProcess } from '../helpers/vigil-process'
 
-describe.runIf(METRICS_IN_SERIES_STORE)('the upgrade in the browser UI', () => {
+describe('the upgrade in the browser UI', () => {
   let vigil: VigilProcess
   let browser: Browser
 

@@ -10,13 +10,6 @@ import type { SeriesStore } from '../base/series/series-store'
 import { INITIAL_UPGRADE_STATUS, MAX_LISTED_MISMATCHES, upgradePercent, type UpgradeStatus } from '../../shared/upgrade'
 import { convertMetricTables, describeMismatch, type ConversionResult } from './series-conversion'
 
-/**
- * Whether the metrics feature keeps its samples in the series store (issue 13). Until it does,
- * the old tables are its storage, and converting them away would break it: the upgrade then
- * does nothing. The switch of the metrics to the store sets this to true (and can then drop it).
- */
-export const METRICS_IN_SERIES_STORE: boolean = false
-
 export interface UpgradeSettings {
   /** Rows per transaction (default: the converter's). Smaller steps keep the process more responsive. */
   rowsPerTransaction?: number
@@ -36,8 +29,6 @@ export interface MetricsUpgradeDeps {
   /** At most one `app.upgrade` event this often while rows move (state changes go at once). */
   publishEveryMs?: number
   now?: () => number
-  /** Whether to convert at all (default METRICS_IN_SERIES_STORE). */
-  enabled?: boolean
 }
 
 const DEFAULT_LINE_EVERY_MS = 5_000
@@ -97,10 +88,6 @@ export class MetricsUpgrade {
 
   private async convert(): Promise<boolean> {
     this.started = this.now()
-    if (!(this.deps.enabled ?? METRICS_IN_SERIES_STORE)) {
-      this.update({ state: 'none' }, true)
-      return true
-    }
     let result: ConversionResult
     try {
       const { rowsPerTransaction, pauseMs } = this.deps.settings ?? {}

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3'
 import { RowDigest } from '../base/series/row-digest'
 import type { SeriesStore } from '../base/series/series-store'
-import type { SampleValues } from './metrics-repo'
+import type { SampleValues } from './samples'
 import { groupIdentity } from '../base/series/group-catalog'
 import type { OldTable } from './series-conversion-tables'
 

@@ -18,7 +18,7 @@
 import Database from 'better-sqlite3'
 import type { Db } from '../base/db/db'
 import type { BulkChunk, SeriesStore } from '../base/series/series-store'
-import type { SampleValues } from './metrics-repo'
+import type { SampleValues } from './samples'
 import { OLD_BOOKKEEPING_TABLES, OLD_TABLES, type OldTable } from './series-conversion-tables'
 import { verifyTable, type GroupMismatch } from './series-conversion-verify'
 

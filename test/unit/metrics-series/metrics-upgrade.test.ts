@@ -33,7 +33,6 @@ describe('the metrics upgrade at start', () => {
       db,
       store,
       bus,
-      enabled: true,
       settings: { rowsPerTransaction: options.rowsPerTransaction },
       lineEveryMs: options.lineEveryMs,
       write: (line, level) => lines.push({ line, level })
@@ -76,7 +75,7 @@ describe('the metrics upgrade at start', () => {
     const { db, store } = fixture()
     await copyMetricTables(db, store)
     // An old row that no longer matches its copy (as a faulty copy would leave it).
-    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = 'srv-aix' AND disk = 'hdisk1'").pluck().get() as number
+    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000b' AND disk = 'hdisk1'").pluck().get() as number
     db.prepare('UPDATE iostat_samples SET kb_wrtn_rate = kb_wrtn_rate + 0.5 WHERE id = ?').run(id)
     const { upgrade, events, lines } = upgradeOf(db, store)
 
@@ -86,7 +85,7 @@ describe('the metrics upgrade at start', () => {
     expect(lines).toContainEqual({ line: failure, level: 'error' })
     const differs = lines.filter(({ line }) => line.startsWith('upgrade: differs: '))
     expect(differs).toHaveLength(1)
-    expect(differs[0]!.line).toMatch(/^upgrade: differs: iostat_samples iostat\{disk="hdisk1", server_id="srv-aix"\}: old (\d+) rows .* stored \1 rows /)
+    expect(differs[0]!.line).toMatch(/^upgrade: differs: iostat_samples iostat\{disk="hdisk1", server_id="5e7e0000-0000-4000-8000-00000000000b"\}: old (\d+) rows .* stored \1 rows /)
     expect(differs[0]!.level).toBe('error')
 
     const status = upgrade.status()

@@ -68,10 +68,10 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expectSameData(new SeriesStore(db, { logDir: null }), expected)
 
     // The fixture's point: minute and hour roll-ups reach back past the raw rows, and survive.
-    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: 'srv-linux' }])[0]!
+    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]!
     const hours = store.select([
       { name: '__name__', op: '=', value: 'vmstat:rollup' },
-      { name: 'server_id', op: '=', value: 'srv-linux' },
+      { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' },
       { name: '__resolution__', op: '=', value: '3600000' }
     ])[0]!
     expect(store.firstTs(hours.id)).toBeLessThan(store.firstTs(vmstat.id)! - 2 * 3_600_000)
@@ -102,16 +102,16 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     const { db, store } = open(fixture())
     await copyMetricTables(db, store)
     // The old tables change after the copy: the check must see it.
-    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = 'srv-aix' AND disk = 'hdisk1'").pluck().get() as number
+    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000b' AND disk = 'hdisk1'").pluck().get() as number
     db.prepare('UPDATE iostat_samples SET kb_wrtn_rate = kb_wrtn_rate + 0.5 WHERE id = ?').run(id)
-    const gone = db.prepare("SELECT * FROM process_samples WHERE server_id = 'srv-linux' AND pid = 812 ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>
+    const gone = db.prepare("SELECT * FROM process_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' AND pid = 812 ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>
     db.prepare('DELETE FROM process_samples WHERE id = ?').run(gone.id)
 
     const result = await convertMetricTables(db, store)
     if (result.status !== 'mismatch') throw new Error(`expected a mismatch, got ${result.status}`)
     expect(result.mismatches.map((mismatch) => [mismatch.table, mismatch.labels])).toEqual([
-      ['iostat_samples', { server_id: 'srv-aix', disk: 'hdisk1' }],
-      ['process_samples', { server_id: 'srv-linux', pid: '812', command: 'postgres: checkpointer', user: 'postgres' }]
+      ['iostat_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000b', disk: 'hdisk1' }],
+      ['process_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000a', pid: '812', command: 'postgres: checkpointer', user: 'postgres' }]
     ])
     const [changed, shorter] = result.mismatches
     expect(changed!.old!.rows).toBe(changed!.stored!.rows)
@@ -161,14 +161,14 @@ describe('conversion of the release\'s metrics tables into the series store', ()
       newSamplesFrom: startedAt,
       onProgress: ({ allDone }) => {
         // A collector between two steps: same group as the old rows, later times.
-        const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: 'srv-linux' }])[0]
+        const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]
         if (!vmstat || allDone === 0 || collected >= 5) return
         store.append(vmstat.id, startedAt + 5_000 * collected++, new Array<number>(vmstat.columns.length).fill(1))
         store.flush()
       }
     })
     expect(result).toMatchObject({ status: 'converted', rows: 4774 })
-    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: 'srv-linux' }])[0]!
+    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]!
     const all = store.read(vmstat.id, -Infinity, Infinity)
     const old = [...expected.entries()].find(([identity]) => identity === groupIdentity(vmstat))![1]
     expect(collected).toBe(5)
@@ -204,23 +204,23 @@ describe('conversion of the release\'s metrics tables into the series store', ()
   it('checks a long group piece by piece, and still finds a row that differs anywhere in it', async () => {
     const file = fixture()
     const { db, store } = open(file)
-    // srv-linux's vmstat, 25 times over, each copy 5 hours earlier: about 2,700 rows in one group.
+    // db1's vmstat, 25 times over, each copy 5 hours earlier: about 2,700 rows in one group.
     const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('vmstat_samples') as string[]).filter((name) => name !== 'id')
     const shifted = columns.map((name) => (name === 'ts' ? 'ts - ? * 18000000' : name)).join(', ')
-    const copy = db.prepare(`INSERT INTO vmstat_samples (${columns.join(', ')}) SELECT ${shifted} FROM vmstat_samples WHERE server_id = 'srv-linux' AND ts > ?`)
-    const oldest = db.prepare("SELECT MIN(ts) FROM vmstat_samples WHERE server_id = 'srv-linux'").pluck().get() as number
+    const copy = db.prepare(`INSERT INTO vmstat_samples (${columns.join(', ')}) SELECT ${shifted} FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' AND ts > ?`)
+    const oldest = db.prepare("SELECT MIN(ts) FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a'").pluck().get() as number
     for (let k = 1; k <= 24; k++) copy.run(k, oldest - 1)
-    const rows = db.prepare("SELECT COUNT(*) FROM vmstat_samples WHERE server_id = 'srv-linux'").pluck().get() as number
+    const rows = db.prepare("SELECT COUNT(*) FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a'").pluck().get() as number
     expect(rows).toBeGreaterThan(2_500)
     await copyMetricTables(db, store)
     // A row in the middle of the group, far from either end.
-    const middle = db.prepare("SELECT id FROM vmstat_samples WHERE server_id = 'srv-linux' ORDER BY ts LIMIT 1 OFFSET ?").pluck().get(Math.floor(rows / 2)) as number
+    const middle = db.prepare("SELECT id FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' ORDER BY ts LIMIT 1 OFFSET ?").pluck().get(Math.floor(rows / 2)) as number
     db.prepare('UPDATE vmstat_samples SET cs = cs + 1 WHERE id = ?').run(middle)
 
     const result = await convertMetricTables(db, store)
     if (result.status !== 'mismatch') throw new Error(`expected a mismatch, got ${result.status}`)
     expect(result.mismatches.map((mismatch) => [mismatch.table, mismatch.labels, mismatch.old?.rows, mismatch.stored?.rows])).toEqual([
-      ['vmstat_samples', { server_id: 'srv-linux' }, rows, rows]
+      ['vmstat_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000a' }, rows, rows]
     ])
     db.prepare('UPDATE vmstat_samples SET cs = cs - 1 WHERE id = ?').run(middle)
     expect(await convertMetricTables(db, store)).toMatchObject({ status: 'converted' })

@@ -68,6 +68,11 @@ export class GroupHead {
     return { ts, seq, columns }
   }
 
+  /** Forgets every row. */
+  clear(): void {
+    this.count = 0
+  }
+
   /** Encodes every row as a chunk and empties the head. */
   cut(): { startTs: number; endTs: number; rows: number; firstSeq: number; data: Uint8Array } {
     const { ts, columns } = this.read(-Infinity, Infinity)

@@ -235,6 +235,8 @@ export class SeriesStore {
   dropBefore(ts: number, groups?: Iterable<number>): { chunks: number; groups: number } {
     this.writePending([])
     const candidates = groups === undefined ? null : new Set(groups)
+    // A head whose newest sample is out of retention too (a series that stopped since the last cut).
+    for (const [id, head] of this.heads) if (head.count > 0 && head.lastTs < ts && (candidates === null || candidates.has(id))) head.clear()
     let emptied = 0
     const chunks = this.db.transaction(() => {
       let dropped = 0

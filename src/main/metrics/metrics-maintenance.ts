@@ -55,7 +55,8 @@ export class MetricsMaintenance {
     this.applyRetention()
   }
 
-  private tick(): void {
+  /** What the timer runs each minute: roll-ups, and retention when an hour has passed since the last. */
+  tick(): void {
     this.rollUpAll()
     if (this.now() - this.lastRetention >= RETENTION_EVERY_MS) this.applyRetention()
   }

@@ -60,6 +60,9 @@ export class MetricsStore {
   read(groups: readonly GroupInfo[], start: number, end: number): GroupRows[] {
     const read: GroupRows[] = []
     for (const group of groups) {
+      // Most groups of a metric (processes long gone) have nothing in a recent range.
+      const last = this.series.lastTs(group.id)
+      if (last === null || last < start) continue
       const rows = withoutStaleRows(this.series.read(group.id, start, end))
       if (rows.ts.length > 0) read.push({ group, serverId: group.labels.server_id ?? '', rows })
     }

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { openDb } from '../src/main/base/db/db'
 import { HOUR_MS, MINUTE_MS, rollUp, rollupKey } from '../src/main/base/series/rollups'
 import { SeriesStore } from '../src/main/base/series/series-store'
-import { ROLLED_UP, type SampleBatch } from '../src/main/metrics/metrics-repo'
-import { GROUP_LABELS, sampleGroupKey, sampleRow } from '../src/main/metrics/series-mapping'
+import { ROLLED_UP } from '../src/main/metrics/metrics-repo'
+import { sampleGroupKey, sampleRow } from '../src/main/metrics/series-mapping'
 import type { StoreFactory, StorePart } from './store-size'
 
 /** Samples may land this late and still count in their bucket (as MetricsMaintenance has it). */
@@ -19,21 +19,14 @@ export const seriesStore: StoreFactory = (dir) => {
   const db = openDb(file)
   let now = 0
   const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), now: () => now })
-  // The writer's cache: a row's group found without building its labels.
-  const groups = new Map<string, number>()
-  const groupOf = (batch: SampleBatch, row: SampleBatch['rows'][number]): number => {
-    let cacheKey = `${batch.serverId}\u0000${batch.metric}`
-    for (const name of GROUP_LABELS[batch.metric]) if (name !== 'server_id') cacheKey += `\u0000${row[name]}`
-    let id = groups.get(cacheKey)
-    if (id === undefined) groups.set(cacheKey, (id = store.groupId(sampleGroupKey(batch.metric, batch.serverId, row))))
-    return id
-  }
   return {
     name: 'series store (chunks in SQLite, head log)',
     write(batches) {
       for (const batch of batches) {
         now = Math.max(now, batch.ts)
-        for (const row of batch.rows) store.append(groupOf(batch, row), batch.ts, sampleRow(batch.metric, row))
+        // What the metrics writer does with each row: its group by key (labels always named in
+        // the same order), then the row in the group's column order.
+        for (const row of batch.rows) store.append(store.groupId(sampleGroupKey(batch.metric, batch.serverId, row)), batch.ts, sampleRow(batch.metric, row))
       }
     },
     flush: () => store.flush(),

@@ -61,6 +61,17 @@ export class BitWriter {
     return this.bytes.slice(0, (this.bit + 7) >>> 3)
   }
 
+  /** Copies the bits written so far, zero-padded to whole bytes, into `target`. */
+  copyTo(target: Uint8Array): void {
+    target.set(this.bytes.subarray(0, (this.bit + 7) >>> 3))
+  }
+
+  /** Empties the writer, keeping its buffer. */
+  reset(): void {
+    this.bytes.fill(0, 0, (this.bit + 7) >>> 3)
+    this.bit = 0
+  }
+
   private reserve(width: number): void {
     const needed = (this.bit + width + 7) >>> 3
     if (needed <= this.bytes.length) return
@@ -123,11 +134,15 @@ const LIMIT = 2 ** 52
 export const MAX_SIGNED = LIMIT - 1
 
 export function writeSigned(out: BitWriter, value: number): void {
-  if (!(Math.abs(value) <= MAX_SIGNED) || !Number.isInteger(value)) throw new RangeError(`cannot encode ${value}`)
-  const zigzag = value >= 0 ? value * 2 : -value * 2 - 1
-  if (zigzag === 0) return out.writeBit(false)
+  // Small values first, in one write each (prefix and value together): most are small.
+  if (value === 0) return out.writeBit(false)
+  const zigzag = value > 0 ? value * 2 : -value * 2 - 1
   const stored = zigzag - 1
-  for (let bucket = 0; bucket < WIDTHS.length; bucket++) {
+  if (stored < 64 && Number.isInteger(value)) return out.write(0b10_000000 | stored, 8)
+  if (stored < 4096 && Number.isInteger(value)) return out.write((0b110 << 12) | stored, 15)
+  if (stored < 1048576 && Number.isInteger(value)) return out.write(0b1110 * 1048576 + stored, 24)
+  if (!(Math.abs(value) <= MAX_SIGNED) || !Number.isInteger(value)) throw new RangeError(`cannot encode ${value}`)
+  for (let bucket = 3; bucket < WIDTHS.length; bucket++) {
     const width = WIDTHS[bucket] as number
     if (bucket === WIDTHS.length - 1 || stored < 2 ** width) {
       // Prefix: bucket+1 ones, then a zero (the last bucket needs no terminating zero).

@@ -45,6 +45,15 @@ export class BitWriter {
     this.bit++
   }
 
+  /** Appends every bit another writer holds. */
+  writeBits(other: BitWriter): void {
+    const bytes = other.bytes
+    const whole = other.bit >>> 3
+    for (let i = 0; i < whole; i++) this.write(bytes[i] as number, 8)
+    const rest = other.bit & 7
+    if (rest > 0) this.write((bytes[whole] as number) >>> (8 - rest), rest)
+  }
+
   /** An unsigned integer below 2^53. */
   writeWide(value: number, width: number): void {
     if (width <= 32) return this.write(value, width)

@@ -61,12 +61,15 @@ class GroupContext {
   readonly exponents: Int8Array
   /** Per column: the last value times 10^exponent. */
   readonly scaled: Float64Array
+  /** Per column: a running mean of the size of its differences, which picks their width. */
+  readonly sizes: Float64Array
 
   constructor(columns: number) {
     this.last = new Float64Array(columns)
     this.before = new Float64Array(columns)
     this.exponents = new Int8Array(columns).fill(-1)
     this.scaled = new Float64Array(columns)
+    this.sizes = new Float64Array(columns)
   }
 }
 
@@ -80,7 +83,62 @@ class SegmentCodec {
   private readonly groups = new Map<number, GroupContext>()
   private lastGroup = 0
   private lastTs = 0
+  /** Strings of group records (a server's id, a column list), each written once per segment. */
+  private readonly stringIds = new Map<string, number>()
+  private readonly strings: string[] = []
 
+  writeGroup(out: BitWriter, group: LoggedGroup): void {
+    writeSigned(out, group.id)
+    this.writeString(out, group.metric)
+    const labels = Object.entries(group.labels)
+    writeSigned(out, labels.length)
+    for (const [name, value] of labels) {
+      this.writeString(out, name)
+      this.writeString(out, value)
+    }
+    this.writeString(out, JSON.stringify(group.columns))
+  }
+
+  readGroup(input: BitReader): LoggedGroup {
+    const id = readSigned(input)
+    const metric = this.readString(input)
+    const labels: Record<string, string> = {}
+    for (let count = readSigned(input); count > 0; count--) {
+      const name = this.readString(input)
+      labels[name] = this.readString(input)
+    }
+    return { id, metric, labels, columns: JSON.parse(this.readString(input)) as string[] }
+  }
+
+  private writeString(out: BitWriter, text: string): void {
+    const known = this.stringIds.get(text)
+    if (known !== undefined) {
+      out.writeBit(false)
+      writeSigned(out, known)
+      return
+    }
+    out.writeBit(true)
+    const bytes = Buffer.from(text, 'utf8')
+    writeSigned(out, bytes.length)
+    for (const byte of bytes) out.write(byte, 8)
+    this.stringIds.set(text, this.strings.length)
+    this.strings.push(text)
+  }
+
+  private readString(input: BitReader): string {
+    if (!input.readBit()) {
+      const text = this.strings[readSigned(input)]
+      if (text === undefined) throw new RangeError('log: unknown string')
+      return text
+    }
+    const bytes = Buffer.alloc(readSigned(input))
+    for (let i = 0; i < bytes.length; i++) bytes[i] = input.read(8)
+    const text = bytes.toString('utf8')
+    this.strings.push(text)
+    return text
+  }
+
+  /** The group's context in the segment, new when it has none (or its width changed). */
   private context(groupId: number, columns: number): GroupContext {
     let context = this.groups.get(groupId)
     if (!context || context.last.length !== columns) this.groups.set(groupId, (context = new GroupContext(columns)))
@@ -100,11 +158,15 @@ class SegmentCodec {
     this.lastTs = ts
     const columns = row.length
     const context = this.context(groupId, columns)
-    writeSigned(out, columns)
+    if (context.samples > 0) out.writeBit(false)
+    else {
+      out.writeBit(true)
+      writeSigned(out, columns)
+    }
     writeSigned(out, seq - context.lastSeq - 1)
     const rates = context.samples > 0 && ts > context.lastTs
     const elapsed = (ts - context.lastTs) / 1000
-    const { last, before, exponents, scaled } = context
+    const { last, before, exponents, scaled, sizes } = context
     for (let c = 0; c < columns; c++) {
       const value = row[c]
       if (typeof value !== 'number') {
@@ -120,7 +182,7 @@ class SegmentCodec {
         const m = Math.round(value * scale)
         if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
           out.writeBit(false)
-          writeSigned(out, m - (scaled[c] as number))
+          sizes[c] = writeFitted(out, m - (scaled[c] as number), sizes[c] as number)
           scaled[c] = m
           continue
         }
@@ -172,17 +234,20 @@ class SegmentCodec {
     this.lastGroup = groupId
     const ts = this.lastTs + readSigned(input)
     this.lastTs = ts
-    const columns = readSigned(input)
-    const context = this.context(groupId, columns)
+    const known = this.groups.get(groupId)
+    const context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
     const seq = context.lastSeq + 1 + readSigned(input)
     const elapsed = (ts - context.lastTs) / 1000
-    const { last, before, exponents, scaled } = context
+    const { last, before, exponents, scaled, sizes } = context
+    const columns = last.length
     const row: SampleValue[] = new Array<SampleValue>(columns)
     for (let c = 0; c < columns; c++) {
       let value: number
       const code = readOnes(input, 5)
       if (code === 0) {
-        const m = (scaled[c] as number) + readSigned(input)
+        const [difference, size] = readFitted(input, sizes[c] as number)
+        sizes[c] = size
+        const m = (scaled[c] as number) + difference
         scaled[c] = m
         value = m / (SCALES[exponents[c] as number] as number)
       } else if (code === 1) {
@@ -216,6 +281,46 @@ class SegmentCodec {
   }
 }
 
+/**
+ * A difference in a width that follows the column (adaptive Rice coding): 0 in one bit; one that
+ * fits the width in 2 + width bits; anything else escaped. Returns the column's new mean size.
+ */
+function writeFitted(out: BitWriter, value: number, size: number): number {
+  const width = fittedWidth(size)
+  if (value === 0) {
+    out.writeBit(false)
+    return size - size / 4
+  }
+  const stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
+  if (stored < 2 ** width) {
+    out.write(0b10, 2)
+    out.write(stored, width)
+  } else {
+    out.write(0b11, 2)
+    writeSigned(out, value)
+  }
+  return size + (stored - size) / 4
+}
+
+function readFitted(input: BitReader, size: number): [value: number, size: number] {
+  if (!input.readBit()) return [0, size - size / 4]
+  let value: number
+  let stored: number
+  if (input.readBit()) {
+    value = readSigned(input)
+    stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
+  } else {
+    stored = input.read(fittedWidth(size))
+    const zigzag = stored + 1
+    value = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
+  }
+  return [value, size + (stored - size) / 4]
+}
+
+function fittedWidth(size: number): number {
+  return size < 1 ? 0 : Math.min(30, 32 - Math.clz32(Math.floor(size)))
+}
+
 /** A prefix code: the number of 1 bits before a 0, or `max` after `max` ones (no 0 then). */
 function readOnes(input: BitReader, max: number): number {
   let ones = 0
@@ -233,21 +338,6 @@ function decimalPlaces(value: number): number {
     if (m / scale === value) return places
   }
   return -1
-}
-
-function writeGroup(out: BitWriter, group: LoggedGroup): void {
-  writeSigned(out, group.id)
-  const text = Buffer.from(JSON.stringify([group.metric, group.labels, group.columns]), 'utf8')
-  writeSigned(out, text.length)
-  for (const byte of text) out.write(byte, 8)
-}
-
-function readGroup(input: BitReader): LoggedGroup {
-  const id = readSigned(input)
-  const text = Buffer.alloc(readSigned(input))
-  for (let i = 0; i < text.length; i++) text[i] = input.read(8)
-  const [metric, labels, columns] = JSON.parse(text.toString('utf8')) as [string, Record<string, string>, string[]]
-  return { id, metric, labels, columns }
 }
 
 export class HeadLog {
@@ -297,7 +387,7 @@ export class HeadLog {
           if (tag === 0) {
             const { groupId, ts, seq, row } = codec.read(input)
             visitor.sample(groupId, ts, seq, row)
-          } else if (tag === 1) visitor.group(readGroup(input))
+          } else if (tag === 1) visitor.group(codec.readGroup(input))
           else visitor.deleted(readSigned(input))
         }
         offset += RECORD_HEADER + length
@@ -315,7 +405,7 @@ export class HeadLog {
   addGroup(group: LoggedGroup): void {
     this.open()
     this.record.write(0b10, 2)
-    writeGroup(this.record, group)
+    this.codec.writeGroup(this.record, group)
     this.entries++
   }
 

@@ -102,18 +102,20 @@ export class BitReader {
 
   /** The next `width` bits (0–32) as an unsigned integer. */
   read(width: number): number {
-    if (this.bit + width > this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
-    let value = 0
-    let remaining = width
-    while (remaining > 0) {
-      const offset = this.bit & 7
-      const take = 8 - offset < remaining ? 8 - offset : remaining
-      const chunk = ((this.bytes[this.bit >>> 3] as number) >>> (8 - offset - take)) & ((1 << take) - 1)
-      value = value * (1 << take) + chunk
-      this.bit += take
-      remaining -= take
+    const bit = this.bit
+    if (bit + width > this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
+    if (width > 24) {
+      const high = this.read(width - 16)
+      return high * 65536 + this.read(16)
     }
-    return value
+    if (width === 0) return 0
+    // The four bytes from the one holding the first bit, as one big-endian word (bytes past the
+    // end read as 0): the field is `width` bits of it, after the partial byte's first bits.
+    const bytes = this.bytes
+    const index = bit >>> 3
+    const word = ((bytes[index] as number) << 24) | ((bytes[index + 1] ?? 0) << 16) | ((bytes[index + 2] ?? 0) << 8) | (bytes[index + 3] ?? 0)
+    this.bit = bit + width
+    return ((word << (bit & 7)) >>> (32 - width)) >>> 0
   }
 
   readBit(): boolean {

@@ -75,9 +75,16 @@ export function encodeColumn(out: BitWriter, values: ColumnValues, context?: Col
 
 export function decodeColumn(input: BitReader, rows: number, context?: ColumnContext): SampleValue[] {
   const encoding = input.read(2) as Encoding
-  const column = new Array<SampleValue>(rows).fill(null)
-  if (encoding === Encoding.AllNull) return column
+  if (encoding === Encoding.AllNull) return new Array<SampleValue>(rows).fill(null)
   const absent = readAbsent(input, rows)
+  if (absent === null && encoding === Encoding.Decimal) {
+    // Every row a decimal: the common case, read straight into the column.
+    const scale = SCALES[input.read(3)] as number
+    const column: SampleValue[] = readIntegers(input, rows)
+    if (scale !== 1) for (let i = 0; i < rows; i++) column[i] = (column[i] as number) / scale
+    return column
+  }
+  const column = new Array<SampleValue>(rows).fill(null)
   const count = absent === null ? rows : rows - absent.size
   if (count === 0) {
     for (const [row, mark] of absent ?? []) column[row] = mark

@@ -298,13 +298,13 @@ export class SeriesStore {
     const state = this.states.get(groupId)
     const columnCount = state?.info.columns.length ?? 0
     if (!state || end < start) return { ts: [], seq: [], columns: Array.from({ length: columnCount }, () => []) }
-    const parts: SeriesRange[] = []
+    const parts: Part[] = []
     for (const chunk of this.storedChunks(state, start, end)) parts.push(decodedWithSeq(chunk.data, chunk.first_seq))
     for (const chunk of state.pending ?? []) {
       if (chunk.startTs <= end && chunk.endTs >= start) parts.push(decodedWithSeq(chunk.data, chunk.firstSeq))
     }
     const head = state.head
-    if (head !== null && head.count > 0) parts.push(head.read(start, end))
+    if (head !== null && head.count > 0) parts.push({ ...head.read(start, end), firstSeq: 0 })
     return mergeInRange(parts, columnCount, start, end)
   }
 
@@ -656,13 +656,32 @@ function prepare(db: Db) {
 }
 
 
-function decodedWithSeq(data: Uint8Array, firstSeq: number): SeriesRange {
-  const { ts, columns } = decodeChunk(data)
-  return { ts, seq: ts.map((_, i) => firstSeq + i), columns }
+/** Rows of a chunk or a head; a chunk's sequence numbers are firstSeq, firstSeq + 1, … */
+interface Part {
+  ts: number[]
+  seq: number[] | null
+  firstSeq: number
+  columns: SampleValue[][]
 }
 
+function decodedWithSeq(data: Uint8Array, firstSeq: number): Part {
+  const { ts, columns } = decodeChunk(data)
+  return { ts, seq: null, firstSeq, columns }
+}
+
+const seqAt = (part: Part, index: number): number => (part.seq === null ? part.firstSeq + index : (part.seq[index] as number))
+
 /** Rows of several parts (chunks, head) in [start, end], in time order (stable for equal times). */
-function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start: number, end: number): SeriesRange {
+function mergeInRange(parts: readonly Part[], columnCount: number, start: number, end: number): SeriesRange {
+  // Mostly the parts follow each other in time (chunks, then the head): copy their rows in range.
+  let ordered = true
+  let previousEnd = -Infinity
+  for (const part of parts) {
+    if (part.ts.length === 0) continue
+    if ((part.ts[0] as number) < previousEnd) ordered = false
+    previousEnd = part.ts[part.ts.length - 1] as number
+  }
+  if (ordered) return concatenateInRange(parts, columnCount, start, end)
   const rows: Array<{ ts: number; part: number; index: number }> = []
   parts.forEach((part, p) => part.ts.forEach((ts, index) => ts >= start && ts <= end && rows.push({ ts, part: p, index })))
   let sorted = true
@@ -670,8 +689,48 @@ function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start:
   if (!sorted) rows.sort((a, b) => a.ts - b.ts || a.part - b.part || a.index - b.index)
   const columns: SampleValue[][] = Array.from({ length: columnCount }, () => new Array<SampleValue>(rows.length))
   rows.forEach((row, r) => {
-    const part = parts[row.part] as SeriesRange
+    const part = parts[row.part] as Part
     for (let c = 0; c < columnCount; c++) (columns[c] as SampleValue[])[r] = part.columns[c]?.[row.index] ?? null
   })
-  return { ts: rows.map((row) => row.ts), seq: rows.map((row) => (parts[row.part] as SeriesRange).seq[row.index] as number), columns }
+  return { ts: rows.map((row) => row.ts), seq: rows.map((row) => seqAt(parts[row.part] as Part, row.index)), columns }
+}
+
+/** Rows of parts in time order, each part's times ascending and after the previous part's. */
+function concatenateInRange(parts: readonly Part[], columnCount: number, start: number, end: number): SeriesRange {
+  const spans: Array<[part: Part, from: number, to: number]> = []
+  let total = 0
+  for (const part of parts) {
+    const times = part.ts
+    let from = 0
+    while (from < times.length && (times[from] as number) < start) from++
+    let to = times.length
+    while (to > from && (times[to - 1] as number) > end) to--
+    if (to > from) {
+      spans.push([part, from, to])
+      total += to - from
+    }
+  }
+  if (spans.length === 1) {
+    const [part, from, to] = spans[0] as [Part, number, number]
+    if (from === 0 && to === part.ts.length && part.columns.length === columnCount) {
+      return { ts: part.ts, seq: part.seq ?? part.ts.map((_, i) => part.firstSeq + i), columns: part.columns }
+    }
+  }
+  const ts = new Array<number>(total)
+  const seq = new Array<number>(total)
+  const columns: SampleValue[][] = Array.from({ length: columnCount }, () => new Array<SampleValue>(total))
+  let at = 0
+  for (const [part, from, to] of spans) {
+    for (let i = from; i < to; i++) {
+      ts[at + i - from] = part.ts[i] as number
+      seq[at + i - from] = seqAt(part, i)
+    }
+    for (let c = 0; c < columnCount; c++) {
+      const source = part.columns[c]
+      const target = columns[c] as SampleValue[]
+      for (let i = from; i < to; i++) target[at + i - from] = source?.[i] ?? null
+    }
+    at += to - from
+  }
+  return { ts, seq, columns }
 }

@@ -14,7 +14,7 @@
 import { BitReader, BitWriter, MAX_SIGNED } from './bit-stream'
 import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
-import { readIntegers, writeIntegers } from './integer-sequence'
+import { integersCost, readIntegers, writeIntegers } from './integer-sequence'
 import { STALE, type SampleValue } from './sample'
 
 const enum Encoding {
@@ -28,7 +28,9 @@ const enum Derivation {
   /** (column k − its previous value) ÷ seconds since the previous row. */
   Rate = 0,
   /** (a decimal) ÷ column k. */
-  Ratio = 1
+  Ratio = 1,
+  /** A decimal, written as what is left after predicting it as column k times a factor. */
+  Scaled = 2
 }
 
 export type ColumnValues = ArrayLike<SampleValue>
@@ -54,11 +56,14 @@ export function encodeColumn(out: BitWriter, values: ColumnValues, context?: Col
   if (present.length === 0 && !stale) return out.write(Encoding.AllNull, 2)
   const exponent = present.length === 0 ? 0 : decimalExponent(present)
   if (exponent !== null) {
-    out.write(Encoding.Decimal, 2)
+    const integers = present.length === 0 ? [] : scaledIntegers(present, exponent)
+    const predicted = context && present.length > 1 ? cheapestPrediction(values, integers, exponent, context) : null
+    out.write(predicted ? Encoding.Derived : Encoding.Decimal, 2)
     writePresence(out, values, present.length, stale)
     if (present.length === 0) return
+    if (predicted) return out.writeBits(predicted)
     out.write(exponent, 3)
-    writeIntegers(out, scaledIntegers(present, exponent))
+    writeIntegers(out, integers)
     return
   }
   const derived = context ? cheapestDerivation(values, present.length, context) : null
@@ -227,7 +232,7 @@ function derive(values: ColumnValues, presentCount: number, context: ColumnConte
   }
   if (exceptions.length === presentCount) return null
   const out = new BitWriter(64 + presentCount)
-  out.writeBit(derivation === Derivation.Ratio)
+  out.write(derivation, 2)
   out.write(distance, 12)
   out.writeBit(exceptions.length > 0)
   if (exceptions.length > 0) for (const flag of flags) out.writeBit(flag)
@@ -242,13 +247,80 @@ function derive(values: ColumnValues, presentCount: number, context: ColumnConte
   return out
 }
 
+/** A decimal column's scaled integer predicted from another column's value. */
+function prediction(source: SampleValue | undefined, factor: number): number {
+  return typeof source === 'number' && Number.isFinite(source) ? Math.round(source * factor) : 0
+}
+
+/**
+ * A noisy decimal column written as what is left after predicting it from an earlier column
+ * times a factor (iostat's kB/s from its kB in the interval: both printed from one count), as
+ * (derivation, source, exponent, factor, residuals), when that beats the column on its own.
+ */
+function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext): BitWriter | null {
+  const own = integersCost(integers)
+  // Only columns that cost more than a byte a value are worth the search.
+  if (own < 8 * integers.length) return null
+  let best: { bits: number; distance: number; factor: number; residuals: number[] } | null = null
+  const columnIndex = context.previous.length
+  for (let k = 0; k < columnIndex; k++) {
+    const source = context.previous[k] as ColumnValues
+    // The factor: the median ratio over (up to) 31 rows spread over the chunk.
+    const ratios: number[] = []
+    let paired = 0
+    let r = 0
+    const every = Math.max(1, Math.floor(integers.length / 31))
+    for (let i = 0; i < values.length; i++) {
+      if (typeof values[i] !== 'number') continue
+      const from = source[i]
+      if (typeof from === 'number' && Number.isFinite(from) && from !== 0) {
+        if (paired++ % every === 0) ratios.push((integers[r] as number) / from)
+      }
+      r++
+    }
+    if (paired < integers.length / 2) continue
+    ratios.sort((a, b) => a - b)
+    const factor = ratios[ratios.length >> 1] as number
+    if (!Number.isFinite(factor) || factor === 0) continue
+    const residuals: number[] = []
+    let writable = true
+    r = 0
+    for (let i = 0; i < values.length && writable; i++) {
+      if (typeof values[i] !== 'number') continue
+      // Residuals within the bound decimals keep, so that their differences are writable too.
+      const residual = (integers[r++] as number) - prediction(source[i], factor)
+      if (Math.abs(residual) > MAX_SCALED) writable = false
+      residuals.push(residual)
+    }
+    if (!writable) continue
+    const bits = integersCost(residuals) + 64 + 17
+    if (bits < (best?.bits ?? own)) best = { bits, distance: columnIndex - k, factor, residuals }
+  }
+  if (!best) return null
+  const out = new BitWriter(16 + best.bits / 8)
+  out.write(Derivation.Scaled, 2)
+  out.write(best.distance, 12)
+  out.write(exponent, 3)
+  out.write(highBits(best.factor), 32)
+  out.write(lowBitsOfLast(), 32)
+  writeIntegers(out, best.residuals)
+  return out
+}
+
 function readDerived(input: BitReader, column: SampleValue[], absent: ReadonlyMap<number, null | typeof STALE> | null, context: ColumnContext): void {
-  const derivation = input.readBit() ? Derivation.Ratio : Derivation.Rate
+  const derivation = input.read(2) as Derivation
   const source = context.previous[context.previous.length - input.read(12)] as ColumnValues
   const rows: number[] = []
   for (let i = 0; i < column.length; i++) {
     if (absent?.has(i)) column[i] = absent.get(i) as null | typeof STALE
     else rows.push(i)
+  }
+  if (derivation === Derivation.Scaled) {
+    const scale = SCALES[input.read(3)] as number
+    const factor = fromBits(input.read(32), input.read(32))
+    const residuals = readIntegers(input, rows.length)
+    rows.forEach((i, r) => (column[i] = ((residuals[r] as number) + prediction(source[i], factor)) / scale))
+    return
   }
   const flags = input.readBit() ? rows.map(() => input.readBit()) : rows.map(() => false)
   const derivedCount = flags.filter((flag) => !flag).length

@@ -64,6 +64,19 @@ class GroupContext {
   /** Per column: a running mean of the size of its differences, which picks their width. */
   readonly sizes: Float64Array
 
+  /** Starts over, for another segment (a context is reused rather than allocated again). */
+  reset(): void {
+    this.samples = 0
+    this.lastTs = 0
+    this.lastSeq = -1
+    this.successor = -1
+    this.last.fill(0)
+    this.before.fill(0)
+    this.exponents.fill(-1)
+    this.scaled.fill(0)
+    this.sizes.fill(0)
+  }
+
   constructor(columns: number) {
     this.last = new Float64Array(columns)
     this.before = new Float64Array(columns)
@@ -78,9 +91,20 @@ class GroupContext {
 // of an earlier column: (its value − its previous value) ÷ seconds since the last sample, as
 // the collectors compute rates, to the bit.
 
+/**
+ * Where a caller keeps a group's place in the log's current segment, so that appending a sample
+ * needs no lookup (the store has one per group).
+ */
+export interface LogSlot {
+  codec: unknown
+  context: unknown
+}
+
 /** The encoding (and decoding) state of one segment. */
 class SegmentCodec {
   private readonly groups = new Map<number, GroupContext>()
+  /** The context of the last sample written (whose successor the next one may be). */
+  private lastContext: GroupContext | undefined = undefined
   private lastGroup = 0
   private lastTs = 0
   /** Strings of group records (a server's id, a column list), each written once per segment. */
@@ -145,8 +169,8 @@ class SegmentCodec {
     return context
   }
 
-  write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[]): void {
-    const previous = this.groups.get(this.lastGroup)
+  write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
+    const previous = this.lastContext
     if (previous !== undefined && previous.successor === groupId) out.writeBit(false)
     else {
       out.writeBit(true)
@@ -157,7 +181,23 @@ class SegmentCodec {
     writeSigned(out, ts - this.lastTs)
     this.lastTs = ts
     const columns = row.length
-    const context = this.context(groupId, columns)
+    let context: GroupContext
+    const kept = slot?.context as GroupContext | null | undefined
+    if (slot !== undefined && slot.codec === this && kept && kept.last.length === columns) context = kept
+    else if (slot !== undefined && kept && kept.last.length === columns && !this.groups.has(groupId)) {
+      // The group's context from an earlier segment, started over for this one.
+      context = kept
+      context.reset()
+      this.groups.set(groupId, context)
+      slot.codec = this
+    } else {
+      context = this.context(groupId, columns)
+      if (slot !== undefined) {
+        slot.codec = this
+        slot.context = context
+      }
+    }
+    this.lastContext = context
     if (context.samples > 0) out.writeBit(false)
     else {
       out.writeBit(true)
@@ -409,10 +449,10 @@ export class HeadLog {
     this.entries++
   }
 
-  addSample(groupId: number, ts: number, seq: number, row: readonly SampleValue[]): void {
+  addSample(groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
     this.open()
     this.record.writeBit(false)
-    this.codec.write(this.record, groupId, ts, seq, row)
+    this.codec.write(this.record, groupId, ts, seq, row, slot)
     this.entries++
   }
 

@@ -16,7 +16,7 @@
 import type { Db } from '../db/db'
 import { decodeChunk, encodeChunk } from './chunk-codec'
 import { GroupHead } from './group-head'
-import { HeadLog } from './head-log'
+import { HeadLog, type LogSlot } from './head-log'
 import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo } from './group-catalog'
 import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
 import type { SampleValue } from './sample'
@@ -91,6 +91,8 @@ interface GroupState {
   pending: PendingChunk[] | null
   /** The quick-lookup nodes that lead to it, to forget them with it. */
   quickNodes: KeyNode[] | null
+  /** Its place in the log's current segment. */
+  readonly logSlot: LogSlot
 }
 
 /**
@@ -101,6 +103,8 @@ interface GroupState {
 interface KeyNode {
   /** The label whose values the children are keyed by: the first caller to come this way decides. */
   name: string | null
+  /** A node with one child (a process's command after its pid) keeps it here, without a map. */
+  only: KeyNode | null
   children: Map<string, KeyNode> | null
   /** The group whose key ends here, or -1. */
   id: number
@@ -211,7 +215,7 @@ export class SeriesStore {
     const state = this.states.get(groupId)
     if (state === undefined) throw new RangeError(`unknown series group ${groupId}`)
     const seq = this.appendToHead(state, ts, row)
-    this.log?.addSample(groupId, ts, seq, row)
+    this.log?.addSample(groupId, ts, seq, row, state.logSlot)
     return seq
   }
 
@@ -412,7 +416,10 @@ export class SeriesStore {
       if (head === null) continue
       if (head.count === 0) {
         // Idle since its last cut: its memory goes back until it gets a row again.
-        if (state.lastGeneration !== this.generation) state.head = null
+        if (state.lastGeneration !== this.generation) {
+          state.head = null
+          state.logSlot.codec = state.logSlot.context = null
+        }
         continue
       }
       if (all) {
@@ -573,11 +580,13 @@ export class SeriesStore {
     for (let node of state.quickNodes ?? []) {
       node.id = -1
       // Nodes that lead nowhere any more go (a process that ended).
-      while (node.parent !== null && node.id === -1 && (node.children === null || node.children.size === 0)) {
-        node.parent.children?.delete(node.key)
-        node = node.parent
+      while (node.parent !== null && node.id === -1 && childless(node)) {
+        const parent: KeyNode = node.parent
+        if (parent.only === node) parent.only = null
+        else parent.children?.delete(node.key)
+        node = parent
       }
-      if (node.parent === null && node.id === -1 && (node.children === null || node.children.size === 0)) this.quickRoots.delete(node.key)
+      if (node.parent === null && node.id === -1 && childless(node)) this.quickRoots.delete(node.key)
     }
     this.states.delete(id)
   }
@@ -588,16 +597,26 @@ export class SeriesStore {
    */
   private quickNode(key: GroupKey): KeyNode | null {
     let node: KeyNode | undefined = this.quickRoots.get(key.metric)
-    if (node === undefined) this.quickRoots.set(key.metric, (node = { name: null, children: null, id: -1, parent: null, key: key.metric }))
+    if (node === undefined) this.quickRoots.set(key.metric, (node = keyNode(null, key.metric)))
     const labels = key.labels
     for (const name in labels) {
       if (node.name === null) node.name = name
       else if (node.name !== name) return null
       const value = labels[name] as string
-      let children: Map<string, KeyNode> | null = node.children
-      if (children === null) children = node.children = new Map()
-      let child: KeyNode | undefined = children.get(value)
-      if (child === undefined) children.set(value, (child = { name: null, children: null, id: -1, parent: node, key: value }))
+      let child: KeyNode | undefined
+      if (node.only !== null && node.only.key === value) child = node.only
+      else if (node.children !== null) child = node.children.get(value)
+      if (child === undefined) {
+        child = keyNode(node, value)
+        if (node.only === null && node.children === null) node.only = child
+        else {
+          if (node.children === null) {
+            node.children = new Map([[(node.only as KeyNode).key, node.only as KeyNode]])
+            node.only = null
+          }
+          node.children.set(value, child)
+        }
+      }
       node = child
     }
     return node
@@ -626,13 +645,20 @@ export class SeriesStore {
       storedNextSeq: 0,
       storedFirst: undefined,
       pending: null,
-      quickNodes: null
+      quickNodes: null,
+      logSlot: { codec: null, context: null }
     }
     this.states.set(group.id, state)
     this.idsByKey.set(groupIdentity(group), group.id)
     return state
   }
 }
+
+function keyNode(parent: KeyNode | null, key: string): KeyNode {
+  return { name: null, only: null, children: null, id: -1, parent, key }
+}
+
+const childless = (node: KeyNode): boolean => node.only === null && (node.children === null || node.children.size === 0)
 
 // Buckets from the first parameter to the second (inclusive), one index seek each.
 const BUCKETS = 'WITH RECURSIVE buckets(b) AS (SELECT ? UNION ALL SELECT b + 1 FROM buckets WHERE b < ?)'

@@ -14,10 +14,11 @@ const INITIAL_ROWS = 8
  * each.
  */
 export class GroupHead {
-  private ts: Float64Array
-  private values: Float64Array
+  /** Row after row: its time, then its values (one array: appending a row touches one place). */
+  private rows: Float64Array
   /** Null while every value so far is a number (most groups, always). */
   private kinds: Uint8Array | null = null
+  private readonly stride: number
   count = 0
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
@@ -26,9 +27,8 @@ export class GroupHead {
     readonly columns: number,
     readonly capacity: number
   ) {
-    const rows = Math.min(capacity, INITIAL_ROWS)
-    this.ts = new Float64Array(rows)
-    this.values = new Float64Array(rows * columns)
+    this.stride = columns + 1
+    this.rows = new Float64Array(Math.min(capacity, INITIAL_ROWS) * this.stride)
   }
 
   get full(): boolean {
@@ -36,43 +36,42 @@ export class GroupHead {
   }
 
   get firstTs(): number {
-    return this.ts[0] as number
+    return this.rows[0] as number
   }
 
   get lastTs(): number {
-    return this.ts[this.count - 1] as number
+    return this.rows[(this.count - 1) * this.stride] as number
   }
 
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
   append(ts: number, seq: number, row: readonly SampleValue[]): void {
     if (this.count === 0) this.firstSeq = seq
-    if (this.count === this.ts.length) this.grow()
-    const at = this.count++
-    this.ts[at] = ts
+    const stride = this.stride
+    if ((this.count + 1) * stride > this.rows.length) this.grow()
+    const base = this.count++ * stride
+    const rows = this.rows
+    rows[base] = ts
     const columns = this.columns
-    const base = at * columns
-    const values = this.values
     for (let c = 0; c < columns; c++) {
       const value = row[c]
-      if (typeof value === 'number') values[base + c] = value
-      else this.markAbsent(base + c, value === STALE ? STALE_MARK : NULL)
+      if (typeof value === 'number') rows[base + 1 + c] = value
+      else this.markAbsent(base + 1 + c, value === STALE ? STALE_MARK : NULL)
     }
-    // A row shorter than the group's columns leaves the rest missing.
-    if (row.length < columns) for (let c = row.length; c < columns; c++) this.markAbsent(base + c, NULL)
   }
 
   /** The rows with times in [start, end], as columns, with their sequence numbers. */
   read(start: number, end: number): { ts: number[]; seq: number[]; columns: SampleValue[][] } {
+    const stride = this.stride
     let from = 0
-    while (from < this.count && (this.ts[from] as number) < start) from++
+    while (from < this.count && (this.rows[from * stride] as number) < start) from++
     let to = this.count
-    while (to > from && (this.ts[to - 1] as number) > end) to--
+    while (to > from && (this.rows[(to - 1) * stride] as number) > end) to--
     // Times are in order within a head, so [start, end] is one stretch of rows.
     const length = to - from
     const ts = new Array<number>(length)
     const seq = new Array<number>(length)
     for (let i = 0; i < length; i++) {
-      ts[i] = this.ts[from + i] as number
+      ts[i] = this.rows[(from + i) * stride] as number
       seq[i] = this.firstSeq + from + i
     }
     const columns: SampleValue[][] = []
@@ -85,33 +84,34 @@ export class GroupHead {
   }
 
   /** Every row as [ts, seq, row], oldest first: what a log carries over. */
-  *rows(): Generator<[ts: number, seq: number, row: SampleValue[]]> {
+  *each(): Generator<[ts: number, seq: number, row: SampleValue[]]> {
     for (let i = 0; i < this.count; i++) {
       const row: SampleValue[] = []
       for (let c = 0; c < this.columns; c++) row.push(this.valueAt(i, c))
-      yield [this.ts[i] as number, this.firstSeq + i, row]
+      yield [this.rows[i * this.stride] as number, this.firstSeq + i, row]
     }
   }
 
   /** Encodes every row as a chunk and empties the head. */
   cut(): { startTs: number; endTs: number; rows: number; firstSeq: number; data: Uint8Array } {
     const count = this.count
+    const ts = new Float64Array(count)
+    for (let i = 0; i < count; i++) ts[i] = this.rows[i * this.stride] as number
     const columns: ArrayLike<SampleValue>[] = []
     for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
-    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(this.ts.subarray(0, count), columns) }
+    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
     this.kinds?.fill(NUMBER)
     return chunk
   }
 
-  /** One column's values: a strided view when every value is a number, else an array. */
+  /** One column's values: numbers when every value is one, else an array. */
   private column(c: number): ArrayLike<SampleValue> {
     const count = this.count
-    const columns = this.columns
+    const stride = this.stride
     if (this.kinds === null) {
-      if (columns === 1) return this.values.subarray(0, count)
       const column = new Float64Array(count)
-      for (let i = 0, at = c; i < count; i++, at += columns) column[i] = this.values[at] as number
+      for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
       return column
     }
     const column = new Array<SampleValue>(count)
@@ -120,28 +120,24 @@ export class GroupHead {
   }
 
   private markAbsent(index: number, kind: number): void {
-    if (this.kinds === null) this.kinds = new Uint8Array(this.values.length)
+    if (this.kinds === null) this.kinds = new Uint8Array(this.rows.length)
     this.kinds[index] = kind
   }
 
   private grow(): void {
-    const rows = Math.min(this.capacity, this.ts.length * 2)
-    const ts = new Float64Array(rows)
-    ts.set(this.ts)
-    const values = new Float64Array(rows * this.columns)
-    values.set(this.values)
-    this.ts = ts
-    this.values = values
+    const rows = new Float64Array(Math.min(this.capacity, (this.rows.length / this.stride) * 2) * this.stride)
+    rows.set(this.rows)
+    this.rows = rows
     if (this.kinds) {
-      const kinds = new Uint8Array(rows * this.columns)
+      const kinds = new Uint8Array(rows.length)
       kinds.set(this.kinds)
       this.kinds = kinds
     }
   }
 
   private valueAt(row: number, column: number): SampleValue {
-    const index = row * this.columns + column
+    const index = row * this.stride + 1 + column
     const kind = this.kinds === null ? NUMBER : this.kinds[index]
-    return kind === NUMBER ? (this.values[index] as number) : kind === STALE_MARK ? STALE : null
+    return kind === NUMBER ? (this.rows[index] as number) : kind === STALE_MARK ? STALE : null
   }
 }

@@ -53,16 +53,20 @@ class GroupContext {
   lastSeq = -1
   /** The group that followed this one last time: logged in one bit when it does again. */
   successor = -1
-  /** Per column: its last number. */
+  readonly columns: number
+  /**
+   * Per column, in one array (one allocation, adjacent in memory: appending touches little):
+   * [0, n) its last number; [n, 2n) the one before, while a row is written (for rates of
+   * counters); [2n, 3n) the last value times 10^exponent; [3n, 4n) a running mean of the size of
+   * its differences, which picks their width; [4n, 5n) the decimal places of the last value, or
+   * -1 when it was not a decimal.
+   */
+  readonly data: Float64Array
   readonly last: Float64Array
-  /** Per column: its number before `last`, while a row is written (for rates of counters). */
   readonly before: Float64Array
-  /** Per column: the decimal places of the last value, or -1 when it was not a decimal. */
-  readonly exponents: Int8Array
-  /** Per column: the last value times 10^exponent. */
   readonly scaled: Float64Array
-  /** Per column: a running mean of the size of its differences, which picks their width. */
   readonly sizes: Float64Array
+  readonly exponents: Float64Array
 
   /** Starts over, for another segment (a context is reused rather than allocated again). */
   reset(): void {
@@ -70,19 +74,18 @@ class GroupContext {
     this.lastTs = 0
     this.lastSeq = -1
     this.successor = -1
-    this.last.fill(0)
-    this.before.fill(0)
+    this.data.fill(0)
     this.exponents.fill(-1)
-    this.scaled.fill(0)
-    this.sizes.fill(0)
   }
 
   constructor(columns: number) {
-    this.last = new Float64Array(columns)
-    this.before = new Float64Array(columns)
-    this.exponents = new Int8Array(columns).fill(-1)
-    this.scaled = new Float64Array(columns)
-    this.sizes = new Float64Array(columns)
+    this.columns = columns
+    this.data = new Float64Array(5 * columns)
+    this.last = this.data.subarray(0, columns)
+    this.before = this.data.subarray(columns, 2 * columns)
+    this.scaled = this.data.subarray(2 * columns, 3 * columns)
+    this.sizes = this.data.subarray(3 * columns, 4 * columns)
+    this.exponents = this.data.subarray(4 * columns, 5 * columns).fill(-1)
   }
 }
 
@@ -165,7 +168,7 @@ class SegmentCodec {
   /** The group's context in the segment, new when it has none (or its width changed). */
   private context(groupId: number, columns: number): GroupContext {
     let context = this.groups.get(groupId)
-    if (!context || context.last.length !== columns) this.groups.set(groupId, (context = new GroupContext(columns)))
+    if (!context || context.columns !== columns) this.groups.set(groupId, (context = new GroupContext(columns)))
     return context
   }
 
@@ -183,8 +186,8 @@ class SegmentCodec {
     const columns = row.length
     let context: GroupContext
     const kept = slot?.context as GroupContext | null | undefined
-    if (slot !== undefined && slot.codec === this && kept && kept.last.length === columns) context = kept
-    else if (slot !== undefined && kept && kept.last.length === columns && !this.groups.has(groupId)) {
+    if (slot !== undefined && slot.codec === this && kept && kept.columns === columns) context = kept
+    else if (slot !== undefined && kept && kept.columns === columns && !this.groups.has(groupId)) {
       // The group's context from an earlier segment, started over for this one.
       context = kept
       context.reset()
@@ -206,7 +209,8 @@ class SegmentCodec {
     writeSigned(out, seq - context.lastSeq - 1)
     const rates = context.samples > 0 && ts > context.lastTs
     const elapsed = (ts - context.lastTs) / 1000
-    const { last, before, exponents, scaled, sizes } = context
+    const d = context.data
+    const n = columns
     for (let c = 0; c < columns; c++) {
       const value = row[c]
       if (typeof value !== 'number') {
@@ -214,16 +218,16 @@ class SegmentCodec {
         else out.write(0b1110, 4)
         continue
       }
-      before[c] = last[c] as number
-      last[c] = value
-      const exponent = exponents[c] as number
+      d[n + c] = d[c] as number
+      d[c] = value
+      const exponent = d[4 * n + c] as number
       if (exponent >= 0) {
         const scale = SCALES[exponent] as number
         const m = Math.round(value * scale)
         if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
           out.writeBit(false)
-          sizes[c] = writeFitted(out, m - (scaled[c] as number), sizes[c] as number)
-          scaled[c] = m
+          d[3 * n + c] = writeFitted(out, m - (d[2 * n + c] as number), d[3 * n + c] as number)
+          d[2 * n + c] = m
           continue
         }
       }
@@ -233,15 +237,15 @@ class SegmentCodec {
         out.write(0b10, 2)
         out.write(places, 3)
         writeSigned(out, m)
-        exponents[c] = places
-        scaled[c] = m
+        d[4 * n + c] = places
+        d[2 * n + c] = m
         continue
       }
-      exponents[c] = -1
+      d[4 * n + c] = -1
       let from = -1
       if (rates && !Object.is(value, -0)) {
         for (let k = 0; k < c; k++) {
-          if (typeof row[k] === 'number' && ((last[k] as number) - (before[k] as number)) / elapsed === value) {
+          if (typeof row[k] === 'number' && ((d[k] as number) - (d[n + k] as number)) / elapsed === value) {
             from = k
             break
           }

@@ -67,8 +67,8 @@ interface PendingChunk {
   data: Uint8Array
 }
 
-/** Everything the store knows of one group. */
-interface GroupState {
+/** Everything the store knows of one group (and its place in the log's current segment: a LogSlot). */
+interface GroupState extends LogSlot {
   readonly info: GroupInfo
   head: GroupHead | null
   /** Rows at which the head is cut. */
@@ -91,8 +91,6 @@ interface GroupState {
   pending: PendingChunk[] | null
   /** The quick-lookup nodes that lead to it, to forget them with it. */
   quickNodes: KeyNode[] | null
-  /** Its place in the log's current segment. */
-  readonly logSlot: LogSlot
 }
 
 /**
@@ -215,7 +213,7 @@ export class SeriesStore {
     const state = this.states.get(groupId)
     if (state === undefined) throw new RangeError(`unknown series group ${groupId}`)
     const seq = this.appendToHead(state, ts, row)
-    this.log?.addSample(groupId, ts, seq, row, state.logSlot)
+    this.log?.addSample(groupId, ts, seq, row, state)
     return seq
   }
 
@@ -418,7 +416,7 @@ export class SeriesStore {
         // Idle since its last cut: its memory goes back until it gets a row again.
         if (state.lastGeneration !== this.generation) {
           state.head = null
-          state.logSlot.codec = state.logSlot.context = null
+          state.codec = state.context = null
         }
         continue
       }
@@ -436,7 +434,7 @@ export class SeriesStore {
     this.startGeneration(now)
     if (this.log) {
       for (const state of carried) {
-        for (const [ts, seq, row] of (state.head as GroupHead).rows()) this.log.addSample(state.info.id, ts, seq, row)
+        for (const [ts, seq, row] of (state.head as GroupHead).each()) this.log.addSample(state.info.id, ts, seq, row)
         state.headGeneration = this.generation
       }
       // The carried rows must be on disk before the segments they came from are deleted.
@@ -646,7 +644,8 @@ export class SeriesStore {
       storedFirst: undefined,
       pending: null,
       quickNodes: null,
-      logSlot: { codec: null, context: null }
+      codec: null,
+      context: null
     }
     this.states.set(group.id, state)
     this.idsByKey.set(groupIdentity(group), group.id)

@@ -15,7 +15,7 @@ describe('series store', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup()
   })
 
-  function open(dir: string, options: { headRows?: number; now?: () => number; cutEveryMs?: number; maxHeadAgeMs?: number } = {}): { db: Db; store: SeriesStore } {
+  function open(dir: string, options: { headRows?: number; headPartRows?: number; now?: () => number; cutEveryMs?: number; maxHeadAgeMs?: number } = {}): { db: Db; store: SeriesStore } {
     const db = openDb(join(dir, 'vigil.db'))
     // Every head cut at exactly headRows (no spread of first cuts), so chunk sizes are known.
     const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), firstCutSpread: 0, ...options })
@@ -288,5 +288,27 @@ describe('series store', () => {
     const range = open(dir).store.read(id, 0, Infinity)
     const bits = (values: readonly SampleValue[]) => values.map((value) => (typeof value === 'number' ? (Object.is(value, -0) ? '-0' : String(value)) : value))
     for (let c = 0; c < 3; c++) expect(bits(range.columns[c] as SampleValue[])).toEqual(bits(rows.map((row) => row[c] as SampleValue)))
+  })
+
+  it('keeps a long head\'s older rows encoded, and reads and cuts it all the same', () => {
+    const { db, store } = open(tempDir(), { headRows: 1000, headPartRows: 64 })
+    const id = store.groupId(vmstat('a'))
+    const row = (i: number): SampleValue[] => [i % 7 === 0 ? null : i, i % 50 === 49 ? STALE : i / 4 + Math.PI]
+    for (let i = 0; i < 500; i++) store.append(id, T0 + i * 1000, row(i))
+    store.flush()
+    // 500 rows: most of them in encoded parts of the head, the newest as numbers.
+    const expected = Array.from({ length: 500 }, (_, i) => row(i))
+    const check = () => {
+      const range = store.read(id, T0 + 100_000, T0 + 399_000)
+      expect(range.seq).toEqual(Array.from({ length: 300 }, (_, i) => 100 + i))
+      expect(range.columns[0]).toEqual(expected.slice(100, 400).map((values) => values[0]))
+      expect(range.columns[1]).toEqual(expected.slice(100, 400).map((values) => values[1]))
+    }
+    check()
+    expect(store.firstTs(id)).toBe(T0)
+    expect(store.lastTs(id)).toBe(T0 + 499_000)
+    store.cutAll()
+    expect(db.prepare('SELECT rows FROM series_chunks').pluck().all()).toEqual([500])
+    check()
   })
 })

@@ -18,7 +18,11 @@ export interface DecodedChunk {
   columns: SampleValue[][]
 }
 
-export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[]): Uint8Array {
+/**
+ * @param quick skip looking for columns to write as computed from others (rates, averages,
+ *   predictions): for a head's parts, which are decoded and encoded again when it is cut
+ */
+export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
   const rows = ts.length
   if (rows === 0 || rows > MAX_ROWS) throw new RangeError(`a chunk holds 1 to ${MAX_ROWS} rows, not ${rows}`)
   const out = new BitWriter(16 + rows * (1 + columns.length))
@@ -34,7 +38,7 @@ export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValue
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c] as ColumnValues
     if (column.length !== rows) throw new RangeError('every column needs one value (or null) per timestamp')
-    encodeColumn(out, column, { ts, previous: columns.slice(0, c) })
+    encodeColumn(out, column, quick ? undefined : { ts, previous: columns.slice(0, c) })
   }
   return out.finish()
 }

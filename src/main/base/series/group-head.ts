@@ -1,21 +1,36 @@
-import { encodeChunk } from './chunk-codec'
+import { decodeChunk, encodeChunk } from './chunk-codec'
 import { STALE, type SampleValue } from './sample'
 
 const NUMBER = 0
 const NULL = 1
 const STALE_MARK = 2
 
-/** Rows a head starts with; it doubles up to its capacity, so a process seen once costs little. */
+/** Rows a head starts with; it doubles up to its part size, so a process seen once costs little. */
 const INITIAL_ROWS = 8
+/** Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut. */
+export const DEFAULT_PART_ROWS = 120
+
+/** Rows of a head kept encoded, as a chunk of their own. */
+interface Part {
+  data: Uint8Array
+  rows: number
+  firstTs: number
+  lastTs: number
+}
 
 /**
- * The newest samples of one series group, not yet in a chunk: typed arrays that grow up to a
- * fixed capacity, so a fleet's heads cost a few bytes a value rather than a JavaScript object
- * each.
+ * The newest samples of one series group, not yet in a chunk. The newest (up to partRows) are
+ * typed arrays that grow as needed, so a fleet's heads cost a few bytes a value rather than a
+ * JavaScript object each; older rows are kept encoded, about as compact as in SQLite, so a head
+ * of an hour at 1,000 servers costs tens of megabytes rather than hundreds. Cutting the head
+ * encodes all its rows as one chunk (large chunks compress and pack best).
  */
 export class GroupHead {
   /** Row after row: its time, then its values (one array: appending a row touches one place). */
   private rows: Float64Array
+  private parts: Part[] = []
+  /** Rows in the typed arrays. */
+  private live = 0
   /** Null while every value so far is a number (most groups, always). */
   private kinds: Uint8Array | null = null
   private readonly stride: number
@@ -23,12 +38,17 @@ export class GroupHead {
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
 
+  /**
+   * @param partRows rows kept as numbers before they are encoded into a part (memory for CPU:
+   *   parts are decoded and encoded again when the head is cut); at least `capacity` for none
+   */
   constructor(
     readonly columns: number,
-    readonly capacity: number
+    readonly capacity: number,
+    private readonly partRows = DEFAULT_PART_ROWS
   ) {
     this.stride = columns + 1
-    this.rows = new Float64Array(Math.min(capacity, INITIAL_ROWS) * this.stride)
+    this.rows = new Float64Array(Math.min(capacity, INITIAL_ROWS, partRows) * this.stride)
   }
 
   get full(): boolean {
@@ -36,19 +56,21 @@ export class GroupHead {
   }
 
   get firstTs(): number {
-    return this.rows[0] as number
+    return this.parts.length > 0 ? (this.parts[0] as Part).firstTs : (this.rows[0] as number)
   }
 
   get lastTs(): number {
-    return this.rows[(this.count - 1) * this.stride] as number
+    return this.live > 0 ? (this.rows[(this.live - 1) * this.stride] as number) : (this.parts.at(-1) as Part).lastTs
   }
 
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
   append(ts: number, seq: number, row: readonly SampleValue[]): void {
     if (this.count === 0) this.firstSeq = seq
+    if (this.live === this.partRows) this.encodePart()
     const stride = this.stride
-    if ((this.count + 1) * stride > this.rows.length) this.grow()
-    const base = this.count++ * stride
+    if ((this.live + 1) * stride > this.rows.length) this.grow()
+    const base = this.live++ * stride
+    this.count++
     const rows = this.rows
     rows[base] = ts
     const columns = this.columns
@@ -61,53 +83,75 @@ export class GroupHead {
 
   /** The rows with times in [start, end], as columns, with their sequence numbers. */
   read(start: number, end: number): { ts: number[]; seq: number[]; columns: SampleValue[][] } {
-    const stride = this.stride
-    let from = 0
-    while (from < this.count && (this.rows[from * stride] as number) < start) from++
-    let to = this.count
-    while (to > from && (this.rows[(to - 1) * stride] as number) > end) to--
-    // Times are in order within a head, so [start, end] is one stretch of rows.
-    const length = to - from
-    const ts = new Array<number>(length)
-    const seq = new Array<number>(length)
-    for (let i = 0; i < length; i++) {
-      ts[i] = this.rows[(from + i) * stride] as number
-      seq[i] = this.firstSeq + from + i
+    const ts: number[] = []
+    const seq: number[] = []
+    const columns: SampleValue[][] = Array.from({ length: this.columns }, () => [])
+    let offset = 0
+    for (const part of this.parts) {
+      if (part.lastTs >= start && part.firstTs <= end) {
+        const decoded = decodeChunk(part.data)
+        for (let i = 0; i < part.rows; i++) {
+          const time = decoded.ts[i] as number
+          if (time < start || time > end) continue
+          ts.push(time)
+          seq.push(this.firstSeq + offset + i)
+          for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push((decoded.columns[c] as SampleValue[])[i] ?? null)
+        }
+      }
+      offset += part.rows
     }
-    const columns: SampleValue[][] = []
-    for (let c = 0; c < this.columns; c++) {
-      const column = new Array<SampleValue>(length)
-      for (let i = 0; i < length; i++) column[i] = this.valueAt(from + i, c)
-      columns.push(column)
+    const stride = this.stride
+    for (let i = 0; i < this.live; i++) {
+      const time = this.rows[i * stride] as number
+      if (time < start || time > end) continue
+      ts.push(time)
+      seq.push(this.firstSeq + offset + i)
+      for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push(this.valueAt(i, c))
     }
     return { ts, seq, columns }
   }
 
   /** Every row as [ts, seq, row], oldest first: what a log carries over. */
   *each(): Generator<[ts: number, seq: number, row: SampleValue[]]> {
-    for (let i = 0; i < this.count; i++) {
-      const row: SampleValue[] = []
-      for (let c = 0; c < this.columns; c++) row.push(this.valueAt(i, c))
-      yield [this.rows[i * this.stride] as number, this.firstSeq + i, row]
-    }
+    const { ts, seq, columns } = this.read(-Infinity, Infinity)
+    for (let i = 0; i < ts.length; i++) yield [ts[i] as number, seq[i] as number, columns.map((column) => column[i] ?? null)]
   }
 
   /** Encodes every row as a chunk and empties the head. */
   cut(): { startTs: number; endTs: number; rows: number; firstSeq: number; data: Uint8Array } {
     const count = this.count
-    const ts = new Float64Array(count)
-    for (let i = 0; i < count; i++) ts[i] = this.rows[i * this.stride] as number
-    const columns: ArrayLike<SampleValue>[] = []
-    for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    let ts: ArrayLike<number>
+    let columns: ArrayLike<SampleValue>[]
+    if (this.parts.length === 0) {
+      const times = new Float64Array(count)
+      for (let i = 0; i < count; i++) times[i] = this.rows[i * this.stride] as number
+      ts = times
+      columns = []
+      for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    } else ({ ts, columns } = this.read(-Infinity, Infinity))
     const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
+    this.live = 0
+    this.parts = []
     this.kinds?.fill(NUMBER)
     return chunk
   }
 
-  /** One column's values: numbers when every value is one, else an array. */
+  /** Encodes the typed rows as a part and empties them. */
+  private encodePart(): void {
+    const live = this.live
+    const ts = new Float64Array(live)
+    for (let i = 0; i < live; i++) ts[i] = this.rows[i * this.stride] as number
+    const columns: ArrayLike<SampleValue>[] = []
+    for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    this.parts.push({ data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number })
+    this.live = 0
+    this.kinds?.fill(NUMBER)
+  }
+
+  /** One column's typed rows: numbers when every value is one, else an array. */
   private column(c: number): ArrayLike<SampleValue> {
-    const count = this.count
+    const count = this.live
     const stride = this.stride
     if (this.kinds === null) {
       const column = new Float64Array(count)
@@ -125,7 +169,7 @@ export class GroupHead {
   }
 
   private grow(): void {
-    const rows = new Float64Array(Math.min(this.capacity, (this.rows.length / this.stride) * 2) * this.stride)
+    const rows = new Float64Array(Math.min(this.capacity, this.partRows, (this.rows.length / this.stride) * 2) * this.stride)
     rows.set(this.rows)
     this.rows = rows
     if (this.kinds) {

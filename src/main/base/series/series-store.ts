@@ -139,6 +139,8 @@ const bucketOf = (ts: number): number => Math.floor(ts / BUCKET_MS)
 
 export class SeriesStore {
   private readonly states = new Map<number, GroupState>()
+  /** The groups with a head (rows, or kept since their last cut): what a rotation looks at. */
+  private readonly withHeads = new Set<GroupState>()
   private readonly idsByKey = new Map<string, number>()
   private readonly quickRoots = new Map<string, KeyNode>()
   private readonly log: HeadLog | null
@@ -386,7 +388,10 @@ export class SeriesStore {
 
   private appendToHead(state: GroupState, ts: number, row: readonly SampleValue[]): number {
     let head = state.head
-    if (head === null) head = state.head = new GroupHead(state.info.columns.length, this.headRows, this.headPartRows)
+    if (head === null) {
+      head = state.head = new GroupHead(state.info.columns.length, this.headRows, this.headPartRows)
+      this.withHeads.add(state)
+    }
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
     else if (head.count >= state.cutAt || (head.count > 0 && ts < head.lastTs)) this.cutHead(state)
     if (head.count === 0) state.headGeneration = this.generation
@@ -417,12 +422,13 @@ export class SeriesStore {
   private rotate(all: boolean): void {
     const now = this.now()
     const carried: GroupState[] = []
-    for (const state of this.states.values()) {
+    for (const state of this.withHeads) {
       const head = state.head
       if (head === null) continue
       if (head.count === 0) {
         // Idle since its last cut: its memory goes back until it gets a row again.
         if (state.lastGeneration !== this.generation) {
+          this.withHeads.delete(state)
           state.head = null
           state.codec = state.context = null
         }
@@ -450,7 +456,7 @@ export class SeriesStore {
       this.log.sync()
     } else for (const state of carried) state.headGeneration = this.generation
     let oldest = this.generation
-    for (const state of this.states.values()) if (state.head !== null && state.head.count > 0 && state.headGeneration < oldest) oldest = state.headGeneration
+    for (const state of this.withHeads) if (state.head !== null && state.head.count > 0 && state.headGeneration < oldest) oldest = state.headGeneration
     const retired: number[] = []
     for (const [generation, { segment }] of this.generations) {
       if (generation >= oldest) continue
@@ -583,6 +589,7 @@ export class SeriesStore {
     const state = this.states.get(id)
     if (!state) return
     this.idsByKey.delete(groupIdentity(state.info))
+    this.withHeads.delete(state)
     for (let node of state.quickNodes ?? []) {
       node.id = -1
       // Nodes that lead nowhere any more go (a process that ended).

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { EventBus } from '../src/main/base/bus'
 import { openDb } from '../src/main/base/db/db'
+import { MIGRATIONS } from '../src/main/base/db/migrations'
 import { MetricsMaintenance } from '../test/legacy/metrics-maintenance-v9'
 import { createMetricsRepo } from '../test/legacy/metrics-repo-v9'
 import type { SampleValues } from '../src/main/metrics/samples'
@@ -177,7 +178,8 @@ function topProcesses(t: number, rnd: () => number, procs: Proc[]): SampleValues
 /** Builds the data dir's vigil.db in `dir` and returns its path. */
 export function buildMetricsDataDir(dir: string): string {
   const file = join(dir, 'vigil.db')
-  const db = openDb(file)
+  // Release 9's schema: the migrations up to 9, not the series store's.
+  const db = openDb(file, MIGRATIONS.filter((migration) => migration.version <= 9))
   const servers = createServersRepo(db)
   for (const plan of SERVERS) servers.insert(serverRow(plan))
   const repo = createMetricsRepo(db)

@@ -143,4 +143,40 @@ describe('chunk codec', () => {
     expect(() => encodeChunk([1000, 2000], [[1]])).toThrow(RangeError)
     expect(() => encodeChunk([], [])).toThrow(RangeError)
   })
+
+  it('stores a rate of a counter column and an average of a count column by what they were computed from, to the bit', () => {
+    const ts: number[] = []
+    const counter: SampleValue[] = []
+    const rate: SampleValue[] = []
+    const count: SampleValue[] = []
+    const average: SampleValue[] = []
+    let packets = 7_000_000
+    for (let i = 0; i < 720; i++) {
+      const elapsed = 5000 + ((i * 13) % 7) - 3
+      ts.push(1_764_633_600_000 + i * 5000 + ((i * 13) % 7))
+      packets += (i * 7919) % 5000
+      counter.push(i === 300 ? null : packets)
+      const before = counter[i - 1]
+      const now = counter[i]
+      const seconds = i === 0 ? 0 : ((ts[i] as number) - (ts[i - 1] as number)) / 1000
+      // As the collectors compute rates; one row computed over another interval (an exception).
+      rate.push(typeof now === 'number' && typeof before === 'number' ? (i === 500 ? (now - before) / (elapsed / 1000 + 0.001) : (now - before) / seconds) : null)
+      count.push(12 - (i % 3))
+      // As roll-ups average: a sum of two-decimal values divided by the count.
+      average.push(((i * 137) % 10_000) / 100 / (count[i] as number))
+    }
+    const columns = [counter, rate, count, average]
+    const decoded = decodeChunk(encodeChunk(ts, columns))
+    expect(decoded.ts).toEqual(ts)
+    for (let c = 0; c < columns.length; c++) expect((decoded.columns[c] as SampleValue[]).map(bitsOf)).toEqual((columns[c] as SampleValue[]).map(bitsOf))
+    // As doubles (XOR) the rates and averages alone would take over 5 bytes a value.
+    expect(encodeChunk(ts, columns).length).toBeLessThan(720 * 5)
+  })
+
+  it('keeps the sign of a zero that a derivation would give with the other sign', () => {
+    // 0 ÷ −0.01 is −0: the 0 in the third row must not be taken for an average.
+    const columns: SampleValue[][] = [[0.01, 0, -0.01, 0], [0, Number.NaN, 0, 0]]
+    const decoded = decodeChunk(encodeChunk([27, 3289, 635166947, 635171947], columns))
+    expect(decoded.columns.map((column) => column.map(bitsOf))).toEqual(columns.map((column) => column.map(bitsOf)))
+  })
 })

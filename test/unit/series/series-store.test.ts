@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
-import { STALE } from '../../../src/main/base/series/sample'
+import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
 import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
 import { makeTempDir } from '../../helpers/temp-dir'
 
@@ -15,9 +15,10 @@ describe('series store', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup()
   })
 
-  function open(dir: string, options: { headRows?: number; now?: () => number } = {}): { db: Db; store: SeriesStore } {
+  function open(dir: string, options: { headRows?: number; headPartRows?: number; now?: () => number; cutEveryMs?: number; maxHeadAgeMs?: number } = {}): { db: Db; store: SeriesStore } {
     const db = openDb(join(dir, 'vigil.db'))
-    const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), ...options })
+    // Every head cut at exactly headRows (no spread of first cuts), so chunk sizes are known.
+    const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), firstCutSpread: 0, ...options })
     cleanups.push(() => db.open && db.close())
     return { db, store }
   }
@@ -210,5 +211,104 @@ describe('series store', () => {
     store.flush()
     expect(store.read(id, 0, Infinity).ts).toEqual([T0])
     expect(existsSync(join(dir, 'series-head'))).toBe(false)
+  })
+
+  it('keeps a head that is not full across writes, its samples in the log until it is cut', () => {
+    const dir = tempDir()
+    let now = T0
+    const options = { headRows: 100, cutEveryMs: 1000, maxHeadAgeMs: 10_000, now: () => now }
+    const first = open(dir, options)
+    const steady = first.store.groupId(vmstat('a'))
+    const gone = first.store.groupId(vmstat('b'))
+    first.store.append(gone, now, [1, 1])
+    for (let i = 0; i < 40; i++) {
+      first.store.append(steady, now, [i, i])
+      now += 1000
+      first.store.flush()
+    }
+    first.store.append(steady, now, [40, 40])
+    first.store.flush()
+    // A write every second, heads cut only when old: the group that stopped got its one row cut
+    // once it was idle for long; the steady one has chunks and rows still in its head.
+    const rows = (id: number) => first.db.prepare('SELECT rows FROM series_chunks WHERE group_id = ? ORDER BY id').pluck().all(id) as number[]
+    expect(rows(gone)).toEqual([1])
+    expect(rows(steady).length).toBeGreaterThan(0)
+    expect(rows(steady).reduce((a, b) => a + b, 0)).toBeLessThan(41)
+    expect(readdirSync(join(dir, 'series-head')).length).toBeLessThanOrEqual(12)
+    first.db.close() // a crash: the rows not in chunks come back from the log, once each
+
+    const second = open(dir, options)
+    const range = second.store.read(steady, 0, Infinity)
+    expect(range.seq).toEqual(Array.from({ length: 41 }, (_, i) => i))
+    expect(range.columns[0]).toEqual(Array.from({ length: 41 }, (_, i) => i))
+    expect(second.store.read(gone, 0, Infinity).ts).toEqual([T0])
+    expect(second.store.append(steady, now + 1000, [41, 41])).toBe(41)
+  })
+
+  it('carries a small head that still gets rows over into the new log segment, and replays it once', () => {
+    const dir = tempDir()
+    let now = T0
+    const options = { headRows: 100, cutEveryMs: 60_000, maxHeadAgeMs: 120_000, now: () => now }
+    const first = open(dir, options)
+    const hourly = first.store.groupId({ metric: 'vmstat:rollup', labels: { server_id: 'a' }, columns: ['n', 'us_avg'] })
+    for (let i = 0; i < 5; i++) {
+      first.store.append(hourly, now, [12, i + 0.1 / 3])
+      now += 60_000
+      first.store.flush()
+    }
+    // Five rows over five minutes, fewer than a chunk is worth: carried over, never cut.
+    expect(first.db.prepare('SELECT COUNT(*) FROM series_chunks').pluck().get()).toBe(0)
+    expect(readdirSync(join(dir, 'series-head')).length).toBeLessThanOrEqual(3)
+    first.db.close()
+
+    const second = open(dir, options)
+    const range = second.store.read(hourly, 0, Infinity)
+    expect(range.seq).toEqual([0, 1, 2, 3, 4])
+    expect(range.columns[1]).toEqual([0, 1, 2, 3, 4].map((i) => i + 0.1 / 3))
+  })
+
+  it('logs rates computed from counters, and any double, to the bit', () => {
+    const dir = tempDir()
+    const first = open(dir)
+    const id = first.store.groupId({ metric: 'netstat', labels: { server_id: 'a', interface: 'eth0' }, columns: ['ipkts', 'ipkts_rate', 'other'] })
+    const rows: SampleValue[][] = []
+    let counter = 1_000_000
+    let ts = T0
+    for (let i = 0; i < 50; i++) {
+      const elapsed = 5000 + ((i * 7) % 5)
+      const delta = (i * 7919) % 1000
+      counter += delta
+      ts += elapsed
+      rows.push([counter, i === 0 ? null : delta / (elapsed / 1000), i % 5 === 0 ? -0 : i % 7 === 0 ? Number.NaN : Math.PI * i])
+      first.store.append(id, ts, rows[i] as SampleValue[])
+    }
+    first.store.flush()
+    first.db.close()
+
+    const range = open(dir).store.read(id, 0, Infinity)
+    const bits = (values: readonly SampleValue[]) => values.map((value) => (typeof value === 'number' ? (Object.is(value, -0) ? '-0' : String(value)) : value))
+    for (let c = 0; c < 3; c++) expect(bits(range.columns[c] as SampleValue[])).toEqual(bits(rows.map((row) => row[c] as SampleValue)))
+  })
+
+  it('keeps a long head\'s older rows encoded, and reads and cuts it all the same', () => {
+    const { db, store } = open(tempDir(), { headRows: 1000, headPartRows: 64 })
+    const id = store.groupId(vmstat('a'))
+    const row = (i: number): SampleValue[] => [i % 7 === 0 ? null : i, i % 50 === 49 ? STALE : i / 4 + Math.PI]
+    for (let i = 0; i < 500; i++) store.append(id, T0 + i * 1000, row(i))
+    store.flush()
+    // 500 rows: most of them in encoded parts of the head, the newest as numbers.
+    const expected = Array.from({ length: 500 }, (_, i) => row(i))
+    const check = () => {
+      const range = store.read(id, T0 + 100_000, T0 + 399_000)
+      expect(range.seq).toEqual(Array.from({ length: 300 }, (_, i) => 100 + i))
+      expect(range.columns[0]).toEqual(expected.slice(100, 400).map((values) => values[0]))
+      expect(range.columns[1]).toEqual(expected.slice(100, 400).map((values) => values[1]))
+    }
+    check()
+    expect(store.firstTs(id)).toBe(T0)
+    expect(store.lastTs(id)).toBe(T0 + 499_000)
+    store.cutAll()
+    expect(db.prepare('SELECT rows FROM series_chunks').pluck().all()).toEqual([500])
+    check()
   })
 })

@@ -45,6 +45,15 @@ export class BitWriter {
     this.bit++
   }
 
+  /** Appends every bit another writer holds. */
+  writeBits(other: BitWriter): void {
+    const bytes = other.bytes
+    const whole = other.bit >>> 3
+    for (let i = 0; i < whole; i++) this.write(bytes[i] as number, 8)
+    const rest = other.bit & 7
+    if (rest > 0) this.write((bytes[whole] as number) >>> (8 - rest), rest)
+  }
+
   /** An unsigned integer below 2^53. */
   writeWide(value: number, width: number): void {
     if (width <= 32) return this.write(value, width)
@@ -59,6 +68,17 @@ export class BitWriter {
   /** The bits written so far, zero-padded to whole bytes (a copy). */
   finish(): Uint8Array {
     return this.bytes.slice(0, (this.bit + 7) >>> 3)
+  }
+
+  /** Copies the bits written so far, zero-padded to whole bytes, into `target`. */
+  copyTo(target: Uint8Array): void {
+    target.set(this.bytes.subarray(0, (this.bit + 7) >>> 3))
+  }
+
+  /** Empties the writer, keeping its buffer. */
+  reset(): void {
+    this.bytes.fill(0, 0, (this.bit + 7) >>> 3)
+    this.bit = 0
   }
 
   private reserve(width: number): void {
@@ -82,18 +102,20 @@ export class BitReader {
 
   /** The next `width` bits (0–32) as an unsigned integer. */
   read(width: number): number {
-    if (this.bit + width > this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
-    let value = 0
-    let remaining = width
-    while (remaining > 0) {
-      const offset = this.bit & 7
-      const take = 8 - offset < remaining ? 8 - offset : remaining
-      const chunk = ((this.bytes[this.bit >>> 3] as number) >>> (8 - offset - take)) & ((1 << take) - 1)
-      value = value * (1 << take) + chunk
-      this.bit += take
-      remaining -= take
+    const bit = this.bit
+    if (bit + width > this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
+    if (width > 24) {
+      const high = this.read(width - 16)
+      return high * 65536 + this.read(16)
     }
-    return value
+    if (width === 0) return 0
+    // The four bytes from the one holding the first bit, as one big-endian word (bytes past the
+    // end read as 0): the field is `width` bits of it, after the partial byte's first bits.
+    const bytes = this.bytes
+    const index = bit >>> 3
+    const word = ((bytes[index] as number) << 24) | ((bytes[index + 1] ?? 0) << 16) | ((bytes[index + 2] ?? 0) << 8) | (bytes[index + 3] ?? 0)
+    this.bit = bit + width
+    return ((word << (bit & 7)) >>> (32 - width)) >>> 0
   }
 
   readBit(): boolean {
@@ -123,11 +145,15 @@ const LIMIT = 2 ** 52
 export const MAX_SIGNED = LIMIT - 1
 
 export function writeSigned(out: BitWriter, value: number): void {
-  if (!(Math.abs(value) <= MAX_SIGNED) || !Number.isInteger(value)) throw new RangeError(`cannot encode ${value}`)
-  const zigzag = value >= 0 ? value * 2 : -value * 2 - 1
-  if (zigzag === 0) return out.writeBit(false)
+  // Small values first, in one write each (prefix and value together): most are small.
+  if (value === 0) return out.writeBit(false)
+  const zigzag = value > 0 ? value * 2 : -value * 2 - 1
   const stored = zigzag - 1
-  for (let bucket = 0; bucket < WIDTHS.length; bucket++) {
+  if (stored < 64 && Number.isInteger(value)) return out.write(0b10_000000 | stored, 8)
+  if (stored < 4096 && Number.isInteger(value)) return out.write((0b110 << 12) | stored, 15)
+  if (stored < 1048576 && Number.isInteger(value)) return out.write(0b1110 * 1048576 + stored, 24)
+  if (!(Math.abs(value) <= MAX_SIGNED) || !Number.isInteger(value)) throw new RangeError(`cannot encode ${value}`)
+  for (let bucket = 3; bucket < WIDTHS.length; bucket++) {
     const width = WIDTHS[bucket] as number
     if (bucket === WIDTHS.length - 1 || stored < 2 ** width) {
       // Prefix: bucket+1 ones, then a zero (the last bucket needs no terminating zero).

@@ -2,29 +2,50 @@
 //
 // Most of what Vigil collects is decimal text (vmstat's integers, iostat's two decimals, ps's
 // one): such a column is stored as integers m with value = m / 10^e, as the differences (or
-// differences of differences, for counters) between neighbours, in variable-width bits — an
-// unchanged value costs one bit. Anything else (rates computed in doubles, NaN, ±Inf, −0) falls
-// back to Gorilla's XOR of neighbouring doubles. Both are exact: a value reads back bit for bit
-// (a NaN's payload as far as the engine keeps it: float-bits.ts). Rows without a number are null
-// or STALE, told apart by a bit each only when the column has some.
-import { BitReader, BitWriter, MAX_SIGNED, readSigned, writeSigned } from './bit-stream'
+// differences of differences, for counters; or differences from a steady step) between
+// neighbours, in a width fitted to the column (integer-sequence.ts): an unchanged value costs
+// one bit. Values computed from other columns are stored as what they were computed from, when
+// that gives them back to the bit: a rate from a counter column and the time between rows (as
+// the collectors compute rates), an average from a decimal sum and a count column (as roll-ups
+// compute averages); rows where it does not hold are kept whole. Anything else (doubles, NaN,
+// ±Inf, −0) falls back to Gorilla's XOR of neighbouring doubles. All are exact: a value reads
+// back bit for bit (a NaN's payload as far as the engine keeps it: float-bits.ts). Rows without
+// a number are null or STALE, told apart by a bit each only when the column has some.
+import { BitReader, BitWriter, MAX_SIGNED } from './bit-stream'
 import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
+import { integersCost, readIntegers, writeIntegers } from './integer-sequence'
 import { STALE, type SampleValue } from './sample'
 
 const enum Encoding {
   AllNull = 0,
-  DecimalDelta = 1,
-  DecimalDeltaOfDelta = 2,
+  Decimal = 1,
+  Derived = 2,
   Xor = 3
+}
+
+const enum Derivation {
+  /** (column k − its previous value) ÷ seconds since the previous row. */
+  Rate = 0,
+  /** (a decimal) ÷ column k. */
+  Ratio = 1,
+  /** A decimal, written as what is left after predicting it as column k times a factor. */
+  Scaled = 2
 }
 
 export type ColumnValues = ArrayLike<SampleValue>
 
+/** What a column may be computed from: the chunk's times and the columns before it. */
+export interface ColumnContext {
+  ts: ArrayLike<number>
+  previous: readonly ColumnValues[]
+}
+
 /** Scaled integers stay below this, so that their second differences can be written exactly. */
 const MAX_SCALED = Math.floor(MAX_SIGNED / 4)
+const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
-export function encodeColumn(out: BitWriter, values: ColumnValues): void {
+export function encodeColumn(out: BitWriter, values: ColumnValues, context?: ColumnContext): void {
   const present: number[] = []
   let stale = false
   for (let i = 0; i < values.length; i++) {
@@ -34,23 +55,52 @@ export function encodeColumn(out: BitWriter, values: ColumnValues): void {
   }
   if (present.length === 0 && !stale) return out.write(Encoding.AllNull, 2)
   const exponent = present.length === 0 ? 0 : decimalExponent(present)
-  const encoding =
-    exponent === null ? Encoding.Xor : cheaperDifferences(present, exponent) ? Encoding.DecimalDeltaOfDelta : Encoding.DecimalDelta
-  out.write(encoding, 2)
+  if (exponent !== null) {
+    const integers = present.length === 0 ? [] : scaledIntegers(present, exponent)
+    const predicted = context && present.length > 1 ? cheapestPrediction(values, integers, exponent, context) : null
+    out.write(predicted ? Encoding.Derived : Encoding.Decimal, 2)
+    writePresence(out, values, present.length, stale)
+    if (present.length === 0) return
+    if (predicted) return out.writeBits(predicted)
+    out.write(exponent, 3)
+    writeIntegers(out, integers)
+    return
+  }
+  const derived = context ? cheapestDerivation(values, present.length, context) : null
+  if (derived) {
+    out.write(Encoding.Derived, 2)
+    writePresence(out, values, present.length, stale)
+    out.writeBits(derived)
+    return
+  }
+  out.write(Encoding.Xor, 2)
   writePresence(out, values, present.length, stale)
-  if (present.length === 0) return
-  if (encoding === Encoding.Xor) return writeXor(out, present)
-  out.write(exponent as number, 3)
-  writeDecimal(out, present, exponent as number, encoding === Encoding.DecimalDeltaOfDelta)
+  writeXor(out, present)
 }
 
-export function decodeColumn(input: BitReader, rows: number): SampleValue[] {
+export function decodeColumn(input: BitReader, rows: number, context?: ColumnContext): SampleValue[] {
   const encoding = input.read(2) as Encoding
-  const column = new Array<SampleValue>(rows).fill(null)
-  if (encoding === Encoding.AllNull) return column
+  if (encoding === Encoding.AllNull) return new Array<SampleValue>(rows).fill(null)
   const absent = readAbsent(input, rows)
+  if (absent === null && encoding === Encoding.Decimal) {
+    // Every row a decimal: the common case, read straight into the column.
+    const scale = SCALES[input.read(3)] as number
+    const column: SampleValue[] = readIntegers(input, rows)
+    if (scale !== 1) for (let i = 0; i < rows; i++) column[i] = (column[i] as number) / scale
+    return column
+  }
+  const column = new Array<SampleValue>(rows).fill(null)
   const count = absent === null ? rows : rows - absent.size
-  const present = count === 0 ? [] : encoding === Encoding.Xor ? readXor(input, count) : readDecimal(input, count, encoding === Encoding.DecimalDeltaOfDelta)
+  if (count === 0) {
+    for (const [row, mark] of absent ?? []) column[row] = mark
+    return column
+  }
+  if (encoding === Encoding.Derived) {
+    if (!context) throw new RangeError('a derived column needs the columns before it')
+    readDerived(input, column, absent, context)
+    return column
+  }
+  const present = encoding === Encoding.Xor ? readXor(input, count) : readDecimal(input, count)
   let next = 0
   for (let i = 0; i < rows; i++) column[i] = absent?.has(i) ? (absent.get(i) as null | typeof STALE) : (present[next++] as number)
   return column
@@ -92,59 +142,200 @@ function decimalExponent(values: readonly number[]): number | null {
   return null
 }
 
-/** Whether second differences (counters, steady trends) cost fewer bits than first ones. */
-function cheaperDifferences(values: readonly number[], exponent: number): boolean {
-  const scale = 10 ** exponent
-  let delta = 0
-  let deltaOfDelta = 0
-  let previous = Math.round((values[0] as number) * scale)
-  let previousDelta = 0
-  for (let i = 1; i < values.length; i++) {
-    const scaled = Math.round((values[i] as number) * scale)
-    const d = scaled - previous
-    delta += signedCost(d)
-    deltaOfDelta += signedCost(d - previousDelta)
-    previous = scaled
-    previousDelta = d
-  }
-  return deltaOfDelta < delta
+function scaledIntegers(values: readonly number[], exponent: number): number[] {
+  const scale = SCALES[exponent] as number
+  return values.map((value) => Math.round(value * scale))
 }
 
-/** Bits writeSigned spends on a value (its bucket), without writing it. */
-function signedCost(value: number): number {
-  if (value === 0) return 1
-  const zigzag = value >= 0 ? value * 2 : -value * 2 - 1
-  return zigzag <= 64 ? 8 : zigzag <= 4096 ? 15 : zigzag <= 2 ** 20 ? 24 : zigzag <= 2 ** 32 ? 37 : 58
-}
-
-function writeDecimal(out: BitWriter, values: readonly number[], exponent: number, secondOrder: boolean): void {
-  const scale = 10 ** exponent
-  let previous = 0
-  let previousDelta = 0
-  for (let i = 0; i < values.length; i++) {
-    const scaled = Math.round((values[i] as number) * scale)
-    const delta = scaled - previous
-    writeSigned(out, secondOrder && i > 0 ? delta - previousDelta : delta)
-    previous = scaled
-    // The first value is written whole; second differences start from the second value.
-    previousDelta = i === 0 ? 0 : delta
-  }
-}
-
-function readDecimal(input: BitReader, count: number, secondOrder: boolean): number[] {
-  const exponent = input.read(3)
-  const scale = 10 ** exponent
+function readDecimal(input: BitReader, count: number): number[] {
+  const scale = SCALES[input.read(3)] as number
+  const integers = readIntegers(input, count)
   const values = new Array<number>(count)
-  let previous = 0
-  let previousDelta = 0
-  for (let i = 0; i < count; i++) {
-    const read = readSigned(input)
-    const delta = secondOrder && i > 0 ? previousDelta + read : read
-    previous += delta
-    previousDelta = i === 0 ? 0 : delta
-    values[i] = previous / scale
-  }
+  for (let i = 0; i < count; i++) values[i] = (integers[i] as number) / scale
   return values
+}
+
+// --- derived: a rate of a counter, an average of a sum ------------------------------------------
+
+/** Whether a derived value is `value` to the bit (zeros of the same sign; never NaN: kept whole). */
+const same = (derived: number, value: number): boolean => derived === value && Object.is(derived, value)
+
+function rateAt(context: ColumnContext, source: ColumnValues, i: number): number | null {
+  if (i === 0) return null
+  const now = source[i]
+  const before = source[i - 1]
+  const seconds = ((context.ts[i] as number) - (context.ts[i - 1] as number)) / 1000
+  return typeof now === 'number' && typeof before === 'number' && seconds > 0 ? (now - before) / seconds : null
+}
+
+/** The decimal m (at `places`) such that m / 10^places / divisor is `value`, or null. */
+function ratioNumerator(value: number, divisor: SampleValue, places: number): number | null {
+  if (typeof divisor !== 'number' || !Number.isFinite(divisor) || divisor === 0 || !Number.isFinite(value)) return null
+  const scale = SCALES[places] as number
+  // + 0: a −0 numerator would be written (and read back) as 0.
+  const m = Math.round(value * divisor * scale) + 0
+  return Math.abs(m) <= MAX_SCALED && same(m / scale / divisor, value) ? m : null
+}
+
+/**
+ * The cheapest way of writing a non-decimal column as derived from an earlier one, encoded
+ * (derivation, source, exceptions, numerators), or null when none beats XOR.
+ */
+function cheapestDerivation(values: ColumnValues, presentCount: number, context: ColumnContext): BitWriter | null {
+  const xorBits = presentCount * 40
+  let best: BitWriter | null = null
+  const columnIndex = context.previous.length
+  for (let k = 0; k < columnIndex; k++) {
+    const source = context.previous[k] as ColumnValues
+    for (const derivation of [Derivation.Rate, Derivation.Ratio]) {
+      const candidate = derive(values, presentCount, context, source, derivation, columnIndex - k)
+      if (candidate && candidate.bitLength < (best?.bitLength ?? xorBits)) best = candidate
+    }
+  }
+  return best
+}
+
+function derive(values: ColumnValues, presentCount: number, context: ColumnContext, source: ColumnValues, derivation: Derivation, distance: number): BitWriter | null {
+  const exceptions: number[] = []
+  const flags: boolean[] = []
+  const numerators: number[] = []
+  // An average's numerator needs the most places any row's does (0.5 ÷ 2 needs one, 0 ÷ 2 none).
+  let places = -1
+  if (derivation === Derivation.Ratio) {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      if (typeof value !== 'number') continue
+      for (let p = 0; p <= MAX_DECIMAL_PLACES; p++) {
+        if (ratioNumerator(value, source[i] ?? null, p) === null) continue
+        if (p > places) places = p
+        break
+      }
+    }
+    if (places < 0) return null
+  }
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    if (typeof value !== 'number') continue
+    let holds: boolean
+    if (derivation === Derivation.Rate) {
+      const rate = rateAt(context, source, i)
+      holds = rate !== null && same(rate, value)
+    } else {
+      const m = ratioNumerator(value, source[i] ?? null, places)
+      holds = m !== null
+      if (m !== null) numerators.push(m)
+    }
+    flags.push(!holds)
+    if (!holds) exceptions.push(value)
+    // Mostly exceptions: not worth it (and not worth finishing).
+    if (exceptions.length > 4 && exceptions.length * 4 > presentCount) return null
+  }
+  if (exceptions.length === presentCount) return null
+  const out = new BitWriter(64 + presentCount)
+  out.write(derivation, 2)
+  out.write(distance, 12)
+  out.writeBit(exceptions.length > 0)
+  if (exceptions.length > 0) for (const flag of flags) out.writeBit(flag)
+  if (derivation === Derivation.Ratio) {
+    out.write(places, 3)
+    writeIntegers(out, numerators)
+  }
+  for (const value of exceptions) {
+    out.write(highBits(value), 32)
+    out.write(lowBitsOfLast(), 32)
+  }
+  return out
+}
+
+/** A decimal column's scaled integer predicted from another column's value. */
+function prediction(source: SampleValue | undefined, factor: number): number {
+  return typeof source === 'number' && Number.isFinite(source) ? Math.round(source * factor) : 0
+}
+
+/**
+ * A noisy decimal column written as what is left after predicting it from an earlier column
+ * times a factor (iostat's kB/s from its kB in the interval: both printed from one count), as
+ * (derivation, source, exponent, factor, residuals), when that beats the column on its own.
+ */
+function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext): BitWriter | null {
+  const own = integersCost(integers)
+  // Only columns that cost more than a byte a value are worth the search.
+  if (own < 8 * integers.length) return null
+  let best: { bits: number; distance: number; factor: number; residuals: number[] } | null = null
+  const columnIndex = context.previous.length
+  for (let k = 0; k < columnIndex; k++) {
+    const source = context.previous[k] as ColumnValues
+    // The factor: the median ratio over (up to) 31 rows spread over the chunk.
+    const ratios: number[] = []
+    let paired = 0
+    let r = 0
+    const every = Math.max(1, Math.floor(integers.length / 31))
+    for (let i = 0; i < values.length; i++) {
+      if (typeof values[i] !== 'number') continue
+      const from = source[i]
+      if (typeof from === 'number' && Number.isFinite(from) && from !== 0) {
+        if (paired++ % every === 0) ratios.push((integers[r] as number) / from)
+      }
+      r++
+    }
+    if (paired < integers.length / 2) continue
+    ratios.sort((a, b) => a - b)
+    const factor = ratios[ratios.length >> 1] as number
+    if (!Number.isFinite(factor) || factor === 0) continue
+    const residuals: number[] = []
+    let writable = true
+    r = 0
+    for (let i = 0; i < values.length && writable; i++) {
+      if (typeof values[i] !== 'number') continue
+      // Residuals within the bound decimals keep, so that their differences are writable too.
+      const residual = (integers[r++] as number) - prediction(source[i], factor)
+      if (Math.abs(residual) > MAX_SCALED) writable = false
+      residuals.push(residual)
+    }
+    if (!writable) continue
+    const bits = integersCost(residuals) + 64 + 17
+    if (bits < (best?.bits ?? own)) best = { bits, distance: columnIndex - k, factor, residuals }
+  }
+  if (!best) return null
+  const out = new BitWriter(16 + best.bits / 8)
+  out.write(Derivation.Scaled, 2)
+  out.write(best.distance, 12)
+  out.write(exponent, 3)
+  out.write(highBits(best.factor), 32)
+  out.write(lowBitsOfLast(), 32)
+  writeIntegers(out, best.residuals)
+  return out
+}
+
+function readDerived(input: BitReader, column: SampleValue[], absent: ReadonlyMap<number, null | typeof STALE> | null, context: ColumnContext): void {
+  const derivation = input.read(2) as Derivation
+  const source = context.previous[context.previous.length - input.read(12)] as ColumnValues
+  const rows: number[] = []
+  for (let i = 0; i < column.length; i++) {
+    if (absent?.has(i)) column[i] = absent.get(i) as null | typeof STALE
+    else rows.push(i)
+  }
+  if (derivation === Derivation.Scaled) {
+    const scale = SCALES[input.read(3)] as number
+    const factor = fromBits(input.read(32), input.read(32))
+    const residuals = readIntegers(input, rows.length)
+    rows.forEach((i, r) => (column[i] = ((residuals[r] as number) + prediction(source[i], factor)) / scale))
+    return
+  }
+  const flags = input.readBit() ? rows.map(() => input.readBit()) : rows.map(() => false)
+  const derivedCount = flags.filter((flag) => !flag).length
+  let numerators: number[] = []
+  let scale = 1
+  if (derivation === Derivation.Ratio) {
+    scale = SCALES[input.read(3)] as number
+    numerators = readIntegers(input, derivedCount)
+  }
+  let next = 0
+  rows.forEach((i, r) => {
+    if (flags[r]) column[i] = fromBits(input.read(32), input.read(32))
+    else if (derivation === Derivation.Rate) column[i] = rateAt(context, source, i)
+    else column[i] = (numerators[next++] as number) / scale / (source[i] as number)
+  })
 }
 
 // --- XOR (Gorilla) ------------------------------------------------------------------------------

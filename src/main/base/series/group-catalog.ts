@@ -24,6 +24,12 @@ export function groupIdentity(key: Pick<GroupInfo, 'metric' | 'labels'>): string
   return JSON.stringify([key.metric, sortedLabels(key.labels)])
 }
 
+export interface StoredGroup {
+  group: GroupInfo
+  nextSeq: number
+  lastTs: number | null
+}
+
 /** What matchers need to know about labels, answered from the label index. */
 export interface LabelIndex {
   /** Groups with the label `name` = `value`. */
@@ -44,19 +50,25 @@ export class GroupCatalog implements LabelIndex {
     for (const { id, text } of this.statements.allStrings.all() as Array<{ id: number; text: string }>) this.ids.set(text, id)
   }
 
-  load(): GroupInfo[] {
+  /** Every stored group, with the sequence number of its next sample and the end of its newest chunk. */
+  load(): StoredGroup[] {
     const texts = new Map([...this.ids].map(([text, id]) => [id, text]))
     const text = (id: number): string => texts.get(id) ?? ''
-    return (this.statements.allGroups.all() as Array<{ id: number; metric: number; labels: Uint8Array; columns: number }>).map((row) => {
+    // Groups share their column lists: one parsed array each.
+    const columnLists = new Map<number, string[]>()
+    const rows = this.statements.allGroups.all() as Array<{ id: number; metric: number; labels: Uint8Array; columns: number; next_seq: number; last_ts: number | null }>
+    return rows.map((row) => {
       const labels: Record<string, string> = {}
       const input = new BitReader(row.labels)
       for (let count = readSigned(input); count > 0; count--) labels[text(readSigned(input))] = text(readSigned(input))
-      return { id: row.id, metric: text(row.metric), labels, columns: JSON.parse(text(row.columns)) as string[] }
+      let columns = columnLists.get(row.columns)
+      if (!columns) columnLists.set(row.columns, (columns = JSON.parse(text(row.columns)) as string[]))
+      return { group: { id: row.id, metric: text(row.metric), labels, columns }, nextSeq: row.next_seq, lastTs: row.last_ts }
     })
   }
 
-  /** Stores groups (within the caller's transaction). */
-  insert(group: GroupInfo): void {
+  /** Stores a group (within the caller's transaction). */
+  insert(group: GroupInfo, nextSeq = 0, lastTs: number | null = null): void {
     const labels = sortedLabels(group.labels)
     const out = new BitWriter(8 + labels.length * 6)
     writeSigned(out, labels.length)
@@ -64,12 +76,17 @@ export class GroupCatalog implements LabelIndex {
       writeSigned(out, this.intern(name))
       writeSigned(out, this.intern(value))
     }
-    this.statements.insertGroup.run(group.id, this.intern(group.metric), out.finish(), this.intern(JSON.stringify(group.columns)))
+    this.statements.insertGroup.run(group.id, this.intern(group.metric), out.finish(), this.intern(JSON.stringify(group.columns)), nextSeq, lastTs)
     this.statements.insertLabel.run(this.intern(METRIC_LABEL), this.intern(group.metric), group.id)
     for (const [name, value] of labels) this.statements.insertLabel.run(this.intern(name), this.intern(value), group.id)
   }
 
-  /** Deletes a group, its labels and its chunks (within the caller's transaction). */
+  /** Where a stored group's samples end (within the caller's transaction). */
+  update(id: number, nextSeq: number, lastTs: number | null): void {
+    this.statements.updateGroup.run(nextSeq, lastTs, id)
+  }
+
+  /** Deletes a group and its labels, not its chunks (within the caller's transaction). */
   delete(group: GroupInfo): void {
     const label = (name: string, value: string): void => {
       const nameId = this.ids.get(name)
@@ -78,7 +95,6 @@ export class GroupCatalog implements LabelIndex {
     }
     label(METRIC_LABEL, group.metric)
     for (const [name, value] of Object.entries(group.labels)) label(name, value)
-    this.statements.deleteChunks.run(group.id)
     this.statements.deleteGroup.run(group.id)
   }
 
@@ -116,11 +132,11 @@ function prepare(db: Db) {
   return {
     allStrings: db.prepare('SELECT id, text FROM series_strings'),
     insertString: db.prepare('INSERT INTO series_strings (text) VALUES (?)'),
-    allGroups: db.prepare('SELECT id, metric, labels, columns FROM series_groups'),
+    allGroups: db.prepare('SELECT id, metric, labels, columns, next_seq, last_ts FROM series_groups'),
     allGroupIds: db.prepare('SELECT id FROM series_groups').pluck(),
-    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns) VALUES (?, ?, ?, ?)'),
+    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns, next_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?)'),
+    updateGroup: db.prepare('UPDATE series_groups SET next_seq = ?, last_ts = ? WHERE id = ?'),
     deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?'),
-    deleteChunks: db.prepare('DELETE FROM series_chunks WHERE group_id = ?'),
     insertLabel: db.prepare('INSERT OR IGNORE INTO series_labels (name, value, group_id) VALUES (?, ?, ?)'),
     deleteLabel: db.prepare('DELETE FROM series_labels WHERE name = ? AND value = ? AND group_id = ?'),
     groupsWith: db.prepare('SELECT group_id FROM series_labels WHERE name = ? AND value = ?').pluck(),

@@ -1,29 +1,54 @@
-import { encodeChunk } from './chunk-codec'
+import { decodeChunk, encodeChunk } from './chunk-codec'
 import { STALE, type SampleValue } from './sample'
 
 const NUMBER = 0
 const NULL = 1
 const STALE_MARK = 2
 
+/** Rows a head starts with; it doubles up to its part size, so a process seen once costs little. */
+const INITIAL_ROWS = 8
+/** Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut. */
+export const DEFAULT_PART_ROWS = 120
+
+/** Rows of a head kept encoded, as a chunk of their own. */
+interface Part {
+  data: Uint8Array
+  rows: number
+  firstTs: number
+  lastTs: number
+}
+
 /**
- * The newest samples of one series group, not yet in a chunk: typed arrays of a fixed capacity,
- * so a fleet's heads cost a few bytes a value rather than a JavaScript object each.
+ * The newest samples of one series group, not yet in a chunk. The newest (up to partRows) are
+ * typed arrays that grow as needed, so a fleet's heads cost a few bytes a value rather than a
+ * JavaScript object each; older rows are kept encoded, about as compact as in SQLite, so a head
+ * of an hour at 1,000 servers costs tens of megabytes rather than hundreds. Cutting the head
+ * encodes all its rows as one chunk (large chunks compress and pack best).
  */
 export class GroupHead {
-  private readonly ts: Float64Array
-  private readonly values: Float64Array
-  private readonly kinds: Uint8Array
+  /** Row after row: its time, then its values (one array: appending a row touches one place). */
+  private rows: Float64Array
+  private parts: Part[] = []
+  /** Rows in the typed arrays. */
+  private live = 0
+  /** Null while every value so far is a number (most groups, always). */
+  private kinds: Uint8Array | null = null
+  private readonly stride: number
   count = 0
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
 
+  /**
+   * @param partRows rows kept as numbers before they are encoded into a part (memory for CPU:
+   *   parts are decoded and encoded again when the head is cut); at least `capacity` for none
+   */
   constructor(
     readonly columns: number,
-    readonly capacity: number
+    readonly capacity: number,
+    private readonly partRows = DEFAULT_PART_ROWS
   ) {
-    this.ts = new Float64Array(capacity)
-    this.values = new Float64Array(capacity * columns)
-    this.kinds = new Uint8Array(capacity * columns)
+    this.stride = columns + 1
+    this.rows = new Float64Array(Math.min(capacity, INITIAL_ROWS, partRows) * this.stride)
   }
 
   get full(): boolean {
@@ -31,25 +56,28 @@ export class GroupHead {
   }
 
   get firstTs(): number {
-    return this.ts[0] as number
+    return this.parts.length > 0 ? (this.parts[0] as Part).firstTs : (this.rows[0] as number)
   }
 
   get lastTs(): number {
-    return this.ts[this.count - 1] as number
+    return this.live > 0 ? (this.rows[(this.live - 1) * this.stride] as number) : (this.parts.at(-1) as Part).lastTs
   }
 
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
   append(ts: number, seq: number, row: readonly SampleValue[]): void {
     if (this.count === 0) this.firstSeq = seq
-    const at = this.count++
-    this.ts[at] = ts
-    const base = at * this.columns
-    for (let c = 0; c < this.columns; c++) {
-      const value = row[c] ?? null
-      if (typeof value === 'number') {
-        this.values[base + c] = value
-        this.kinds[base + c] = NUMBER
-      } else this.kinds[base + c] = value === STALE ? STALE_MARK : NULL
+    if (this.live === this.partRows) this.encodePart()
+    const stride = this.stride
+    if ((this.live + 1) * stride > this.rows.length) this.grow()
+    const base = this.live++ * stride
+    this.count++
+    const rows = this.rows
+    rows[base] = ts
+    const columns = this.columns
+    for (let c = 0; c < columns; c++) {
+      const value = row[c]
+      if (typeof value === 'number') rows[base + 1 + c] = value
+      else this.markAbsent(base + 1 + c, value === STALE ? STALE_MARK : NULL)
     }
   }
 
@@ -58,11 +86,26 @@ export class GroupHead {
     const ts: number[] = []
     const seq: number[] = []
     const columns: SampleValue[][] = Array.from({ length: this.columns }, () => [])
-    for (let i = 0; i < this.count; i++) {
-      const time = this.ts[i] as number
+    let offset = 0
+    for (const part of this.parts) {
+      if (part.lastTs >= start && part.firstTs <= end) {
+        const decoded = decodeChunk(part.data)
+        for (let i = 0; i < part.rows; i++) {
+          const time = decoded.ts[i] as number
+          if (time < start || time > end) continue
+          ts.push(time)
+          seq.push(this.firstSeq + offset + i)
+          for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push((decoded.columns[c] as SampleValue[])[i] ?? null)
+        }
+      }
+      offset += part.rows
+    }
+    const stride = this.stride
+    for (let i = 0; i < this.live; i++) {
+      const time = this.rows[i * stride] as number
       if (time < start || time > end) continue
       ts.push(time)
-      seq.push(this.firstSeq + i)
+      seq.push(this.firstSeq + offset + i)
       for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push(this.valueAt(i, c))
     }
     return { ts, seq, columns }
@@ -71,19 +114,82 @@ export class GroupHead {
   /** Forgets every row. */
   clear(): void {
     this.count = 0
+    this.live = 0
+    this.parts = []
+    this.kinds?.fill(NUMBER)
+  }
+
+  /** Every row as [ts, seq, row], oldest first: what a log carries over. */
+  *each(): Generator<[ts: number, seq: number, row: SampleValue[]]> {
+    const { ts, seq, columns } = this.read(-Infinity, Infinity)
+    for (let i = 0; i < ts.length; i++) yield [ts[i] as number, seq[i] as number, columns.map((column) => column[i] ?? null)]
   }
 
   /** Encodes every row as a chunk and empties the head. */
   cut(): { startTs: number; endTs: number; rows: number; firstSeq: number; data: Uint8Array } {
-    const { ts, columns } = this.read(-Infinity, Infinity)
-    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: this.count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
+    const count = this.count
+    let ts: ArrayLike<number>
+    let columns: ArrayLike<SampleValue>[]
+    if (this.parts.length === 0) {
+      const times = new Float64Array(count)
+      for (let i = 0; i < count; i++) times[i] = this.rows[i * this.stride] as number
+      ts = times
+      columns = []
+      for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    } else ({ ts, columns } = this.read(-Infinity, Infinity))
+    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
+    this.live = 0
+    this.parts = []
+    this.kinds?.fill(NUMBER)
     return chunk
   }
 
+  /** Encodes the typed rows as a part and empties them. */
+  private encodePart(): void {
+    const live = this.live
+    const ts = new Float64Array(live)
+    for (let i = 0; i < live; i++) ts[i] = this.rows[i * this.stride] as number
+    const columns: ArrayLike<SampleValue>[] = []
+    for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    this.parts.push({ data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number })
+    this.live = 0
+    this.kinds?.fill(NUMBER)
+  }
+
+  /** One column's typed rows: numbers when every value is one, else an array. */
+  private column(c: number): ArrayLike<SampleValue> {
+    const count = this.live
+    const stride = this.stride
+    if (this.kinds === null) {
+      const column = new Float64Array(count)
+      for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
+      return column
+    }
+    const column = new Array<SampleValue>(count)
+    for (let i = 0; i < count; i++) column[i] = this.valueAt(i, c)
+    return column
+  }
+
+  private markAbsent(index: number, kind: number): void {
+    if (this.kinds === null) this.kinds = new Uint8Array(this.rows.length)
+    this.kinds[index] = kind
+  }
+
+  private grow(): void {
+    const rows = new Float64Array(Math.min(this.capacity, this.partRows, (this.rows.length / this.stride) * 2) * this.stride)
+    rows.set(this.rows)
+    this.rows = rows
+    if (this.kinds) {
+      const kinds = new Uint8Array(rows.length)
+      kinds.set(this.kinds)
+      this.kinds = kinds
+    }
+  }
+
   private valueAt(row: number, column: number): SampleValue {
-    const index = row * this.columns + column
-    const kind = this.kinds[index]
-    return kind === NUMBER ? (this.values[index] as number) : kind === STALE_MARK ? STALE : null
+    const index = row * this.stride + 1 + column
+    const kind = this.kinds === null ? NUMBER : this.kinds[index]
+    return kind === NUMBER ? (this.rows[index] as number) : kind === STALE_MARK ? STALE : null
   }
 }

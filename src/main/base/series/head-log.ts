@@ -1,25 +1,23 @@
-// The write-ahead log of the heads: every flush appends one record with the samples it took, so
-// a crash loses at most what arrived since the last flush (100 ms) — or, on power loss, since the
-// last fsync (a second). A record holds the groups created and the samples taken since the last
-// one. Records go to the current segment file; a segment is deleted once everything in it is in
-// SQLite (at each cut). Values are written against the previous
-// value of the same column within the segment, as scaled decimals where they are, so a record
-// costs about what its samples cost in a chunk — the log must not double the disk writes.
+// The write-ahead log of the heads: samples are encoded as they are appended and each flush
+// writes them as one CRC-checked record, so a crash loses at most what arrived since the last
+// flush (100 ms) — or, on power loss, since the last fsync (a second). A record holds the groups
+// created, the samples taken and the groups deleted since the one before, in the order they came.
+//
+// Records go to the current segment; the store starts a new segment every few minutes and
+// deletes the old ones once no head holds a sample logged in them (series-store.ts). Every
+// segment is encoded against itself only: each group's first sample in a segment is written
+// whole, the next ones against the group's previous sample (times, sequence numbers, values as
+// scaled decimals or as the rate of a counter column). The log is written once for every value
+// the store keeps, on top of SQLite's own writes, so it must cost less than a chunk does.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { BitReader, BitWriter, MAX_SIGNED, readSigned, writeSigned } from './bit-stream'
-import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
+import { MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
 import { STALE, type SampleValue } from './sample'
 
-export interface LoggedSample {
-  groupId: number
-  ts: number
-  row: readonly SampleValue[]
-}
-
-/** A group created since the last cut: logged, because groups reach SQLite only at cuts. */
+/** A group created since the last cut: logged, because groups reach SQLite only with chunks. */
 export interface LoggedGroup {
   id: number
   metric: string
@@ -27,117 +25,372 @@ export interface LoggedGroup {
   columns: readonly string[]
 }
 
-export interface LogRecord {
-  groups: readonly LoggedGroup[]
-  samples: readonly LoggedSample[]
+/** What a replay hands back, in the order it was logged. */
+export interface LogVisitor {
+  /** A segment starts (its id); samples until the next call were logged in it. */
+  segment(id: number): void
+  group(group: LoggedGroup): void
+  sample(groupId: number, ts: number, seq: number, row: SampleValue[]): void
+  deleted(groupId: number): void
 }
 
 const SEGMENT_SUFFIX = '.log'
 const RECORD_HEADER = 8
 const SYNC_EVERY_MS = 1000
 
-const enum Kind {
-  Decimal = 0,
-  Null = 1,
-  Stale = 2,
-  Raw = 3
-}
+// A record is a run of entries, each after a tag: 0 a sample, 10 a group created, 110 a group
+// deleted, 111 the end.
 
-/** What a segment's records are written against: each group's last time and values. */
-class SegmentState {
-  private readonly lastTs = new Map<number, number>()
-  private readonly lastValues = new Map<number, number[]>()
+/** Scaled decimals stay within this, so that differences of two of them are exact. */
+const MAX_SCALED = Math.floor(MAX_SIGNED / 2)
+const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
-  write(out: BitWriter, sample: LoggedSample): void {
-    const { groupId, ts, row } = sample
-    writeSigned(out, groupId)
-    writeSigned(out, ts - (this.lastTs.get(groupId) ?? 0))
-    this.lastTs.set(groupId, ts)
-    writeSigned(out, row.length)
-    const last = this.lastFor(groupId, row.length)
-    for (let c = 0; c < row.length; c++) {
-      const value = row[c] ?? null
-      if (value === null) out.write(Kind.Null, 2)
-      else if (value === STALE) out.write(Kind.Stale, 2)
-      else {
-        const exponent = scaledExponent(value, last[c] as number)
-        if (exponent === null) {
-          out.write(Kind.Raw, 2)
-          out.write(highBits(value), 32)
-          out.write(lowBitsOfLast(), 32)
-        } else {
-          out.write(Kind.Decimal, 2)
-          out.write(exponent, 3)
-          const scale = 10 ** exponent
-          writeSigned(out, Math.round(value * scale) - Math.round((last[c] as number) * scale))
-        }
-        last[c] = value
-      }
-    }
+/** Each group's last sample in the segment, which the next one is written against. */
+class GroupContext {
+  /** Samples of the group in the segment so far. */
+  samples = 0
+  lastTs = 0
+  lastSeq = -1
+  /** The group that followed this one last time: logged in one bit when it does again. */
+  successor = -1
+  readonly columns: number
+  /**
+   * Per column, in one array (one allocation, adjacent in memory: appending touches little):
+   * [0, n) its last number; [n, 2n) the one before, while a row is written (for rates of
+   * counters); [2n, 3n) the last value times 10^exponent; [3n, 4n) a running mean of the size of
+   * its differences, which picks their width; [4n, 5n) the decimal places of the last value, or
+   * -1 when it was not a decimal.
+   */
+  readonly data: Float64Array
+  readonly last: Float64Array
+  readonly before: Float64Array
+  readonly scaled: Float64Array
+  readonly sizes: Float64Array
+  readonly exponents: Float64Array
+
+  /** Starts over, for another segment (a context is reused rather than allocated again). */
+  reset(): void {
+    this.samples = 0
+    this.lastTs = 0
+    this.lastSeq = -1
+    this.successor = -1
+    this.data.fill(0)
+    this.exponents.fill(-1)
   }
 
-  read(input: BitReader): LoggedSample {
-    const groupId = readSigned(input)
-    const ts = (this.lastTs.get(groupId) ?? 0) + readSigned(input)
-    this.lastTs.set(groupId, ts)
-    const columns = readSigned(input)
-    const last = this.lastFor(groupId, columns)
-    const row: SampleValue[] = []
+  constructor(columns: number) {
+    this.columns = columns
+    this.data = new Float64Array(5 * columns)
+    this.last = this.data.subarray(0, columns)
+    this.before = this.data.subarray(columns, 2 * columns)
+    this.scaled = this.data.subarray(2 * columns, 3 * columns)
+    this.sizes = this.data.subarray(3 * columns, 4 * columns)
+    this.exponents = this.data.subarray(4 * columns, 5 * columns).fill(-1)
+  }
+}
+
+// Value codes, by prefix: 0 a decimal at the column's last exponent (its difference), 10 a
+// decimal at new places (whole), 110 a double's 64 bits, 1110 null, 11110 stale, 11111 the rate
+// of an earlier column: (its value − its previous value) ÷ seconds since the last sample, as
+// the collectors compute rates, to the bit.
+
+/**
+ * Where a caller keeps a group's place in the log's current segment, so that appending a sample
+ * needs no lookup (the store has one per group).
+ */
+export interface LogSlot {
+  codec: unknown
+  context: unknown
+}
+
+/** The encoding (and decoding) state of one segment. */
+class SegmentCodec {
+  private readonly groups = new Map<number, GroupContext>()
+  /** The context of the last sample written (whose successor the next one may be). */
+  private lastContext: GroupContext | undefined = undefined
+  private lastGroup = 0
+  private lastTs = 0
+  /** Strings of group records (a server's id, a column list), each written once per segment. */
+  private readonly stringIds = new Map<string, number>()
+  private readonly strings: string[] = []
+
+  writeGroup(out: BitWriter, group: LoggedGroup): void {
+    writeSigned(out, group.id)
+    this.writeString(out, group.metric)
+    const labels = Object.entries(group.labels)
+    writeSigned(out, labels.length)
+    for (const [name, value] of labels) {
+      this.writeString(out, name)
+      this.writeString(out, value)
+    }
+    this.writeString(out, JSON.stringify(group.columns))
+  }
+
+  readGroup(input: BitReader): LoggedGroup {
+    const id = readSigned(input)
+    const metric = this.readString(input)
+    const labels: Record<string, string> = {}
+    for (let count = readSigned(input); count > 0; count--) {
+      const name = this.readString(input)
+      labels[name] = this.readString(input)
+    }
+    return { id, metric, labels, columns: JSON.parse(this.readString(input)) as string[] }
+  }
+
+  private writeString(out: BitWriter, text: string): void {
+    const known = this.stringIds.get(text)
+    if (known !== undefined) {
+      out.writeBit(false)
+      writeSigned(out, known)
+      return
+    }
+    out.writeBit(true)
+    const bytes = Buffer.from(text, 'utf8')
+    writeSigned(out, bytes.length)
+    for (const byte of bytes) out.write(byte, 8)
+    this.stringIds.set(text, this.strings.length)
+    this.strings.push(text)
+  }
+
+  private readString(input: BitReader): string {
+    if (!input.readBit()) {
+      const text = this.strings[readSigned(input)]
+      if (text === undefined) throw new RangeError('log: unknown string')
+      return text
+    }
+    const bytes = Buffer.alloc(readSigned(input))
+    for (let i = 0; i < bytes.length; i++) bytes[i] = input.read(8)
+    const text = bytes.toString('utf8')
+    this.strings.push(text)
+    return text
+  }
+
+  /** The group's context in the segment, new when it has none (or its width changed). */
+  private context(groupId: number, columns: number): GroupContext {
+    let context = this.groups.get(groupId)
+    if (!context || context.columns !== columns) this.groups.set(groupId, (context = new GroupContext(columns)))
+    return context
+  }
+
+  write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
+    const previous = this.lastContext
+    if (previous !== undefined && previous.successor === groupId) out.writeBit(false)
+    else {
+      out.writeBit(true)
+      writeSigned(out, groupId - this.lastGroup)
+      if (previous !== undefined) previous.successor = groupId
+    }
+    this.lastGroup = groupId
+    writeSigned(out, ts - this.lastTs)
+    this.lastTs = ts
+    const columns = row.length
+    let context: GroupContext
+    const kept = slot?.context as GroupContext | null | undefined
+    if (slot !== undefined && slot.codec === this && kept && kept.columns === columns) context = kept
+    else if (slot !== undefined && kept && kept.columns === columns && !this.groups.has(groupId)) {
+      // The group's context from an earlier segment, started over for this one.
+      context = kept
+      context.reset()
+      this.groups.set(groupId, context)
+      slot.codec = this
+    } else {
+      context = this.context(groupId, columns)
+      if (slot !== undefined) {
+        slot.codec = this
+        slot.context = context
+      }
+    }
+    this.lastContext = context
+    if (context.samples > 0) out.writeBit(false)
+    else {
+      out.writeBit(true)
+      writeSigned(out, columns)
+    }
+    writeSigned(out, seq - context.lastSeq - 1)
+    const rates = context.samples > 0 && ts > context.lastTs
+    const elapsed = (ts - context.lastTs) / 1000
+    const d = context.data
+    const n = columns
     for (let c = 0; c < columns; c++) {
-      const kind = input.read(2) as Kind
-      if (kind === Kind.Null) row.push(null)
-      else if (kind === Kind.Stale) row.push(STALE)
-      else {
-        let value: number
-        if (kind === Kind.Raw) value = fromBits(input.read(32), input.read(32))
-        else {
-          const scale = 10 ** input.read(3)
-          value = (readSigned(input) + Math.round((last[c] as number) * scale)) / scale
+      const value = row[c]
+      if (typeof value !== 'number') {
+        if (value === STALE) out.write(0b11110, 5)
+        else out.write(0b1110, 4)
+        continue
+      }
+      d[n + c] = d[c] as number
+      d[c] = value
+      const exponent = d[4 * n + c] as number
+      if (exponent >= 0) {
+        const scale = SCALES[exponent] as number
+        const m = Math.round(value * scale)
+        if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
+          out.writeBit(false)
+          d[3 * n + c] = writeFitted(out, m - (d[2 * n + c] as number), d[3 * n + c] as number)
+          d[2 * n + c] = m
+          continue
         }
-        row.push(value)
-        last[c] = value
+      }
+      const places = decimalPlaces(value)
+      if (places >= 0) {
+        const m = Math.round(value * (SCALES[places] as number))
+        out.write(0b10, 2)
+        out.write(places, 3)
+        writeSigned(out, m)
+        d[4 * n + c] = places
+        d[2 * n + c] = m
+        continue
+      }
+      d[4 * n + c] = -1
+      let from = -1
+      if (rates && !Object.is(value, -0)) {
+        for (let k = 0; k < c; k++) {
+          if (typeof row[k] === 'number' && ((d[k] as number) - (d[n + k] as number)) / elapsed === value) {
+            from = k
+            break
+          }
+        }
+      }
+      if (from >= 0) {
+        out.write(0b11111, 5)
+        writeSigned(out, c - from)
+      } else {
+        out.write(0b110, 3)
+        out.write(highBits(value), 32)
+        out.write(lowBitsOfLast(), 32)
       }
     }
-    return { groupId, ts, row }
+    context.samples++
+    context.lastSeq = seq
+    context.lastTs = ts
   }
 
-  private lastFor(groupId: number, columns: number): number[] {
-    let last = this.lastValues.get(groupId)
-    if (!last || last.length !== columns) this.lastValues.set(groupId, (last = new Array<number>(columns).fill(0)))
-    return last
+  read(input: BitReader): { groupId: number; ts: number; seq: number; row: SampleValue[] } {
+    const previous = this.groups.get(this.lastGroup)
+    let groupId: number
+    if (!input.readBit()) {
+      if (previous === undefined) throw new RangeError('log: a group follows none')
+      groupId = previous.successor
+    } else {
+      groupId = this.lastGroup + readSigned(input)
+      if (previous !== undefined) previous.successor = groupId
+    }
+    this.lastGroup = groupId
+    const ts = this.lastTs + readSigned(input)
+    this.lastTs = ts
+    const known = this.groups.get(groupId)
+    const context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
+    const seq = context.lastSeq + 1 + readSigned(input)
+    const elapsed = (ts - context.lastTs) / 1000
+    const { last, before, exponents, scaled, sizes } = context
+    const columns = last.length
+    const row: SampleValue[] = new Array<SampleValue>(columns)
+    for (let c = 0; c < columns; c++) {
+      let value: number
+      const code = readOnes(input, 5)
+      if (code === 0) {
+        const [difference, size] = readFitted(input, sizes[c] as number)
+        sizes[c] = size
+        const m = (scaled[c] as number) + difference
+        scaled[c] = m
+        value = m / (SCALES[exponents[c] as number] as number)
+      } else if (code === 1) {
+        const places = input.read(3)
+        const m = readSigned(input)
+        exponents[c] = places
+        scaled[c] = m
+        value = m / (SCALES[places] as number)
+      } else if (code === 2) {
+        exponents[c] = -1
+        value = fromBits(input.read(32), input.read(32))
+      } else if (code === 3) {
+        row[c] = null
+        continue
+      } else if (code === 4) {
+        row[c] = STALE
+        continue
+      } else {
+        const from = c - readSigned(input)
+        exponents[c] = -1
+        value = ((last[from] as number) - (before[from] as number)) / elapsed
+      }
+      before[c] = last[c] as number
+      last[c] = value
+      row[c] = value
+    }
+    context.samples++
+    context.lastSeq = seq
+    context.lastTs = ts
+    return { groupId, ts, seq, row }
   }
 }
 
-/** The fewest decimal places at which both the value and the one it is written against are exact. */
-function scaledExponent(value: number, previous: number): number | null {
-  if (!Number.isFinite(value) || Object.is(value, -0)) return null
-  // Both within ±MAX_SIGNED / 2, so their difference is within MAX_SIGNED too.
-  const limit = Math.floor(MAX_SIGNED / 2)
-  for (let exponent = 0; exponent <= MAX_DECIMAL_PLACES; exponent++) {
-    if (holdsExactly(value, exponent, limit) && holdsExactly(previous, exponent, limit)) return exponent
+/**
+ * A difference in a width that follows the column (adaptive Rice coding): 0 in one bit; one that
+ * fits the width in 2 + width bits; anything else escaped. Returns the column's new mean size.
+ */
+function writeFitted(out: BitWriter, value: number, size: number): number {
+  const width = fittedWidth(size)
+  if (value === 0) {
+    out.writeBit(false)
+    return size - size / 4
   }
-  return null
+  const stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
+  if (stored < 2 ** width) {
+    out.write(0b10, 2)
+    out.write(stored, width)
+  } else {
+    out.write(0b11, 2)
+    writeSigned(out, value)
+  }
+  return size + (stored - size) / 4
 }
 
-function writeGroup(out: BitWriter, group: LoggedGroup): void {
-  writeSigned(out, group.id)
-  const text = Buffer.from(JSON.stringify([group.metric, group.labels, group.columns]), 'utf8')
-  writeSigned(out, text.length)
-  for (const byte of text) out.write(byte, 8)
+function readFitted(input: BitReader, size: number): [value: number, size: number] {
+  if (!input.readBit()) return [0, size - size / 4]
+  let value: number
+  let stored: number
+  if (input.readBit()) {
+    value = readSigned(input)
+    stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
+  } else {
+    stored = input.read(fittedWidth(size))
+    const zigzag = stored + 1
+    value = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
+  }
+  return [value, size + (stored - size) / 4]
 }
 
-function readGroup(input: BitReader): LoggedGroup {
-  const id = readSigned(input)
-  const text = Buffer.alloc(readSigned(input))
-  for (let i = 0; i < text.length; i++) text[i] = input.read(8)
-  const [metric, labels, columns] = JSON.parse(text.toString('utf8')) as [string, Record<string, string>, string[]]
-  return { id, metric, labels, columns }
+function fittedWidth(size: number): number {
+  return size < 1 ? 0 : Math.min(30, 32 - Math.clz32(Math.floor(size)))
+}
+
+/** A prefix code: the number of 1 bits before a 0, or `max` after `max` ones (no 0 then). */
+function readOnes(input: BitReader, max: number): number {
+  let ones = 0
+  while (ones < max && input.readBit()) ones++
+  return ones
+}
+
+/** The fewest decimal places that hold `value` exactly (within MAX_SCALED), or -1. */
+function decimalPlaces(value: number): number {
+  if (!Number.isFinite(value) || Object.is(value, -0)) return -1
+  for (let places = 0; places <= MAX_DECIMAL_PLACES; places++) {
+    const scale = SCALES[places] as number
+    const m = Math.round(value * scale)
+    if (Math.abs(m) > MAX_SCALED) return -1
+    if (m / scale === value) return places
+  }
+  return -1
 }
 
 export class HeadLog {
   private fd: number | null = null
-  private segmentStart = 0
-  private state = new SegmentState()
+  private segmentId = -1
+  private codec = new SegmentCodec()
+  /** The record being built: entries are encoded as they come, written at flush. */
+  private readonly record = new BitWriter(1 << 16)
+  private entries = 0
   private lastSync = 0
 
   /**
@@ -152,19 +405,21 @@ export class HeadLog {
   }
 
   /**
-   * The records of the segments on disk, oldest first, but for those `done` (already in SQLite:
-   * a crash came between the cut's commit and their deletion), which are deleted. A torn last
-   * record ends its segment.
+   * Visits the records of the segments on disk, oldest first, but for those `done` (already in
+   * SQLite: a crash came between the cut's commit and their deletion), which are deleted. A torn
+   * last record ends its segment. Returns the ids of the segments visited.
    */
-  replay(done: ReadonlySet<number> = new Set()): LogRecord[] {
-    const records: LogRecord[] = []
-    for (const start of this.segments()) {
-      if (done.has(start)) {
-        rmSync(this.path(start), { force: true })
+  replay(visitor: LogVisitor, done: ReadonlySet<number> = new Set()): number[] {
+    const visited: number[] = []
+    for (const id of this.segments()) {
+      if (done.has(id)) {
+        rmSync(this.path(id), { force: true })
         continue
       }
-      const bytes = readFileSync(this.path(start))
-      const state = new SegmentState()
+      visited.push(id)
+      visitor.segment(id)
+      const bytes = readFileSync(this.path(id))
+      const codec = new SegmentCodec()
       let offset = 0
       while (offset + RECORD_HEADER <= bytes.length) {
         const length = bytes.readUInt32LE(offset)
@@ -172,62 +427,106 @@ export class HeadLog {
         const payload = bytes.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + length)
         if (payload.length < length || crc32(payload) !== checksum) break
         const input = new BitReader(payload)
-        const groups: LoggedGroup[] = []
-        for (let count = readSigned(input); count > 0; count--) groups.push(readGroup(input))
-        const samples: LoggedSample[] = []
-        for (let count = readSigned(input); count > 0; count--) samples.push(state.read(input))
-        records.push({ groups, samples })
+        for (let tag = readOnes(input, 3); tag !== 3; tag = readOnes(input, 3)) {
+          if (tag === 0) {
+            const { groupId, ts, seq, row } = codec.read(input)
+            visitor.sample(groupId, ts, seq, row)
+          } else if (tag === 1) visitor.group(codec.readGroup(input))
+          else visitor.deleted(readSigned(input))
+        }
         offset += RECORD_HEADER + length
       }
     }
-    return records
+    return visited
   }
 
-  /** Appends one record; fsyncs at most once a second. */
-  append(record: LogRecord): void {
-    if (record.groups.length === 0 && record.samples.length === 0) return
-    if (this.fd === null) this.startSegment(this.now())
-    const out = new BitWriter(64 + record.samples.length * 16)
-    writeSigned(out, record.groups.length)
-    for (const group of record.groups) writeGroup(out, group)
-    writeSigned(out, record.samples.length)
-    for (const sample of record.samples) this.state.write(out, sample)
-    const payload = out.finish()
-    const header = Buffer.alloc(RECORD_HEADER)
-    header.writeUInt32LE(payload.length, 0)
-    header.writeUInt32LE(crc32(payload), 4)
-    writeSync(this.fd as number, Buffer.concat([header, payload]))
+  /** The segment new entries go to (started now if there is none). */
+  get segment(): number {
+    this.open()
+    return this.segmentId
+  }
+
+  addGroup(group: LoggedGroup): void {
+    this.open()
+    this.record.write(0b10, 2)
+    this.codec.writeGroup(this.record, group)
+    this.entries++
+  }
+
+  addSample(groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
+    this.open()
+    this.record.writeBit(false)
+    this.codec.write(this.record, groupId, ts, seq, row, slot)
+    this.entries++
+  }
+
+  addDeleted(groupId: number): void {
+    this.open()
+    this.record.write(0b110, 3)
+    writeSigned(this.record, groupId)
+    this.entries++
+  }
+
+  /** Writes what was added since the last flush as one record; fsyncs at most once a second. */
+  flush(): void {
+    if (this.entries === 0 || this.fd === null) return
+    this.record.write(0b111, 3)
+    const payloadLength = (this.record.bitLength + 7) >>> 3
+    const buffer = Buffer.allocUnsafe(RECORD_HEADER + payloadLength)
+    const payload = buffer.subarray(RECORD_HEADER)
+    this.record.copyTo(payload)
+    buffer.writeUInt32LE(payloadLength, 0)
+    buffer.writeUInt32LE(crc32(payload), 4)
+    writeSync(this.fd, buffer)
+    this.record.reset()
+    this.entries = 0
     const now = performance.now()
     if (now - this.lastSync >= SYNC_EVERY_MS) {
-      fdatasyncSync(this.fd as number)
+      fdatasyncSync(this.fd)
       this.lastSync = now
     }
   }
 
+  /** Makes what was written so far durable now. */
+  sync(): void {
+    if (this.fd === null) return
+    fdatasyncSync(this.fd)
+    this.lastSync = performance.now()
+  }
+
   /**
-   * Starts a new segment; returns the older ones, to be deleted (retire) once everything they
-   * hold is safely in chunks.
+   * Flushes, closes the current segment and starts a new one; returns the ids of the segments
+   * before it, to be retired once nothing they hold is needed.
    */
   rotate(): number[] {
-    const older = this.segments()
+    this.flush()
     this.closeSegment()
-    this.startSegment(this.now())
+    const older = this.segments()
+    this.startSegment()
     return older
   }
 
+  /** Deletes segments, oldest first (so what is left is always a run of the newest). */
   retire(segments: readonly number[]): void {
-    for (const start of segments) rmSync(this.path(start), { force: true })
+    for (const id of [...segments].sort((a, b) => a - b)) rmSync(this.path(id), { force: true })
   }
 
   close(): void {
+    this.flush()
     this.closeSegment()
   }
 
-  private startSegment(start: number): void {
+  private open(): void {
+    if (this.fd === null) this.startSegment()
+  }
+
+  private startSegment(): void {
     // Always a new file: a segment's records are written against its own earlier ones.
-    this.segmentStart = Math.max(start, (this.segments().at(-1) ?? -1) + 1)
-    this.state = new SegmentState()
-    this.fd = openSync(this.path(start), 'a', 0o600)
+    this.segmentId = Math.max(this.now(), (this.segments().at(-1) ?? -1) + 1, this.segmentId + 1)
+    this.codec = new SegmentCodec()
+    this.record.reset()
+    this.entries = 0
+    this.fd = openSync(this.path(this.segmentId), 'a', 0o600)
   }
 
   private closeSegment(): void {
@@ -241,11 +540,11 @@ export class HeadLog {
     return readdirSync(this.dir)
       .filter((name) => name.endsWith(SEGMENT_SUFFIX))
       .map((name) => Number(name.slice(0, -SEGMENT_SUFFIX.length)))
-      .filter((start) => Number.isSafeInteger(start))
+      .filter((id) => Number.isSafeInteger(id))
       .sort((a, b) => a - b)
   }
 
-  private path(start: number): string {
-    return join(this.dir, `${start}${SEGMENT_SUFFIX}`)
+  private path(id: number): string {
+    return join(this.dir, `${id}${SEGMENT_SUFFIX}`)
   }
 }

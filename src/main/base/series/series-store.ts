@@ -1,16 +1,22 @@
 // The series store: every time series Vigil keeps, in compressed chunks in the SQLite file.
 //
-// Samples arrive by group (fields sampled together) into an in-memory head per group; each
-// flush appends them, and the groups created since, to the head log (head-log.ts). A head is
-// cut into a chunk when it holds `headRows` rows, and every head at each `cutEveryMs`; chunks
-// and new groups reach SQLite in one transaction at each cut (or sooner when many are waiting),
-// after which the log's older segments are deleted. Few, large transactions keep SQLite's page
-// writes near the bytes stored; the log keeps a crash from losing more than the last flush, and
-// a restart replays it. Readers see SQLite, the waiting chunks and the heads alike.
+// Samples arrive by group (fields sampled together) into an in-memory head per group, and are
+// encoded into the head log (head-log.ts) as they come; each flush writes them as one record.
+// A head is cut into a chunk when it is full (`headRows` rows: an hour at 5 s), so chunks are
+// large and few. Chunks and new groups reach SQLite in one transaction every `cutEveryMs`, or
+// sooner when many are waiting; each such write lands in a few pages (the chunk table is
+// appended to, and its index leads with the hour: 010-series.ts), so SQLite writes little more
+// than it stores. The log starts a new segment at each of these writes and deletes the old
+// ones once no head holds a sample logged in them. A head that lives longer than
+// `maxHeadAgeMs` (a slow group: a roll-up, a process that ended) is cut then, or — if it is
+// small and still alive — carried over into the new segment, so that the log stays about an
+// hour long and tiny chunks stay rare. A restart replays the log; every logged sample carries
+// its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
+// see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
 import { decodeChunk, encodeChunk } from './chunk-codec'
-import { GroupHead } from './group-head'
-import { HeadLog, type LoggedSample } from './head-log'
+import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
+import { HeadLog, type LogSlot } from './head-log'
 import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo } from './group-catalog'
 import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
 import type { SampleValue } from './sample'
@@ -32,8 +38,22 @@ export interface SeriesStoreOptions {
   logDir: string | null
   /** Rows a head holds before it is cut into a chunk. */
   headRows?: number
-  /** How often every head is cut, so the log stays short. */
+  /**
+   * Rows of a head kept as numbers; older ones wait encoded (a sixth of the memory, for about a
+   * fifth more CPU on the append path: they are decoded and encoded again at the cut). At least
+   * headRows keeps every row as numbers.
+   */
+  headPartRows?: number
+  /** How often waiting chunks are written and the log starts a new segment. */
   cutEveryMs?: number
+  /** A head older than this is cut (or, small and alive, carried over into the log's new segment). */
+  maxHeadAgeMs?: number
+  /**
+   * Share of `headRows` by which a group's first head (after the store opens) may be cut early,
+   * spread by group id: groups that started together are then cut at different times, not all
+   * in the same flush. 0 cuts every head at `headRows`.
+   */
+  firstCutSpread?: number
   now?: () => number
 }
 
@@ -45,7 +65,7 @@ export interface BulkChunk {
 }
 
 interface PendingChunk {
-  groupId: number
+  state: GroupState
   startTs: number
   endTs: number
   rows: number
@@ -53,33 +73,93 @@ interface PendingChunk {
   data: Uint8Array
 }
 
-export const DEFAULT_HEAD_ROWS = 120
+/** Everything the store knows of one group (and its place in the log's current segment: a LogSlot). */
+interface GroupState extends LogSlot {
+  readonly info: GroupInfo
+  head: GroupHead | null
+  /** Rows at which the head is cut. */
+  cutAt: number
+  /** The log generation (segment) in which the head's oldest row was logged. */
+  headGeneration: number
+  /** The generation of the newest row appended, and when that generation started. */
+  lastGeneration: number
+  lastGenerationStart: number
+  /** The sequence number the next sample gets. */
+  nextSeq: number
+  /** Whether the group's row is in SQLite. */
+  stored: boolean
+  /** The end of its newest chunk in SQLite, and the sequence number after that chunk's last row. */
+  storedLast: number | null
+  storedNextSeq: number
+  /** The start of its oldest chunk in SQLite; undefined until asked for. */
+  storedFirst: number | null | undefined
+  /** Chunks cut and not yet written. */
+  pending: PendingChunk[] | null
+  /** The quick-lookup nodes that lead to it, to forget them with it. */
+  quickNodes: KeyNode[] | null
+}
+
+/**
+ * A node of the quick lookup of groups by key: callers name a key's labels in the same order
+ * every time, so a group is found by following its metric and then each label's value, one map
+ * lookup each on strings the caller already has (no key text to build and hash per row).
+ */
+interface KeyNode {
+  /** The label whose values the children are keyed by: the first caller to come this way decides. */
+  name: string | null
+  /** A node with one child (a process's command after its pid) keeps it here, without a map. */
+  only: KeyNode | null
+  children: Map<string, KeyNode> | null
+  /** The group whose key ends here, or -1. */
+  id: number
+  parent: KeyNode | null
+  /** This node's key in its parent. */
+  key: string
+}
+
+interface Generation {
+  /** When it started (store clock). */
+  start: number
+  /** Its log segment, if the store has a log. */
+  segment: number | null
+}
+
+export const DEFAULT_HEAD_ROWS = 720
 export const DEFAULT_CUT_EVERY_MS = 5 * 60_000
-/** Chunks waiting for the cut beyond this are written at once, to bound memory. */
-const MAX_WAITING_CHUNK_BYTES = 4 << 20
+export const DEFAULT_MAX_HEAD_AGE_MS = 65 * 60_000
+const DEFAULT_FIRST_CUT_SPREAD = 0.5
+/** A head past its age with fewer rows than this, still receiving rows, is carried over rather than cut. */
+const MIN_CUT_ROWS = 16
+/** Chunks waiting for the next write beyond this are written at once, to bound memory. */
+const MAX_WAITING_CHUNK_BYTES = 8 << 20
+/** Chunks are indexed by the hour in which they end. */
+export const BUCKET_MS = 3_600_000
+
+const bucketOf = (ts: number): number => Math.floor(ts / BUCKET_MS)
 
 export class SeriesStore {
-  private readonly heads = new Map<number, GroupHead>()
-  private readonly groups = new Map<number, GroupInfo>()
+  private readonly states = new Map<number, GroupState>()
+  /** The groups with a head (rows, or kept since their last cut): what a rotation looks at. */
+  private readonly withHeads = new Set<GroupState>()
   private readonly idsByKey = new Map<string, number>()
-  private readonly idsByQuickKey = new Map<string, number>()
-  /** The quick spellings that lead to each group, to forget them with it. */
-  private readonly quickKeysById = new Map<number, string[]>()
+  private readonly quickRoots = new Map<string, KeyNode>()
   private readonly log: HeadLog | null
-  /** Groups created since the last flush, for the next log record. */
-  private unloggedGroups: GroupInfo[] = []
   private pendingChunkBytes = 0
   private readonly headRows: number
+  private readonly headPartRows: number
   private readonly cutEveryMs: number
+  private readonly maxHeadAgeMs: number
+  private readonly firstCutSpread: number
   private readonly now: () => number
-  private pendingGroups: GroupInfo[] = []
-  private pendingSamples: LoggedSample[] = []
-  /** Chunks cut since the last write, by group (readers ask for one group's). */
-  private readonly pendingChunks = new Map<number, PendingChunk[]>()
-  /** The sequence number each group's next sample gets; loaded from SQLite on a group's first use. */
-  private readonly nextSeqs = new Map<number, number>()
+  /** Groups not in SQLite yet. */
+  private pendingGroups: GroupState[] = []
+  /** Groups with chunks waiting. */
+  private dirty: GroupState[] = []
   private nextGroupId: number
   private lastCut: number
+  private generation = 0
+  private generationStart = 0
+  private readonly generations = new Map<number, Generation>()
 
   private readonly statements: ReturnType<typeof prepare>
   private readonly catalog: GroupCatalog
@@ -89,43 +169,49 @@ export class SeriesStore {
     options: SeriesStoreOptions
   ) {
     this.headRows = options.headRows ?? DEFAULT_HEAD_ROWS
+    this.headPartRows = options.headPartRows ?? DEFAULT_PART_ROWS
     this.cutEveryMs = options.cutEveryMs ?? DEFAULT_CUT_EVERY_MS
+    this.maxHeadAgeMs = options.maxHeadAgeMs ?? DEFAULT_MAX_HEAD_AGE_MS
+    this.firstCutSpread = options.firstCutSpread ?? DEFAULT_FIRST_CUT_SPREAD
     this.now = options.now ?? Date.now
     this.lastCut = this.now()
     this.statements = prepare(db)
     this.catalog = new GroupCatalog(db)
     let maxId = 0
-    for (const group of this.catalog.load()) {
-      this.remember(group)
+    for (const { group, nextSeq, lastTs } of this.catalog.load()) {
+      const state = this.remember(group)
+      state.stored = true
+      state.nextSeq = state.storedNextSeq = nextSeq
+      state.storedLast = lastTs
       if (group.id > maxId) maxId = group.id
     }
     this.nextGroupId = maxId + 1
     this.log = options.logDir === null ? null : new HeadLog(options.logDir, this.now)
     if (this.log) this.replay(this.log)
+    this.startGeneration()
   }
 
-  /** The id of the group with this metric and these labels, created on first use (stored at the next flush). */
+  /** The id of the group with this metric and these labels, created on first use (stored at the next write). */
   groupId(key: GroupKey): number {
     // Callers name labels in the same order every time: that spelling finds the group without
     // sorting; the canonical one (sorted) is the group's identity.
-    const quick = quickKey(key)
-    const seen = this.idsByQuickKey.get(quick)
-    if (seen !== undefined) return seen
+    const node = this.quickNode(key)
+    if (node !== null && node.id >= 0) return node.id
     const known = this.idsByKey.get(groupIdentity(key))
     if (known !== undefined) {
-      this.rememberQuickKey(quick, known)
+      if (node !== null) this.rememberQuickNode(node, known)
       return known
     }
     const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: [...key.columns] }
-    this.remember(group)
-    this.rememberQuickKey(quick, group.id)
-    this.pendingGroups.push(group)
-    this.unloggedGroups.push(group)
+    const state = this.remember(group)
+    if (node !== null) this.rememberQuickNode(node, group.id)
+    this.pendingGroups.push(state)
+    this.log?.addGroup(group)
     return group.id
   }
 
   group(id: number): GroupInfo | undefined {
-    return this.groups.get(id)
+    return this.states.get(id)?.info
   }
 
   /**
@@ -134,97 +220,103 @@ export class SeriesStore {
    * id, a name for the sample that stays the same for as long as it is kept.
    */
   append(groupId: number, ts: number, row: readonly SampleValue[]): number {
-    const seq = this.appendToHead(groupId, ts, row)
-    this.pendingSamples.push({ groupId, ts, row })
+    const state = this.states.get(groupId)
+    if (state === undefined) throw new RangeError(`unknown series group ${groupId}`)
+    const seq = this.appendToHead(state, ts, row)
+    this.log?.addSample(groupId, ts, seq, row, state)
     return seq
   }
 
   /**
-   * Logs the groups and samples that arrived since the last flush; writes to SQLite when it is
-   * time to cut every head, or when the chunks waiting for the cut reach MAX_WAITING_CHUNK_BYTES.
+   * Logs the groups and samples that arrived since the last flush; writes the chunks waiting to
+   * SQLite every `cutEveryMs`, or when they reach MAX_WAITING_CHUNK_BYTES.
    */
   flush(): void {
-    if (this.now() - this.lastCut >= this.cutEveryMs) return this.cutAll()
-    this.log?.append({ groups: this.unloggedGroups, samples: this.pendingSamples })
-    this.unloggedGroups = []
-    this.pendingSamples = []
-    if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) this.writePending([])
+    this.log?.flush()
+    if (this.now() - this.lastCut >= this.cutEveryMs) this.rotate(false)
+    else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) this.writePending([])
   }
 
-  /** Cuts every head into chunks and retires the log segments they came from. */
+  /** Cuts every head into chunks, writes them, and retires the whole log. */
   cutAll(): void {
-    for (const [groupId, head] of this.heads) if (head.count > 0) this.cutHead(groupId, head)
-    // Every sample and group is about to be in SQLite: none needs logging.
-    this.pendingSamples = []
-    this.unloggedGroups = []
-    const retired = this.log ? this.log.rotate() : []
-    this.writePending(retired)
-    this.log?.retire(retired)
-    this.lastCut = this.now()
+    this.rotate(true)
   }
 
   /**
    * The bulk path, for data that already exists (a conversion, an import): writes whole chunks
    * straight to SQLite, past the heads and the log, in one transaction with the groups created
-   * since the last write, the chunks waiting for the cut, and whatever `alsoInTransaction` writes
-   * (the caller's record of how far it got, so a crash keeps both or neither). Each chunk's
-   * times must not go backwards. If the transaction fails, nothing is written, and the store
-   * must not be used again: it believes its new groups were stored.
+   * since the last write, the chunks waiting, and whatever `alsoInTransaction` writes (the
+   * caller's record of how far it got, so a crash keeps both or neither). Each chunk's times
+   * must not go backwards. If the transaction fails, nothing is written, and the store must not
+   * be used again: it believes its new groups were stored.
    */
   writeChunks(chunks: readonly BulkChunk[], alsoInTransaction?: () => void): void {
-    const encoded = chunks.map(({ groupId, ts, columns }): PendingChunk => {
-      const group = this.groups.get(groupId)
-      if (!group) throw new RangeError(`unknown series group ${groupId}`)
-      if (columns.length !== group.columns.length) throw new RangeError(`group ${groupId} has ${group.columns.length} columns, not ${columns.length}`)
-      const data = encodeChunk(ts, columns)
-      const firstSeq = this.takeSeqs(groupId, ts.length)
-      return { groupId, startTs: ts[0] as number, endTs: ts[ts.length - 1] as number, rows: ts.length, firstSeq, data }
+    const encoded = chunks.map(({ groupId, ts, columns }) => {
+      const state = this.states.get(groupId)
+      if (!state) throw new RangeError(`unknown series group ${groupId}`)
+      if (columns.length !== state.info.columns.length) throw new RangeError(`group ${groupId} has ${state.info.columns.length} columns, not ${columns.length}`)
+      return { state, ts, data: encodeChunk(ts, columns) }
     })
-    this.writePending([], encoded, alsoInTransaction)
+    const bulk = encoded.map(({ state, ts, data }): PendingChunk => {
+      // The head's rows are numbered before these: they are written with them, so that every
+      // sequence number below a group's stored next_seq is in SQLite.
+      if (state.head !== null && state.head.count > 0) this.cutHead(state)
+      const firstSeq = state.nextSeq
+      state.nextSeq += ts.length
+      return { state, startTs: ts[0] as number, endTs: ts[ts.length - 1] as number, rows: ts.length, firstSeq, data }
+    })
+    this.writePending([], bulk, alsoInTransaction)
   }
 
   /** The groups every matcher selects (`__name__` is the metric). */
   select(matchers: readonly LabelMatcher[]): GroupInfo[] {
-    const stored = [...selectGroups(this.catalog, matchers)].map((id) => this.groups.get(id)).filter((group): group is GroupInfo => group !== undefined)
-    // Groups created since the last cut are not in SQLite yet.
+    const stored: GroupInfo[] = []
+    for (const id of selectGroups(this.catalog, matchers)) {
+      const state = this.states.get(id)
+      if (state) stored.push(state.info)
+    }
+    // Groups created since the last write are not in SQLite yet.
     const tests = matchers.map((matcher) => ({ name: matcher.name, test: matcherTest(matcher) }))
-    const waiting = this.pendingGroups.filter((group) =>
-      tests.every(({ name, test }) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? '')))
-    )
+    const waiting = this.pendingGroups
+      .map((state) => state.info)
+      .filter((group) => tests.every(({ name, test }) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? ''))))
     return [...stored, ...waiting]
   }
 
   /** The time of a group's newest sample, or null when it has none. */
   lastTs(groupId: number): number | null {
-    const head = this.heads.get(groupId)
-    let last = head && head.count > 0 ? head.lastTs : null
-    for (const chunk of this.pendingChunks.get(groupId) ?? []) if (last === null || chunk.endTs > last) last = chunk.endTs
-    const stored = this.statements.lastChunkEnd.get(groupId) as number | null
-    return stored !== null && (last === null || stored > last) ? stored : last
+    const state = this.states.get(groupId)
+    if (!state) return null
+    let last = state.storedLast
+    for (const chunk of state.pending ?? []) if (last === null || chunk.endTs > last) last = chunk.endTs
+    const head = state.head
+    if (head !== null && head.count > 0 && (last === null || head.lastTs > last)) last = head.lastTs
+    return last
   }
 
   /** The time of a group's oldest sample, or null when it has none. */
   firstTs(groupId: number): number | null {
-    const stored = this.statements.firstChunkStart.get(groupId) as number | null
-    let first = stored
-    for (const chunk of this.pendingChunks.get(groupId) ?? []) if (first === null || chunk.startTs < first) first = chunk.startTs
-    const head = this.heads.get(groupId)
-    return head && head.count > 0 && (first === null || head.firstTs < first) ? head.firstTs : first
+    const state = this.states.get(groupId)
+    if (!state) return null
+    let first = this.storedFirst(state)
+    for (const chunk of state.pending ?? []) if (first === null || chunk.startTs < first) first = chunk.startTs
+    const head = state.head
+    if (head !== null && head.count > 0 && (first === null || head.firstTs < first)) first = head.firstTs
+    return first
   }
 
   /** A group's samples with times in [start, end], from chunks and head, in time order. */
   read(groupId: number, start: number, end: number): SeriesRange {
-    const group = this.groups.get(groupId)
-    const columnCount = group?.columns.length ?? 0
-    const parts: SeriesRange[] = []
-    for (const chunk of this.statements.chunksIn.all(groupId, end, start) as Array<{ first_seq: number; data: Uint8Array }>) {
-      parts.push(decodedWithSeq(chunk.data, chunk.first_seq))
-    }
-    for (const chunk of this.pendingChunks.get(groupId) ?? []) {
+    const state = this.states.get(groupId)
+    const columnCount = state?.info.columns.length ?? 0
+    if (!state || end < start) return { ts: [], seq: [], columns: Array.from({ length: columnCount }, () => []) }
+    const parts: Part[] = []
+    for (const chunk of this.storedChunks(state, start, end)) parts.push(decodedWithSeq(chunk.data, chunk.first_seq))
+    for (const chunk of state.pending ?? []) {
       if (chunk.startTs <= end && chunk.endTs >= start) parts.push(decodedWithSeq(chunk.data, chunk.firstSeq))
     }
-    const head = this.heads.get(groupId)
-    if (head && head.count > 0) parts.push(head.read(start, end))
+    const head = state.head
+    if (head !== null && head.count > 0) parts.push({ ...head.read(start, end), firstSeq: 0 })
     return mergeInRange(parts, columnCount, start, end)
   }
 
@@ -235,23 +327,39 @@ export class SeriesStore {
   dropBefore(ts: number, groups?: Iterable<number>): { chunks: number; groups: number } {
     this.writePending([])
     const candidates = groups === undefined ? null : new Set(groups)
-    // A head whose newest sample is out of retention too (a series that stopped since the last cut).
-    for (const [id, head] of this.heads) if (head.count > 0 && head.lastTs < ts && (candidates === null || candidates.has(id))) head.clear()
-    let emptied = 0
+    const emptied: GroupState[] = []
+    // A head whose newest sample is out of retention too: a series that stopped since its last cut.
+    for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) {
+      if (state?.head && state.head.count > 0 && state.head.lastTs < ts) state.head.clear()
+    }
     const chunks = this.db.transaction(() => {
       let dropped = 0
-      if (candidates === null) dropped = this.statements.dropChunks.run(ts).changes
-      else for (const id of candidates) dropped += this.statements.dropGroupChunks.run(id, ts).changes
-      for (const id of this.statements.emptyGroups.all() as number[]) {
-        const group = this.groups.get(id)
-        if (!group || (candidates !== null && !candidates.has(id)) || (this.heads.get(id)?.count ?? 0) > 0) continue
-        this.catalog.delete(group)
-        this.forget(id)
-        emptied++
+      const bucket = bucketOf(ts)
+      if (candidates === null) {
+        dropped = this.statements.dropBuckets.run(bucket).changes + this.statements.dropInBucket.run(bucket, ts).changes
+      } else {
+        const from = this.firstBucket()
+        for (const id of candidates) {
+          const state = this.states.get(id)
+          if (!state?.stored || state.storedLast === null || from === null) continue
+          dropped += this.statements.dropGroupChunks.run(from, Math.min(bucket, bucketOf(state.storedLast)), id, ts).changes
+        }
+      }
+      for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) {
+        if (!state?.stored || (state.storedLast !== null && state.storedLast >= ts) || (state.head?.count ?? 0) > 0) continue
+        this.catalog.delete(state.info)
+        emptied.push(state)
       }
       return dropped
     })()
-    return { chunks, groups: emptied }
+    for (const state of emptied) {
+      this.log?.addDeleted(state.info.id)
+      this.forget(state.info.id)
+    }
+    if (emptied.length > 0) this.log?.flush()
+    // The oldest chunk of a group may have gone: looked up again when asked for.
+    if (chunks > 0) for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) if (state) state.storedFirst = undefined
+    return { chunks, groups: emptied.length }
   }
 
   /** Deletes the groups every matcher selects, with their chunks and heads (a server that went). */
@@ -259,11 +367,20 @@ export class SeriesStore {
     if (matchers.length === 0) throw new RangeError('deleteGroups needs at least one matcher')
     this.writePending([])
     const ids = selectGroups(this.catalog, matchers)
+    const from = this.firstBucket()
     this.db.transaction(() => {
-      for (const id of ids) this.catalog.delete(this.groups.get(id) as GroupInfo)
+      for (const id of ids) {
+        const state = this.states.get(id) as GroupState
+        if (from !== null && state.storedLast !== null) this.statements.deleteGroupChunks.run(from, bucketOf(state.storedLast), id)
+        this.catalog.delete(state.info)
+      }
     })()
-    for (const id of ids) this.forget(id)
-    this.pendingSamples = this.pendingSamples.filter((sample) => !ids.has(sample.groupId))
+    // Logged, so that a replay of older records does not bring them back.
+    for (const id of ids) {
+      this.log?.addDeleted(id)
+      this.forget(id)
+    }
+    this.log?.flush()
     return ids.size
   }
 
@@ -273,140 +390,342 @@ export class SeriesStore {
     this.log?.close()
   }
 
-  private headOf(groupId: number): GroupHead {
-    let head = this.heads.get(groupId)
-    if (!head) {
-      const group = this.groups.get(groupId)
-      if (!group) throw new RangeError(`unknown series group ${groupId}`)
-      this.heads.set(groupId, (head = new GroupHead(group.columns.length, this.headRows)))
+  private appendToHead(state: GroupState, ts: number, row: readonly SampleValue[]): number {
+    let head = state.head
+    if (head === null) {
+      head = state.head = new GroupHead(state.info.columns.length, this.headRows, this.headPartRows)
+      this.withHeads.add(state)
     }
-    return head
-  }
-
-  private appendToHead(groupId: number, ts: number, row: readonly SampleValue[]): number {
-    const head = this.headOf(groupId)
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
-    if (head.full || (head.count > 0 && ts < head.lastTs)) this.cutHead(groupId, head)
-    const seq = this.takeSeqs(groupId, 1)
+    else if (head.count >= state.cutAt || (head.count > 0 && ts < head.lastTs)) this.cutHead(state)
+    if (head.count === 0) state.headGeneration = this.generation
+    state.lastGeneration = this.generation
+    state.lastGenerationStart = this.generationStart
+    const seq = state.nextSeq++
     head.append(ts, seq, row)
     return seq
   }
 
-  /** Reserves `count` consecutive sequence numbers of a group; returns the first. */
-  private takeSeqs(groupId: number, count: number): number {
-    const next = this.nextSeqs.get(groupId) ?? ((this.statements.nextSeq.get(groupId) as number | null) ?? 0)
-    this.nextSeqs.set(groupId, next + count)
-    return next
-  }
-
-  private cutHead(groupId: number, head: GroupHead): void {
-    const chunk = { groupId, ...head.cut() }
-    const chunks = this.pendingChunks.get(groupId)
-    if (chunks) chunks.push(chunk)
-    else this.pendingChunks.set(groupId, [chunk])
+  private cutHead(state: GroupState): void {
+    const head = state.head as GroupHead
+    const chunk: PendingChunk = { state, ...head.cut() }
+    if (state.pending) state.pending.push(chunk)
+    else {
+      state.pending = [chunk]
+      this.dirty.push(state)
+    }
     this.pendingChunkBytes += chunk.data.length
+    state.cutAt = this.headRows
   }
 
-  /** One transaction: the new groups, the cut chunks (and bulk ones), and the log segments they retire. */
+  /**
+   * Starts a new log segment and writes the waiting chunks. With `all`, every head is cut first
+   * and the whole log retired; otherwise heads past their age are cut or carried over, and the
+   * segments no head needs any more are retired.
+   */
+  private rotate(all: boolean): void {
+    const now = this.now()
+    const carried: GroupState[] = []
+    for (const state of this.withHeads) {
+      const head = state.head
+      if (head === null) continue
+      if (head.count === 0) {
+        // Idle since its last cut: its memory goes back until it gets a row again.
+        if (state.lastGeneration !== this.generation) {
+          this.withHeads.delete(state)
+          state.head = null
+          state.codec = state.context = null
+        }
+        continue
+      }
+      if (all) {
+        this.cutHead(state)
+        continue
+      }
+      const started = (this.generations.get(state.headGeneration) as Generation).start
+      if (now - started < this.maxHeadAgeMs) continue
+      if (head.count < MIN_CUT_ROWS && now - state.lastGenerationStart < 2 * this.maxHeadAgeMs) carried.push(state)
+      else this.cutHead(state)
+    }
+    this.log?.flush()
+    const older = this.log ? this.log.rotate() : []
+    this.startGeneration(now)
+    if (this.log) {
+      for (const state of carried) {
+        for (const [ts, seq, row] of (state.head as GroupHead).each()) this.log.addSample(state.info.id, ts, seq, row)
+        state.headGeneration = this.generation
+      }
+      // The carried rows must be on disk before the segments they came from are deleted.
+      this.log.flush()
+      this.log.sync()
+    } else for (const state of carried) state.headGeneration = this.generation
+    let oldest = this.generation
+    for (const state of this.withHeads) if (state.head !== null && state.head.count > 0 && state.headGeneration < oldest) oldest = state.headGeneration
+    const retired: number[] = []
+    for (const [generation, { segment }] of this.generations) {
+      if (generation >= oldest) continue
+      if (segment !== null) retired.push(segment)
+      this.generations.delete(generation)
+    }
+    // Segments left from a previous run that no generation knows (all replayed into heads now cut).
+    const known = new Set([...this.generations.values()].map((generation) => generation.segment))
+    for (const segment of older) if (!known.has(segment) && !retired.includes(segment)) retired.push(segment)
+    this.writePending(retired)
+    this.log?.retire(retired)
+    this.lastCut = now
+  }
+
+  private startGeneration(now = this.now()): void {
+    this.generation++
+    this.generationStart = now
+    this.generations.set(this.generation, { start: now, segment: this.log ? this.log.segment : null })
+  }
+
+  /** One transaction: the new groups, the cut chunks (and bulk ones), where each group now ends, and the log segments they retire. */
   private writePending(retiredSegments: readonly number[], bulk: readonly PendingChunk[] = [], alsoInTransaction?: () => void): void {
     const groups = this.pendingGroups
-    const chunks = [...[...this.pendingChunks.values()].flat(), ...bulk]
-    if (groups.length === 0 && chunks.length === 0 && retiredSegments.length === 0 && !alsoInTransaction) return
+    const dirty = this.dirty
+    if (groups.length === 0 && dirty.length === 0 && bulk.length === 0 && retiredSegments.length === 0 && !alsoInTransaction) return
+    const chunks: PendingChunk[] = []
+    for (const state of dirty) for (const chunk of state.pending as PendingChunk[]) chunks.push(chunk)
+    for (const chunk of bulk) chunks.push(chunk)
+    // Where each group written to ends once this commits.
+    const ends = new Map<GroupState, { nextSeq: number; last: number | null }>()
+    for (const chunk of chunks) {
+      const end = ends.get(chunk.state) ?? { nextSeq: chunk.state.storedNextSeq, last: chunk.state.storedLast }
+      end.nextSeq = Math.max(end.nextSeq, chunk.firstSeq + chunk.rows)
+      end.last = end.last === null ? chunk.endTs : Math.max(end.last, chunk.endTs)
+      ends.set(chunk.state, end)
+    }
     this.db.transaction(() => {
-      for (const group of groups) this.catalog.insert(group)
-      for (const chunk of chunks) this.statements.insertChunk.run(chunk.groupId, chunk.startTs, chunk.endTs, chunk.rows, chunk.firstSeq, chunk.data)
+      for (const state of groups) {
+        const end = ends.get(state)
+        this.catalog.insert(state.info, end?.nextSeq ?? 0, end?.last ?? null)
+      }
+      const insert = this.statements.insertChunk
+      for (const chunk of chunks) insert.run(bucketOf(chunk.endTs), chunk.state.info.id, chunk.startTs, chunk.endTs, chunk.rows, chunk.firstSeq, chunk.data)
+      for (const [state, end] of ends) if (state.stored) this.catalog.update(state.info.id, end.nextSeq, end.last)
       for (const segment of retiredSegments) this.statements.logDone.run(segment)
       alsoInTransaction?.()
     })()
+    for (const state of groups) state.stored = true
+    for (const [state, end] of ends) {
+      state.storedNextSeq = end.nextSeq
+      state.storedLast = end.last
+      if (state.storedFirst !== undefined) {
+        for (const chunk of chunks) if (chunk.state === state && (state.storedFirst === null || chunk.startTs < state.storedFirst)) state.storedFirst = chunk.startTs
+      }
+    }
+    for (const state of dirty) state.pending = null
     this.pendingGroups = []
-    this.pendingChunks.clear()
+    this.dirty = []
     this.pendingChunkBytes = 0
-    // The segments' files are deleted after this commit; their marks can go at the next cut,
+    // The segments' files are deleted after this commit; their marks can go at the next write,
     // when the files are certainly gone.
     if (retiredSegments.length > 0) this.statements.clearLogDone.run(Math.min(...retiredSegments))
   }
 
+  /** A group's chunks in SQLite that overlap [start, end], in time order. */
+  private storedChunks(state: GroupState, start: number, end: number): Array<{ first_seq: number; data: Uint8Array }> {
+    if (!state.stored || state.storedLast === null || state.storedLast < start) return []
+    // A chunk overlapping [start, end] ends at or after start, and no later than the group's newest.
+    const first = this.firstBucket()
+    if (first === null) return []
+    const from = Math.max(first, bucketOf(start))
+    return this.statements.chunksIn.all(from, bucketOf(state.storedLast), state.info.id, end, start) as Array<{ first_seq: number; data: Uint8Array }>
+  }
+
+  private storedFirst(state: GroupState): number | null {
+    if (state.storedFirst === undefined) {
+      const from = this.firstBucket()
+      state.storedFirst =
+        !state.stored || state.storedLast === null || from === null
+          ? null
+          : ((this.statements.firstStart.get(from, bucketOf(state.storedLast), state.info.id) as number | null) ?? null)
+    }
+    return state.storedFirst
+  }
+
+  private firstBucket(): number | null {
+    return this.statements.firstBucket.get() as number | null
+  }
+
   /**
-   * Brings the heads back from the log after a restart. Samples already in a chunk — a full head
-   * was cut and written after they were logged — are skipped: for each group, anything up to
-   * the end of its newest chunk.
+   * Brings the heads back from the log after a restart. A sample whose sequence number is below
+   * its group's next one is skipped: it is in a chunk already, or was logged twice (carried over
+   * into a newer segment before the older one was deleted).
    */
   private replay(log: HeadLog): void {
     const done = new Set(this.statements.logDoneAll.all() as number[])
-    const writtenUntil = new Map<number, number>()
-    for (const record of log.replay(done)) {
-      for (const group of record.groups) {
-        if (this.groups.has(group.id)) continue
-        const info = { ...group, columns: [...group.columns] }
-        this.remember(info)
-        this.pendingGroups.push(info)
-        this.nextGroupId = Math.max(this.nextGroupId, group.id + 1)
-      }
-      for (const sample of record.samples) {
-        if (!this.groups.has(sample.groupId)) continue
-        let until = writtenUntil.get(sample.groupId)
-        if (until === undefined) {
-          until = (this.statements.lastChunkEnd.get(sample.groupId) as number | null | undefined) ?? -Infinity
-          writtenUntil.set(sample.groupId, until)
+    log.replay(
+      {
+        segment: (segment) => {
+          this.generation++
+          this.generationStart = segment
+          this.generations.set(this.generation, { start: segment, segment })
+        },
+        group: (group) => {
+          if (this.states.has(group.id)) return
+          const state = this.remember({ ...group, columns: [...group.columns] })
+          this.pendingGroups.push(state)
+          this.nextGroupId = Math.max(this.nextGroupId, group.id + 1)
+        },
+        sample: (groupId, ts, seq, row) => {
+          const state = this.states.get(groupId)
+          if (!state || seq < state.nextSeq) return
+          state.nextSeq = seq
+          this.appendToHead(state, ts, row)
+        },
+        deleted: (groupId) => {
+          this.nextGroupId = Math.max(this.nextGroupId, groupId + 1)
+          const state = this.states.get(groupId)
+          if (!state) return
+          this.pendingGroups = this.pendingGroups.filter((pending) => pending !== state)
+          this.dirty = this.dirty.filter((pending) => pending !== state)
+          this.forget(groupId)
         }
-        if (sample.ts <= until) continue
-        this.appendToHead(sample.groupId, sample.ts, sample.row)
-      }
-    }
+      },
+      done
+    )
   }
 
   private forget(id: number): void {
-    const group = this.groups.get(id)
-    if (group) this.idsByKey.delete(groupIdentity(group))
-    for (const quick of this.quickKeysById.get(id) ?? []) this.idsByQuickKey.delete(quick)
-    this.quickKeysById.delete(id)
-    this.groups.delete(id)
-    this.heads.delete(id)
-    this.nextSeqs.delete(id)
+    const state = this.states.get(id)
+    if (!state) return
+    this.idsByKey.delete(groupIdentity(state.info))
+    this.withHeads.delete(state)
+    for (let node of state.quickNodes ?? []) {
+      node.id = -1
+      // Nodes that lead nowhere any more go (a process that ended).
+      while (node.parent !== null && node.id === -1 && childless(node)) {
+        const parent: KeyNode = node.parent
+        if (parent.only === node) parent.only = null
+        else parent.children?.delete(node.key)
+        node = parent
+      }
+      if (node.parent === null && node.id === -1 && childless(node)) this.quickRoots.delete(node.key)
+    }
+    this.states.delete(id)
   }
 
-  private rememberQuickKey(quick: string, id: number): void {
-    this.idsByQuickKey.set(quick, id)
-    const keys = this.quickKeysById.get(id)
-    if (keys) keys.push(quick)
-    else this.quickKeysById.set(id, [quick])
+  /**
+   * The quick-lookup node of a key, made on the way if missing; null when the key names its
+   * labels in another order than the callers before it (it is then found by its identity).
+   */
+  private quickNode(key: GroupKey): KeyNode | null {
+    let node: KeyNode | undefined = this.quickRoots.get(key.metric)
+    if (node === undefined) this.quickRoots.set(key.metric, (node = keyNode(null, key.metric)))
+    const labels = key.labels
+    for (const name in labels) {
+      if (node.name === null) node.name = name
+      else if (node.name !== name) return null
+      const value = labels[name] as string
+      let child: KeyNode | undefined
+      if (node.only !== null && node.only.key === value) child = node.only
+      else if (node.children !== null) child = node.children.get(value)
+      if (child === undefined) {
+        child = keyNode(node, value)
+        if (node.only === null && node.children === null) node.only = child
+        else {
+          if (node.children === null) {
+            node.children = new Map([[(node.only as KeyNode).key, node.only as KeyNode]])
+            node.only = null
+          }
+          node.children.set(value, child)
+        }
+      }
+      node = child
+    }
+    return node
   }
 
-  private remember(group: GroupInfo): void {
-    this.groups.set(group.id, group)
+  private rememberQuickNode(node: KeyNode, id: number): void {
+    node.id = id
+    const state = this.states.get(id) as GroupState
+    if (state.quickNodes) state.quickNodes.push(node)
+    else state.quickNodes = [node]
+  }
+
+  private remember(group: GroupInfo): GroupState {
+    // Spread by id (Fibonacci hashing): groups created together are cut at different times.
+    const spread = Math.floor(((group.id * 0.6180339887498949) % 1) * this.headRows * this.firstCutSpread)
+    const state: GroupState = {
+      info: group,
+      head: null,
+      cutAt: Math.max(1, this.headRows - spread),
+      headGeneration: 0,
+      lastGeneration: 0,
+      lastGenerationStart: 0,
+      nextSeq: 0,
+      stored: false,
+      storedLast: null,
+      storedNextSeq: 0,
+      storedFirst: undefined,
+      pending: null,
+      quickNodes: null,
+      codec: null,
+      context: null
+    }
+    this.states.set(group.id, state)
     this.idsByKey.set(groupIdentity(group), group.id)
+    return state
   }
 }
 
+function keyNode(parent: KeyNode | null, key: string): KeyNode {
+  return { name: null, only: null, children: null, id: -1, parent, key }
+}
+
+const childless = (node: KeyNode): boolean => node.only === null && (node.children === null || node.children.size === 0)
+
+// Buckets from the first parameter to the second (inclusive), one index seek each.
+const BUCKETS = 'WITH RECURSIVE buckets(b) AS (SELECT ? UNION ALL SELECT b + 1 FROM buckets WHERE b < ?)'
+
 function prepare(db: Db) {
   return {
-    chunksIn: db.prepare('SELECT first_seq, data FROM series_chunks WHERE group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts'),
-    insertChunk: db.prepare('INSERT INTO series_chunks (group_id, start_ts, end_ts, rows, first_seq, data) VALUES (?, ?, ?, ?, ?, ?)'),
-    nextSeq: db.prepare('SELECT MAX(first_seq + rows) FROM series_chunks WHERE group_id = ?').pluck(),
-    dropChunks: db.prepare('DELETE FROM series_chunks WHERE end_ts < ?'),
-    dropGroupChunks: db.prepare('DELETE FROM series_chunks WHERE group_id = ? AND end_ts < ?'),
-    emptyGroups: db.prepare('SELECT id FROM series_groups g WHERE NOT EXISTS (SELECT 1 FROM series_chunks c WHERE c.group_id = g.id)').pluck(),
-    lastChunkEnd: db.prepare('SELECT MAX(end_ts) FROM series_chunks WHERE group_id = ?').pluck(),
-    firstChunkStart: db.prepare('SELECT MIN(start_ts) FROM series_chunks WHERE group_id = ?').pluck(),
+    chunksIn: db.prepare(
+      `${BUCKETS} SELECT first_seq, data FROM series_chunks WHERE bucket IN buckets AND group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts`
+    ),
+    firstStart: db.prepare(`${BUCKETS} SELECT MIN(start_ts) FROM series_chunks WHERE bucket IN buckets AND group_id = ?`).pluck(),
+    firstBucket: db.prepare('SELECT MIN(bucket) FROM series_chunks').pluck(),
+    insertChunk: db.prepare('INSERT INTO series_chunks (bucket, group_id, start_ts, end_ts, rows, first_seq, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    dropBuckets: db.prepare('DELETE FROM series_chunks WHERE bucket < ?'),
+    dropInBucket: db.prepare('DELETE FROM series_chunks WHERE bucket = ? AND end_ts < ?'),
+    dropGroupChunks: db.prepare(`${BUCKETS} DELETE FROM series_chunks WHERE bucket IN buckets AND group_id = ? AND end_ts < ?`),
+    deleteGroupChunks: db.prepare(`${BUCKETS} DELETE FROM series_chunks WHERE bucket IN buckets AND group_id = ?`),
     logDone: db.prepare('INSERT OR IGNORE INTO series_log_done (segment) VALUES (?)'),
     logDoneAll: db.prepare('SELECT segment FROM series_log_done').pluck(),
     clearLogDone: db.prepare('DELETE FROM series_log_done WHERE segment < ?')
   }
 }
 
-function quickKey(key: GroupKey): string {
-  let text = key.metric
-  for (const name in key.labels) text += `\u0000${name}\u0000${key.labels[name]}`
-  return text
+
+/** Rows of a chunk or a head; a chunk's sequence numbers are firstSeq, firstSeq + 1, … */
+interface Part {
+  ts: number[]
+  seq: number[] | null
+  firstSeq: number
+  columns: SampleValue[][]
 }
 
-function decodedWithSeq(data: Uint8Array, firstSeq: number): SeriesRange {
+function decodedWithSeq(data: Uint8Array, firstSeq: number): Part {
   const { ts, columns } = decodeChunk(data)
-  return { ts, seq: ts.map((_, i) => firstSeq + i), columns }
+  return { ts, seq: null, firstSeq, columns }
 }
+
+const seqAt = (part: Part, index: number): number => (part.seq === null ? part.firstSeq + index : (part.seq[index] as number))
 
 /** Rows of several parts (chunks, head) in [start, end], in time order (stable for equal times). */
-function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start: number, end: number): SeriesRange {
+function mergeInRange(parts: readonly Part[], columnCount: number, start: number, end: number): SeriesRange {
+  // Mostly the parts follow each other in time (chunks, then the head): copy their rows in range.
+  let ordered = true
+  let previousEnd = -Infinity
+  for (const part of parts) {
+    if (part.ts.length === 0) continue
+    if ((part.ts[0] as number) < previousEnd) ordered = false
+    previousEnd = part.ts[part.ts.length - 1] as number
+  }
+  if (ordered) return concatenateInRange(parts, columnCount, start, end)
   const rows: Array<{ ts: number; part: number; index: number }> = []
   parts.forEach((part, p) => part.ts.forEach((ts, index) => ts >= start && ts <= end && rows.push({ ts, part: p, index })))
   let sorted = true
@@ -414,8 +733,48 @@ function mergeInRange(parts: readonly SeriesRange[], columnCount: number, start:
   if (!sorted) rows.sort((a, b) => a.ts - b.ts || a.part - b.part || a.index - b.index)
   const columns: SampleValue[][] = Array.from({ length: columnCount }, () => new Array<SampleValue>(rows.length))
   rows.forEach((row, r) => {
-    const part = parts[row.part] as SeriesRange
+    const part = parts[row.part] as Part
     for (let c = 0; c < columnCount; c++) (columns[c] as SampleValue[])[r] = part.columns[c]?.[row.index] ?? null
   })
-  return { ts: rows.map((row) => row.ts), seq: rows.map((row) => (parts[row.part] as SeriesRange).seq[row.index] as number), columns }
+  return { ts: rows.map((row) => row.ts), seq: rows.map((row) => seqAt(parts[row.part] as Part, row.index)), columns }
+}
+
+/** Rows of parts in time order, each part's times ascending and after the previous part's. */
+function concatenateInRange(parts: readonly Part[], columnCount: number, start: number, end: number): SeriesRange {
+  const spans: Array<[part: Part, from: number, to: number]> = []
+  let total = 0
+  for (const part of parts) {
+    const times = part.ts
+    let from = 0
+    while (from < times.length && (times[from] as number) < start) from++
+    let to = times.length
+    while (to > from && (times[to - 1] as number) > end) to--
+    if (to > from) {
+      spans.push([part, from, to])
+      total += to - from
+    }
+  }
+  if (spans.length === 1) {
+    const [part, from, to] = spans[0] as [Part, number, number]
+    if (from === 0 && to === part.ts.length && part.columns.length === columnCount) {
+      return { ts: part.ts, seq: part.seq ?? part.ts.map((_, i) => part.firstSeq + i), columns: part.columns }
+    }
+  }
+  const ts = new Array<number>(total)
+  const seq = new Array<number>(total)
+  const columns: SampleValue[][] = Array.from({ length: columnCount }, () => new Array<SampleValue>(total))
+  let at = 0
+  for (const [part, from, to] of spans) {
+    for (let i = from; i < to; i++) {
+      ts[at + i - from] = part.ts[i] as number
+      seq[at + i - from] = seqAt(part, i)
+    }
+    for (let c = 0; c < columnCount; c++) {
+      const source = part.columns[c]
+      const target = columns[c] as SampleValue[]
+      for (let i = from; i < to; i++) target[at + i - from] = source?.[i] ?? null
+    }
+    at += to - from
+  }
+  return { ts, seq, columns }
 }

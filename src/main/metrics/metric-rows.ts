@@ -36,19 +36,16 @@ export class MetricRows {
       query.offset,
       query.limit
     )
+    const labels = read.map(({ group }) => Object.entries(labelFields(metric, group)))
     const rows = page.map(({ source, row }): StoredSample => {
       const { group, serverId, rows: range } = read[source] as GroupRows
       const server = names.get(serverId) as ServerNames
-      const values: SampleValues = labelFields(metric, group)
-      fields.forEach((field, c) => (values[field] = numberOrNull(range.columns[c]?.[row])))
-      return {
-        id: sampleId(group.id, range.seq[row] as number),
-        server_id: serverId,
-        ts: range.ts[row] as number,
-        ...values,
-        server_hostname: server.hostname,
-        server_alias: server.alias
-      }
+      const sample = { id: sampleId(group.id, range.seq[row] as number), server_id: serverId, ts: range.ts[row] as number } as StoredSample
+      for (const [name, value] of labels[source] as Array<[string, string | number | null]>) sample[name] = value
+      for (let c = 0; c < fields.length; c++) sample[fields[c] as string] = numberOrNull(range.columns[c]?.[row])
+      sample.server_hostname = server.hostname
+      sample.server_alias = server.alias
+      return sample
     })
     return { rows, total: countRows(read) }
   }

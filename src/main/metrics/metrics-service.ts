@@ -166,24 +166,35 @@ function paging(total: number, page: number, perPage: number) {
 
 /** A stored row in the API's shape: id, server, timestamp, then the metric's fields. */
 export function apiRow(metric: MetricName, row: StoredSample): ApiRow {
-  return {
+  const api: ApiRow = {
     id: row.id,
     server_id: row.server_id,
     server_hostname: row.server_hostname,
     server_alias: row.server_alias,
-    timestamp: isoSeconds(row.ts),
-    ...sampleValues(metric, row),
-    ...(metric === 'netstat' ? { time: Math.floor(row.ts / 1000) } : {})
+    timestamp: isoSeconds(row.ts)
   }
+  copySampleValues(metric, row, api)
+  if (metric === 'netstat') api.time = Math.floor(row.ts / 1000)
+  return api
 }
 
 /** The spec's fields of a row, key first (disk, interface, or pid/user/…/command). */
 export function sampleValues(metric: MetricName, row: Record<string, unknown>): Record<string, unknown> {
-  if (metric === 'process') return { pid: row.pid, user: row.user, cpu: row.cpu, mem: row.mem, command: row.command }
-  const key = SERIES_KEY[metric]
-  const values: Record<string, unknown> = key ? { [key]: row[key] } : {}
-  for (const field of NUMERIC_FIELDS[metric]) values[field] = row[field] ?? null
-  return values
+  return copySampleValues(metric, row, {})
+}
+
+/** Copies the spec's fields of a row into `into` (a page holds thousands of rows: no spreads). */
+function copySampleValues(metric: MetricName, row: Record<string, unknown>, into: Record<string, unknown>): Record<string, unknown> {
+  for (const field of SPEC_FIELDS[metric]) into[field] = row[field] ?? null
+  return into
+}
+
+/** Each metric's fields in the spec's order. */
+const SPEC_FIELDS: Record<MetricName, readonly string[]> = {
+  vmstat: NUMERIC_FIELDS.vmstat,
+  iostat: ['disk', ...NUMERIC_FIELDS.iostat],
+  netstat: ['interface', ...NUMERIC_FIELDS.netstat],
+  process: ['pid', 'user', 'cpu', 'mem', 'command']
 }
 
 /** A roll-up in the API: the spec's field names hold the averages; `_min`/`_max` and `samples` come along. */

@@ -19,6 +19,12 @@ export type TieBreak = (sa: number, a: number, sb: number, b: number) => number
 export function mergePage(sources: readonly RowSource[], tieBreak: TieBreak, offset: number, limit: number): RowRef[] {
   const end = limit < 0 ? Infinity : offset + limit
   const page: RowRef[] = []
+  if (sources.length === 1) {
+    // One series (a server's vmstat): its rows are the page.
+    const rows = Math.min(end, (sources[0] as RowSource).ts.length)
+    for (let row = offset; row < rows; row++) page.push({ source: 0, row })
+    return page
+  }
   const next = sources.map(() => 0)
   const before = (sa: number, sb: number): boolean => {
     const a = next[sa] as number

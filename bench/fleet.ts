@@ -24,6 +24,9 @@ import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
 import WebSocket from 'ws'
 import type { SimMessage, SimStats } from './fleet-sim'
+import { SeriesStore } from '../src/main/base/series/series-store'
+import { MetricsStore } from '../src/main/metrics/metrics-store'
+import { METRICS } from '../src/shared/metrics'
 
 let CLI = resolve('out/main/cli.js')
 const SIM = resolve(__dirname, 'fleet-sim.ts')
@@ -570,9 +573,8 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     // What Vigil stored in the window, read from its file once it has stopped.
     const db = new Database(join(vigil.dataDir, 'vigil.db'), { readonly: true })
     let rows = 0
-    for (const metric of ['vmstat', 'iostat', 'netstat', 'process']) {
-      rows += (db.prepare(`SELECT count(*) AS n FROM ${metric}_samples WHERE ts >= ? AND ts < ?`).get(t0, t1) as { n: number }).n
-    }
+    const store = new MetricsStore(new SeriesStore(db, { logDir: null }))
+    for (const metric of METRICS) for (const { rows: range } of store.read(store.groups(metric), t0, t1 - 1)) rows += range.ts.length
     db.close()
 
     latencies.sort((a, b) => a - b)

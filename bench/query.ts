@@ -1,62 +1,123 @@
-// Query latency through the real HTTP API: historical vmstat for 24 h of one server (5 s
-// samples, 17,280 rows, fetched in pages of 10,000), and process aggregation (interval=60)
-// over 1 h for 500 processes (5 s samples, 360,000 rows). Prints p50/p99 over N runs.
+// Query latency on realistic data (bench/workload.ts), the series store against release 9's
+// tables on the same rows: historical vmstat for 24 h of one server (5 s samples, 17,280 rows,
+// two pages of 10,000), and process aggregation (interval=60) over 1 h of 500 processes (5 s
+// samples, 360,000 rows). The series store is timed through the real HTTP API of a running
+// app; both stores are also timed in-process through MetricsService (what the API calls), which
+// is the like-for-like comparison. Prints p50/p99 over N runs.
 //   npx tsx bench/query.ts [runs]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { EventBus } from '../src/main/base/bus'
+import { openDb } from '../src/main/base/db/db'
+import { loadSecretBox } from '../src/main/base/security/secrets'
 import { createApp } from '../src/main/app'
 import { resolveConfig } from '../src/main/config'
-import type { SampleBatch } from '../src/main/metrics/metrics-repo'
+import { MetricsService } from '../src/main/metrics/metrics-service'
+import type { SampleBatch } from '../src/main/metrics/samples'
+import { createServersRepo } from '../src/main/servers/servers-repo'
+import { ServersService } from '../src/main/servers/servers-service'
+import { createMetricsRepo } from '../test/legacy/metrics-repo-v9'
+import { createWorkload } from './workload'
+
+const DAY_MS = 86_400_000
+const HOUR_MS = 3_600_000
+
+/** mulberry32: a small seeded generator, so every run writes the same rows. */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/**
+ * One server's day: the workload's vmstat for 24 h and, in the last hour, 500 processes (more
+ * than the workload's servers run) with noisy CPU and memory to one decimal, as ps prints them,
+ * a few ending and replaced by new pids every interval.
+ */
+function* workloadBatches(end: number): Generator<SampleBatch[]> {
+  const workload = createWorkload({ servers: 1, startMs: end - DAY_MS, seed: 7 })
+  const rnd = random(11)
+  let nextPid = 2000
+  const newProcess = () => ({ pid: nextPid++, user: rnd() < 0.7 ? 'app' : 'postgres', command: `/opt/app/bin/worker --slot ${nextPid % 97}`, cpu: rnd() * 8, mem: rnd() * 3 })
+  const processes = Array.from({ length: 500 }, newProcess)
+  while (workload.startMs + workload.intervals * workload.intervalMs < end) {
+    const ts = workload.startMs + workload.intervals * workload.intervalMs
+    const batches = workload.nextInterval().filter((batch) => batch.metric === 'vmstat')
+    if (ts >= end - HOUR_MS) {
+      for (let i = 0; i < processes.length; i++) if (rnd() < 0.002) processes[i] = newProcess()
+      const rows = processes.map((p) => ({ pid: p.pid, user: p.user, command: p.command, cpu: Math.round(p.cpu * (0.6 + rnd() * 0.8) * 10) / 10, mem: Math.round((p.mem + rnd() * 0.05) * 10) / 10 }))
+      batches.push({ metric: 'process', serverId: '', ts: ts + 3000, rows: rows.sort((a, b) => b.cpu - a.cpu) })
+    }
+    yield batches
+  }
+}
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 30)
+  const end = Math.floor(Date.now() / 1000) * 1000
+  const dayStart = end - DAY_MS
+  const hourStart = end - HOUR_MS
+
+  // The series store, in a real app.
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'))
   const app = await createApp(resolveConfig({ dataDir: dir, port: 0, collect: false, monitorLocalhost: false }))
   const url = await app.listen()
   const auth = { Authorization: `Bearer ${app.apiToken}` }
   const server = app.servers.create({ hostname: 'bench-01', ip_address: '192.0.2.1', ssh_username: 'u' })
-  const end = Date.now()
-  const dayStart = end - 86_400_000
-  const hourStart = end - 3_600_000
 
-  let batches: SampleBatch[] = []
-  const flush = () => {
-    for (const batch of batches) app.metricsWriter.add(batch)
+  // Release 9's tables, with the same server and rows.
+  const legacyDir = mkdtempSync(join(tmpdir(), 'vigil-bench-v9-'))
+  const legacyDb = openDb(join(legacyDir, 'vigil.db'))
+  legacyDb
+    .prepare("INSERT INTO servers (id, hostname, ip_address, ssh_username, created_at, updated_at) VALUES (?, 'bench-01', '192.0.2.1', 'u', 0, 0)")
+    .run(server.id)
+  const legacyRepo = createMetricsRepo(legacyDb)
+  const legacy = new MetricsService(legacyRepo, new ServersService(createServersRepo(legacyDb), loadSecretBox(legacyDir), new EventBus()))
+
+  let rows = 0
+  for (const batches of workloadBatches(end)) {
+    const ours = batches.map((batch) => ({ ...batch, serverId: server.id }))
+    for (const batch of ours) app.metricsWriter.add(batch)
     app.metricsWriter.flush()
-    batches = []
+    legacyRepo.insertBatches(ours)
+    for (const batch of ours) rows += batch.rows.length
   }
-  for (let ts = dayStart; ts < end; ts += 5000) {
-    batches.push({ metric: 'vmstat', serverId: server.id, ts, rows: [{ r: 1, b: 0, avm: 1e6, fre: 5e5, pi: 0, po: 0, fr: 0, interface_in: 100, cs: 900, us: 10, sy: 3, idle: 87, wa: 0 }] })
-    if (batches.length >= 2000) flush()
-  }
-  const processes = Array.from({ length: 500 }, (_, i) => ({ pid: 1000 + i, user: 'app', cpu: (i % 50) / 10, mem: 0.5, command: `/opt/app/bin/worker --slot ${i}` }))
-  for (let ts = hourStart; ts < end; ts += 5000) {
-    batches.push({ metric: 'process', serverId: server.id, ts, rows: processes })
-    if (batches.length >= 20) flush()
-  }
-  flush()
+  app.series.cutAll()
 
-  async function time(path: string): Promise<number> {
+  async function overHttp(path: string): Promise<number> {
     const started = performance.now()
     const response = await fetch(url + path, { headers: auth })
     if (response.status !== 200) throw new Error(`${path} → ${response.status}: ${await response.text()}`)
     await response.arrayBuffer()
     return performance.now() - started
   }
-
-  const iso = (ms: number) => new Date(ms).toISOString()
-  const cases: Record<string, () => Promise<number>> = {
-    'historical vmstat, 24 h, one server (2 pages of 10,000)': async () => {
-      const base = `/api/metrics/historical/?metric=vmstat&server_id=${server.id}&start=${iso(dayStart)}&end=${iso(end)}&per_page=10000`
-      return (await time(base)) + (await time(base + '&page=2'))
-    },
-    'process aggregation, 1 h, 500 processes, interval=60 (page of 1,000)': () =>
-      time(`/api/metrics/historical/?metric=process&server_id=${server.id}&start=${iso(hourStart)}&end=${iso(end)}&interval=60`)
+  const inProcess = (service: MetricsService, query: Record<string, string>): number => {
+    const started = performance.now()
+    JSON.stringify(service.historical(query))
+    return performance.now() - started
   }
 
-  console.log(`query latency, ${runs} runs each, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`)
-  for (const [name, run] of Object.entries(cases)) {
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const vmstat = { metric: 'vmstat', server_id: server.id, start: iso(dayStart), end: iso(end), per_page: '10000' }
+  const processes = { metric: 'process', server_id: server.id, start: iso(hourStart), end: iso(end), interval: '60' }
+  const query = (params: Record<string, string>) => `/api/metrics/historical/?${new URLSearchParams(params)}`
+  const cases: Array<[string, () => Promise<number> | number]> = [
+    ['historical vmstat 24 h (2 pages) — series store, HTTP', async () => (await overHttp(query(vmstat))) + (await overHttp(query({ ...vmstat, page: '2' })))],
+    ['historical vmstat 24 h (2 pages) — series store, in-process', () => inProcess(app.metrics, vmstat) + inProcess(app.metrics, { ...vmstat, page: '2' })],
+    ['historical vmstat 24 h (2 pages) — release 9 tables, in-process', () => inProcess(legacy, vmstat) + inProcess(legacy, { ...vmstat, page: '2' })],
+    ['process aggregation 1 h × 500 — series store, HTTP', () => overHttp(query(processes))],
+    ['process aggregation 1 h × 500 — series store, in-process', () => inProcess(app.metrics, processes)],
+    ['process aggregation 1 h × 500 — release 9 tables, in-process', () => inProcess(legacy, processes)]
+  ]
+
+  console.log(`query latency, ${rows} rows, ${runs} runs each, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`)
+  for (const [name, run] of cases) {
     await run() // warm-up
     const times: number[] = []
     for (let i = 0; i < runs; i++) times.push(await run())
@@ -65,7 +126,9 @@ async function main(): Promise<void> {
     console.log(`  ${name}: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`)
   }
   await app.close()
+  legacyDb.close()
   rmSync(dir, { recursive: true, force: true })
+  rmSync(legacyDir, { recursive: true, force: true })
 }
 
 void main()

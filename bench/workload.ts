@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tokenize } from '../src/main/base/text'
-import type { SampleBatch, SampleValues } from '../src/main/metrics/metrics-repo'
+import type { SampleBatch, SampleValues } from '../src/main/metrics/samples'
 import {
   interfaceRates,
   parseInterfaces,

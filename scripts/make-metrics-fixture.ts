@@ -14,9 +14,11 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { EventBus } from '../src/main/base/bus'
 import { openDb } from '../src/main/base/db/db'
-import { MetricsMaintenance } from '../src/main/metrics/metrics-maintenance'
-import { createMetricsRepo, type SampleValues } from '../src/main/metrics/metrics-repo'
-import { MetricsWriter } from '../src/main/metrics/metrics-writer'
+import { MIGRATIONS } from '../src/main/base/db/migrations'
+import { MetricsMaintenance } from '../test/legacy/metrics-maintenance-v9'
+import { createMetricsRepo } from '../test/legacy/metrics-repo-v9'
+import type { SampleValues } from '../src/main/metrics/samples'
+import { MetricsWriter } from '../test/legacy/metrics-writer-v9'
 import { createServersRepo, type ServerRow } from '../src/main/servers/servers-repo'
 
 export const FIXTURE_FILE = resolve(import.meta.dirname, '../test/fixtures/metrics-data-dir-v9.db.gz')
@@ -53,9 +55,9 @@ interface ServerPlan {
 }
 
 const SERVERS: ServerPlan[] = [
-  { id: 'srv-linux', hostname: 'db1.example.test', os: 'linux', disks: ['sda', 'nvme0n1'], interfaces: ['eth0', 'lo'] },
+  { id: '5e7e0000-0000-4000-8000-00000000000a', hostname: 'db1.example.test', os: 'linux', disks: ['sda', 'nvme0n1'], interfaces: ['eth0', 'lo'] },
   {
-    id: 'srv-aix',
+    id: '5e7e0000-0000-4000-8000-00000000000b',
     hostname: 'p750.example.test',
     os: 'aix',
     disks: ['hdisk0', 'hdisk1'],
@@ -176,7 +178,8 @@ function topProcesses(t: number, rnd: () => number, procs: Proc[]): SampleValues
 /** Builds the data dir's vigil.db in `dir` and returns its path. */
 export function buildMetricsDataDir(dir: string): string {
   const file = join(dir, 'vigil.db')
-  const db = openDb(file)
+  // Release 9's schema: the migrations up to 9, not the series store's.
+  const db = openDb(file, MIGRATIONS.filter((migration) => migration.version <= 9))
   const servers = createServersRepo(db)
   for (const plan of SERVERS) servers.insert(serverRow(plan))
   const repo = createMetricsRepo(db)

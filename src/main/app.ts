@@ -5,7 +5,7 @@ import { buildApi } from './api/server'
 import { createAuditTrail, type AuditTrail } from './audit'
 import { EventBus } from './base/bus'
 import { openDb, pingDb, type Db } from './base/db/db'
-import { LOG_DIR, RotatingLogFile } from './base/log/log-file'
+import { LOG_DIR, logLine, RotatingLogFile } from './base/log/log-file'
 import { securePrivateTree } from './base/security/private-file'
 import { createSettingsRepo } from './base/db/settings-repo'
 import { loadOrCreateApiToken, TOKEN_FILE } from './base/security/api-token'
@@ -15,7 +15,7 @@ import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
 import { SeriesStore } from './base/series/series-store'
 import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
-import { createMetricsFeature, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
+import { createMetricsFeature, MetricsUpgrade, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
@@ -38,6 +38,8 @@ export interface VigilApp {
   metricsWriter: MetricsWriter
   /** Roll-ups and retention (runs each minute; run() does it now). */
   maintenance: MetricsMaintenance
+  /** The data dir's upgrade at start (metrics into the series store); maintenance starts when it completes. */
+  upgrade: MetricsUpgrade
   collectors: CollectorManager
   connections: ConnectionsService
   postgres: PostgresInstancesService
@@ -63,6 +65,8 @@ export interface VigilApp {
 export interface AppOptions {
   /** Electron's safeStorage, when there is one. */
   keyWrapper?: KeyWrapper
+  /** Where the upgrade's `upgrade:` lines go besides the log (vigil serve: stdout). */
+  onUpgradeLine?: (line: string) => void
 }
 
 /** The composition root: the Electron shell and `vigil serve` both start Vigil through here. */
@@ -103,12 +107,23 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         postgresFeature.linkedHosts.forget(id)
       }
     })
-    const metricsFeature = createMetricsFeature({ db, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
+    const metricsFeature = createMetricsFeature({ series, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
-    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit })
+    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
+    // Created before any collector starts: what they collect from now on is told from the copy.
+    const upgrade = new MetricsUpgrade({
+      db,
+      store: series,
+      bus,
+      settings: config.upgrade,
+      write: (line, level) => {
+        logFile.write(logLine(line, level))
+        options.onUpgradeLine?.(line)
+      }
+    })
     const startedAt = new Date().toISOString()
     let url: string | null = null
     const info = (): AppInfo => ({
@@ -116,7 +131,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       dataDir: config.dataDir,
       apiUrl: url,
       tokenFile: join(config.dataDir, TOKEN_FILE),
-      startedAt
+      startedAt,
+      upgrade: upgrade.status()
     })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, info })
     const api = await buildApi({
@@ -145,13 +161,13 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         dataDir: config.dataDir
       },
       oracle,
-      pingDatabase: () => pingDb(db)
+      pingDatabase: () => pingDb(db),
+      upgradeStatus: () => upgrade.status()
     })
 
     for (const notice of notices) api.log.warn(notice)
 
     // Background work starts last, once nothing above can fail and leave it running.
-    maintenance.start()
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
     if (config.collect) {
@@ -159,6 +175,12 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       collectors.start()
       pgEngines.start()
     }
+    // A data dir of an earlier Vigil is upgraded in the background; roll-ups and retention start
+    // once it has completed, never on unconverted data.
+    let closing = false
+    void upgrade.run().then((complete) => {
+      if (complete && !closing) maintenance.start()
+    })
     const app: VigilApp = {
       config,
       db,
@@ -169,6 +191,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       metrics,
       metricsWriter,
       maintenance,
+      upgrade,
       collectors,
       connections,
       postgres,
@@ -193,7 +216,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         return url
       },
       async close() {
+        closing = true
         await api.close()
+        await upgrade.stop()
         detachTableMonitoring()
         await oracle.monitor.stop()
         await oracle.sources.closeAll()
@@ -204,6 +229,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await postgresPools.closeAll()
         maintenance.stop()
         metricsWriter.close()
+        metricsFeature.detach()
+        servers.writeLastSeen()
         series.close()
         db.close()
         logFile.close()

@@ -23,6 +23,8 @@ Usage:
       (needed when a team reaches a jump host by its DNS name). --retention-days sets how
       long raw samples are kept (default ${DEFAULT_RETENTION.rawDays}; roll-ups: 1-minute ${DEFAULT_RETENTION.minuteRollupDays} days, 1-hour ${DEFAULT_RETENTION.hourRollupDays} days).
       --top-processes sets how many of the busiest processes each ps snapshot keeps (default 20).
+      A data dir of an earlier Vigil is upgraded in the background at start, with 'upgrade:'
+      progress lines; $VIGIL_UPGRADE_ROWS_PER_TRANSACTION and $VIGIL_UPGRADE_PAUSE_MS pace it.
   vigil login-url [--data-dir DIR]
       Print a fresh one-time login URL for the running 'vigil serve'.
   vigil token [--data-dir DIR]
@@ -102,7 +104,8 @@ async function serve(
     retention: { ...DEFAULT_RETENTION, rawDays },
     topProcesses
   })
-  const app = await createApp(config)
+  // The upgrade's lines (a data dir of an earlier Vigil) may come before the banner below.
+  const app = await createApp(config, { onUpgradeLine: (line) => process.stdout.write(`${line}\n`) })
   const url = await app.listen()
   replacePrivateFile(join(dataDir, SERVE_FILE), JSON.stringify({ url, pid: process.pid }) + '\n')
   const loginUrl = `${url}/auth/login?code=${app.auth.createLoginCode()}`

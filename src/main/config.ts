@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { MonitorSettings } from './table-monitoring'
-import { DEFAULT_RETENTION, type RetentionPolicy } from './metrics'
+import { DEFAULT_RETENTION, type RetentionPolicy, type UpgradeSettings } from './metrics'
 
 export const DEFAULT_PORT = 7420
 export const DEFAULT_HOST = '127.0.0.1'
@@ -34,6 +34,8 @@ export interface VigilConfig {
   snapshotMonitor?: Partial<MonitorSettings>
   /** WebSocket ping interval and slow-client limits (defaults in api/live-sockets.ts; tests shorten them). */
   webSockets?: { pingIntervalMs?: number; behindLimitMs?: number; skipBytes?: number; dropBytes?: number }
+  /** The pace of a data dir's upgrade at start ($VIGIL_UPGRADE_ROWS_PER_TRANSACTION, $VIGIL_UPGRADE_PAUSE_MS). */
+  upgrade: UpgradeSettings
 }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
@@ -59,6 +61,22 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     monitorLocalhost: overrides.monitorLocalhost ?? true,
     topProcesses: overrides.topProcesses ?? 20,
     snapshotMonitor: overrides.snapshotMonitor,
-    webSockets: overrides.webSockets
+    webSockets: overrides.webSockets,
+    upgrade: overrides.upgrade ?? upgradeSettingsFromEnv()
   }
+}
+
+/**
+ * The upgrade's pace from the environment (README, "Upgrading"): smaller transactions or a pause
+ * after each leave more of a slow disk to other work; the upgrade then takes longer.
+ */
+export function upgradeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): UpgradeSettings {
+  const read = (name: string, min: number, max: number): number | undefined => {
+    const text = env[name]
+    if (text === undefined || text === '') return undefined
+    const value = Number(text)
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not '${text}'`)
+    return value
+  }
+  return { rowsPerTransaction: read('VIGIL_UPGRADE_ROWS_PER_TRANSACTION', 1, 1_000_000), pauseMs: read('VIGIL_UPGRADE_PAUSE_MS', 0, 60_000) }
 }

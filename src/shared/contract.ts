@@ -1,4 +1,5 @@
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
+import type { UpgradeStatus } from './upgrade'
 import type { ErrorBody } from './errors'
 import type {
   OverviewAnswer,
@@ -86,6 +87,8 @@ export interface AppInfo {
   apiUrl: string | null
   tokenFile: string
   startedAt: string
+  /** The data dir's upgrade at start (metrics into the series store); live on the `app.upgrade` topic. */
+  upgrade: UpgradeStatus
 }
 
 /**
@@ -270,6 +273,8 @@ export interface Topics {
   'oracle.changed': { databases: number[]; tables: number[] }
   /** A table snapshot was stored (rows not included: fetch them by snapshotId). */
   'oracle.snapshot': SnapshotEvent
+  /** The data dir's upgrade at start moved on (a few times a second at most) or ended. */
+  'app.upgrade': UpgradeStatus
 }
 export type Topic = keyof Topics
 export const TOPICS: readonly Topic[] = Object.freeze([
@@ -279,7 +284,8 @@ export const TOPICS: readonly Topic[] = Object.freeze([
   'postgres.changed',
   'audit.recorded',
   'oracle.changed',
-  'oracle.snapshot'
+  'oracle.snapshot',
+  'app.upgrade'
 ] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {

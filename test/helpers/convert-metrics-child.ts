@@ -25,12 +25,13 @@ if (stallAfter !== undefined) {
       if (reports >= stallAfter) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)
     })
 }
-const result = convertMetricTables(db, store, {
+void convertMetricTables(db, store, {
   rowsPerTransaction: option('--rows-per-transaction'),
   onProgress: (progress) => {
     reports++
     process.stdout.write(`${JSON.stringify({ progress })}\n`)
   }
+}).then((result) => {
+  process.stdout.write(`${JSON.stringify({ result })}\n`)
+  db.close()
 })
-process.stdout.write(`${JSON.stringify({ result })}\n`)
-db.close()

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path'
 import { createApp } from '../../src/main/app'
 import { resolveConfig } from '../../src/main/config'
-import type { SampleValues } from '../../src/main/metrics/metrics-repo'
+import type { SampleValues } from '../../src/main/metrics/samples'
 
 export interface HistoryPlan {
   hostname: string

@@ -14,6 +14,10 @@ export interface VigilProcess {
   /** Milliseconds from spawn to the "listening" line. */
   startupMs: number
   output: () => string
+  /** The first line of stdout, printed already or to come, that matches `pattern`. */
+  line(pattern: RegExp): Promise<string>
+  /** Sends `signal` and waits for the process to exit; the data dir stays (stop() removes it). */
+  kill(signal: NodeJS.Signals): Promise<void>
   stop(): Promise<void>
 }
 
@@ -21,18 +25,20 @@ export interface VigilProcess {
  * Runs the built `vigil serve` on a free port, as a user would, with a throwaway data dir —
  * or `dataDir` when given (e.g. seeded with history); stop() removes it either way.
  */
-export async function startVigil(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<VigilProcess> {
+export async function startVigil(extraArgs: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<VigilProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the e2e tests`)
   const temp = options.dataDir ? { dir: options.dataDir, remove: () => rmSync(options.dataDir as string, { recursive: true, force: true }) } : makeTempDir('vigil-e2e-')
   const started = performance.now()
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [CLI, 'serve', '--port', '0', '--data-dir', temp.dir, ...extraArgs],
-    { stdio: 'pipe' }
+    { stdio: 'pipe', env: { ...process.env, ...options.env } }
   )
   let output = ''
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const lines = createInterface({ input: child.stdout })
+  const stdoutLines: string[] = []
+  lines.on('line', (line) => stdoutLines.push(line))
   const found: Record<string, string> = {}
   let startupMs = 0
   await new Promise<void>((resolveStart, reject) => {
@@ -60,6 +66,27 @@ export async function startVigil(extraArgs: string[] = [], options: { dataDir?: 
     dataDir: temp.dir,
     startupMs,
     output: () => output,
+    line(pattern) {
+      const printed = stdoutLines.find((line) => pattern.test(line))
+      if (printed !== undefined) return Promise.resolve(printed)
+      return new Promise((resolveLine, reject) => {
+        const onLine = (line: string): void => {
+          if (!pattern.test(line)) return
+          lines.off('line', onLine)
+          child.off('exit', onExit)
+          resolveLine(line)
+        }
+        const onExit = (code: number | null): void => reject(new Error(`vigil serve exited (${code}) before printing ${pattern}:\n${output}`))
+        lines.on('line', onLine)
+        child.once('exit', onExit)
+      })
+    },
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolveExit) => child.once('exit', resolveExit))
+      child.kill(signal)
+      await exited
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolveExit) => child.once('exit', resolveExit))

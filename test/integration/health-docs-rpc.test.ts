@@ -19,6 +19,32 @@ describe('health', () => {
   })
 })
 
+describe('health while upgrading', () => {
+  it('carries the data dir upgrade: nothing to do on a new data dir', async () => {
+    api = await startApi()
+    await api.app.upgrade.run()
+    const response = await api.request('GET', '/health/', { anonymous: true })
+    expect(response.status).toBe(200)
+    expect(response.body).toMatchObject({ status: 'healthy', database: 'connected' })
+    expect(response.body.upgrade).toEqual({
+      state: 'none',
+      phase: null,
+      table: null,
+      rows_total: 0,
+      rows_copied: 0,
+      percent: 0,
+      started_at: null,
+      finished_at: null,
+      elapsed_ms: 0,
+      error: null,
+      advice: null,
+      differing_groups: 0
+    })
+    const info = await api.request('POST', '/rpc/app.info')
+    expect(info.body.value.upgrade).toMatchObject({ state: 'none', mismatches: [] })
+  })
+})
+
 describe('API documentation', () => {
   it('generates OpenAPI from the route schemas, without secrets in any response', async () => {
     api = await startApi()

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   DASHBOARD_CONFIG_KEYS,
   DashboardCollector,
+  DashboardHistorySeries,
   DashboardReader,
   type ConfigStore,
   type Dashboard,
@@ -14,6 +15,7 @@ import {
 } from '../../src/main/postgres/dashboard'
 import { localSystemSource } from '../../src/main/postgres/host/local'
 import { AppError } from '../../src/shared/errors'
+import { openSeriesStore } from '../helpers/dashboard-data'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 
 const DASHBOARD_FIELDS = [
@@ -38,6 +40,15 @@ async function connect(config: ClientConfig): Promise<Client> {
 }
 
 const nowSeconds = (): number => Date.now() / 1000
+
+const seriesStores: Array<ReturnType<typeof openSeriesStore>> = []
+
+/** A series store in a temp dir for one instance's history, closed and removed after the tests. */
+function seriesHistory(): DashboardHistorySeries {
+  const opened = openSeriesStore()
+  seriesStores.push(opened)
+  return new DashboardHistorySeries(opened.store, 1)
+}
 
 /** A key-value store as the app's settings table would be, in memory. */
 function memoryStore(): ConfigStore & { values: Map<string, string> } {
@@ -85,6 +96,10 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.end().catch(() => undefined)))
+  for (const opened of seriesStores) {
+    opened.close()
+    opened.remove()
+  }
   await pg?.stop()
 })
 
@@ -211,7 +226,7 @@ describe('DashboardCollector', () => {
   it('keeps the last history_length data sets and honours a configuration change', async () => {
     const store = memoryStore()
     const timers = manualTimers()
-    const collector = new DashboardCollector({ collect: () => reader.dashboard(monitor), store, timers })
+    const collector = new DashboardCollector({ collect: () => reader.dashboard(monitor), store, timers, history: seriesHistory() })
     expect(collector.config()).toEqual({ history_length: 150, scheduler_interval: 2 })
 
     collector.start()
@@ -231,14 +246,15 @@ describe('DashboardCollector', () => {
       snapshots.push(await collector.collectNow())
     }
     expect(new Set(snapshots).size).toBe(4)
-    expect(collector.history()).toEqual(snapshots.slice(-3))
+    // Kept in the series store and rebuilt from it: the same JSON as collected.
+    expect(JSON.stringify(collector.history())).toBe(JSON.stringify(snapshots.slice(-3)))
     expect(await collector.current()).toBe(snapshots.at(-1))
     expect(Object.keys(collector.latest() ?? {}).sort()).toEqual(DASHBOARD_FIELDS)
 
     await collector.stop()
     expect(timers.intervalMs).toBeNull()
     // A new collector (after a restart of Vigil) reads the stored configuration.
-    expect(new DashboardCollector({ collect: () => reader.dashboard(monitor), store }).config()).toEqual({ history_length: 3, scheduler_interval: 5 })
+    expect(new DashboardCollector({ collect: () => reader.dashboard(monitor), store, history: seriesHistory() }).config()).toEqual({ history_length: 3, scheduler_interval: 5 })
   })
 
   it('collects on real timers until stopped', async () => {
@@ -253,7 +269,8 @@ describe('DashboardCollector', () => {
         if (++count === 2) reachedTwo()
         return dashboard
       },
-      store
+      store,
+      history: seriesHistory()
     })
     collector.start()
     await two
@@ -265,7 +282,7 @@ describe('DashboardCollector', () => {
   })
 
   it('refuses a bad configuration with the parameter it is about', () => {
-    const collector = new DashboardCollector({ collect: () => reader.dashboard(monitor), store: memoryStore() })
+    const collector = new DashboardCollector({ collect: () => reader.dashboard(monitor), store: memoryStore(), history: seriesHistory() })
     expect(() => collector.setConfig({ history_length: 0 })).toThrow("Parameter 'history_length' is malformed: it must be a whole number from 1 to 43200.")
     expect(() => collector.setConfig({ scheduler_interval: 'soon' })).toThrow(/^Parameter 'scheduler_interval' is malformed/)
     expect(collector.config()).toEqual({ history_length: 150, scheduler_interval: 2 })

@@ -1,78 +1,138 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MetricsMaintenance } from '../../src/main/metrics/metrics-maintenance'
 import { openDb, type Db } from '../../src/main/base/db/db'
-import { createMetricsRepo, HOUR_MS, MINUTE_MS, type MetricsRepo } from '../../src/main/metrics/metrics-repo'
+import { HOUR_MS, MINUTE_MS } from '../../src/main/base/series/rollups'
+import { SeriesStore } from '../../src/main/base/series/series-store'
+import { MetricRows } from '../../src/main/metrics/metric-rows'
+import { MetricsMaintenance } from '../../src/main/metrics/metrics-maintenance'
+import { MetricsStore } from '../../src/main/metrics/metrics-store'
+import { createServersRepo } from '../../src/main/servers/servers-repo'
 import { makeTempDir } from '../helpers/temp-dir'
 
 let temp: ReturnType<typeof makeTempDir>
 let db: Db
-let repo: MetricsRepo
+let store: MetricsStore
+let repo: MetricRows
+const S1 = '00000000-0000-4000-8000-000000000001'
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0)
 
 beforeEach(() => {
   temp = makeTempDir()
   db = openDb(join(temp.dir, 'vigil.db'))
   db.prepare(
-    "INSERT INTO servers (id, hostname, ip_address, ssh_username, created_at, updated_at) VALUES ('s1', 'h', '192.0.2.1', 'u', 0, 0)"
+    `INSERT INTO servers (id, hostname, ip_address, ssh_username, created_at, updated_at) VALUES ('${S1}', 'h', '192.0.2.1', 'u', 0, 0)`
   ).run()
-  repo = createMetricsRepo(db)
+  store = new MetricsStore(new SeriesStore(db, { logDir: join(temp.dir, 'series-head') }))
+  const servers = createServersRepo(db)
+  repo = new MetricRows(store, { allRows: () => servers.all(), rowOf: (id) => servers.get(id)! })
 })
 afterEach(() => {
+  store.series.close()
   db.close()
   temp.remove()
 })
 
+/** The process stops without closing the store (its log is replayed) and starts again. */
+function reopen(): void {
+  const servers = createServersRepo(db)
+  store = new MetricsStore(new SeriesStore(db, { logDir: join(temp.dir, 'series-head') }))
+  repo = new MetricRows(store, { allRows: () => servers.all(), rowOf: (id) => servers.get(id)! })
+}
+
 /** One vmstat sample every 5 s for `minutes`, us = seconds into the minute. */
 function seedVmstat(minutes: number): void {
+  seedVmstatFrom(0, minutes)
+}
+
+function seedVmstatFrom(fromMinute: number, minutes: number): void {
   const batches = []
-  for (let t = 0; t < minutes * 60_000; t += 5000) {
-    batches.push({ metric: 'vmstat' as const, serverId: 's1', ts: T0 + t, rows: [{ us: (t % 60_000) / 1000, sy: null, r: 1 }] })
+  for (let t = fromMinute * 60_000; t < (fromMinute + minutes) * 60_000; t += 5000) {
+    batches.push({ metric: 'vmstat' as const, serverId: S1, ts: T0 + t, rows: [{ us: (t % 60_000) / 1000, sy: null, r: 1 }] })
   }
-  repo.insertBatches(batches)
+  store.write(batches)
+}
+
+/** Roll-ups as of `now`, and retention. */
+function maintain(now: number, retention = { rawDays: 7, minuteRollupDays: 30, hourRollupDays: 400 }): void {
+  new MetricsMaintenance(store, retention, () => now).run()
 }
 
 describe('roll-ups', () => {
   it('computes 1-minute min/avg/max from raw rows, nulls ignored', () => {
     seedVmstat(3)
-    repo.rollUp('vmstat', MINUTE_MS, T0, T0 + 3 * MINUTE_MS)
-    const rows = repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: T0, end: T0 + HOUR_MS }).rows
+    maintain(T0 + 3 * MINUTE_MS + 15_000)
+    const rows = repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: T0, end: T0 + HOUR_MS }).rows
     expect(rows).toHaveLength(3)
     expect(rows[0]).toMatchObject({ bucket: T0, n: 12, us_min: 0, us_avg: 27.5, us_max: 55, sy_avg: null, r_avg: 1 })
   })
 
   it('builds hours from minutes, weighting by sample count', () => {
     seedVmstat(120)
-    repo.rollUp('vmstat', MINUTE_MS, T0, T0 + 2 * HOUR_MS)
-    repo.rollUp('vmstat', HOUR_MS, T0, T0 + 2 * HOUR_MS)
-    const hours = repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: T0, end: T0 + 2 * HOUR_MS }).rows
+    maintain(T0 + 2 * HOUR_MS + 15_000)
+    const hours = repo.rollups('vmstat', HOUR_MS, { serverId: S1, start: T0, end: T0 + 2 * HOUR_MS }).rows
     expect(hours).toHaveLength(2)
     expect(hours[0]).toMatchObject({ bucket: T0, n: 720, us_min: 0, us_avg: 27.5, us_max: 55 })
   })
 
-  it('is kept up to date by maintenance, which also applies retention', () => {
+  it('is kept up to date by maintenance, which also applies retention by whole chunks', () => {
     seedVmstat(90)
     let now = T0 + 90 * MINUTE_MS + 20_000
-    const maintenance = new MetricsMaintenance(repo, { rawDays: 1, minuteRollupDays: 2, hourRollupDays: 3 }, () => now)
-    maintenance.run()
-    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(90)
-    expect(repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(1)
-    expect(repo.rollupProgress('vmstat', MINUTE_MS)).toBe(T0 + 90 * MINUTE_MS)
+    const retention = { rawDays: 1, minuteRollupDays: 2, hourRollupDays: 3 }
+    maintain(now, retention)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(90)
+    expect(repo.rollups('vmstat', HOUR_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(1)
     // Running again changes nothing; a day and a half later raw rows are gone, roll-ups stay.
-    maintenance.run()
-    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(90)
+    maintain(now, retention)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(90)
     now += 36 * HOUR_MS
-    maintenance.run()
+    maintain(now, retention)
     expect(repo.samples('vmstat', { start: 0, end: now, limit: 10, offset: 0 }).total).toBe(0)
-    expect(repo.rollups('vmstat', HOUR_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(2)
+    expect(repo.rollups('vmstat', HOUR_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(2)
     now += 3 * 24 * HOUR_MS
-    maintenance.run()
-    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: 's1', start: 0, end: now }).rows).toHaveLength(0)
+    maintain(now, retention)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(0)
   })
 
-  it('keeps samples of other servers apart and deletes them with their server', () => {
+  it('forgets the series of a deleted server', () => {
     seedVmstat(1)
     db.prepare('DELETE FROM servers').run()
+    // Rows of a server no longer registered are not answered, and its series can be dropped.
+    expect(() => repo.samples('vmstat', { start: 0, end: T0 + HOUR_MS, limit: 10, offset: 0 })).not.toThrow()
     expect(repo.samples('vmstat', { start: 0, end: T0 + HOUR_MS, limit: 10, offset: 0 }).total).toBe(0)
+    store.deleteServer(S1)
+    expect(store.groups('vmstat')).toEqual([])
+  })
+})
+
+describe('rows', () => {
+  it('gives each row an id that is the same whenever it is read, and pages through rows in time order', () => {
+    seedVmstat(2)
+    const all = repo.samples('vmstat', { start: 0, end: Infinity, limit: -1, offset: 0 })
+    expect(all.total).toBe(24)
+    expect(all.rows.map((row) => row.ts)).toEqual(Array.from({ length: 24 }, (_, i) => T0 + i * 5000))
+    expect(new Set(all.rows.map((row) => row.id)).size).toBe(24)
+    const page = repo.samples('vmstat', { start: 0, end: Infinity, limit: 5, offset: 10 })
+    expect(page).toEqual({ rows: all.rows.slice(10, 15), total: 24 })
+    // After a restart (some rows in chunks, some replayed from the log) they read the same.
+    store.series.cutAll()
+    seedVmstatFrom(2, 1)
+    const before = repo.samples('vmstat', { start: 0, end: Infinity, limit: -1, offset: 0 }).rows
+    reopen()
+    expect(repo.samples('vmstat', { start: 0, end: Infinity, limit: -1, offset: 0 }).rows).toEqual(before)
+  })
+
+  it('leaves a process that ended out of later samples (a staleness marker), and answers it again when it comes back', () => {
+    const process = (pid: number, cpu: number) => ({ pid, user: 'app', cpu, mem: 1, command: `worker ${pid}` })
+    store.write([{ metric: 'process', serverId: S1, ts: T0, rows: [process(1, 5), process(2, 3)] }])
+    store.write([{ metric: 'process', serverId: S1, ts: T0 + 5000, rows: [process(1, 4)] }])
+    store.write([{ metric: 'process', serverId: S1, ts: T0 + 10_000, rows: [process(2, 9), process(1, 4)] }])
+    const rows = repo.samples('process', { start: 0, end: Infinity, limit: -1, offset: 0 }).rows
+    expect(rows.map((row) => [row.ts - T0, row.pid, row.cpu])).toEqual([
+      [0, 1, 5],
+      [0, 2, 3],
+      [5000, 1, 4],
+      [10_000, 2, 9],
+      [10_000, 1, 4]
+    ])
   })
 })

@@ -1,15 +1,34 @@
 // The dashboard collector's scheduling and configuration, with ticks and collections the test
-// releases by hand.
-import { describe, expect, it } from 'vitest'
+// releases by hand, over a real series store in a temp dir.
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   DASHBOARD_CONFIG_KEYS,
   DashboardCollector,
+  DashboardHistorySeries,
+  dashboardGroupsOf,
   parseDashboardConfigChange,
   type ConfigStore,
   type Dashboard,
+  type DashboardCollectorOptions,
   type IntervalTimers
 } from '../../src/main/postgres/dashboard'
 import { AppError } from '../../src/shared/errors'
+import { dashboardAt, openSeriesStore } from '../helpers/dashboard-data'
+
+const stores: Array<ReturnType<typeof openSeriesStore>> = []
+afterEach(() => {
+  for (const opened of stores.splice(0)) {
+    opened.close()
+    opened.remove()
+  }
+})
+
+/** A collector whose history is in a fresh series store. */
+function newCollector(options: Omit<DashboardCollectorOptions, 'history'>): DashboardCollector {
+  const opened = openSeriesStore()
+  stores.push(opened)
+  return new DashboardCollector({ ...options, history: new DashboardHistorySeries(opened.store, 1) })
+}
 
 function memoryStore(initial: Record<string, string> = {}): ConfigStore & { values: Map<string, string> } {
   const values = new Map(Object.entries(initial))
@@ -54,7 +73,7 @@ function controlledCollect(): { collect: () => Promise<Dashboard>; started: () =
     started: () => started,
     async finish() {
       const run = pending.shift()
-      run?.resolve({ max_connections: started } as Dashboard)
+      run?.resolve(dashboardAt(started))
       await settle()
     },
     async fail(error) {
@@ -68,7 +87,7 @@ describe('DashboardCollector scheduling', () => {
   it('collects at start and on each tick, never two at once: a tick during a collection is skipped', async () => {
     const timers = manualTimers()
     const runs = controlledCollect()
-    const collector = new DashboardCollector({ collect: runs.collect, store: memoryStore(), timers })
+    const collector = newCollector({ collect: runs.collect, store: memoryStore(), timers })
     collector.start()
     collector.start()
     expect(timers.intervals).toEqual([2000])
@@ -89,7 +108,7 @@ describe('DashboardCollector scheduling', () => {
   it('stop() clears the timer and waits for the collection under way', async () => {
     const timers = manualTimers()
     const runs = controlledCollect()
-    const collector = new DashboardCollector({ collect: runs.collect, store: memoryStore(), timers })
+    const collector = newCollector({ collect: runs.collect, store: memoryStore(), timers })
     collector.start()
     let stopped = false
     const stopping = collector.stop().then(() => (stopped = true))
@@ -106,7 +125,7 @@ describe('DashboardCollector scheduling', () => {
     const timers = manualTimers()
     const runs = controlledCollect()
     const errors: unknown[] = []
-    const collector = new DashboardCollector({ collect: runs.collect, store: memoryStore(), timers, onError: (error) => errors.push(error) })
+    const collector = newCollector({ collect: runs.collect, store: memoryStore(), timers, onError: (error) => errors.push(error) })
     collector.start()
     await runs.fail(new Error('connection refused'))
     expect(errors).toEqual([new Error('connection refused')])
@@ -118,7 +137,7 @@ describe('DashboardCollector scheduling', () => {
 
   it('reports a collect that throws at once like any failed collection', () => {
     const errors: unknown[] = []
-    const collector = new DashboardCollector({
+    const collector = newCollector({
       collect: () => {
         throw new Error('no pool for this instance')
       },
@@ -134,7 +153,7 @@ describe('DashboardCollector scheduling', () => {
 
   it('current() gives the latest data set, or joins one collection when there is none yet', async () => {
     const runs = controlledCollect()
-    const collector = new DashboardCollector({ collect: runs.collect, store: memoryStore(), timers: manualTimers() })
+    const collector = newCollector({ collect: runs.collect, store: memoryStore(), timers: manualTimers() })
     const first = collector.current()
     const second = collector.current()
     expect(runs.started()).toBe(1)
@@ -145,10 +164,33 @@ describe('DashboardCollector scheduling', () => {
   })
 })
 
+describe('DashboardCollector and a deleted instance', () => {
+  it('stores nothing more once the series are deleted, not even the collection under way', async () => {
+    const opened = openSeriesStore()
+    stores.push(opened)
+    const history = new DashboardHistorySeries(opened.store, 1)
+    const runs = controlledCollect()
+    const collector = new DashboardCollector({ collect: runs.collect, store: memoryStore(), history, timers: manualTimers() })
+    collector.start()
+    await runs.finish()
+    const groups = (): number => opened.store.select(dashboardGroupsOf(1)).length
+    expect(groups()).toBe(2)
+
+    const stopped = new DashboardCollector({ collect: runs.collect, store: memoryStore(), history, timers: manualTimers() })
+    const underWay = stopped.collectNow()
+    history.delete()
+    expect(groups()).toBe(0)
+    await runs.finish()
+    await underWay
+    expect(groups()).toBe(0)
+    expect(stopped.history()).toEqual([])
+  })
+})
+
 describe('DashboardCollector configuration', () => {
   it('reads the stored configuration, ignoring unreadable values', () => {
     const store = memoryStore({ [DASHBOARD_CONFIG_KEYS.history_length]: '20', [DASHBOARD_CONFIG_KEYS.scheduler_interval]: 'often' })
-    const collector = new DashboardCollector({ collect: controlledCollect().collect, store })
+    const collector = newCollector({ collect: controlledCollect().collect, store })
     expect(collector.config()).toEqual({ history_length: 20, scheduler_interval: 2 })
   })
 
@@ -156,7 +198,7 @@ describe('DashboardCollector configuration', () => {
     const timers = manualTimers()
     const runs = controlledCollect()
     const store = memoryStore()
-    const collector = new DashboardCollector({ collect: runs.collect, store, timers })
+    const collector = newCollector({ collect: runs.collect, store, timers })
     collector.start()
     for (let i = 0; i < 4; i++) {
       await runs.finish()
@@ -172,12 +214,17 @@ describe('DashboardCollector configuration', () => {
     collector.setConfig({ scheduler_interval: 10 })
     expect(timers.intervals).toEqual([2000, 10_000])
     expect(timers.live).toBe(1)
-    expect(Object.fromEntries(store.values)).toEqual({ 'dashboard.history_length': '2', 'dashboard.scheduler_interval': '10' })
+    // With the history's new start, so that a restart does not bring back what it dropped.
+    expect(Object.fromEntries(store.values)).toEqual({
+      'dashboard.history_length': '2',
+      'dashboard.scheduler_interval': '10',
+      'dashboard.history_from': expect.stringMatching(/^\d+$/)
+    })
   })
 
   it('a stopped collector takes a new interval without starting', () => {
     const timers = manualTimers()
-    const collector = new DashboardCollector({ collect: controlledCollect().collect, store: memoryStore(), timers })
+    const collector = newCollector({ collect: controlledCollect().collect, store: memoryStore(), timers })
     collector.setConfig({ scheduler_interval: 30 })
     expect(timers.intervals).toEqual([])
     collector.start()

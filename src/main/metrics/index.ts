@@ -1,15 +1,16 @@
-// Metrics: collection over SSH and local exec, the parsers, storage, roll-ups and retention.
-// Public surface of the feature.
+// Metrics: collection over SSH and local exec, the parsers, storage in the series store,
+// roll-ups and retention. Public surface of the feature.
 import type { EventBus } from '../base/bus'
-import type { Db } from '../base/db/db'
+import type { SeriesStore } from '../base/series/series-store'
 import type { ServerHostKeys, ServersService } from '../servers'
 import { createCollector } from './collection/collector-factory'
 import { CollectorManager } from './collection/collector-manager'
 import { createMetricSeriesRepo } from './metric-series-repo'
 import { MetricSeriesService } from './metric-series-service'
+import { MetricRows } from './metric-rows'
 import { MetricsMaintenance, type RetentionPolicy } from './metrics-maintenance'
-import { createMetricsRepo } from './metrics-repo'
 import { MetricsService } from './metrics-service'
+import { MetricsStore } from './metrics-store'
 import { MetricsWriter } from './metrics-writer'
 
 export { CollectorManager } from './collection/collector-manager'
@@ -18,6 +19,7 @@ export { DEFAULT_RETENTION, MetricsMaintenance, type RetentionPolicy } from './m
 export { MetricsService, NoRecentData, sampleValues, type HistoricalQuery, type RealtimeQuery } from './metrics-service'
 export { MetricsWriter } from './metrics-writer'
 export { MAX_TOP_PROCESSES } from './parsers'
+export { MetricsUpgrade, type UpgradeSettings } from './metrics-upgrade'
 
 export interface MetricsFeature {
   /** The seed API's realtime and historical reads. */
@@ -30,10 +32,12 @@ export interface MetricsFeature {
   maintenance: MetricsMaintenance
   /** One collector per monitored server. */
   collectors: CollectorManager
+  /** Stops following the servers registry. */
+  detach(): void
 }
 
 export interface MetricsDeps {
-  db: Db
+  series: SeriesStore
   bus: EventBus
   servers: ServersService
   hostKeys: ServerHostKeys
@@ -42,16 +46,20 @@ export interface MetricsDeps {
   topProcesses: number
 }
 
-export function createMetricsFeature({ db, bus, servers, hostKeys, retention, topProcesses }: MetricsDeps): MetricsFeature {
-  const repo = createMetricsRepo(db)
-  const writer = new MetricsWriter(repo, bus, undefined, (error) => console.error('[vigil] dropped a batch of samples:', error))
+export function createMetricsFeature({ series, bus, servers, hostKeys, retention, topProcesses }: MetricsDeps): MetricsFeature {
+  const store = new MetricsStore(series)
+  const rows = new MetricRows(store, servers)
+  const writer = new MetricsWriter(store, servers, bus, undefined, (error) => console.error('[vigil] dropped a batch of samples:', error))
+  // A deleted server's series go with it.
+  const detach = bus.subscribe('servers.changed', ({ ids }) => {
+    for (const id of ids) if (!servers.exists(id)) store.deleteServer(id)
+  })
   return {
-    metrics: new MetricsService(repo, servers),
-    series: new MetricSeriesService(createMetricSeriesRepo(db), repo, servers),
+    metrics: new MetricsService(rows, servers),
+    series: new MetricSeriesService(createMetricSeriesRepo(store), rows, servers),
     writer,
-    maintenance: new MetricsMaintenance(repo, retention, Date.now, (error) =>
-      console.error('[vigil] metrics roll-up or retention failed:', error)
-    ),
-    collectors: new CollectorManager(servers, bus, (row) => createCollector(row, { servers, writer, hostKeys, topProcesses }))
+    maintenance: new MetricsMaintenance(store, retention, Date.now, (error) => console.error('[vigil] metrics roll-up or retention failed:', error)),
+    collectors: new CollectorManager(servers, bus, (row) => createCollector(row, { servers, writer, hostKeys, topProcesses })),
+    detach
   }
 }

@@ -1,92 +1,94 @@
 import { SERIES_KEY } from '../../shared/metrics'
 import type { ChartedMetric, ProcessRow, Series, Sparkline } from '../../shared/metric-series'
-import type { Db } from '../base/db/db'
+import type { GroupRows, MetricsStore } from './metrics-store'
+import { labelFields } from './series-mapping'
 
 export type MetricSeriesRepo = ReturnType<typeof createMetricSeriesRepo>
 
-/**
- * The charts' reads of the metric tables, columnar: rows come back as arrays (better-sqlite3's
- * raw mode, no per-row objects) and are split into one array per field, per disk/interface.
- */
-export function createMetricSeriesRepo(db: Db) {
-  // Field names are checked against NUMERIC_FIELDS by the service before they reach SQL.
-  const columnsOf = (fields: readonly string[], suffix = ''): string[] => fields.map((field) => `${field}${suffix}`)
-
-  const toSeries = (metric: ChartedMetric, fields: readonly string[], rows: unknown[][]): Series[] => {
-    const byKey = new Map<string | null, Series>()
-    for (const row of rows) {
-      const key = SERIES_KEY[metric] ? String(row[1]) : null
-      let series = byKey.get(key)
-      if (!series) {
-        series = { key, ts: [], values: Object.fromEntries(fields.map((field) => [field, []])) }
-        byKey.set(key, series)
+/** The charts' reads of the series store, columnar: one array per field, per disk/interface. */
+export function createMetricSeriesRepo(store: MetricsStore) {
+  /** One series per group, sorted by disk or interface; `columnOf` names the stored column of a field. */
+  const toSeries = (metric: ChartedMetric, fields: readonly string[], read: GroupRows[], columnOf: (field: string) => string): Series[] => {
+    const keyLabel = SERIES_KEY[metric]
+    const series = read.map(({ group, rows }): Series => {
+      const values: Series['values'] = {}
+      for (const field of fields) {
+        const column = rows.columns[group.columns.indexOf(columnOf(field))] ?? []
+        values[field] = column.map((value) => (typeof value === 'number' ? value : null))
       }
-      series.ts.push(row[0] as number)
-      for (let f = 0; f < fields.length; f++) (series.values[fields[f] as string] as Array<number | null>).push(row[f + 2] as number | null)
-    }
-    return [...byKey.values()].sort((a, b) => String(a.key).localeCompare(String(b.key)))
+      return { key: keyLabel ? (group.labels[keyLabel] ?? '') : null, ts: rows.ts, values }
+    })
+    return series.sort((a, b) => String(a.key).localeCompare(String(b.key)))
   }
 
   return {
     /** Raw samples of one server in [start, end], one series per disk/interface. */
     samples(metric: ChartedMetric, fields: readonly string[], serverId: string, start: number, end: number): Series[] {
-      const key = SERIES_KEY[metric] ?? 'NULL'
-      const rows = db
-        .prepare(
-          `SELECT ts, ${key}, ${columnsOf(fields).join(', ')} FROM ${metric}_samples
-            WHERE server_id = ? AND ts >= ? AND ts <= ? ORDER BY ts, id`
-        )
-        .raw()
-        .all(serverId, start, end) as unknown[][]
-      return toSeries(metric, fields, rows)
+      return toSeries(metric, fields, store.read(store.groups(metric, serverId), start, end), (field) => field)
     },
 
     /** Roll-up averages of one server in [start, end] at `resolution` ms. */
     rollups(metric: ChartedMetric, fields: readonly string[], resolution: number, serverId: string, start: number, end: number): Series[] {
-      const key = SERIES_KEY[metric] ?? 'NULL'
-      const rows = db
-        .prepare(
-          `SELECT bucket, ${key}, ${columnsOf(fields, '_avg').join(', ')} FROM ${metric}_rollups
-            WHERE resolution = ? AND server_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`
-        )
-        .raw()
-        .all(resolution, serverId, start, end) as unknown[][]
-      return toSeries(metric, fields, rows)
+      return toSeries(metric, fields, store.read(store.rollupGroups(metric, resolution, serverId), start, end), (field) => `${field}_avg`)
     },
 
-    /** Every server's CPU, run queue, free memory and paging since `start`, for the overview. */
+    /** Every server's CPU (us + sy), run queue, free memory and paging (pi + po) in [start, end], for the overview. */
     sparklines(start: number, end: number): Map<string, Sparkline> {
-      const rows = db
-        .prepare(
-          `SELECT server_id, ts, us + sy, r, fre, pi + po FROM vmstat_samples
-            WHERE ts >= ? AND ts <= ? ORDER BY server_id, ts`
-        )
-        .raw()
-        .all(start, end) as Array<[string, number, number | null, number | null, number | null, number | null]>
       const byServer = new Map<string, Sparkline>()
-      for (const [serverId, ts, cpu, r, fre, paging] of rows) {
-        let spark = byServer.get(serverId)
-        if (!spark) byServer.set(serverId, (spark = { ts: [], values: { cpu: [], r: [], fre: [], paging: [] } }))
-        spark.ts.push(ts)
-        spark.values.cpu.push(cpu)
-        spark.values.r.push(r)
-        spark.values.fre.push(fre)
-        spark.values.paging.push(paging)
+      const groups = store.groups('vmstat').sort((a, b) => ((a.labels.server_id ?? '') < (b.labels.server_id ?? '') ? -1 : 1))
+      for (const { group, serverId, rows } of store.read(groups, start, end)) {
+        const column = (name: string) => rows.columns[group.columns.indexOf(name)] ?? []
+        const sum = (a: string, b: string): Array<number | null> => {
+          const left = column(a)
+          const right = column(b)
+          return rows.ts.map((_, r) => {
+            const x = left[r]
+            const y = right[r]
+            return typeof x === 'number' && typeof y === 'number' ? x + y : null
+          })
+        }
+        const numbers = (name: string): Array<number | null> => column(name).map((value) => (typeof value === 'number' ? value : null))
+        byServer.set(serverId, { ts: rows.ts, values: { cpu: sum('us', 'sy'), r: numbers('r'), fre: numbers('fre'), paging: sum('pi', 'po') } })
       }
       return byServer
     },
 
     /** The processes of a server's latest process sample, busiest first. */
     latestProcesses(serverId: string): { ts: number | null; rows: ProcessRow[] } {
-      const latest = db.prepare('SELECT MAX(ts) AS ts FROM process_samples WHERE server_id = ?').get(serverId) as { ts: number | null }
-      if (latest.ts === null) return { ts: null, rows: [] }
-      const rows = db
-        .prepare(
-          `SELECT pid, user, cpu, mem, command FROM process_samples
-            WHERE server_id = ? AND ts = ? ORDER BY cpu DESC, mem DESC, pid`
+      const groups = store.groups('process', serverId)
+      let latest: number | null = null
+      const lastOf = new Map<number, number | null>()
+      for (const group of groups) {
+        const last = store.lastSampleTs(group.id)
+        lastOf.set(group.id, last)
+        if (last !== null && (latest === null || last > latest)) latest = last
+      }
+      if (latest === null) return { ts: null, rows: [] }
+      const at = latest
+      const rows = store
+        .read(
+          groups.filter((group) => lastOf.get(group.id) === at),
+          at,
+          at
         )
-        .all(serverId, latest.ts) as ProcessRow[]
-      return { ts: latest.ts, rows }
+        .map(({ group, rows: range }): ProcessRow => {
+          const { pid, user, command } = labelFields('process', group)
+          const number = (c: number): number | null => (typeof range.columns[c]?.[0] === 'number' ? (range.columns[c]?.[0] as number) : null)
+          return { pid: pid as number, user: user as string, cpu: number(0), mem: number(1), command: command as string }
+        })
+      return { ts: latest, rows: rows.sort(busiestFirst) }
     }
   }
+}
+
+/** ORDER BY cpu DESC, mem DESC, pid — nulls last, as SQLite sorts them descending. */
+function busiestFirst(a: ProcessRow, b: ProcessRow): number {
+  return descending(a.cpu, b.cpu) || descending(a.mem, b.mem) || a.pid - b.pid
+}
+
+function descending(a: number | null, b: number | null): number {
+  if (a === b) return 0
+  if (a === null) return 1
+  if (b === null) return -1
+  return b - a
 }

@@ -17,7 +17,7 @@ import {
   type TopProcessesQuery
 } from '../../shared/metric-series'
 import { NUMERIC_FIELDS, RESOLUTION_MS, chooseResolution } from '../../shared/metrics'
-import type { MetricsRepo } from './metrics-repo'
+import type { MetricReads } from './metric-rows'
 import type { MetricSeriesRepo } from './metric-series-repo'
 import type { ServersService } from '../servers'
 import { validated } from '../base/validated'
@@ -29,7 +29,7 @@ const MIN_PROCESS_BUCKET_MS = 5_000
 export class MetricSeriesService {
   constructor(
     private readonly repo: MetricSeriesRepo,
-    private readonly metrics: MetricsRepo,
+    private readonly metrics: MetricReads,
     private readonly servers: ServersService,
     private readonly now: () => number = Date.now
   ) {}

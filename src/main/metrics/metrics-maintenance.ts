@@ -1,5 +1,9 @@
-import { HOUR_MS, MINUTE_MS, ROLLED_UP, type MetricsRepo } from './metrics-repo'
 import { METRICS } from '../../shared/metrics'
+import { HOUR_MS, MINUTE_MS, rollUp } from '../base/series/rollups'
+import type { GroupInfo } from '../base/series/series-store'
+import type { MetricsStore } from './metrics-store'
+import { ROLLED_UP } from './samples'
+import { rollupGroupKey } from './series-mapping'
 
 export interface RetentionPolicy {
   /** Raw samples (every metric, processes included). */
@@ -13,26 +17,31 @@ export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 7, minuteRollupDays
 /** Samples may land this late (collector and writer delays) and still count in their bucket. */
 const LATENESS_MS = 15_000
 const DAY_MS = 86_400_000
+/** Retention drops whole chunks: once an hour is often enough, and keeps its deletes few. */
+const RETENTION_EVERY_MS = HOUR_MS
 
 /**
- * Rolls raw samples up into 1-minute and 1-hour min/avg/max, then deletes what is older
- * than the retention policy. Runs once a minute; each step is idempotent, so a missed run
- * (Vigil stopped) is caught up by the next.
+ * Rolls raw samples up into 1-minute and 1-hour min/avg/max (hours from minutes), each series
+ * on its own, and drops the chunks older than the retention policy (whole chunks: a chunk is
+ * kept until its newest sample is out of retention). Roll-ups run once a minute, retention once
+ * an hour; each step carries on from what is stored, so a missed run (Vigil stopped) is caught
+ * up by the next.
  */
 export class MetricsMaintenance {
   private timer: NodeJS.Timeout | null = null
+  private lastRetention = -Infinity
 
   constructor(
-    private readonly repo: MetricsRepo,
+    private readonly store: MetricsStore,
     private readonly retention: RetentionPolicy = DEFAULT_RETENTION,
     private readonly now: () => number = Date.now,
     private readonly onError: (error: unknown) => void = () => {}
   ) {}
 
   start(periodMs = MINUTE_MS): void {
-    this.timer ??= setInterval(() => this.runSafely(), periodMs)
+    this.timer ??= setInterval(() => this.safely(() => this.tick()), periodMs)
     this.timer.unref()
-    this.runSafely()
+    this.safely(() => this.run())
   }
 
   stop(): void {
@@ -40,35 +49,46 @@ export class MetricsMaintenance {
     this.timer = null
   }
 
+  /** Roll-ups and retention, now. */
   run(): void {
+    this.rollUpAll()
+    this.applyRetention()
+  }
+
+  /** What the timer runs each minute: roll-ups, and retention when an hour has passed since the last. */
+  tick(): void {
+    this.rollUpAll()
+    if (this.now() - this.lastRetention >= RETENTION_EVERY_MS) this.applyRetention()
+  }
+
+  private rollUpAll(): void {
+    const series = this.store.series
     const settled = this.now() - LATENESS_MS
+    // Hours are built from minutes, so they may only advance as far as minutes have.
+    const settledMinutes = Math.floor(settled / MINUTE_MS) * MINUTE_MS
     for (const metric of ROLLED_UP) {
-      this.rollUp(metric, MINUTE_MS, settled)
-      // Hours are built from minutes, so they may only advance as far as minutes have.
-      this.rollUp(metric, HOUR_MS, this.repo.rollupProgress(metric, MINUTE_MS) ?? 0)
+      for (const group of this.store.groups(metric)) {
+        rollUp(series, group, MINUTE_MS, settled)
+        const minutes = series.group(series.groupId(rollupGroupKey(group, MINUTE_MS))) as GroupInfo
+        rollUp(series, minutes, HOUR_MS, settledMinutes)
+      }
     }
+    series.flush()
+  }
+
+  private applyRetention(): void {
     const now = this.now()
-    for (const metric of METRICS) this.repo.deleteSamplesBefore(metric, now - this.retention.rawDays * DAY_MS)
-    for (const metric of ROLLED_UP) {
-      this.repo.deleteRollupsBefore(metric, MINUTE_MS, now - this.retention.minuteRollupDays * DAY_MS)
-      this.repo.deleteRollupsBefore(metric, HOUR_MS, now - this.retention.hourRollupDays * DAY_MS)
-    }
+    const ids = (groups: GroupInfo[]): number[] => groups.map((group) => group.id)
+    const series = this.store.series
+    series.dropBefore(now - this.retention.rawDays * DAY_MS, METRICS.flatMap((metric) => ids(this.store.groups(metric))))
+    series.dropBefore(now - this.retention.minuteRollupDays * DAY_MS, ROLLED_UP.flatMap((metric) => ids(this.store.rollupGroups(metric, MINUTE_MS))))
+    series.dropBefore(now - this.retention.hourRollupDays * DAY_MS, ROLLED_UP.flatMap((metric) => ids(this.store.rollupGroups(metric, HOUR_MS))))
+    this.lastRetention = now
   }
 
-  private rollUp(metric: (typeof ROLLED_UP)[number], resolution: number, settledUntil: number): void {
-    const to = Math.floor(settledUntil / resolution) * resolution
-    let from = this.repo.rollupProgress(metric, resolution)
-    if (from === undefined) {
-      const oldest = this.repo.oldestSample(metric)
-      if (oldest === undefined) return
-      from = Math.floor(oldest / resolution) * resolution
-    }
-    if (to > from) this.repo.rollUp(metric, resolution, from, to)
-  }
-
-  private runSafely(): void {
+  private safely(work: () => void): void {
     try {
-      this.run()
+      work()
     } catch (error) {
       this.onError(error)
     }

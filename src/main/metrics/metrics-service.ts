@@ -13,7 +13,8 @@ import {
 } from '../../shared/metrics'
 import { MAX_PAGE } from '../../shared/limits'
 import { isoSeconds } from '../../shared/time'
-import type { MetricsRepo, ProcessAggregateRow, RolledUpMetric, StoredRollup, StoredSample } from './metrics-repo'
+import type { MetricReads } from './metric-rows'
+import type { ProcessAggregateRow, RolledUpMetric, StoredRollup, StoredSample } from './samples'
 import type { ServersService } from '../servers'
 
 export const REALTIME_WINDOW_MS = 60_000
@@ -47,7 +48,7 @@ export class NoRecentData extends Error {
 /** "Metrics APIs" of servers-metrics-oracle-api.md: realtime and historical reads. */
 export class MetricsService {
   constructor(
-    private readonly repo: MetricsRepo,
+    private readonly repo: MetricReads,
     private readonly servers: ServersService,
     private readonly now: () => number = Date.now
   ) {}

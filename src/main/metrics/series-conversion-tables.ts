@@ -5,7 +5,7 @@
 import { METRICS, type MetricName } from '../../shared/metrics'
 import type { SampleValue } from '../base/series/sample'
 import type { GroupKey } from '../base/series/series-store'
-import { ROLLED_UP, type SampleValues } from './metrics-repo'
+import { ROLLED_UP, type SampleValues } from './samples'
 import { GROUP_LABELS, rollupGroupKey, rollupRow, sampleGroupKey, sampleRow } from './series-mapping'
 
 export interface OldTable {

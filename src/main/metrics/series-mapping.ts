@@ -2,10 +2,10 @@
 // into the series store) and the converter of the old tables must name groups and order
 // columns the same way, or a data dir would hold two spellings of one series.
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
-import { HOUR_MS, MINUTE_MS, rollupKey } from '../base/series/rollups'
+import { HOUR_MS, MINUTE_MS, rollupKey, ROLLUP_SUFFIX } from '../base/series/rollups'
 import type { SampleValue } from '../base/series/sample'
-import type { GroupKey } from '../base/series/series-store'
-import { ROLLED_UP, type RolledUpMetric, type SampleValues } from './metrics-repo'
+import type { GroupInfo, GroupKey } from '../base/series/series-store'
+import { ROLLED_UP, type RolledUpMetric, type SampleValues } from './samples'
 
 /**
  * The fields that tell one metric's groups apart, after the server: a row of each distinct
@@ -35,6 +35,32 @@ export function sampleGroupKey(metric: MetricName, serverId: string, row: Readon
   const labels: Record<string, string> = {}
   for (const name of GROUP_LABELS[metric]) labels[name] = name === 'server_id' ? serverId : labelText(row[name])
   return { metric, labels, columns: NUMERIC_FIELDS[metric] }
+}
+
+/**
+ * A row's id in the metrics API and its WebSockets: the group's id and the sample's sequence
+ * number in it (SeriesStore.append), as (group mod 2^27) · 2^26 + (seq mod 2^26) — a safe
+ * integer, the same whenever the row is read, and unique among the rows kept: the wrap-arounds
+ * are years of samples or a hundred million groups apart, far beyond retention.
+ */
+export function sampleId(groupId: number, seq: number): number {
+  return (groupId % 2 ** 27) * 2 ** 26 + (seq % 2 ** 26)
+}
+
+/** The fields a row of `metric` takes from its group's labels: disk, interface, or pid, command and user. */
+export function labelFields(metric: MetricName, group: Pick<GroupInfo, 'labels'>): SampleValues {
+  const fields: SampleValues = {}
+  for (const name of GROUP_LABELS[metric]) {
+    if (name === 'server_id') continue
+    const text = group.labels[name] ?? ''
+    fields[name] = name === 'pid' ? Number(text) : text
+  }
+  return fields
+}
+
+/** The metric name of a metric's roll-up groups. */
+export function rollupMetricOf(metric: RolledUpMetric): string {
+  return `${metric}${ROLLUP_SUFFIX}`
 }
 
 /** A row's values in its group's column order; anything not a number is missing. */

@@ -5,6 +5,7 @@ import type { AuditTrail } from '../audit'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
 import type { SettingsRepo } from '../base/db/settings-repo'
+import type { SeriesStore } from '../base/series/series-store'
 import type { SecretBox } from '../base/security/secrets'
 import type { ServerHostKeys, ServersService } from '../servers'
 import { PgAgentService } from './agent-service'
@@ -44,17 +45,29 @@ export interface PostgresDeps {
   servers: ServersService
   hostKeys: ServerHostKeys
   audit: AuditTrail
+  /** Where the dashboards' history is kept (pg_dashboard and pg_dashboard_info, by instance_id). */
+  series: SeriesStore
+  /** How long the dashboards' series are kept: the raw metrics' retention; all of them when not given. */
+  retention?: { rawDays: number }
 }
 
-export function createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit }: PostgresDeps): PostgresFeature {
+const DAY_MS = 86_400_000
+
+export function createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention }: PostgresDeps): PostgresFeature {
   const linkedHosts = new LinkedHosts(servers, hostKeys)
   const pools = new PostgresPools({}, (id, error) =>
     console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
   )
   const instances = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, pools)
-  const engines = new PgInstanceEngines(instances, pools, settings, bus, linkedHosts, (id, error) =>
+  const retentionMs = retention ? retention.rawDays * DAY_MS : undefined
+  const engines = new PgInstanceEngines(instances, pools, settings, bus, linkedHosts, series, retentionMs, (id, error) =>
     console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
   )
+  // A deleted instance takes its dashboard series with it (ids are never reused: AUTOINCREMENT).
+  bus.subscribe('postgres.changed', ({ ids }) => {
+    const registered = new Set(instances.list({}).map((instance) => instance.id))
+    for (const id of ids) if (!registered.has(id)) engines.forget(id)
+  })
   const maintenance = new MaintenanceScheduler({
     repo: createPgMaintenanceJobsRepo(db),
     connect: (instanceId, database) => pools.connectDedicated(instances.target(instanceId), database),

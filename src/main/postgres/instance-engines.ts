@@ -1,9 +1,10 @@
-import { DashboardCollector, DashboardReader } from './dashboard'
+import { DashboardCollector, DashboardHistorySeries, DashboardReader } from './dashboard'
 import { MonitoringProbes } from './monitoring'
 import type { PgTarget, PostgresPools } from './pool'
 import type { SystemSource } from './host/source'
 import type { EventBus } from '../base/bus'
 import type { SettingsRepo } from '../base/db/settings-repo'
+import type { SeriesStore } from '../base/series/series-store'
 import type { LinkedHosts } from './host/linked-hosts'
 import type { PostgresInstancesService } from './instances-service'
 
@@ -22,6 +23,8 @@ export interface InstanceEngines {
  */
 export class PgInstanceEngines {
   private readonly engines = new Map<number, { key: string; engines: InstanceEngines }>()
+  /** Each instance's dashboard series, kept across rebuilt engines. */
+  private readonly histories = new Map<number, DashboardHistorySeries>()
   private unsubscribe: (() => void) | null = null
   private collecting = false
 
@@ -31,6 +34,9 @@ export class PgInstanceEngines {
     private readonly settings: SettingsRepo,
     private readonly bus: EventBus,
     private readonly hosts: LinkedHosts,
+    private readonly series: SeriesStore,
+    /** How long dashboard series are kept (see DashboardCollector's retentionMs). */
+    private readonly retentionMs: number | undefined,
     private readonly onError: (instanceId: number, error: unknown) => void
   ) {}
 
@@ -53,6 +59,20 @@ export class PgInstanceEngines {
     return this.collecting && this.instances.get(instanceId).is_active
   }
 
+  /**
+   * An instance was deleted: its collector stops at once (a collection under way is not stored)
+   * and its dashboard series go.
+   */
+  forget(instanceId: number): void {
+    this.engines.get(instanceId)?.engines.collector.detach()
+    this.engines.delete(instanceId)
+    // Also stops a collector already taken out of the engines (made inactive just before) from
+    // storing the collection it still had under way.
+    const history = this.histories.get(instanceId) ?? new DashboardHistorySeries(this.series, instanceId)
+    this.histories.delete(instanceId)
+    history.delete()
+  }
+
   /** The engines of an instance (404 when it is not registered). */
   of(instanceId: number): InstanceEngines {
     const target = this.instances.target(instanceId)
@@ -71,9 +91,13 @@ export class PgInstanceEngines {
   private build(target: PgTarget, system: SystemSource | null): InstanceEngines {
     const reader = new DashboardReader(system)
     const prefix = `pg.${target.id}.`
+    let history = this.histories.get(target.id)
+    if (!history) this.histories.set(target.id, (history = new DashboardHistorySeries(this.series, target.id)))
     const collector = new DashboardCollector({
       collect: () => this.pools.withClient(this.instances.target(target.id), (db) => reader.dashboard(db)),
       store: { get: (key) => this.settings.get(prefix + key) ?? null, set: (key, value) => this.settings.set(prefix + key, value) },
+      history,
+      retentionMs: this.retentionMs,
       onError: (error) => this.onError(target.id, error)
     })
     return { reader, collector, probes: new MonitoringProbes(system) }

@@ -54,6 +54,7 @@ export function createServersRepo(db: Db) {
   const byId = db.prepare('SELECT * FROM servers WHERE id = ?')
   const byHostname = db.prepare('SELECT * FROM servers WHERE hostname = ?')
   const remove = db.prepare('DELETE FROM servers WHERE id = ?')
+  const touchLastSeen = db.prepare('UPDATE servers SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)')
   const setStatus = db.prepare('UPDATE servers SET status = ?, updated_at = ? WHERE id = ?')
   const setCollectionState = db.prepare(
     'UPDATE servers SET collection_state = ?, collection_error = ?, collection_state_since = ? WHERE id = ?'
@@ -118,6 +119,13 @@ export function createServersRepo(db: Db) {
     /** Every server, for the collector manager. */
     all(): ServerRow[] {
       return db.prepare('SELECT * FROM servers ORDER BY created_at').all() as ServerRow[]
+    },
+    /** Moves each server's last_seen forward to its time (never back), in one transaction. */
+    touchLastSeen(latest: ReadonlyMap<string, number>): void {
+      if (latest.size === 0) return
+      db.transaction(() => {
+        for (const [id, ts] of latest) touchLastSeen.run(ts, id, ts)
+      })()
     },
     setCollectionState(id: string, state: string, error: string | null, since: number): void {
       setCollectionState.run(state, error, since, id)

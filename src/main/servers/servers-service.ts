@@ -25,8 +25,15 @@ import { validated } from '../base/validated'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** How often the servers' last_seen reaches SQLite; in between it is kept in memory. */
+const LAST_SEEN_WRITE_EVERY_MS = 60_000
+
 /** The servers registry: validation, uniqueness, secrets sealed before they reach the store. */
 export class ServersService {
+  /** Each server's newest sample time not yet written (samples arrive many times a second). */
+  private readonly unwrittenSeen = new Map<string, number>()
+  private seenWrittenAt = -Infinity
+
   constructor(
     private readonly repo: ServersRepo,
     private readonly secrets: SecretBox,
@@ -50,12 +57,29 @@ export class ServersService {
       total_pages: totalPages,
       has_next: page < totalPages,
       has_previous: page > 1,
-      servers: rows.map(toServer)
+      servers: rows.map((row) => toServer(this.withSeen(row)))
     }
   }
 
   get(id: string): Server {
-    return toServer(this.row(id))
+    return toServer(this.withSeen(this.row(id)))
+  }
+
+  /**
+   * Records the time of each server's newest sample (its last_seen). Kept in memory and written
+   * at most once a minute, so ingest does not write to the servers table every flush; a crash
+   * loses at most that minute of last_seen, not a sample.
+   */
+  markSeen(latest: ReadonlyMap<string, number>): void {
+    for (const [id, ts] of latest) if (ts > (this.unwrittenSeen.get(id) ?? -Infinity)) this.unwrittenSeen.set(id, ts)
+    if (this.now() - this.seenWrittenAt >= LAST_SEEN_WRITE_EVERY_MS) this.writeLastSeen()
+  }
+
+  /** Writes the last_seen times kept in memory (also when Vigil stops). */
+  writeLastSeen(): void {
+    this.repo.touchLastSeen(this.unwrittenSeen)
+    this.unwrittenSeen.clear()
+    this.seenWrittenAt = this.now()
   }
 
   create(input: ServerCreate): Server {
@@ -126,6 +150,7 @@ export class ServersService {
   delete(id: string): { id: string } {
     this.row(id)
     this.repo.delete(id)
+    this.unwrittenSeen.delete(id)
     this.bus.publish('servers.changed', { ids: [id] })
     return { id }
   }
@@ -170,6 +195,11 @@ export class ServersService {
     }
   }
 
+  /** Whether a server with this id is registered. */
+  exists(id: string): boolean {
+    return UUID.test(id) && this.repo.get(id.toLowerCase()) !== undefined
+  }
+
   /** Rows for the collector manager (secrets still sealed). */
   allRows(): ServerRow[] {
     return this.repo.all()
@@ -186,6 +216,11 @@ export class ServersService {
   credentials(id: string): { password: string | null; keyPassphrase: string | null } {
     const row = this.row(id)
     return { password: this.open(row.ssh_password_enc), keyPassphrase: this.open(row.ssh_key_passphrase_enc) }
+  }
+
+  private withSeen(row: ServerRow): ServerRow {
+    const seen = this.unwrittenSeen.get(row.id)
+    return seen !== undefined && (row.last_seen === null || row.last_seen < seen) ? { ...row, last_seen: seen } : row
   }
 
   private row(id: string): ServerRow {

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useSyncExternalStore, type ComponentType } from 'react'
+import { UpgradeBanner } from './components/UpgradeBanner'
 import { useSession } from './stores/session'
 import { LoginView } from './views/LoginView'
 import { isPgTab } from './views/postgres/pg-tabs'
@@ -95,6 +96,7 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
+        <UpgradeBanner />
         <Suspense fallback={<p className="hint">Loading…</p>}>
           <View route={route} />
         </Suspense>

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
 import { SeriesStore } from '../../../src/main/base/series/series-store'
 import {
+  CONVERSION_TABLES,
   convertMetricTables,
   copyMetricTables,
   describeMismatch,
@@ -15,7 +16,7 @@ import { OLD_TABLES } from '../../../src/main/metrics/series-conversion-tables'
 import { oldTableGroups, unpackMetricsFixture } from '../../helpers/metrics-fixture'
 import { makeTempDir } from '../../helpers/temp-dir'
 
-const OLD_TABLE_NAMES = [...OLD_TABLES.map((table) => table.table), 'rollup_progress', 'series_conversion']
+const OLD_TABLE_NAMES = [...OLD_TABLES.map((table) => table.table), 'rollup_progress', ...CONVERSION_TABLES]
 const CHILD = resolve(import.meta.dirname, '../../helpers/convert-metrics-child.ts')
 
 describe('conversion of the release\'s metrics tables into the series store', () => {
@@ -52,11 +53,11 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     }
   }
 
-  it('copies every row of the fixture, roll-ups included, then drops the old tables', () => {
+  it('copies every row of the fixture, roll-ups included, then drops the old tables', async () => {
     const file = fixture()
     const expected = oldTableGroups(file)
     const { db, store } = open(file)
-    const result = convertMetricTables(db, store, { chunkRows: 128 })
+    const result = await convertMetricTables(db, store, { chunkRows: 128 })
 
     expect(result).toEqual({ status: 'converted', rows: 4774, tables: OLD_TABLES.map((table) => table.table) })
     expect(tablesLeft(db)).toEqual([])
@@ -67,20 +68,20 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expectSameData(new SeriesStore(db, { logDir: null }), expected)
 
     // The fixture's point: minute and hour roll-ups reach back past the raw rows, and survive.
-    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: 'srv-linux' }])[0]!
+    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]!
     const hours = store.select([
       { name: '__name__', op: '=', value: 'vmstat:rollup' },
-      { name: 'server_id', op: '=', value: 'srv-linux' },
+      { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' },
       { name: '__resolution__', op: '=', value: '3600000' }
     ])[0]!
     expect(store.firstTs(hours.id)).toBeLessThan(store.firstTs(vmstat.id)! - 2 * 3_600_000)
     expect(store.group(hours.id)?.columns.slice(0, 4)).toEqual(['n', 'r_min', 'r_avg', 'r_max'])
   })
 
-  it('reports progress per table and overall in counts that only grow, up to the totals', () => {
+  it('reports progress per table and overall in counts that only grow, up to the totals', async () => {
     const { db, store } = open(fixture())
     const reports: ConversionProgress[] = []
-    convertMetricTables(db, store, { rowsPerTransaction: 150, onProgress: (progress) => reports.push(progress) })
+    await convertMetricTables(db, store, { rowsPerTransaction: 150, onProgress: (progress) => reports.push(progress) })
 
     expect([...new Set(reports.map((report) => report.table))]).toEqual(OLD_TABLES.map((table) => table.table))
     for (let i = 1; i < reports.length; i++) {
@@ -97,20 +98,20 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expect(reports.length).toBeGreaterThan(4774 / 150)
   })
 
-  it('keeps the old tables and names the group when a row differs, and finishes once it agrees', () => {
+  it('keeps the old tables and names the group when a row differs, and finishes once it agrees', async () => {
     const { db, store } = open(fixture())
-    copyMetricTables(db, store)
+    await copyMetricTables(db, store)
     // The old tables change after the copy: the check must see it.
-    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = 'srv-aix' AND disk = 'hdisk1'").pluck().get() as number
+    const id = db.prepare("SELECT MIN(id) FROM iostat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000b' AND disk = 'hdisk1'").pluck().get() as number
     db.prepare('UPDATE iostat_samples SET kb_wrtn_rate = kb_wrtn_rate + 0.5 WHERE id = ?').run(id)
-    const gone = db.prepare("SELECT * FROM process_samples WHERE server_id = 'srv-linux' AND pid = 812 ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>
+    const gone = db.prepare("SELECT * FROM process_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' AND pid = 812 ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>
     db.prepare('DELETE FROM process_samples WHERE id = ?').run(gone.id)
 
-    const result = convertMetricTables(db, store)
+    const result = await convertMetricTables(db, store)
     if (result.status !== 'mismatch') throw new Error(`expected a mismatch, got ${result.status}`)
     expect(result.mismatches.map((mismatch) => [mismatch.table, mismatch.labels])).toEqual([
-      ['iostat_samples', { server_id: 'srv-aix', disk: 'hdisk1' }],
-      ['process_samples', { server_id: 'srv-linux', pid: '812', command: 'postgres: checkpointer', user: 'postgres' }]
+      ['iostat_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000b', disk: 'hdisk1' }],
+      ['process_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000a', pid: '812', command: 'postgres: checkpointer', user: 'postgres' }]
     ])
     const [changed, shorter] = result.mismatches
     expect(changed!.old!.rows).toBe(changed!.stored!.rows)
@@ -123,14 +124,106 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     db.prepare('UPDATE iostat_samples SET kb_wrtn_rate = kb_wrtn_rate - 0.5 WHERE id = ?').run(id)
     const columns = Object.keys(gone)
     db.prepare(`INSERT INTO process_samples (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(gone)
-    expect(convertMetricTables(db, store)).toMatchObject({ status: 'converted', rows: 4774 })
+    expect(await convertMetricTables(db, store)).toMatchObject({ status: 'converted', rows: 4774 })
     expect(tablesLeft(db)).toEqual([])
   })
 
-  it('has nothing to convert in a data dir without the old tables, or once converted', () => {
+  it('has nothing to convert in a data dir without the old tables, or once converted', async () => {
     const { db, store } = open(fixture())
-    expect(convertMetricTables(db, store).status).toBe('converted')
-    expect(convertMetricTables(db, store)).toEqual({ status: 'nothing-to-convert' })
+    expect((await convertMetricTables(db, store)).status).toBe('converted')
+    expect(await convertMetricTables(db, store)).toEqual({ status: 'nothing-to-convert' })
+  })
+
+  it('lets the event loop run between its steps: a timer fires between two progress reports', async () => {
+    const { db, store } = open(fixture())
+    const events: string[] = []
+    const ticker = setInterval(() => events.push('tick'), 0)
+    try {
+      const result = await convertMetricTables(db, store, { rowsPerTransaction: 100, onProgress: () => events.push('progress') })
+      expect(result.status).toBe('converted')
+    } finally {
+      clearInterval(ticker)
+    }
+    const first = events.indexOf('progress')
+    const last = events.lastIndexOf('progress')
+    expect(events.slice(first, last).filter((event) => event === 'tick').length).toBeGreaterThan(1)
+  })
+
+  it('leaves out of the check the samples collected into the same groups while it runs, and keeps them', async () => {
+    const file = fixture()
+    const expected = oldTableGroups(file)
+    const { db, store } = open(file)
+    const newest = db.prepare('SELECT MAX(ts) FROM vmstat_samples').pluck().get() as number
+    const startedAt = newest + 3_600_000
+    let collected = 0
+    const result = await convertMetricTables(db, store, {
+      rowsPerTransaction: 100,
+      newSamplesFrom: startedAt,
+      onProgress: ({ allDone }) => {
+        // A collector between two steps: same group as the old rows, later times.
+        const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]
+        if (!vmstat || allDone === 0 || collected >= 5) return
+        store.append(vmstat.id, startedAt + 5_000 * collected++, new Array<number>(vmstat.columns.length).fill(1))
+        store.flush()
+      }
+    })
+    expect(result).toMatchObject({ status: 'converted', rows: 4774 })
+    const vmstat = store.select([{ name: '__name__', op: '=', value: 'vmstat' }, { name: 'server_id', op: '=', value: '5e7e0000-0000-4000-8000-00000000000a' }])[0]!
+    const all = store.read(vmstat.id, -Infinity, Infinity)
+    const old = [...expected.entries()].find(([identity]) => identity === groupIdentity(vmstat))![1]
+    expect(collected).toBe(5)
+    expect(all.ts).toEqual([...old.ts, ...[0, 1, 2, 3, 4].map((i) => startedAt + 5_000 * i)])
+  })
+
+  it('stops at its next step when aborted, keeping what it committed, and carries on later', async () => {
+    const file = fixture()
+    const expected = oldTableGroups(file)
+    const { db, store } = open(file)
+    const abort = new AbortController()
+    let reports = 0
+    const stopped = convertMetricTables(db, store, {
+      rowsPerTransaction: 100,
+      signal: abort.signal,
+      onProgress: () => {
+        if (++reports === 5) abort.abort(new Error('closing'))
+      }
+    })
+    await expect(stopped).rejects.toThrow('closing')
+    expect(tablesLeft(db)).toEqual(OLD_TABLE_NAMES.slice().sort())
+    const copied = db.prepare('SELECT SUM(done) FROM series_conversion').pluck().get() as number
+    expect(copied).toBeGreaterThan(0)
+    expect(db.prepare('SELECT SUM(rows) FROM series_chunks').pluck().get()).toBe(copied)
+
+    const first: ConversionProgress[] = []
+    const result = await convertMetricTables(db, store, { onProgress: (progress) => first.push(progress) })
+    expect(result).toMatchObject({ status: 'converted', rows: 4774 })
+    expect(first[0]!.allDone).toBe(copied)
+    expectSameData(store, expected)
+  })
+
+  it('checks a long group piece by piece, and still finds a row that differs anywhere in it', async () => {
+    const file = fixture()
+    const { db, store } = open(file)
+    // db1's vmstat, 25 times over, each copy 5 hours earlier: about 2,700 rows in one group.
+    const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('vmstat_samples') as string[]).filter((name) => name !== 'id')
+    const shifted = columns.map((name) => (name === 'ts' ? 'ts - ? * 18000000' : name)).join(', ')
+    const copy = db.prepare(`INSERT INTO vmstat_samples (${columns.join(', ')}) SELECT ${shifted} FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' AND ts > ?`)
+    const oldest = db.prepare("SELECT MIN(ts) FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a'").pluck().get() as number
+    for (let k = 1; k <= 24; k++) copy.run(k, oldest - 1)
+    const rows = db.prepare("SELECT COUNT(*) FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a'").pluck().get() as number
+    expect(rows).toBeGreaterThan(2_500)
+    await copyMetricTables(db, store)
+    // A row in the middle of the group, far from either end.
+    const middle = db.prepare("SELECT id FROM vmstat_samples WHERE server_id = '5e7e0000-0000-4000-8000-00000000000a' ORDER BY ts LIMIT 1 OFFSET ?").pluck().get(Math.floor(rows / 2)) as number
+    db.prepare('UPDATE vmstat_samples SET cs = cs + 1 WHERE id = ?').run(middle)
+
+    const result = await convertMetricTables(db, store)
+    if (result.status !== 'mismatch') throw new Error(`expected a mismatch, got ${result.status}`)
+    expect(result.mismatches.map((mismatch) => [mismatch.table, mismatch.labels, mismatch.old?.rows, mismatch.stored?.rows])).toEqual([
+      ['vmstat_samples', { server_id: '5e7e0000-0000-4000-8000-00000000000a' }, rows, rows]
+    ])
+    db.prepare('UPDATE vmstat_samples SET cs = cs - 1 WHERE id = ?').run(middle)
+    expect(await convertMetricTables(db, store)).toMatchObject({ status: 'converted' })
   })
 
   it('carries on after a kill -9 in the middle: no row lost, none copied twice', async () => {
@@ -162,7 +255,7 @@ describe('conversion of the release\'s metrics tables into the series store', ()
     expect(db.prepare('SELECT SUM(rows) FROM series_chunks').pluck().get()).toBe(copied)
 
     const reportsAgain: ConversionProgress[] = []
-    const result = convertMetricTables(db, store, { rowsPerTransaction: 200, onProgress: (progress) => reportsAgain.push(progress) })
+    const result = await convertMetricTables(db, store, { rowsPerTransaction: 200, onProgress: (progress) => reportsAgain.push(progress) })
     expect(result.status).toBe('converted')
     // It carried on from the cursor rather than starting over.
     expect(reportsAgain[0]!.allDone).toBe(killedAt!.allDone)

@@ -1,4 +1,5 @@
 import type { AppError } from '../../../shared/errors'
+import type { UpgradeStatus } from '../../../shared/upgrade'
 import type { EventBus } from '../../base/bus'
 import type { Authenticator } from '../../base/security/browser-auth'
 import type { MetricsService } from '../../metrics'
@@ -25,6 +26,8 @@ export interface PrimaryDeps {
   postgres: PostgresInstancesService
   oracle: OracleRouteDeps
   pingDatabase: () => void
+  /** The data dir's upgrade at start, for the health answer. */
+  upgradeStatus: () => UpgradeStatus
 }
 
 /**
@@ -39,7 +42,7 @@ export function primaryFace(deps: PrimaryDeps): ApiFace {
     errorStatus: (error: AppError) => STATUS_OF[error.code],
     errorBody: (error: AppError) => primaryApiError(error),
     routes(scope) {
-      healthRoutes(scope, deps.pingDatabase)
+      healthRoutes(scope, deps.pingDatabase, deps.upgradeStatus)
       serverRoutes(scope, deps.servers, deps.connections)
       metricsRoutes(scope, deps.metrics)
       metricsWsRoutes(scope, deps.bus, deps.servers)

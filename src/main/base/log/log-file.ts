@@ -68,3 +68,8 @@ export class RotatingLogFile {
     this.open()
   }
 }
+
+/** A line of Vigil's own (not a request's) in the log's format, pino's: level 30 info, 50 error. */
+export function logLine(msg: string, level: 'info' | 'error', time = Date.now()): string {
+  return JSON.stringify({ level: level === 'error' ? 50 : 30, time, pid: process.pid, msg })
+}

@@ -111,6 +111,14 @@ export class GroupHead {
     return { ts, seq, columns }
   }
 
+  /** Forgets every row. */
+  clear(): void {
+    this.count = 0
+    this.live = 0
+    this.parts = []
+    this.kinds?.fill(NUMBER)
+  }
+
   /** Every row as [ts, seq, row], oldest first: what a log carries over. */
   *each(): Generator<[ts: number, seq: number, row: SampleValue[]]> {
     const { ts, seq, columns } = this.read(-Infinity, Infinity)

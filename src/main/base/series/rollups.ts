@@ -2,6 +2,7 @@
 // per column — stored as a group of their own through the same heads, log and chunks, so they
 // are as durable and compact as the samples. A roll-up's progress is its own newest bucket: a
 // run after a crash or a stop carries on from there, and each run is idempotent.
+import { NeumaierSum } from './neumaier-sum'
 import type { SampleValue } from './sample'
 import type { GroupInfo, GroupKey, SeriesRange, SeriesStore } from './series-store'
 
@@ -112,21 +113,4 @@ function summariseRollups(range: SeriesRange): SampleValue[] {
     row.push(min, weight === 0 ? null : weighted.total() / weight, max)
   }
   return row
-}
-
-/** Kahan–Babuška–Neumaier summation, as SQLite's SUM and AVG add up. */
-class NeumaierSum {
-  private sum = 0
-  private compensation = 0
-
-  add(value: number): void {
-    const total = this.sum + value
-    if (Math.abs(this.sum) >= Math.abs(value)) this.compensation += this.sum - total + value
-    else this.compensation += value - total + this.sum
-    this.sum = total
-  }
-
-  total(): number {
-    return this.sum + this.compensation
-  }
 }

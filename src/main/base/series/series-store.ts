@@ -325,6 +325,10 @@ export class SeriesStore {
     this.writePending([])
     const candidates = groups === undefined ? null : new Set(groups)
     const emptied: GroupState[] = []
+    // A head whose newest sample is out of retention too: a series that stopped since its last cut.
+    for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) {
+      if (state?.head && state.head.count > 0 && state.head.lastTs < ts) state.head.clear()
+    }
     const chunks = this.db.transaction(() => {
       let dropped = 0
       const bucket = bucketOf(ts)

@@ -1,6 +1,6 @@
 import type { MetricName } from '../../../shared/metrics'
 import type { CollectionState } from '../../../shared/servers'
-import type { SampleValues } from '../metrics-repo'
+import type { SampleValues } from '../samples'
 import type { Collector } from './collector-manager'
 import type { InterfaceCounters, OsKind, Parsed, StreamParser } from '../parsers/types'
 import type { CommandRunner, StreamHandle } from '../../base/exec/runner'

@@ -1,4 +1,4 @@
-import type { SampleValues } from '../metrics-repo'
+import type { SampleValues } from '../samples'
 import type { CollectionPlan } from './host-collector'
 import { COMMANDS, createIostatStream, createVmstatStream, parseInterfaces, parseProcesses, type OsKind, type Parsed, type StreamParser } from '../parsers'
 

@@ -1,4 +1,5 @@
 import { loadDashboardConfig, parseDashboardConfigChange, saveDashboardConfig, type ConfigStore, type DashboardConfig } from './config'
+import type { DashboardHistorySeries } from './history-series'
 import type { Dashboard } from './types'
 
 /** setInterval and clearInterval, injectable so that tests drive the ticks. */
@@ -17,14 +18,30 @@ export interface DashboardCollectorOptions {
   collect: () => Promise<Dashboard>
   /** Where the configuration is kept (see config.ts). */
   store: ConfigStore
+  /** Where the data sets are kept: the instance's dashboard series. */
+  history: DashboardHistorySeries
+  /**
+   * How long the instance's dashboard series are kept, in ms; undefined keeps them all. Never
+   * less than the history: a data set /dashboard/history still answers is kept whatever its age.
+   */
+  retentionMs?: number
   timers?: IntervalTimers
+  /** The time a data set is stored at; Date.now by default. */
+  now?: () => number
   /** A collection failed; the collector carries on at the next tick. */
   onError?: (error: unknown) => void
 }
 
+/** Store key of the time before which no data set belongs to the history (see setConfig). */
+export const HISTORY_FROM_KEY = 'dashboard.history_from'
+
+/** How often retention runs, at most (it writes to SQLite). */
+const RETENTION_EVERY_MS = 3_600_000
+
 /**
- * Collects an instance's dashboard every scheduler_interval seconds and keeps the last
- * history_length data sets (GET /dashboard, /dashboard/history, /dashboard/config).
+ * Collects an instance's dashboard every scheduler_interval seconds into the series store, and
+ * answers the last history_length data sets stored (GET /dashboard, /dashboard/history,
+ * /dashboard/config). The history outlives Vigil: a new collector takes up the stored one.
  *
  * Runs never overlap: a tick that comes while a collection is still running is skipped (a slow
  * server gets fewer samples rather than a pile of queued queries).
@@ -34,18 +51,32 @@ export class DashboardCollector {
   private readonly store: ConfigStore
   private readonly timers: IntervalTimers
   private readonly onError: (error: unknown) => void
+  private readonly series: DashboardHistorySeries
+  private readonly retentionMs: number | undefined
+  private readonly now: () => number
   private settings: DashboardConfig
-  private readonly snapshots: Dashboard[] = []
+  /** The times of the data sets in the history, oldest first (the data sets are in the store). */
+  private readonly times: number[]
+  /** The newest data set this collector collected. */
+  private newest: Dashboard | null = null
   private running: Promise<Dashboard> | null = null
   private timer: unknown = null
   private skipped = 0
+  private detached = false
+  private retainedAt = Number.NEGATIVE_INFINITY
 
   constructor(options: DashboardCollectorOptions) {
     this.collect = options.collect
     this.store = options.store
+    this.series = options.history
+    this.retentionMs = options.retentionMs
     this.timers = options.timers ?? nodeTimers
+    this.now = options.now ?? Date.now
     this.onError = options.onError ?? (() => {})
     this.settings = loadDashboardConfig(options.store)
+    const from = Number(options.store.get(HISTORY_FROM_KEY) ?? Number.NaN)
+    const { history_length: length, scheduler_interval: interval } = this.settings
+    this.times = this.series.newestTimes(length, Number.isFinite(from) ? from : Number.NEGATIVE_INFINITY, 2 * length * interval * 1000)
   }
 
   /** Collects now, then every scheduler_interval seconds. Starting a started collector does nothing. */
@@ -55,11 +86,21 @@ export class DashboardCollector {
     this.tick()
   }
 
-  /** No more ticks; resolves once a collection under way has finished. */
+  /** No more ticks; resolves once a collection under way has finished (and is stored). */
   async stop(): Promise<void> {
     if (this.timer !== null) this.timers.clearInterval(this.timer)
     this.timer = null
     await this.running?.catch(() => undefined)
+  }
+
+  /**
+   * No more ticks, and nothing more stored, not even the collection under way: the instance is
+   * gone, with its series.
+   */
+  detach(): void {
+    this.detached = true
+    if (this.timer !== null) this.timers.clearInterval(this.timer)
+    this.timer = null
   }
 
   config(): DashboardConfig {
@@ -69,6 +110,9 @@ export class DashboardCollector {
   /**
    * Validates and applies a change (406-style AppError on a bad value), persists it, and takes
    * it into account at once: a new interval restarts the ticks, a shorter history drops the oldest.
+   * As when the history was kept in memory, a longer one does not bring back data sets dropped
+   * before: the oldest time the history may reach back to is stored with the change, so that it
+   * holds after a restart too.
    */
   setConfig(input: unknown): DashboardConfig {
     const change = parseDashboardConfigChange(input)
@@ -76,6 +120,8 @@ export class DashboardCollector {
     saveDashboardConfig(this.store, change)
     this.settings = { ...this.settings, ...change }
     this.trim()
+    const oldest = this.times[0]
+    if (change.history_length !== undefined && oldest !== undefined) this.store.set(HISTORY_FROM_KEY, String(oldest))
     if (intervalChanged && this.timer !== null) {
       this.timers.clearInterval(this.timer)
       this.schedule()
@@ -83,13 +129,22 @@ export class DashboardCollector {
     return this.config()
   }
 
-  /** The kept data sets, oldest first. */
+  /** The kept data sets, oldest first: the last history_length stored, read from the store. */
   history(): Dashboard[] {
-    return [...this.snapshots]
+    const oldest = this.times[0]
+    if (oldest === undefined) return []
+    return this.series
+      .read(oldest)
+      .slice(-this.settings.history_length)
+      .map((stored) => stored.dashboard)
   }
 
+  /**
+   * The newest data set this collector collected (null before its first): after a restart, the
+   * history holds older ones, but "the dashboard now" is collected anew.
+   */
   latest(): Dashboard | null {
-    return this.snapshots.at(-1) ?? null
+    return this.newest
   }
 
   /** The latest data set; before the first one exists, the collection under way or a new one. */
@@ -98,13 +153,16 @@ export class DashboardCollector {
     return latest ? Promise.resolve(latest) : this.collectNow()
   }
 
-  /** Collects now (or joins the collection under way); resolves once the data set is kept. */
+  /** Collects now (or joins the collection under way); resolves once the data set is stored. */
   collectNow(): Promise<Dashboard> {
     if (this.running) return this.running
     const run = this.startCollection()
       .then((snapshot) => {
-        this.snapshots.push(snapshot)
+        if (this.detached) return snapshot
+        this.times.push(this.series.append(this.now(), snapshot))
+        this.newest = snapshot
         this.trim()
+        this.retain()
         return snapshot
       })
       .finally(() => {
@@ -141,7 +199,15 @@ export class DashboardCollector {
   }
 
   private trim(): void {
-    const excess = this.snapshots.length - this.settings.history_length
-    if (excess > 0) this.snapshots.splice(0, excess)
+    const excess = this.times.length - this.settings.history_length
+    if (excess > 0) this.times.splice(0, excess)
+  }
+
+  /** Drops what is older than the retention, now and then, but never a data set of the history. */
+  private retain(): void {
+    const now = this.now()
+    if (this.retentionMs === undefined || now - this.retainedAt < RETENTION_EVERY_MS) return
+    this.retainedAt = now
+    this.series.dropBefore(Math.min(now - this.retentionMs, this.times[0] ?? Number.POSITIVE_INFINITY))
   }
 }

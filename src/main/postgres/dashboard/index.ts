@@ -1,7 +1,11 @@
 // The engine of the agent API's dashboard plugin. Per registered instance:
 //   const reader = new DashboardReader(system)            live reads
-//   const collector = new DashboardCollector({ collect: () => withSession((db) => reader.dashboard(db)), store })
+//   const history = new DashboardHistorySeries(series, instanceId)   one per instance, for Vigil's life
+//   const collector = new DashboardCollector({ collect: () => withSession((db) => reader.dashboard(db)), store, history })
 //   collector.start() … await collector.stop()
+//
+// The history lives in the series store (series-mapping.ts: pg_dashboard and pg_dashboard_info,
+// labelled instance_id), so it survives restarts; deleteDashboardSeries() when the instance goes.
 //
 //   GET /dashboard                  collector.current()
 //   GET /dashboard/config           collector.config()      (a change: collector.setConfig(body))
@@ -25,7 +29,9 @@
 //
 // Privileges: pg_monitor is enough for everything; without it, sizing a database the role may
 // not CONNECT to fails with a 'forbidden' AppError that says so.
-export { DashboardCollector, type DashboardCollectorOptions, type IntervalTimers } from './collector'
+export { DashboardCollector, HISTORY_FROM_KEY, type DashboardCollectorOptions, type IntervalTimers } from './collector'
+export { DashboardHistorySeries, dashboardGroupsOf, deleteDashboardSeries, type StoredDashboard } from './history-series'
+export { DASHBOARD_COLUMNS, DASHBOARD_INFO_METRIC, DASHBOARD_METRIC, INSTANCE_LABEL } from './series-mapping'
 export {
   DASHBOARD_CONFIG_KEYS,
   DASHBOARD_CONFIG_LIMITS,

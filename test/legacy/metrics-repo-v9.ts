@@ -1,6 +1,20 @@
+// The metrics tables of release 9 (before the series store), as that release read and wrote
+// them: the reference the series store's answers are compared with (test/integration/
+// metrics-before-after.test.ts), the "row store" of the benchmarks, and how
+// scripts/make-metrics-fixture.ts makes a data dir of that release. Not used by Vigil itself.
 import type Database from 'better-sqlite3'
-import { NUMERIC_FIELDS, SERIES_KEY, type MetricName } from '../../shared/metrics'
-import type { Db } from '../base/db/db'
+import { NUMERIC_FIELDS, SERIES_KEY, type MetricName } from '../../src/shared/metrics'
+import type { Db } from '../../src/main/base/db/db'
+import type {
+  ProcessAggregateQuery,
+  ProcessAggregateRow,
+  RangeQuery,
+  RolledUpMetric,
+  SampleBatch,
+  SampleValues,
+  StoredRollup,
+  StoredSample
+} from '../../src/main/metrics/samples'
 
 /** Columns written per metric, after server_id and ts. */
 const INSERT_COLUMNS: Record<MetricName, readonly string[]> = {
@@ -10,70 +24,8 @@ const INSERT_COLUMNS: Record<MetricName, readonly string[]> = {
   process: ['pid', 'user', 'cpu', 'mem', 'command']
 }
 
-export const ROLLED_UP = ['vmstat', 'iostat', 'netstat'] as const
-export type RolledUpMetric = (typeof ROLLED_UP)[number]
 export const MINUTE_MS = 60_000
 export const HOUR_MS = 3_600_000
-
-export type SampleValues = Record<string, string | number | null>
-
-/** A batch of rows taken at one moment from one server. */
-export interface SampleBatch {
-  metric: MetricName
-  serverId: string
-  ts: number
-  rows: readonly SampleValues[]
-}
-
-/** A stored row with the server's names, as the metrics API returns it. */
-export type StoredSample = SampleValues & {
-  id: number
-  server_id: string
-  ts: number
-  server_hostname: string
-  server_alias: string | null
-}
-
-/** A roll-up row: `n` samples, and `{field}_min`, `{field}_avg`, `{field}_max` per numeric field. */
-export type StoredRollup = SampleValues & {
-  resolution: number
-  server_id: string
-  bucket: number
-  n: number
-  server_hostname: string
-  server_alias: string | null
-}
-
-export interface RangeQuery {
-  serverId?: string
-  start: number
-  end: number
-  limit: number
-  offset: number
-  /** Process samples only: just these pids. */
-  pids?: readonly number[]
-}
-
-export interface ProcessAggregateQuery extends RangeQuery {
-  intervalMs: number
-}
-
-export interface ProcessAggregateRow {
-  bucket: number
-  server_id: string
-  server_hostname: string
-  server_alias: string | null
-  pid: number
-  command: string
-  user: string
-  avg_cpu: number | null
-  max_cpu: number | null
-  min_cpu: number | null
-  avg_mem: number | null
-  max_mem: number | null
-  min_mem: number | null
-  count: number
-}
 
 export type MetricsRepo = ReturnType<typeof createMetricsRepo>
 

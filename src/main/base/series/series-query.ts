@@ -1,0 +1,60 @@
+// The read API the query faces build on: the series that label matchers select, with their
+// samples in a time range — raw, or a roll-up resolution of them. Matchers name the raw series
+// (`__name__="vmstat"`) either way: at a resolution they select that series' roll-up groups.
+import { METRIC_LABEL, type GroupInfo } from './group-catalog'
+import { matcherTest, type LabelMatcher } from './matchers'
+import { RESOLUTION_LABEL, ROLLUP_SUFFIX } from './rollups'
+import type { SeriesRange, SeriesStore } from './series-store'
+
+export interface SeriesQuery {
+  matchers: readonly LabelMatcher[]
+  /** Sample times in [start, end], ms. */
+  start: number
+  end: number
+  /** A roll-up resolution (ms) instead of the raw samples: the columns `n` and `<field>_min|_avg|_max`. */
+  resolutionMs?: number
+}
+
+export interface SelectedSeries {
+  /** The group read (a roll-up group at a resolution). */
+  group: GroupInfo
+  /** The raw series' metric (without the roll-up suffix). */
+  metric: string
+  /** Its samples in the range, in time order; never empty. */
+  range: SeriesRange
+}
+
+/** The groups the query selects that have samples in its range, with those samples. */
+export function* querySeries(store: SeriesStore, query: SeriesQuery): Generator<SelectedSeries> {
+  for (const group of selectForQuery(store, query)) {
+    const first = store.firstTs(group.id)
+    const last = store.lastTs(group.id)
+    if (first === null || last === null || first > query.end || last < query.start) continue
+    const range = store.read(group.id, query.start, query.end)
+    if (range.ts.length > 0) yield { group, metric: baseMetric(group.metric), range }
+  }
+}
+
+function selectForQuery(store: SeriesStore, query: SeriesQuery): GroupInfo[] {
+  if (query.resolutionMs === undefined) {
+    return store.select([...query.matchers, { name: METRIC_LABEL, op: '!~', value: `.*${escapeRegExp(ROLLUP_SUFFIX)}` }])
+  }
+  // Roll-up groups are named `<metric>:rollup`: the name matchers apply to the raw name.
+  const byName = query.matchers.filter((matcher) => matcher.name === METRIC_LABEL).map(matcherTest)
+  const others = query.matchers.filter((matcher) => matcher.name !== METRIC_LABEL)
+  return store
+    .select([
+      ...others,
+      { name: METRIC_LABEL, op: '=~', value: `.+${escapeRegExp(ROLLUP_SUFFIX)}` },
+      { name: RESOLUTION_LABEL, op: '=', value: String(query.resolutionMs) }
+    ])
+    .filter((group) => byName.every((test) => test(baseMetric(group.metric))))
+}
+
+function baseMetric(metric: string): string {
+  return metric.endsWith(ROLLUP_SUFFIX) ? metric.slice(0, -ROLLUP_SUFFIX.length) : metric
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -1,0 +1,233 @@
+// The metrics API's reads — raw rows, roll-up rows, process aggregates — from the series store,
+// shaped and ordered as the metrics tables answered them before the store (rows of a deleted
+// server are gone with it; rows of one instant come in series order: disks and interfaces as
+// first seen, processes busiest first).
+import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
+import { NeumaierSum } from '../base/series/neumaier-sum'
+import type { GroupInfo } from '../base/series/series-store'
+import type { ServerRow } from '../servers'
+import type { GroupRows, MetricsStore, ServerNames } from './metrics-store'
+import { mergePage, type TieBreak } from './row-merge'
+import type { ProcessAggregateQuery, ProcessAggregateRow, RangeQuery, RolledUpMetric, SampleValues, StoredRollup, StoredSample } from './samples'
+import { labelFields, sampleId } from './series-mapping'
+
+/** Where rows find their server's names: every registered server, or the one asked for. */
+export interface ServerDirectory {
+  allRows(): ServerRow[]
+  rowOf(id: string): ServerRow
+}
+
+/** What the metrics API and the process views read. */
+export type MetricReads = Pick<MetricRows, 'samples' | 'rollups' | 'processAggregates'>
+
+export class MetricRows {
+  constructor(
+    private readonly store: MetricsStore,
+    private readonly servers: ServerDirectory
+  ) {}
+
+  /** Raw rows in a time range, oldest first, with the total for paging. */
+  samples(metric: MetricName, query: RangeQuery): { rows: StoredSample[]; total: number } {
+    const { read, names } = this.readGroups(this.store.groups(metric, query.serverId), query)
+    const fields = NUMERIC_FIELDS[metric]
+    const page = mergePage(
+      read.map(({ rows }) => rows),
+      metric === 'process' ? busiestFirst(read) : seriesOrder(read),
+      query.offset,
+      query.limit
+    )
+    const rows = page.map(({ source, row }): StoredSample => {
+      const { group, serverId, rows: range } = read[source] as GroupRows
+      const server = names.get(serverId) as ServerNames
+      const values: SampleValues = labelFields(metric, group)
+      fields.forEach((field, c) => (values[field] = numberOrNull(range.columns[c]?.[row])))
+      return {
+        id: sampleId(group.id, range.seq[row] as number),
+        server_id: serverId,
+        ts: range.ts[row] as number,
+        ...values,
+        server_hostname: server.hostname,
+        server_alias: server.alias
+      }
+    })
+    return { rows, total: countRows(read) }
+  }
+
+  /** Roll-up rows (n, and min/avg/max per field) in a range, oldest first, with the total for paging. */
+  rollups(
+    metric: RolledUpMetric,
+    resolution: number,
+    query: { serverId?: string; start: number; end: number; limit?: number; offset?: number }
+  ): { rows: StoredRollup[]; total: number } {
+    const { read, names } = this.readGroups(this.store.rollupGroups(metric, resolution, query.serverId), query)
+    const page = mergePage(
+      read.map(({ rows }) => rows),
+      byServerThenLabels(read),
+      query.offset ?? 0,
+      query.limit ?? -1
+    )
+    const rows = page.map(({ source, row }): StoredRollup => {
+      const { group, serverId, rows: range } = read[source] as GroupRows
+      const server = names.get(serverId) as ServerNames
+      const values: SampleValues = labelFields(metric, group)
+      group.columns.forEach((column, c) => (values[column] = numberOrNull(range.columns[c]?.[row])))
+      return {
+        ...values,
+        resolution,
+        server_id: serverId,
+        bucket: range.ts[row] as number,
+        n: values.n as number,
+        server_hostname: server.hostname,
+        server_alias: server.alias
+      }
+    })
+    return { rows, total: countRows(read) }
+  }
+
+  /**
+   * Process rows bucketed by interval, per pid: count, and min/avg/max of cpu and mem. A pid
+   * reused by another command within one bucket is folded into one row, its command and user
+   * the greatest of the bucket's — as the SQL of the tables before the store did.
+   */
+  processAggregates(query: ProcessAggregateQuery): { rows: ProcessAggregateRow[]; total: number } {
+    const { read, names } = this.readGroups(this.store.groups('process', query.serverId), query)
+    const byKey = new Map<string, BucketTotals>()
+    for (const { group, serverId, rows } of read) {
+      const pid = Number(group.labels.pid)
+      const command = group.labels.command ?? ''
+      const user = group.labels.user ?? ''
+      const cpu = rows.columns[0] ?? []
+      const mem = rows.columns[1] ?? []
+      // A group's rows are in time order: each bucket is one run of them, looked up once.
+      let totals: BucketTotals | null = null
+      for (let r = 0; r < rows.ts.length; r++) {
+        const bucket = Math.floor((rows.ts[r] as number) / query.intervalMs) * query.intervalMs
+        if (totals === null || totals.bucket !== bucket) {
+          const key: string = `${bucket}\u0000${serverId}\u0000${pid}`
+          totals = byKey.get(key) ?? null
+          if (!totals) byKey.set(key, (totals = new BucketTotals(bucket, serverId, pid, command, user)))
+          totals.nameRun(command, user)
+        }
+        totals.add(numberOrNull(cpu[r]), numberOrNull(mem[r]))
+      }
+    }
+    const all = [...byKey.values()].sort((a, b) => a.bucket - b.bucket || compareText(a.serverId, b.serverId) || a.pid - b.pid)
+    const page = query.limit < 0 ? all.slice(query.offset) : all.slice(query.offset, query.offset + query.limit)
+    return { rows: page.map((totals) => totals.row(names.get(totals.serverId) as ServerNames)), total: all.length }
+  }
+
+  /** The groups' rows in the range, for servers still registered (pids filtered when asked). */
+  private readGroups(groups: GroupInfo[], query: { serverId?: string; start: number; end: number; pids?: readonly number[] }) {
+    const names = this.names(query.serverId)
+    const pids = query.pids?.length ? new Set(query.pids.map(String)) : null
+    const wanted = groups.filter((group) => names.has(group.labels.server_id ?? '') && (pids === null || pids.has(group.labels.pid ?? '')))
+    return { read: this.store.read(wanted, query.start, query.end), names }
+  }
+
+  private names(serverId: string | undefined): Map<string, ServerNames> {
+    const rows = serverId === undefined ? this.servers.allRows() : [this.servers.rowOf(serverId)]
+    return new Map(rows.map((row) => [row.id, { hostname: row.hostname, alias: row.alias }]))
+  }
+}
+
+/** Per bucket, server and pid: what the aggregate row reports. */
+class BucketTotals {
+  private count = 0
+  private readonly cpu = new FieldTotals()
+  private readonly mem = new FieldTotals()
+
+  constructor(
+    readonly bucket: number,
+    readonly serverId: string,
+    readonly pid: number,
+    private command: string,
+    private user: string
+  ) {}
+
+  /** A run of rows of one series (its command and user) joins the bucket. */
+  nameRun(command: string, user: string): void {
+    if (compareText(command, this.command) > 0) this.command = command
+    if (compareText(user, this.user) > 0) this.user = user
+  }
+
+  add(cpu: number | null, mem: number | null): void {
+    this.count++
+    this.cpu.add(cpu)
+    this.mem.add(mem)
+  }
+
+  row(server: ServerNames): ProcessAggregateRow {
+    return {
+      bucket: this.bucket,
+      server_id: this.serverId,
+      server_hostname: server.hostname,
+      server_alias: server.alias,
+      pid: this.pid,
+      command: this.command,
+      user: this.user,
+      avg_cpu: this.cpu.avg(),
+      max_cpu: this.cpu.max,
+      min_cpu: this.cpu.min,
+      avg_mem: this.mem.avg(),
+      max_mem: this.mem.max,
+      min_mem: this.mem.min,
+      count: this.count
+    }
+  }
+}
+
+/** MIN, MAX and AVG of one field as SQL computes them: nulls ignored, null when there is no number. */
+class FieldTotals {
+  min: number | null = null
+  max: number | null = null
+  private readonly sum = new NeumaierSum()
+  private count = 0
+
+  add(value: number | null): void {
+    if (value === null) return
+    if (this.min === null || value < this.min) this.min = value
+    if (this.max === null || value > this.max) this.max = value
+    this.sum.add(value)
+    this.count++
+  }
+
+  avg(): number | null {
+    return this.count === 0 ? null : this.sum.total() / this.count
+  }
+}
+
+function countRows(read: readonly GroupRows[]): number {
+  let total = 0
+  for (const { rows } of read) total += rows.ts.length
+  return total
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' ? value : null
+}
+
+/** Text compared as SQLite compares it (by code point, for the names Vigil stores). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Equal times: the group first seen first (a server's disks or interfaces in the order it lists them). */
+function seriesOrder(read: readonly GroupRows[]): TieBreak {
+  return (sa, _a, sb) => (read[sa] as GroupRows).group.id - (read[sb] as GroupRows).group.id
+}
+
+/** Equal times: the busiest process first (by cpu, then pid), as ps prints them. */
+function busiestFirst(read: readonly GroupRows[]): TieBreak {
+  const cpu = (s: number, r: number): number => numberOrNull((read[s] as GroupRows).rows.columns[0]?.[r]) ?? -Infinity
+  const pid = (s: number): number => Number((read[s] as GroupRows).group.labels.pid)
+  return (sa, a, sb, b) => cpu(sb, b) - cpu(sa, a) || pid(sa) - pid(sb) || seriesOrder(read)(sa, a, sb, b)
+}
+
+/** Equal buckets: by server, then by disk or interface. */
+function byServerThenLabels(read: readonly GroupRows[]): TieBreak {
+  const key = (s: number): string => {
+    const { group, serverId } = read[s] as GroupRows
+    return `${serverId}\u0000${group.labels.disk ?? group.labels.interface ?? ''}`
+  }
+  return (sa, _a, sb) => compareText(key(sa), key(sb))
+}

@@ -147,7 +147,7 @@ describe('series store', () => {
     store.cutAll()
     expect(store.deleteGroups([{ name: 'server_id', op: '=', value: 'a' }])).toBe(1)
     expect(store.select([]).map((group) => group.id)).toEqual([b])
-    expect(db.prepare('SELECT COUNT(*) FROM series_labels WHERE group_id = ?').pluck().get(a)).toBe(0)
+    expect(db.prepare('SELECT COUNT(*) FROM series_groups WHERE id = ?').pluck().get(a)).toBe(0)
     expect(db.prepare('SELECT COUNT(*) FROM series_chunks WHERE group_id = ?').pluck().get(a)).toBe(0)
     expect(() => store.append(a, T0 + 1, [1, 1])).toThrow(RangeError)
   })

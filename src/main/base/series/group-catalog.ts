@@ -1,5 +1,8 @@
 // The series groups as SQLite keeps them: names and labels as ids of interned strings, so a
-// process that lived a minute costs a few dozen bytes of catalogue, not a few hundred.
+// process that lived a minute costs a few dozen bytes of catalogue, not a few hundred. Both
+// tables are only appended to (and a group's row updated where it ends): the store holds every
+// group in memory, so the label index that matchers use lives there too (LabelPostings), not
+// in an SQLite index that every new process would write into at a random place.
 import type { Db } from '../db/db'
 import { BitReader, BitWriter, readSigned, writeSigned } from './bit-stream'
 
@@ -41,7 +44,60 @@ export interface LabelIndex {
   allGroupIds(): number[]
 }
 
-export class GroupCatalog implements LabelIndex {
+/** Groups by label, in memory: every group the store knows, stored or not yet. */
+export class LabelPostings implements LabelIndex {
+  private readonly postings = new Map<string, Map<string, Set<number>>>()
+  private readonly ids = new Set<number>()
+
+  add(group: GroupInfo): void {
+    this.ids.add(group.id)
+    this.post(METRIC_LABEL, group.metric, group.id)
+    for (const name in group.labels) this.post(name, group.labels[name] as string, group.id)
+  }
+
+  remove(group: GroupInfo): void {
+    this.ids.delete(group.id)
+    this.unpost(METRIC_LABEL, group.metric, group.id)
+    for (const name in group.labels) this.unpost(name, group.labels[name] as string, group.id)
+  }
+
+  groupsWith(name: string, value: string): number[] {
+    return [...(this.postings.get(name)?.get(value) ?? [])]
+  }
+
+  valuesOf(name: string): string[] {
+    return [...(this.postings.get(name)?.keys() ?? [])]
+  }
+
+  groupsWithLabel(name: string): number[] {
+    const ids: number[] = []
+    for (const groups of this.postings.get(name)?.values() ?? []) for (const id of groups) ids.push(id)
+    return ids
+  }
+
+  allGroupIds(): number[] {
+    return [...this.ids]
+  }
+
+  private post(name: string, value: string, id: number): void {
+    let values = this.postings.get(name)
+    if (!values) this.postings.set(name, (values = new Map()))
+    let groups = values.get(value)
+    if (!groups) values.set(value, (groups = new Set()))
+    groups.add(id)
+  }
+
+  private unpost(name: string, value: string, id: number): void {
+    const values = this.postings.get(name)
+    const groups = values?.get(value)
+    if (!values || !groups) return
+    groups.delete(id)
+    if (groups.size === 0) values.delete(value)
+    if (values.size === 0) this.postings.delete(name)
+  }
+}
+
+export class GroupCatalog {
   private readonly ids = new Map<string, number>()
   private readonly statements: ReturnType<typeof prepare>
 
@@ -77,8 +133,6 @@ export class GroupCatalog implements LabelIndex {
       writeSigned(out, this.intern(value))
     }
     this.statements.insertGroup.run(group.id, this.intern(group.metric), out.finish(), this.intern(JSON.stringify(group.columns)), nextSeq, lastTs)
-    this.statements.insertLabel.run(this.intern(METRIC_LABEL), this.intern(group.metric), group.id)
-    for (const [name, value] of labels) this.statements.insertLabel.run(this.intern(name), this.intern(value), group.id)
   }
 
   /** Where a stored group's samples end (within the caller's transaction). */
@@ -86,36 +140,9 @@ export class GroupCatalog implements LabelIndex {
     this.statements.updateGroup.run(nextSeq, lastTs, id)
   }
 
-  /** Deletes a group and its labels, not its chunks (within the caller's transaction). */
+  /** Deletes a group, not its chunks (within the caller's transaction). */
   delete(group: GroupInfo): void {
-    const label = (name: string, value: string): void => {
-      const nameId = this.ids.get(name)
-      const valueId = this.ids.get(value)
-      if (nameId !== undefined && valueId !== undefined) this.statements.deleteLabel.run(nameId, valueId, group.id)
-    }
-    label(METRIC_LABEL, group.metric)
-    for (const [name, value] of Object.entries(group.labels)) label(name, value)
     this.statements.deleteGroup.run(group.id)
-  }
-
-  groupsWith(name: string, value: string): number[] {
-    const nameId = this.ids.get(name)
-    const valueId = this.ids.get(value)
-    return nameId === undefined || valueId === undefined ? [] : (this.statements.groupsWith.all(nameId, valueId) as number[])
-  }
-
-  valuesOf(name: string): string[] {
-    const nameId = this.ids.get(name)
-    return nameId === undefined ? [] : (this.statements.valuesOf.all(nameId) as string[])
-  }
-
-  groupsWithLabel(name: string): number[] {
-    const nameId = this.ids.get(name)
-    return nameId === undefined ? [] : (this.statements.groupsWithLabel.all(nameId) as number[])
-  }
-
-  allGroupIds(): number[] {
-    return this.statements.allGroupIds.all() as number[]
   }
 
   private intern(text: string): number {
@@ -133,14 +160,8 @@ function prepare(db: Db) {
     allStrings: db.prepare('SELECT id, text FROM series_strings'),
     insertString: db.prepare('INSERT INTO series_strings (text) VALUES (?)'),
     allGroups: db.prepare('SELECT id, metric, labels, columns, next_seq, last_ts FROM series_groups'),
-    allGroupIds: db.prepare('SELECT id FROM series_groups').pluck(),
     insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns, next_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?)'),
     updateGroup: db.prepare('UPDATE series_groups SET next_seq = ?, last_ts = ? WHERE id = ?'),
-    deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?'),
-    insertLabel: db.prepare('INSERT OR IGNORE INTO series_labels (name, value, group_id) VALUES (?, ?, ?)'),
-    deleteLabel: db.prepare('DELETE FROM series_labels WHERE name = ? AND value = ? AND group_id = ?'),
-    groupsWith: db.prepare('SELECT group_id FROM series_labels WHERE name = ? AND value = ?').pluck(),
-    valuesOf: db.prepare('SELECT DISTINCT s.text FROM series_labels l JOIN series_strings s ON s.id = l.value WHERE l.name = ?').pluck(),
-    groupsWithLabel: db.prepare('SELECT group_id FROM series_labels WHERE name = ?').pluck()
+    deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?')
   }
 }

@@ -17,8 +17,8 @@ import type { Db } from '../db/db'
 import { decodeChunk, encodeChunk } from './chunk-codec'
 import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
-import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo } from './group-catalog'
-import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
+import { GroupCatalog, groupIdentity, LabelPostings, sortedLabels, type GroupInfo } from './group-catalog'
+import { selectGroups, type LabelMatcher } from './matchers'
 import type { SampleValue } from './sample'
 
 export type { GroupInfo } from './group-catalog'
@@ -163,6 +163,8 @@ export class SeriesStore {
 
   private readonly statements: ReturnType<typeof prepare>
   private readonly catalog: GroupCatalog
+  /** Every group by label (stored or not yet), for matchers. */
+  private readonly postings = new LabelPostings()
 
   constructor(
     private readonly db: Db,
@@ -270,17 +272,12 @@ export class SeriesStore {
 
   /** The groups every matcher selects (`__name__` is the metric). */
   select(matchers: readonly LabelMatcher[]): GroupInfo[] {
-    const stored: GroupInfo[] = []
-    for (const id of selectGroups(this.catalog, matchers)) {
+    const groups: GroupInfo[] = []
+    for (const id of selectGroups(this.postings, matchers)) {
       const state = this.states.get(id)
-      if (state) stored.push(state.info)
+      if (state) groups.push(state.info)
     }
-    // Groups created since the last write are not in SQLite yet.
-    const tests = matchers.map((matcher) => ({ name: matcher.name, test: matcherTest(matcher) }))
-    const waiting = this.pendingGroups
-      .map((state) => state.info)
-      .filter((group) => tests.every(({ name, test }) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? ''))))
-    return [...stored, ...waiting]
+    return groups
   }
 
   /** The time of a group's newest sample, or null when it has none. */
@@ -366,7 +363,7 @@ export class SeriesStore {
   deleteGroups(matchers: readonly LabelMatcher[]): number {
     if (matchers.length === 0) throw new RangeError('deleteGroups needs at least one matcher')
     this.writePending([])
-    const ids = selectGroups(this.catalog, matchers)
+    const ids = selectGroups(this.postings, matchers)
     const from = this.firstBucket()
     this.db.transaction(() => {
       for (const id of ids) {
@@ -593,6 +590,7 @@ export class SeriesStore {
     const state = this.states.get(id)
     if (!state) return
     this.idsByKey.delete(groupIdentity(state.info))
+    this.postings.remove(state.info)
     this.withHeads.delete(state)
     for (let node of state.quickNodes ?? []) {
       node.id = -1
@@ -668,6 +666,7 @@ export class SeriesStore {
     }
     this.states.set(group.id, state)
     this.idsByKey.set(groupIdentity(group), group.id)
+    this.postings.add(group)
     return state
   }
 }

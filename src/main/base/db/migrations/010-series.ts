@@ -8,11 +8,15 @@ import type { Migration } from './index'
  *   (group-catalog.ts), its columns the id of their JSON list. Processes come and go by the
  *   thousand a day: each costs tens of bytes of catalogue, not hundreds. The store keeps one
  *   group per metric and labels itself (it is the only writer), so no unique index repeats them.
- * - series_labels indexes the groups by label (and `__name__` = the metric), for matchers; the
- *   groups of a server are found by their `server_id` label when it goes.
  * - A group's row also keeps what the store needs of it at start-up without reading its chunks:
  *   next_seq, the sequence number its next sample gets, and last_ts, the end of its newest chunk
  *   (both updated with every chunk written).
+ * - No label index in SQLite: the store holds every group in memory (it loads them at start-up)
+ *   and matches labels there. An index keyed by label takes each new process's rows at random
+ *   places (its pid, its command, its server's run of groups), dirtying pages all over it at
+ *   every write: over a day that was most of what the store wrote. For the same reason
+ *   series_strings has no UNIQUE index on its text: the store interns strings in memory and is
+ *   the only writer. Both tables are appended to.
  * - A chunk is a group's samples over a stretch of time, encoded (chunk-codec.ts); retention
  *   drops whole chunks. first_seq numbers its first row among all the group's samples ever
  *   appended: a sample's id. Chunk rows are appended in the order they are written (a rowid
@@ -31,7 +35,7 @@ export const m010Series: Migration = {
   sql: `
     CREATE TABLE series_strings (
       id            INTEGER PRIMARY KEY,
-      text          TEXT NOT NULL UNIQUE
+      text          TEXT NOT NULL
     );
 
     CREATE TABLE series_groups (
@@ -42,13 +46,6 @@ export const m010Series: Migration = {
       next_seq      INTEGER NOT NULL DEFAULT 0,
       last_ts       INTEGER
     );
-
-    CREATE TABLE series_labels (
-      name          INTEGER NOT NULL,
-      value         INTEGER NOT NULL,
-      group_id      INTEGER NOT NULL,
-      PRIMARY KEY (name, value, group_id)
-    ) WITHOUT ROWID;
 
     CREATE TABLE series_chunks (
       id            INTEGER PRIMARY KEY,

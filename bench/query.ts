@@ -18,22 +18,10 @@ import type { SampleBatch } from '../src/main/metrics/samples'
 import { createServersRepo } from '../src/main/servers/servers-repo'
 import { ServersService } from '../src/main/servers/servers-service'
 import { createMetricsRepo } from '../test/legacy/metrics-repo-v9'
-import { createWorkload } from './workload'
+import { createWorkload, Rng } from './workload'
 
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
-
-/** mulberry32: a small seeded generator, so every run writes the same rows. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /**
  * One server's day: the workload's vmstat for 24 h and, in the last hour, 500 processes (more
@@ -42,7 +30,8 @@ function random(seed: number): () => number {
  */
 function* workloadBatches(end: number): Generator<SampleBatch[]> {
   const workload = createWorkload({ servers: 1, startMs: end - DAY_MS, seed: 7 })
-  const rnd = random(11)
+  const rng = new Rng(11)
+  const rnd = (): number => rng.next()
   let nextPid = 2000
   const newProcess = () => ({ pid: nextPid++, user: rnd() < 0.7 ? 'app' : 'postgres', command: `/opt/app/bin/worker --slot ${nextPid % 97}`, cpu: rnd() * 8, mem: rnd() * 3 })
   const processes = Array.from({ length: 500 }, newProcess)

@@ -120,7 +120,7 @@ function mix(seed: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0
 }
 
-class Rng {
+export class Rng {
   constructor(private state: number) {}
 
   /** mulberry32: uniform in [0, 1). */

@@ -5,11 +5,11 @@
 import type { MetricName } from '../../shared/metrics'
 import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
+import { RESOLUTION_LABEL } from '../base/series/rollups'
 import { STALE, type SampleValue } from '../base/series/sample'
 import type { GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
 import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
 import { rollupMetricOf, sampleGroupKey, sampleId, sampleRow } from './series-mapping'
-import { RESOLUTION_LABEL } from '../base/series/rollups'
 
 /** The servers' names, as rows carry them. */
 export interface ServerNames {

@@ -36,7 +36,7 @@ export interface VigilApp {
   metrics: MetricsService
   /** Where collectors hand their samples. */
   metricsWriter: MetricsWriter
-  /** Roll-ups and retention (runs each minute; run() does it now). */
+  /** Roll-ups each minute, retention each hour; run() does both now. */
   maintenance: MetricsMaintenance
   /** The data dir's upgrade at start (metrics into the series store); maintenance starts when it completes. */
   upgrade: MetricsUpgrade

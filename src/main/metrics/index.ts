@@ -28,7 +28,7 @@ export interface MetricsFeature {
   series: MetricSeriesService
   /** Where collectors hand their samples. */
   writer: MetricsWriter
-  /** Roll-ups and retention (runs each minute; run() does it now). */
+  /** Roll-ups each minute, retention each hour; run() does both now. */
   maintenance: MetricsMaintenance
   /** One collector per monitored server. */
   collectors: CollectorManager

@@ -31,6 +31,7 @@ import {
 import { IostatReader } from '../src/main/metrics/parsers/iostat'
 import { VmstatReader } from '../src/main/metrics/parsers/vmstat'
 import { NUMERIC_FIELDS, type MetricName } from '../src/shared/metrics'
+import { seededRandom } from '../test/helpers/seeded-random'
 
 export interface WorkloadOptions {
   servers: number
@@ -121,15 +122,11 @@ function mix(seed: number, index: number): number {
 }
 
 export class Rng {
-  constructor(private state: number) {}
-
   /** mulberry32: uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  readonly next: () => number
+
+  constructor(seed: number) {
+    this.next = seededRandom(seed)
   }
 
   between(min: number, max: number): number {

@@ -19,6 +19,7 @@ import { MetricsMaintenance } from '../test/legacy/metrics-maintenance-v9'
 import { createMetricsRepo } from '../test/legacy/metrics-repo-v9'
 import type { SampleValues } from '../src/main/metrics/samples'
 import { MetricsWriter } from '../test/legacy/metrics-writer-v9'
+import { seededRandom as random } from '../test/helpers/seeded-random'
 import { createServersRepo, type ServerRow } from '../src/main/servers/servers-repo'
 
 export const FIXTURE_FILE = resolve(import.meta.dirname, '../test/fixtures/metrics-data-dir-v9.db.gz')
@@ -28,18 +29,6 @@ const SPAN_MS = 5 * 3_600_000
 const STEP_MS = 60_000
 const MAINTENANCE_EVERY_MS = 10 * 60_000
 const RETENTION = { rawDays: 2 / 24, minuteRollupDays: 30, hourRollupDays: 400 }
-
-/** mulberry32: a small seeded generator, so the fixture is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits
 const wave = (t: number, periodMs: number, low: number, high: number): number => low + ((high - low) * (1 + Math.sin((2 * Math.PI * t) / periodMs))) / 2

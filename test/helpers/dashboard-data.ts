@@ -6,19 +6,8 @@ import { openDb, type Db } from '../../src/main/base/db/db'
 import { SeriesStore } from '../../src/main/base/series/series-store'
 import { formatUptime } from '../../src/main/postgres/dashboard/pg-facts'
 import type { Dashboard } from '../../src/main/postgres/dashboard/types'
+import { seededRandom } from './seeded-random'
 import { makeTempDir } from './temp-dir'
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const T0 = 1_764_633_600_000
 
@@ -61,7 +50,7 @@ const ODD_TEXTS = ['', ' ', 'é', '"quoted" = \\ \u0000 nul', 'a\nb', 'ünïcød
  * one, an odd number, or a text PostgreSQL would not print.
  */
 export function randomDashboards(seed: number, count: number, start = T0): Dashboard[] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const sometimes = (chance: number): boolean => next() < chance
   const number = (realistic: () => number): number => (sometimes(0.05) ? pick(next, ODD_NUMBERS) : realistic())
   const text = (realistic: string): string => (sometimes(0.05) ? pick(next, ODD_TEXTS) : realistic)

@@ -4,7 +4,8 @@
 // JSON, byte for byte — across restarts of the store too, where the in-memory one forgot.
 import { afterEach, describe, expect, it } from 'vitest'
 import { DashboardCollector, DashboardHistorySeries, type ConfigStore, type Dashboard, type IntervalTimers } from '../../src/main/postgres/dashboard'
-import { dashboardAt, openSeriesStore, random, randomDashboards, type TestSeriesStore } from '../helpers/dashboard-data'
+import { dashboardAt, openSeriesStore, randomDashboards, type TestSeriesStore } from '../helpers/dashboard-data'
+import { seededRandom } from '../helpers/seeded-random'
 import { InMemoryDashboardCollector } from '../helpers/in-memory-dashboard-collector'
 
 const INSTANCE = 7
@@ -85,7 +86,7 @@ function pair(options: { retentionMs?: number; seriesDir?: string } = {}) {
 
 describe('dashboard history in the series store, against the in-memory history it replaced', () => {
   it.each([1, 2, 3, 4, 5])('answers the same JSON for the same data sets and configuration changes (seed %i)', async (seed) => {
-    const next = random(seed)
+    const next = seededRandom(seed)
     const both = pair()
     const dashboards = randomDashboards(seed, 400)
     for (const [index, dashboard] of dashboards.entries()) {

@@ -4,11 +4,22 @@
 // first seen, processes busiest first).
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
 import { NeumaierSum } from '../base/series/neumaier-sum'
+import { numberOrNull } from '../base/series/sample'
 import type { GroupInfo } from '../base/series/series-store'
 import type { ServerRow } from '../servers'
 import type { GroupRows, MetricsStore, ServerNames } from './metrics-store'
 import { mergePage, type TieBreak } from './row-merge'
-import type { ProcessAggregateQuery, ProcessAggregateRow, RangeQuery, RolledUpMetric, SampleValues, StoredRollup, StoredSample } from './samples'
+import {
+  compareBusiest,
+  type ProcessAggregateQuery,
+  type ProcessAggregateRow,
+  type ProcessLoad,
+  type RangeQuery,
+  type RolledUpMetric,
+  type SampleValues,
+  type StoredRollup,
+  type StoredSample
+} from './samples'
 import { labelFields, sampleId } from './series-mapping'
 
 /** Where rows find their server's names: every registered server, or the one asked for. */
@@ -199,10 +210,6 @@ function countRows(read: readonly GroupRows[]): number {
   return total
 }
 
-function numberOrNull(value: unknown): number | null {
-  return typeof value === 'number' ? value : null
-}
-
 /** Text compared as SQLite compares it (by code point, for the names Vigil stores). */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
@@ -213,11 +220,13 @@ function seriesOrder(read: readonly GroupRows[]): TieBreak {
   return (sa, _a, sb) => (read[sa] as GroupRows).group.id - (read[sb] as GroupRows).group.id
 }
 
-/** Equal times: the busiest process first (by cpu, then pid), as ps prints them. */
+/** Equal times: the busiest process first, as ps prints them (compareBusiest). */
 function busiestFirst(read: readonly GroupRows[]): TieBreak {
-  const cpu = (s: number, r: number): number => numberOrNull((read[s] as GroupRows).rows.columns[0]?.[r]) ?? -Infinity
-  const pid = (s: number): number => Number((read[s] as GroupRows).group.labels.pid)
-  return (sa, a, sb, b) => cpu(sb, b) - cpu(sa, a) || pid(sa) - pid(sb) || seriesOrder(read)(sa, a, sb, b)
+  const load = (s: number, r: number): ProcessLoad => {
+    const { group, rows } = read[s] as GroupRows
+    return { pid: Number(group.labels.pid), cpu: numberOrNull(rows.columns[0]?.[r]), mem: numberOrNull(rows.columns[1]?.[r]) }
+  }
+  return (sa, a, sb, b) => compareBusiest(load(sa, a), load(sb, b)) || seriesOrder(read)(sa, a, sb, b)
 }
 
 /** Equal buckets: by server, then by disk or interface. */

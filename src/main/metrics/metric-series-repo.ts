@@ -1,6 +1,8 @@
 import { SERIES_KEY } from '../../shared/metrics'
 import type { ChartedMetric, ProcessRow, Series, Sparkline } from '../../shared/metric-series'
+import { numberOrNull } from '../base/series/sample'
 import type { GroupRows, MetricsStore } from './metrics-store'
+import { compareBusiest } from './samples'
 import { labelFields } from './series-mapping'
 
 export type MetricSeriesRepo = ReturnType<typeof createMetricSeriesRepo>
@@ -14,7 +16,7 @@ export function createMetricSeriesRepo(store: MetricsStore) {
       const values: Series['values'] = {}
       for (const field of fields) {
         const column = rows.columns[group.columns.indexOf(columnOf(field))] ?? []
-        values[field] = column.map((value) => (typeof value === 'number' ? value : null))
+        values[field] = column.map(numberOrNull)
       }
       return { key: keyLabel ? (group.labels[keyLabel] ?? '') : null, ts: rows.ts, values }
     })
@@ -47,7 +49,7 @@ export function createMetricSeriesRepo(store: MetricsStore) {
             return typeof x === 'number' && typeof y === 'number' ? x + y : null
           })
         }
-        const numbers = (name: string): Array<number | null> => column(name).map((value) => (typeof value === 'number' ? value : null))
+        const numbers = (name: string): Array<number | null> => column(name).map(numberOrNull)
         byServer.set(serverId, { ts: rows.ts, values: { cpu: sum('us', 'sy'), r: numbers('r'), fre: numbers('fre'), paging: sum('pi', 'po') } })
       }
       return byServer
@@ -73,22 +75,10 @@ export function createMetricSeriesRepo(store: MetricsStore) {
         )
         .map(({ group, rows: range }): ProcessRow => {
           const { pid, user, command } = labelFields('process', group)
-          const number = (c: number): number | null => (typeof range.columns[c]?.[0] === 'number' ? (range.columns[c]?.[0] as number) : null)
+          const number = (c: number): number | null => numberOrNull(range.columns[c]?.[0])
           return { pid: pid as number, user: user as string, cpu: number(0), mem: number(1), command: command as string }
         })
-      return { ts: latest, rows: rows.sort(busiestFirst) }
+      return { ts: latest, rows: rows.sort(compareBusiest) }
     }
   }
-}
-
-/** ORDER BY cpu DESC, mem DESC, pid — nulls last, as SQLite sorts them descending. */
-function busiestFirst(a: ProcessRow, b: ProcessRow): number {
-  return descending(a.cpu, b.cpu) || descending(a.mem, b.mem) || a.pid - b.pid
-}
-
-function descending(a: number | null, b: number | null): number {
-  if (a === b) return 0
-  if (a === null) return 1
-  if (b === null) return -1
-  return b - a
 }

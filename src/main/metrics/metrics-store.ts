@@ -2,14 +2,14 @@
 // (series-mapping.ts), and come back as groups of a metric, with the server and the labels
 // that name them. Row reads for the APIs are in metric-rows.ts, the charts' in
 // metric-series-repo.ts, roll-ups and retention in metrics-maintenance.ts.
-import type { MetricName } from '../../shared/metrics'
+import { SERIES_KEY, type MetricName } from '../../shared/metrics'
 import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
-import { RESOLUTION_LABEL } from '../base/series/rollups'
+import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
 import { STALE, type SampleValue } from '../base/series/sample'
 import type { GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
 import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
-import { rollupMetricOf, sampleGroupKey, sampleId, sampleRow } from './series-mapping'
+import { sampleGroupKey, sampleId, sampleRow } from './series-mapping'
 
 /** The servers' names, as rows carry them. */
 export interface ServerNames {
@@ -53,7 +53,7 @@ export class MetricsStore {
 
   /** The roll-up groups of `metric` at `resolutionMs`, of one server or all. */
   rollupGroups(metric: RolledUpMetric, resolutionMs: number, serverId?: string): GroupInfo[] {
-    return this.series.select([...serverMatchers(rollupMetricOf(metric), serverId), { name: RESOLUTION_LABEL, op: '=', value: String(resolutionMs) }])
+    return this.series.select([...serverMatchers(rollupMetricName(metric), serverId), { name: RESOLUTION_LABEL, op: '=', value: String(resolutionMs) }])
   }
 
   /** Each group's rows in [start, end] (staleness markers left out), groups with none left out. */
@@ -98,7 +98,7 @@ export class MetricsStore {
 
   /** The row's group: known, or looked up (created on first use) and remembered. */
   private groupOf(known: Map<string | number, KnownGroup[]>, batch: SampleBatch, row: SampleValues): number {
-    const rowKey = ROW_KEY[batch.metric]
+    const rowKey = SERIES_KEY[batch.metric]
     const key = rowKey === null ? '' : (row[rowKey] ?? '')
     const candidates = known.get(key)
     if (candidates) {
@@ -128,9 +128,6 @@ interface KnownGroup {
   command: string | number | null
   user: string | number | null
 }
-
-/** The field a row's group is known by, after the server (vmstat has one group per server). */
-const ROW_KEY: Record<MetricName, string | null> = { vmstat: null, iostat: 'disk', netstat: 'interface', process: 'pid' }
 
 function serverMatchers(metric: string, serverId: string | undefined): LabelMatcher[] {
   const matchers: LabelMatcher[] = [{ name: METRIC_LABEL, op: '=', value: metric }]

@@ -66,3 +66,22 @@ export interface ProcessAggregateRow {
   min_mem: number | null
   count: number
 }
+
+/** What orders processes busiest first. */
+export interface ProcessLoad {
+  pid: number
+  cpu: number | null
+  mem: number | null
+}
+
+/** Busiest first: cpu, then mem, descending (missing last), then pid — as ps sorts, and top lists show. */
+export function compareBusiest(a: ProcessLoad, b: ProcessLoad): number {
+  return descending(a.cpu, b.cpu) || descending(a.mem, b.mem) || a.pid - b.pid
+}
+
+function descending(a: number | null, b: number | null): number {
+  if (a === b) return 0
+  if (a === null) return 1
+  if (b === null) return -1
+  return b - a
+}

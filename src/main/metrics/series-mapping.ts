@@ -2,8 +2,8 @@
 // into the series store) and the converter of the old tables must name groups and order
 // columns the same way, or a data dir would hold two spellings of one series.
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
-import { HOUR_MS, MINUTE_MS, rollupKey, ROLLUP_SUFFIX } from '../base/series/rollups'
-import type { SampleValue } from '../base/series/sample'
+import { HOUR_MS, MINUTE_MS, rollupKey } from '../base/series/rollups'
+import { numberOrNull, type SampleValue } from '../base/series/sample'
 import type { GroupInfo, GroupKey } from '../base/series/series-store'
 import { ROLLED_UP, type RolledUpMetric, type SampleValues } from './samples'
 
@@ -58,17 +58,9 @@ export function labelFields(metric: MetricName, group: Pick<GroupInfo, 'labels'>
   return fields
 }
 
-/** The metric name of a metric's roll-up groups. */
-export function rollupMetricOf(metric: RolledUpMetric): string {
-  return `${metric}${ROLLUP_SUFFIX}`
-}
-
 /** A row's values in its group's column order; anything not a number is missing. */
 export function sampleRow(metric: MetricName, row: Readonly<SampleValues>): SampleValue[] {
-  return NUMERIC_FIELDS[metric].map((field) => {
-    const value = row[field]
-    return typeof value === 'number' ? value : null
-  })
+  return NUMERIC_FIELDS[metric].map((field) => numberOrNull(row[field]))
 }
 
 export function isRolledUp(metric: MetricName): metric is RolledUpMetric {
@@ -90,12 +82,7 @@ export function rollupGroupKey(key: GroupKey, resolutionMs: number): GroupKey {
 
 /** A stored roll-up row (`n`, then `<f>_min`, `<f>_avg`, `<f>_max` per field) in its group's column order. */
 export function rollupRow(metric: RolledUpMetric, row: Readonly<SampleValues>): SampleValue[] {
-  const values: SampleValue[] = [typeof row.n === 'number' ? row.n : null]
-  for (const field of NUMERIC_FIELDS[metric]) {
-    for (const suffix of ['_min', '_avg', '_max']) {
-      const value = row[field + suffix]
-      values.push(typeof value === 'number' ? value : null)
-    }
-  }
+  const values: SampleValue[] = [numberOrNull(row.n)]
+  for (const field of NUMERIC_FIELDS[metric]) for (const suffix of ['_min', '_avg', '_max']) values.push(numberOrNull(row[field + suffix]))
   return values
 }

@@ -197,7 +197,7 @@ export class ServersService {
 
   /** Whether a server with this id is registered. */
   exists(id: string): boolean {
-    return UUID.test(id) && this.repo.get(id.toLowerCase()) !== undefined
+    return this.find(id) !== undefined
   }
 
   /** Rows for the collector manager (secrets still sealed). */
@@ -223,8 +223,12 @@ export class ServersService {
     return seen !== undefined && (row.last_seen === null || row.last_seen < seen) ? { ...row, last_seen: seen } : row
   }
 
+  private find(id: string): ServerRow | undefined {
+    return UUID.test(id) ? this.repo.get(id.toLowerCase()) : undefined
+  }
+
   private row(id: string): ServerRow {
-    const row = UUID.test(id) ? this.repo.get(id.toLowerCase()) : undefined
+    const row = this.find(id)
     if (!row) throw new AppError('not_found', `Server with ID '${id}' not found`)
     return row
   }

@@ -13,12 +13,28 @@ export const HOUR_MS = 3_600_000
 export const RESOLUTION_LABEL = '__resolution__'
 /** Roll-ups are named apart, so selecting a metric by name finds its samples only. */
 export const ROLLUP_SUFFIX = ':rollup'
+/** Matches every roll-up group's metric (the suffix holds no regular-expression syntax). */
+export const ROLLUP_METRIC_PATTERN = `.+${ROLLUP_SUFFIX}`
+
+export function isRollupMetric(metric: string): boolean {
+  return metric.endsWith(ROLLUP_SUFFIX)
+}
+
+/** The metric of a series' roll-up groups (itself for a roll-up). */
+export function rollupMetricName(metric: string): string {
+  return isRollupMetric(metric) ? metric : `${metric}${ROLLUP_SUFFIX}`
+}
+
+/** The raw series' metric of a roll-up group (itself for a raw one). */
+export function rawMetricName(metric: string): string {
+  return isRollupMetric(metric) ? metric.slice(0, -ROLLUP_SUFFIX.length) : metric
+}
 
 /** The roll-up group of `group` at `resolutionMs`: its labels and the summary columns. */
 export function rollupKey(group: GroupKey, resolutionMs: number): GroupKey {
   const source = sourceColumns(group)
   return {
-    metric: group.metric.endsWith(ROLLUP_SUFFIX) ? group.metric : `${group.metric}${ROLLUP_SUFFIX}`,
+    metric: rollupMetricName(group.metric),
     labels: { ...group.labels, [RESOLUTION_LABEL]: String(resolutionMs) },
     columns: ['n', ...source.flatMap((column) => [`${column}_min`, `${column}_avg`, `${column}_max`])]
   }
@@ -26,7 +42,7 @@ export function rollupKey(group: GroupKey, resolutionMs: number): GroupKey {
 
 /** The columns a group summarises: a raw group's own, a roll-up's sources. */
 function sourceColumns(group: GroupKey): string[] {
-  if (!group.metric.endsWith(ROLLUP_SUFFIX)) return [...group.columns]
+  if (!isRollupMetric(group.metric)) return [...group.columns]
   return group.columns.filter((column) => column.endsWith('_avg')).map((column) => column.slice(0, -'_avg'.length))
 }
 
@@ -43,7 +59,7 @@ export function rollUp(store: SeriesStore, source: GroupInfo, resolutionMs: numb
   const from = last !== null ? last + resolutionMs : firstSource !== null ? Math.floor(firstSource / resolutionMs) * resolutionMs : null
   if (from === null || from >= until) return 0
   const rows = store.read(source.id, from, until - 1)
-  const fromRollup = source.metric.endsWith(ROLLUP_SUFFIX)
+  const fromRollup = isRollupMetric(source.metric)
   let written = 0
   for (const [bucket, range] of buckets(rows, resolutionMs)) {
     store.append(target, bucket, fromRollup ? summariseRollups(range) : summariseRaw(range))

@@ -6,3 +6,8 @@ export const STALE: unique symbol = Symbol('stale')
 
 /** One field's value at one time: a number, missing (null), or the end of the series. */
 export type SampleValue = number | null | typeof STALE
+
+/** A value as a number, or null when it is missing, stale or not a number. */
+export function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' ? value : null
+}

@@ -3,7 +3,7 @@
 // (`__name__="vmstat"`) either way: at a resolution they select that series' roll-up groups.
 import { METRIC_LABEL, type GroupInfo } from './group-catalog'
 import { matcherTest, type LabelMatcher } from './matchers'
-import { RESOLUTION_LABEL, ROLLUP_SUFFIX } from './rollups'
+import { rawMetricName, RESOLUTION_LABEL, ROLLUP_METRIC_PATTERN } from './rollups'
 import type { SeriesRange, SeriesStore } from './series-store'
 
 export interface SeriesQuery {
@@ -31,13 +31,13 @@ export function* querySeries(store: SeriesStore, query: SeriesQuery): Generator<
     const last = store.lastTs(group.id)
     if (first === null || last === null || first > query.end || last < query.start) continue
     const range = store.read(group.id, query.start, query.end)
-    if (range.ts.length > 0) yield { group, metric: baseMetric(group.metric), range }
+    if (range.ts.length > 0) yield { group, metric: rawMetricName(group.metric), range }
   }
 }
 
 function selectForQuery(store: SeriesStore, query: SeriesQuery): GroupInfo[] {
   if (query.resolutionMs === undefined) {
-    return store.select([...query.matchers, { name: METRIC_LABEL, op: '!~', value: `.*${escapeRegExp(ROLLUP_SUFFIX)}` }])
+    return store.select([...query.matchers, { name: METRIC_LABEL, op: '!~', value: ROLLUP_METRIC_PATTERN }])
   }
   // Roll-up groups are named `<metric>:rollup`: the name matchers apply to the raw name.
   const byName = query.matchers.filter((matcher) => matcher.name === METRIC_LABEL).map(matcherTest)
@@ -45,16 +45,8 @@ function selectForQuery(store: SeriesStore, query: SeriesQuery): GroupInfo[] {
   return store
     .select([
       ...others,
-      { name: METRIC_LABEL, op: '=~', value: `.+${escapeRegExp(ROLLUP_SUFFIX)}` },
+      { name: METRIC_LABEL, op: '=~', value: ROLLUP_METRIC_PATTERN },
       { name: RESOLUTION_LABEL, op: '=', value: String(query.resolutionMs) }
     ])
-    .filter((group) => byName.every((test) => test(baseMetric(group.metric))))
-}
-
-function baseMetric(metric: string): string {
-  return metric.endsWith(ROLLUP_SUFFIX) ? metric.slice(0, -ROLLUP_SUFFIX.length) : metric
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .filter((group) => byName.every((test) => test(rawMetricName(group.metric))))
 }

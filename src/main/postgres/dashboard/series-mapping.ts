@@ -18,7 +18,7 @@
 // null and the text is an info label (pg_uptime, databases_time, databases_total_size).
 // memory.total is in kB, its column in bytes; a total too large to scale (no host has one) is an
 // info label too (memory_total). An object that is null (cpu, memory) has all its columns null.
-import type { SampleValue } from '../../base/series/sample'
+import { numberOrNull, type SampleValue } from '../../base/series/sample'
 import type { GroupKey } from '../../base/series/series-store'
 import { formatUptime } from './pg-facts'
 import type { Dashboard } from './types'
@@ -127,10 +127,7 @@ export function dashboardSample(dashboard: Dashboard): DashboardSample {
 
 /** The data set a row of pg_dashboard and the labels of its info group were made from. */
 export function dashboardFromSample(row: readonly SampleValue[], info: Readonly<Record<string, string>>): Dashboard {
-  const at = (column: number): number | null => {
-    const value = row[column]
-    return typeof value === 'number' ? value : null
-  }
+  const at = (column: number): number | null => numberOrNull(row[column])
   // Columns that are never null in a data set: a missing value can only come from a damaged store.
   const num = (column: number): number => at(column) ?? Number.NaN
   const text = (label: string, column: number, toText: (value: number) => string): string => {

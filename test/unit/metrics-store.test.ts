@@ -134,5 +134,7 @@ describe('rows', () => {
       [10_000, 2, 9],
       [10_000, 1, 4]
     ])
+    // It came back as the series it was, not a new one.
+    expect(store.groups('process', S1)).toHaveLength(2)
   })
 })

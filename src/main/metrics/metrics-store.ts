@@ -31,7 +31,7 @@ export class MetricsStore {
    * The group of each (server, metric, row key) seen, so a row finds its group without building
    * its labels: by the disk or interface name, or by pid and then command and user.
    */
-  private readonly knownGroups = new Map<string, Map<MetricName, Map<string | number, KnownGroup[]>>>()
+  private readonly knownGroups = new Map<string, Map<MetricName, Map<string, KnownGroup[]>>>()
 
   constructor(readonly series: SeriesStore) {}
 
@@ -92,14 +92,15 @@ export class MetricsStore {
       const groupId = groupIds[r] as number
       return sampleId(groupId, this.series.append(groupId, batch.ts, sampleRow(batch.metric, row)))
     })
-    if (batch.metric === 'process') this.markEndedProcesses(batch, new Set(groupIds))
+    if (batch.metric === 'process') this.markEndedProcesses(batch, new Set(groupIds), known)
     return ids
   }
 
   /** The row's group: known, or looked up (created on first use) and remembered. */
-  private groupOf(known: Map<string | number, KnownGroup[]>, batch: SampleBatch, row: SampleValues): number {
+  private groupOf(known: Map<string, KnownGroup[]>, batch: SampleBatch, row: SampleValues): number {
     const rowKey = SERIES_KEY[batch.metric]
-    const key = rowKey === null ? '' : (row[rowKey] ?? '')
+    // As the group's label spells it (a pid in decimal), so an ended process's entry is found by it.
+    const key = rowKey === null ? '' : String(row[rowKey] ?? '')
     const candidates = known.get(key)
     if (candidates) {
       for (const candidate of candidates) {
@@ -113,10 +114,19 @@ export class MetricsStore {
     return id
   }
 
-  private markEndedProcesses(batch: SampleBatch, live: Set<number>): void {
+  /**
+   * Ended processes get their staleness marker, and leave the lookup: a fleet starts thousands
+   * of processes an hour, and one that comes back is found through the store.
+   */
+  private markEndedProcesses(batch: SampleBatch, live: Set<number>, known: Map<string, KnownGroup[]>): void {
     for (const groupId of this.liveProcesses.get(batch.serverId) ?? []) {
       const group = live.has(groupId) ? undefined : this.series.group(groupId)
-      if (group) this.series.append(groupId, batch.ts, group.columns.map(() => STALE))
+      if (!group) continue
+      this.series.append(groupId, batch.ts, group.columns.map(() => STALE))
+      const pid = group.labels.pid ?? ''
+      const rest = known.get(pid)?.filter((candidate) => candidate.id !== groupId) ?? []
+      if (rest.length > 0) known.set(pid, rest)
+      else known.delete(pid)
     }
     this.liveProcesses.set(batch.serverId, live)
   }

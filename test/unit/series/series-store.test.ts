@@ -46,6 +46,16 @@ describe('series store', () => {
     expect(store.read(id, T0 + 5000, T0 + 40_000)).toEqual(range)
   })
 
+  it('finds a group by its metric and labels whatever order the labels come in', () => {
+    const { store } = open(tempDir())
+    const key = (labels: Record<string, string>): GroupKey => ({ metric: 'process', labels, columns: ['cpu'] })
+    const id = store.groupId(key({ server_id: 'a', pid: '1', command: 'sh' }))
+    expect(store.groupId(key({ command: 'sh', pid: '1', server_id: 'a' }))).toBe(id)
+    const others = [key({ server_id: 'a', pid: '1' }), key({ server_id: 'a', pid: '1', command: 'sh', user: 'x' }), { ...key({ server_id: 'a', pid: '1', command: 'sh' }), metric: 'other' }]
+    expect(new Set([id, ...others.map((other) => store.groupId(other))]).size).toBe(4)
+    expect(store.groupId(key({ pid: '1', server_id: 'a', command: 'sh' }))).toBe(id)
+  })
+
   it('keeps a late sample: it starts a chunk of its own and reads back in order', () => {
     const { store } = open(tempDir())
     const id = store.groupId(vmstat('a'))
@@ -265,6 +275,39 @@ describe('series store', () => {
     const range = second.store.read(hourly, 0, Infinity)
     expect(range.seq).toEqual([0, 1, 2, 3, 4])
     expect(range.columns[1]).toEqual([0, 1, 2, 3, 4].map((i) => i + 0.1 / 3))
+  })
+
+  it('cuts and lets go of the head of a series that ended a whole segment ago, not of one that may come back', () => {
+    const dir = tempDir()
+    let now = T0
+    // Heads would be cut only at an hour's age: what goes early goes because its series ended.
+    const options = { headRows: 1000, cutEveryMs: 60_000, maxHeadAgeMs: 3_600_000, now: () => now }
+    const { db, store } = open(dir, options)
+    const process = (pid: string): GroupKey => ({ metric: 'process', labels: { server_id: 'a', pid }, columns: ['cpu', 'mem'] })
+    const [steady, ended, flickering] = ['1', '2', '3'].map((pid) => store.groupId(process(pid))) as [number, number, number]
+    const step = (appendTo: (minute: number) => void, minute: number): void => {
+      appendTo(minute)
+      now += 60_000
+      store.flush()
+    }
+    for (let minute = 0; minute < 6; minute++) {
+      step(() => {
+        store.append(steady, now, [1, 1])
+        if (minute < 2) store.append(ended, now, [2, 2])
+        if (minute === 2) store.append(ended, now, [STALE, STALE])
+        // Gone for a minute (its marker), back in the next.
+        store.append(flickering, now, minute === 3 ? [STALE, STALE] : [3, 3])
+      }, minute)
+    }
+    const chunkRows = (id: number) => db.prepare('SELECT rows FROM series_chunks WHERE group_id = ?').pluck().all(id) as number[]
+    expect(chunkRows(ended)).toEqual([3])
+    expect(chunkRows(steady)).toEqual([])
+    expect(chunkRows(flickering)).toEqual([])
+    expect(store.stats()).toEqual({ groups: 3, withHeads: 2 })
+    expect(store.read(ended, 0, Infinity).columns[0]).toEqual([2, 2, STALE])
+    // It comes back: a head again, its samples numbered on.
+    expect(store.append(ended, now, [4, 4])).toBe(3)
+    expect(store.stats().withHeads).toBe(3)
   })
 
   it('logs rates computed from counters, and any double, to the bit', () => {

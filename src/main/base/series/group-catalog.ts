@@ -44,9 +44,13 @@ export interface LabelIndex {
   allGroupIds(): number[]
 }
 
-/** Groups by label, in memory: every group the store knows, stored or not yet. */
+/**
+ * Groups by label, in memory: every group the store knows, stored or not yet. A value that names
+ * one group (a pid, a command: most values) holds its id alone, not in a set of one — a set
+ * costs a few hundred bytes, and processes bring new values by the thousand an hour.
+ */
 export class LabelPostings implements LabelIndex {
-  private readonly postings = new Map<string, Map<string, Set<number>>>()
+  private readonly postings = new Map<string, Map<string, number | Set<number>>>()
   private readonly ids = new Set<number>()
 
   add(group: GroupInfo): void {
@@ -62,7 +66,8 @@ export class LabelPostings implements LabelIndex {
   }
 
   groupsWith(name: string, value: string): number[] {
-    return [...(this.postings.get(name)?.get(value) ?? [])]
+    const groups = this.postings.get(name)?.get(value)
+    return groups === undefined ? [] : typeof groups === 'number' ? [groups] : [...groups]
   }
 
   valuesOf(name: string): string[] {
@@ -71,7 +76,10 @@ export class LabelPostings implements LabelIndex {
 
   groupsWithLabel(name: string): number[] {
     const ids: number[] = []
-    for (const groups of this.postings.get(name)?.values() ?? []) for (const id of groups) ids.push(id)
+    for (const groups of this.postings.get(name)?.values() ?? []) {
+      if (typeof groups === 'number') ids.push(groups)
+      else for (const id of groups) ids.push(id)
+    }
     return ids
   }
 
@@ -82,17 +90,23 @@ export class LabelPostings implements LabelIndex {
   private post(name: string, value: string, id: number): void {
     let values = this.postings.get(name)
     if (!values) this.postings.set(name, (values = new Map()))
-    let groups = values.get(value)
-    if (!groups) values.set(value, (groups = new Set()))
-    groups.add(id)
+    const groups = values.get(value)
+    if (groups === undefined) values.set(value, id)
+    else if (typeof groups === 'number') {
+      if (groups !== id) values.set(value, new Set([groups, id]))
+    } else groups.add(id)
   }
 
   private unpost(name: string, value: string, id: number): void {
     const values = this.postings.get(name)
     const groups = values?.get(value)
-    if (!values || !groups) return
-    groups.delete(id)
-    if (groups.size === 0) values.delete(value)
+    if (!values || groups === undefined) return
+    if (typeof groups === 'number') {
+      if (groups === id) values.delete(value)
+    } else {
+      groups.delete(id)
+      if (groups.size === 1) values.set(value, groups.values().next().value as number)
+    }
     if (values.size === 0) this.postings.delete(name)
   }
 }

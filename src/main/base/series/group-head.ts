@@ -63,6 +63,14 @@ export class GroupHead {
     return this.live > 0 ? (this.rows[(this.live - 1) * this.stride] as number) : (this.parts.at(-1) as Part).lastTs
   }
 
+  /** Whether the newest row is a staleness marker in every column: the series ended there. */
+  get endsStale(): boolean {
+    if (this.live === 0 || this.kinds === null) return false
+    const base = (this.live - 1) * this.stride + 1
+    for (let c = 0; c < this.columns; c++) if (this.kinds[base + c] !== STALE_MARK) return false
+    return true
+  }
+
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
   append(ts: number, seq: number, row: readonly SampleValue[]): void {
     if (this.count === 0) this.firstSeq = seq

@@ -62,11 +62,6 @@ class GroupContext {
    * -1 when it was not a decimal.
    */
   readonly data: Float64Array
-  readonly last: Float64Array
-  readonly before: Float64Array
-  readonly scaled: Float64Array
-  readonly sizes: Float64Array
-  readonly exponents: Float64Array
 
   /** Starts over, for another segment (a context is reused rather than allocated again). */
   reset(): void {
@@ -75,17 +70,14 @@ class GroupContext {
     this.lastSeq = -1
     this.successor = -1
     this.data.fill(0)
-    this.exponents.fill(-1)
+    this.data.fill(-1, 4 * this.columns)
   }
 
   constructor(columns: number) {
     this.columns = columns
-    this.data = new Float64Array(5 * columns)
-    this.last = this.data.subarray(0, columns)
-    this.before = this.data.subarray(columns, 2 * columns)
-    this.scaled = this.data.subarray(2 * columns, 3 * columns)
-    this.sizes = this.data.subarray(3 * columns, 4 * columns)
-    this.exponents = this.data.subarray(4 * columns, 5 * columns).fill(-1)
+    // Offsets rather than subarray views: a view is an object of its own, and a fleet has
+    // hundreds of thousands of contexts.
+    this.data = new Float64Array(5 * columns).fill(-1, 4 * columns)
   }
 }
 
@@ -282,26 +274,27 @@ class SegmentCodec {
     const context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
     const seq = context.lastSeq + 1 + readSigned(input)
     const elapsed = (ts - context.lastTs) / 1000
-    const { last, before, exponents, scaled, sizes } = context
-    const columns = last.length
+    const d = context.data
+    const columns = context.columns
+    const n = columns
     const row: SampleValue[] = new Array<SampleValue>(columns)
     for (let c = 0; c < columns; c++) {
       let value: number
       const code = readOnes(input, 5)
       if (code === 0) {
-        const [difference, size] = readFitted(input, sizes[c] as number)
-        sizes[c] = size
-        const m = (scaled[c] as number) + difference
-        scaled[c] = m
-        value = m / (SCALES[exponents[c] as number] as number)
+        const [difference, size] = readFitted(input, d[3 * n + c] as number)
+        d[3 * n + c] = size
+        const m = (d[2 * n + c] as number) + difference
+        d[2 * n + c] = m
+        value = m / (SCALES[d[4 * n + c] as number] as number)
       } else if (code === 1) {
         const places = input.read(3)
         const m = readSigned(input)
-        exponents[c] = places
-        scaled[c] = m
+        d[4 * n + c] = places
+        d[2 * n + c] = m
         value = m / (SCALES[places] as number)
       } else if (code === 2) {
-        exponents[c] = -1
+        d[4 * n + c] = -1
         value = fromBits(input.read(32), input.read(32))
       } else if (code === 3) {
         row[c] = null
@@ -311,11 +304,11 @@ class SegmentCodec {
         continue
       } else {
         const from = c - readSigned(input)
-        exponents[c] = -1
-        value = ((last[from] as number) - (before[from] as number)) / elapsed
+        d[4 * n + c] = -1
+        value = ((d[from] as number) - (d[n + from] as number)) / elapsed
       }
-      before[c] = last[c] as number
-      last[c] = value
+      d[n + c] = d[c] as number
+      d[c] = value
       row[c] = value
     }
     context.samples++

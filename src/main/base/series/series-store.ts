@@ -8,9 +8,10 @@
 // appended to, and its index leads with the hour: 010-series.ts), so SQLite writes little more
 // than it stores. The log starts a new segment at each of these writes and deletes the old
 // ones once no head holds a sample logged in them. A head that lives longer than
-// `maxHeadAgeMs` (a slow group: a roll-up, a process that ended) is cut then, or — if it is
-// small and still alive — carried over into the new segment, so that the log stays about an
-// hour long and tiny chunks stay rare. A restart replays the log; every logged sample carries
+// `maxHeadAgeMs` (a slow group: a roll-up) is cut then, or — if it is small and still alive —
+// carried over into the new segment, so that the log stays about an hour long and tiny chunks
+// stay rare; one whose series ended (a staleness marker, then nothing for a whole segment) is
+// cut and let go at once. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
@@ -95,26 +96,6 @@ interface GroupState extends LogSlot {
   storedFirst: number | null | undefined
   /** Chunks cut and not yet written. */
   pending: PendingChunk[] | null
-  /** The quick-lookup nodes that lead to it, to forget them with it. */
-  quickNodes: KeyNode[] | null
-}
-
-/**
- * A node of the quick lookup of groups by key: callers name a key's labels in the same order
- * every time, so a group is found by following its metric and then each label's value, one map
- * lookup each on strings the caller already has (no key text to build and hash per row).
- */
-interface KeyNode {
-  /** The label whose values the children are keyed by: the first caller to come this way decides. */
-  name: string | null
-  /** A node with one child (a process's command after its pid) keeps it here, without a map. */
-  only: KeyNode | null
-  children: Map<string, KeyNode> | null
-  /** The group whose key ends here, or -1. */
-  id: number
-  parent: KeyNode | null
-  /** This node's key in its parent. */
-  key: string
 }
 
 interface Generation {
@@ -141,8 +122,9 @@ export class SeriesStore {
   private readonly states = new Map<number, GroupState>()
   /** The groups with a head (rows, or kept since their last cut): what a rotation looks at. */
   private readonly withHeads = new Set<GroupState>()
-  private readonly idsByKey = new Map<string, number>()
-  private readonly quickRoots = new Map<string, KeyNode>()
+  /** Groups by a hash of their identity (a few bytes each, not the identity's text). */
+  private readonly idsByHash = new Map<number, number | number[]>()
+  private readonly columnLists = new Map<string, readonly string[]>()
   private readonly log: HeadLog | null
   private pendingChunkBytes = 0
   private readonly headRows: number
@@ -193,23 +175,28 @@ export class SeriesStore {
     this.startGeneration()
   }
 
-  /** The id of the group with this metric and these labels, created on first use (stored at the next write). */
+  /**
+   * The id of the group with this metric and these labels, created on first use (stored at the
+   * next write). A lookup hashes the group's identity: callers that append row after row keep
+   * the id (MetricsStore does).
+   */
   groupId(key: GroupKey): number {
-    // Callers name labels in the same order every time: that spelling finds the group without
-    // sorting; the canonical one (sorted) is the group's identity.
-    const node = this.quickNode(key)
-    if (node !== null && node.id >= 0) return node.id
-    const known = this.idsByKey.get(groupIdentity(key))
+    const hash = identityHash(key)
+    const known = this.idsByHash.get(hash)
     if (known !== undefined) {
-      if (node !== null) this.rememberQuickNode(node, known)
-      return known
+      for (const id of typeof known === 'number' ? [known] : known) {
+        if (sameIdentity((this.states.get(id) as GroupState).info, key)) return id
+      }
     }
-    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: [...key.columns] }
-    const state = this.remember(group)
-    if (node !== null) this.rememberQuickNode(node, group.id)
-    this.pendingGroups.push(state)
+    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: this.columnList(key.columns) }
+    this.pendingGroups.push(this.remember(group))
     this.log?.addGroup(group)
     return group.id
+  }
+
+  /** How many groups the store knows, and how many of them hold a head in memory. */
+  stats(): { groups: number; withHeads: number } {
+    return { groups: this.states.size, withHeads: this.withHeads.size }
   }
 
   group(id: number): GroupInfo | undefined {
@@ -426,17 +413,20 @@ export class SeriesStore {
     for (const state of this.withHeads) {
       const head = state.head
       if (head === null) continue
+      // Idle since its last cut: its memory goes back until it gets a row again.
       if (head.count === 0) {
-        // Idle since its last cut: its memory goes back until it gets a row again.
-        if (state.lastGeneration !== this.generation) {
-          this.withHeads.delete(state)
-          state.head = null
-          state.codec = state.context = null
-        }
+        if (state.lastGeneration !== this.generation) this.releaseHead(state)
         continue
       }
       if (all) {
         this.cutHead(state)
+        continue
+      }
+      // A series that ended (a process gone) a whole generation ago is cut and let go now
+      // rather than at its age: a fleet's ended processes would otherwise hold heads for an hour.
+      if (head.endsStale && state.lastGeneration !== this.generation) {
+        this.cutHead(state)
+        this.releaseHead(state)
         continue
       }
       const started = (this.generations.get(state.headGeneration) as Generation).start
@@ -470,6 +460,12 @@ export class SeriesStore {
     this.writePending(retired)
     this.log?.retire(retired)
     this.lastCut = now
+  }
+
+  private releaseHead(state: GroupState): void {
+    this.withHeads.delete(state)
+    state.head = null
+    state.codec = state.context = null
   }
 
   private startGeneration(now = this.now()): void {
@@ -563,7 +559,7 @@ export class SeriesStore {
         },
         group: (group) => {
           if (this.states.has(group.id)) return
-          const state = this.remember({ ...group, columns: [...group.columns] })
+          const state = this.remember({ ...group, columns: this.columnList(group.columns) })
           this.pendingGroups.push(state)
           this.nextGroupId = Math.max(this.nextGroupId, group.id + 1)
         },
@@ -589,59 +585,10 @@ export class SeriesStore {
   private forget(id: number): void {
     const state = this.states.get(id)
     if (!state) return
-    this.idsByKey.delete(groupIdentity(state.info))
+    this.unhash(identityHash(state.info), id)
     this.postings.remove(state.info)
     this.withHeads.delete(state)
-    for (let node of state.quickNodes ?? []) {
-      node.id = -1
-      // Nodes that lead nowhere any more go (a process that ended).
-      while (node.parent !== null && node.id === -1 && childless(node)) {
-        const parent: KeyNode = node.parent
-        if (parent.only === node) parent.only = null
-        else parent.children?.delete(node.key)
-        node = parent
-      }
-      if (node.parent === null && node.id === -1 && childless(node)) this.quickRoots.delete(node.key)
-    }
     this.states.delete(id)
-  }
-
-  /**
-   * The quick-lookup node of a key, made on the way if missing; null when the key names its
-   * labels in another order than the callers before it (it is then found by its identity).
-   */
-  private quickNode(key: GroupKey): KeyNode | null {
-    let node: KeyNode | undefined = this.quickRoots.get(key.metric)
-    if (node === undefined) this.quickRoots.set(key.metric, (node = keyNode(null, key.metric)))
-    const labels = key.labels
-    for (const name in labels) {
-      if (node.name === null) node.name = name
-      else if (node.name !== name) return null
-      const value = labels[name] as string
-      let child: KeyNode | undefined
-      if (node.only !== null && node.only.key === value) child = node.only
-      else if (node.children !== null) child = node.children.get(value)
-      if (child === undefined) {
-        child = keyNode(node, value)
-        if (node.only === null && node.children === null) node.only = child
-        else {
-          if (node.children === null) {
-            node.children = new Map([[(node.only as KeyNode).key, node.only as KeyNode]])
-            node.only = null
-          }
-          node.children.set(value, child)
-        }
-      }
-      node = child
-    }
-    return node
-  }
-
-  private rememberQuickNode(node: KeyNode, id: number): void {
-    node.id = id
-    const state = this.states.get(id) as GroupState
-    if (state.quickNodes) state.quickNodes.push(node)
-    else state.quickNodes = [node]
   }
 
   private remember(group: GroupInfo): GroupState {
@@ -660,22 +607,52 @@ export class SeriesStore {
       storedNextSeq: 0,
       storedFirst: undefined,
       pending: null,
-      quickNodes: null,
       codec: null,
       context: null
     }
     this.states.set(group.id, state)
-    this.idsByKey.set(groupIdentity(group), group.id)
+    const hash = identityHash(group)
+    const known = this.idsByHash.get(hash)
+    this.idsByHash.set(hash, known === undefined ? group.id : typeof known === 'number' ? [known, group.id] : [...known, group.id])
     this.postings.add(group)
     return state
   }
+
+  private unhash(hash: number, id: number): void {
+    const known = this.idsByHash.get(hash)
+    if (known === id || known === undefined) this.idsByHash.delete(hash)
+    else if (typeof known !== 'number') {
+      const rest = known.filter((other) => other !== id)
+      this.idsByHash.set(hash, rest.length === 1 ? (rest[0] as number) : rest)
+    }
+  }
+
+  /** One array per distinct column list: a metric's groups share theirs. */
+  private columnList(columns: readonly string[]): readonly string[] {
+    const text = columns.join('\u0000')
+    let list = this.columnLists.get(text)
+    if (!list) this.columnLists.set(text, (list = Object.freeze([...columns])))
+    return list
+  }
 }
 
-function keyNode(parent: KeyNode | null, key: string): KeyNode {
-  return { name: null, only: null, children: null, id: -1, parent, key }
+/** A 32-bit hash (FNV-1a) of a group's identity; groups that share one are told apart by their labels. */
+function identityHash(key: Pick<GroupInfo, 'metric' | 'labels'>): number {
+  const text = groupIdentity(key)
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return hash >>> 0
 }
 
-const childless = (node: KeyNode): boolean => node.only === null && (node.children === null || node.children.size === 0)
+function sameIdentity(group: GroupInfo, key: GroupKey): boolean {
+  if (group.metric !== key.metric) return false
+  let count = 0
+  for (const name in key.labels) {
+    if (group.labels[name] !== key.labels[name]) return false
+    count++
+  }
+  return count === Object.keys(group.labels).length
+}
 
 // Buckets from the first parameter to the second (inclusive), one index seek each.
 const BUCKETS = 'WITH RECURSIVE buckets(b) AS (SELECT ? UNION ALL SELECT b + 1 FROM buckets WHERE b < ?)'

@@ -1,0 +1,130 @@
+// Memory of the metrics path over simulated time: the realistic workload of bench/workload.ts
+// through Vigil's own MetricsWriter → MetricsStore → series store (head log and chunks on
+// disk), maintenance ticked each simulated minute as its timer does. Every `--every` minutes
+// it forces a GC and prints the heap, RSS and the store's group counts, so what grows with
+// time (heads, the catalogue of groups that processes leave behind) shows apart from what
+// grows with the fleet. `--snapshot FILE` writes a heap snapshot at the end and prints the
+// largest retainers by constructor (self size).
+//   node --expose-gc --import tsx bench/series-memory.ts [--servers 1000] [--minutes 60] [--every 10]
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { writeHeapSnapshot } from 'node:v8'
+import { EventBus } from '../src/main/base/bus'
+import { openDb } from '../src/main/base/db/db'
+import { SeriesStore } from '../src/main/base/series/series-store'
+import { DEFAULT_RETENTION, MetricsMaintenance } from '../src/main/metrics/metrics-maintenance'
+import { MetricsStore } from '../src/main/metrics/metrics-store'
+import { DEFAULT_WRITER_OPTIONS, MetricsWriter } from '../src/main/metrics/metrics-writer'
+import type { SampleBatch } from '../src/main/metrics/samples'
+import { countValues, createWorkload } from './workload'
+
+const MIB = 1024 * 1024
+const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      servers: { type: 'string', default: '1000' },
+      minutes: { type: 'string', default: '60' },
+      every: { type: 'string', default: '10' },
+      interval: { type: 'string', default: '5' },
+      seed: { type: 'string', default: '1' },
+      snapshot: { type: 'string' }
+    }
+  })
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error('run with node --expose-gc')
+  const intervalMs = Number(args.interval) * 1000
+  const intervals = Math.round((Number(args.minutes) * 60_000) / intervalMs)
+  const reportEvery = Math.round((Number(args.every) * 60_000) / intervalMs)
+  const startMs = Date.UTC(2026, 11, 1)
+  const workload = createWorkload({ servers: Number(args.servers), startMs, intervalMs, seed: Number(args.seed) })
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-series-memory-'))
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+
+  const db = openDb(join(dir, 'vigil.db'))
+  let now = startMs
+  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), now: () => now })
+  const metrics = new MetricsStore(store)
+  const writer = new MetricsWriter(metrics, { markSeen: () => {} }, new EventBus(), DEFAULT_WRITER_OPTIONS, (error) => {
+    throw error
+  })
+  const maintenance = new MetricsMaintenance(metrics, DEFAULT_RETENTION, () => now)
+
+  gc()
+  const baseHeap = process.memoryUsage().heapUsed
+  console.log(`series-memory: ${args.servers} servers at ${args.interval} s, ${args.minutes} simulated minutes; heap before ${mib(baseHeap)}`)
+  console.log('| minute | values so far | groups | with a head | heap used (total) | array buffers | RSS | ingest CPU s |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+  let values = 0
+  let pending: SampleBatch[] = []
+  let flushAt = 0
+  let nextTick = startMs + 60_000
+  let cpuUs = 0
+  const flush = (): void => {
+    const started = process.cpuUsage()
+    for (const batch of pending) writer.add(batch)
+    writer.flush()
+    const used = process.cpuUsage(started)
+    cpuUs += used.user + used.system
+    pending = []
+  }
+  for (let i = 0; i < intervals; i++) {
+    for (const batch of workload.nextInterval()) {
+      if (pending.length > 0 && batch.ts >= flushAt) flush()
+      if (pending.length === 0) flushAt = batch.ts + DEFAULT_WRITER_OPTIONS.flushIntervalMs
+      now = Math.max(now, batch.ts)
+      if (now >= nextTick) {
+        maintenance.tick()
+        nextTick += 60_000
+      }
+      pending.push(batch)
+      values += countValues(batch)
+    }
+    if ((i + 1) % reportEvery === 0 || i === intervals - 1) {
+      flush()
+      gc()
+      const { heapUsed, heapTotal, arrayBuffers, rss } = process.memoryUsage()
+      const counts = store.stats()
+      console.log(
+        `| ${Math.round(((i + 1) * intervalMs) / 60_000)} | ${values.toLocaleString('en')} | ${counts.groups.toLocaleString('en')} | ${counts.withHeads.toLocaleString('en')} | ${mib(heapUsed)} (${mib(heapTotal)}) | ${mib(arrayBuffers)} | ${mib(rss)} | ${(cpuUs / 1e6).toFixed(1)} |`
+      )
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  if (args.snapshot) summariseSnapshot(writeHeapSnapshot(args.snapshot))
+  store.close()
+  db.close()
+}
+
+/** The constructors whose objects hold the most (self size), from a heap snapshot file. */
+function summariseSnapshot(file: string): void {
+  const snapshot = JSON.parse(readFileSync(file, 'utf8')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
+    nodes: number[]
+    strings: string[]
+  }
+  const fields = snapshot.snapshot.meta.node_fields
+  const width = fields.length
+  const typeAt = fields.indexOf('type')
+  const nameAt = fields.indexOf('name')
+  const sizeAt = fields.indexOf('self_size')
+  const types = snapshot.snapshot.meta.node_types[0]
+  const bySize = new Map<string, { bytes: number; count: number }>()
+  for (let n = 0; n < snapshot.nodes.length; n += width) {
+    const type = types[snapshot.nodes[n + typeAt] as number] as string
+    const name = type === 'object' || type === 'native' ? (snapshot.strings[snapshot.nodes[n + nameAt] as number] as string) : `(${type})`
+    const entry = bySize.get(name) ?? { bytes: 0, count: 0 }
+    entry.bytes += snapshot.nodes[n + sizeAt] as number
+    entry.count++
+    bySize.set(name, entry)
+  }
+  console.log(`heap snapshot ${file}: largest by self size`)
+  for (const [name, { bytes, count }] of [...bySize].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 25)) {
+    console.log(`  ${mib(bytes).padStart(11)} ${count.toLocaleString('en').padStart(11)}  ${name.slice(0, 80)}`)
+  }
+}
+
+void main()

@@ -1,6 +1,8 @@
 // The reference side of the PromQL differential tests: the real Prometheus 2.42 started over
-// the generated data set answers as the data set says.
+// the generated data set answers as the data set says, and as the recorded fixture says.
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FIXTURE_FILE, recordResponses } from '../../scripts/record-prometheus-responses'
 import { generateDataset, seriesSelector, type DatasetSeries, type Sample } from '../helpers/openmetrics-dataset'
 import { prometheusVersion, startPrometheusReference, type PrometheusReference } from '../helpers/prometheus-reference'
 
@@ -169,4 +171,9 @@ describe('the reference Prometheus 2.42 over the differential data set', () => {
     expect(response.text).toBe('{"status":"success","data":{"resultType":"scalar","result":[4,"2"]}}')
   })
 
+  it('still answers everything as test/fixtures/prometheus-2.42-responses.json recorded it', async () => {
+    const recorded = JSON.parse(readFileSync(FIXTURE_FILE, 'utf8'))
+    const live = JSON.parse(JSON.stringify(await recordResponses(prometheus)))
+    expect(live).toEqual(recorded)
+  })
 })

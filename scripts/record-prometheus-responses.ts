@@ -15,6 +15,7 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type { Dataset } from '../test/helpers/openmetrics-dataset'
 import { startPrometheusReference, type ApiParams, type PrometheusReference, type PrometheusResponse } from '../test/helpers/prometheus-reference'
 
 export const FIXTURE_FILE = resolve(import.meta.dirname, '../test/fixtures/prometheus-2.42-responses.json')
@@ -209,7 +210,18 @@ const PARSE_CASES = [
   'foo # trailing comment'
 ]
 
-const EXCHANGES: Request[] = [
+/** The first time each of NaN, +Inf and -Inf is a sample of the data set. */
+function specialValueTimes(dataset: Dataset): Array<[label: string, seconds: number]> {
+  const samples = dataset.series.flatMap((s) => s.samples)
+  const first = (test: (v: number) => boolean): number => (samples.filter(([, v]) => test(v)).sort((a, b) => a[0] - b[0])[0] as [number, number])[0] / 1000
+  return [
+    ['NaN', first(Number.isNaN)],
+    ['+Inf', first((v) => v === Infinity)],
+    ['-Inf', first((v) => v === -Infinity)]
+  ]
+}
+
+const requestsFor = (dataset: Dataset): Request[] => [
   // Grafana's "Save & test", then what it calls when a dashboard loads.
   query("Grafana Save & test: 1+1 at time=4", '1+1', '4'),
   { name: 'status/buildinfo', path: '/api/v1/status/buildinfo' },
@@ -242,6 +254,7 @@ const EXCHANGES: Request[] = [
   query('vector result', 'node_load1'),
   query('empty vector result', 'nonexistent_metric'),
   query('matrix result of a range selector', 'lookback_probe[1m]', String(START + 600)),
+  ...specialValueTimes(dataset).map(([label, at]) => query(`vector with ${label}`, 'sensor_humidity_ratio', String(at))),
   query('string result', '"a<b>&c"'),
   query('label value with characters JSON escapes', 'label_replace(vector(1), "x", "<a&b>\\"\\\\é\\u2028", "", "")'),
   { name: 'query by POST form', method: 'POST', path: '/api/v1/query', params: { query: 'sum by (job) (up)', time: String(AT) } },
@@ -481,7 +494,7 @@ async function send(reference: PrometheusReference, request: Request): Promise<P
 
 export async function recordResponses(reference: PrometheusReference): Promise<RecordedFixture> {
   const exchanges: RecordedExchange[] = []
-  for (const request of EXCHANGES) {
+  for (const request of requestsFor(reference.dataset)) {
     const response = await send(reference, request)
     exchanges.push({
       name: request.name,

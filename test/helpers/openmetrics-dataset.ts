@@ -35,11 +35,11 @@
 // Timestamps: a target's series share each scrape's timestamp, as in a real scrape (and as a
 // histogram's buckets must); each target has its own phase within the 15 s interval and a
 // jitter of up to ±50 ms per scrape. OpenMetrics wants seconds, and Prometheus turns them into
-// milliseconds with `int64(seconds * 1000)`, which truncates: for "1767225600.123" the product
-// can come out as …122.99998. So a scrape time is only ever one whose 3-decimal text comes
-// back to the same millisecond that way (the jitter moves by a millisecond or two otherwise),
-// and both sides see identical timestamps. Values are written in their shortest round-trip
-// form, so they come back bit for bit.
+// milliseconds with `int64(seconds * 1000)`, which truncates: "1.007" comes back as 1006 ms.
+// Times of this century always come back whole, but the generator checks every scrape time
+// (timestampRoundTrips) and moves one that would not by a millisecond, so both sides see
+// identical timestamps from any start. Values are written in their shortest round-trip form,
+// so they come back bit for bit.
 //
 // Staleness markers cannot be written in OpenMetrics text: a series that stops is a gap, and
 // stays visible for the 5 min lookback after its last sample, in Prometheus and in Vigil alike.
@@ -544,7 +544,9 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
     for (let sec = 0; sec <= 600; sec += 15) probeSeconds.push(sec)
     probeSeconds.push(900)
     for (let sec = 1260; sec <= 1800; sec += 15) probeSeconds.push(sec)
-    probeSeconds.forEach((sec, i) => probe.add('lookback_probe', { ...labels }, startMs + sec * 1000, i))
+    probeSeconds.forEach((sec, i) => {
+      if (startMs + sec * 1000 <= endMs) probe.add('lookback_probe', { ...labels }, startMs + sec * 1000, i)
+    })
   }
 
   const families = builders.map((b) => b.family).filter((f) => f.series.length > 0)

@@ -1,10 +1,11 @@
 // The reference side of the PromQL differential tests: the real Prometheus 2.42 started over
 // the generated data set answers as the data set says, and as the recorded fixture says.
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURE_FILE, recordResponses } from '../../scripts/record-prometheus-responses'
-import { generateDataset, seriesSelector, type DatasetSeries, type Sample } from '../helpers/openmetrics-dataset'
-import { prometheusVersion, startPrometheusReference, type PrometheusReference } from '../helpers/prometheus-reference'
+import { generateDataset, seriesSelector, toPrometheusText, type DatasetSeries, type Sample } from '../helpers/openmetrics-dataset'
+import { findPrometheusBinaries, prometheusVersion, startPrometheusReference, type PrometheusReference } from '../helpers/prometheus-reference'
 
 const MINUTE = 60_000
 const LOOKBACK_MS = 5 * MINUTE
@@ -94,6 +95,16 @@ describe('the reference Prometheus 2.42 over the differential data set', () => {
     expect(special.filter(Number.isNaN).length).toBeGreaterThan(0)
     expect(special).toContain(Infinity)
     expect(special).toContain(-Infinity)
+  })
+
+  it('is generated the same on every run, and as text exposition Prometheus parses too', () => {
+    expect(generateDataset().openMetrics).toBe(dataset.openMetrics)
+    expect(dataset.series.length).toBeGreaterThan(200)
+    // promtool lints while it parses: exit 3 for lint findings (node_exporter's own camelCase
+    // name), 1 for a text it cannot parse.
+    const lint = spawnSync(findPrometheusBinaries().promtool, ['check', 'metrics'], { input: toPrometheusText(dataset.families), encoding: 'utf8' })
+    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe("node_memory_MemAvailable_bytes metric names should be written in 'snake_case' not 'camelCase'")
+    expect(lint.status).toBe(3)
   })
 
   it('counts the series the 5 minute lookback sees, gaps and restarts included', async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { writeHeapSnapshot } from 'node:v8'
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8'
 import { EventBus } from '../src/main/base/bus'
 import { openDb } from '../src/main/base/db/db'
 import { SeriesStore } from '../src/main/base/series/series-store'
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     }
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
+  console.log('heap spaces (used / committed):')
+  for (const space of getHeapSpaceStatistics()) console.log(`  ${space.space_name.padEnd(26)} ${mib(space.space_used_size).padStart(11)} / ${mib(space.physical_space_size)}`)
   if (args.snapshot) summariseSnapshot(writeHeapSnapshot(args.snapshot))
   store.close()
   db.close()

@@ -483,11 +483,12 @@ export class SeriesStore {
     for (const state of dirty) for (const chunk of state.pending as PendingChunk[]) chunks.push(chunk)
     for (const chunk of bulk) chunks.push(chunk)
     // Where each group written to ends once this commits.
-    const ends = new Map<GroupState, { nextSeq: number; last: number | null }>()
+    const ends = new Map<GroupState, { nextSeq: number; last: number | null; first: number }>()
     for (const chunk of chunks) {
-      const end = ends.get(chunk.state) ?? { nextSeq: chunk.state.storedNextSeq, last: chunk.state.storedLast }
+      const end = ends.get(chunk.state) ?? { nextSeq: chunk.state.storedNextSeq, last: chunk.state.storedLast, first: chunk.startTs }
       end.nextSeq = Math.max(end.nextSeq, chunk.firstSeq + chunk.rows)
       end.last = end.last === null ? chunk.endTs : Math.max(end.last, chunk.endTs)
+      end.first = Math.min(end.first, chunk.startTs)
       ends.set(chunk.state, end)
     }
     this.db.transaction(() => {
@@ -505,9 +506,7 @@ export class SeriesStore {
     for (const [state, end] of ends) {
       state.storedNextSeq = end.nextSeq
       state.storedLast = end.last
-      if (state.storedFirst !== undefined) {
-        for (const chunk of chunks) if (chunk.state === state && (state.storedFirst === null || chunk.startTs < state.storedFirst)) state.storedFirst = chunk.startTs
-      }
+      if (state.storedFirst !== undefined && (state.storedFirst === null || end.first < state.storedFirst)) state.storedFirst = end.first
     }
     for (const state of dirty) state.pending = null
     this.pendingGroups = []

@@ -25,13 +25,16 @@ export interface GroupRows {
 }
 
 export class MetricsStore {
-  /** Each server's process groups in its last process sample: those missing from the next go stale. */
-  private readonly liveProcesses = new Map<string, Set<number>>()
+  /**
+   * Each server's process groups in its last process sample, with their row keys (pids): those
+   * missing from the next go stale.
+   */
+  private readonly liveProcesses = new Map<string, Map<number, RowKey>>()
   /**
    * The group of each (server, metric, row key) seen, so a row finds its group without building
    * its labels: by the disk or interface name, or by pid and then command and user.
    */
-  private readonly knownGroups = new Map<string, Map<MetricName, Map<string, KnownGroup[]>>>()
+  private readonly knownGroups = new Map<string, Map<MetricName, Map<RowKey, KnownGroup[]>>>()
 
   constructor(readonly series: SeriesStore) {}
 
@@ -87,20 +90,19 @@ export class MetricsStore {
     let byKey = byMetric.get(batch.metric)
     if (!byKey) byMetric.set(batch.metric, (byKey = new Map()))
     const known = byKey
-    const groupIds = batch.rows.map((row) => this.groupOf(known, batch, row))
+    const rowKey = SERIES_KEY[batch.metric]
+    const keys = batch.rows.map((row): RowKey => (rowKey === null ? '' : (row[rowKey] ?? '')))
+    const groupIds = batch.rows.map((row, r) => this.groupOf(known, keys[r] as RowKey, batch, row))
     const ids = batch.rows.map((row, r) => {
       const groupId = groupIds[r] as number
       return sampleId(groupId, this.series.append(groupId, batch.ts, sampleRow(batch.metric, row)))
     })
-    if (batch.metric === 'process') this.markEndedProcesses(batch, new Set(groupIds), known)
+    if (batch.metric === 'process') this.markEndedProcesses(batch, new Map(groupIds.map((id, r) => [id, keys[r] as RowKey])), known)
     return ids
   }
 
-  /** The row's group: known, or looked up (created on first use) and remembered. */
-  private groupOf(known: Map<string, KnownGroup[]>, batch: SampleBatch, row: SampleValues): number {
-    const rowKey = SERIES_KEY[batch.metric]
-    // As the group's label spells it (a pid in decimal), so an ended process's entry is found by it.
-    const key = rowKey === null ? '' : String(row[rowKey] ?? '')
+  /** The row's group: known by its key, or looked up (created on first use) and remembered. */
+  private groupOf(known: Map<RowKey, KnownGroup[]>, key: RowKey, batch: SampleBatch, row: SampleValues): number {
     const candidates = known.get(key)
     if (candidates) {
       for (const candidate of candidates) {
@@ -118,19 +120,21 @@ export class MetricsStore {
    * Ended processes get their staleness marker, and leave the lookup: a fleet starts thousands
    * of processes an hour, and one that comes back is found through the store.
    */
-  private markEndedProcesses(batch: SampleBatch, live: Set<number>, known: Map<string, KnownGroup[]>): void {
-    for (const groupId of this.liveProcesses.get(batch.serverId) ?? []) {
+  private markEndedProcesses(batch: SampleBatch, live: Map<number, RowKey>, known: Map<RowKey, KnownGroup[]>): void {
+    for (const [groupId, key] of this.liveProcesses.get(batch.serverId) ?? []) {
       const group = live.has(groupId) ? undefined : this.series.group(groupId)
       if (!group) continue
       this.series.append(groupId, batch.ts, group.columns.map(() => STALE))
-      const pid = group.labels.pid ?? ''
-      const rest = known.get(pid)?.filter((candidate) => candidate.id !== groupId) ?? []
-      if (rest.length > 0) known.set(pid, rest)
-      else known.delete(pid)
+      const rest = known.get(key)?.filter((candidate) => candidate.id !== groupId) ?? []
+      if (rest.length > 0) known.set(key, rest)
+      else known.delete(key)
     }
     this.liveProcesses.set(batch.serverId, live)
   }
 }
+
+/** What tells a metric's rows apart: the disk, the interface, the pid ('' for vmstat). */
+type RowKey = string | number
 
 /** A group known by its row key; processes are told apart by command and user too. */
 interface KnownGroup {

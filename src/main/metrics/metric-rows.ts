@@ -39,7 +39,7 @@ export class MetricRows {
 
   /** Raw rows in a time range, oldest first, with the total for paging. */
   samples(metric: MetricName, query: RangeQuery): { rows: StoredSample[]; total: number } {
-    const { read, names } = this.readGroups(this.store.groups(metric, query.serverId), query)
+    const { read, names } = this.readGroups(this.store.groups(metric, query.serverId, query), query)
     const fields = NUMERIC_FIELDS[metric]
     const page = mergePage(
       read.map(({ rows }) => rows),
@@ -98,7 +98,7 @@ export class MetricRows {
    * the greatest of the bucket's — as the SQL of the tables before the store did.
    */
   processAggregates(query: ProcessAggregateQuery): { rows: ProcessAggregateRow[]; total: number } {
-    const { read, names } = this.readGroups(this.store.groups('process', query.serverId), query)
+    const { read, names } = this.readGroups(this.store.groups('process', query.serverId, query), query)
     const byKey = new Map<string, BucketTotals>()
     for (const { group, serverId, rows } of read) {
       const pid = Number(group.labels.pid)

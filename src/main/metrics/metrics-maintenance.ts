@@ -78,11 +78,10 @@ export class MetricsMaintenance {
 
   private applyRetention(): void {
     const now = this.now()
-    const ids = (groups: GroupInfo[]): number[] => groups.map((group) => group.id)
     const series = this.store.series
-    series.dropBefore(now - this.retention.rawDays * DAY_MS, METRICS.flatMap((metric) => ids(this.store.groups(metric))))
-    series.dropBefore(now - this.retention.minuteRollupDays * DAY_MS, ROLLED_UP.flatMap((metric) => ids(this.store.rollupGroups(metric, MINUTE_MS))))
-    series.dropBefore(now - this.retention.hourRollupDays * DAY_MS, ROLLED_UP.flatMap((metric) => ids(this.store.rollupGroups(metric, HOUR_MS))))
+    series.dropBefore(now - this.retention.rawDays * DAY_MS, this.store.matchersOf(METRICS))
+    series.dropBefore(now - this.retention.minuteRollupDays * DAY_MS, this.store.rollupMatchersOf(ROLLED_UP, MINUTE_MS))
+    series.dropBefore(now - this.retention.hourRollupDays * DAY_MS, this.store.rollupMatchersOf(ROLLED_UP, HOUR_MS))
     this.lastRetention = now
   }
 

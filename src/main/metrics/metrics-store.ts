@@ -49,14 +49,30 @@ export class MetricsStore {
     return ids
   }
 
-  /** The groups of `metric` (raw samples), of one server or all. */
-  groups(metric: MetricName, serverId?: string): GroupInfo[] {
-    return this.series.select(serverMatchers(metric, serverId))
+  /**
+   * The groups of `metric` (raw samples), of one server or all: those in memory, and with a
+   * range also those of processes that ended and have samples there.
+   */
+  groups(metric: MetricName, serverId?: string, range?: { start: number; end: number }): GroupInfo[] {
+    return this.series.select(serverMatchers(metric, serverId), range)
   }
 
   /** The roll-up groups of `metric` at `resolutionMs`, of one server or all. */
   rollupGroups(metric: RolledUpMetric, resolutionMs: number, serverId?: string): GroupInfo[] {
     return this.series.select([...serverMatchers(rollupMetricName(metric), serverId), { name: RESOLUTION_LABEL, op: '=', value: String(resolutionMs) }])
+  }
+
+  /** Matchers that select the raw groups of `metrics`, every server's. */
+  matchersOf(metrics: readonly MetricName[]): LabelMatcher[] {
+    return [{ name: METRIC_LABEL, op: '=~', value: metrics.join('|') }]
+  }
+
+  /** Matchers that select the roll-up groups of `metrics` at `resolutionMs`, every server's. */
+  rollupMatchersOf(metrics: readonly RolledUpMetric[], resolutionMs: number): LabelMatcher[] {
+    return [
+      { name: METRIC_LABEL, op: '=~', value: metrics.map((metric) => escapeRegex(rollupMetricName(metric))).join('|') },
+      { name: RESOLUTION_LABEL, op: '=', value: String(resolutionMs) }
+    ]
   }
 
   /** Each group's rows in [start, end] (staleness markers left out), groups with none left out. */
@@ -163,3 +179,5 @@ function withoutStaleRows(range: SeriesRange): SeriesRange {
     columns: range.columns.map((column) => keep.map((r) => column[r] as SampleValue))
   }
 }
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -1,8 +1,10 @@
 // The series groups as SQLite keeps them: names and labels as ids of interned strings, so a
 // process that lived a minute costs a few dozen bytes of catalogue, not a few hundred. Both
-// tables are only appended to (and a group's row updated where it ends): the store holds every
-// group in memory, so the label index that matchers use lives there too (LabelPostings), not
-// in an SQLite index that every new process would write into at a random place.
+// tables are only appended to (and a group's row updated where it ends). The store holds the
+// groups whose series go on in memory, with the label index that matchers use (label-postings.ts);
+// groups that ended are read back from here by id when a read reaches their time
+// (011-series-cold-groups.ts), not through an SQLite label index that every new process would
+// write into at a random place.
 import type { Db } from '../db/db'
 import { BitReader, BitWriter, readSigned, writeSigned } from './bit-stream'
 
@@ -33,108 +35,43 @@ export interface StoredGroup {
   lastTs: number | null
 }
 
-/** What matchers need to know about labels, answered from the label index. */
-export interface LabelIndex {
-  /** Groups with the label `name` = `value`. */
-  groupsWith(name: string, value: string): number[]
-  /** The values the label `name` takes. */
-  valuesOf(name: string): string[]
-  /** Groups that have the label at all. */
-  groupsWithLabel(name: string): number[]
-  allGroupIds(): number[]
-}
-
 /**
- * Groups by label, in memory: every group the store knows, stored or not yet. A value that names
- * one group (a pid, a command: most values) holds its id alone, not in a set of one — a set
- * costs a few hundred bytes, and processes bring new values by the thousand an hour.
+ * Strings are interned (a process's command is stored once, not per group), but the catalogue
+ * does not hold every string ever interned: past INTERNED_IN_MEMORY it forgets them and may
+ * store one again (a few bytes; a string's ids all read back the same). The values of the
+ * partition label (servers' ids) are the exception: reads look groups up by them, so each has
+ * exactly one id, found in SQLite when not in memory.
  */
-export class LabelPostings implements LabelIndex {
-  private readonly postings = new Map<string, Map<string, number | Set<number>>>()
-  private readonly ids = new Set<number>()
-
-  add(group: GroupInfo): void {
-    this.ids.add(group.id)
-    this.post(METRIC_LABEL, group.metric, group.id)
-    for (const name in group.labels) this.post(name, group.labels[name] as string, group.id)
-  }
-
-  remove(group: GroupInfo): void {
-    this.ids.delete(group.id)
-    this.unpost(METRIC_LABEL, group.metric, group.id)
-    for (const name in group.labels) this.unpost(name, group.labels[name] as string, group.id)
-  }
-
-  groupsWith(name: string, value: string): number[] {
-    const groups = this.postings.get(name)?.get(value)
-    return groups === undefined ? [] : typeof groups === 'number' ? [groups] : [...groups]
-  }
-
-  valuesOf(name: string): string[] {
-    return [...(this.postings.get(name)?.keys() ?? [])]
-  }
-
-  groupsWithLabel(name: string): number[] {
-    const ids: number[] = []
-    for (const groups of this.postings.get(name)?.values() ?? []) {
-      if (typeof groups === 'number') ids.push(groups)
-      else for (const id of groups) ids.push(id)
-    }
-    return ids
-  }
-
-  allGroupIds(): number[] {
-    return [...this.ids]
-  }
-
-  private post(name: string, value: string, id: number): void {
-    let values = this.postings.get(name)
-    if (!values) this.postings.set(name, (values = new Map()))
-    const groups = values.get(value)
-    if (groups === undefined) values.set(value, id)
-    else if (typeof groups === 'number') {
-      if (groups !== id) values.set(value, new Set([groups, id]))
-    } else groups.add(id)
-  }
-
-  private unpost(name: string, value: string, id: number): void {
-    const values = this.postings.get(name)
-    const groups = values?.get(value)
-    if (!values || groups === undefined) return
-    if (typeof groups === 'number') {
-      if (groups === id) values.delete(value)
-    } else {
-      groups.delete(id)
-      if (groups.size === 1) values.set(value, groups.values().next().value as number)
-    }
-    if (values.size === 0) this.postings.delete(name)
-  }
-}
+const INTERNED_IN_MEMORY = 200_000
 
 export class GroupCatalog {
   private readonly ids = new Map<string, number>()
+  private readonly texts = new Map<number, string>()
+  private readonly partitions = new Map<string, number>()
   private readonly statements: ReturnType<typeof prepare>
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.statements = prepare(db)
-    for (const { id, text } of this.statements.allStrings.all() as Array<{ id: number; text: string }>) this.ids.set(text, id)
   }
 
-  /** Every stored group, with the sequence number of its next sample and the end of its newest chunk. */
-  load(): StoredGroup[] {
-    const texts = new Map([...this.ids].map(([text, id]) => [id, text]))
-    const text = (id: number): string => texts.get(id) ?? ''
-    // Groups share their column lists: one parsed array each.
-    const columnLists = new Map<number, string[]>()
-    const rows = this.statements.allGroups.all() as Array<{ id: number; metric: number; labels: Uint8Array; columns: number; next_seq: number; last_ts: number | null }>
-    return rows.map((row) => {
-      const labels: Record<string, string> = {}
-      const input = new BitReader(row.labels)
-      for (let count = readSigned(input); count > 0; count--) labels[text(readSigned(input))] = text(readSigned(input))
-      let columns = columnLists.get(row.columns)
-      if (!columns) columnLists.set(row.columns, (columns = JSON.parse(text(row.columns)) as string[]))
-      return { group: { id: row.id, metric: text(row.metric), labels, columns }, nextSeq: row.next_seq, lastTs: row.last_ts }
-    })
+  /** The groups whose series go on (not ended), with where each ends. */
+  loadLive(): StoredGroup[] {
+    return this.decode(this.statements.liveGroups.all() as GroupRow[])
+  }
+
+  /** Groups by id (those stored; ended or not). */
+  load(ids: Iterable<number>): StoredGroup[] {
+    const rows: GroupRow[] = []
+    for (const id of ids) {
+      const row = this.statements.groupById.get(id) as GroupRow | undefined
+      if (row) rows.push(row)
+    }
+    return this.decode(rows)
+  }
+
+  /** The highest group id ever stored, 0 when none. */
+  maxId(): number {
+    return (this.statements.maxId.get() as number | null) ?? 0
   }
 
   /** Stores a group (within the caller's transaction). */
@@ -154,28 +91,101 @@ export class GroupCatalog {
     this.statements.updateGroup.run(nextSeq, lastTs, id)
   }
 
+  /** Marks a group as ended (it leaves memory) or going on again (within the caller's transaction). */
+  setEnded(id: number, ended: boolean): void {
+    this.statements.setEnded.run(ended ? 1 : 0, id)
+  }
+
   /** Deletes a group, not its chunks (within the caller's transaction). */
   delete(group: GroupInfo): void {
     this.statements.deleteGroup.run(group.id)
   }
 
-  private intern(text: string): number {
-    let id = this.ids.get(text)
+  /** The id of a partition label's value, stored if new (within the caller's transaction); 0 for none. */
+  partitionId(value: string | undefined): number {
+    if (value === undefined) return 0
+    const known = this.findPartition(value)
+    if (known !== null) return known
+    const id = Number(this.statements.insertString.run(value).lastInsertRowid)
+    this.partitions.set(value, id)
+    return id
+  }
+
+  /** The id of a partition label's value if it was ever stored. */
+  findPartition(value: string): number | null {
+    let id = this.partitions.get(value)
     if (id === undefined) {
-      id = Number(this.statements.insertString.run(text).lastInsertRowid)
-      this.ids.set(text, id)
+      // Once per value and process: the table has no index on its text (see the header).
+      const stored = this.statements.stringId.get(value) as number | undefined
+      if (stored === undefined) return null
+      this.partitions.set(value, (id = stored))
     }
     return id
   }
+
+  private intern(text: string): number {
+    let id = this.ids.get(text) ?? this.partitions.get(text)
+    if (id === undefined) {
+      id = Number(this.statements.insertString.run(text).lastInsertRowid)
+      this.remember(text, id)
+    }
+    return id
+  }
+
+  private text(id: number): string {
+    let text = this.texts.get(id)
+    if (text === undefined) {
+      text = (this.statements.stringText.get(id) as string | undefined) ?? ''
+      this.remember(text, id)
+    }
+    return text
+  }
+
+  private remember(text: string, id: number): void {
+    if (this.ids.size >= INTERNED_IN_MEMORY) {
+      this.ids.clear()
+      this.texts.clear()
+    }
+    this.ids.set(text, id)
+    this.texts.set(id, text)
+  }
+
+  private decode(rows: readonly GroupRow[]): StoredGroup[] {
+    // Groups share their column lists: one parsed array each.
+    const columnLists = new Map<number, string[]>()
+    return rows.map((row) => {
+      const labels: Record<string, string> = {}
+      const input = new BitReader(row.labels)
+      for (let count = readSigned(input); count > 0; count--) labels[this.text(readSigned(input))] = this.text(readSigned(input))
+      let columns = columnLists.get(row.columns)
+      if (!columns) columnLists.set(row.columns, (columns = JSON.parse(this.text(row.columns)) as string[]))
+      return { group: { id: row.id, metric: this.text(row.metric), labels, columns }, nextSeq: row.next_seq, lastTs: row.last_ts }
+    })
+  }
 }
+
+interface GroupRow {
+  id: number
+  metric: number
+  labels: Uint8Array
+  columns: number
+  next_seq: number
+  last_ts: number | null
+}
+
+const GROUP_COLUMNS = 'id, metric, labels, columns, next_seq, last_ts'
 
 function prepare(db: Db) {
   return {
-    allStrings: db.prepare('SELECT id, text FROM series_strings'),
+    stringText: db.prepare('SELECT text FROM series_strings WHERE id = ?').pluck(),
+    stringId: db.prepare('SELECT MIN(id) FROM series_strings WHERE text = ?').pluck(),
     insertString: db.prepare('INSERT INTO series_strings (text) VALUES (?)'),
-    allGroups: db.prepare('SELECT id, metric, labels, columns, next_seq, last_ts FROM series_groups'),
+    liveGroups: db.prepare(`SELECT ${GROUP_COLUMNS} FROM series_groups WHERE ended = 0`),
+    groupById: db.prepare(`SELECT ${GROUP_COLUMNS} FROM series_groups WHERE id = ?`),
+    maxId: db.prepare('SELECT MAX(id) FROM series_groups').pluck(),
     insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns, next_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?)'),
     updateGroup: db.prepare('UPDATE series_groups SET next_seq = ?, last_ts = ? WHERE id = ?'),
+    setEnded: db.prepare('UPDATE series_groups SET ended = ? WHERE id = ?'),
     deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?')
   }
 }

@@ -1,7 +1,7 @@
 // Label matchers over series groups, as PromQL has them: =, !=, =~, !~, where a regular
 // expression matches the whole value and a matcher that matches "" also selects the groups
 // without that label.
-import type { LabelIndex } from './group-catalog'
+import type { LabelIndex } from './label-postings'
 
 export type MatchOp = '=' | '!=' | '=~' | '!~'
 

@@ -11,16 +11,20 @@
 // `maxHeadAgeMs` (a slow group: a roll-up) is cut then, or — if it is small and still alive —
 // carried over into the new segment, so that the log stays about an hour long and tiny chunks
 // stay rare; one whose series ended (a staleness marker, then nothing for a whole segment) is
-// cut and let go at once. A restart replays the log; every logged sample carries
+// cut and let go at once. Once its chunks are written and a grace has passed, such a group
+// leaves memory altogether (processes come and go by the thousand an hour): reads with a time
+// range find it again through SQLite (cold-groups.ts), and a sample for it brings it back. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
 import { decodeChunk, encodeChunk } from './chunk-codec'
 import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
-import { GroupCatalog, groupIdentity, LabelPostings, sortedLabels, type GroupInfo } from './group-catalog'
-import { selectGroups, type LabelMatcher } from './matchers'
-import type { SampleValue } from './sample'
+import { BUCKETS, ColdGroups } from './cold-groups'
+import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
+import { LabelPostings } from './label-postings'
+import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
+import { STALE, type SampleValue } from './sample'
 
 export type { GroupInfo } from './group-catalog'
 export type GroupKey = Omit<GroupInfo, 'id'>
@@ -55,6 +59,13 @@ export interface SeriesStoreOptions {
    * in the same flush. 0 cuts every head at `headRows`.
    */
   firstCutSpread?: number
+  /**
+   * The label most reads select on (a server's id): groups that left memory are found by it
+   * (cold-groups.ts). Groups without it are found by time alone.
+   */
+  partitionLabel?: string
+  /** How long a group whose series ended (a staleness marker, then nothing) stays in memory after its last chunk. */
+  endedGraceMs?: number
   now?: () => number
 }
 
@@ -96,6 +107,12 @@ interface GroupState extends LogSlot {
   storedFirst: number | null | undefined
   /** Chunks cut and not yet written. */
   pending: PendingChunk[] | null
+  /** The id of its partition label's value, once stored (cold-groups.ts). */
+  partition: number | undefined
+  /** Its newest sample is a staleness marker: the series ended (it leaves memory after a grace). */
+  ended: boolean
+  /** Idle, and its newest sample was looked at (a group loaded at start, not known to have ended). */
+  idleChecked: boolean
 }
 
 interface Generation {
@@ -115,6 +132,10 @@ const MIN_CUT_ROWS = 16
 const MAX_WAITING_CHUNK_BYTES = 8 << 20
 /** Chunks are indexed by the hour in which they end. */
 export const BUCKET_MS = 3_600_000
+export const DEFAULT_PARTITION_LABEL = 'server_id'
+export const DEFAULT_ENDED_GRACE_MS = 30 * 60_000
+/** Idle groups whose newest sample is read per rotation, to learn whether they ended. */
+const IDLE_CHECKS_PER_ROTATION = 2000
 
 const bucketOf = (ts: number): number => Math.floor(ts / BUCKET_MS)
 
@@ -145,8 +166,13 @@ export class SeriesStore {
 
   private readonly statements: ReturnType<typeof prepare>
   private readonly catalog: GroupCatalog
-  /** Every group by label (stored or not yet), for matchers. */
+  private readonly cold: ColdGroups
+  private readonly partitionLabel: string
+  private readonly endedGraceMs: number
+  /** Every group in memory by label (stored or not yet), for matchers. */
   private readonly postings = new LabelPostings()
+  /** Groups brought back into memory from SQLite (a sample for a group that had ended): not ended any more at the next write. */
+  private revived: GroupState[] = []
 
   constructor(
     private readonly db: Db,
@@ -159,17 +185,14 @@ export class SeriesStore {
     this.firstCutSpread = options.firstCutSpread ?? DEFAULT_FIRST_CUT_SPREAD
     this.now = options.now ?? Date.now
     this.lastCut = this.now()
+    this.partitionLabel = options.partitionLabel ?? DEFAULT_PARTITION_LABEL
+    this.endedGraceMs = options.endedGraceMs ?? DEFAULT_ENDED_GRACE_MS
     this.statements = prepare(db)
     this.catalog = new GroupCatalog(db)
-    let maxId = 0
-    for (const { group, nextSeq, lastTs } of this.catalog.load()) {
-      const state = this.remember(group)
-      state.stored = true
-      state.nextSeq = state.storedNextSeq = nextSeq
-      state.storedLast = lastTs
-      if (group.id > maxId) maxId = group.id
-    }
-    this.nextGroupId = maxId + 1
+    this.cold = new ColdGroups(db, this.catalog)
+    for (const stored of this.catalog.loadLive()) this.rememberStored(stored)
+    this.nextGroupId = this.catalog.maxId() + 1
+    if (this.cold.needsBackfill()) this.backfillBuckets()
     this.log = options.logDir === null ? null : new HeadLog(options.logDir, this.now)
     if (this.log) this.replay(this.log)
     this.startGeneration()
@@ -199,6 +222,7 @@ export class SeriesStore {
     return { groups: this.states.size, withHeads: this.withHeads.size }
   }
 
+  /** A group in memory (one whose series goes on, or ended a short while ago). */
   group(id: number): GroupInfo | undefined {
     return this.states.get(id)?.info
   }
@@ -209,7 +233,7 @@ export class SeriesStore {
    * id, a name for the sample that stays the same for as long as it is kept.
    */
   append(groupId: number, ts: number, row: readonly SampleValue[]): number {
-    const state = this.states.get(groupId)
+    const state = this.states.get(groupId) ?? this.revive(groupId)
     if (state === undefined) throw new RangeError(`unknown series group ${groupId}`)
     const seq = this.appendToHead(state, ts, row)
     this.log?.addSample(groupId, ts, seq, row, state)
@@ -257,19 +281,23 @@ export class SeriesStore {
     this.writePending([], bulk, alsoInTransaction)
   }
 
-  /** The groups every matcher selects (`__name__` is the metric). */
-  select(matchers: readonly LabelMatcher[]): GroupInfo[] {
+  /**
+   * The groups every matcher selects (`__name__` is the metric): those in memory, and with a
+   * time range those that ended and left memory but have chunks that may reach into it.
+   */
+  select(matchers: readonly LabelMatcher[], range?: { start: number; end: number }): GroupInfo[] {
     const groups: GroupInfo[] = []
     for (const id of selectGroups(this.postings, matchers)) {
       const state = this.states.get(id)
       if (state) groups.push(state.info)
     }
+    if (range !== undefined && range.end >= range.start) for (const stored of this.coldMatching(matchers, bucketOf(range.start))) groups.push(stored.group)
     return groups
   }
 
   /** The time of a group's newest sample, or null when it has none. */
   lastTs(groupId: number): number | null {
-    const state = this.states.get(groupId)
+    const state = this.stateOf(groupId)
     if (!state) return null
     let last = state.storedLast
     for (const chunk of state.pending ?? []) if (last === null || chunk.endTs > last) last = chunk.endTs
@@ -280,7 +308,7 @@ export class SeriesStore {
 
   /** The time of a group's oldest sample, or null when it has none. */
   firstTs(groupId: number): number | null {
-    const state = this.states.get(groupId)
+    const state = this.stateOf(groupId)
     if (!state) return null
     let first = this.storedFirst(state)
     for (const chunk of state.pending ?? []) if (first === null || chunk.startTs < first) first = chunk.startTs
@@ -291,7 +319,7 @@ export class SeriesStore {
 
   /** A group's samples with times in [start, end], from chunks and head, in time order. */
   read(groupId: number, start: number, end: number): SeriesRange {
-    const state = this.states.get(groupId)
+    const state = this.stateOf(groupId)
     const columnCount = state?.info.columns.length ?? 0
     if (!state || end < start) return { ts: [], seq: [], columns: Array.from({ length: columnCount }, () => []) }
     const parts: Part[] = []
@@ -305,44 +333,48 @@ export class SeriesStore {
   }
 
   /**
-   * Retention: drops the chunks that end before `ts` — of `groups` only, when given — and the
-   * groups left with no sample (a process that ended long ago). Returns how many of each went.
+   * Retention: drops the chunks that end before `ts` — of the groups `matchers` select, when
+   * given — and the groups left with no sample (a process that ended long ago). Returns how many
+   * of each went.
    */
-  dropBefore(ts: number, groups?: Iterable<number>): { chunks: number; groups: number } {
+  dropBefore(ts: number, matchers?: readonly LabelMatcher[]): { chunks: number; groups: number } {
     this.writePending([])
-    const candidates = groups === undefined ? null : new Set(groups)
-    const emptied: GroupState[] = []
+    const from = this.firstBucket() ?? Infinity
+    const bucket = bucketOf(ts)
+    const hot = [...(matchers === undefined ? this.states.keys() : selectGroups(this.postings, matchers))].map((id) => this.states.get(id) as GroupState)
+    // Groups out of memory with chunks ending before the cut (their newest sample is their end).
+    const cold = from > bucket ? [] : this.coldMatching(matchers ?? [], from, bucket).map((stored) => this.coldState(stored))
     // A head whose newest sample is out of retention too: a series that stopped since its last cut.
-    for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) {
-      if (state?.head && state.head.count > 0 && state.head.lastTs < ts) state.head.clear()
-    }
+    for (const state of hot) if (state.head && state.head.count > 0 && state.head.lastTs < ts) state.head.clear()
+    const emptied: GroupState[] = []
     const chunks = this.db.transaction(() => {
       let dropped = 0
-      const bucket = bucketOf(ts)
-      if (candidates === null) {
+      if (matchers === undefined) {
         dropped = this.statements.dropBuckets.run(bucket).changes + this.statements.dropInBucket.run(bucket, ts).changes
-      } else {
-        const from = this.firstBucket()
-        for (const id of candidates) {
-          const state = this.states.get(id)
-          if (!state?.stored || state.storedLast === null || from === null) continue
-          dropped += this.statements.dropGroupChunks.run(from, Math.min(bucket, bucketOf(state.storedLast)), id, ts).changes
-        }
+        this.statements.dropGroupBuckets.run(bucket)
       }
-      for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) {
-        if (!state?.stored || (state.storedLast !== null && state.storedLast >= ts) || (state.head?.count ?? 0) > 0) continue
+      for (const state of [...hot, ...cold]) {
+        if (!state.stored || state.storedLast === null) continue
+        if (matchers !== undefined && from <= bucket) {
+          dropped += this.statements.dropGroupChunks.run(from, Math.min(bucket, bucketOf(state.storedLast)), state.info.id, ts).changes
+          this.cold.forgetBuckets(this.partitionOf(state), state.info.id, from, bucket - 1)
+        }
+        if (state.storedLast >= ts || (state.head?.count ?? 0) > 0) continue
         this.catalog.delete(state.info)
+        this.cold.forgetBuckets(this.partitionOf(state), state.info.id, from, bucketOf(state.storedLast))
         emptied.push(state)
       }
       return dropped
     })()
     for (const state of emptied) {
+      this.cold.invalidate(state.info.id)
+      if (!this.states.has(state.info.id)) continue
       this.log?.addDeleted(state.info.id)
       this.forget(state.info.id)
     }
     if (emptied.length > 0) this.log?.flush()
     // The oldest chunk of a group may have gone: looked up again when asked for.
-    if (chunks > 0) for (const state of candidates === null ? this.states.values() : [...candidates].map((id) => this.states.get(id))) if (state) state.storedFirst = undefined
+    if (chunks > 0) for (const state of hot) state.storedFirst = undefined
     return { chunks, groups: emptied.length }
   }
 
@@ -350,22 +382,27 @@ export class SeriesStore {
   deleteGroups(matchers: readonly LabelMatcher[]): number {
     if (matchers.length === 0) throw new RangeError('deleteGroups needs at least one matcher')
     this.writePending([])
-    const ids = selectGroups(this.postings, matchers)
     const from = this.firstBucket()
+    const hot = [...selectGroups(this.postings, matchers)].map((id) => this.states.get(id) as GroupState)
+    const cold = from === null ? [] : this.coldMatching(matchers, from).map((stored) => this.coldState(stored))
     this.db.transaction(() => {
-      for (const id of ids) {
-        const state = this.states.get(id) as GroupState
-        if (from !== null && state.storedLast !== null) this.statements.deleteGroupChunks.run(from, bucketOf(state.storedLast), id)
+      for (const state of [...hot, ...cold]) {
+        if (from !== null && state.storedLast !== null) {
+          const last = bucketOf(state.storedLast)
+          this.statements.deleteGroupChunks.run(from, last, state.info.id)
+          this.cold.forgetBuckets(this.partitionOf(state), state.info.id, from, last)
+        }
         this.catalog.delete(state.info)
       }
     })()
+    for (const state of cold) this.cold.invalidate(state.info.id)
     // Logged, so that a replay of older records does not bring them back.
-    for (const id of ids) {
-      this.log?.addDeleted(id)
-      this.forget(id)
+    for (const state of hot) {
+      this.log?.addDeleted(state.info.id)
+      this.forget(state.info.id)
     }
     this.log?.flush()
-    return ids.size
+    return hot.length + cold.length
   }
 
   /** Cuts every head and closes the log: a clean stop leaves nothing to replay. */
@@ -385,6 +422,7 @@ export class SeriesStore {
     if (head.count === 0) state.headGeneration = this.generation
     state.lastGeneration = this.generation
     state.lastGenerationStart = this.generationStart
+    state.ended = state.idleChecked = false
     const seq = state.nextSeq++
     head.append(ts, seq, row)
     return seq
@@ -427,6 +465,7 @@ export class SeriesStore {
       if (head.endsStale && state.lastGeneration !== this.generation) {
         this.cutHead(state)
         this.releaseHead(state)
+        state.ended = true
         continue
       }
       const started = (this.generations.get(state.headGeneration) as Generation).start
@@ -457,8 +496,12 @@ export class SeriesStore {
     // Segments left from a previous run that no generation knows (all replayed into heads now cut).
     const known = new Set([...this.generations.values()].map((generation) => generation.segment))
     for (const segment of older) if (!known.has(segment) && !retired.includes(segment)) retired.push(segment)
-    this.writePending(retired)
+    const ending = this.groupsToLetGo(now)
+    this.writePending(retired, [], () => {
+      for (const state of ending) this.catalog.setEnded(state.info.id, true)
+    })
     this.log?.retire(retired)
+    for (const state of ending) this.forget(state.info.id)
     this.lastCut = now
   }
 
@@ -478,7 +521,7 @@ export class SeriesStore {
   private writePending(retiredSegments: readonly number[], bulk: readonly PendingChunk[] = [], alsoInTransaction?: () => void): void {
     const groups = this.pendingGroups
     const dirty = this.dirty
-    if (groups.length === 0 && dirty.length === 0 && bulk.length === 0 && retiredSegments.length === 0 && !alsoInTransaction) return
+    if (groups.length === 0 && dirty.length === 0 && bulk.length === 0 && retiredSegments.length === 0 && this.revived.length === 0 && !alsoInTransaction) return
     const chunks: PendingChunk[] = []
     for (const state of dirty) for (const chunk of state.pending as PendingChunk[]) chunks.push(chunk)
     for (const chunk of bulk) chunks.push(chunk)
@@ -497,7 +540,12 @@ export class SeriesStore {
         this.catalog.insert(state.info, end?.nextSeq ?? 0, end?.last ?? null)
       }
       const insert = this.statements.insertChunk
-      for (const chunk of chunks) insert.run(bucketOf(chunk.endTs), chunk.state.info.id, chunk.startTs, chunk.endTs, chunk.rows, chunk.firstSeq, chunk.data)
+      for (const chunk of chunks) {
+        const bucket = bucketOf(chunk.endTs)
+        insert.run(bucket, chunk.state.info.id, chunk.startTs, chunk.endTs, chunk.rows, chunk.firstSeq, chunk.data)
+        this.cold.recordChunk(bucket, this.partitionOf(chunk.state), chunk.state.info.id)
+      }
+      for (const state of this.revived) this.catalog.setEnded(state.info.id, false)
       for (const [state, end] of ends) if (state.stored) this.catalog.update(state.info.id, end.nextSeq, end.last)
       for (const segment of retiredSegments) this.statements.logDone.run(segment)
       alsoInTransaction?.()
@@ -511,6 +559,7 @@ export class SeriesStore {
     for (const state of dirty) state.pending = null
     this.pendingGroups = []
     this.dirty = []
+    this.revived = []
     this.pendingChunkBytes = 0
     // The segments' files are deleted after this commit; their marks can go at the next write,
     // when the files are certainly gone.
@@ -557,7 +606,8 @@ export class SeriesStore {
           this.generations.set(this.generation, { start: segment, segment })
         },
         group: (group) => {
-          if (this.states.has(group.id)) return
+          // In memory, or stored and ended (its samples are all in chunks).
+          if (this.states.has(group.id) || this.cold.load([group.id]).length > 0) return
           const state = this.remember({ ...group, columns: this.columnList(group.columns) })
           this.pendingGroups.push(state)
           this.nextGroupId = Math.max(this.nextGroupId, group.id + 1)
@@ -581,6 +631,105 @@ export class SeriesStore {
     )
   }
 
+  /**
+   * Groups to let go of memory: their series ended (a staleness marker last, learned at the cut
+   * or, for a group idle since before the store opened, by reading its newest sample) longer than
+   * the grace ago, and everything of them is in SQLite.
+   */
+  private groupsToLetGo(now: number): GroupState[] {
+    const ending: GroupState[] = []
+    let checks = 0
+    for (const state of this.states.values()) {
+      if (state.head !== null || state.pending !== null || !state.stored || state.storedLast === null || now - state.storedLast < this.endedGraceMs) continue
+      if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_ROTATION) {
+        checks++
+        state.idleChecked = true
+        state.ended = this.endsStale(state)
+      }
+      if (state.ended) ending.push(state)
+    }
+    return ending
+  }
+
+  private endsStale(state: GroupState): boolean {
+    const last = state.storedLast as number
+    const { columns } = this.read(state.info.id, last, last)
+    const at = (columns[0]?.length ?? 0) - 1
+    return at >= 0 && columns.every((column) => column[at] === STALE)
+  }
+
+  /** A group in memory, or one out of it (read from SQLite, not kept in memory). */
+  private stateOf(id: number): GroupState | undefined {
+    const state = this.states.get(id)
+    if (state !== undefined) return state
+    const [stored] = this.cold.load([id])
+    return stored === undefined ? undefined : this.coldState(stored)
+  }
+
+  /** A group out of memory gets a sample (a process back after its series ended): in memory again. */
+  private revive(id: number): GroupState | undefined {
+    const [stored] = this.cold.load([id])
+    if (stored === undefined) return undefined
+    this.cold.invalidate(id)
+    const state = this.rememberStored(stored)
+    this.revived.push(state)
+    return state
+  }
+
+  /** Out-of-memory groups with chunks ending in buckets [from, to] that every matcher selects. */
+  private coldMatching(matchers: readonly LabelMatcher[], from: number, to = this.lastBucket()): StoredGroup[] {
+    if (to === null) return []
+    let partition: number | null = null
+    const pinned = matchers.find((matcher) => matcher.name === this.partitionLabel && matcher.op === '=')
+    if (pinned !== undefined) {
+      partition = pinned.value === '' ? 0 : this.catalog.findPartition(pinned.value)
+      if (partition === null) return []
+    }
+    const ids: number[] = []
+    for (const id of this.cold.idsIn(from, to, partition)) if (!this.states.has(id)) ids.push(id)
+    if (ids.length === 0) return []
+    const tests = matchers.map((matcher) => [matcher.name, matcherTest(matcher)] as const)
+    return this.cold.load(ids).filter(({ group }) => tests.every(([name, test]) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? ''))))
+  }
+
+  private coldState(stored: StoredGroup): GroupState {
+    const state = this.newState(stored.group)
+    state.stored = true
+    state.nextSeq = state.storedNextSeq = stored.nextSeq
+    state.storedLast = stored.lastTs
+    state.ended = true
+    return state
+  }
+
+  private rememberStored(stored: StoredGroup): GroupState {
+    const state = this.remember(stored.group)
+    state.stored = true
+    state.nextSeq = state.storedNextSeq = stored.nextSeq
+    state.storedLast = stored.lastTs
+    return state
+  }
+
+  /** The id of a group's partition label's value (stored when new: within a transaction). */
+  private partitionOf(state: GroupState): number {
+    return (state.partition ??= this.catalog.partitionId(state.info.labels[this.partitionLabel]))
+  }
+
+  /** For a data dir whose chunks predate series_group_buckets: lists them there, once. */
+  private backfillBuckets(): void {
+    const rows = this.cold.chunkBuckets()
+    const groups = new Map(this.catalog.load(new Set(rows.map((row) => row.group_id))).map((stored) => [stored.group.id, stored.group]))
+    this.db.transaction(() => {
+      for (const { bucket, group_id: id } of rows) {
+        const group = groups.get(id)
+        if (group) this.cold.recordChunk(bucket, this.catalog.partitionId(group.labels[this.partitionLabel]), id)
+      }
+    })()
+  }
+
+  private lastBucket(): number | null {
+    return this.statements.lastBucket.get() as number | null
+  }
+
   private forget(id: number): void {
     const state = this.states.get(id)
     if (!state) return
@@ -591,9 +740,19 @@ export class SeriesStore {
   }
 
   private remember(group: GroupInfo): GroupState {
+    const state = this.newState(group)
+    this.states.set(group.id, state)
+    const hash = identityHash(group)
+    const known = this.idsByHash.get(hash)
+    this.idsByHash.set(hash, known === undefined ? group.id : typeof known === 'number' ? [known, group.id] : [...known, group.id])
+    this.postings.add(group)
+    return state
+  }
+
+  private newState(group: GroupInfo): GroupState {
     // Spread by id (Fibonacci hashing): groups created together are cut at different times.
     const spread = Math.floor(((group.id * 0.6180339887498949) % 1) * this.headRows * this.firstCutSpread)
-    const state: GroupState = {
+    return {
       info: group,
       head: null,
       cutAt: Math.max(1, this.headRows - spread),
@@ -606,15 +765,12 @@ export class SeriesStore {
       storedNextSeq: 0,
       storedFirst: undefined,
       pending: null,
+      partition: undefined,
+      ended: false,
+      idleChecked: false,
       codec: null,
       context: null
     }
-    this.states.set(group.id, state)
-    const hash = identityHash(group)
-    const known = this.idsByHash.get(hash)
-    this.idsByHash.set(hash, known === undefined ? group.id : typeof known === 'number' ? [known, group.id] : [...known, group.id])
-    this.postings.add(group)
-    return state
   }
 
   private unhash(hash: number, id: number): void {
@@ -653,9 +809,6 @@ function sameIdentity(group: GroupInfo, key: GroupKey): boolean {
   return count === Object.keys(group.labels).length
 }
 
-// Buckets from the first parameter to the second (inclusive), one index seek each.
-const BUCKETS = 'WITH RECURSIVE buckets(b) AS (SELECT ? UNION ALL SELECT b + 1 FROM buckets WHERE b < ?)'
-
 function prepare(db: Db) {
   return {
     chunksIn: db.prepare(
@@ -663,6 +816,8 @@ function prepare(db: Db) {
     ),
     firstStart: db.prepare(`${BUCKETS} SELECT MIN(start_ts) FROM series_chunks WHERE bucket IN buckets AND group_id = ?`).pluck(),
     firstBucket: db.prepare('SELECT MIN(bucket) FROM series_chunks').pluck(),
+    lastBucket: db.prepare('SELECT MAX(bucket) FROM series_chunks').pluck(),
+    dropGroupBuckets: db.prepare('DELETE FROM series_group_buckets WHERE bucket < ?'),
     insertChunk: db.prepare('INSERT INTO series_chunks (bucket, group_id, start_ts, end_ts, rows, first_seq, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     dropBuckets: db.prepare('DELETE FROM series_chunks WHERE bucket < ?'),
     dropInBucket: db.prepare('DELETE FROM series_chunks WHERE bucket = ? AND end_ts < ?'),

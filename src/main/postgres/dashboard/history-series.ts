@@ -104,8 +104,7 @@ export class DashboardHistorySeries {
 
   /** Retention: drops the instance's chunks that end before `ts` (and groups left empty). */
   dropBefore(ts: number): void {
-    const groups = this.series.select(dashboardGroupsOf(this.instanceId)).map((group) => group.id)
-    if (groups.length > 0) this.series.dropBefore(ts, groups)
+    this.series.dropBefore(ts, dashboardGroupsOf(this.instanceId))
   }
 
   /** Deletes the instance's dashboard series; nothing is stored from then on. */

@@ -8,6 +8,7 @@ import { m007PgMaintenanceJobs } from './007-pg-maintenance-jobs'
 import { m008PostgresControl } from './008-postgres-control'
 import { m009OracleMonitoring } from './009-oracle-monitoring'
 import { m010Series } from './010-series'
+import { m011SeriesColdGroups } from './011-series-cold-groups'
 
 export interface Migration {
   version: number
@@ -26,7 +27,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m007PgMaintenanceJobs,
   m008PostgresControl,
   m009OracleMonitoring,
-  m010Series
+  m010Series,
+  m011SeriesColdGroups
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

@@ -41,13 +41,19 @@ export function goQuote(s: string): string {
   return out + '"'
 }
 
-/** Go's %q of a rune (strconv.QuoteRune); -1 (end of input) prints as U+FFFD, as in Go. */
+/** What Go's UTF-8 decoding makes of a character: surrogates (no UTF-8 form) and -1 are U+FFFD. */
+function asGoRune(cp: number): number {
+  return cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp
+}
+
+/** Go's %q of a rune (strconv.QuoteRune). */
 export function goQuoteRune(cp: number): string {
-  return "'" + escapeForQuote(cp < 0 || cp > 0x10ffff ? 0xfffd : cp, "'") + "'"
+  return "'" + escapeForQuote(asGoRune(cp), "'") + "'"
 }
 
 /** Go's %#U of a rune: `U+0063 'c'`, without the quoted form when it is not printable. */
-export function goUnicodeRune(cp: number): string {
+export function goUnicodeRune(rune: number): string {
+  const cp = asGoRune(rune)
   const code = 'U+' + cp.toString(16).toUpperCase().padStart(4, '0')
   return isGoPrintable(cp) ? `${code} '${String.fromCodePoint(cp)}'` : code
 }

@@ -279,7 +279,10 @@ class Parser {
       if (group.type === 'GROUP_LEFT' || group.type === 'GROUP_RIGHT') {
         this.consume()
         matching.card = group.type === 'GROUP_LEFT' ? 'many-to-one' : 'one-to-many'
-        if (this.peek().type === 'LEFT_PAREN') matching.include = this.parseGroupingLabels()
+        // The labels are optional, so Prometheus reads on only if an expression can start here.
+        const next = this.peek()
+        if (next.type === 'LEFT_PAREN') matching.include = this.parseGroupingLabels()
+        else if (!EXPRESSION_STARTS.has(next.type)) throw this.unexpected(next, 'grouping opts', '"("')
       }
     }
     return { returnBool, matching }

@@ -87,13 +87,20 @@ const GENERAL_CATEGORIES = new Set([
   'P', 'Pc', 'Pd', 'Pe', 'Pf', 'Pi', 'Po', 'Ps', 'S', 'Sc', 'Sk', 'Sm', 'So', 'Z', 'Zl', 'Zp', 'Zs'
 ])
 
+/** Scripts whose long name is four letters, unlike the ISO 15924 codes Go does not accept. */
+const FOUR_LETTER_SCRIPTS = new Set(['Ahom', 'Cham', 'Lisu', 'Miao', 'Modi', 'Newa', 'Thai'])
+const SCRIPTS_AFTER_UNICODE_13 = new Set(['Cypro_Minoan', 'Old_Uyghur', 'Tangsa', 'Toto', 'Vithkuqi', 'Kawi', 'Nag_Mundari'])
+
 /** The JavaScript property escape for an RE2 Unicode class name, or null when RE2 has no such class. */
 function unicodeProperty(name: string, negated: boolean): string | null {
   const p = negated ? 'P' : 'p'
   if (name === 'Any') return negated ? '\\P{Any}' : '\\p{Any}'
   if (GENERAL_CATEGORIES.has(name)) return `\\${p}{General_Category=${name}}`
-  // Go knows scripts by their long names only (Greek, Old_Italic); JavaScript also takes short aliases.
+  // Go knows scripts by their long names only (Greek, Old_Italic), from Unicode 13; JavaScript
+  // also takes the four-letter codes (Grek) and knows the scripts added since.
   if (!/^[A-Z][a-z]+(_[A-Z][a-z]+)*$/.test(name) && name !== 'Nko') return null
+  if (name.length === 4 && !FOUR_LETTER_SCRIPTS.has(name)) return null
+  if (SCRIPTS_AFTER_UNICODE_13.has(name)) return null
   try {
     new RegExp(`\\p{Script=${name}}`, 'u')
   } catch {

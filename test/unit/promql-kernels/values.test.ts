@@ -40,7 +40,8 @@ describe('Labels', () => {
   })
 
   it('orders label sets as labels.Compare: name, then value, then the shorter first', () => {
-    const sets = [{ a: '2' }, { a: '1', b: '1' }, { a: '1' }, { b: '0' }, { __name__: 'x', a: '1' }].map((r) => Labels.fromRecord(r))
+    const records: Array<Record<string, string>> = [{ a: '2' }, { a: '1', b: '1' }, { a: '1' }, { b: '0' }, { __name__: 'x', a: '1' }]
+    const sets = records.map((r) => Labels.fromRecord(r))
     expect([...sets].sort(Labels.compare).map((l) => l.toString())).toEqual(['{__name__="x", a="1"}', '{a="1"}', '{a="1", b="1"}', '{a="2"}', '{b="0"}'])
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { arithmetic, compare, scalarBinop, vectorElementBinop, vectorScalarBinop } from '../../../src/main/prometheus/promql/kernels/binary-ops'
+import { arithmetic, compare, dropsMetricName, scalarBinop, vectorElementBinop, vectorScalarBinop } from '../../../src/main/prometheus/promql/kernels/binary-ops'
 import { Labels, type Sample } from '../../../src/main/prometheus/promql/kernels/values'
 
 const sample = (record: Record<string, string>, v: number): Sample => ({ labels: Labels.fromRecord(record), t: 1, v })
@@ -74,5 +74,12 @@ describe('vector and scalar', () => {
       [{ a: '3' }, NaN]
     ])
     expect(summary(vectorScalarBinop('^', vector, 0, false, false)).map(([, v]) => v)).toEqual([1, 1, 1])
+  })
+
+  it('keep the metric name through atan2, as 2.42 does', () => {
+    expect(dropsMetricName('atan2')).toBe(false)
+    expect(dropsMetricName('%')).toBe(true)
+    expect(dropsMetricName('==')).toBe(false)
+    expect(vectorScalarBinop('atan2', vector, 1, false, false)[0]?.labels.metricName).toBe('m')
   })
 })

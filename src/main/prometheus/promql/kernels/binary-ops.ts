@@ -33,6 +33,11 @@ export function isComparison(op: BinaryOperator): op is ComparisonOperator {
   return op in COMPARISON
 }
 
+/** Whether the result loses the metric name: arithmetic does, except atan2 (2.42 keeps it there). */
+export function dropsMetricName(op: BinaryOperator): boolean {
+  return !isComparison(op) && op !== 'atan2'
+}
+
 export function arithmetic(op: ArithmeticOperator, l: number, r: number): number {
   return ARITHMETIC[op](l, r)
 }
@@ -57,9 +62,9 @@ export function vectorElementBinop(op: BinaryOperator, l: number, r: number): { 
 }
 
 /**
- * vector op scalar, or scalar op vector (`scalarOnLeft`). Arithmetic and `bool` drop the metric
- * name; a filtering comparison keeps the name and the vector's own value whichever side it is
- * on (`1 < x` keeps x's samples above 1, valued as x).
+ * vector op scalar, or scalar op vector (`scalarOnLeft`). Arithmetic (but atan2) and `bool` drop
+ * the metric name; a filtering comparison keeps the name and the vector's own value whichever
+ * side it is on (`1 < x` keeps x's samples above 1, valued as x).
  */
 export function vectorScalarBinop(op: BinaryOperator, samples: readonly Sample[], scalar: number, scalarOnLeft: boolean, returnBool: boolean): Sample[] {
   const out: Sample[] = []
@@ -72,7 +77,7 @@ export function vectorScalarBinop(op: BinaryOperator, samples: readonly Sample[]
       keep = true
     }
     if (!keep) continue
-    const labels = returnBool || !isComparison(op) ? sample.labels.withoutMetricName() : sample.labels
+    const labels = returnBool || dropsMetricName(op) ? sample.labels.withoutMetricName() : sample.labels
     out.push({ labels, t: sample.t, v: value })
   }
   return out

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frexp, goInt64, goLog10, goLog2, goMax, goMin, goPow, ldexp } from '../../../src/main/prometheus/promql/kernels/go-math'
+import { frexp, goCosh, goInt64, goLog10, goLog2, goMax, goMin, goPow, goSinh, ldexp } from '../../../src/main/prometheus/promql/kernels/go-math'
 
 describe("Go's math where it differs from JavaScript's", () => {
   it("has Pow's special cases", () => {
@@ -58,6 +58,16 @@ describe("Go's math where it differs from JavaScript's", () => {
     expect(goMin(NaN, 1)).toBeNaN()
     expect(Object.is(goMax(-0, 0), 0)).toBe(true)
     expect(Object.is(goMin(-0, 0), -0)).toBe(true)
+  })
+
+  it('overflows Sinh and Cosh where Go computes Exp(|x|)/2', () => {
+    // Real Prometheus 2.42: sinh and cosh of 710.0 are +Inf (JavaScript: 1.117e308).
+    expect(goSinh(710)).toBe(Infinity)
+    expect(goSinh(-710)).toBe(-Infinity)
+    expect(goCosh(-710)).toBe(Infinity)
+    expect(goSinh(0.5)).toBe(Math.sinh(0.5))
+    expect(goCosh(21)).toBe(Math.cosh(21))
+    expect(goSinh(22)).toBeCloseTo(Math.sinh(22), 0)
   })
 
   it('derives Log2 and Log10 from Log as Go does', () => {

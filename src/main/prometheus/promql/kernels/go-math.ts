@@ -1,7 +1,7 @@
 // Go's math functions where they answer differently from JavaScript's: Pow's special cases and
-// algorithm, Max/Min's infinities before NaN, Log2/Log10 as Go derives them from Log, and the
-// float-to-int64 conversion of amd64. Elsewhere (sin, exp, atan2, …) both languages give the
-// same values to within an ulp or two.
+// algorithm, Max/Min's infinities before NaN, Sinh/Cosh overflowing early, Log2/Log10 as Go
+// derives them from Log, and the float-to-int64 conversion of amd64. Elsewhere (sin, exp,
+// atan2, …) both give the same values to within an ulp or two.
 
 const SMALLEST_NORMAL = 2 ** -1022
 const view = new DataView(new ArrayBuffer(8))
@@ -123,6 +123,16 @@ export function goMin(x: number, y: number): number {
   if (x === -Infinity || y === -Infinity) return -Infinity
   if (Number.isNaN(x) || Number.isNaN(y)) return NaN
   return Math.min(x, y)
+}
+
+/** math.Sinh: from |x| > 21 on, Exp(|x|)/2, which overflows to ±Inf before sinh itself does. */
+export function goSinh(v: number): number {
+  return Math.abs(v) > 21 ? Math.sign(v) * Math.exp(Math.abs(v)) * 0.5 : Math.sinh(v)
+}
+
+/** math.Cosh: from |x| > 21 on, Exp(|x|)/2 (+Inf from about 709.8 on, where cosh is still finite). */
+export function goCosh(v: number): number {
+  return Math.abs(v) > 21 ? Math.exp(Math.abs(v)) * 0.5 : Math.cosh(v)
 }
 
 /** math.Log2: exact for powers of two, otherwise Log(frac)/Ln2 + exp. */

@@ -1,7 +1,7 @@
 // The functions of Prometheus 2.42 that map an instant vector sample by sample (math, trig,
 // clamps, rounding, dates), and sort, sort_desc, timestamp, histogram_quantile and absent's
 // labels. Every one but sort/sort_desc drops the metric name.
-import { goLog10, goLog2, goMax, goMin } from './go-math'
+import { goCosh, goLog10, goLog2, goMax, goMin, goSinh } from './go-math'
 import { goSort, reversed } from './go-sort'
 import { civilTime, daysInMonth, isLeapYear } from './go-time'
 import { byValue, ascendingNanFirst, descendingNanFirst } from './value-order'
@@ -63,8 +63,8 @@ export const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
   asin: unary(Math.asin),
   acos: unary(Math.acos),
   atan: unary(Math.atan),
-  sinh: unary(Math.sinh),
-  cosh: unary(Math.cosh),
+  sinh: unary(goSinh),
+  cosh: unary(goCosh),
   tanh: unary(Math.tanh),
   asinh: unary(Math.asinh),
   acosh: unary(Math.acosh),

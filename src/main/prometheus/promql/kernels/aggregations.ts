@@ -36,35 +36,50 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
  * before grouping. topk/bottomk answer the input samples themselves, names included.
  */
 export function aggregate(op: AggregationOp, samples: readonly Sample[], options: AggregationOptions): Sample[] {
+  const plan = planFor(op, options)
+  if (!plan) return []
   const without = options.without ?? false
-  let grouping = options.grouping ?? []
-  let relabel = (labels: Labels, _v: number): Labels => labels
-  let newAccumulator: (first: Sample) => Accumulator
-  if (op === 'topk' || op === 'bottomk') {
-    const k = heapSize(options.param)
-    if (k < 1) return []
-    newAccumulator = (first) => new KeepExtremes(first, k, op === 'topk' ? ascendingNanFirst : descendingNanFirst)
-  } else if (op === 'count_values') {
-    const valueLabel = countValuesLabel(options.param)
-    relabel = (labels, v) => labels.with(valueLabel, formatGoFloat(v))
-    if (!without) grouping = [...grouping, valueLabel]
-    newAccumulator = () => new Count()
-  } else if (op === 'quantile') {
-    const phi = Number(options.param)
-    newAccumulator = (first) => new Quantile(first, phi)
-  } else {
-    newAccumulator = SIMPLE_ACCUMULATORS[op]
-  }
-
   const groups = new Map<string, { labels: Labels; accumulator: Accumulator }>()
   for (const sample of samples) {
-    const labels = relabel(sample.labels, sample.v)
-    const groupLabels = without ? labels.without([...grouping, METRIC_NAME]) : labels.only(grouping)
+    const labels = plan.relabel(sample)
+    const groupLabels = without ? labels.without([...plan.grouping, METRIC_NAME]) : labels.only(plan.grouping)
     const group = groups.get(groupLabels.key)
     if (group) group.accumulator.add({ ...sample, labels })
-    else groups.set(groupLabels.key, { labels: groupLabels, accumulator: newAccumulator({ ...sample, labels }) })
+    else groups.set(groupLabels.key, { labels: groupLabels, accumulator: plan.newAccumulator({ ...sample, labels }) })
   }
   return [...groups.values()].flatMap(({ labels, accumulator }) => accumulator.finish(labels, options.t))
+}
+
+interface Plan {
+  grouping: readonly string[]
+  /** A sample's labels as grouped and kept (count_values adds its label). */
+  relabel: (sample: Sample) => Labels
+  newAccumulator: (first: Sample) => Accumulator
+}
+
+/** How to aggregate; undefined when nothing can come out (topk/bottomk with k < 1). Checks the parameter first. */
+function planFor(op: AggregationOp, { grouping = [], without = false, param }: AggregationOptions): Plan | undefined {
+  const plain = (newAccumulator: Plan['newAccumulator']): Plan => ({ grouping, relabel: (s) => s.labels, newAccumulator })
+  switch (op) {
+    case 'topk':
+    case 'bottomk': {
+      const k = heapSize(param)
+      if (k < 1) return undefined
+      return plain((first) => new KeepExtremes(first, k, op === 'topk' ? ascendingNanFirst : descendingNanFirst))
+    }
+    case 'count_values': {
+      const valueLabel = countValuesLabel(param)
+      return {
+        grouping: without ? grouping : [...grouping, valueLabel],
+        relabel: (s) => s.labels.with(valueLabel, formatGoFloat(s.v)),
+        newAccumulator: () => new Count()
+      }
+    }
+    case 'quantile':
+      return plain((first) => new Quantile(first, Number(param)))
+    default:
+      return plain(SIMPLE_ACCUMULATORS[op])
+  }
 }
 
 /** topk/bottomk's k: the parameter truncated to an int64; NaN and values beyond ±2^63 are an error. */

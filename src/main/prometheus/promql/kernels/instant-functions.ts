@@ -81,8 +81,7 @@ export const ELEMENT_FUNCTIONS: Record<string, ElementFunction> = {
 export function applyElementFunction(name: string, samples: readonly Sample[], args: readonly number[] = []): Sample[] {
   const f = ELEMENT_FUNCTIONS[name]
   if (!f) throw new Error(`${name} is no element-wise function`)
-  const [min = NaN, max = NaN] = args
-  if (name === 'clamp' && max < min) return []
+  if (name === 'clamp' && (args[1] ?? NaN) < (args[0] ?? NaN)) return []
   return samples.map((s) => ({ labels: s.labels.withoutMetricName(), t: s.t, v: f(s.v, args) }))
 }
 

@@ -121,15 +121,28 @@ export class MetricsStore {
   private groupOf(known: Map<RowKey, KnownGroup[]>, key: RowKey, batch: SampleBatch, row: SampleValues): number {
     const candidates = known.get(key)
     if (candidates) {
+      const command = row.command ?? null
+      const user = row.user ?? null
       for (const candidate of candidates) {
-        // Retention drops a group left empty: a remembered id may be gone.
-        if (candidate.command === (row.command ?? null) && candidate.user === (row.user ?? null) && this.series.group(candidate.id)) return candidate.id
+        if (candidate.command === command && candidate.user === user && this.stillKnown(candidate)) return candidate.id
       }
     }
     const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
-    const entry = { id, command: row.command ?? null, user: row.user ?? null }
+    const entry = { id, command: row.command ?? null, user: row.user ?? null, checkedAt: this.series.forgetCount }
     known.set(key, [...(candidates ?? []).filter((candidate) => this.series.group(candidate.id)), entry])
     return id
+  }
+
+  /**
+   * Whether a remembered group is still in the store (retention drops groups left empty, and
+   * groups that ended leave memory): looked up only when the store has let any go since.
+   */
+  private stillKnown(candidate: KnownGroup): boolean {
+    const forgotten = this.series.forgetCount
+    if (candidate.checkedAt === forgotten) return true
+    if (this.series.group(candidate.id) === undefined) return false
+    candidate.checkedAt = forgotten
+    return true
   }
 
   /**
@@ -157,6 +170,8 @@ interface KnownGroup {
   id: number
   command: string | number | null
   user: string | number | null
+  /** The store's forgetCount when the group was last known to be there. */
+  checkedAt: number
 }
 
 function serverMatchers(metric: string, serverId: string | undefined): LabelMatcher[] {

@@ -3,15 +3,15 @@
 // Samples arrive by group (fields sampled together) into an in-memory head per group, and are
 // encoded into the head log (head-log.ts) as they come; each flush writes them as one record.
 // A head is cut into a chunk when it is full (`headRows` rows: an hour at 5 s), so chunks are
-// large and few. Chunks and new groups reach SQLite in one transaction every `cutEveryMs`, or
-// sooner when many are waiting; each such write lands in a few pages (the chunk table is
-// appended to, and its index leads with the hour: 010-series.ts), so SQLite writes little more
-// than it stores. The log starts a new segment at each of these writes and deletes the old
+// large and few. Chunks and new groups reach SQLite in one transaction every `cutEveryMs` (15
+// minutes: each write rewrites a few pages whatever it carries), or sooner when many are
+// waiting; each such write lands in a few pages (the chunk table is appended to, and its index
+// leads with the hour: 010-series.ts), so SQLite writes little more than it stores. The log starts a new segment at each of these writes and deletes the old
 // ones once no head holds a sample logged in them. A head that lives longer than
 // `maxHeadAgeMs` (a slow group: a roll-up) is cut then, or — if it is small and still alive —
 // carried over into the new segment, so that the log stays about an hour long and tiny chunks
-// stay rare; one whose series ended (a staleness marker, then nothing for a whole segment) is
-// cut and let go at once. Once its chunks are written and a grace has passed, such a group
+// stay rare; one whose series ended (a staleness marker, then nothing for 5 minutes) is cut and
+// let go at the next write. Once its chunks are written and a grace has passed, such a group
 // leaves memory altogether (processes come and go by the thousand an hour): reads with a time
 // range find it again through SQLite (cold-groups.ts), and a sample for it brings it back. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
@@ -123,7 +123,7 @@ interface Generation {
 }
 
 export const DEFAULT_HEAD_ROWS = 720
-export const DEFAULT_CUT_EVERY_MS = 5 * 60_000
+export const DEFAULT_CUT_EVERY_MS = 15 * 60_000
 export const DEFAULT_MAX_HEAD_AGE_MS = 65 * 60_000
 const DEFAULT_FIRST_CUT_SPREAD = 0.5
 /** A head past its age with fewer rows than this, still receiving rows, is carried over rather than cut. */
@@ -134,6 +134,8 @@ const MAX_WAITING_CHUNK_BYTES = 8 << 20
 export const BUCKET_MS = 3_600_000
 export const DEFAULT_PARTITION_LABEL = 'server_id'
 export const DEFAULT_ENDED_GRACE_MS = 30 * 60_000
+/** A head whose newest row is a staleness marker older than this (or than a rotation period, if shorter) is cut at a rotation. */
+const ENDED_HEAD_MS = 5 * 60_000
 /** Idle groups whose newest sample is read per rotation, to learn whether they ended. */
 const IDLE_CHECKS_PER_ROTATION = 2000
 
@@ -169,8 +171,11 @@ export class SeriesStore {
   private readonly cold: ColdGroups
   private readonly partitionLabel: string
   private readonly endedGraceMs: number
+  /** How long a head whose series ended waits before it is cut (at a rotation). */
+  private readonly endedHeadMs: number
   /** Every group in memory by label (stored or not yet), for matchers. */
   private readonly postings = new LabelPostings()
+  private forgotten = 0
   /** Groups brought back into memory from SQLite (a sample for a group that had ended): not ended any more at the next write. */
   private revived: GroupState[] = []
 
@@ -187,6 +192,7 @@ export class SeriesStore {
     this.lastCut = this.now()
     this.partitionLabel = options.partitionLabel ?? DEFAULT_PARTITION_LABEL
     this.endedGraceMs = options.endedGraceMs ?? DEFAULT_ENDED_GRACE_MS
+    this.endedHeadMs = Math.min(this.cutEveryMs, ENDED_HEAD_MS)
     this.statements = prepare(db)
     this.catalog = new GroupCatalog(db)
     this.cold = new ColdGroups(db, this.catalog)
@@ -225,6 +231,14 @@ export class SeriesStore {
   /** A group in memory (one whose series goes on, or ended a short while ago). */
   group(id: number): GroupInfo | undefined {
     return this.states.get(id)?.info
+  }
+
+  /**
+   * How many times groups have left memory (deleted, dropped by retention, or ended): callers
+   * that keep group ids re-check them only when it changed.
+   */
+  get forgetCount(): number {
+    return this.forgotten
   }
 
   /**
@@ -460,9 +474,10 @@ export class SeriesStore {
         this.cutHead(state)
         continue
       }
-      // A series that ended (a process gone) a whole generation ago is cut and let go now
-      // rather than at its age: a fleet's ended processes would otherwise hold heads for an hour.
-      if (head.endsStale && state.lastGeneration !== this.generation) {
+      // A series that ended (a process gone) a while ago is cut and let go now rather than at
+      // its age: a fleet's ended processes would otherwise hold heads for an hour. The while
+      // spares one that only left a top list for a moment.
+      if (head.endsStale && now - head.lastTs > this.endedHeadMs) {
         this.cutHead(state)
         this.releaseHead(state)
         state.ended = true
@@ -733,6 +748,7 @@ export class SeriesStore {
   private forget(id: number): void {
     const state = this.states.get(id)
     if (!state) return
+    this.forgotten++
     this.unhash(identityHash(state.info), id)
     this.postings.remove(state.info)
     this.withHeads.delete(state)

@@ -2,14 +2,14 @@
 // (series-mapping.ts), and come back as groups of a metric, with the server and the labels
 // that name them. Row reads for the APIs are in metric-rows.ts, the charts' in
 // metric-series-repo.ts, roll-ups and retention in metrics-maintenance.ts.
-import { SERIES_KEY, type MetricName } from '../../shared/metrics'
+import { NUMERIC_FIELDS, SERIES_KEY, type MetricName } from '../../shared/metrics'
 import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
 import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
-import { STALE, type SampleValue } from '../base/series/sample'
-import type { GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
+import { numberOrNull, STALE, type SampleValue } from '../base/series/sample'
+import type { GroupHandle, GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
 import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
-import { sampleGroupKey, sampleId, sampleRow } from './series-mapping'
+import { sampleGroupKey, sampleId } from './series-mapping'
 
 /** The servers' names, as rows carry them. */
 export interface ServerNames {
@@ -101,36 +101,47 @@ export class MetricsStore {
   }
 
   private append(batch: SampleBatch): number[] {
-    let byMetric = this.knownGroups.get(batch.serverId)
-    if (!byMetric) this.knownGroups.set(batch.serverId, (byMetric = new Map()))
-    let byKey = byMetric.get(batch.metric)
-    if (!byKey) byMetric.set(batch.metric, (byKey = new Map()))
-    const known = byKey
+    const known = this.knownOf(batch.serverId, batch.metric)
     const rowKey = SERIES_KEY[batch.metric]
-    const keys = batch.rows.map((row): RowKey => (rowKey === null ? '' : (row[rowKey] ?? '')))
-    const groupIds = batch.rows.map((row, r) => this.groupOf(known, keys[r] as RowKey, batch, row))
-    const ids = batch.rows.map((row, r) => {
-      const groupId = groupIds[r] as number
-      return sampleId(groupId, this.series.append(groupId, batch.ts, sampleRow(batch.metric, row)))
-    })
-    if (batch.metric === 'process') this.markEndedProcesses(batch, new Map(groupIds.map((id, r) => [id, keys[r] as RowKey])), known)
+    const fields = NUMERIC_FIELDS[batch.metric]
+    // One array for every row's values: the store copies them.
+    const values = new Array<SampleValue>(fields.length)
+    const ids = new Array<number>(batch.rows.length)
+    const live = batch.metric === 'process' ? new Map<number, RowKey>() : null
+    for (let r = 0; r < batch.rows.length; r++) {
+      const row = batch.rows[r] as SampleValues
+      const key = rowKey === null ? '' : (row[rowKey] ?? '')
+      const group = this.groupOf(known, key, batch, row)
+      for (let f = 0; f < fields.length; f++) values[f] = numberOrNull(row[fields[f] as string])
+      ids[r] = sampleId(group.id, this.series.appendTo(group.handle, batch.ts, values))
+      live?.set(group.id, key)
+    }
+    if (live !== null) this.markEndedProcesses(batch, live, known)
     return ids
   }
 
+  private knownOf(serverId: string, metric: MetricName): Map<RowKey, KnownGroup[]> {
+    let byMetric = this.knownGroups.get(serverId)
+    if (!byMetric) this.knownGroups.set(serverId, (byMetric = new Map()))
+    let known = byMetric.get(metric)
+    if (!known) byMetric.set(metric, (known = new Map()))
+    return known
+  }
+
   /** The row's group: known by its key, or looked up (created on first use) and remembered. */
-  private groupOf(known: Map<RowKey, KnownGroup[]>, key: RowKey, batch: SampleBatch, row: SampleValues): number {
+  private groupOf(known: Map<RowKey, KnownGroup[]>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
     const candidates = known.get(key)
     if (candidates) {
       const command = row.command ?? null
       const user = row.user ?? null
       for (const candidate of candidates) {
-        if (candidate.command === command && candidate.user === user && this.stillKnown(candidate)) return candidate.id
+        if (candidate.command === command && candidate.user === user && this.stillKnown(candidate)) return candidate
       }
     }
     const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
-    const entry = { id, command: row.command ?? null, user: row.user ?? null, checkedAt: this.series.forgetCount }
+    const entry: KnownGroup = { id, handle: this.series.handleOf(id) as GroupHandle, command: row.command ?? null, user: row.user ?? null, checkedAt: this.series.forgetCount }
     known.set(key, [...(candidates ?? []).filter((candidate) => this.series.group(candidate.id)), entry])
-    return id
+    return entry
   }
 
   /**
@@ -140,7 +151,9 @@ export class MetricsStore {
   private stillKnown(candidate: KnownGroup): boolean {
     const forgotten = this.series.forgetCount
     if (candidate.checkedAt === forgotten) return true
-    if (this.series.group(candidate.id) === undefined) return false
+    const handle = this.series.handleOf(candidate.id)
+    if (handle === undefined) return false
+    candidate.handle = handle
     candidate.checkedAt = forgotten
     return true
   }
@@ -168,6 +181,7 @@ type RowKey = string | number
 /** A group known by its row key; processes are told apart by command and user too. */
 interface KnownGroup {
   id: number
+  handle: GroupHandle
   command: string | number | null
   user: string | number | null
   /** The store's forgetCount when the group was last known to be there. */

@@ -85,9 +85,16 @@ interface PendingChunk {
   data: Uint8Array
 }
 
-/** Everything the store knows of one group (and its place in the log's current segment: a LogSlot). */
-interface GroupState extends LogSlot {
+/**
+ * A group in memory, as callers that append row after row keep it (appendTo): no lookup by id
+ * per row. Valid until the store lets the group go (see forgetCount).
+ */
+export interface GroupHandle {
   readonly info: GroupInfo
+}
+
+/** Everything the store knows of one group (and its place in the log's current segment: a LogSlot). */
+interface GroupState extends LogSlot, GroupHandle {
   head: GroupHead | null
   /** Rows at which the head is cut. */
   cutAt: number
@@ -249,8 +256,19 @@ export class SeriesStore {
   append(groupId: number, ts: number, row: readonly SampleValue[]): number {
     const state = this.states.get(groupId) ?? this.revive(groupId)
     if (state === undefined) throw new RangeError(`unknown series group ${groupId}`)
+    return this.appendTo(state, ts, row)
+  }
+
+  /** A group's handle, while it is in memory. */
+  handleOf(groupId: number): GroupHandle | undefined {
+    return this.states.get(groupId)
+  }
+
+  /** append() through a handle; the row is copied, so the caller may reuse its array. */
+  appendTo(handle: GroupHandle, ts: number, row: readonly SampleValue[]): number {
+    const state = handle as GroupState
     const seq = this.appendToHead(state, ts, row)
-    this.log?.addSample(groupId, ts, seq, row, state)
+    this.log?.addSample(state.info.id, ts, seq, row, state)
     return seq
   }
 

@@ -11,8 +11,8 @@ import type { GroupInfo, SeriesStore } from '../../base/series/series-store'
 import { METRIC_LABEL } from '../../base/series/group-catalog'
 import type { LabelMatcher } from '../promql'
 import { EXTERNAL_PREFIX, externalName } from './external-series'
-import { familyLabelNames, type SeriesFamily } from './family'
-import { compareLabelSets, labelSet, labelSetKey, NAME_LABEL, type LabelSet } from './label-sets'
+import { familyLabelNames, type MetricDoc, type SeriesFamily } from './family'
+import { compareGoStrings, compareLabelSets, labelSet, labelSetKey, NAME_LABEL, type LabelSet } from './label-sets'
 import { registryIds, registryLabels, type RegistrySnapshot, type SeriesRegistry } from './registry'
 import { columnSamples, type ColumnPart, type PromSamples } from './samples'
 import { VIGIL_FAMILIES } from './vigil-families'
@@ -95,6 +95,15 @@ export class SeriesModel {
     return this.listed(matchers, startMs, endMs)
       .flatMap((group) => group.names.map((name) => withName(group.labels, name)))
       .sort(compareLabelSets)
+  }
+
+  /**
+   * `# HELP`, `# TYPE` and unit of every metric Vigil collects, by name in Go's order. Imported
+   * series have none: like Prometheus' backfill, the import keeps samples, not metadata.
+   */
+  metadata(): ReadonlyMap<string, MetricDoc> {
+    const docs = this.families.flatMap((family) => family.metrics.map(({ name, type, help, unit }) => [name, { type, help, unit }] as const))
+    return new Map(docs.sort(([a], [b]) => compareGoStrings(a, b)))
   }
 
   private *candidates(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Generator<Candidate> {

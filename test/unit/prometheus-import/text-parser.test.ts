@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ExpositionError, parseExposition, type ExpositionFormat } from '../../../src/main/prometheus/exposition/text-parser'
+import { writePrometheusText } from '../../../src/main/prometheus/exposition/text-writer'
 import { generateDataset, toOpenMetrics, toPrometheusText } from '../../helpers/openmetrics-dataset'
 
 const parse = (text: string, format: ExpositionFormat = 'prometheus') => parseExposition(text, format)
@@ -131,5 +132,19 @@ describe('OpenMetrics text', () => {
     const parsed = parse(toOpenMetrics(dataset.families), 'openmetrics')
     expect(parsed.sampleCount).toBe(dataset.series.reduce((n, s) => n + s.samples.length, 0))
     expect(parsed.series.map((s) => s.timestamps)).toEqual(dataset.series.map((s) => s.samples.map(([t]) => t)))
+  })
+})
+
+describe('writing Prometheus text back (the CLI’s batches)', () => {
+  it('gives back what was read, cut into batches of a bounded size, timestamp-less samples at the time given', () => {
+    const text = ['m{path="C:\\\\dir",q="\\"x\\"",nl="a\\nb"} NaN 1', 'm{path="C:\\\\dir",q="\\"x\\"",nl="a\\nb"} -0 2', 'n +Inf', 'n -Inf 3', 'n 1e-7 4'].join('\n')
+    const parsed = parse(text)
+    const batches = [...writePrometheusText(parsed.series, 99, 60)]
+    expect(batches.map((batch) => batch.samples)).toEqual([1, 2, 2])
+    const again = parse(batches.map((batch) => batch.text).join(''))
+    expect(again.series.map((s) => s.labels)).toEqual(parsed.series.map((s) => s.labels))
+    expect(again.series.map((s) => s.timestamps)).toEqual([[1, 2], [99, 3, 4]])
+    expect(Object.is(again.series[0]?.values[1], -0)).toBe(true)
+    expect(again.series.map((s) => s.values)).toEqual([[NaN, -0], [Infinity, -Infinity, 1e-7]])
   })
 })

@@ -12,7 +12,7 @@ import { isUtf8 } from 'node:buffer'
 import type { SeriesStore } from '../../base/series/series-store'
 import { externalGroupKey, VIGIL_PREFIX } from '../series/external-series'
 import { labelSet } from '../series/label-sets'
-import { ExpositionError, parseExposition, type ExpositionFormat, type ParsedSeries } from './text-parser'
+import { ExpositionError, parseExposition, type ExpositionFormat, type ParsedExposition, type ParsedSeries } from './text-parser'
 
 /** Timestamps an import takes: 1970 to the end of 9999. */
 export const IMPORT_TIME_RANGE = { min: 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }
@@ -25,10 +25,16 @@ export interface ImportResult {
   unchanged: number
 }
 
-/** Parses, checks and writes a whole body; throws ExpositionError (nothing written) when any of it is bad. */
-export function importExposition(store: SeriesStore, body: Buffer | string, format: ExpositionFormat, nowMs: number): ImportResult {
+/** Parses and checks a whole body as the import takes it; throws ExpositionError at the first fault. */
+export function parseImport(body: Buffer | string, format: ExpositionFormat): ParsedExposition {
   const parsed = parseExposition(decodeUtf8(body), format, { timestampRange: IMPORT_TIME_RANGE })
   for (const series of parsed.series) checkImportable(series)
+  return parsed
+}
+
+/** Parses, checks and writes a whole body; throws ExpositionError (nothing written) when any of it is bad. */
+export function importExposition(store: SeriesStore, body: Buffer | string, format: ExpositionFormat, nowMs: number): ImportResult {
+  const parsed = parseImport(body, format)
   const result: ImportResult = { series: parsed.series.length, samples: 0, unchanged: 0 }
   for (const series of parsed.series) {
     const written = writeSeries(store, series, nowMs)

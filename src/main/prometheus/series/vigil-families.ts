@@ -35,7 +35,7 @@ const SERVER_LABEL_DOCS = {
 }
 
 const EXTRA_LABEL_DOCS: Readonly<Record<string, string>> = {
-  device: 'the disk (iostat’s Device)',
+  device: 'the disk, iostat’s Device',
   interface: 'the network interface',
   pid: 'the process id',
   command: 'the command line, as ps prints it',

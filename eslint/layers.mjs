@@ -8,7 +8,7 @@
 import { dirname, relative, resolve, sep } from 'node:path'
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..')
-const SHELLS = new Set(['index', 'cli', 'cli-users', 'app', 'config', 'handlers', 'safe-storage'])
+const SHELLS = new Set(['index', 'cli', 'cli-users', 'cli-import', 'app', 'config', 'handlers', 'safe-storage'])
 const HTTP_LIBRARIES = /^(fastify|@fastify\/|ws$|fastify-)/
 
 /** Which layer a path (absolute, without extension or with) belongs to. */

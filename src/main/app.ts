@@ -17,6 +17,7 @@ import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
 import { createMetricsFeature, MetricsUpgrade, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
+import { createPrometheusFeature, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
 import { createUsersFeature, type UsersService } from './users'
@@ -49,6 +50,8 @@ export interface VigilApp {
   postgresPools: PostgresPools
   /** Table monitoring ("Oracle Monitoring APIs"): registry, snapshots, and the monitor that takes them. */
   oracle: Omit<TableMonitoringFeature, 'detach'>
+  /** Every stored series as Prometheus series, the /prometheus API's answers, and the import. */
+  prometheus: PrometheusFeature
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -112,6 +115,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
+    const prometheus = createPrometheusFeature({ series, servers, postgres, version: config.version })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({
@@ -161,6 +165,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         dataDir: config.dataDir
       },
       oracle,
+      prometheus,
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status()
     })
@@ -199,6 +204,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       audit,
       postgresPools,
       oracle,
+      prometheus,
       handlers,
       api,
       apiToken,

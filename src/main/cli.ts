@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { createApp, DB_FILE } from './app'
+import { IMPORT_HELP, importMetricsCommand } from './cli-import'
 import { USERS_HELP, usersCommand } from './cli-users'
-import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig } from './config'
+import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig, SERVE_FILE } from './config'
 import { loadOrCreateApiToken } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
 import { MAX_TOP_PROCESSES, DEFAULT_RETENTION } from './metrics'
@@ -30,12 +31,10 @@ Usage:
   vigil token [--data-dir DIR]
       Print the API token (for scripts: curl -H "Authorization: Bearer $(vigil token)").
 ${USERS_HELP}
+${IMPORT_HELP}
 
 The data directory defaults to ${defaultDataDir()} (or $VIGIL_DATA_DIR).
 `
-
-/** Where `vigil serve` records its URL so `vigil login-url` can find it. */
-const SERVE_FILE = 'serve.json'
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       'retention-days': { type: 'string' },
       'top-processes': { type: 'string' },
       log: { type: 'boolean' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }
     }
@@ -67,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       return print(loadOrCreateApiToken(dataDir))
     case 'users':
       return usersCommand(dataDir, positionals.slice(1))
+    case 'import-metrics':
+      return importMetricsCommand(dataDir, positionals[1], values.format)
     default:
       process.stderr.write(`Unknown command '${command}'.\n\n${HELP}`)
       return 2

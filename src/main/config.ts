@@ -5,6 +5,8 @@ import { DEFAULT_RETENTION, type RetentionPolicy, type UpgradeSettings } from '.
 
 export const DEFAULT_PORT = 7420
 export const DEFAULT_HOST = '127.0.0.1'
+/** Where `vigil serve` records its URL in the data dir, for the commands that reach it (login-url, import-metrics). */
+export const SERVE_FILE = 'serve.json'
 
 export interface VigilConfig {
   /** Where the SQLite file, the API token and the secrets key live. */

@@ -40,13 +40,14 @@ function pathOf(route: RouteEntry): string {
     .replace(/\*/g, 'x')
 }
 
-/** The face's error body: primary {error, timestamp}, agent {error}, rpc {ok: false, error}. */
+/** The face's error body: primary {error, timestamp}, agent {error}, rpc {ok: false, error}, prometheus {status, errorType, error}. */
 function expectFaceError(route: RouteEntry, status: number, text: string, what: string): void {
   expect(status, what).toBeGreaterThanOrEqual(400)
   expect(status, what).toBeLessThan(500)
   const body = JSON.parse(text) as Record<string, unknown>
   if (route.face === 'rpc') expect(body, what).toMatchObject({ ok: false, error: { code: expect.any(String), message: expect.any(String) } })
   else if (route.face === 'postgres-agent') expect(Object.keys(body), what).toEqual(['error'])
+  else if (route.face === 'prometheus') expect(body, what).toEqual({ status: 'error', errorType: expect.any(String), error: expect.any(String) })
   else expect(body, what).toMatchObject({ error: expect.any(String), timestamp: expect.any(String) })
 }
 

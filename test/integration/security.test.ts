@@ -45,6 +45,17 @@ describe('credentials', () => {
     expect((await api.request('GET', '/api/servers/', { headers: { Authorization: `bearer ${api.token}` } })).status).toBe(200)
   })
 
+  it('takes the token as X-TC-APP-KEY, the sysmon spec’s header, and refuses a wrong one', async () => {
+    for (const path of ['/api/servers/', '/prometheus/api/v1/labels']) {
+      expect((await api.request('GET', path, { anonymous: true, headers: { 'X-TC-APP-KEY': api.token } })).status, path).toBe(200)
+      const wrong = await api.request('GET', path, { anonymous: true, headers: { 'X-TC-APP-KEY': `${api.token}x` } })
+      expect(wrong.status, path).toBe(401)
+    }
+    // Authorization comes first: a wrong bearer is not rescued by a right app key.
+    const both = await api.request('GET', '/api/servers/', { headers: { Authorization: 'Bearer nope', 'X-TC-APP-KEY': api.token } })
+    expect(both.status).toBe(401)
+  })
+
   it('keeps the token in a file only its owner can read', () => {
     const mode = statSync(join(api.dataDir, 'api-token')).mode & 0o777
     expect(mode).toBe(0o600)

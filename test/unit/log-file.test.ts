@@ -68,4 +68,12 @@ describe('redaction', () => {
     expect(clean).toContain('"host":"127.0.0.1"')
     expect(JSON.parse(clean).headers).toEqual({ authorization: '[REDACTED]', cookie: '[REDACTED]', 'x-session': '[REDACTED]', host: '127.0.0.1' })
   })
+
+  it('scrubs the sysmon spec’s X-TC-APP-KEY, which carries the API token too', () => {
+    const key = 'e'.repeat(64)
+    const redact = createRedactor([])
+    const clean = redact(JSON.stringify({ headers: { 'x-tc-app-key': key }, err: { message: `X-TC-APP-KEY: ${key}` } }))
+    expect(clean).not.toContain(key)
+    expect(JSON.parse(clean).headers).toEqual({ 'x-tc-app-key': '[REDACTED]' })
+  })
 })

@@ -23,6 +23,11 @@ export interface ApiFace {
   errorStatus(error: AppError): number
   errorBody(error: AppError): unknown
   /**
+   * How the face writes an error body when its spec writes JSON its own way (Prometheus escapes
+   * `<`, `>` and `&` as Go does); JSON.stringify as application/json; charset=utf-8 otherwise.
+   */
+  errorFormat?: { contentType: string; serialize(body: unknown): string }
+  /**
    * The face's own authentication, run before its handlers (after the body is parsed). Without
    * it the face's routes need Vigil's credential, checked for every request in security.ts.
    */
@@ -44,8 +49,8 @@ export function errorHandlerOf(face: ApiFace) {
     if (appError.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(appError.retryAfterSeconds))))
     return reply
       .code(face.errorStatus(appError))
-      .type('application/json; charset=utf-8')
-      .serializer(JSON.stringify)
+      .type(face.errorFormat?.contentType ?? 'application/json; charset=utf-8')
+      .serializer(face.errorFormat?.serialize ?? JSON.stringify)
       .send(face.errorBody(appError))
   }
 }

@@ -59,12 +59,19 @@ export function setSecurityHeaders(reply: FastifyReply): void {
 
 type Credential = { kind: 'none' } | { kind: 'token' | 'session'; value: string }
 
+/** The header the sysmon spec (Prometheus API, OpenMetrics workspaces) sends its app key in: Vigil's API token. */
+export const APP_KEY_HEADER = 'x-tc-app-key'
+
 function credentialOf(request: FastifyRequest): Credential {
   const header = request.headers.authorization
   if (header) {
     const match = /^(Bearer|Token)\s+(\S+)\s*$/i.exec(header)
     return match?.[2] ? { kind: 'token', value: match[2] } : { kind: 'token', value: '' }
   }
+  // The same token, as Grafana's custom header or a script written for the sysmon API sends it.
+  // Node joins repeated headers with ", ", which no token matches.
+  const appKey = request.headers[APP_KEY_HEADER]
+  if (typeof appKey === 'string') return { kind: 'token', value: appKey.trim() }
   const cookie = request.cookies?.[SESSION_COOKIE]
   if (cookie) return { kind: 'session', value: cookie }
   // Browsers cannot set headers on a WebSocket; scripts may pass the token in the query — on a

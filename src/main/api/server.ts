@@ -10,10 +10,12 @@ import { AppError } from '../../shared/errors'
 import type { EventBus } from '../base/bus'
 import type { Authenticator } from '../base/security/browser-auth'
 import type { Handlers } from '../handlers'
+import type { PrometheusFeature } from '../prometheus'
 import { agentFace, type AgentDeps } from './agent'
 import { registerDocs } from './docs'
 import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
 import { primaryFace, type PrimaryDeps } from './primary'
+import { prometheusFace } from './prometheus'
 import { rpcFace } from './rpc'
 import { LiveSockets, type LivenessOptions } from './live-sockets'
 import { loggerOptions, type LogOptions } from './logging'
@@ -52,6 +54,7 @@ export interface ApiDeps extends PrimaryDeps {
   bus: EventBus
   handlers: Handlers
   agent: AgentDeps
+  prometheus: PrometheusFeature
 }
 
 /**
@@ -64,7 +67,7 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // The API's faces, one per spec, each with its own error format and authentication. The
   // first is the default: it also answers for the docs, the static UI and unknown paths.
-  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus)]
+  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus)]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
     logger: loggerOptions(deps.log),

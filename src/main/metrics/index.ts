@@ -19,6 +19,8 @@ export { DEFAULT_RETENTION, MetricsMaintenance, type RetentionPolicy } from './m
 export { MetricsService, NoRecentData, sampleValues, type HistoricalQuery, type RealtimeQuery } from './metrics-service'
 export { MetricsWriter } from './metrics-writer'
 export { MAX_TOP_PROCESSES } from './parsers'
+// How the metrics are kept in the series store, for the Prometheus series model.
+export { GROUP_LABELS } from './series-mapping'
 export { MetricsUpgrade, type UpgradeSettings } from './metrics-upgrade'
 
 export interface MetricsFeature {

@@ -20,6 +20,8 @@ import { PostgresPools } from './pool'
 
 export { AGENT_PLUGINS, DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS, PgAgentService, UI_USER } from './agent-service'
 export { pgEndpoint, pgFailure, type PgEndpoint } from './errors'
+// How the dashboard history is kept in the series store, for the Prometheus series model.
+export { DASHBOARD_COLUMNS, DASHBOARD_INFO_METRIC, DASHBOARD_METRIC, INSTANCE_LABEL } from './dashboard/series-mapping'
 export { PostgresInstancesService } from './instances-service'
 export { PostgresPools } from './pool'
 

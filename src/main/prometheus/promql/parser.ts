@@ -49,6 +49,14 @@ export function parseExpr(query: string): Expr {
   return expr
 }
 
+/**
+ * Parses without the type checks, as 2.42's ParseMetricSelector does: the API reads `match[]`
+ * selectors so, where `{}` and `foo{__name__="bar"}` pass the parser and meet the API's own rules.
+ */
+export function parseUnchecked(query: string): Expr {
+  return new Parser(query).parseQuery()
+}
+
 const BINARY_PRECEDENCE: Partial<Record<TokenType, number>> = {
   LOR: 1,
   LAND: 2, LUNLESS: 2,

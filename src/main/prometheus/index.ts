@@ -1,0 +1,61 @@
+// Prometheus: everything the series store keeps as Prometheus series (series/), the import of
+// the text formats (exposition/), what the /prometheus/api/v1 endpoints answer (api/), PromQL
+// (promql/) and the seam where its engine plugs in (query-engine.ts). Public surface of the feature.
+import type { SeriesStore } from '../base/series/series-store'
+import type { PostgresInstancesService } from '../postgres'
+import type { ServersService } from '../servers'
+import { QueryEndpoints } from './api/query-endpoints'
+import { SeriesEndpoints } from './api/series-endpoints'
+import { StatusEndpoints, vigilBuildInfo } from './api/status-endpoints'
+import { importExposition, type ImportResult } from './exposition/importer'
+import type { ExpositionFormat } from './exposition/text-parser'
+import { createQueryEngine } from './query-engine'
+import type { SeriesRegistry } from './series/registry'
+import { SeriesModel } from './series/series-model'
+
+export { ERROR_STATUS, PromApiError, type ApiErrorType } from './api/errors'
+export { ApiParamError } from './api/params'
+export { goJson, successBody } from './api/json'
+export { parseForm, requestParams, type RequestParams } from './api/request-params'
+export { parseImport, type ImportResult } from './exposition/importer'
+export { ExpositionError, parseExposition, type ExpositionFormat, type ParsedSeries } from './exposition/text-parser'
+export { writePrometheusText } from './exposition/text-writer'
+export type { SeriesModel } from './series/series-model'
+
+export interface PrometheusFeature {
+  /** Every stored series as a Prometheus series: what the engine reads. */
+  model: SeriesModel
+  series: SeriesEndpoints
+  status: StatusEndpoints
+  query: QueryEndpoints
+  /** Writes a whole body of Prometheus text (or OpenMetrics) into the store; throws ExpositionError, writing nothing. */
+  importText(body: Buffer | string, format: ExpositionFormat): ImportResult
+}
+
+export interface PrometheusDeps {
+  series: SeriesStore
+  servers: ServersService
+  postgres: PostgresInstancesService
+  version: string
+}
+
+export function createPrometheusFeature({ series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
+  const model = new SeriesModel(series, registryOf(servers, postgres))
+  return {
+    model,
+    series: new SeriesEndpoints(model),
+    status: new StatusEndpoints(model, vigilBuildInfo(version)),
+    query: new QueryEndpoints(createQueryEngine(model)),
+    importText: (body, format) => importExposition(series, body, format, Date.now())
+  }
+}
+
+/** The labels the registers give: a server's hostname and OS type, an instance's name. */
+function registryOf(servers: ServersService, postgres: PostgresInstancesService): SeriesRegistry {
+  return {
+    snapshot: () => ({
+      servers: new Map(servers.allRows().map((row) => [row.id, { hostname: row.hostname, os: row.os_type }])),
+      pgInstances: new Map(postgres.list().map((instance) => [String(instance.id), instance.name]))
+    })
+  }
+}

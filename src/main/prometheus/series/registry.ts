@@ -1,0 +1,42 @@
+// The labels that come from Vigil's registers rather than the store: a server's name and OS, a
+// PostgreSQL instance's name. Read once per request, so one answer sees one state of them.
+import type { RegistryLookup } from './family'
+
+export interface RegistrySnapshot {
+  /** server_id → the server's hostname and OS type, for every registered server. */
+  servers: ReadonlyMap<string, { hostname: string; os: string }>
+  /** instance_id (decimal) → the instance's name, for every registered PostgreSQL instance. */
+  pgInstances: ReadonlyMap<string, string>
+}
+
+export interface SeriesRegistry {
+  snapshot(): RegistrySnapshot
+}
+
+export const EMPTY_REGISTRY: SeriesRegistry = { snapshot: () => ({ servers: new Map(), pgInstances: new Map() }) }
+
+/** The labels a lookup adds to a group with these store labels ('' where the register has no entry). */
+export function registryLabels(lookup: RegistryLookup, storeLabels: Readonly<Record<string, string>>, registry: RegistrySnapshot): Array<[string, string]> {
+  if (lookup === 'server') {
+    const server = registry.servers.get(storeLabels.server_id ?? '')
+    return [
+      ['server', server?.hostname ?? ''],
+      ['os', server?.os ?? '']
+    ]
+  }
+  return [['instance', registry.pgInstances.get(storeLabels.instance_id ?? '') ?? '']]
+}
+
+/**
+ * The store label and values that a registry label's value stands for: `server="web-01"` is
+ * server_id = that server's id. Null when the label is not a registry label of this lookup.
+ */
+export function registryIds(lookup: RegistryLookup, label: string, value: string, registry: RegistrySnapshot): { storeLabel: string; ids: string[] } | null {
+  if (lookup === 'server' && label === 'server') {
+    return { storeLabel: 'server_id', ids: [...registry.servers].filter(([, server]) => server.hostname === value).map(([id]) => id) }
+  }
+  if (lookup === 'pg-instance' && label === 'instance') {
+    return { storeLabel: 'instance_id', ids: [...registry.pgInstances].filter(([, name]) => name === value).map(([id]) => id) }
+  }
+  return null
+}

@@ -6,7 +6,7 @@ import { SERIES_KEY, type MetricName } from '../../shared/metrics'
 import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
 import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
-import { STALE, type SampleValue } from '../base/series/sample'
+import { isStaleRow, STALE, type SampleValue } from '../base/series/sample'
 import type { GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
 import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
 import { sampleGroupKey, sampleId, sampleRow } from './series-mapping'
@@ -137,7 +137,7 @@ function serverMatchers(metric: string, serverId: string | undefined): LabelMatc
 
 /** A staleness marker is not a sample: readers of rows never see one. */
 function withoutStaleRows(range: SeriesRange): SeriesRange {
-  const stale = (r: number): boolean => range.columns.length > 0 && range.columns.every((column) => column[r] === STALE)
+  const stale = (r: number): boolean => isStaleRow(range.columns, r)
   let any = false
   for (let r = 0; r < range.ts.length && !any; r++) any = stale(r)
   if (!any) return range

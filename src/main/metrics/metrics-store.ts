@@ -7,7 +7,7 @@ import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
 import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
 import { isStaleRow, STALE, type SampleValue } from '../base/series/sample'
-import type { GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
+import type { GroupInfo, PageQuery, SeriesRange, SeriesStore } from '../base/series/series-store'
 import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
 import { sampleGroupKey, sampleId, sampleRow } from './series-mapping'
 
@@ -67,6 +67,12 @@ export class MetricsStore {
       if (rows.ts.length > 0) read.push({ group, serverId: group.labels.server_id ?? '', rows })
     }
     return read
+  }
+
+  /** One group's page of rows in [start, end] (staleness markers left out), and how many rows the range holds. */
+  readPage(group: GroupInfo, query: PageQuery): { read: GroupRows; total: number } {
+    const { rows, total } = this.series.readPage(group.id, query)
+    return { read: { group, serverId: group.labels.server_id ?? '', rows }, total }
   }
 
   /** The time of a group's newest sample (or staleness marker), null when it has none. */

@@ -211,15 +211,22 @@ class FieldTotals {
 /** Makes row `row` of source `source` a stored sample: id, server, time, labels, fields, server names. */
 function sampleBuilder(metric: MetricName, read: readonly GroupRows[], names: Map<string, ServerNames>): (source: number, row: number) => StoredSample {
   const fields = NUMERIC_FIELDS[metric]
-  const labels = read.map(({ group }) => Object.entries(labelFields(metric, group)))
-  return (source, row) => {
-    const { group, serverId, rows: range } = read[source] as GroupRows
+  // A page is thousands of rows: each starts as a copy of its series' template, so that only
+  // the id, the time and the values are set by name, on an object of a known shape.
+  const templates = read.map(({ group, serverId }): StoredSample => {
     const server = names.get(serverId) as ServerNames
-    const sample = { id: sampleId(group.id, range.seq[row] as number), server_id: serverId, ts: range.ts[row] as number } as StoredSample
-    for (const [name, value] of labels[source] as Array<[string, string | number | null]>) sample[name] = value
+    const template = { id: 0, server_id: serverId, ts: 0, ...labelFields(metric, group) } as StoredSample
+    for (const field of fields) template[field] = null
+    template.server_hostname = server.hostname
+    template.server_alias = server.alias
+    return template
+  })
+  return (source, row) => {
+    const { group, rows: range } = read[source] as GroupRows
+    const sample = { ...(templates[source] as StoredSample) }
+    sample.id = sampleId(group.id, range.seq[row] as number)
+    sample.ts = range.ts[row] as number
     for (let c = 0; c < fields.length; c++) sample[fields[c] as string] = numberOrNull(range.columns[c]?.[row])
-    sample.server_hostname = server.hostname
-    sample.server_alias = server.alias
     return sample
   }
 }

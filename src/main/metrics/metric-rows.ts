@@ -39,26 +39,24 @@ export class MetricRows {
 
   /** Raw rows in a time range, oldest first, with the total for paging. */
   samples(metric: MetricName, query: RangeQuery): { rows: StoredSample[]; total: number } {
-    const { read, names } = this.readGroups(this.store.groups(metric, query.serverId, query), query)
-    const fields = NUMERIC_FIELDS[metric]
+    const { wanted, names } = this.wantedGroups(this.store.groups(metric, query.serverId, query), query)
+    if (wanted.length === 1) {
+      // One series (a server's vmstat): its rows are the page, read alone; the rest are only counted.
+      const { read, total } = this.store.readPage(wanted[0] as GroupInfo, query)
+      const sample = sampleBuilder(metric, [read], names)
+      const rows = new Array<StoredSample>(read.rows.ts.length)
+      for (let row = 0; row < rows.length; row++) rows[row] = sample(0, row)
+      return { rows, total }
+    }
+    const read = this.store.read(wanted, query.start, query.end)
     const page = mergePage(
       read.map(({ rows }) => rows),
       metric === 'process' ? busiestFirst(read) : seriesOrder(read),
       query.offset,
       query.limit
     )
-    const labels = read.map(({ group }) => Object.entries(labelFields(metric, group)))
-    const rows = page.map(({ source, row }): StoredSample => {
-      const { group, serverId, rows: range } = read[source] as GroupRows
-      const server = names.get(serverId) as ServerNames
-      const sample = { id: sampleId(group.id, range.seq[row] as number), server_id: serverId, ts: range.ts[row] as number } as StoredSample
-      for (const [name, value] of labels[source] as Array<[string, string | number | null]>) sample[name] = value
-      for (let c = 0; c < fields.length; c++) sample[fields[c] as string] = numberOrNull(range.columns[c]?.[row])
-      sample.server_hostname = server.hostname
-      sample.server_alias = server.alias
-      return sample
-    })
-    return { rows, total: countRows(read) }
+    const sample = sampleBuilder(metric, read, names)
+    return { rows: page.map(({ source, row }) => sample(source, row)), total: countRows(read) }
   }
 
   /** Roll-up rows (n, and min/avg/max per field) in a range, oldest first, with the total for paging. */
@@ -126,10 +124,16 @@ export class MetricRows {
 
   /** The groups' rows in the range, for servers still registered (pids filtered when asked). */
   private readGroups(groups: GroupInfo[], query: { serverId?: string; start: number; end: number; pids?: readonly number[] }) {
+    const { wanted, names } = this.wantedGroups(groups, query)
+    return { read: this.store.read(wanted, query.start, query.end), names }
+  }
+
+  /** The groups of servers still registered (pids filtered when asked), and the servers' names. */
+  private wantedGroups(groups: GroupInfo[], query: { serverId?: string; pids?: readonly number[] }) {
     const names = this.names(query.serverId)
     const pids = query.pids?.length ? new Set(query.pids.map(String)) : null
     const wanted = groups.filter((group) => names.has(group.labels.server_id ?? '') && (pids === null || pids.has(group.labels.pid ?? '')))
-    return { read: this.store.read(wanted, query.start, query.end), names }
+    return { wanted, names }
   }
 
   private names(serverId: string | undefined): Map<string, ServerNames> {
@@ -201,6 +205,29 @@ class FieldTotals {
 
   avg(): number | null {
     return this.count === 0 ? null : this.sum.total() / this.count
+  }
+}
+
+/** Makes row `row` of source `source` a stored sample: id, server, time, labels, fields, server names. */
+function sampleBuilder(metric: MetricName, read: readonly GroupRows[], names: Map<string, ServerNames>): (source: number, row: number) => StoredSample {
+  const fields = NUMERIC_FIELDS[metric]
+  // A page is thousands of rows: each starts as a copy of its series' template, so that only
+  // the id, the time and the values are set by name, on an object of a known shape.
+  const templates = read.map(({ group, serverId }): StoredSample => {
+    const server = names.get(serverId) as ServerNames
+    const template = { id: 0, server_id: serverId, ts: 0, ...labelFields(metric, group) } as StoredSample
+    for (const field of fields) template[field] = null
+    template.server_hostname = server.hostname
+    template.server_alias = server.alias
+    return template
+  })
+  return (source, row) => {
+    const { group, rows: range } = read[source] as GroupRows
+    const sample = { ...(templates[source] as StoredSample) }
+    sample.id = sampleId(group.id, range.seq[row] as number)
+    sample.ts = range.ts[row] as number
+    for (let c = 0; c < fields.length; c++) sample[fields[c] as string] = numberOrNull(range.columns[c]?.[row])
+    return sample
   }
 }
 

@@ -166,13 +166,14 @@ function paging(total: number, page: number, perPage: number) {
 
 /** A stored row in the API's shape: id, server, timestamp, then the metric's fields. */
 export function apiRow(metric: MetricName, row: StoredSample): ApiRow {
-  const api: ApiRow = {
-    id: row.id,
-    server_id: row.server_id,
-    server_hostname: row.server_hostname,
-    server_alias: row.server_alias,
-    timestamp: isoSeconds(row.ts)
-  }
+  // A copy of the metric's template (a page holds thousands of rows): every row one shape, its
+  // members in the API's order, with no member added one by one.
+  const api = { ...API_ROW_TEMPLATES[metric] }
+  api.id = row.id
+  api.server_id = row.server_id
+  api.server_hostname = row.server_hostname
+  api.server_alias = row.server_alias
+  api.timestamp = isoSeconds(row.ts)
   copySampleValues(metric, row, api)
   if (metric === 'netstat') api.time = Math.floor(row.ts / 1000)
   return api
@@ -183,7 +184,7 @@ export function sampleValues(metric: MetricName, row: Record<string, unknown>): 
   return copySampleValues(metric, row, {})
 }
 
-/** Copies the spec's fields of a row into `into` (a page holds thousands of rows: no spreads). */
+/** Copies the spec's fields of a row into `into` (a page holds thousands of rows: no spread of the row itself). */
 function copySampleValues(metric: MetricName, row: Record<string, unknown>, into: Record<string, unknown>): Record<string, unknown> {
   for (const field of SPEC_FIELDS[metric]) into[field] = row[field] ?? null
   return into
@@ -196,6 +197,16 @@ const SPEC_FIELDS: Record<MetricName, readonly string[]> = {
   netstat: ['interface', ...NUMERIC_FIELDS.netstat],
   process: ['pid', 'user', 'cpu', 'mem', 'command']
 }
+
+/** Each metric's row in the API, every member null: id, server, timestamp, the spec's fields (and netstat's time). */
+const API_ROW_TEMPLATES = Object.fromEntries(
+  METRICS.map((metric) => {
+    const template: ApiRow = { id: null, server_id: null, server_hostname: null, server_alias: null, timestamp: null }
+    for (const field of SPEC_FIELDS[metric]) template[field] = null
+    if (metric === 'netstat') template.time = null
+    return [metric, template]
+  })
+) as Record<MetricName, ApiRow>
 
 /** A roll-up in the API: the spec's field names hold the averages; `_min`/`_max` and `samples` come along. */
 function rollupRow(metric: RolledUpMetric, row: StoredRollup, resolution: Resolution): ApiRow {

@@ -6,8 +6,8 @@ import { NUMERIC_FIELDS, SERIES_KEY, type MetricName } from '../../shared/metric
 import { METRIC_LABEL } from '../base/series/group-catalog'
 import type { LabelMatcher } from '../base/series/matchers'
 import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
-import { numberOrNull, STALE, type SampleValue } from '../base/series/sample'
-import type { GroupHandle, GroupInfo, SeriesRange, SeriesStore } from '../base/series/series-store'
+import { isStaleRow, numberOrNull, STALE, type SampleValue } from '../base/series/sample'
+import type { GroupHandle, GroupInfo, PageQuery, SeriesRange, SeriesStore } from '../base/series/series-store'
 import type { RolledUpMetric, SampleBatch, SampleValues } from './samples'
 import { sampleGroupKey, sampleId } from './series-mapping'
 
@@ -86,6 +86,12 @@ export class MetricsStore {
       if (rows.ts.length > 0) read.push({ group, serverId: group.labels.server_id ?? '', rows })
     }
     return read
+  }
+
+  /** One group's page of rows in [start, end] (staleness markers left out), and how many rows the range holds. */
+  readPage(group: GroupInfo, query: PageQuery): { read: GroupRows; total: number } {
+    const { rows, total } = this.series.readPage(group.id, query)
+    return { read: { group, serverId: group.labels.server_id ?? '', rows }, total }
   }
 
   /** The time of a group's newest sample (or staleness marker), null when it has none. */
@@ -196,7 +202,7 @@ function serverMatchers(metric: string, serverId: string | undefined): LabelMatc
 
 /** A staleness marker is not a sample: readers of rows never see one. */
 function withoutStaleRows(range: SeriesRange): SeriesRange {
-  const stale = (r: number): boolean => range.columns.length > 0 && range.columns.every((column) => column[r] === STALE)
+  const stale = (r: number): boolean => isStaleRow(range.columns, r)
   let any = false
   for (let r = 0; r < range.ts.length && !any; r++) any = stale(r)
   if (!any) return range

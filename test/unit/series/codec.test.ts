@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BitReader, BitWriter, MAX_SIGNED, readSigned, writeSigned } from '../../../src/main/base/series/bit-stream'
-import { decodeChunk, encodeChunk } from '../../../src/main/base/series/chunk-codec'
+import { decodeChunk, decodeTimes, encodeChunk } from '../../../src/main/base/series/chunk-codec'
 import { decodeColumn, encodeColumn } from '../../../src/main/base/series/column-codec'
 import { fromBits, highBits, isStaleNan, lowBitsOfLast, STALE_NAN } from '../../../src/main/base/series/float-bits'
 import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
@@ -127,6 +127,20 @@ describe('chunk codec', () => {
           const decoded = decodeChunk(encodeChunk(ts, columns))
           expect(decoded.ts).toEqual(ts)
           expect(decoded.columns.map((column) => column.map(bitsOf))).toEqual(columns.map((column) => column.map(bitsOf)))
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it('reads a chunk\'s times alone, and whether its first column holds a stale mark', () => {
+    fc.assert(
+      fc.property(
+        timestamps.chain((ts) =>
+          fc.tuple(fc.constant(ts), fc.array(fc.array(anyValue, { minLength: ts.length, maxLength: ts.length }), { maxLength: 3 }))
+        ),
+        ([ts, columns]) => {
+          expect(decodeTimes(encodeChunk(ts, columns))).toEqual({ ts, mayHoldStaleRows: columns[0]?.includes(STALE) ?? false })
         }
       ),
       { numRuns: 300 }

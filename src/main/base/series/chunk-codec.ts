@@ -3,7 +3,7 @@
 // an integer sequence (a steady interval costs one bit a row), then each column, which may be
 // written as computed from the timestamps and the columns before it (column-codec.ts).
 import { BitReader, BitWriter } from './bit-stream'
-import { decodeColumn, encodeColumn, type ColumnValues } from './column-codec'
+import { decodeColumn, encodeColumn, holdsStale, type ColumnValues } from './column-codec'
 import { readIntegers, writeIntegers } from './integer-sequence'
 import type { SampleValue } from './sample'
 
@@ -44,13 +44,27 @@ export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValue
 }
 
 export function decodeChunk(bytes: Uint8Array): DecodedChunk {
+  const { input, rows, columnCount, ts } = readTimes(bytes)
+  const columns: SampleValue[][] = []
+  for (let c = 0; c < columnCount; c++) columns.push(decodeColumn(input, rows, { ts, previous: columns }))
+  return { ts, columns }
+}
+
+/**
+ * A chunk's times, and whether its first column holds STALE — so whether some row may be a
+ * staleness marker (isStaleRow) — without decoding its values: enough to count its rows.
+ */
+export function decodeTimes(bytes: Uint8Array): { ts: number[]; mayHoldStaleRows: boolean } {
+  const { input, rows, columnCount, ts } = readTimes(bytes)
+  return { ts, mayHoldStaleRows: columnCount > 0 && holdsStale(input, rows) }
+}
+
+/** The chunk's header and times, and the reader left at its first column. */
+function readTimes(bytes: Uint8Array): { input: BitReader; rows: number; columnCount: number; ts: number[] } {
   const input = new BitReader(bytes)
   const format = input.read(4)
   if (format !== FORMAT) throw new RangeError(`unknown chunk format ${format}`)
   const rows = input.read(24)
   const columnCount = input.read(12)
-  const ts = readIntegers(input, rows)
-  const columns: SampleValue[][] = []
-  for (let c = 0; c < columnCount; c++) columns.push(decodeColumn(input, rows, { ts, previous: columns }))
-  return { ts, columns }
+  return { input, rows, columnCount, ts: readIntegers(input, rows) }
 }

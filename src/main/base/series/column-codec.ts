@@ -106,6 +106,18 @@ export function decodeColumn(input: BitReader, rows: number, context?: ColumnCon
   return column
 }
 
+/**
+ * Whether a column holds STALE in some row, read from its encoding and presence bits alone
+ * (its values are not decoded).
+ */
+export function holdsStale(input: BitReader, rows: number): boolean {
+  if ((input.read(2) as Encoding) === Encoding.AllNull) return false
+  const absent = readAbsent(input, rows)
+  if (absent === null) return false
+  for (const mark of absent.values()) if (mark === STALE) return true
+  return false
+}
+
 // --- presence: a bit a row only when some row has no number, and a bit per such row only when
 // --- some of them are stale ---------------------------------------------------------------------
 

@@ -11,3 +11,13 @@ export type SampleValue = number | null | typeof STALE
 export function numberOrNull(value: unknown): number | null {
   return typeof value === 'number' ? value : null
 }
+
+/**
+ * Whether row `r` is a staleness marker — every column STALE, as a series that ended is
+ * marked — rather than a sample: readers of rows leave it out.
+ */
+export function isStaleRow(columns: readonly ArrayLike<SampleValue>[], r: number): boolean {
+  if (columns.length === 0) return false
+  for (const column of columns) if (column[r] !== STALE) return false
+  return true
+}

@@ -24,9 +24,11 @@ import { BUCKETS, ColdGroups } from './cold-groups'
 import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
 import { LabelPostings } from './label-postings'
 import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
+import { pageOfRange, pageOfSources, type PageQuery, type RowPage, type RowSource } from './row-page'
 import { STALE, type SampleValue } from './sample'
 
 export type { GroupInfo } from './group-catalog'
+export type { PageQuery, RowPage } from './row-page'
 export type GroupKey = Omit<GroupInfo, 'id'>
 
 export interface SeriesRange {
@@ -362,6 +364,26 @@ export class SeriesStore {
     const head = state.head
     if (head !== null && head.count > 0) parts.push({ ...head.read(start, end), firstSeq: 0 })
     return mergeInRange(parts, columnCount, start, end)
+  }
+
+  /**
+   * A page of a group's rows with times in [start, end] — its samples, staleness markers left
+   * out (isStaleRow) — and how many there are: the chunks the page does not reach are counted
+   * from their times, not decoded (row-page.ts).
+   */
+  readPage(groupId: number, query: PageQuery): RowPage {
+    const state = this.stateOf(groupId)
+    const columnCount = state?.info.columns.length ?? 0
+    const { start, end } = query
+    if (!state || end < start) return { rows: { ts: [], seq: [], columns: Array.from({ length: columnCount }, () => []) }, total: 0 }
+    const sources: RowSource[] = []
+    for (const chunk of this.storedChunks(state, start, end)) sources.push({ data: chunk.data, firstSeq: chunk.first_seq })
+    for (const chunk of state.pending ?? []) {
+      if (chunk.startTs <= end && chunk.endTs >= start) sources.push({ data: chunk.data, firstSeq: chunk.firstSeq })
+    }
+    const head = state.head
+    if (head !== null && head.count > 0) sources.push(head.read(start, end))
+    return pageOfSources(sources, columnCount, query) ?? pageOfRange(this.read(groupId, start, end), columnCount, query)
   }
 
   /**

@@ -7,10 +7,10 @@
 import { absentLabels, timestamp } from '../kernels/instant-functions'
 import { RANGE_FUNCTIONS, type RangeFunctionName } from '../kernels/range-functions'
 import { Labels, PromqlExecutionError, type Point, type Series } from '../kernels/values'
-import { TooManySamplesError } from './errors'
 import { containsSameLabelset, type Evaluator, type StepMatrix } from './evaluator'
 import { instantFunction } from './functions'
 import { unwrapInvariant, type CallNode, type PlanNode, type SelectorNode } from './plan'
+import { SlidingWindow, type Columns } from './windows'
 
 export function evalCall(ev: Evaluator, node: CallNode): StepMatrix {
   if (node.name === 'timestamp') {
@@ -38,7 +38,7 @@ function timestampOfSelector(ev: Evaluator, selector: SelectorNode): StepMatrix 
 
 /** The series a range function reads, how far back its windows reach, and absent_over_time's labels. */
 interface RangeInput {
-  series: ReadonlyArray<{ labels: Labels; points: readonly Point[] }>
+  series: ReadonlyArray<{ labels: Labels } & Columns>
   rangeMs: number
   offsetMs: number
   absentLabels: Labels
@@ -48,7 +48,7 @@ function evalRangeFunction(ev: Evaluator, node: CallNode, rangeArg: number): Ste
   const arg = unwrapInvariant(node.args[rangeArg] as PlanNode)
   // A subquery is evaluated first, before the other arguments; its result is let go at the end.
   const input = arg.kind === 'subquery' ? subqueryInput(ev, arg) : selectorInput(arg as Extract<PlanNode, { kind: 'matrix' }>)
-  const heldBySubquery = arg.kind === 'subquery' ? input.series.reduce((sum, s) => sum + s.points.length, 0) : 0
+  const heldBySubquery = arg.kind === 'subquery' ? input.series.reduce((sum, s) => sum + s.timestamps.length, 0) : 0
   try {
     const scalarArgs = node.args.flatMap((a, i) => (i === rangeArg ? [] : [ev.evalMatrix(a)]))
     const output = applyOverWindows(ev, node.name as RangeFunctionName, input, scalarArgs)
@@ -56,7 +56,7 @@ function evalRangeFunction(ev: Evaluator, node: CallNode, rangeArg: number): Ste
     if (containsSameLabelset(output)) throw new PromqlExecutionError('vector cannot contain metrics with the same labelset')
     return output
   } finally {
-    ev.currentSamples -= heldBySubquery
+    ev.samples.release(heldBySubquery)
   }
 }
 
@@ -66,7 +66,7 @@ function selectorInput(node: Extract<PlanNode, { kind: 'matrix' }>): RangeInput 
 
 /** A subquery's result read like a range selector (absent_over_time finds no matchers in it). */
 function subqueryInput(ev: Evaluator, node: Extract<PlanNode, { kind: 'subquery' }>): RangeInput {
-  const series = ev.evalSubquery(node)
+  const series = ev.evalSubquery(node).map(({ labels, points }) => ({ labels, timestamps: points.map((p) => p.t), values: points.map((p) => p.v) }))
   // With `@` the windows are pinned to the `@` time from the evaluation's start.
   const offsetMs = node.timestamp === null ? node.offset : node.originalOffset + (ev.startMs - node.timestamp)
   return { series, rangeMs: node.rangeMs, offsetMs, absentLabels: Labels.EMPTY }
@@ -81,28 +81,28 @@ function subqueryInput(ev: Evaluator, node: Extract<PlanNode, { kind: 'subquery'
 function applyOverWindows(ev: Evaluator, name: RangeFunctionName, input: RangeInput, scalarArgs: StepMatrix[]): StepMatrix {
   const f = RANGE_FUNCTIONS[name]
   const output: StepMatrix = []
-  let window: readonly Point[] = []
-  for (const { labels, points } of input.series) {
+  const noArgs: number[] = []
+  for (const series of input.series) {
     ev.settings.deadline.check()
-    ev.currentSamples -= window.length
-    window = []
+    const window = new SlidingWindow(series, ev.samples)
     const values: Point[] = []
     for (let ts = ev.startMs, step = 0; ts <= ev.endMs; ts += ev.intervalMs, step++) {
       const maxt = ts - input.offsetMs
       const mint = maxt - input.rangeMs
-      window = ev.slideWindow(window, points, mint, maxt)
-      if (window.length === 0) continue
+      const inWindow = window.moveTo(mint, maxt)
+      if (inWindow.length === 0) continue
       // Scalars have a value at every step.
-      const args = scalarArgs.map((matrix) => (matrix[0]?.points[step] as Point).v)
-      const v = f({ points: window, startMs: mint, endMs: maxt, evalMs: ts }, args)
+      const args = scalarArgs.length === 0 ? noArgs : scalarArgs.map((matrix) => (matrix[0]?.points[step] as Point).v)
+      const v = f({ points: inWindow, startMs: mint, endMs: maxt, evalMs: ts }, args)
       if (v !== undefined) values.push({ t: ts, v })
     }
-    if (values.length === 0) continue
-    if (ev.currentSamples + values.length > ev.settings.maxSamples) throw new TooManySamplesError()
-    output.push({ labels: name === 'last_over_time' ? labels : labels.withoutMetricName(), points: values })
-    ev.currentSamples += values.length
+    // The output series is counted while the last window is still held.
+    if (values.length > 0) {
+      ev.samples.take(values.length)
+      output.push({ labels: name === 'last_over_time' ? series.labels : series.labels.withoutMetricName(), points: values })
+    }
+    window.close()
   }
-  ev.currentSamples -= window.length
   return output
 }
 

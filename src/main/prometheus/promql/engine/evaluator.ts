@@ -2,25 +2,26 @@
 // node evaluates to a matrix holding its value at each step (series with one point per step
 // where they have a value), or to a string. Operators and functions of instant vectors go step
 // by step over their arguments' matrices (rangeEval); an instant query is a run of one step.
-// The samples held in memory are counted as 2.42 counts them, so that a query fails with "too
-// many samples" exactly where 2.42 would.
-import { aggregate } from '../kernels/aggregations'
+// The samples held in memory are counted as 2.42 counts them (samples.ts), so that a query
+// fails with "too many samples" exactly where 2.42 would.
 import { scalarBinop, vectorScalarBinop, type BinaryOperator } from '../kernels/binary-ops'
-import { pointsInWindow } from '../kernels/range-functions'
 import { Labels, PromqlExecutionError, type Point, type Sample, type Series } from '../kernels/values'
+import { aggregation } from './aggregation'
 import { setOffsetsForAt } from './at-modifier'
 import { evalCall } from './calls'
-import { Deadline, TooManySamplesError } from './errors'
+import type { Deadline } from './errors'
 import { vectorMatchingStep } from './matching'
 import { unwrapInvariant, type AggregateNode, type BinaryNode, type InvariantNode, type MatrixNode, type PlanNode, type SelectorNode, type SubqueryNode, type UnaryNode } from './plan'
-import { sampleAt } from './selection'
+import type { SampleCounter } from './samples'
+import { SlidingWindow } from './windows'
 
 export interface EvaluationSettings {
   lookbackMs: number
-  maxSamples: number
   /** The step of subqueries written without one (2.42: the global evaluation interval). */
   defaultSubqueryStepMs: number
   deadline: Deadline
+  /** The samples the query holds, against its limit. */
+  samples: SampleCounter
 }
 
 /** A node's value at every step: series with a point (at the step's time) where they have one. */
@@ -34,14 +35,16 @@ export class Evaluator {
     readonly settings: EvaluationSettings,
     readonly startMs: number,
     readonly endMs: number,
-    readonly intervalMs: number,
-    /** Samples held in memory, counted against settings.maxSamples. */
-    public currentSamples = 0
+    readonly intervalMs: number
   ) {}
 
-  /** An evaluator over other steps, carrying the sample count (a subquery's, or an invariant part's single step). */
+  get samples(): SampleCounter {
+    return this.settings.samples
+  }
+
+  /** An evaluator over other steps: a subquery's, or an invariant part's single step. */
   child(startMs: number, endMs: number, intervalMs: number): Evaluator {
-    return new Evaluator(this.settings, startMs, endMs, intervalMs, this.currentSamples)
+    return new Evaluator(this.settings, startMs, endMs, intervalMs)
   }
 
   get stepCount(): number {
@@ -81,51 +84,29 @@ export class Evaluator {
     return value
   }
 
-  /** One more sample in memory, or the "too many samples" error if the limit is reached already. */
-  countSample(): void {
-    if (this.currentSamples >= this.settings.maxSamples) throw new TooManySamplesError()
-    this.currentSamples++
-  }
-
-  /**
-   * The window [mint, maxt] of a series' points, counted as 2.42 counts a window sliding
-   * forward from the previous step's: points it keeps stay counted, points left behind are
-   * let go, and each point added must fit under the limit.
-   */
-  slideWindow(previous: readonly Point[], points: readonly Point[], mint: number, maxt: number): readonly Point[] {
-    const next = pointsInWindow(points, mint, maxt)
-    const last = previous[previous.length - 1]
-    const kept = last !== undefined && last.t >= mint ? previous.filter((p) => p.t >= mint).length : 0
-    this.currentSamples -= previous.length - kept
-    const added = next.length - kept
-    if (added > 0 && this.currentSamples + added > this.settings.maxSamples) throw new TooManySamplesError()
-    this.currentSamples += added
-    return next
-  }
-
   /**
    * Evaluates the argument expressions (strings give empty vectors), then calls `step` at every
    * step with the vectors they have there; the results make up the output series, one per label
    * set. In a run of one step the result keeps the order `step` gave it.
    */
   rangeEval(args: ReadonlyArray<PlanNode | null>, step: StepFunction): StepMatrix {
-    const startingSamples = this.currentSamples
+    const startingSamples = this.samples.current
     const matrices = args.map((arg) => (arg === null || arg.type === 'string' ? [] : this.evalMatrix(arg)))
     // Per argument and series, the index of its next point: points are visited once, in step order.
     const cursors = matrices.map((matrix) => new Array<number>(matrix.length).fill(0))
     const bySeries = new Map<string, Series>()
-    let samplesBeforeStep = this.currentSamples
+    // A step's input samples are let go after it, its results stay.
+    let samplesBeforeStep = this.samples.current
     for (let ts = this.startMs; ts <= this.endMs; ts += this.intervalMs) {
       this.settings.deadline.check()
-      this.currentSamples = samplesBeforeStep
+      this.samples.current = samplesBeforeStep
       const vectors = matrices.map((matrix, i) => this.vectorAt(matrix, cursors[i] as number[], ts))
       const result = step(vectors, ts)
       if (containsSameLabelset(result)) throw new PromqlExecutionError('vector cannot contain metrics with the same labelset')
-      this.currentSamples += result.length
+      this.samples.take(result.length)
       samplesBeforeStep += result.length
-      if (this.currentSamples > this.settings.maxSamples) throw new TooManySamplesError()
       if (this.startMs === this.endMs) {
-        this.currentSamples = startingSamples + result.length
+        this.samples.current = startingSamples + result.length
         return result.map(({ labels, v }) => ({ labels, points: [{ t: ts, v }] }))
       }
       for (const { labels, v } of result) {
@@ -135,7 +116,7 @@ export class Evaluator {
       }
     }
     const output = [...bySeries.values()]
-    this.currentSamples = startingSamples + totalPoints(output)
+    this.samples.current = startingSamples + totalPoints(output)
     return output
   }
 
@@ -146,7 +127,7 @@ export class Evaluator {
       const index = cursors[i] as number
       const point = points[index]
       if (point?.t !== ts) return
-      this.countSample()
+      this.samples.take()
       vector.push({ labels, t: ts, v: point.v })
       cursors[i] = index + 1
     })
@@ -159,28 +140,24 @@ export class Evaluator {
     for (const series of node.series) {
       const points: Point[] = []
       for (let ts = this.startMs; ts <= this.endMs; ts += this.intervalMs) {
-        const sample = sampleAt(series, ts - node.offset, this.settings.lookbackMs)
-        if (sample === undefined) continue
-        this.countSample()
-        points.push({ t: ts, v: sample.v })
+        const index = series.indexAt(ts - node.offset, this.settings.lookbackMs)
+        if (index < 0) continue
+        this.samples.take()
+        points.push({ t: ts, v: series.values[index] as number })
       }
       if (points.length > 0) output.push({ labels: series.labels, points })
     }
     return output
   }
 
-  /**
-   * The samples at one instant of every series of a selector, with their own times (what
-   * timestamp() reads). Each is counted after it is added, as 2.42 counts them there.
-   */
+  /** The samples at one instant of every series of a selector, with their own times (what timestamp() reads). */
   selectorAt(node: SelectorNode, ts: number): Sample[] {
     const vector: Sample[] = []
     for (const series of node.series) {
-      const sample = sampleAt(series, ts - node.offset, this.settings.lookbackMs)
-      if (sample === undefined) continue
-      vector.push({ labels: series.labels, t: sample.t, v: sample.v })
-      this.currentSamples++
-      if (this.currentSamples > this.settings.maxSamples) throw new TooManySamplesError()
+      const index = series.indexAt(ts - node.offset, this.settings.lookbackMs)
+      if (index < 0) continue
+      this.samples.take()
+      vector.push({ labels: series.labels, t: series.timestamps[index] as number, v: series.values[index] as number })
     }
     return vector
   }
@@ -193,7 +170,8 @@ export class Evaluator {
     const output: StepMatrix = []
     for (const series of node.selector.series) {
       this.settings.deadline.check()
-      const points = this.slideWindow([], series.points, mint, maxt)
+      // A window of its own per series: each is counted, none let go.
+      const points = new SlidingWindow(series, this.samples).moveTo(mint, maxt)
       if (points.length > 0) output.push({ labels: series.labels, points: [...points] })
     }
     return output
@@ -208,28 +186,22 @@ export class Evaluator {
     const from = this.startMs - node.offset - node.rangeMs
     let startMs = stepMs * Math.trunc(from / stepMs)
     if (startMs < from) startMs += stepMs
-    const inner = this.child(startMs, this.endMs - node.offset, stepMs)
     // `@` offsets are relative to the evaluation's start, which moved.
     if (startMs !== this.startMs) setOffsetsForAt(startMs, node.expr)
-    const result = inner.evalMatrix(node.expr)
-    this.currentSamples = inner.currentSamples
-    return result
+    return this.child(startMs, this.endMs - node.offset, stepMs).evalMatrix(node.expr)
   }
 
   /** A step-invariant part: evaluated at the first step only, its value repeated at the others. */
   private evalInvariant(node: InvariantNode): StepMatrix | string {
     if (node.expr.kind === 'number' || node.expr.kind === 'string') return this.eval(node.expr)
-    const once = this.child(this.startMs, this.startMs, this.intervalMs)
-    const result = once.evalMatrix(node.expr)
-    this.currentSamples = once.currentSamples
+    const result = this.child(this.startMs, this.startMs, this.intervalMs).evalMatrix(node.expr)
     // A range's points have their own times, which no step changes.
     if (node.expr.kind === 'matrix' || node.expr.kind === 'subquery') return result
     for (const { points } of result) {
       const v = (points[0] as Point).v
       for (let ts = this.startMs + this.intervalMs; ts <= this.endMs; ts += this.intervalMs) {
+        this.samples.take()
         points.push({ t: ts, v })
-        this.currentSamples++
-        if (this.currentSamples > this.settings.maxSamples) throw new TooManySamplesError()
       }
     }
     return result
@@ -256,14 +228,10 @@ export class Evaluator {
   }
 
   private evalAggregate(node: AggregateNode): StepMatrix {
-    const { op, grouping, without } = node
+    const fold = aggregation(node.op, node.grouping, node.without)
     const param = node.param && unwrapInvariant(node.param)
-    if (param?.kind === 'string') {
-      return this.rangeEval([node.expr], ([vector], t) => aggregate(op, vector ?? [], { grouping, without, param: param.value, t }))
-    }
-    return this.rangeEval([node.param, node.expr], ([params, vector], t) =>
-      aggregate(op, vector ?? [], { grouping, without, param: node.param ? scalarOf(params) : undefined, t })
-    )
+    if (param?.kind === 'string') return this.rangeEval([node.expr], ([vector = []], t) => fold(vector, param.value, t))
+    return this.rangeEval([node.param, node.expr], ([params, vector = []], t) => fold(vector, node.param ? scalarOf(params) : undefined, t))
   }
 }
 

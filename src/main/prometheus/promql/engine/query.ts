@@ -10,6 +10,7 @@ import { setOffsetsForAt, preprocess } from './at-modifier'
 import { Deadline, InvalidQueryError } from './errors'
 import { Evaluator, type StepMatrix } from './evaluator'
 import { planOf } from './plan'
+import { SampleCounter } from './samples'
 import { selectSeries } from './selection'
 import type { SeriesSource } from './source'
 
@@ -71,7 +72,7 @@ export async function evaluate(source: SeriesSource, statement: EvalStatement, o
   const plan = preprocess(planOf(expr), startMs, endMs)
   await selectSeries(plan, { startMs, endMs, lookbackMs: settings.lookbackDeltaMs }, source, () => deadline.check('query execution'))
   setOffsetsForAt(startMs, plan)
-  const evaluation = { lookbackMs: settings.lookbackDeltaMs, maxSamples: settings.maxSamples, defaultSubqueryStepMs: settings.defaultSubqueryStepMs, deadline }
+  const evaluation = { lookbackMs: settings.lookbackDeltaMs, defaultSubqueryStepMs: settings.defaultSubqueryStepMs, deadline, samples: new SampleCounter(settings.maxSamples) }
   const instant = startMs === endMs && intervalMs === 0
   // 2.42 divides by the step here: a range query with a step under a millisecond fails.
   if (!instant && intervalMs === 0) throw new PromqlExecutionError('unexpected error: runtime error: integer divide by zero')

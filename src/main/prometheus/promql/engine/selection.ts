@@ -4,18 +4,35 @@
 // back sorted by their labels, as Prometheus's storage returns them, with samples outside the
 // range left out — Prometheus trims its chunks to the range, and nothing outside may show.
 import { STALE } from '../../../base/series/sample'
-import { Labels, type Point } from '../kernels/values'
+import { Labels } from '../kernels/values'
 import { subqueryTimes } from './at-modifier'
 import { StorageError } from './errors'
 import { walk, type PlanNode, type SelectorNode, type SubqueryNode } from './plan'
-import type { SeriesSource, SourceSeries } from './source'
+import type { SeriesSource, SourceSeries, SourceValue } from './source'
 
-export interface SelectedSeries {
-  labels: Labels
-  /** The samples in range without staleness markers, ascending: what range selectors read. */
-  points: Point[]
-  /** When staleness markers are, ascending: after one, the lookback finds nothing until the next sample. */
-  staleTimes: number[]
+/** A selected series: its samples in range, staleness markers kept apart. */
+export class SelectedSeries {
+  constructor(
+    readonly labels: Labels,
+    /** Times and values of the samples in range, without staleness markers, ascending. */
+    readonly timestamps: ArrayLike<number>,
+    readonly values: ArrayLike<number>,
+    /** When staleness markers are, ascending: after one, the lookback finds nothing until the next sample. */
+    readonly staleTimes: readonly number[]
+  ) {}
+
+  /**
+   * Which sample an instant selector reads at refMs (-1 for none): the latest at or before it,
+   * unless it is older than the lookback (which includes its start) or a staleness marker came after it.
+   */
+  indexAt(refMs: number, lookbackMs: number): number {
+    const index = firstIndexAfter(this.timestamps, refMs) - 1
+    if (index < 0) return -1
+    const t = this.timestamps[index] as number
+    if (t < refMs - lookbackMs) return -1
+    const staleIndex = firstIndexAfter(this.staleTimes, refMs) - 1
+    return staleIndex >= 0 && (this.staleTimes[staleIndex] as number) > t ? -1 : index
+  }
 }
 
 export interface QueryTimes {
@@ -79,42 +96,57 @@ function sortedByLabels(series: SelectedSeries[]): SelectedSeries[] {
   return series.sort((a, b) => Labels.compare(a.labels, b.labels))
 }
 
-/** The series with its samples in range; undefined when none is. */
+/** The series with its samples in range; undefined when none is. The source's arrays are used as they are when they can be. */
 function trimmed(series: SourceSeries, { minT, maxT }: TimeRange): SelectedSeries | undefined {
-  const points: Point[] = []
-  const staleTimes: number[] = []
   const { timestamps, values } = series
-  for (let i = 0; i < timestamps.length; i++) {
-    const t = timestamps[i] as number
-    if (t < minT) continue
-    if (t > maxT) break
-    const v = values[i]
-    if (v === STALE) staleTimes.push(t)
-    else points.push({ t, v: v as number })
+  const from = firstIndexFrom(timestamps, minT)
+  const to = firstIndexAfter(timestamps, maxT)
+  if (from >= to) return undefined
+  const labels = Labels.fromRecord(series.labels)
+  if (!hasStale(values, from, to)) {
+    if (from === 0 && to === timestamps.length) return new SelectedSeries(labels, timestamps, values as ArrayLike<number>, [])
+    return new SelectedSeries(labels, slice(timestamps, from, to), slice(values as ArrayLike<number>, from, to), [])
   }
-  if (points.length === 0 && staleTimes.length === 0) return undefined
-  return { labels: Labels.fromRecord(series.labels), points, staleTimes }
+  const sampleTimes: number[] = []
+  const sampleValues: number[] = []
+  const staleTimes: number[] = []
+  for (let i = from; i < to; i++) {
+    const v = values[i]
+    if (v === STALE) staleTimes.push(timestamps[i] as number)
+    else {
+      sampleTimes.push(timestamps[i] as number)
+      sampleValues.push(v as number)
+    }
+  }
+  return new SelectedSeries(labels, sampleTimes, sampleValues, staleTimes)
 }
 
-/** Index of the last time at or before t in an ascending list; -1 when none. */
-function lastIndexAtOrBefore<T>(items: readonly T[], t: number, timeOf: (item: T) => number): number {
+function hasStale(values: ArrayLike<SourceValue>, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (values[i] === STALE) return true
+  return false
+}
+
+function slice(items: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  if (Array.isArray(items)) return items.slice(from, to)
+  const copy = new Array<number>(to - from)
+  for (let i = from; i < to; i++) copy[i - from] = items[i] as number
+  return copy
+}
+
+/** The index of the first time after t in an ascending list; its length when none is. */
+function firstIndexAfter(times: ArrayLike<number>, t: number): number {
   let low = 0
-  let high = items.length
+  let high = times.length
   while (low < high) {
     const middle = (low + high) >>> 1
-    if (timeOf(items[middle] as T) <= t) low = middle + 1
-    else high = middle
+    if ((times[middle] as number) > t) high = middle
+    else low = middle + 1
   }
-  return low - 1
+  return low
 }
 
-/**
- * The sample an instant selector reads at refMs: the latest at or before it, unless it is older
- * than the lookback (which includes its start) or a staleness marker came after it.
- */
-export function sampleAt(series: SelectedSeries, refMs: number, lookbackMs: number): Point | undefined {
-  const point = series.points[lastIndexAtOrBefore(series.points, refMs, (p) => p.t)]
-  if (point === undefined || point.t < refMs - lookbackMs) return undefined
-  const stale = series.staleTimes[lastIndexAtOrBefore(series.staleTimes, refMs, (t) => t)]
-  return stale !== undefined && stale > point.t ? undefined : point
+/** The index of the first time at or after t in a strictly ascending list; its length when none is. */
+function firstIndexFrom(times: ArrayLike<number>, t: number): number {
+  const after = firstIndexAfter(times, t)
+  return after > 0 && times[after - 1] === t ? after - 1 : after
 }

@@ -6,10 +6,10 @@
 // - any other function goes step by step over its arguments' vectors (functions.ts).
 import { absentLabels, timestamp } from '../kernels/instant-functions'
 import { RANGE_FUNCTIONS, type RangeFunctionName } from '../kernels/range-functions'
-import { Labels, PromqlExecutionError, type Point, type Series } from '../kernels/values'
+import { Labels, PromqlExecutionError, type Point } from '../kernels/values'
 import { containsSameLabelset, type Evaluator, type StepMatrix } from './evaluator'
 import { instantFunction } from './functions'
-import { unwrapInvariant, type CallNode, type PlanNode, type SelectorNode } from './plan'
+import { unwrapInvariant, type CallNode, type MatrixNode, type PlanNode, type SelectorNode, type SubqueryNode } from './plan'
 import { SlidingWindow, type Columns } from './windows'
 
 export function evalCall(ev: Evaluator, node: CallNode): StepMatrix {
@@ -47,7 +47,7 @@ interface RangeInput {
 function evalRangeFunction(ev: Evaluator, node: CallNode, rangeArg: number): StepMatrix {
   const arg = unwrapInvariant(node.args[rangeArg] as PlanNode)
   // A subquery is evaluated first, before the other arguments; its result is let go at the end.
-  const input = arg.kind === 'subquery' ? subqueryInput(ev, arg) : selectorInput(arg as Extract<PlanNode, { kind: 'matrix' }>)
+  const input = rangeInputOf(ev, arg)
   const heldBySubquery = arg.kind === 'subquery' ? input.series.reduce((sum, s) => sum + s.timestamps.length, 0) : 0
   try {
     const scalarArgs = node.args.flatMap((a, i) => (i === rangeArg ? [] : [ev.evalMatrix(a)]))
@@ -60,12 +60,18 @@ function evalRangeFunction(ev: Evaluator, node: CallNode, rangeArg: number): Ste
   }
 }
 
-function selectorInput(node: Extract<PlanNode, { kind: 'matrix' }>): RangeInput {
+function rangeInputOf(ev: Evaluator, node: PlanNode): RangeInput {
+  if (node.kind === 'matrix') return selectorInput(node)
+  if (node.kind === 'subquery') return subqueryInput(ev, node)
+  throw new Error(`a ${node.kind} node as a range vector argument`)
+}
+
+function selectorInput(node: MatrixNode): RangeInput {
   return { series: node.selector.series, rangeMs: node.rangeMs, offsetMs: node.selector.offset, absentLabels: absentLabels(node.selector.matchers) }
 }
 
 /** A subquery's result read like a range selector (absent_over_time finds no matchers in it). */
-function subqueryInput(ev: Evaluator, node: Extract<PlanNode, { kind: 'subquery' }>): RangeInput {
+function subqueryInput(ev: Evaluator, node: SubqueryNode): RangeInput {
   const series = ev.evalSubquery(node).map(({ labels, points }) => ({ labels, timestamps: points.map((p) => p.t), values: points.map((p) => p.v) }))
   // With `@` the windows are pinned to the `@` time from the evaluation's start.
   const offsetMs = node.timestamp === null ? node.offset : node.originalOffset + (ev.startMs - node.timestamp)
@@ -106,7 +112,7 @@ function applyOverWindows(ev: Evaluator, name: RangeFunctionName, input: RangeIn
   return output
 }
 
-/** absent_over_time: 1 at the steps where no series had a sample in its window, nothing if there is none. */
+/** absent_over_time: 1 at the steps where no series had a sample in its window; nothing when every step had one. */
 function absentSteps(ev: Evaluator, present: StepMatrix, labels: Labels): StepMatrix {
   const steps = ev.stepCount
   if (present.some((s) => s.points.length === steps)) return []
@@ -115,5 +121,5 @@ function absentSteps(ev: Evaluator, present: StepMatrix, labels: Labels): StepMa
   if (found.size === steps) return []
   const points: Point[] = []
   for (let ts = ev.startMs; ts <= ev.endMs; ts += ev.intervalMs) if (!found.has(ts)) points.push({ t: ts, v: 1 })
-  return [{ labels, points } satisfies Series]
+  return [{ labels, points }]
 }

@@ -3,8 +3,7 @@
 // The arithmetic lives in the kernels; here is what 2.42's engine adds around it.
 import { absentLabels, applyElementFunction, histogramQuantile, sort, sortDesc, timestamp } from '../kernels/instant-functions'
 import { Labels, type Sample } from '../kernels/values'
-import type { StepFunction } from './evaluator'
-import { scalarOf } from './evaluator'
+import { scalarOf, type StepFunction } from './evaluator'
 import { labelJoin, labelReplace } from './label-functions'
 import type { CallNode, PlanNode } from './plan'
 

@@ -599,6 +599,15 @@ const CASES: Case[] = [
   both('min_over_time(node_load1[2h:30m])', FEW_TIMES, FINE),
   both('max_over_time(avg_over_time(node_load1[3m:1m])[9m:2m] @ start())'),
 
+  // Subqueries at odd times and steps, and before the epoch.
+  instant('max_over_time(node_load1[10m:1m])', [ODD_TIME, at(33) + 59_999, at(34)]),
+  instant('node_load1[5m:2m]', [ODD_TIME, at(34)]),
+  both('max_over_time(node_load1[5m:10m])', [ODD_TIME, at(40)], ODD),
+  both('min_over_time(rate(http_requests_total{code="200"}[1m])[5m:15s])', [ODD_TIME], ODD),
+  instant('vector(1)[1m:20s]', [-5 * SECOND, -60 * SECOND]),
+  instant('time()', [-1500]),
+  ranged('sum_over_time(vector(1)[1m:20s])', [-3 * MINUTE, MINUTE, 25 * SECOND]),
+
   // A query past its deadline (2.42 says where it noticed, which varies: the type is compared).
   { ...both('up'), timeoutMs: 0 },
   { ...both('sum(rate(node_cpu_seconds_total[5m]))'), timeoutMs: 0 }

@@ -2,8 +2,7 @@
 // parts), read each selector's series once, evaluate, and shape the result. An instant query is
 // a run of one step at its time; its vector stands at that time, its order as evaluated. A range
 // query answers a matrix sorted by labels (a scalar becomes one series without labels).
-import type { Expr } from '../ast'
-import { typeOf } from '../ast'
+import { typeOf, type Expr } from '../ast'
 import { Labels, PromqlExecutionError, type MatrixValue, type Point, type Value } from '../kernels/values'
 import { parseExpr } from '../parser'
 import { setOffsetsForAt, preprocess } from './at-modifier'
@@ -15,11 +14,11 @@ import { selectSeries } from './selection'
 import type { SeriesSource } from './source'
 
 export interface EngineOptions {
-  /** How far back an instant selector looks for a sample; default 5 minutes. */
+  /** How far back an instant selector looks for a sample; default 5 minutes (--query.lookback-delta). */
   lookbackDeltaMs?: number
-  /** The most samples a query may hold in memory at once; default 50,000,000. */
+  /** The most samples a query may hold in memory at once; default 50,000,000 (--query.max-samples). */
   maxSamples?: number
-  /** How long a query may run; default 2 minutes. */
+  /** How long a query may run; default 2 minutes (Prometheus's --query.timeout; the API's `timeout` parameter shortens it). */
   timeoutMs?: number
   /** The step of a subquery written without one (Prometheus's global evaluation interval); default 1 minute. */
   defaultSubqueryStepMs?: number

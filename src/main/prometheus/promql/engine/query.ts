@@ -47,7 +47,11 @@ export async function queryInstant(source: SeriesSource, query: string | Expr, t
   return evaluate(source, { expr: parsed(query), startMs: timeMs, endMs: timeMs, intervalMs: 0 }, options)
 }
 
-/** A range query: a matrix with a point at each step from startMs to endMs where the expression has a value. */
+/**
+ * A range query: a matrix with a point at each step from startMs to endMs where the expression
+ * has a value. Only a step of 0 (under a millisecond in the API) differs: 2.42 fails it, or
+ * answers as an instant query when start and end are one instant.
+ */
 export async function queryRange(source: SeriesSource, query: string | Expr, startMs: number, endMs: number, stepMs: number, options: EngineOptions = {}): Promise<Value> {
   const expr = parsed(query)
   const type = typeOf(expr)

@@ -1,0 +1,30 @@
+// Aggregations as one step of 2.42's evaluation, folded by the kernels. A sample's group labels
+// are worked out once per series (2.42 too keys its groups by a hash made once per series) and
+// handed to the kernels in place of the sample's labels, which they then group by without
+// working them out again at every step.
+import type { AggregateOp } from '../ast'
+import { aggregate } from '../kernels/aggregations'
+import { METRIC_NAME, type Labels, type Sample } from '../kernels/values'
+
+export type Aggregation = (samples: Sample[], param: number | string | undefined, t: number) => Sample[]
+
+export function aggregation(op: AggregateOp, grouping: readonly string[], without: boolean): Aggregation {
+  // topk and bottomk answer the input samples, labels and all; count_values adds a label before grouping.
+  if (op === 'topk' || op === 'bottomk' || op === 'count_values') return (samples, param, t) => aggregate(op, samples, { grouping, without, param, t })
+  const groupLabels = groupLabelsFunction(grouping, without)
+  return (samples, param, t) => aggregate(op, samples.map(({ labels, v }) => ({ labels: groupLabels(labels), t, v })), { grouping, without, param, t })
+}
+
+/** A series' group: `by` keeps the listed labels, `without` drops them and the metric name. */
+function groupLabelsFunction(grouping: readonly string[], without: boolean): (labels: Labels) => Labels {
+  const dropped = [...grouping, METRIC_NAME]
+  const cache = new Map<Labels, Labels>()
+  return (labels) => {
+    let group = cache.get(labels)
+    if (group === undefined) {
+      group = without ? labels.without(dropped) : labels.only(grouping)
+      cache.set(labels, group)
+    }
+    return group
+  }
+}

@@ -93,6 +93,20 @@ describe('groups whose series ended', () => {
     expect(ids(again.store.select([processes, server('a')], { start: T0, end: again.now }))).toEqual([daemon, job])
   })
 
+  it('are found for a server first asked about before it had any', () => {
+    const f = open(tempDir())
+    seed(f)
+    const range = () => ({ start: T0, end: f.now })
+    expect(f.store.select([processes, server('c')], range())).toEqual([])
+    const job = f.store.groupId(process('c', '9'))
+    f.minutes(20, (minute) => {
+      if (minute === 0) f.store.append(job, f.now, [1])
+      if (minute === 1) f.store.append(job, f.now, [STALE])
+    })
+    expect(f.store.group(job)).toBeUndefined()
+    expect(ids(f.store.select([processes, server('c')], range()))).toEqual([job])
+  })
+
   it('come back into memory when they get a sample again, and stay after a restart', () => {
     const dir = tempDir()
     const f = open(dir)

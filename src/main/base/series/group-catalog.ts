@@ -48,6 +48,7 @@ export class GroupCatalog {
   private readonly ids = new Map<string, number>()
   private readonly texts = new Map<number, string>()
   private readonly partitions = new Map<string, number>()
+  private readonly absentPartitions = new Set<string>()
   private readonly statements: ReturnType<typeof prepare>
 
   constructor(db: Db) {
@@ -108,6 +109,7 @@ export class GroupCatalog {
     if (known !== null) return known
     const id = Number(this.statements.insertString.run(value).lastInsertRowid)
     this.partitions.set(value, id)
+    this.absentPartitions.delete(value)
     return id
   }
 
@@ -115,9 +117,15 @@ export class GroupCatalog {
   findPartition(value: string): number | null {
     let id = this.partitions.get(value)
     if (id === undefined) {
-      // Once per value and process: the table has no index on its text (see the header).
-      const stored = this.statements.stringId.get(value) as number | undefined
-      if (stored === undefined) return null
+      // Once per value and process (found or not): the table has no index on its text (see the
+      // header), and a server with no sample yet is asked for again and again.
+      if (this.absentPartitions.has(value)) return null
+      const stored = this.statements.stringId.get(value) as number | null
+      if (stored === null) {
+        if (this.absentPartitions.size >= INTERNED_IN_MEMORY) this.absentPartitions.clear()
+        this.absentPartitions.add(value)
+        return null
+      }
       this.partitions.set(value, (id = stored))
     }
     return id

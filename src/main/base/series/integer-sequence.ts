@@ -58,20 +58,22 @@ function sampledStep(values: ArrayLike<number>): number {
 /** The cheapest form and width for the sequence (one pass over it), and their bits. */
 function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; width: number; bits: number } {
   // Per form: zeros, and non-zero residuals by the bit length of their zigzag form less one.
-  const counts = new Float64Array(4 * 64)
-  const zeros = [0, 0, 0, 0]
+  // The four forms are tallied side by side, written out: this runs for every column of every
+  // chunk cut (and for each prediction tried), so it is a good part of the ingest path.
+  const counts = new Int32Array(4 * 64)
+  const zeros = new Int32Array(4)
+  let previous = values[0] as number
   let previousDelta = 0
   for (let i = 1; i < values.length; i++) {
     const value = values[i] as number
-    const delta = value - (values[i - 1] as number)
-    for (let f = 0; f < 4; f++) {
-      const residual = residualOf(f as Form, value, delta, previousDelta, step)
-      if (residual === 0) zeros[f] = (zeros[f] as number) + 1
-      else {
-        const at = f * 64 + bitLength(zigzagLess1(residual))
-        counts[at] = (counts[at] as number) + 1
-      }
-    }
+    const delta = value - previous
+    const ofDelta = delta - previousDelta
+    const fromStep = delta - step
+    tally(counts, zeros, Form.Delta, delta)
+    tally(counts, zeros, Form.DeltaOfDelta, ofDelta)
+    tally(counts, zeros, Form.Step, fromStep)
+    tally(counts, zeros, Form.Whole, value)
+    previous = value
     previousDelta = delta
   }
   let best = { form: Form.Delta, width: 0, bits: Infinity }
@@ -90,6 +92,13 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
     }
   }
   return best
+}
+
+/** Counts a residual of a form: a zero, or a non-zero one by the bit length of its zigzag form less one. */
+function tally(counts: Int32Array, zeros: Int32Array, form: Form, residual: number): void {
+  const at = residual === 0 ? -1 : form * 64 + bitLength(zigzagLess1(residual))
+  if (at < 0) zeros[form] = (zeros[form] as number) + 1
+  else counts[at] = (counts[at] as number) + 1
 }
 
 /** About the bits writeIntegers would spend on `values`, without writing them. */

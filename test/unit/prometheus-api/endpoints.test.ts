@@ -188,6 +188,17 @@ describe('query and query_range', () => {
       'unexpected error: runtime error: integer divide by zero'
     ])
   })
+
+  it('answers a failure to read the store as internal, as 2.42 its storage errors', async () => {
+    const failing = createQueryEngine({
+      select: () => {
+        throw new Error('disk I/O error')
+      }
+    })
+    const query = new QueryEndpoints(failing, () => T0)
+    expect(await failure(() => query.query(params({ query: 'up' })))).toEqual(['internal', 'expanding series: disk I/O error'])
+    expect(await query.query(params({ query: '1+1', time: '4' }))).toBe('{"resultType":"scalar","result":[4,"2"]}')
+  })
 })
 
 describe('the fixture', () => {

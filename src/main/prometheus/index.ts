@@ -1,6 +1,7 @@
 // Prometheus: everything the series store keeps as Prometheus series (series/), the import of
 // the text formats (exposition/), what the /prometheus/api/v1 endpoints answer (api/), PromQL
-// (promql/) and the seam where its engine plugs in (query-engine.ts). Public surface of the feature.
+// (promql/, its engine in promql/engine/) and where the query endpoints meet the engine
+// (query-engine.ts). Public surface of the feature.
 import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
 import type { ServersService } from '../servers'

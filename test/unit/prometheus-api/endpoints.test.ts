@@ -12,7 +12,7 @@ import { parseForm, requestParams } from '../../../src/main/prometheus/api/reque
 import { SeriesEndpoints } from '../../../src/main/prometheus/api/series-endpoints'
 import { StatusEndpoints, vigilBuildInfo } from '../../../src/main/prometheus/api/status-endpoints'
 import { importExposition } from '../../../src/main/prometheus/exposition/importer'
-import { createQueryEngine, NOT_IMPLEMENTED, type QueryRequest } from '../../../src/main/prometheus/query-engine'
+import { createQueryEngine, type QueryRequest } from '../../../src/main/prometheus/query-engine'
 import { SeriesModel } from '../../../src/main/prometheus/series/series-model'
 import { EMPTY_REGISTRY } from '../../../src/main/prometheus/series/registry'
 
@@ -131,7 +131,7 @@ describe('metadata, rules, exemplars, format_query and build information', () =>
   })
 })
 
-describe('query and query_range before the engine', () => {
+describe('query and query_range', () => {
   it('hands the engine a checked request: the time (now by default), the parsed expression, the timeout', async () => {
     const { query, requests } = endpoints()
     expect(await query.query(params({ query: '1+1', time: '4' }))).toBe('{"resultType":"scalar","result":[4,"2"]}')
@@ -163,10 +163,41 @@ describe('query and query_range before the engine', () => {
     ])
   })
 
-  it('answers an execution error from the placeholder engine, the one seam the engine replaces', async () => {
+  it('evaluates with the PromQL engine over the series model', async () => {
     const { model } = endpoints()
-    const query = new QueryEndpoints(createQueryEngine(model))
-    expect(await failure(() => query.query(params({ query: '1+1', time: '4' })))).toEqual(['execution', NOT_IMPLEMENTED])
+    const query = new QueryEndpoints(createQueryEngine(model), () => T0)
+    expect(await query.query(params({ query: '1+1', time: '4' }))).toBe('{"resultType":"scalar","result":[4,"2"]}')
+    expect(await query.query(params({ query: 'sum by (job) (up)', time: String(T0 / 1000 + 60) }))).toBe(
+      `{"resultType":"vector","result":[{"metric":{"job":"a"},"value":[${T0 / 1000 + 60},"1"]},{"metric":{"job":"b"},"value":[${T0 / 1000 + 60},"1"]}]}`
+    )
+    expect(await query.queryRange(params({ query: 'up{job="b"} * 2', start: String(T0 / 1000), end: String(T0 / 1000 + 120), step: '1m' }))).toBe(
+      `{"resultType":"matrix","result":[{"metric":{"job":"b"},"values":[[${T0 / 1000 + 60},"2"],[${T0 / 1000 + 120},"2"]]}]}`
+    )
+  })
+
+  it('answers the engine’s errors with their errorType: execution, timeout', async () => {
+    const { model } = endpoints()
+    const query = new QueryEndpoints(createQueryEngine(model), () => T0 + 60_000)
+    expect(await failure(() => query.query(params({ query: 'up + on () other' })))).toEqual([
+      'execution',
+      'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)'
+    ])
+    expect(await failure(() => query.query(params({ query: 'up', timeout: '0s' })))).toEqual(['timeout', 'query timed out in query execution'])
+    expect(await failure(() => query.queryRange(params({ query: 'up', start: '0', end: '1', step: '0.0001' })))).toEqual([
+      'execution',
+      'unexpected error: runtime error: integer divide by zero'
+    ])
+  })
+
+  it('answers a failure to read the store as internal, as 2.42 its storage errors', async () => {
+    const failing = createQueryEngine({
+      select: () => {
+        throw new Error('disk I/O error')
+      }
+    })
+    const query = new QueryEndpoints(failing, () => T0)
+    expect(await failure(() => query.query(params({ query: 'up' })))).toEqual(['internal', 'expanding series: disk I/O error'])
+    expect(await query.query(params({ query: '1+1', time: '4' }))).toBe('{"resultType":"scalar","result":[4,"2"]}')
   })
 })
 

@@ -1,10 +1,7 @@
-import { defaultKeymap, history, historyKeymap, insertNewline } from '@codemirror/commands'
-import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
-import { setDiagnostics } from '@codemirror/lint'
-import { EditorView, keymap, placeholder } from '@codemirror/view'
-import { PromQLExtension } from '@prometheus-io/codemirror-promql'
+import { forceLinting } from '@codemirror/lint'
+import { EditorView } from '@codemirror/view'
 import { useEffect, useRef } from 'react'
-import { channelFetch } from './prometheus-client'
+import { promqlExtensions, setApiError } from './promql-extensions'
 
 export interface EditorError {
   message: string
@@ -34,26 +31,13 @@ export function PromQLEditor({ value, onChange, onRun, error }: PromQLEditorProp
   })
 
   useEffect(() => {
-    const promql = new PromQLExtension().setComplete({ remote: { url: '/prometheus', fetchFn: channelFetch, cache: { maxAge: 60_000 } } })
     const created = new EditorView({
       parent: holder.current as HTMLDivElement,
       doc: value,
-      extensions: [
-        history(),
-        keymap.of([
-          { key: 'Enter', run: () => (latest.current.onRun(), true) },
-          { key: 'Shift-Enter', run: insertNewline }
-        ]),
-        keymap.of([...defaultKeymap, ...historyKeymap]),
-        syntaxHighlighting(defaultHighlightStyle),
-        placeholder('Expression, e.g. rate(vigil_netstat_ipkts[5m])'),
-        EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ 'aria-label': 'PromQL expression' }),
-        promql.asExtension(),
-        EditorView.updateListener.of((update) => {
-          if (update.docChanged) latest.current.onChange(update.state.doc.toString())
-        })
-      ]
+      extensions: promqlExtensions({
+        onChange: (query) => latest.current.onChange(query),
+        onRun: () => latest.current.onRun()
+      })
     })
     view.current = created
     return () => {
@@ -68,10 +52,8 @@ export function PromQLEditor({ value, onChange, onRun, error }: PromQLEditorProp
   useEffect(() => {
     const editor = view.current
     if (!editor) return
-    const length = editor.state.doc.length
-    const from = error ? Math.min(error.offset ?? length, length) : 0
-    const diagnostics = error ? [{ from, to: Math.min(from + 1, length), severity: 'error' as const, message: error.message }] : []
-    editor.dispatch(setDiagnostics(editor.state, diagnostics))
+    editor.dispatch({ effects: setApiError.of(error) })
+    forceLinting(editor)
   }, [error])
 
   return <div className="promql-editor" ref={holder} />

@@ -8,22 +8,30 @@ import type { QueryResult } from './explore-data'
 const PREFIX = '/prometheus/api/v1/'
 
 /** codemirror-promql's `fetchFn` (its type is not exported). */
-type FetchFn = (input: RequestInfo, init?: RequestInit) => Promise<Response>
+export type FetchFn = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+
+/** Only the path and query of a URL are read: any base resolves `/prometheus/…` (file:// too). */
+const BASE = 'http://vigil.invalid'
 
 /**
  * codemirror-promql's HTTP client, pointed at `/prometheus`, fetches through this: its URL and
- * form body become the channel's path and parameters, the answer a Response.
+ * form body (it POSTs `labels` and `series`, GETs the rest) become the channel's path and
+ * parameters, the answer a Response. An aborted request (the editor destroyed) rejects as fetch does.
  */
 export const channelFetch: FetchFn = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : input, window.location.href)
+  const url = new URL(input instanceof Request ? input.url : String(input), BASE)
   const params: Record<string, string[]> = {}
   const add = (entries: URLSearchParams): void => {
     for (const [name, value] of entries) (params[name] ??= []).push(value)
   }
-  if (init?.body instanceof URLSearchParams) add(init.body)
   add(url.searchParams)
+  const body = init?.body
+  if (body instanceof URLSearchParams) add(body)
+  else if (typeof body === 'string') add(new URLSearchParams(body))
   const path = decodeURIComponent(url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname)
+  init?.signal?.throwIfAborted()
   const answer = await call('prometheus.api', { path, params })
+  init?.signal?.throwIfAborted()
   return new Response(answer.body, { status: answer.status, headers: { 'Content-Type': 'application/json' } })
 }
 

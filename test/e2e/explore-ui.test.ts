@@ -113,7 +113,15 @@ describe('Explore', () => {
     await page.goto(`${vigil.url}/#/servers/${serverId}`)
     await page.getByRole('link', { name: 'Open CPU in Explore' }).click()
     await page.getByRole('heading', { name: 'Explore' }).waitFor()
-    expect(await page.locator('.cm-content').innerText()).toBe(`{__name__=~"vigil_vmstat_us|vigil_vmstat_sy|vigil_vmstat_wa|vigil_vmstat_idle",server_id="${serverId}"}`)
+    const cpu = `{__name__=~"vigil_vmstat_us|vigil_vmstat_sy|vigil_vmstat_wa|vigil_vmstat_idle",server_id="${serverId}"}`
+    expect(await page.locator('.cm-content').innerText()).toBe(cpu)
+
+    // Another link while Explore is open loads its query; Back returns to the previous one.
+    await page.evaluate(() => (window.location.hash = '#/explore?query=explore_demo&range=900'))
+    await expect.poll(() => page.locator('.cm-content').innerText()).toBe('explore_demo')
+    expect(await page.getByLabel('Last').inputValue()).toBe('900')
+    await page.goBack()
+    await expect.poll(() => page.locator('.cm-content').innerText()).toBe(cpu)
     expect(problems).toEqual([])
     await page.close()
   })

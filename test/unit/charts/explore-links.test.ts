@@ -1,7 +1,7 @@
 // Every chart panel's "Explore" link names series the Prometheus API serves.
 import { describe, expect, it } from 'vitest'
 import { VIGIL_FAMILIES } from '../../../src/main/prometheus/series/vigil-families'
-import { exploreHref, exploreParams, pgPanelQuery, processQuery, selector, serverPanelQuery } from '../../../src/renderer/src/charts/explore-links'
+import { exploreHref, exploreParams, followedExploreLink, pgPanelQuery, processQuery, selector, serverPanelQuery } from '../../../src/renderer/src/charts/explore-links'
 import { PANELS } from '../../../src/renderer/src/charts/panels'
 import { DASHBOARD_PANELS } from '../../../src/renderer/src/views/postgres/dashboard-series'
 
@@ -52,5 +52,13 @@ describe('Explore links', () => {
     expect(href.startsWith('#/explore?')).toBe(true)
     expect(exploreParams(href)).toEqual({ query: 'rate(x{a="b"}[5m]) > 0 & 1', rangeSeconds: 3600 })
     expect(exploreParams('#/explore')).toEqual({ query: '', rangeSeconds: null })
+  })
+
+  it('loads another link into an open Explore page, and leaves it as it is for the bare nav entry', () => {
+    expect(followedExploreLink(exploreHref('up', 900))).toEqual({ query: 'up', rangeSeconds: 900 })
+    expect(followedExploreLink(exploreHref(''))).toEqual({ query: '', rangeSeconds: null })
+    expect(followedExploreLink('#/explore')).toBeNull()
+    expect(followedExploreLink('#/explore?range=60')).toBeNull()
+    expect(followedExploreLink('#/overview?query=up')).toBeNull()
   })
 })

@@ -69,3 +69,14 @@ export function exploreParams(hash: string): { query: string; rangeSeconds: numb
   const range = Number(params.get('range'))
   return { query: params.get('query') ?? '', rangeSeconds: Number.isFinite(range) && range > 0 ? range : null }
 }
+
+/**
+ * What a change of the page's hash asks of an open Explore page: the query and range of a link
+ * to it, or null when the new URL names no query (the nav entry's bare `#/explore`), which leaves
+ * the editor as the user left it; so does a hash that leaves Explore.
+ */
+export function followedExploreLink(hash: string): { query: string; rangeSeconds: number | null } | null {
+  if (hash.replace(/^#/, '').split('?')[0] !== '/explore') return null
+  if (!new URLSearchParams(hash.split('?')[1] ?? '').has('query')) return null
+  return exploreParams(hash)
+}

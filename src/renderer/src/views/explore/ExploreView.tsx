@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { ChartGroup } from '../../charts/chart-group'
-import { exploreParams } from '../../charts/explore-links'
+import { exploreParams, followedExploreLink } from '../../charts/explore-links'
 import { SERIES_COLOURS } from '../../charts/palette'
 import { TimeChart } from '../../charts/TimeChart'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
@@ -24,6 +24,8 @@ const TABS = [
   { id: 'graph' as const, label: 'Graph' },
   { id: 'table' as const, label: 'Table' }
 ]
+/** The range a query is drawn over when its link names none. */
+const DEFAULT_RANGE = 3600
 /** About as many points as a graph is wide, as Prometheus' own UI chooses its step. */
 const POINTS = 250
 
@@ -36,8 +38,9 @@ interface Ran {
 export function ExploreView() {
   const initial = useMemo(() => exploreParams(window.location.hash), [])
   const [query, setQuery] = useState(initial.query)
+  const [loaded, setLoaded] = useState<{ query: string } | null>(null)
   const [mode, setMode] = useState<Mode>('range')
-  const [rangeSeconds, setRangeSeconds] = useState(initial.rangeSeconds ?? 3600)
+  const [rangeSeconds, setRangeSeconds] = useState(initial.rangeSeconds ?? DEFAULT_RANGE)
   const [step, setStep] = useState('')
   const [tab, setTab] = useState<Tab>('graph')
   const [ran, setRan] = useState<Ran | null>(null)
@@ -46,6 +49,23 @@ export function ExploreView() {
   const group = useMemo(() => new ChartGroup('explore'), [])
   const themeVersion = useTheme((state) => state.version)
   const autoStep = Math.max(1, Math.ceil(rangeSeconds / POINTS))
+
+  // The view stays open while the hash changes within #/explore: a link to another query (or
+  // Back and Forward to one) loads it as opening the page would; the bare nav entry leaves the
+  // editor be.
+  useEffect(() => {
+    const follow = (): void => {
+      const link = followedExploreLink(window.location.hash)
+      if (!link) return
+      setQuery(link.query)
+      setLoaded({ query: link.query })
+      setRangeSeconds(link.rangeSeconds ?? DEFAULT_RANGE)
+      setError(null)
+      setRan(null)
+    }
+    window.addEventListener('hashchange', follow)
+    return () => window.removeEventListener('hashchange', follow)
+  }, [])
 
   const run = async (): Promise<void> => {
     const expression = query.trim()
@@ -71,7 +91,7 @@ export function ExploreView() {
       <header className="view-header">
         <h1 id="explore-title">Explore</h1>
       </header>
-      <PromQLEditor value={query} onChange={setQuery} onRun={() => void run()} error={error} />
+      <PromQLEditor value={initial.query} loaded={loaded} onChange={setQuery} onRun={() => void run()} error={error} />
       {error ? (
         <p className="form-error explore-error" role="alert">
           <span className="mono">{error.errorType}</span>: {error.message}

@@ -10,7 +10,10 @@ export interface EditorError {
 }
 
 interface PromQLEditorProps {
+  /** The query the editor opens with. */
   value: string
+  /** A query loaded later (a new object each time): it replaces what is in the editor. */
+  loaded?: { query: string } | null
   onChange: (query: string) => void
   /** Enter (outside a completion list) runs the query; Shift+Enter adds a line. */
   onRun: () => void
@@ -21,7 +24,7 @@ interface PromQLEditorProps {
  * CodeMirror 6 with codemirror-promql: highlighting, its own syntax lint, and completion of
  * functions, metric names, labels and values read from Vigil's Prometheus API.
  */
-export function PromQLEditor({ value, onChange, onRun, error }: PromQLEditorProps) {
+export function PromQLEditor({ value, loaded = null, onChange, onRun, error }: PromQLEditorProps) {
   const holder = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
   // The latest callbacks, read by the editor created once.
@@ -44,9 +47,17 @@ export function PromQLEditor({ value, onChange, onRun, error }: PromQLEditorProp
       created.destroy()
       view.current = null
     }
-    // The document is the editor's own after creation; `value` seeds it.
+    // `value` seeds the editor; later changes come in below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
+
+  // A query loaded from outside (another Explore link) replaces the document. Not every `value`:
+  // an effect for an older one could run after the next keystroke and undo it.
+  useEffect(() => {
+    const editor = view.current
+    if (!editor || !loaded || editor.state.doc.toString() === loaded.query) return
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: loaded.query }, selection: { anchor: loaded.query.length } })
+  }, [loaded])
 
   // The API's error, marked where it points (to the end of the query when it names no place).
   useEffect(() => {

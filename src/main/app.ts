@@ -138,7 +138,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       startedAt,
       upgrade: upgrade.status()
     })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,

@@ -6,6 +6,7 @@ import type { MetricSeriesService } from './metrics'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
 import { UI_USER, type PgAgentService, type PostgresInstancesService } from './postgres'
 import type { UsersService } from './users'
+import type { PrometheusFeature } from './prometheus'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -19,10 +20,11 @@ export interface HandlerDeps {
   pgAgent: PgAgentService
   users: UsersService
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
+  prometheus: PrometheusFeature
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -100,7 +102,8 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'oracle.tables.currentData': ({ id }) => oracle.tables.currentData(id),
     'oracle.tables.history': ({ id, limit }) => oracle.tables.history(id, { limit }) as SnapshotSummary[],
     'oracle.tables.diff': ({ snapshot_id }) => oracle.data.diff(snapshot_id),
-    'oracle.tables.tasks': ({ id, limit }) => oracle.tables.tasks(id, { limit })
+    'oracle.tables.tasks': ({ id, limit }) => oracle.tables.tasks(id, { limit }),
+    'prometheus.api': (request) => prometheus.read(request)
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { UpgradeStatus } from './upgrade'
+import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
 import type { ErrorBody } from './errors'
 import type {
   OverviewAnswer,
@@ -178,6 +179,8 @@ export interface Contract {
   'oracle.tables.diff': { req: { snapshot_id: number }; res: SnapshotDiffView }
   /** The table's newest monitoring tasks, newest first (default 20). */
   'oracle.tables.tasks': { req: { id: number; limit?: number }; res: OracleTask[] }
+  /** A read of the Prometheus API (the Explore page), answered as `/prometheus/api/v1/{path}` would. */
+  'prometheus.api': { req: PrometheusRequest; res: PrometheusAnswer }
 }
 
 export type Channel = keyof Contract
@@ -249,7 +252,8 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'oracle.tables.currentData',
   'oracle.tables.history',
   'oracle.tables.diff',
-  'oracle.tables.tasks'
+  'oracle.tables.tasks',
+  'prometheus.api'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

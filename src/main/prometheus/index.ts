@@ -4,8 +4,10 @@
 // (query-engine.ts). Public surface of the feature.
 import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
+import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
 import type { ServersService } from '../servers'
 import { QueryEndpoints } from './api/query-endpoints'
+import { prometheusRead } from './api/reads'
 import { SeriesEndpoints } from './api/series-endpoints'
 import { StatusEndpoints, vigilBuildInfo } from './api/status-endpoints'
 import { importExposition, type ImportResult } from './exposition/importer'
@@ -29,6 +31,8 @@ export interface PrometheusFeature {
   series: SeriesEndpoints
   status: StatusEndpoints
   query: QueryEndpoints
+  /** One read of the API (query, series, labels, …) as the HTTP face answers it: the UI's channel. */
+  read(request: PrometheusRequest): Promise<PrometheusAnswer>
   /** Writes a whole body of Prometheus text (or OpenMetrics) into the store; throws ExpositionError, writing nothing. */
   importText(body: Buffer | string, format: ExpositionFormat): ImportResult
 }
@@ -42,11 +46,15 @@ export interface PrometheusDeps {
 
 export function createPrometheusFeature({ series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres))
-  return {
-    model,
+  const endpoints = {
     series: new SeriesEndpoints(model),
     status: new StatusEndpoints(model, vigilBuildInfo(version)),
-    query: new QueryEndpoints(createQueryEngine(model)),
+    query: new QueryEndpoints(createQueryEngine(model))
+  }
+  return {
+    model,
+    ...endpoints,
+    read: (request) => prometheusRead(endpoints, request),
     importText: (body, format) => importExposition(series, body, format, Date.now())
   }
 }

@@ -15,6 +15,7 @@ const ServerDetailView = area(() => import('./views/detail/ServerDetailView').th
 const OracleView = area(() => import('./views/oracle/OracleView').then((m) => m.OracleView))
 const PostgresView = area(() => import('./views/postgres/PostgresView').then((m) => m.PostgresView))
 const InstanceDetailView = area(() => import('./views/postgres/InstanceDetailView').then((m) => m.InstanceDetailView))
+const ExploreView = area(() => import('./views/explore/ExploreView').then((m) => m.ExploreView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
 
 const NAV = [
@@ -22,6 +23,7 @@ const NAV = [
   { path: '/servers', label: 'Servers' },
   { path: '/oracle', label: 'Oracle' },
   { path: '/postgres', label: 'PostgreSQL' },
+  { path: '/explore', label: 'Explore' },
   { path: '/settings', label: 'Settings' }
 ] as const
 
@@ -52,6 +54,8 @@ function View({ route }: { route: string }) {
   switch (route) {
     case '/postgres':
       return <PostgresView />
+    case '/explore':
+      return <ExploreView />
     case '/settings':
       return <SettingsView />
     case '/servers':

@@ -30,6 +30,8 @@ export interface TimeChartProps {
   exportName: string
   /** Bumped by the theme switch: colours are read again. */
   themeVersion: number
+  /** The same series as a PromQL query in Explore (`#/explore?query=…`). */
+  exploreHref?: string
   onDrawn?: () => void
 }
 
@@ -169,6 +171,11 @@ export function TimeChart(props: TimeChartProps) {
           </span>
         ) : null}
         <span className="chart-actions">
+          {props.exploreHref ? (
+            <a className="link-button" href={props.exploreHref} aria-label={`Open ${props.title} in Explore`}>
+              Explore
+            </a>
+          ) : null}
           <button type="button" className="link-button" onClick={exportCsv} aria-label={`Export ${props.title} as CSV`}>
             CSV
           </button>

@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useMemo, useState } from 'react'
 import type { ChartedMetric, SeriesAnswer } from '../../../../shared/metric-series'
 import { ChartGroup } from '../../charts/chart-group'
 import { ChartNote } from '../../charts/ChartNote'
+import { exploreHref, serverPanelQuery } from '../../charts/explore-links'
 import { PANELS, busiestKeys, panelData, unitOf, type PanelSpec } from '../../charts/panels'
 import { SERIES_COLOURS, STACK_COLOURS } from '../../charts/palette'
 import { detailOpened, panelDrawn } from '../../charts/perf'
@@ -52,6 +53,7 @@ export function ChartsPanel({ serverId, exportName, data, versions, ranges }: Ch
           <Panel
             key={panel.id}
             panel={panel}
+            serverId={serverId}
             answer={data[panel.metric]}
             keys={panel.metric === 'iostat' ? chosenDisks : panel.metric === 'netstat' ? chosenInterfaces : null}
             version={versions[panel.metric]}
@@ -69,6 +71,7 @@ export function ChartsPanel({ serverId, exportName, data, versions, ranges }: Ch
 
 interface PanelProps {
   panel: PanelSpec
+  serverId: string
   answer: SeriesAnswer | undefined
   keys: readonly string[] | null
   version: number
@@ -81,7 +84,7 @@ interface PanelProps {
 }
 
 /** Memoised: a live frame re-renders only the panels of the metric whose samples arrived. */
-const Panel = memo(function Panel({ panel, answer, keys, version, range, group, exportName, themeVersion, reportDraw }: PanelProps) {
+const Panel = memo(function Panel({ panel, serverId, answer, keys, version, range, group, exportName, themeVersion, reportDraw }: PanelProps) {
   const { start, end } = range
   const drawn = useCallback(() => panelDrawn(panel.id), [panel.id])
   const onDrawn = reportDraw ? drawn : undefined
@@ -112,6 +115,7 @@ const Panel = memo(function Panel({ panel, answer, keys, version, range, group, 
       gapCount={gapCount}
       exportName={exportName}
       themeVersion={themeVersion}
+      exploreHref={exploreHref(serverPanelQuery(panel, serverId), (end - start) / 1000)}
       onDrawn={onDrawn}
     />
   )

@@ -5,6 +5,7 @@ import { SERIES_COLOURS } from '../../charts/palette'
 import { resolveRange, type RangeChoice } from '../../charts/ranges'
 import { alignSeries, padToRange, type Table } from '../../charts/shaping'
 import { TimeChart } from '../../charts/TimeChart'
+import { exploreHref, processQuery } from '../../charts/explore-links'
 import { SortHeader } from '../../components/DataTable'
 import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
@@ -134,10 +135,12 @@ function ProcessCharts({ history, group, exportName, themeVersion }: { history: 
   const mem = useMemo(() => tableOf('avgMem'), [history]) // eslint-disable-line react-hooks/exhaustive-deps
   if (history.processes.length === 0) return <p className="hint">No samples of these processes in this range.</p>
   const common = { group, series, gapCount: 0, exportName, themeVersion }
+  const pids = history.processes.map((process) => process.pid)
+  const href = (field: 'cpu' | 'mem'): string => exploreHref(processQuery(field, history.serverId, pids), (history.end - history.start) / 1000)
   return (
     <div className="chart-grid">
-      <TimeChart id="process-cpu" title="Process CPU" unit="%" table={cpu} raw={cpu} {...common} />
-      <TimeChart id="process-mem" title="Process memory" unit="%" table={mem} raw={mem} {...common} />
+      <TimeChart id="process-cpu" title="Process CPU" unit="%" table={cpu} raw={cpu} exploreHref={href('cpu')} {...common} />
+      <TimeChart id="process-mem" title="Process memory" unit="%" table={mem} raw={mem} exploreHref={href('mem')} {...common} />
     </div>
   )
 }

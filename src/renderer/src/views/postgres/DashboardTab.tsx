@@ -4,6 +4,7 @@ import { ChartGroup } from '../../charts/chart-group'
 import { ChartNote } from '../../charts/ChartNote'
 import { SERIES_COLOURS } from '../../charts/palette'
 import { TimeChart } from '../../charts/TimeChart'
+import { exploreHref, pgPanelQuery } from '../../charts/explore-links'
 import { Notices } from '../../components/Notices'
 import { usePgDashboard } from '../../stores/postgres-dashboard'
 import { useTheme } from '../../stores/theme'
@@ -52,6 +53,7 @@ function Facts({ latest, samples }: { latest: Dashboard; samples: number }) {
 
 interface PanelProps {
   panel: DashboardPanel
+  instanceId: number
   samples: Dashboard[]
   interval: number
   group: ChartGroup
@@ -59,8 +61,9 @@ interface PanelProps {
   themeVersion: number
 }
 
-const Panel = memo(function Panel({ panel, samples, interval, group, exportName, themeVersion }: PanelProps) {
+const Panel = memo(function Panel({ panel, instanceId, samples, interval, group, exportName, themeVersion }: PanelProps) {
   const data = useMemo(() => panelData(panel, samples, interval), [panel, samples, interval])
+  const query = pgPanelQuery(panel.id, instanceId)
   const series = useMemo(
     () => panel.labels.map((label, i) => ({ label, colour: (STACKED_COLOURS[panel.id] ?? SERIES_COLOURS)[i % SERIES_COLOURS.length] as string })),
     [panel]
@@ -86,6 +89,7 @@ const Panel = memo(function Panel({ panel, samples, interval, group, exportName,
       gapCount={data.gaps}
       exportName={exportName}
       themeVersion={themeVersion}
+      exploreHref={query ? exploreHref(query) : undefined}
     />
   )
 })
@@ -114,7 +118,7 @@ export function DashboardTab({ instanceId, exportName }: { instanceId: number; e
       {latest ? <Facts latest={latest} samples={state.samples.length} /> : state.loading ? <p className="hint">Reading the dashboard…</p> : null}
       <div className="chart-grid pg-chart-grid">
         {DASHBOARD_PANELS.map((panel) => (
-          <Panel key={panel.id} panel={panel} samples={state.samples} interval={interval} group={group} exportName={exportName} themeVersion={themeVersion} />
+          <Panel key={panel.id} panel={panel} instanceId={instanceId} samples={state.samples} interval={interval} group={group} exportName={exportName} themeVersion={themeVersion} />
         ))}
       </div>
     </div>

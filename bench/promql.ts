@@ -3,7 +3,7 @@
 // 24 h of 1,000 series scraped every 15 s (5.76 million samples), step 86 s (1,005 points a
 // series, what Grafana asks for a ~1,000-pixel panel). Goal: each query within 2× Prometheus.
 //
-//   npm run build && npx tsx bench/promql.ts [runs=20] [--keep DIR]
+//   npm run build && npx tsx bench/promql.ts [runs=20] [--keep DIR] [--instances 20]
 //
 // - The data (deterministic, seeded): 20 node-exporter-like instances, each with
 //   node_cpu_seconds_total{cpu,mode} (16 series), http_requests_total{handler,code} (9),
@@ -47,7 +47,7 @@ const DAY_MS = 86_400_000
 const SCRAPE_MS = 15_000
 const JITTER_MS = 50
 const STEP_S = 86
-const INSTANCES = 20
+let INSTANCES = 20
 const SEED = 15
 const IMPORT_BODY_MAX = 16 * 1024 * 1024
 
@@ -353,7 +353,7 @@ function sizeOf(path: string): number {
 
 const vigilStoreBytes = (dir: string): number => ['vigil.db', 'vigil.db-wal', 'series-head'].reduce((sum, name) => sum + sizeOf(join(dir, name)), 0)
 const quantile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number
-const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ')
 const log = (text: string): void => console.error(`[${new Date().toISOString().slice(11, 19)}, load ${load()}] ${text}`)
 
@@ -361,6 +361,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2)
   const keepIndex = args.indexOf('--keep')
   const keep = keepIndex >= 0 ? args.splice(keepIndex, 2)[1] : undefined
+  const instancesIndex = args.indexOf('--instances')
+  if (instancesIndex >= 0) INSTANCES = Number(args.splice(instancesIndex, 2)[1])
   const runs = Number(args[0] ?? 20)
   const root = keep ?? mkdtempSync(join(tmpdir(), 'vigil-bench-promql-'))
   mkdirSync(root, { recursive: true })
@@ -416,6 +418,7 @@ async function main(): Promise<void> {
     await vigil.stop()
     const vigilBytes = vigilStoreBytes(vigilDir) - vigilBefore
     const promBytes = sizeOf(promDir)
+    const promBlockBytes = readdirSync(promDir).filter((name) => /^[0-9A-Z]{26}$/.test(name)).reduce((sum, name) => sum + sizeOf(join(promDir, name)), 0)
     vigil = await startVigil(vigilDir)
     servers.push(vigil)
     log(`on disk: Vigil ${mib(vigilBytes)}, Prometheus ${mib(promBytes)}`)
@@ -467,7 +470,8 @@ async function main(): Promise<void> {
     console.log('\n| store | on disk | bytes per sample |')
     console.log('| --- | --- | --- |')
     console.log(`| Vigil (vigil.db + series-head, after a clean stop, less before the import) | ${mib(vigilBytes)} | ${(vigilBytes / data.samples).toFixed(2)} |`)
-    console.log(`| Prometheus (data dir: one 24 h block + empty WAL) | ${mib(promBytes)} | ${(promBytes / data.samples).toFixed(2)} |`)
+    console.log(`| Prometheus (data dir: the 24 h block, its WAL and chunks_head) | ${mib(promBytes)} | ${(promBytes / data.samples).toFixed(2)} |`)
+    console.log(`| Prometheus, the block alone (chunks + index + meta) | ${mib(promBlockBytes)} | ${(promBlockBytes / data.samples).toFixed(2)} |`)
     console.log(`\nheaviest query (slowest in Vigil): ${heaviest.name}, 3 runs, RSS sampled every 10 ms (load ${load()})\n`)
     console.log('| server | RSS before | peak | after | VmHWM (since start) |')
     console.log('| --- | --- | --- | --- | --- |')

@@ -193,7 +193,7 @@ async function writeDataset(dir: string): Promise<{ omFile: string; promFile: st
           const seconds = median * Math.exp(0.8 * r.normal())
           count++
           sum += seconds
-          for (let b = 0; b < BUCKETS.length; b++) if (seconds <= (BUCKETS[b] as number)) buckets[b]++
+          for (let b = 0; b < BUCKETS.length; b++) if (seconds <= (BUCKETS[b] as number)) buckets[b] = (buckets[b] ?? 0) + 1
         }
         BUCKETS.forEach((le, b) => out.sample(`http_request_duration_seconds_bucket{${labels},le="${Number.isInteger(le) ? le.toFixed(1) : le}"}`, t, buckets[b] as number))
         out.sample(`http_request_duration_seconds_bucket{${labels},le="+Inf"}`, t, count)
@@ -294,7 +294,11 @@ async function startPrometheus(dataDir: string, configFile: string): Promise<Ser
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-async function queryRange(server: Server, expr: string): Promise<{ ms: number; body: any }> {
+interface RangeAnswer {
+  data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }
+}
+
+async function queryRange(server: Server, expr: string): Promise<{ ms: number; body: RangeAnswer }> {
   const form = new URLSearchParams({ query: expr, start: String(START_MS / 1000), end: String((START_MS + DAY_MS) / 1000), step: String(STEP_S) })
   const started = performance.now()
   const response = await fetch(`${server.url}/api/v1/query_range`, { method: 'POST', headers: server.headers, body: form })
@@ -305,10 +309,10 @@ async function queryRange(server: Server, expr: string): Promise<{ ms: number; b
 }
 
 /** Why two query_range answers differ, or undefined when they agree. */
-function difference(ours: any, theirs: any): string | undefined {
+function difference(ours: RangeAnswer, theirs: RangeAnswer): string | undefined {
   const key = (metric: Record<string, string>): string => JSON.stringify(Object.entries(metric).sort(([a], [b]) => (a < b ? -1 : 1)))
-  const a = new Map<string, Array<[number, string]>>((ours.data.result as any[]).map((s) => [key(s.metric), s.values]))
-  const b = new Map<string, Array<[number, string]>>((theirs.data.result as any[]).map((s) => [key(s.metric), s.values]))
+  const a = new Map(ours.data.result.map((s) => [key(s.metric), s.values]))
+  const b = new Map(theirs.data.result.map((s) => [key(s.metric), s.values]))
   if (a.size !== b.size) return `${a.size} series against ${b.size}`
   for (const [k, values] of b) {
     const mine = a.get(k)
@@ -388,15 +392,14 @@ async function main(): Promise<void> {
     mkdirSync(vigilDir, { recursive: true })
     let vigil = await startVigil(vigilDir)
     {
-      const api = async (method: string, path: string, body?: unknown): Promise<any> => {
+      const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
         const base = vigil.url.replace(/\/prometheus$/, '')
         const response = await fetch(base + path, { method, headers: { ...vigil.headers, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
         if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`)
-        return response.json()
+        return (await response.json()) as T
       }
-      const list = await api('GET', '/api/servers/')
-      const all: Array<{ id: string }> = Array.isArray(list) ? list : (list.servers ?? list.data ?? [])
-      for (const server of all) await api('PUT', `/api/servers/${server.id}/`, { monitoring_enabled: false })
+      const list = await api<{ servers: Array<{ id: string }> }>('GET', '/api/servers/?per_page=100')
+      for (const server of list.servers) await api<unknown>('PUT', `/api/servers/${server.id}/`, { monitoring_enabled: false })
     }
     await new Promise((done) => setTimeout(done, 1000))
     const vigilBefore = vigilStoreBytes(vigilDir)
@@ -429,7 +432,7 @@ async function main(): Promise<void> {
       const theirs = (await queryRange(prometheus, expr)).body
       const why = difference(ours, theirs)
       if (why) throw new Error(`${name} (${expr}): Vigil and Prometheus disagree: ${why}`)
-      const points = (theirs.data.result as any[]).reduce((sum, s) => sum + s.values.length, 0)
+      const points = theirs.data.result.reduce((sum, s) => sum + s.values.length, 0)
       log(`${name}: agree, ${theirs.data.result.length} series, ${points} points`)
     }
     const rows: Array<{ name: string; expr: string; vigil: number[]; prometheus: number[]; load: string }> = []

@@ -940,21 +940,27 @@ function concatenateInRange(parts: readonly Part[], columnCount: number, start: 
       total += to - from
     }
   }
+  // Sequence numbers are read only to settle two samples at one time: they are made when asked
+  // for, from the parts' first numbers (and the head's list), not the decoded parts themselves.
+  const seqSpans = spans.map(([part, from, to]) => ({ firstSeq: part.firstSeq, seq: part.seq, from, to }))
+  const seqOf = (): number[] => {
+    const seq = new Array<number>(total)
+    let at = 0
+    for (const { firstSeq, seq: partSeq, from, to } of seqSpans) {
+      for (let i = from; i < to; i++) seq[at + i - from] = partSeq === null ? firstSeq + i : (partSeq[i] as number)
+      at += to - from
+    }
+    return seq
+  }
   if (spans.length === 1) {
     const [part, from, to] = spans[0] as [Part, number, number]
-    if (from === 0 && to === part.ts.length && part.columns.length === columnCount) {
-      return { ts: part.ts, seq: part.seq ?? part.ts.map((_, i) => part.firstSeq + i), columns: part.columns }
-    }
+    if (from === 0 && to === part.ts.length && part.columns.length === columnCount) return withLazySeq(part.ts, part.columns, seqOf)
   }
   const ts = new Array<number>(total)
-  const seq = new Array<number>(total)
   const columns: SampleValue[][] = Array.from({ length: columnCount }, () => new Array<SampleValue>(total))
   let at = 0
   for (const [part, from, to] of spans) {
-    for (let i = from; i < to; i++) {
-      ts[at + i - from] = part.ts[i] as number
-      seq[at + i - from] = seqAt(part, i)
-    }
+    for (let i = from; i < to; i++) ts[at + i - from] = part.ts[i] as number
     for (let c = 0; c < columnCount; c++) {
       const source = part.columns[c]
       const target = columns[c] as SampleValue[]
@@ -962,5 +968,17 @@ function concatenateInRange(parts: readonly Part[], columnCount: number, start: 
     }
     at += to - from
   }
-  return { ts, seq, columns }
+  return withLazySeq(ts, columns, seqOf)
+}
+
+/** A range whose `seq` is made on first reading, then kept. */
+function withLazySeq(ts: number[], columns: SampleValue[][], seqOf: () => number[]): SeriesRange {
+  let seq: number[] | undefined
+  return {
+    ts,
+    columns,
+    get seq(): number[] {
+      return (seq ??= seqOf())
+    }
+  }
 }

@@ -39,6 +39,7 @@ export function columnSamples(parts: readonly ColumnPart[]): PromSamples {
 /** The common case, without a row object per sample: the store gives one group's rows in time order. */
 function onePart({ range, column }: ColumnPart): PromSamples {
   const values = range.columns[column] ?? []
+  if (isPlain(range.ts, values)) return { timestamps: range.ts, values: values as PromSampleValue[] }
   const out: PromSamples = { timestamps: [], values: [] }
   let lastSeq = -1
   for (let i = 0; i < range.ts.length; i++) {
@@ -59,6 +60,20 @@ function onePart({ range, column }: ColumnPart): PromSamples {
     lastSeq = seq
   }
   return out
+}
+
+/**
+ * Whether a column is already a series' samples — a value at every time, no time twice — so
+ * the store's arrays can be handed on as they are, without a copy (nothing downstream writes to them).
+ */
+function isPlain(ts: readonly number[], values: readonly SampleValue[]): boolean {
+  if (values.length !== ts.length) return false
+  for (let i = 0; i < ts.length; i++) {
+    const value = values[i]
+    if (value === null || value === undefined) return false
+    if (i > 0 && ts[i] === ts[i - 1]) return false
+  }
+  return true
 }
 
 function severalParts(parts: readonly ColumnPart[]): PromSamples {

@@ -1,6 +1,7 @@
 // A range selector's window over one series as it slides forward with the steps: [mint, maxt],
-// both ends included. A point is made (as the kernels read points) when it enters the window
-// and let go when it leaves, so that points live no longer than a few steps. The points kept
+// both ends included. A point is made (as the kernels read points) when it enters the window,
+// from one that left it when there is one: the kernels read a window's points during the call
+// and keep none, so a window allocates only as many points as it ever holds at once. The points kept
 // from one step to the next stay counted, the points left behind are let go, and the new ones
 // are taken from the sample counter, as 2.42 counts them.
 import type { Point } from '../kernels/values'
@@ -17,6 +18,8 @@ export class SlidingWindow {
   private from = 0
   private to = 0
   private readonly points: Point[] = []
+  /** Points that left the window, made again for the samples that enter it: no object a sample. */
+  private readonly spare: Point[] = []
 
   constructor(
     private readonly series: Columns,
@@ -37,8 +40,20 @@ export class SlidingWindow {
     const kept = this.to > from ? this.to - from : 0
     this.samples.release(this.points.length - kept)
     this.samples.take(to - from - kept)
-    this.points.splice(0, this.points.length - kept)
-    for (let i = from + kept; i < to; i++) this.points.push({ t: timestamps[i] as number, v: values[i] as number })
+    const left = this.points.length - kept
+    if (left > 0) {
+      for (let i = 0; i < left; i++) this.spare.push(this.points[i] as Point)
+      this.points.splice(0, left)
+    }
+    for (let i = from + kept; i < to; i++) {
+      const point = this.spare.pop()
+      if (point === undefined) this.points.push({ t: timestamps[i] as number, v: values[i] as number })
+      else {
+        point.t = timestamps[i] as number
+        point.v = values[i] as number
+        this.points.push(point)
+      }
+    }
     this.from = from
     this.to = to
     return this.points

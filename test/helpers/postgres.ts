@@ -1,8 +1,10 @@
-// A throwaway PostgreSQL cluster on 127.0.0.1 for integration tests: the system's initdb and
-// pg_ctl, a fresh data directory in a temp dir, a random port, pg_stat_statements preloaded.
+// A throwaway PostgreSQL cluster on 127.0.0.1 for integration tests: initdb and pg_ctl of the
+// major VIGIL_TEST_PG_MAJOR names (see findPostgresBinDir; Debian's newest when unset), a fresh
+// data directory in a temp dir, a random port, pg_stat_statements preloaded.
 //
 //   startPostgres(options?: PostgresOptions): Promise<Postgres>
-//   findPostgresBinDir(): string                       newest server binaries, or a clear error
+//   findPostgresBinDir(): string                       VIGIL_TEST_PG_MAJOR's server binaries, else the newest
+//                                                      Debian ones, or a clear error
 //
 //   Postgres
 //     host '127.0.0.1', port, superuser, password, dataDir, socketDir, serverVersionNum, ctl
@@ -32,7 +34,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { accessSync, chmodSync, chownSync, constants, existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { Client, escapeIdentifier, escapeLiteral, type ClientConfig, type QueryResult, type QueryResultRow } from 'pg'
 import { freePort } from './sshd'
@@ -133,8 +135,20 @@ function findProgram(name: string): string | null {
   return null
 }
 
-/** The newest /usr/lib/postgresql/<major>/bin holding initdb, else the directory of an initdb on PATH. */
+/** The npm packages of the version matrix: scripts/install-test-postgres.sh installs them. */
+const MATRIX_DIR = resolve(import.meta.dirname, '../postgres-versions/node_modules')
+/** Names the major the clusters run, e.g. `VIGIL_TEST_PG_MAJOR=17`; scripts/test-all.sh sets it per run of the matrix. */
+export const PG_MAJOR_ENV = 'VIGIL_TEST_PG_MAJOR'
+
+/**
+ * Where initdb, pg_ctl and postgres come from. With VIGIL_TEST_PG_MAJOR set: that major's
+ * package of the matrix, else Debian's /usr/lib/postgresql/<major>/bin, else a clear error
+ * (never another major: a run labelled 17 must test 17). Unset: the newest Debian major, else
+ * the directory of an initdb on PATH.
+ */
 export function findPostgresBinDir(): string {
+  const wanted = process.env[PG_MAJOR_ENV]?.trim()
+  if (wanted) return majorBinDir(wanted)
   const majors = existsSync(PG_LIB) ? readdirSync(PG_LIB).filter((name) => /^\d+(\.\d+)?$/.test(name)) : []
   // Numerically: "9.6" < "10" < "15".
   majors.sort((a, b) => Number(b) - Number(a))
@@ -147,6 +161,17 @@ export function findPostgresBinDir(): string {
   throw new Error(
     `PostgreSQL server binaries are missing: no initdb in ${PG_LIB}/*/bin or on PATH. ` +
       'The PostgreSQL integration tests start a throwaway cluster with them; bash scripts/install-test-deps.sh installs them.'
+  )
+}
+
+function majorBinDir(major: string): string {
+  if (!/^\d+$/.test(major)) throw new Error(`${PG_MAJOR_ENV} must be a major version such as 17, not '${major}'`)
+  const candidates = [join(MATRIX_DIR, `pg${major}`, 'native', 'bin'), join(PG_LIB, major, 'bin')]
+  const found = candidates.find((bin) => isExecutable(join(bin, 'initdb')))
+  if (found) return found
+  throw new Error(
+    `${PG_MAJOR_ENV}=${major}, but no initdb in ${candidates.join(' or ')}. ` +
+      'bash scripts/install-test-postgres.sh installs majors 13 to 18.'
   )
 }
 

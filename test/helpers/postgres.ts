@@ -3,6 +3,8 @@
 // data directory in a temp dir, a random port, pg_stat_statements preloaded.
 //
 //   startPostgres(options?: PostgresOptions): Promise<Postgres>
+//   flushStats(client, serverVersionNum): Promise<void>  a session's statistics, visible to the others
+//   statsCollectorCaughtUp(serverVersionNum)           13/14: waits until reported statistics show
 //   findPostgresBinDir(): string                       VIGIL_TEST_PG_MAJOR's server binaries, else the newest
 //                                                      Debian ones, or a clear error
 //
@@ -173,6 +175,39 @@ function majorBinDir(major: string): string {
     `${PG_MAJOR_ENV}=${major}, but no initdb in ${candidates.join(' or ')}. ` +
       'bash scripts/install-test-postgres.sh installs majors 13 to 18.'
   )
+}
+
+/** Before 15, how often at most a session sends its statistics (PGSTAT_STAT_INTERVAL). */
+const STATS_REPORT_INTERVAL_MS = 500
+/** Before 15: a message to the collector, plus the 500 ms a reader's stats file may lag behind it. */
+const STATS_COLLECTOR_DELAY_MS = 1500
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Makes the statistics `client`'s session has gathered visible to other sessions. 15+ keeps them
+ * in shared memory and flushes on demand (pg_stat_force_next_flush). 13 and 14 send them to the
+ * statistics collector when a statement ends outside a transaction, but at most every 500 ms and
+ * never later by themselves: so this waits that long, runs one more statement, and waits for
+ * the collector (statsCollectorCaughtUp).
+ */
+export async function flushStats(client: Pick<Client, 'query'>, serverVersionNum: number): Promise<void> {
+  if (serverVersionNum >= 150000) {
+    await client.query('SELECT pg_stat_force_next_flush()')
+    return
+  }
+  await sleep(STATS_REPORT_INTERVAL_MS + 100)
+  await client.query('SELECT 1')
+  await statsCollectorCaughtUp(serverVersionNum)
+}
+
+/**
+ * 13 and 14 only: waits until what was sent to the statistics collector (an ANALYZE's counts,
+ * a session's flushStats) shows in the statistics views, which read the collector's file as it
+ * was up to 500 ms before. 15+ shows them at once: no wait.
+ */
+export async function statsCollectorCaughtUp(serverVersionNum: number): Promise<void> {
+  if (serverVersionNum < 150000) await sleep(STATS_COLLECTOR_DELAY_MS)
 }
 
 interface OsAccount {

@@ -11,6 +11,7 @@
 # - Each major's `postgres --version` is run as that account, so a broken install shows here
 #   and not as six failed test runs.
 # A machine that already has this lockfile's packages installed pays nothing.
+# Where the servers ended up: test/postgres-versions/node_modules/.vigil-servers (see the end).
 set -euo pipefail
 cd "$(dirname "$0")/../test/postgres-versions"
 
@@ -24,8 +25,26 @@ else
   cp package-lock.json "$stamp"
 fi
 
+# Under root the servers run as `postgres` (and the SSH test account), which must be able to reach
+# them. A checkout they cannot traverse (under a 0700 home, say) gets a copy in /var/tmp; the
+# test helper reads where the servers are from node_modules/.vigil-servers.
+servers="$PWD/node_modules"
 as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then as_postgres=(runuser -u postgres --); fi
-for bin in node_modules/pg*/native/bin; do
-  "${as_postgres[@]}" "$PWD/$bin/postgres" --version
+if [ "$(id -u)" -eq 0 ]; then
+  as_postgres=(runuser -u postgres --)
+  if ! "${as_postgres[@]}" test -x "$servers/pg13/native/bin/postgres"; then
+    copy=/var/tmp/vigil-test-postgres
+    if ! cmp -s "$stamp" "$copy/.vigil-installed-lock.json" 2>/dev/null; then
+      rm -rf "$copy"
+      cp -a node_modules "$copy"
+    fi
+    echo "test PostgreSQL versions: $PWD is out of the postgres account's reach; using a copy in $copy"
+    servers=$copy
+  fi
+fi
+echo "$servers" >node_modules/.vigil-servers
+
+# From /, which every account may enter: postgres complains of a cwd it cannot reach.
+for bin in "$servers"/pg*/native/bin; do
+  (cd / && "${as_postgres[@]}" "$bin/postgres" --version)
 done

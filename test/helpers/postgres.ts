@@ -138,7 +138,13 @@ function findProgram(name: string): string | null {
 }
 
 /** The npm packages of the version matrix: scripts/install-test-postgres.sh installs them. */
-const MATRIX_DIR = resolve(import.meta.dirname, '../postgres-versions/node_modules')
+const MATRIX_MODULES = resolve(import.meta.dirname, '../postgres-versions/node_modules')
+
+/** Where the installed pg13…pg18 are: the install step's note, else the package folder itself. */
+function matrixDir(): string {
+  // A copy outside the checkout when the postgres account cannot reach it (install-test-postgres.sh).
+  return readOr(join(MATRIX_MODULES, '.vigil-servers'), '').trim() || MATRIX_MODULES
+}
 /** Names the major the clusters run, e.g. `VIGIL_TEST_PG_MAJOR=17`; scripts/test-all.sh sets it per run of the matrix. */
 export const PG_MAJOR_ENV = 'VIGIL_TEST_PG_MAJOR'
 
@@ -168,7 +174,7 @@ export function findPostgresBinDir(): string {
 
 function majorBinDir(major: string): string {
   if (!/^\d+$/.test(major)) throw new Error(`${PG_MAJOR_ENV} must be a major version such as 17, not '${major}'`)
-  const candidates = [join(MATRIX_DIR, `pg${major}`, 'native', 'bin'), join(PG_LIB, major, 'bin')]
+  const candidates = [join(matrixDir(), `pg${major}`, 'native', 'bin'), join(PG_LIB, major, 'bin')]
   const found = candidates.find((bin) => isExecutable(join(bin, 'initdb')))
   if (found) return found
   throw new Error(

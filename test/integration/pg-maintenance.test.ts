@@ -124,6 +124,8 @@ describe('PostgreSQL maintenance', () => {
     } finally {
       await shop.end()
     }
+    // 13 and 14: the ANALYZE and the row counts show in pg_stat_user_tables a moment later.
+    await statsCollectorCaughtUp(pg.serverVersionNum)
     temp = makeTempDir('vigil-maint-')
     db = openStore(join(temp.dir, 'vigil.db'))
     scheduler = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(db), connect: ownerSessions, onEvent: log.push, progressIntervalMs: 50 })

@@ -20,11 +20,12 @@
 //   those estimates are kept but are not to be trusted; negative estimates are clamped to 0.
 // - B-tree indexes only: other access methods (GIN, GiST, hash, BRIN) get no estimate (null).
 // Changes from the originals: no relhasoids (gone in PostgreSQL 12); a table never vacuumed nor
-// analyzed (row_estimate null, see rowEstimateSql: its relpages is 0 too) has no estimate, an index's −1 reads as 0;
-// a relation with a column lacking statistics gets null rather than an estimate built on a
-// guessed 1024-byte width, unless it has no rows (then every page but a B-tree's metapage is
-// free); a table without pages has no bloat; partitioned tables ('p', no storage) are left out;
-// both queries take their relations from the `tables` CTE (views-sql.ts), not the whole catalog.
+// analyzed (row_estimate null, see rowEstimateSql; its relpages is 0 too) has no estimate, an
+// index's −1 reads as 0; a relation with a column lacking statistics gets null rather than an
+// estimate built on a guessed 1024-byte width, unless it has no rows (then every page but a
+// B-tree's metapage is free); a table without pages has no bloat; partitioned tables ('p', no
+// storage) are left out; both queries take their relations from the `tables` CTE (views-sql.ts),
+// not the whole catalog.
 
 /** MAXALIGN of the server: 8 on 64-bit builds, 4 on 32-bit ones. */
 const MAXALIGN = `CASE WHEN version() ~ 'mingw32' OR version() ~ '64-bit|x86_64|ppc64|ia64|amd64' THEN 8 ELSE 4 END`

@@ -1,8 +1,12 @@
-// A throwaway PostgreSQL cluster on 127.0.0.1 for integration tests: the system's initdb and
-// pg_ctl, a fresh data directory in a temp dir, a random port, pg_stat_statements preloaded.
+// A throwaway PostgreSQL cluster on 127.0.0.1 for integration tests: initdb and pg_ctl of the
+// major VIGIL_TEST_PG_MAJOR names (see findPostgresBinDir; Debian's newest when unset), a fresh
+// data directory in a temp dir, a random port, pg_stat_statements preloaded.
 //
 //   startPostgres(options?: PostgresOptions): Promise<Postgres>
-//   findPostgresBinDir(): string                       newest server binaries, or a clear error
+//   flushStats(client, serverVersionNum): Promise<void>  a session's statistics, visible to the others
+//   statsCollectorCaughtUp(serverVersionNum)           13/14: waits until reported statistics show
+//   findPostgresBinDir(): string                       VIGIL_TEST_PG_MAJOR's server binaries, else the newest
+//                                                      Debian ones, or a clear error
 //
 //   Postgres
 //     host '127.0.0.1', port, superuser, password, dataDir, socketDir, serverVersionNum, ctl
@@ -32,7 +36,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { accessSync, chmodSync, chownSync, constants, existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { Client, escapeIdentifier, escapeLiteral, type ClientConfig, type QueryResult, type QueryResultRow } from 'pg'
 import { freePort } from './sshd'
@@ -133,8 +137,26 @@ function findProgram(name: string): string | null {
   return null
 }
 
-/** The newest /usr/lib/postgresql/<major>/bin holding initdb, else the directory of an initdb on PATH. */
+/** The npm packages of the version matrix: scripts/install-test-postgres.sh installs them. */
+const MATRIX_MODULES = resolve(import.meta.dirname, '../postgres-versions/node_modules')
+
+/** Where the installed pg13…pg18 are: the install step's note, else the package folder itself. */
+function matrixDir(): string {
+  // A copy outside the checkout when the postgres account cannot reach it (install-test-postgres.sh).
+  return readOr(join(MATRIX_MODULES, '.vigil-servers'), '').trim() || MATRIX_MODULES
+}
+/** Names the major the clusters run, e.g. `VIGIL_TEST_PG_MAJOR=17`; scripts/test-all.sh sets it per run of the matrix. */
+export const PG_MAJOR_ENV = 'VIGIL_TEST_PG_MAJOR'
+
+/**
+ * Where initdb, pg_ctl and postgres come from. With VIGIL_TEST_PG_MAJOR set: that major's
+ * package of the matrix, else Debian's /usr/lib/postgresql/<major>/bin, else a clear error
+ * (never another major: a run labelled 17 must test 17). Unset: the newest Debian major, else
+ * the directory of an initdb on PATH.
+ */
 export function findPostgresBinDir(): string {
+  const wanted = process.env[PG_MAJOR_ENV]?.trim()
+  if (wanted) return majorBinDir(wanted)
   const majors = existsSync(PG_LIB) ? readdirSync(PG_LIB).filter((name) => /^\d+(\.\d+)?$/.test(name)) : []
   // Numerically: "9.6" < "10" < "15".
   majors.sort((a, b) => Number(b) - Number(a))
@@ -148,6 +170,50 @@ export function findPostgresBinDir(): string {
     `PostgreSQL server binaries are missing: no initdb in ${PG_LIB}/*/bin or on PATH. ` +
       'The PostgreSQL integration tests start a throwaway cluster with them; bash scripts/install-test-deps.sh installs them.'
   )
+}
+
+function majorBinDir(major: string): string {
+  if (!/^\d+$/.test(major)) throw new Error(`${PG_MAJOR_ENV} must be a major version such as 17, not '${major}'`)
+  const candidates = [join(matrixDir(), `pg${major}`, 'native', 'bin'), join(PG_LIB, major, 'bin')]
+  const found = candidates.find((bin) => isExecutable(join(bin, 'initdb')))
+  if (found) return found
+  throw new Error(
+    `${PG_MAJOR_ENV}=${major}, but no initdb in ${candidates.join(' or ')}. ` +
+      'bash scripts/install-test-postgres.sh installs majors 13 to 18.'
+  )
+}
+
+/** Before 15, how often at most a session sends its statistics (PGSTAT_STAT_INTERVAL). */
+const STATS_REPORT_INTERVAL_MS = 500
+/** Before 15: a message to the collector, plus the 500 ms a reader's stats file may lag behind it. */
+const STATS_COLLECTOR_DELAY_MS = 1500
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Makes the statistics `client`'s session has gathered visible to other sessions. 15+ keeps them
+ * in shared memory and flushes on demand (pg_stat_force_next_flush). 13 and 14 send them to the
+ * statistics collector when a statement ends outside a transaction, but at most every 500 ms and
+ * never later by themselves: so this waits that long, runs one more statement, and waits for
+ * the collector (statsCollectorCaughtUp).
+ */
+export async function flushStats(client: Pick<Client, 'query'>, serverVersionNum: number): Promise<void> {
+  if (serverVersionNum >= 150000) {
+    await client.query('SELECT pg_stat_force_next_flush()')
+    return
+  }
+  await sleep(STATS_REPORT_INTERVAL_MS + 100)
+  await client.query('SELECT 1')
+  await statsCollectorCaughtUp(serverVersionNum)
+}
+
+/**
+ * 13 and 14 only: waits until what was sent to the statistics collector (an ANALYZE's counts,
+ * a session's flushStats) shows in the statistics views, which read the collector's file as it
+ * was up to 500 ms before. 15+ shows them at once: no wait.
+ */
+export async function statsCollectorCaughtUp(serverVersionNum: number): Promise<void> {
+  if (serverVersionNum < 150000) await sleep(STATS_COLLECTOR_DELAY_MS)
 }
 
 interface OsAccount {

@@ -16,7 +16,7 @@ import {
 import { localSystemSource } from '../../src/main/postgres/host/local'
 import { AppError } from '../../src/shared/errors'
 import { openSeriesStore } from '../helpers/dashboard-data'
-import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
+import { flushStats, startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 
 const DASHBOARD_FIELDS = [
   'active_backends', 'max_connections', 'databases', 'hostname', 'pg_version', 'memory', 'cpu', 'os_version',
@@ -90,7 +90,7 @@ beforeAll(async () => {
     await worker.query('UPDATE items SET qty = 0')
     await worker.query(i % 2 === 0 ? 'ROLLBACK' : 'COMMIT')
   }
-  if (pg.serverVersionNum >= 150000) await worker.query('SELECT pg_stat_force_next_flush()')
+  await flushStats(worker, pg.serverVersionNum)
   monitor = await connect(monitorRole.connectionConfig('postgres'))
   reader = new DashboardReader(localSystemSource(), { cpuWindowMs: 100 })
 })

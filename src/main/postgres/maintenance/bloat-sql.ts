@@ -20,11 +20,12 @@
 //   those estimates are kept but are not to be trusted; negative estimates are clamped to 0.
 // - B-tree indexes only: other access methods (GIN, GiST, hash, BRIN) get no estimate (null).
 // Changes from the originals: no relhasoids (gone in PostgreSQL 12); a table never vacuumed nor
-// analyzed (reltuples −1, 14+: its relpages is 0 too) has no estimate, an index's −1 reads as 0;
-// a relation with a column lacking statistics gets null rather than an estimate built on a
-// guessed 1024-byte width, unless it has no rows (then every page but a B-tree's metapage is
-// free); a table without pages has no bloat; partitioned tables ('p', no storage) are left out;
-// both queries take their relations from the `tables` CTE (views-sql.ts), not the whole catalog.
+// analyzed (row_estimate null, see rowEstimateSql; its relpages is 0 too) has no estimate, an
+// index's −1 reads as 0; a relation with a column lacking statistics gets null rather than an
+// estimate built on a guessed 1024-byte width, unless it has no rows (then every page but a
+// B-tree's metapage is free); a table without pages has no bloat; partitioned tables ('p', no
+// storage) are left out; both queries take their relations from the `tables` CTE (views-sql.ts),
+// not the whole catalog.
 
 /** MAXALIGN of the server: 8 on 64-bit builds, 4 on 32-bit ones. */
 const MAXALIGN = `CASE WHEN version() ~ 'mingw32' OR version() ~ '64-bit|x86_64|ppc64|ia64|amd64' THEN 8 ELSE 4 END`
@@ -53,8 +54,8 @@ table_bloat AS (
         ) AS tpl_size
       FROM (
         SELECT tbl.oid AS tblid,
-          -- 14+: -1 until the first VACUUM or ANALYZE; relpages is 0 then, whatever the table holds.
-          c.reltuples < 0 AS never_counted,
+          -- Until the first VACUUM or ANALYZE relpages is 0, whatever the table holds.
+          tbl.row_estimate IS NULL AS never_counted,
           greatest(c.reltuples, 0) AS reltuples,
           c.relpages AS heappages,
           coalesce(toast.relpages, 0) AS toastpages,
@@ -73,7 +74,7 @@ table_bloat AS (
           LEFT JOIN pg_catalog.pg_stats s ON s.schemaname = tbl.nspname AND s.tablename = tbl.relname
             AND NOT s.inherited AND s.attname = att.attname
           LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid
-        GROUP BY tbl.oid, c.reltuples, c.relpages, c.reloptions, toast.relpages, toast.reltuples
+        GROUP BY tbl.oid, tbl.row_estimate, c.reltuples, c.relpages, c.reloptions, toast.relpages, toast.reltuples
       ) AS per_table
     ) AS with_tuple_size
   ) AS with_estimate

@@ -11,6 +11,7 @@
 //   table      total − index − toast: the heap with its free space and visibility maps
 // An aggregate's `*_bytes` is 0 and its `*_size` null when there was nothing to add up, as the
 // agent API's own examples show (information_schema: indexes_bytes 0, indexes_size null).
+import { rowEstimateSql } from '../catalog-sql'
 import { BTREE_BLOAT_CTE, fillfactor, TABLE_BLOAT_CTE } from './bloat-sql'
 
 /** Which tables the `tables` CTE holds: $1 is the schema, $2 the table. */
@@ -23,14 +24,14 @@ const SCOPE_FILTER: Record<RelationScope, string> = {
   table: 'n.nspname = $1 AND c.relname = $2'
 }
 
-/** tables(oid, nspname, relname, relkind, reltuples, readable, total_bytes, index_bytes, toast_bytes, table_bytes) */
+/** tables(oid, nspname, relname, relkind, reltuples, row_estimate, readable, total_bytes, index_bytes, toast_bytes, table_bytes) */
 function tablesCte(scope: RelationScope): string {
   return `
 tables AS (
-  SELECT oid, nspname, relname, relkind, reltuples, readable, total_bytes, index_bytes, toast_bytes,
+  SELECT oid, nspname, relname, relkind, reltuples, row_estimate, readable, total_bytes, index_bytes, toast_bytes,
     total_bytes - index_bytes - toast_bytes AS table_bytes
   FROM (
-    SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples,
+    SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples, ${rowEstimateSql('c')} AS row_estimate,
       has_table_privilege(c.oid, 'SELECT') AS readable,
       coalesce(pg_total_relation_size(c.oid), 0) AS total_bytes,
       coalesce(pg_indexes_size(c.oid), 0) AS index_bytes,
@@ -143,8 +144,7 @@ const TABLE_COLUMNS = `
     coalesce(p.n_indexes, 0) AS n_indexes,
     p.bloat_bytes, pg_size_pretty(p.bloat_bytes) AS bloat_size,
     p.index_bloat_bytes, pg_size_pretty(p.index_bloat_bytes) AS index_bloat_size,
-    -- -1 (14+) means "never counted": no estimate rather than a negative one.
-    CASE WHEN p.reltuples < 0 THEN NULL ELSE p.reltuples END AS row_estimate,
+    p.row_estimate,
     p.readable, p.table_bloat_unknown, p.index_bloat_unknown`
 
 /** Schema view: its tables ($1 = schema). */

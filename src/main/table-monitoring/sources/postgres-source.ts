@@ -19,7 +19,7 @@
 import { performance } from 'node:perf_hooks'
 import { Client, types, type CustomTypesConfig } from 'pg'
 import { AppError } from '../../../shared/errors'
-import { pgEndpoint, pgFailure, type PgEndpoint } from '../../postgres'
+import { pgEndpoint, pgFailure, rowEstimateSql, type PgEndpoint } from '../../postgres'
 import { postgresDialect } from '../sql/dialect'
 import { KeptConnection, settleWithin } from './kept-connection'
 import {
@@ -54,10 +54,10 @@ const snapshotTypes: CustomTypesConfig = {
 
 /**
  * Tables and partitioned tables (not their partitions) in user schemas that the account may
- * read. rowEstimate is pg_class.reltuples: -1 means never vacuumed or analyzed (PostgreSQL 14+).
+ * read. rowEstimate is pg_class.reltuples, null when never counted (rowEstimateSql).
  */
 const LIST_TABLES_SQL = `
-  SELECT n.nspname AS owner, c.relname AS name, c.reltuples::float8 AS reltuples
+  SELECT n.nspname AS owner, c.relname AS name, (${rowEstimateSql('c')})::float8 AS row_estimate
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p')
@@ -70,7 +70,7 @@ const LIST_TABLES_SQL = `
   ORDER BY n.nspname, c.relname`
 
 const DESCRIBE_TABLE_SQL = `
-  SELECT c.oid::int8::text AS oid, n.nspname AS owner, c.relname AS name, c.reltuples::float8 AS reltuples
+  SELECT c.oid::int8::text AS oid, n.nspname AS owner, c.relname AS name, (${rowEstimateSql('c')})::float8 AS row_estimate
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')
@@ -337,10 +337,10 @@ export class PostgresSource implements SnapshotSource {
 interface CatalogTableRow {
   owner: string
   name: string
-  reltuples: number
+  row_estimate: number | null
 }
 
 function tableOf(row: CatalogTableRow): SourceTable {
-  return { owner: row.owner, name: row.name, rowEstimate: row.reltuples >= 0 ? Math.round(row.reltuples) : null }
+  return { owner: row.owner, name: row.name, rowEstimate: row.row_estimate === null ? null : Math.round(row.row_estimate) }
 }
 

@@ -1,30 +1,13 @@
 // Prometheus label sets as plain records: names in Go's order, no empty values (Prometheus treats
 // an empty value as a missing label), `__name__` for the metric. Ordered as 2.42 orders series.
 
+import { compareGoStrings, METRIC_NAME } from '../promql/kernels/values'
+
+export { compareGoStrings }
+
 export type LabelSet = Readonly<Record<string, string>>
 
-export const NAME_LABEL = '__name__'
-
-/**
- * Go's string order (byte-wise over UTF-8, i.e. by code point). JavaScript's `<` compares UTF-16
- * code units, which puts U+E000..U+FFFF after the characters beyond U+FFFF.
- */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x !== y) return rank(x) - rank(y)
-  }
-  return a.length - b.length
-}
-
-/** A UTF-16 code unit ranked so that surrogates (code points from U+10000) sort after the rest. */
-function rank(unit: number): number {
-  if (unit < 0xd800) return unit
-  return unit <= 0xdfff ? unit + 0x2000 : unit - 0x800
-}
+export const NAME_LABEL = METRIC_NAME
 
 /** A label set from pairs: names sorted as Go sorts them, empty values left out. */
 export function labelSet(pairs: Iterable<readonly [string, string]>): LabelSet {

@@ -126,7 +126,8 @@ function toParam(value: string | number): string {
   return typeof value === 'number' ? String(value) : value
 }
 
-function encodeParams(params: ApiParams = {}): URLSearchParams {
+/** Parameters as a query string or form body, a repeated one (`match[]`) once per value. */
+export function encodeParams(params: ApiParams = {}): URLSearchParams {
   const search = new URLSearchParams()
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue

@@ -5,12 +5,12 @@
 // compares query evaluation at length). Vigil also holds series of its own (a server's vmstat),
 // which Prometheus has not: the comparisons leave them out where they would show, and check that
 // they do show.
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NUMERIC_FIELDS } from '../../src/shared/metrics'
 import { startApi, validServer, type TestApi } from '../helpers/api'
 import { generateDataset, toPrometheusText } from '../helpers/openmetrics-dataset'
 import { startPrometheusReference, type ApiParams, type PrometheusReference, type PrometheusResponse } from '../helpers/prometheus-reference'
+import { askVigil, recordedExchanges } from '../helpers/prometheus-vigil'
 
 const dataset = generateDataset()
 const MINUTE = 60_000
@@ -24,32 +24,14 @@ const VIGIL_LABELS = ['os', 'server', 'server_id']
 /** A list of label names or values without those of Vigil's own series. */
 const withoutVigilsOwn = (names: string[]): string[] => names.filter((name) => !VIGIL_LABELS.includes(name) && !name.startsWith('vigil_'))
 
-interface Fixture {
-  exchanges: Array<{ name: string; method: 'GET' | 'POST'; path: string; params: ApiParams; status: number; text: string }>
-}
-const fixture = JSON.parse(readFileSync('test/fixtures/prometheus-2.42-responses.json', 'utf8')) as Fixture
+const exchanges = recordedExchanges()
 
 let prometheus: PrometheusReference
 let api: TestApi
 
-function encode(params: ApiParams = {}): URLSearchParams {
-  const search = new URLSearchParams()
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue
-    for (const item of [value].flat() as Array<string | number>) search.append(name, String(item))
-  }
-  return search
-}
-
 /** Vigil's answer, as the reference helper gives Prometheus': GET with a query, POST with a form. */
-async function vigil(method: 'GET' | 'POST', path: string, params?: ApiParams, headers: Record<string, string> = {}): Promise<PrometheusResponse> {
-  const search = encode(params).toString()
-  const response =
-    method === 'GET'
-      ? await api.request('GET', `/prometheus${path}${search ? `?${search}` : ''}`, { headers })
-      : await api.request('POST', `/prometheus${path}`, { rawBody: search, headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers } })
-  return { status: response.status, body: response.body, text: response.text, contentType: response.headers.get('content-type') ?? '' }
-}
+const vigil = (method: 'GET' | 'POST', path: string, params?: ApiParams, headers?: Record<string, string>): Promise<PrometheusResponse> =>
+  askVigil(api, method, path, params, headers)
 
 async function both(method: 'GET' | 'POST', path: string, params?: ApiParams): Promise<[PrometheusResponse, PrometheusResponse]> {
   return [method === 'GET' ? await prometheus.get(path, params) : await prometheus.post(path, params), await vigil(method, path, params)]
@@ -236,7 +218,7 @@ describe('metadata, rules, exemplars and build information', () => {
 describe('Grafana’s calls and the other recorded exchanges of 2.42', () => {
   // Every one, queries too, replayed against Vigil. The unknown API path is answered in the face's
   // JSON envelope rather than Go's text; buildinfo names Vigil's revision.
-  const replayed = fixture.exchanges.filter((exchange) => exchange.name !== 'unknown API path' && exchange.path !== '/api/v1/status/buildinfo')
+  const replayed = exchanges.filter((exchange) => exchange.name !== 'unknown API path' && exchange.path !== '/api/v1/status/buildinfo')
 
   it('replays every one of them with the same answer', async () => {
     expect(replayed.length).toBeGreaterThan(80)

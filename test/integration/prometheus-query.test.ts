@@ -7,43 +7,25 @@
 // (NaN equal to NaN) — and where two values are the same number, the same Go formatting of it;
 // where a whole answer is the same and in the same order, the same bytes. Then Grafana's calls,
 // as the fixture recorded them.
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Labels } from '../../src/main/prometheus/promql/engine'
 import { startApi, type TestApi } from '../helpers/api'
 import { toPrometheusText } from '../helpers/openmetrics-dataset'
 import { CASES, caseRequests, dataset, difference, fromPrometheus, parseValue, type CaseRequest } from '../helpers/promql-cases'
 import { startPrometheusReference, type ApiParams, type PrometheusReference, type PrometheusResponse } from '../helpers/prometheus-reference'
+import { askVigil, recordedExchanges, type RecordedExchange } from '../helpers/prometheus-vigil'
 
 /** Differences Vigil and 2.42 may keep, by request label, each with its reason (the README shows this list); keep it empty. */
 const ALLOWED: Record<string, string> = {}
 
-interface Fixture {
-  exchanges: Array<{ name: string; method: 'GET' | 'POST'; path: string; params: ApiParams; status: number; contentType: string; text: string }>
-}
-const fixture = JSON.parse(readFileSync('test/fixtures/prometheus-2.42-responses.json', 'utf8')) as Fixture
+const exchanges = recordedExchanges()
 
 let prometheus: PrometheusReference
 let api: TestApi
 
-function encode(params: ApiParams = {}): URLSearchParams {
-  const search = new URLSearchParams()
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue
-    for (const item of [value].flat() as Array<string | number>) search.append(name, String(item))
-  }
-  return search
-}
-
 /** Vigil's answer, as the reference helper gives Prometheus': GET with a query, POST with a form. */
-async function vigil(method: 'GET' | 'POST', path: string, params?: ApiParams): Promise<PrometheusResponse> {
-  const search = encode(params).toString()
-  const response =
-    method === 'GET'
-      ? await api.request('GET', `/prometheus${path}${search ? `?${search}` : ''}`)
-      : await api.request('POST', `/prometheus${path}`, { rawBody: search, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
-  return { status: response.status, body: response.body, text: response.text, contentType: response.headers.get('content-type') ?? '' }
-}
+const vigil = (method: 'GET' | 'POST', path: string, params?: ApiParams, headers?: Record<string, string>): Promise<PrometheusResponse> =>
+  askVigil(api, method, path, params, headers)
 
 /** The request's path and parameters, as Grafana or a script sends them (times in unix seconds). */
 function httpRequest(request: CaseRequest): { path: string; params: ApiParams } {
@@ -120,7 +102,7 @@ describe('query and query_range through HTTP, against Prometheus 2.42', () => {
 })
 
 describe('Grafana’s calls', () => {
-  const recorded = (name: string) => fixture.exchanges.find((exchange) => exchange.name === name) as Fixture['exchanges'][number]
+  const recorded = (name: string) => exchanges.find((exchange) => exchange.name === name) as RecordedExchange
 
   it('answers Save & test’s 1+1 at time=4, by GET and by POST form, as 2.42 does', async () => {
     const saveAndTest = recorded('Grafana Save & test: 1+1 at time=4')

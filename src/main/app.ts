@@ -19,7 +19,7 @@ import { createMetricsFeature, MetricsUpgrade, type CollectorManager, type Metri
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createPrometheusFeature, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
-import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
+import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { createUsersFeature, type UsersService } from './users'
 
 export const DB_FILE = 'vigil.db'
@@ -114,8 +114,10 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
     const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
-    const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
-    const prometheus = createPrometheusFeature({ series, servers, postgres, version: config.version })
+    const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, series, settings: config.snapshotMonitor })
+    // A table's snapshot counts are kept as long as raw metrics.
+    maintenance.retainAsRaw(TABLE_SNAPSHOT_MATCHERS)
+    const prometheus = createPrometheusFeature({ series, servers, postgres, tables: oracle.counts, version: config.version })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({

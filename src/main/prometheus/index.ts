@@ -6,6 +6,7 @@ import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
 import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
 import type { ServersService } from '../servers'
+import type { SnapshotCountSeries } from '../table-monitoring'
 import { QueryEndpoints } from './api/query-endpoints'
 import { prometheusRead } from './api/reads'
 import { SeriesEndpoints } from './api/series-endpoints'
@@ -41,11 +42,13 @@ export interface PrometheusDeps {
   series: SeriesStore
   servers: ServersService
   postgres: PostgresInstancesService
+  /** The watched tables' snapshot counts: their labels. */
+  tables: Pick<SnapshotCountSeries, 'tableLabels'>
   version: string
 }
 
-export function createPrometheusFeature({ series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
-  const model = new SeriesModel(series, registryOf(servers, postgres))
+export function createPrometheusFeature({ series, servers, postgres, tables, version }: PrometheusDeps): PrometheusFeature {
+  const model = new SeriesModel(series, registryOf(servers, postgres, tables))
   const endpoints = {
     series: new SeriesEndpoints(model),
     status: new StatusEndpoints(model, vigilBuildInfo(version)),
@@ -59,12 +62,13 @@ export function createPrometheusFeature({ series, servers, postgres, version }: 
   }
 }
 
-/** The labels the registers give: a server's hostname and OS type, an instance's name. */
-function registryOf(servers: ServersService, postgres: PostgresInstancesService): SeriesRegistry {
+/** The labels the registers give: a server's hostname and OS type, an instance's name, a watched table's names. */
+function registryOf(servers: ServersService, postgres: PostgresInstancesService, tables: PrometheusDeps['tables']): SeriesRegistry {
   return {
     snapshot: () => ({
       servers: new Map(servers.allRows().map((row) => [row.id, { hostname: row.hostname, os: row.os_type }])),
-      pgInstances: new Map(postgres.list().map((instance) => [String(instance.id), instance.name]))
+      pgInstances: new Map(postgres.list().map((instance) => [String(instance.id), instance.name])),
+      tables: tables.tableLabels()
     })
   }
 }

@@ -27,12 +27,16 @@ export interface TestApi {
   close(): Promise<void>
 }
 
-/** Vigil's real API on a random loopback port with a throwaway data dir. */
+/**
+ * Vigil's real API on a random loopback port with a throwaway data dir — or the `dataDir` given,
+ * which is then the caller's and outlives close() (to start again on it).
+ */
 export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<TestApi> {
-  const temp = makeTempDir()
+  const temp = overrides.dataDir === undefined ? makeTempDir() : null
+  const dataDir = overrides.dataDir ?? (temp as { dir: string }).dir
   const app = await createApp(
     resolveConfig({
-      dataDir: temp.dir,
+      dataDir,
       port: 0,
       version: 'test',
       vendorDir: resolve('node_modules/redoc/bundles'),
@@ -47,7 +51,7 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
     app,
     url,
     token: app.apiToken,
-    dataDir: temp.dir,
+    dataDir,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers }
       if (!options.anonymous && !('authorization' in lower(headers))) headers.Authorization = `Bearer ${app.apiToken}`
@@ -69,7 +73,7 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
     },
     async close() {
       await app.close()
-      temp.remove()
+      temp?.remove()
     }
   }
 }

@@ -7,6 +7,7 @@ import type { PostgresInstancesService } from '../postgres'
 import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
 import type { ServersService } from '../servers'
 import type { SnapshotCountSeries } from '../table-monitoring'
+import { AdminEndpoints } from './api/admin-endpoints'
 import { QueryEndpoints } from './api/query-endpoints'
 import { prometheusRead } from './api/reads'
 import { SeriesEndpoints } from './api/series-endpoints'
@@ -32,6 +33,8 @@ export interface PrometheusFeature {
   series: SeriesEndpoints
   status: StatusEndpoints
   query: QueryEndpoints
+  /** Deletion of imported series. */
+  admin: AdminEndpoints
   /** One read of the API (query, series, labels, …) as the HTTP face answers it: the UI's channel. */
   read(request: PrometheusRequest): Promise<PrometheusAnswer>
   /** Writes a whole body of Prometheus text (or OpenMetrics) into the store; throws ExpositionError, writing nothing. */
@@ -57,6 +60,7 @@ export function createPrometheusFeature({ series, servers, postgres, tables, ver
   return {
     model,
     ...endpoints,
+    admin: new AdminEndpoints(model, series),
     read: (request) => prometheusRead(endpoints, request),
     importText: (body, format) => importExposition(series, body, format, Date.now())
   }

@@ -12,7 +12,7 @@ export interface ApiResponse<T = unknown> {
 
 export interface RequestOptions {
   body?: unknown
-  rawBody?: string
+  rawBody?: string | Buffer
   headers?: Record<string, string>
   /** Send no Authorization header. */
   anonymous?: boolean
@@ -55,13 +55,13 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers }
       if (!options.anonymous && !('authorization' in lower(headers))) headers.Authorization = `Bearer ${app.apiToken}`
-      let body: string | undefined
+      let body: string | Buffer | undefined
       if (options.rawBody !== undefined) body = options.rawBody
       else if (options.body !== undefined) {
         body = JSON.stringify(options.body)
         headers['Content-Type'] ??= 'application/json'
       }
-      const response = await fetch(url + path, { method, headers, body, redirect: 'manual' })
+      const response = await fetch(url + path, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body), redirect: 'manual' })
       const text = await response.text()
       let parsed: unknown = text
       try {

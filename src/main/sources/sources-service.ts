@@ -288,9 +288,11 @@ export class SourcesService {
     if (previous && previous.state === state && previous.error === error) return
     const wasFailing = this.track(key).failingSince !== null
     if (state === 'collecting' && error === null) {
-      const connected = previous?.state === 'connecting' ? ` (connected in ${seconds((since - previous.since) / 1000)})` : ''
-      this.observe(key, false, null, since, wasFailing ? undefined : `Collecting${connected}`)
-      if (previous?.state === 'collecting' && previous.error !== null) this.log(key, 'SUCCESS', 'Every metric is collected again')
+      // A recovery is logged by observe(); a connect, a metric back, or a first state here.
+      if (wasFailing) this.observe(key, false, null, since)
+      else if (previous?.state === 'connecting') this.log(key, 'SUCCESS', `Connected in ${seconds((since - previous.since) / 1000)}; collecting`)
+      else if (previous?.state === 'collecting' && previous.error !== null) this.log(key, 'SUCCESS', 'Every metric is collected again')
+      else if (!previous) this.log(key, 'SUCCESS', 'Collecting')
       return
     }
     if (state === 'collecting') {

@@ -10,6 +10,7 @@ import { EventBus } from '../../src/main/base/bus'
 import { openDb, type Db } from '../../src/main/base/db/db'
 import type { CollectorView, SourceProvider } from '../../src/main/sources'
 import { RowCounts } from '../../src/main/sources/row-counts'
+import { PlatformHealthService } from '../../src/main/sources/platform-health'
 import { createSourcesRepo, LOG_LINES_PER_SOURCE } from '../../src/main/sources/sources-repo'
 import { SourcesService, SyncRunning } from '../../src/main/sources/sources-service'
 import type { PlatformEvent } from '../../src/shared/platform'
@@ -121,6 +122,46 @@ describe('SourcesService', () => {
     const kept = repo.logOf('server:1', 10_000)
     expect(kept.length).toBeLessThanOrEqual(LOG_LINES_PER_SOURCE + 50)
     expect(kept[0]?.message).toBe(`line ${LOG_LINES_PER_SOURCE + 119}`)
+  })
+})
+
+describe('PlatformHealthService', () => {
+  it('turns a collector failing for over 5 minutes and a changed host key into critical issues', () => {
+    let at = 10_000_000
+    const views = [
+      view(),
+      view({ key: 'server:2', name: 'server:db-01', id: '2', failing: true, state: 'unreachable', error: 'refused' }),
+      view({ key: 'server:3', name: 'server:app-01', id: '3', failing: true, state: 'host_key_mismatch', error: 'key changed' })
+    ]
+    const { bus, service } = setup(() => views, undefined, () => at)
+    bus.publish('servers.state', { id: '2', state: 'unreachable', error: 'refused', since: new Date(at).toISOString() })
+    bus.publish('servers.state', { id: '3', state: 'host_key_mismatch', error: 'key changed', since: new Date(at).toISOString() })
+    const health = new PlatformHealthService({
+      version: 'test',
+      dataDir: temp.dir,
+      dbFile: join(temp.dir, 'vigil.db'),
+      startedAt: at,
+      collects: true,
+      url: () => 'http://127.0.0.1:7420',
+      pingDatabase: () => {},
+      upgradeStatus: () => ({ state: 'none' }) as never,
+      maintenance: { running: true, lastRetentionAt: at },
+      stagingTables: 6,
+      sources: service,
+      now: () => at
+    })
+    const early = health.health()
+    expect(early.warnings).toContainEqual('server:db-01 failing for 0s: refused')
+    expect(early.critical_issues).toEqual([expect.stringContaining('server:app-01: the SSH host key changed')])
+    expect(early.sync_failures.map((failure) => failure.source)).toEqual(['server:db-01', 'server:app-01'])
+    at += 6 * 60_000
+    const later = health.health()
+    expect(later.critical_issues).toContainEqual('server:db-01 failing for 6m 0s: refused')
+    expect(later.status).toBe('unhealthy')
+    expect(later.warnings).not.toContainEqual(expect.stringContaining('Retention'))
+    expect(health.status()).toMatchObject({ status: 'degraded', dango_version: 'test', services: { collectors: 'degraded' }, uptime: '6m 0s' })
+    at += 4 * 3_600_000
+    expect(health.health().warnings).toContainEqual('Retention last ran 4h 6m 0s ago (every hour expected): the store keeps more than its retention')
   })
 })
 

@@ -58,6 +58,9 @@ export function createSourcesRepo(db: Db) {
     allRows: db.prepare('SELECT source, table_name, day, rows FROM source_rows WHERE day >= ?'),
     dropRowsBefore: db.prepare('DELETE FROM source_rows WHERE day < ?'),
     states: db.prepare('SELECT * FROM source_state'),
+    goneLog: db.prepare('DELETE FROM source_log WHERE source IS NOT NULL AND ts < ? AND source NOT IN (SELECT value FROM json_each(?))'),
+    goneRuns: db.prepare('DELETE FROM source_runs WHERE started_at < ? AND source NOT IN (SELECT value FROM json_each(?))'),
+    goneState: db.prepare('DELETE FROM source_state WHERE source NOT IN (SELECT value FROM json_each(?))'),
     saveState: db.prepare(
       'INSERT INTO source_state (source, last_ok, failing_since, error) VALUES (@source, @last_ok, @failing_since, @error) ' +
         'ON CONFLICT (source) DO UPDATE SET last_ok = excluded.last_ok, failing_since = excluded.failing_since, error = excluded.error'
@@ -107,6 +110,15 @@ export function createSourcesRepo(db: Db) {
     },
     dropRowsBefore(day: number): void {
       statements.dropRowsBefore.run(day)
+    },
+    /** Forgets sources that are gone (deleted servers, instances, tables): their lines and syncs once older than `before`. */
+    pruneGone(keep: readonly string[], before: number): void {
+      const list = JSON.stringify(keep)
+      db.transaction(() => {
+        statements.goneLog.run(before, list)
+        statements.goneRuns.run(before, list)
+        statements.goneState.run(list)
+      })()
     },
     states(): StateRow[] {
       return statements.states.all() as StateRow[]

@@ -15,12 +15,15 @@ export class SyncRunning extends AppError {
   }
 }
 
+const DAY_MS = 86_400_000
 export const DEFAULT_LOG_LIMIT = 100
 export const DEFAULT_ACTIVITY_LIMIT = 1000
 const MAX_LIMIT = 10_000
-const DAY_MS = 86_400_000
 /** How often counted rows and last-data times reach SQLite. */
 const FLUSH_EVERY_MS = 5_000
+/** The log and syncs of a source that is gone are kept this long, then forgotten (checked hourly). */
+export const GONE_KEPT_MS = 30 * DAY_MS
+const PRUNE_GONE_EVERY_MS = 3_600_000
 
 export interface SourcesServiceDeps {
   repo: SourcesRepo
@@ -53,6 +56,7 @@ export class SourcesService {
   /** Sources whose first success since Vigil started was logged (a collector working is not logged at every run). */
   private readonly okLogged = new Set<string>()
   private timer: NodeJS.Timeout | null = null
+  private prunedAt = Number.NEGATIVE_INFINITY
 
   constructor(deps: SourcesServiceDeps) {
     this.repo = deps.repo
@@ -132,9 +136,16 @@ export class SourcesService {
     this.flush()
   }
 
-  /** Writes counted rows and last-data times. */
+  /** Writes counted rows and last-data times; forgets sources long gone, hourly. */
   flush(): void {
     this.rows.flush()
+    const now = this.now()
+    if (now - this.prunedAt >= PRUNE_GONE_EVERY_MS) {
+      this.prunedAt = now
+      const keep = this.views().map((view) => view.key)
+      this.repo.pruneGone(keep, now - GONE_KEPT_MS)
+      for (const key of this.tracked.keys()) if (!keep.includes(key)) this.tracked.delete(key)
+    }
     if (this.dirty.size === 0) return
     const rows = [...this.dirty].map((source) => {
       const state = this.track(source)
@@ -220,7 +231,7 @@ export class SourcesService {
     }))
     const audit = this.audit.recent(count).map((row) => {
       const source = row.instance_id === null ? null : (names.get(`postgres:${row.instance_id}`) ?? `postgres:${row.instance_id}`)
-      return { ts: row.ts, order: row.id, entry: { timestamp: isoSeconds(row.ts), level: 'INFO' as LogLevel, message: `${row.username}: ${row.message}`, source } }
+      return { ts: row.ts, order: row.id, entry: { timestamp: isoSeconds(row.ts), level: auditLevel(row.message), message: `${row.username}: ${row.message}`, source } }
     })
     return [...lines, ...audit]
       .sort((a, b) => a.ts - b.ts || a.order - b.order)
@@ -352,6 +363,14 @@ export class SourcesService {
   private event(event: PlatformEvent): void {
     this.bus.publish('platform.event', event)
   }
+}
+
+/** The trail records actions; a maintenance job's end says how it went. */
+function auditLevel(message: string): LogLevel {
+  if (/\bfailed\b/.test(message)) return 'ERROR'
+  if (/\bmissed\b/.test(message)) return 'WARNING'
+  if (/\bfinished\b/.test(message)) return 'SUCCESS'
+  return 'INFO'
 }
 
 function statusOf(view: CollectorView, lastUpdate: number | null, rows: number, syncing: boolean): SourceStatus {

@@ -15,10 +15,11 @@ import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
 import { SeriesStore } from './base/series/series-store'
 import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
-import { createMetricsFeature, MetricsUpgrade, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
+import { createMetricsFeature, MetricsUpgrade, ROLLED_UP, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createPrometheusFeature, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
+import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { createUsersFeature, type UsersService } from './users'
 
@@ -52,6 +53,8 @@ export interface VigilApp {
   oracle: Omit<TableMonitoringFeature, 'detach'>
   /** Every stored series as Prometheus series, the /prometheus API's answers, and the import. */
   prometheus: PrometheusFeature
+  /** Every collector as a source, Vigil's health and the activity log (platform-api.md). */
+  platform: SourcesFeature
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -140,7 +143,29 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       startedAt,
       upgrade: upgrade.status()
     })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, info })
+    const platform = createSourcesFeature({
+      db,
+      bus,
+      audit,
+      servers,
+      collectors,
+      postgres: { instances: postgres, engines: pgEngines },
+      tables: oracle,
+      rawRetentionDays: config.retention.rawDays,
+      health: {
+        version: config.version,
+        dataDir: config.dataDir,
+        dbFile: join(config.dataDir, DB_FILE),
+        startedAt: Date.parse(startedAt),
+        collects: config.collect,
+        url: () => url,
+        pingDatabase: () => pingDb(db),
+        upgradeStatus: () => upgrade.status(),
+        maintenance,
+        stagingTables: ROLLED_UP.length * 2
+      }
+    })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -168,6 +193,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       oracle,
       prometheus,
+      platform: { ...platform, bus },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status()
     })
@@ -177,6 +203,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // Background work starts last, once nothing above can fail and leave it running.
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
+    platform.sources.start(`Vigil ${config.version} started`)
     if (config.collect) {
       oracle.monitor.start()
       collectors.start()
@@ -207,6 +234,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       postgresPools,
       oracle,
       prometheus,
+      platform,
       handlers,
       api,
       apiToken,
@@ -226,6 +254,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         closing = true
         await api.close()
+        await platform.sources.stop(`Vigil ${config.version} stopping`)
         await upgrade.stop()
         detachTableMonitoring()
         await oracle.monitor.stop()

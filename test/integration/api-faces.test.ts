@@ -40,6 +40,17 @@ describe('API faces', () => {
     expect(anonymous).toMatchObject({ status: 401, body: { ok: false, error: { code: 'unauthorized' } } })
   })
 
+  it('platform: {detail} on the paths it owns among the primary API’s, with the primary’s paths left alone', async () => {
+    expect(await api.request('GET', '/api/sources/nope/details')).toMatchObject({ status: 404, body: { detail: "Source 'nope' not found" } })
+    expect(await api.request('GET', '/api/sources/nope/nothing')).toMatchObject({ status: 404, body: { detail: 'No route for GET /api/sources/nope/nothing' } })
+    expect(await api.request('GET', '/api/status', { anonymous: true })).toMatchObject({ status: 401, body: { detail: 'Authentication credentials were not provided.' } })
+    const badJson = await api.request('POST', '/api/sources/nope/sync', { rawBody: '{bad', headers: { 'Content-Type': 'application/json' } })
+    expect(badJson).toMatchObject({ status: 400, body: { detail: expect.stringContaining('valid JSON') } })
+    // /ws/… and /api/… paths the platform does not list stay the primary API's.
+    expect((await api.request('GET', '/ws/metrics/nope/')).body).toMatchObject({ timestamp: expect.any(String) })
+    expect((await api.request('GET', '/api/statusx')).body).toEqual({ error: 'No route for GET /api/statusx', timestamp: expect.any(String) })
+  })
+
   it('answers paths no face owns in the default (primary) format', async () => {
     const unknown = await api.request('GET', '/nowhere')
     expect(unknown).toMatchObject({ status: 404, body: { error: 'No route for GET /nowhere', timestamp: expect.any(String) } })

@@ -57,6 +57,16 @@ export class MetricsMaintenance {
     this.alsoRaw.push(matchers)
   }
 
+  /** Whether roll-ups and retention run (they start once the data dir's upgrade completed). */
+  get running(): boolean {
+    return this.timer !== null
+  }
+
+  /** When retention last ran; null before its first run. */
+  get lastRetentionAt(): number | null {
+    return Number.isFinite(this.lastRetention) ? this.lastRetention : null
+  }
+
   /** Roll-ups and retention, now. */
   run(): void {
     this.rollUpAll()

@@ -17,6 +17,7 @@ const PostgresView = area(() => import('./views/postgres/PostgresView').then((m)
 const InstanceDetailView = area(() => import('./views/postgres/InstanceDetailView').then((m) => m.InstanceDetailView))
 const ExploreView = area(() => import('./views/explore/ExploreView').then((m) => m.ExploreView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
+const SourcesView = area(() => import('./views/sources/SourcesView').then((m) => m.SourcesView))
 
 const NAV = [
   { path: '/overview', label: 'Overview' },
@@ -24,6 +25,7 @@ const NAV = [
   { path: '/oracle', label: 'Oracle' },
   { path: '/postgres', label: 'PostgreSQL' },
   { path: '/explore', label: 'Explore' },
+  { path: '/sources', label: 'Sources' },
   { path: '/settings', label: 'Settings' }
 ] as const
 
@@ -58,6 +60,8 @@ function View({ route }: { route: string }) {
       return <ExploreView />
     case '/settings':
       return <SettingsView />
+    case '/sources':
+      return <SourcesView />
     case '/servers':
       return <ServersView />
     default:

@@ -251,12 +251,18 @@ export interface RestartStatus {
 
 export interface SettingChange {
   name: string
-  /** The new value as PostgreSQL would read it from postgresql.conf ('on', '128MB', '5min'). */
+  /**
+   * The new value as PostgreSQL would read it from postgresql.conf ('on', '128MB', '5min'); ""
+   * resets it (ALTER SYSTEM RESET: the value of the configuration files, or the default).
+   */
   setting: string
+  /** Write it even when it is the value the setting has now (the agent's `"force": "true"`). */
+  force?: boolean
 }
 
 /** One item of the answer to POST /pgconf/configuration, as the agent documents it. */
 export interface SettingUpdate {
+  /** The value written; "" for a reset. */
   setting: string
   /** The change waits for a PostgreSQL restart (a 'postmaster' setting whose value now differs from the running one). */
   restart: boolean
@@ -265,8 +271,18 @@ export interface SettingUpdate {
   previous_setting: string
 }
 
+/** An item that could not be set: the others were. */
+export interface SettingFailure {
+  name: string
+  setting: string
+  error: string
+}
+
 export interface SettingsUpdateResult {
+  /** What was written (settings already at the value asked for are left alone, and not listed). */
   settings: SettingUpdate[]
+  /** Vigil's addition, only when some items could not be set while others were. */
+  errors?: SettingFailure[]
 }
 
 // ---------------------------------------------------------------- statements

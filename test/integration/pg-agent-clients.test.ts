@@ -139,3 +139,141 @@ describe('credentials as the agent takes them', () => {
     await api.request('PUT', `/api/postgres-instances/${instanceId}/`, { body: { agent_key: AGENT_KEY } })
   })
 })
+
+describe('pgconf as the temboard UI uses it', () => {
+  interface Row {
+    name: string
+    vartype: string
+    setting: string | number | null
+    setting_raw: string
+    enumvals: string | null
+  }
+  const autoConf = async (): Promise<string> =>
+    (await pg.query<{ text: string }>("SELECT pg_read_file('postgresql.auto.conf') AS text")).rows[0]!.text
+  const show = async (name: string): Promise<string> => (await pg.query<{ value: string }>('SELECT current_setting($1) AS value', [name])).rows[0]!.value
+  /** What the UI's form holds for a row: the checkbox's on/off, the selected enum option, else the raw value. */
+  const formValue = (row: Row): string => {
+    if (row.vartype === 'bool' || row.vartype === 'enum') return String(row.setting)
+    return row.setting === null ? '' : row.setting_raw
+  }
+  /** Python's quote_plus, as tornado's url_escape writes a category into the UI's URLs. */
+  const quotePlus = (text: string): string => encodeURIComponent(text).replace(/%20/g, '+')
+
+  afterAll(async () => {
+    await pg?.query('ALTER SYSTEM RESET ALL').catch(() => undefined)
+  })
+
+  it('finds settings with filter, and refuses a malformed one', async () => {
+    const session = await login()
+    const found = await send('GET', '/pgconf/configuration?filter=WORK_MEM', { headers: { 'X-Session': session } })
+    const names = found.body.flatMap((group: { rows: Row[] }) => group.rows.map((row) => row.name))
+    expect(names).toEqual(expect.arrayContaining(['work_mem', 'maintenance_work_mem']))
+    expect(names).not.toContain('shared_buffers')
+    // The description counts too; LIKE's wildcards are plain characters.
+    const byDescription = await send('GET', '/pgconf/configuration?filter=shared%20memory%20buffers', { headers: { 'X-Session': session } })
+    expect(byDescription.body.flatMap((group: { rows: Row[] }) => group.rows.map((row) => row.name))).toContain('shared_buffers')
+    expect((await send('GET', '/pgconf/configuration?filter=%25', { headers: { 'X-Session': session } })).body).toEqual([])
+    const bad = await send('GET', '/pgconf/configuration?filter=a%0Ab', { headers: { 'X-Session': session } })
+    expect(bad).toMatchObject({ status: 406, body: { error: expect.stringMatching(/^Parameter 'filter' is malformed/) } })
+  })
+
+  it('posts a whole category back unchanged but for one setting: only that one is written', async () => {
+    const session = await login()
+    const headers = { 'X-Session': session }
+    // The category of statement_timeout ("Client Connection Defaults / Statement Behavior"), as the UI names it in its URLs.
+    const located = await send('GET', '/pgconf/configuration?filter=statement_timeout', { headers })
+    const category: string = located.body.find((group: { rows: Row[] }) => group.rows.some((row) => row.name === 'statement_timeout')).category
+    expect(category).toContain(' / ')
+    const viaPlus = await send('GET', `/pgconf/configuration/category/${quotePlus(category)}`, { headers })
+    const viaSlash = await send('GET', `/pgconf/configuration/category/${category.replaceAll(' ', '+')}`, { headers })
+    expect(viaPlus.status).toBe(200)
+    expect(viaPlus.body).toHaveLength(1)
+    expect(viaPlus.body[0].category).toBe(category)
+    expect(viaSlash.body).toEqual(viaPlus.body)
+    const rows: Row[] = viaPlus.body[0].rows
+    expect(rows.length).toBeGreaterThan(10)
+
+    const fileBefore = await autoConf()
+    const settings = rows.map((row) => ({ name: row.name, setting: row.name === 'statement_timeout' ? '5min' : formValue(row) }))
+    const posted = await send('POST', '/pgconf/configuration', { body: JSON.stringify({ settings }), headers })
+    expect(posted.status).toBe(200)
+    expect(posted.body).toEqual({ settings: [{ name: 'statement_timeout', setting: '5min', previous_setting: '0', restart: false }] })
+    expect(await autoConf()).toBe(`${fileBefore}statement_timeout = '5min'\n`)
+    expect(await show('statement_timeout')).toBe('5min')
+
+    // The same form again: nothing to write.
+    const again = rows.map((row) => ({ name: row.name, setting: row.name === 'statement_timeout' ? '5min' : formValue(row) }))
+    expect((await send('POST', '/pgconf/configuration', { body: JSON.stringify({ settings: again }), headers })).body).toEqual({ settings: [] })
+    const trail = await send('GET', '/notifications', { headers })
+    expect(trail.body.filter((entry: { message: string }) => entry.message.startsWith('ALTER SYSTEM')).map((entry: { message: string }) => entry.message)).toEqual([
+      "ALTER SYSTEM SET statement_timeout = '5min' (was '0')"
+    ])
+  })
+
+  it('takes the same value in other words as unchanged: 4096kB for 4MB, TRUE for on, a quoted enum option', async () => {
+    const session = await login()
+    const headers = { 'X-Session': session }
+    await pg.query("ALTER SYSTEM SET work_mem = '4MB'")
+    await pg.query('SELECT pg_reload_conf()')
+    await expect.poll(() => show('work_mem')).toBe('4MB')
+    const fileBefore = await autoConf()
+    const isolation = await show('default_transaction_isolation')
+    const settings = [
+      { name: 'work_mem', setting: '4096kB' },
+      { name: 'autovacuum', setting: (await show('autovacuum')) === 'on' ? 'TRUE' : 'false' },
+      { name: 'default_transaction_isolation', setting: `"${isolation}"` },
+      { name: 'DateStyle', setting: await show('DateStyle') }
+    ]
+    expect((await send('POST', '/pgconf/configuration', { body: JSON.stringify({ settings }), headers })).body).toEqual({ settings: [] })
+    expect(await autoConf()).toBe(fileBefore)
+  })
+
+  it('resets a setting posted as "" (ALTER SYSTEM RESET), and writes an unchanged one with force', async () => {
+    const session = await login()
+    const headers = { 'X-Session': session }
+    await pg.query("ALTER SYSTEM SET lock_timeout = '7s'")
+    await pg.query('SELECT pg_reload_conf()')
+    await expect.poll(() => show('lock_timeout')).toBe('7s')
+
+    const reset = await send('POST', '/pgconf/configuration', { body: '{"settings": [{"name": "lock_timeout", "setting": ""}]}', headers })
+    expect(reset.body).toEqual({ settings: [{ name: 'lock_timeout', setting: '', previous_setting: '7s', restart: false }] })
+    expect(await autoConf()).not.toContain('lock_timeout')
+    expect(await show('lock_timeout')).toBe('0')
+    // Already at its default: "" is then unchanged.
+    expect((await send('POST', '/pgconf/configuration', { body: '{"settings": [{"name": "lock_timeout", "setting": ""}]}', headers })).body).toEqual({ settings: [] })
+
+    const unchanged = '{"settings": [{"name": "lock_timeout", "setting": "0"}]}'
+    expect((await send('POST', '/pgconf/configuration', { body: unchanged, headers })).body).toEqual({ settings: [] })
+    const forced = await send('POST', '/pgconf/configuration', { body: '{"settings": [{"name": "lock_timeout", "setting": "0", "force": "true"}]}', headers })
+    expect(forced.body).toEqual({ settings: [{ name: 'lock_timeout', setting: '0', previous_setting: '0', restart: false }] })
+    expect(await autoConf()).toContain("lock_timeout = '0'")
+    const badForce = await send('POST', '/pgconf/configuration', { body: '{"settings": [{"name": "lock_timeout", "setting": "0", "force": "yes"}]}', headers })
+    expect(badForce).toMatchObject({ status: 406, body: { error: expect.stringContaining('"force" must be "true" or "false"') } })
+  })
+
+  it('reports an item it cannot set and sets the others', async () => {
+    const session = await login()
+    const headers = { 'X-Session': session }
+    const before = await show('work_mem')
+    const settings = [
+      { name: 'block_size', setting: '4096' },
+      { name: 'work_mem', setting: '9MB' },
+      { name: 'TimeZone', setting: 'Nowhere/Else' },
+      { name: 'no_such_setting', setting: '1' }
+    ]
+    const answer = await send('POST', '/pgconf/configuration', { body: JSON.stringify({ settings }), headers })
+    expect(answer.status).toBe(200)
+    expect(answer.body.settings).toEqual([{ name: 'work_mem', setting: '9MB', previous_setting: before, restart: false }])
+    expect(answer.body.errors).toEqual([
+      { name: 'block_size', setting: '4096', error: expect.stringMatching(/^Invalid value '4096' for setting 'block_size': the setting is read-only/) },
+      { name: 'TimeZone', setting: 'Nowhere/Else', error: expect.stringMatching(/^PostgreSQL refused 'Nowhere\/Else' for setting 'TimeZone': invalid value for parameter "TimeZone"/) },
+      { name: 'no_such_setting', setting: '1', error: "Unknown setting 'no_such_setting': there is no such parameter in pg_settings" }
+    ])
+    expect(await show('work_mem')).toBe('9MB')
+    expect(await autoConf()).not.toMatch(/timezone|block_size/i)
+
+    // Nothing could be set: the request fails, with every reason.
+    const none = await send('POST', '/pgconf/configuration', { body: JSON.stringify({ settings: [settings[0], settings[2]] }), headers })
+    expect(none).toMatchObject({ status: 406, body: { error: expect.stringMatching(/'block_size'.*; PostgreSQL refused 'Nowhere\/Else'.* \(nothing was changed\)$/) } })
+  })
+})

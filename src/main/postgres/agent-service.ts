@@ -61,10 +61,12 @@ import {
   getConfiguration,
   getRestartStatus,
   parseCategoryName,
+  parseSettingsFilter,
   parseSettingsUpdate,
   updateSettings
 } from './pgconf/settings'
-import type { PgTarget, PostgresPools } from './pool'
+import { pooledQueryLimitMs, type PgTarget, type PostgresPools } from './pool'
+import { pgFailure } from './errors'
 import type { ProcessStatsSource } from './host/process-stats'
 import type { Queryable } from './queryable'
 import { getStatements, resetStatements, statementsResetAllowed } from './statements'
@@ -157,6 +159,24 @@ export class PgAgentService {
   private onInstance<T>(instanceId: number, fn: (db: Queryable, target: PgTarget) => Promise<T>): Promise<T> {
     const target = this.target(instanceId)
     return this.pools.withClient(target, (client) => fn(client, target))
+  }
+
+  /**
+   * Runs `fn` on a session of its own on the maintenance database that leaves every setting as
+   * the server's configuration has it: a pooled session carries Vigil's own statement_timeout and
+   * idle_in_transaction_session_timeout, which pgconf would otherwise show, and compare with,
+   * as the instance's values. Its queries are bounded on the client's side instead.
+   */
+  private async onPlainSession<T>(instanceId: number, fn: (db: Queryable) => Promise<T>): Promise<T> {
+    const target = this.target(instanceId)
+    const session = await this.pools.connectDedicated(target, target.database, { queryTimeoutMs: pooledQueryLimitMs() })
+    try {
+      return await fn(session)
+    } catch (error) {
+      throw pgFailure(error, { host: target.host, port: target.port, user: target.user, database: target.database })
+    } finally {
+      await session.end().catch(() => undefined)
+    }
   }
 
   /** Runs `fn` on a session of its own on `database` (maintenance views and submissions). */
@@ -330,30 +350,37 @@ export class PgAgentService {
 
   // ------------------------------------------------------------ pgconf
 
-  configuration(instanceId: number): Promise<SettingsCategory[]> {
-    return this.onInstance(instanceId, (db) => getConfiguration(db))
+  /** Every setting by category; `filter` (the agent's query parameter) keeps those whose name or description holds it. */
+  configuration(instanceId: number, filter?: unknown): Promise<SettingsCategory[]> {
+    const checked = parseSettingsFilter(filter)
+    return this.onPlainSession(instanceId, (db) => getConfiguration(db, checked))
   }
 
   categories(instanceId: number): Promise<{ categories: string[] }> {
-    return this.onInstance(instanceId, (db) => getCategories(db))
+    return this.onPlainSession(instanceId, (db) => getCategories(db))
   }
 
-  category(instanceId: number, category: unknown): Promise<SettingsCategory[]> {
+  category(instanceId: number, category: unknown, filter?: unknown): Promise<SettingsCategory[]> {
     const checked = parseCategoryName(category)
-    return this.onInstance(instanceId, (db) => getCategory(db, checked))
+    const found = parseSettingsFilter(filter)
+    return this.onPlainSession(instanceId, (db) => getCategory(db, checked, found))
   }
 
   restartStatus(instanceId: number): Promise<RestartStatus> {
-    return this.onInstance(instanceId, (db) => getRestartStatus(db))
+    return this.onPlainSession(instanceId, (db) => getRestartStatus(db))
   }
 
-  /** ALTER SYSTEM + reload: `request` is the agent's body, `{"settings": [{"name", "setting"}]}`. */
+  /**
+   * ALTER SYSTEM + reload: `request` is the agent's body, `{"settings": [{"name", "setting",
+   * "force"?}]}`; settings already at their value are left alone, "" resets one.
+   */
   async updateSettings(instanceId: number, request: unknown, actor: string): Promise<SettingsUpdateResult> {
     const changes = parseSettingsUpdate(request)
-    const answer = await this.onInstance(instanceId, async (db) => updateSettings(db, await serverVersion(db), changes))
+    const answer = await this.onPlainSession(instanceId, async (db) => updateSettings(db, await serverVersion(db), changes))
     for (const setting of answer.settings) {
       const restart = setting.restart ? ' (restart pending)' : ''
-      this.audit.record(actor, instanceId, `ALTER SYSTEM SET ${setting.name} = '${setting.setting}' (was '${setting.previous_setting}')${restart}`)
+      const statement = setting.setting === '' ? `ALTER SYSTEM RESET ${setting.name}` : `ALTER SYSTEM SET ${setting.name} = '${setting.setting}'`
+      this.audit.record(actor, instanceId, `${statement} (was '${setting.previous_setting}')${restart}`)
     }
     return answer
   }

@@ -196,6 +196,21 @@ export interface Dashboard {
   memory: MemoryUsage | null
 }
 
+/** An element of GET /dashboard/history: the data set and when it was read (unix seconds), which the agent's UI charts against. */
+export interface StampedDashboard extends Dashboard {
+  timestamp: number
+}
+
+/** GET /dashboard and /dashboard/live: the data set, and what the agent's own UI reads next to it. */
+export interface AgentDashboard extends StampedDashboard {
+  /** The latest entries of the trail, newest first (the agent's last 15 notifications). */
+  notifications: Notification[]
+  /** The host's distribution ("Debian GNU/Linux 12 (bookworm)"); null when the host cannot be read or does not say. */
+  linux_distribution: string | null
+  /** The host's CPU models, each with its number of logical CPUs; null when the host cannot be read. */
+  cpu_models: Record<string, number> | null
+}
+
 /** GET /dashboard/info. */
 export type DashboardInfo = Pick<Dashboard, 'hostname' | 'os_version' | 'pg_port' | 'pg_uptime' | 'pg_version' | 'pg_data'>
 

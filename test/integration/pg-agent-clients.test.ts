@@ -277,3 +277,42 @@ describe('pgconf as the temboard UI uses it', () => {
     expect(none).toMatchObject({ status: 406, body: { error: expect.stringMatching(/'block_size'.*; PostgreSQL refused 'Nowhere\/Else'.* \(nothing was changed\)$/) } })
   })
 })
+
+describe('the dashboard as the agent UI reads it', () => {
+  it('carries notifications, timestamp, linux_distribution and cpu_models, with the host figures as numbers', async () => {
+    const session = await login()
+    const { body, status } = await send('GET', '/dashboard', { headers: { 'X-Session': session } })
+    expect(status).toBe(200)
+    expect(body.notifications[0]).toEqual({ date: expect.any(String), username: 'alice', message: 'Login' })
+    expect(body.notifications.length).toBeLessThanOrEqual(15)
+    expect(body.timestamp).toBeGreaterThan(Date.now() / 1000 - 600)
+    expect(body.linux_distribution).toEqual(expect.any(String))
+    expect(Object.values(body.cpu_models).reduce((a: number, b) => a + (b as number), 0)).toBe(body.n_cpu)
+    // This machine's figures, as numbers the UI can multiply (memory.total * 1000).
+    expect(body).toMatchObject({ n_cpu: expect.any(Number), loadaverage: expect.any(Number), memory: { total: expect.any(Number) } })
+    for (const key of ['user', 'system', 'idle', 'iowait', 'steal']) expect(body.cpu[key], key).toEqual(expect.any(Number))
+  })
+
+  it('writes what the agent computes as floats with a decimal point (its clients are Python)', async () => {
+    const session = await login()
+    const headers = { 'X-Session': session }
+    const { text } = await send('GET', '/dashboard', { headers })
+    for (const field of ['loadaverage', 'timestamp', 'idle', 'user', 'iowait', 'steal', 'system', 'active', 'cached', 'free']) {
+      expect(text, field).toMatch(new RegExp(`"${field}":-?\\d+(\\.\\d+|e[-+]\\d+)`))
+    }
+    expect(text).toMatch(/"hitratio":(null|\d+\.\d+)/)
+    expect(text).toMatch(/"n_cpu":\d+[,}]/)
+    expect(text).toMatch(/"total":\d+[,}]/)
+    const hitratio = await send('GET', '/dashboard/hitratio', { headers })
+    expect(hitratio.text).toMatch(/^\{"hitratio":(null|\d+\.\d+)\}$/)
+    const history = await send('GET', '/dashboard/history', { headers })
+    expect(history.body.length).toBeGreaterThan(0)
+    expect(history.text).toMatch(/"timestamp":\d+\.\d+/)
+    const wal = await send('GET', '/monitoring/probe/wal_files', { headers })
+    expect(wal.text).toMatch(/"total_size":\d+\.\d+/)
+    expect(wal.text).toMatch(/"measure_interval":\d+\.\d+/)
+    expect(wal.text).toMatch(/"total":\d+,/)
+    const maintenance = await send('GET', '/maintenance', { headers })
+    expect(maintenance.text).toMatch(/"instance":\{[^}]*"total_bytes":\d+\.0/)
+  })
+})

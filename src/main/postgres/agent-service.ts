@@ -16,6 +16,7 @@ import { AppError } from '../../shared/errors'
 import {
   MAINTENANCE_OPERATIONS,
   type ActivityDetailRow,
+  type AgentDashboard,
   type ActivityRow,
   type CancelResult,
   type ControlResponse,
@@ -39,6 +40,7 @@ import {
   type SchemaView,
   type SettingsCategory,
   type SettingsUpdateResult,
+  type StampedDashboard,
   type StatementsSnapshot,
   type StatementsView,
   type TableView,
@@ -77,6 +79,9 @@ import type { PostgresInstancesService } from './instances-service'
 
 /** Who acts when the renderer calls: its handlers are not told which browser session (or desktop user) asked. */
 export const UI_USER = 'ui'
+
+/** Notifications a dashboard carries, newest first: the agent's own number. */
+export const DASHBOARD_NOTIFICATIONS = 15
 
 /** Finished jobs the UI's jobs panel lists, newest first. */
 export const PAST_JOBS_LIMIT = 50
@@ -300,13 +305,28 @@ export class PgAgentService {
 
   // ------------------------------------------------------------ dashboard
 
-  /** The collector's latest data set (collected now if there is none yet). */
-  dashboard(instanceId: number): Promise<Dashboard> {
-    return this.engines.of(instanceId).collector.current()
+  /**
+   * The collector's latest data set (collected now if there is none yet), with what the agent's
+   * UI reads next to it: when it was read, the latest notifications, the distribution and CPU models.
+   */
+  async dashboard(instanceId: number): Promise<AgentDashboard> {
+    const engines = this.engines.of(instanceId)
+    const [stored, host] = await Promise.all([engines.collector.stampedCurrent(), engines.reader.hostDescription()])
+    return this.withExtras(instanceId, stored.dashboard, stored.ts, host)
   }
 
-  dashboardHistory(instanceId: number): Dashboard[] {
-    return this.engines.of(instanceId).collector.history()
+  /** The kept data sets, oldest first, each with the time it was read (`timestamp`, which the agent's UI charts against). */
+  dashboardHistory(instanceId: number): StampedDashboard[] {
+    return this.engines.of(instanceId).collector.stampedHistory().map((stored) => ({ ...stored.dashboard, timestamp: stored.ts / 1000 }))
+  }
+
+  private withExtras(
+    instanceId: number,
+    dashboard: Dashboard,
+    at: number,
+    host: Pick<AgentDashboard, 'linux_distribution' | 'cpu_models'>
+  ): AgentDashboard {
+    return { ...dashboard, timestamp: at / 1000, notifications: this.audit.forInstance(instanceId).slice(0, DASHBOARD_NOTIFICATIONS), ...host }
   }
 
   /** What the UI's dashboard opens with: the kept history, the configuration, and whether collection runs. */
@@ -326,10 +346,11 @@ export class PgAgentService {
     return collector.config()
   }
 
-  /** Every figure read now (GET /dashboard/live). */
-  dashboardLive(instanceId: number): Promise<Dashboard> {
+  /** Every figure read now (GET /dashboard/live), with what /dashboard carries next to them. */
+  async dashboardLive(instanceId: number): Promise<AgentDashboard> {
     const reader = this.engines.of(instanceId).reader
-    return this.onInstance(instanceId, (db) => reader.dashboard(db))
+    const [dashboard, host] = await Promise.all([this.onInstance(instanceId, (db) => reader.dashboard(db)), reader.hostDescription()])
+    return this.withExtras(instanceId, dashboard, Date.now(), host)
   }
 
   /** One of GET /dashboard/{part}. */

@@ -366,7 +366,9 @@ export class PgAgentService {
   probe(instanceId: number, probe: string): Promise<unknown> {
     if (!isProbeName(probe)) throw new AppError('not_found', `Unknown probe '${probe}'`)
     const probes = this.engines.of(instanceId).probes
-    return this.onInstance(instanceId, (db) => probes.run(probe, db))
+    return this.onInstance(instanceId, (db, target) =>
+      probes.run(probe, db, (database) => this.pools.connectDedicated(target, database, { queryTimeoutMs: pooledQueryLimitMs() }))
+    )
   }
 
   // ------------------------------------------------------------ pgconf

@@ -125,7 +125,8 @@ export type ControlAction = (typeof CONTROL_ACTIONS)[number]
 /** The answer to every successful control request. */
 export interface ControlResponse {
   action: ControlAction
-  state: 'ok'
+  /** 'ko': the command ran, but PostgreSQL did not come back (start, restart) or go away (stop) in time. */
+  state: 'ok' | 'ko'
 }
 
 // ---------------------------------------------------------------- core

@@ -49,7 +49,7 @@ import {
 import { getActivity, getActivityDetails, getBlockingBackends, getWaitingBackends } from './activity/backends'
 import { cancelBackends, killBackends, parseKillRequest } from './activity/kill'
 import { getLockGraph } from './activity/lock-graph'
-import { administrationControl, type ShellExec } from './administration'
+import { administrationControl, type ServerCheck, type ShellExec } from './administration'
 import { parseOperationRequest, parseVacuumMode } from './maintenance/request'
 import type { MaintenanceScheduler, ScheduledScope } from './maintenance/scheduler'
 import { describeOperation } from './maintenance/statements'
@@ -134,6 +134,8 @@ export interface PgAgentDeps {
   hosts: LinkedHosts
   maintenance: MaintenanceScheduler
   audit: AuditTrail
+  /** How long start/stop/restart wait for the server to come back or go away (tests shorten it). */
+  controlCheck?: Pick<ServerCheck, 'timeoutMs' | 'intervalMs'>
 }
 
 export class PgAgentService {
@@ -143,8 +145,10 @@ export class PgAgentService {
   private readonly hosts: LinkedHosts
   private readonly maintenance: MaintenanceScheduler
   private readonly audit: AuditTrail
+  private readonly controlCheck: Pick<ServerCheck, 'timeoutMs' | 'intervalMs'>
 
   constructor(deps: PgAgentDeps) {
+    this.controlCheck = deps.controlCheck ?? {}
     this.instances = deps.instances
     this.pools = deps.pools
     this.engines = deps.engines
@@ -291,15 +295,32 @@ export class PgAgentService {
       const answer = await administrationControl(request, {
         withSession: (fn) => this.onInstance(instanceId, (db) => fn(db)),
         control: instance.control,
-        exec
+        exec,
+        check: { isUp: () => this.accepts(instanceId), ...this.controlCheck }
       })
-      this.audit.record(actor, instanceId, `PostgreSQL ${answer.action}`)
+      this.audit.record(actor, instanceId, `PostgreSQL ${answer.action}${answer.state === 'ko' ? ': the server did not ' + (answer.action === 'stop' ? 'stop' : 'come back') : ''}`)
       return answer
     } finally {
       // Pooled sessions of a server that stopped (or was about to) are dead: new ones are opened
       // on the next request. A start leaves no session behind, and a failed command may have
       // stopped the server halfway: closing is harmless either way.
       if (ran && (request as { action?: unknown } | null)?.action !== 'start') await this.pools.close(instanceId)
+    }
+  }
+
+  /**
+   * Whether the instance accepts a new session now: refused, unreachable, starting up or shutting
+   * down is not up; a server that answers anything else (a refused password included) is.
+   */
+  private async accepts(instanceId: number): Promise<boolean> {
+    const target = this.target(instanceId)
+    try {
+      const session = await this.pools.connectDedicated(target, target.database)
+      await session.end().catch(() => undefined)
+      return true
+    } catch (error) {
+      const reason = error instanceof AppError ? error.extra?.reason : undefined
+      return !(reason === 'unreachable' || reason === 'server_unavailable' || reason === 'timeout')
     }
   }
 

@@ -131,6 +131,8 @@ describe('vigil users', () => {
       child.stdin.end(stdin)
     })
 
+  // Five CLI processes, each compiling Vigil's TypeScript with tsx: about 4 s each on an idle
+  // machine, several times that while the PostgreSQL matrix runs two majors beside it.
   it('adds a user (password from stdin) who can then log in, lists and removes them', async () => {
     const added = await cli(['add', 'bob'], 'bobs password 1\n')
     expect(added).toMatchObject({ code: 0, out: 'Added bob\n' })
@@ -140,5 +142,5 @@ describe('vigil users', () => {
     expect(await cli(['add', 'carol'], 'short\n')).toMatchObject({ code: 1, err: expect.stringContaining('at least 8 characters') })
     expect((await cli(['remove', 'bob'])).code).toBe(0)
     expect((await agent('GET', '/profile', { session: session.body.session })).status).toBe(401)
-  })
+  }, 90_000)
 })

@@ -248,25 +248,29 @@ describe('the probes the agent UI polls', () => {
 
   it('heap_bloat and btree_bloat: the estimated share of bloat per database (catalogs included), which a mass DELETE raises', async () => {
     const superuser = await connect(pg.connectionConfig('shop'))
+    await superuser.query('CREATE TABLE bloated (id int PRIMARY KEY, name text)')
+    await superuser.query('GRANT SELECT ON bloated TO vigil_monitor')
     const connectAs = (database: string) => connect(monitorRole.connectionConfig(database))
     type Row = { dbname: string; ratio: number | null; datetime: string; port: number }
     const read = async (probe: 'heap_bloat' | 'btree_bloat'): Promise<Row[]> => (await probes.run(probe, monitor, connectAs))[probe]
     const before = { heap_bloat: await read('heap_bloat'), btree_bloat: await read('btree_bloat') }
-    await superuser.query("INSERT INTO items SELECT g, repeat('x', 40), g FROM generate_series(1, 20000) AS g")
-    await superuser.query('DELETE FROM items WHERE id % 10 <> 0')
-    await superuser.query('ANALYZE items')
+    await superuser.query("INSERT INTO bloated SELECT g, repeat('x', 40) FROM generate_series(1, 20000) AS g")
+    await superuser.query('DELETE FROM bloated WHERE id % 10 <> 0')
+    await superuser.query('ANALYZE bloated')
     for (const probe of ['heap_bloat', 'btree_bloat'] as const) {
       const rows = await read(probe)
       expect(rows.map((row) => row.dbname), probe).toEqual(['postgres', 'shop', 'template1'])
       for (const row of rows) expect(row, probe).toMatchObject({ datetime: expect.stringMatching(SQL_DATETIME), port: pg.port, ratio: expect.any(Number) })
-      // Nine rows in ten gone from pages that stay: items' share of bloat dominates what the
+      // Nine rows in ten gone from pages that stay: the table's share of bloat dominates what the
       // catalogs (the same in every database) have.
+      // (The index's figures are ANALYZE's estimate from the table's sample, so it moves less.)
+      const margin = probe === 'heap_bloat' ? 10 : 1
       const shop = rowOf(rows, 'shop').ratio as number
-      expect(shop, probe).toBeGreaterThan((rowOf(before[probe], 'shop').ratio as number) + 10)
-      expect(shop, probe).toBeGreaterThan((rowOf(rows, 'postgres').ratio as number) + 10)
+      expect(shop, probe).toBeGreaterThan((rowOf(before[probe], 'shop').ratio as number) + margin)
+      expect(shop, probe).toBeGreaterThan((rowOf(rows, 'postgres').ratio as number) + margin)
       expect(shop, probe).toBeLessThanOrEqual(100)
     }
-    await superuser.query('TRUNCATE items')
+    await superuser.query('DROP TABLE bloated')
   })
 
   it('replication_lag and replication_connection answer nothing on a primary, as the agent does', async () => {

@@ -55,6 +55,8 @@ export interface ApiDeps extends PrimaryDeps {
   handlers: Handlers
   agent: AgentDeps
   prometheus: PrometheusFeature
+  /** Serve HTTPS with this certificate and key (PEM); absent or null: plain HTTP (the desktop app, on loopback). */
+  tls?: { cert: string; key: string } | null
 }
 
 /**
@@ -70,6 +72,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus)]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
+    // HTTPS and plain HTTP answer alike; only the scheme of the Origin the security hooks
+    // accept changes (and the session cookie gets Secure).
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
     logger: loggerOptions(deps.log),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
@@ -134,6 +139,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => liveSockets.close())
   installSecurity(app, {
     auth: deps.auth,
+    scheme: deps.tls ? 'https' : 'http',
     allowedHosts: deps.allowedHosts,
     isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request)
   })

@@ -113,6 +113,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer
+    // `curl -X POST -H 'Content-Type: application/json' …/test-connection/` and clients that set
+    // the header on every request send no body at all: that is no body, not malformed JSON.
+    if (bytes.length === 0) {
+      done(null, undefined)
+      return
+    }
     if (!isUtf8(bytes)) {
       done(new AppError('validation', 'The request body must be valid JSON: it is not UTF-8'), undefined)
       return

@@ -99,7 +99,7 @@ describe('vigil serve --tls (a self-signed certificate)', () => {
       socket.close()
     }
     // A client pinning another certificate does not get a socket either.
-    const refused = new WebSocket(`${vigil.url.replace('https', 'wss')}/ws/metrics/vmstat/${thisMachine}/?token=${vigil.token}`, pinnedTlsOptions('00:11', cert))
+    const refused = new WebSocket(`${vigil.url.replace('https', 'wss')}/ws/metrics/vmstat/${thisMachine}/?token=${vigil.token}`, { ...pinnedTlsOptions('00:11', cert), headers: {} })
     await expect(new Promise((resolveOpen, reject) => refused.once('open', resolveOpen).once('error', reject))).rejects.toThrow(/not the pinned one/)
   }, 40_000)
 

@@ -52,7 +52,12 @@ export class PostgresInstancesService {
     return toInstance(this.row(id))
   }
 
-  create(input: PostgresInstanceCreate): PostgresInstance {
+  /**
+   * Registers an instance and tests it at once, so it is never listed without a version (or the
+   * reason there is none): the answer carries the test's outcome. A failed test does not undo the
+   * registration (a server being down is no reason to lose what was typed).
+   */
+  async create(input: PostgresInstanceCreate): Promise<PostgresInstance> {
     const data = validated<PostgresInstanceCreate>(PostgresInstanceCreateSchema, input)
     this.assertNameFree(data.name)
     const serverId = this.linkedServer(data.server_id)
@@ -78,6 +83,7 @@ export class PostgresInstancesService {
       control: storedControl(data.control)
     })
     this.bus.publish('postgres.changed', { ids: [id] })
+    await this.test(id)
     return this.get(id)
   }
 

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     await pg.query('CREATE DATABASE bench')
     app = await createApp(resolveConfig({ dataDir: temp.dir, port: 0, version: 'bench', collect: false, monitorLocalhost: false }))
     const server = app.servers.create({ hostname: 'bench-db', ip_address: '127.0.0.1', ssh_username: 'bench' })
-    const database = app.oracle.databases.create({
+    const database = await app.oracle.databases.create({
       server_id: server.id,
       name: 'Bench',
       engine: 'postgresql',

@@ -62,7 +62,7 @@ export interface VigilApp {
   notices: string[]
   /** Vigil's log (errors always; requests too with --log), rotated in the data directory. */
   logFile: string
-  /** Base URL once listening, e.g. http://127.0.0.1:7420 */
+  /** Base URL once listening, e.g. http://127.0.0.1:7420 (https:// with config.tls) */
   url: string | null
   listen(): Promise<string>
   close(): Promise<void>
@@ -194,6 +194,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       oracle,
       prometheus,
       platform: { ...platform, bus },
+      tls: config.tls,
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status()
     })
@@ -248,7 +249,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         const address = api.server.address()
         const port = typeof address === 'object' && address ? address.port : config.port
         const host = config.host.includes(':') ? `[${config.host}]` : config.host
-        url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
+        url = `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
         return url
       },
       async close() {

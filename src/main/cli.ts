@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
@@ -13,15 +13,19 @@ import { MAX_TOP_PROCESSES, DEFAULT_RETENTION } from './metrics'
 import { createAuthRepo } from './base/security/auth-repo'
 import { openDb } from './base/db/db'
 import { replacePrivateFile } from './base/security/private-file'
+import { loadOrCreateSelfSigned, loadTlsFiles, TLS_CERT_FILE, TlsSetupError, type TlsIdentity } from './base/security/tls-certificate'
 
 const HELP = `Vigil ${version} — operations console
 
 Usage:
   vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--retention-days N]
-              [--top-processes N] [--log]
+              [--top-processes N] [--tls | --tls-cert FILE --tls-key FILE] [--log]
       Run headless: the API and the web UI on http://ADDR:N (default ${DEFAULT_HOST}:${DEFAULT_PORT}).
       --port 0 picks a free port. --allow-host adds a name the Host header may carry
-      (needed when a team reaches a jump host by its DNS name). --retention-days sets how
+      (needed when a team reaches a jump host by its DNS name). --tls serves HTTPS (and wss://)
+      with a self-signed certificate made on first use and kept in the data dir (${TLS_CERT_FILE});
+      --tls-cert/--tls-key serve your own (PEM). Either way the certificate's SHA-256
+      fingerprint is printed, for clients to pin. --retention-days sets how
       long raw samples are kept (default ${DEFAULT_RETENTION.rawDays}; roll-ups: 1-minute ${DEFAULT_RETENTION.minuteRollupDays} days, 1-hour ${DEFAULT_RETENTION.hourRollupDays} days).
       --top-processes sets how many of the busiest processes each ps snapshot keeps (default 20).
       A data dir of an earlier Vigil is upgraded in the background at start, with 'upgrade:'
@@ -47,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
       'allow-host': { type: 'string', multiple: true },
       'retention-days': { type: 'string' },
       'top-processes': { type: 'string' },
+      tls: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       log: { type: 'boolean' },
       format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -77,7 +84,17 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(
   dataDir: string,
-  values: { port?: string; host?: string; 'allow-host'?: string[]; 'retention-days'?: string; 'top-processes'?: string; log?: boolean }
+  values: {
+    port?: string
+    host?: string
+    'allow-host'?: string[]
+    'retention-days'?: string
+    'top-processes'?: string
+    tls?: boolean
+    'tls-cert'?: string
+    'tls-key'?: string
+    log?: boolean
+  }
 ): Promise<number> {
   const topProcesses = values['top-processes'] === undefined ? 20 : Number(values['top-processes'])
   if (!Number.isInteger(topProcesses) || topProcesses < 1 || topProcesses > MAX_TOP_PROCESSES) {
@@ -94,10 +111,20 @@ async function serve(
     process.stderr.write(`--port must be an integer from 0 to 65535, not '${values.port}'\n`)
     return 2
   }
+  const host = values.host ?? DEFAULT_HOST
+  let tls: TlsIdentity | null
+  try {
+    tls = tlsIdentity(dataDir, values, [host, ...(values['allow-host'] ?? [])])
+  } catch (error) {
+    if (!(error instanceof TlsSetupError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    return 2
+  }
   const config = resolveConfig({
     dataDir,
     port,
-    host: values.host ?? DEFAULT_HOST,
+    host,
+    tls: tls && { cert: tls.cert, key: tls.key },
     allowedHosts: values['allow-host'] ?? [],
     rendererDir: existingDir(join(__dirname, '..', 'renderer')),
     vendorDir: existingDir(join(__dirname, '..', 'vendor')),
@@ -109,7 +136,9 @@ async function serve(
   // The upgrade's lines (a data dir of an earlier Vigil) may come before the banner below.
   const app = await createApp(config, { onUpgradeLine: (line) => process.stdout.write(`${line}\n`) })
   const url = await app.listen()
-  replacePrivateFile(join(dataDir, SERVE_FILE), JSON.stringify({ url, pid: process.pid }) + '\n')
+  // The certificate goes with the URL, so the commands that reach this server (import-metrics) pin it.
+  const serveTls = tls && { fingerprint256: tls.fingerprint256, cert: tls.cert }
+  replacePrivateFile(join(dataDir, SERVE_FILE), JSON.stringify({ url, pid: process.pid, tls: serveTls }) + '\n')
   const loginUrl = `${url}/auth/login?code=${app.auth.createLoginCode()}`
   process.stdout.write(
     [
@@ -118,6 +147,7 @@ async function serve(
       `  API token: ${app.apiToken}`,
       `  log in:    ${loginUrl}   (one-time link, valid 15 minutes; 'vigil login-url' makes another)`,
       `  log file:  ${app.logFile}`,
+      ...(tls ? tlsLines(tls) : []),
       ...app.notices.map((notice) => `  note:      ${notice}`),
       config.rendererDir ? '' : '  (no built UI found: run `npm run build` to serve the web UI)',
       ''
@@ -133,6 +163,30 @@ async function serve(
   rmSync(join(dataDir, SERVE_FILE), { force: true })
   await app.close()
   return 0
+}
+
+/** --tls-cert/--tls-key, --tls (self-signed, made once, kept in the data dir), or neither (plain HTTP). */
+function tlsIdentity(dataDir: string, values: { tls?: boolean; 'tls-cert'?: string; 'tls-key'?: string }, names: string[]): TlsIdentity | null {
+  const certFile = values['tls-cert']
+  const keyFile = values['tls-key']
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new TlsSetupError('--tls-cert and --tls-key go together: give both files (PEM), or --tls for a self-signed certificate')
+  if (certFile !== undefined && keyFile !== undefined) {
+    if (values.tls) throw new TlsSetupError('--tls makes a self-signed certificate; with --tls-cert and --tls-key, leave it out')
+    return loadTlsFiles(resolve(certFile), resolve(keyFile))
+  }
+  if (!values.tls) return null
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  return loadOrCreateSelfSigned(dataDir, names)
+}
+
+function tlsLines(tls: TlsIdentity): string[] {
+  const what = tls.source === 'self-signed' ? `self-signed certificate (${TLS_CERT_FILE} in the data dir)` : 'certificate from --tls-cert'
+  return [
+    `  TLS:       ${what}, valid until ${tls.validTo.toISOString().slice(0, 10)}, for ${tls.names.join(', ')}`,
+    `  SHA-256:   ${tls.fingerprint256}`,
+    `  pin:       sha256//${tls.publicKeyPin}   (curl --pinnedpubkey; the public key's SHA-256)`,
+    ...tls.notes.map((note) => `  note:      ${note}`)
+  ]
 }
 
 function printLoginUrl(dataDir: string): number {

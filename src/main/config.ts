@@ -38,6 +38,8 @@ export interface VigilConfig {
   webSockets?: { pingIntervalMs?: number; behindLimitMs?: number; skipBytes?: number; dropBytes?: number }
   /** The pace of a data dir's upgrade at start ($VIGIL_UPGRADE_ROWS_PER_TRANSACTION, $VIGIL_UPGRADE_PAUSE_MS). */
   upgrade: UpgradeSettings
+  /** Serve HTTPS with this certificate and key (`vigil serve --tls…`); null: plain HTTP, as the desktop app always does. */
+  tls: { cert: string; key: string } | null
 }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
@@ -64,7 +66,8 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     topProcesses: overrides.topProcesses ?? 20,
     snapshotMonitor: overrides.snapshotMonitor,
     webSockets: overrides.webSockets,
-    upgrade: overrides.upgrade ?? upgradeSettingsFromEnv()
+    upgrade: overrides.upgrade ?? upgradeSettingsFromEnv(),
+    tls: overrides.tls ?? null
   }
 }
 

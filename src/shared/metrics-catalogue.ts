@@ -51,7 +51,6 @@ export interface CatalogueMetric {
 
 const asPrinted = (from: string): FieldSource => ({ from, conversion: null })
 const converted = (from: string, conversion: string): FieldSource => ({ from, conversion })
-const unavailable = (reason: string): FieldUnavailable => ({ from: null, reason })
 const AIX_PAGES = '× 4 (AIX vmstat counts 4 KiB pages)'
 
 const field = (
@@ -68,9 +67,10 @@ const vmstat: CatalogueMetric = {
   description: 'Run queue, memory, paging, interrupts and CPU split, one row per interval.',
   commands: {
     linux: {
-      command: 'LC_ALL=C vmstat -n -a <interval>',
+      command:
+        "LC_ALL=C vmstat -n -a <interval> | { LC_ALL=C getconf PAGESIZE | LC_ALL=C awk '{ print \"vigil-pagesize\", $1 }'; while IFS= read -r l; do LC_ALL=C awk '/^pgsteal_/ && $1 !~ /_(anon|file)$/ { s += $2; n++ } END { if (n) printf \"vigil-pgsteal %.0f\\n\", s }' /proc/vmstat; printf '%s\\n' \"$l\"; done; }",
       mode: 'stream',
-      note: 'procps vmstat; -a shows active/inactive memory, -n prints the header once. The first row (averages since boot) is dropped.',
+      note: 'procps vmstat; -a shows active/inactive memory, -n prints the header once. The first row (averages since boot) is dropped. Before each line of vmstat the shell loop prints the sum of the pgsteal counters of /proc/vmstat read at that moment (and the page size once), for fr.',
       fallback: null
     },
     aix: {
@@ -109,7 +109,10 @@ const vmstat: CatalogueMetric = {
       'fr',
       'KiB/s',
       'Memory freed by the page-replacement algorithm.',
-      unavailable('procps vmstat prints no page-replacement column (Linux keeps it as pgsteal counters in /proc/vmstat, which Vigil does not read)'),
+      converted(
+        'pgsteal_* of /proc/vmstat',
+        'pages reclaimed between the readings before two rows (the sum of pgsteal_kswapd, _direct, _khugepaged, _proactive — or the per-zone pgsteal_* of kernels before 4.8; pgsteal_anon and _file count the same pages again and are left out) × the page size ÷ 1024 ÷ the interval; null on the first row, when the counters went backwards or the page size is unknown'
+      ),
       converted('fr', AIX_PAGES)
     ),
     field(
@@ -145,63 +148,64 @@ const iostat: CatalogueMetric = {
   description: 'Transfers and throughput per disk, one row per disk per interval.',
   commands: {
     linux: {
-      command: 'LC_ALL=C iostat -d -k -y <interval>',
+      command: 'LC_ALL=C iostat -d -k -x -y <interval>',
       mode: 'stream',
-      note: 'sysstat; -d devices only, -k kB, -y skips the since-boot report. Old ("Device:") and new (kB_dscd) basic layouts and the extended (-x) layouts are read by column name.',
-      fallback: null
+      note: 'sysstat; -d devices only, -k kB, -x the extended report (%util), -y skips the since-boot report. The old (svctm, "Device:") and new extended layouts, and the basic ones, are read by column name. A host whose iostat refuses -y (sysstat before 10.1.3: RHEL/CentOS 6, SLES 11) prints its usage and exits at once: Vigil then runs the fallback for that server and drops its first report itself.',
+      fallback: 'LC_ALL=C iostat -d -k -x <interval>'
     },
     aix: {
-      command: 'LC_ALL=C iostat -d <interval>',
+      command: 'LC_ALL=C iostat -dD <interval>',
       mode: 'stream',
-      note: 'The first report is treated as since boot and dropped (costing one interval where AIX already reports an interval first).',
+      note: 'The extended drive report: a block per disk (xfer, read, write, queue). The first report is treated as since boot and dropped (costing one interval where AIX already reports an interval first); a report ends where its first disk comes back.',
       fallback: null
     }
   },
   fields: [
-    field('disk', 'name', 'Device name (sda, dm-0, nvme0n1; hdisk0, cd0).', asPrinted('Device'), asPrinted('Disks:')),
+    field('disk', 'name', 'Device name (sda, dm-0, nvme0n1; hdisk0, cd0).', asPrinted('Device'), asPrinted('the name before xfer:')),
     field(
       'tps',
       'transfers/s',
       'I/O requests completed per second.',
-      converted('tps', 'in the extended (-x) report, r/s + w/s + d/s, as sysstat counts tps'),
-      asPrinted('tps')
+      converted('r/s + w/s + d/s', 'as sysstat counts tps (the basic report prints tps)'),
+      asPrinted('tps (xfer)')
     ),
     field(
       'kb_read',
       'KiB',
       'KiB read during the interval.',
-      converted('kB_read', 'MB_read × 1024 or Blk_read ÷ 2 when iostat printed those; none in the extended report (null)'),
-      asPrinted('Kb_read')
+      converted('rkB/s', '× the interval: the extended report prints rates only, which sysstat computes as the amount ÷ the interval (the basic report prints kB_read)'),
+      converted('bread (xfer)', 'bytes/s (K, M, G, T suffixes are powers of 1000) ÷ 1024 × the interval')
     ),
     field(
       'kb_wrtn',
       'KiB',
       'KiB written during the interval.',
-      converted('kB_wrtn', 'MB_wrtn × 1024 or Blk_wrtn ÷ 2 when iostat printed those; none in the extended report (null)'),
-      asPrinted('Kb_wrtn')
+      converted('wkB/s', '× the interval (the basic report prints kB_wrtn)'),
+      converted('bwrtn (xfer)', 'bytes/s ÷ 1024 × the interval')
     ),
     field(
       'kb_read_rate',
       'KiB/s',
       'Read throughput.',
-      converted('kB_read/s (extended: rkB/s)', 'MB/s × 1024, sectors/s ÷ 2 when iostat printed those'),
-      converted('Kbps, Kb_read, Kb_wrtn', 'Kbps × Kb_read ÷ (Kb_read + Kb_wrtn): AIX prints one throughput for reads and writes together; null when it moved under 1 KiB')
+      converted('rkB/s (basic: kB_read/s)', 'MB/s × 1024, sectors/s ÷ 2 when iostat printed those'),
+      converted('bread (xfer)', 'bytes/s ÷ 1024')
     ),
     field(
       'kb_wrtn_rate',
       'KiB/s',
       'Write throughput.',
-      converted('kB_wrtn/s (extended: wkB/s)', 'MB/s × 1024, sectors/s ÷ 2 when iostat printed those'),
-      converted('Kbps, Kb_read, Kb_wrtn', 'Kbps × Kb_wrtn ÷ (Kb_read + Kb_wrtn); null when it moved under 1 KiB')
+      converted('wkB/s (basic: kB_wrtn/s)', 'MB/s × 1024, sectors/s ÷ 2 when iostat printed those'),
+      converted('bwrtn (xfer)', 'bytes/s ÷ 1024')
     ),
     field(
       'service_time',
       'ms',
-      'Average service time per I/O request.',
-      unavailable(
-        'the basic report Vigil runs (iostat -d -k -y) has no service time, and sysstat 12 dropped svctm from the extended one; svctm is read when an older extended (-x) report prints it'
+      'Average service time per I/O request: the time the disk spent on one, queueing before it not counted. 0 for an interval without I/O.',
+      converted(
+        '%util, tps',
+        "%util × 10 ÷ tps: the device's busy time in the interval shared out over the I/Os completed, as sysstat computed svctm (sysstat 12 no longer prints it; svctm is read where an older sysstat does). A device serving requests in parallel (SSD, NVMe, RAID) shows less than one request takes: compare a disk with itself"
       ),
-      unavailable('iostat -d reports no service time (only iostat -D does, in a different layout)')
+      converted('avgserv (read, write)', '(rps × read avgserv + wps × write avgserv) ÷ (rps + wps): the reads’ and writes’ average service times, weighted by how many of each completed')
     )
   ]
 }

@@ -310,10 +310,11 @@ export interface StatementRow {
   userid: number
   dbid: number
   /**
-   * A 64-bit hash, given as a JSON number like the agent's, so values past 2^53 lose their last
-   * digits; null where PostgreSQL hides it.
+   * A 64-bit hash as its exact decimal digits ("-4328764738473628716"): past 2^53 a JavaScript
+   * number would round it. The agent API writes these digits as a JSON number, as the agent does;
+   * null where PostgreSQL hides it.
    */
-  queryid: number | null
+  queryid: string | null
   query: string
   calls: number
   total_time: number

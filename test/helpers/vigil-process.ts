@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import { makeTempDir } from './temp-dir'
 
 export const CLI = resolve('out/main/cli.js')
+export const SOURCE_CLI = resolve('src/main/cli.ts')
 
 export interface VigilProcess {
   url: string
@@ -25,13 +26,16 @@ export interface VigilProcess {
  * Runs the built `vigil serve` on a free port, as a user would, with a throwaway data dir —
  * or `dataDir` when given (e.g. seeded with history); stop() removes it either way.
  */
-export async function startVigil(extraArgs: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<VigilProcess> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the e2e tests`)
+export async function startVigil(
+  extraArgs: string[] = [],
+  options: { dataDir?: string; env?: NodeJS.ProcessEnv; /** Run src/main/cli.ts through tsx instead of the build (integration tests). */ fromSource?: boolean } = {}
+): Promise<VigilProcess> {
+  if (!options.fromSource && !existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the e2e tests`)
   const temp = options.dataDir ? { dir: options.dataDir, remove: () => rmSync(options.dataDir as string, { recursive: true, force: true }) } : makeTempDir('vigil-e2e-')
   const started = performance.now()
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', '0', '--data-dir', temp.dir, ...extraArgs],
+    [...(options.fromSource ? ['--import', 'tsx', SOURCE_CLI] : [CLI]), 'serve', '--port', '0', '--data-dir', temp.dir, ...extraArgs],
     { stdio: 'pipe', env: { ...process.env, ...options.env } }
   )
   let output = ''
@@ -45,14 +49,14 @@ export async function startVigil(extraArgs: string[] = [], options: { dataDir?: 
     child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}:\n${output}`)))
     lines.on('line', (line) => {
       output += line + '\n'
-      const listening = /listening on (http:\/\/\S+)/.exec(line)
+      const listening = /listening on (https?:\/\/\S+)/.exec(line)
       if (listening?.[1]) {
         found.url = listening[1]
         startupMs = performance.now() - started
       }
       const token = /API token: ([0-9a-f]{64})/.exec(line)
       if (token?.[1]) found.token = token[1]
-      const login = /log in:\s+(http:\/\/\S+)/.exec(line)
+      const login = /log in:\s+(https?:\/\/\S+)/.exec(line)
       if (login?.[1]) {
         found.loginUrl = login[1]
         resolveStart()

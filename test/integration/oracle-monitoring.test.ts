@@ -73,7 +73,7 @@ function openSocket(path: string): Promise<WebSocket> {
 const nextMessage = (socket: WebSocket) => new Promise<any>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))))
 
 describe('databases', () => {
-  it('registers a PostgreSQL database and tests its connection for real', async () => {
+  it('registers a PostgreSQL database, tests it at once, and tests its connection again for real', async () => {
     const created = await api.request('POST', '/api/oracle-databases/', { body: database() })
     expect(created.status).toBe(201)
     databaseId = created.body.id
@@ -95,11 +95,12 @@ describe('databases', () => {
       is_active: true,
       created_at: TIMESTAMP,
       updated_at: TIMESTAMP,
-      last_connection_test: null,
-      connection_status: 'unknown',
-      connection_status_display: 'Unknown',
+      // Tested before the answer: never "not tested" with no version after a successful add.
+      last_connection_test: TIMESTAMP,
+      connection_status: 'connected',
+      connection_status_display: 'Connected',
       connection_error: null,
-      database_version: null,
+      database_version: expect.stringMatching(/^PostgreSQL \d+/),
       monitored_tables_count: 0
     })
     expect(created.text).not.toContain(reader.password)
@@ -118,6 +119,10 @@ describe('databases', () => {
 
   it('reports a failed connection test with success false', async () => {
     const other = await api.request('POST', '/api/oracle-databases/', { body: database({ name: 'WrongPassword', password: 'not-it' }) })
+    // Still registered (201), with the failure of the test made on add.
+    expect(other.status).toBe(201)
+    expect(other.body).toMatchObject({ connection_status: 'failed', last_connection_test: TIMESTAMP, database_version: null })
+    expect(other.body.connection_error).toMatch(/refused user 'vigil_reader'/)
     const test = await api.request('POST', `/api/oracle-databases/${other.body.id}/test_connection/`)
     expect(test.status).toBe(400)
     expect(test.body).toMatchObject({ success: false, connection_time: null, connection_status: 'failed' })
@@ -133,7 +138,9 @@ describe('databases', () => {
   })
 
   it('takes Oracle databases by SID or service name, exactly one of them, and PostgreSQL ones by database', async () => {
-    const oracle = { server_id: serverId, name: 'ProductionDB', host: '192.0.2.200', username: 'monitor_user', password: 'password123' }
+    // On loopback, where nothing listens on 1521: the test made on add is refused at once (an
+    // address that drops packets would hold the answer for the connection_timeout).
+    const oracle = { server_id: serverId, name: 'ProductionDB', host: '127.0.0.1', username: 'monitor_user', password: 'password123' }
     const bySid = await api.request('POST', '/api/oracle-databases/', { body: { ...oracle, sid: 'PROD', port: 1521, connection_timeout: 30 } })
     expect(bySid.status).toBe(201)
     expect(bySid.body).toMatchObject({ engine: 'oracle', sid: 'PROD', service_name: null, database: null, port: 1521, password_set: true })

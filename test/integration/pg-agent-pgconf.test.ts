@@ -66,4 +66,12 @@ describe('statements over HTTP', () => {
     expect(body.snapshot_datetime).toEqual(expect.any(String))
     expect(body.data.some((row: { query: string }) => row.query.includes('pg_class WHERE relname'))).toBe(true)
   })
+
+  it('writes queryid as a JSON number with every digit of the 64-bit hash', async () => {
+    await pg.query('SELECT count(*) FROM pg_class WHERE relname = $1', ['vigil_queryid_marker'])
+    const { rows } = await pg.query<{ queryid: string }>("SELECT queryid::text FROM pg_stat_statements WHERE query LIKE '%pg_class WHERE relname%' AND queryid IS NOT NULL")
+    const { text } = await agent('GET', '/statements')
+    expect(rows.length).toBeGreaterThan(0)
+    for (const { queryid } of rows) expect(text, queryid).toContain(`"queryid":${queryid},`)
+  })
 })

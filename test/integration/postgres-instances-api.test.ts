@@ -65,12 +65,13 @@ describe('CRUD', () => {
       control: null,
       created_at: TIMESTAMP,
       updated_at: TIMESTAMP,
-      last_check_at: null,
-      last_status: null,
+      // Tested before the answer: the version is known from the start.
+      last_check_at: TIMESTAMP,
+      last_status: 'ok',
       last_error: null,
-      server_version: null,
-      server_version_num: null,
-      in_recovery: null
+      server_version: expect.stringMatching(/^PostgreSQL \d+/),
+      server_version_num: pg.serverVersionNum,
+      in_recovery: false
     })
 
     const fetched = await api.request('GET', `${BASE}${instance.id}/`)
@@ -428,7 +429,8 @@ describe('the renderer contract and events', () => {
       const tested = await api.request('POST', '/rpc/postgres.test', { body: { id } })
       expect(tested.body).toMatchObject({ ok: true, value: { status: 'success', server_version_num: pg.serverVersionNum } })
       expect((await api.request('POST', '/rpc/postgres.delete', { body: { id } })).body).toEqual({ ok: true, value: { id } })
-      expect(events).toEqual([[id], [id], [id], [id]])
+      // create (added, then tested at once), update, test, delete.
+      expect(events).toEqual([[id], [id], [id], [id], [id]])
 
       const invalid = await api.request('POST', '/rpc/postgres.create', { body: { name: 'x', host: 'bad host', port: 0 } })
       expect(invalid.status).toBe(400)

@@ -197,6 +197,29 @@ describe('validation errors, in the spec format', () => {
     expect(form.status).toBe(415)
   })
 
+  it('treats Content-Type: application/json with an empty body as no body', async () => {
+    const { body } = await create()
+    const id = body.server.id as string
+    const json = { 'Content-Type': 'application/json' }
+    // What clients that set the header on every request send to the POSTs that take no body.
+    for (const [path, status] of [
+      [`/api/servers/${id}/test-connection/`, 400],
+      ['/api/oracle/dashboard/', 200]
+    ] as const) {
+      const empty = await api.request('POST', path, { rawBody: '', headers: json })
+      const none = await api.request('POST', path)
+      expect(empty.status, path).toBe(status)
+      expect(empty.status, path).toBe(none.status)
+      expect(Object.keys(empty.body as object), path).toEqual(Object.keys(none.body as object))
+    }
+    expect((await api.request('POST', `/api/servers/${id}/test-connection/`, { rawBody: '', headers: json })).body).toMatchObject({ status: 'error', server_id: id })
+    // Where a body is required, its absence is said as for any missing field, not as bad JSON.
+    const create_ = await api.request('POST', '/api/servers/create/', { rawBody: '', headers: json })
+    expect(create_.status).toBe(400)
+    expect(create_.body.error).not.toMatch(/JSON/)
+    expect(create_.body).toEqual((await api.request('POST', '/api/servers/create/')).body)
+  })
+
   it('explains malformed JSON, non-object bodies and oversized bodies', async () => {
     const malformed = await api.request('POST', '/api/servers/create/', { rawBody: '{"hostname":', headers: { 'Content-Type': 'application/json' } })
     expect(malformed.status).toBe(400)

@@ -78,9 +78,9 @@ describe('statementsSql per PostgreSQL release', () => {
     expect(sql).not.toContain('_exec_time')
   })
 
-  it('casts bigint counters and the queryid to numbers, and keeps oids as they are', () => {
+  it('casts bigint counters to numbers, reads the queryid as text (every digit), and keeps oids as they are', () => {
     const sql = statementsSql('public', '1.10')
-    expect(sql).toContain('s.queryid::float8 AS queryid')
+    expect(sql).toContain('s.queryid::text AS queryid')
     expect(sql).toContain('s.calls::float8 AS "calls"')
     expect(sql).toContain('s.temp_blks_written::float8 AS "temp_blks_written"')
     expect(sql).toContain('s.userid, s.dbid')

@@ -7,6 +7,8 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 
 export interface SecurityOptions {
   auth: Authenticator
+  /** What the API is served over: the scheme of its own pages' Origin, and the default port of a Host without one. */
+  scheme: 'http' | 'https'
   /** Extra host names allowed in `Host` (a jump host's DNS name). */
   allowedHosts: readonly string[]
   /** Whether a request may skip authentication (health check, login, the static UI bundle). */
@@ -26,11 +28,11 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     // HTTP/1.1 (RFC 9112, 3.2) says to refuse such a request with 400.
     if (headerCount(request.raw.rawHeaders, 'host') > 1) throw new HttpRefusal('bad_request', 'The request has more than one Host header')
     const host = request.headers.host
-    if (!hostIsAllowed(host, names, request.socket.localPort)) {
-      throw new HttpRefusal('misdirected', `Host '${host ?? ''}' is not allowed; use http://127.0.0.1:${request.socket.localPort}/`)
+    if (!hostIsAllowed(host, names, request.socket.localPort, options.scheme === 'https' ? 443 : 80)) {
+      throw new HttpRefusal('misdirected', `Host '${host ?? ''}' is not allowed; use ${options.scheme}://127.0.0.1:${request.socket.localPort}/`)
     }
     const origin = request.headers.origin
-    if (origin !== undefined && origin !== `http://${host}`) {
+    if (origin !== undefined && origin !== `${options.scheme}://${host}`) {
       throw new HttpRefusal('forbidden', `Origin '${origin}' is not allowed`)
     }
     if (options.isPublic(request)) return
@@ -100,10 +102,10 @@ function headerCount(rawHeaders: readonly string[], name: string): number {
   return count
 }
 
-function hostIsAllowed(host: string | undefined, names: Set<string>, localPort: number | undefined): boolean {
+function hostIsAllowed(host: string | undefined, names: Set<string>, localPort: number | undefined, defaultPort: number): boolean {
   if (!host) return false
   const match = /^(\[[0-9a-f:.]+\]|[^:]+)(?::(\d+))?$/i.exec(host)
   if (!match?.[1]) return false
-  const port = match[2] === undefined ? 80 : Number(match[2])
+  const port = match[2] === undefined ? defaultPort : Number(match[2])
   return names.has(match[1].toLowerCase()) && (localPort === undefined || port === localPort)
 }

@@ -57,6 +57,8 @@ export interface ApiDeps extends PrimaryDeps {
   agent: AgentDeps
   prometheus: PrometheusFeature
   platform: PlatformDeps
+  /** Serve HTTPS with this certificate and key (PEM); absent or null: plain HTTP (the desktop app, on loopback). */
+  tls?: { cert: string; key: string } | null
 }
 
 /**
@@ -72,6 +74,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus), platformFace(deps.platform)]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
+    // HTTPS and plain HTTP answer alike; only the scheme of the Origin the security hooks
+    // accept changes (and the session cookie gets Secure).
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
     logger: loggerOptions(deps.log),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
@@ -110,6 +115,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer
+    // `curl -X POST -H 'Content-Type: application/json' …/test-connection/` and clients that set
+    // the header on every request send no body at all: that is no body, not malformed JSON.
+    if (bytes.length === 0) {
+      done(null, undefined)
+      return
+    }
     if (!isUtf8(bytes)) {
       done(new AppError('validation', 'The request body must be valid JSON: it is not UTF-8'), undefined)
       return
@@ -137,6 +148,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => liveSockets.close())
   installSecurity(app, {
     auth: deps.auth,
+    scheme: deps.tls ? 'https' : 'http',
     allowedHosts: deps.allowedHosts,
     isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request)
   })

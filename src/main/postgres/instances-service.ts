@@ -53,7 +53,12 @@ export class PostgresInstancesService {
     return toInstance(this.row(id))
   }
 
-  create(input: PostgresInstanceCreate): PostgresInstance {
+  /**
+   * Registers an instance and tests it at once, so it is never listed without a version (or the
+   * reason there is none): the answer carries the test's outcome. A failed test does not undo the
+   * registration (a server being down is no reason to lose what was typed).
+   */
+  async create(input: PostgresInstanceCreate): Promise<PostgresInstance> {
     const data = validated<PostgresInstanceCreate>(PostgresInstanceCreateSchema, input)
     this.assertNameFree(data.name)
     const serverId = this.linkedServer(data.server_id)
@@ -80,6 +85,7 @@ export class PostgresInstancesService {
       agent_key_hash: hashedAgentKey(data.agent_key)
     })
     this.bus.publish('postgres.changed', { ids: [id] })
+    await this.test(id)
     return this.get(id)
   }
 

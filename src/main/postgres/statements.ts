@@ -14,6 +14,10 @@
 // it) PostgreSQL shows other roles' statements with the query text '<insufficient privilege>' and
 // a null queryid; they are passed on as PostgreSQL gives them. Statements of a role or database
 // dropped since are left out: they have no name to give.
+//
+// queryid is a 64-bit hash: most values are past 2^53, where a JavaScript number would round off
+// its last digits. It is read as text and kept as its decimal digits; the agent face writes those
+// digits as the JSON number the agent sends (statementsJson in api/agent).
 import { escapeIdentifier } from 'pg'
 import { AppError } from '../../shared/errors'
 import type { StatementRow, StatementsSnapshot } from '../../shared/pg-agent'
@@ -86,7 +90,7 @@ export function statementsSql(schema: string, extversion: string): string {
   const column = (field: keyof RenamedColumns): string => `s.${renamed[field]} AS ${field}`
   const counter = (name: (typeof COUNTERS)[number]): string => `s.${name}::float8 AS ${escapeIdentifier(name)}`
   const [calls, rows, ...blocks] = COUNTERS.map(counter)
-  return `SELECT r.rolname, d.datname, s.userid, s.dbid, s.queryid::float8 AS queryid, s.query, ${calls},
+  return `SELECT r.rolname, d.datname, s.userid, s.dbid, s.queryid::text AS queryid, s.query, ${calls},
        ${column('total_time')}, ${column('min_time')}, ${column('max_time')}, ${column('mean_time')}, ${column('stddev_time')},
        ${rows}, ${blocks.join(', ')},
        ${column('blk_read_time')}, ${column('blk_write_time')}

@@ -59,7 +59,12 @@ export class OracleDatabasesService {
     return toDatabase(this.row(id))
   }
 
-  create(input: OracleDatabaseCreate): OracleDatabase {
+  /**
+   * Registers a database and tests it at once (within its connection_timeout), so it is never
+   * listed as "not tested" with no version: the answer carries the outcome. A failed test does not
+   * undo the registration.
+   */
+  async create(input: OracleDatabaseCreate): Promise<OracleDatabase> {
     const data = validated<OracleDatabaseCreate>(OracleDatabaseCreateSchema, input, {
       required_fields: ['server_id', 'name', 'host', 'username']
     })
@@ -91,6 +96,7 @@ export class OracleDatabasesService {
       database_version: null
     })
     this.changed([id])
+    await this.test(id)
     return this.get(id)
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { METRICS, NUMERIC_FIELDS, SERIES_KEY } from '../../../src/shared/metrics'
 import { METRICS_CATALOGUE, catalogueOf, type FieldOrigin } from '../../../src/shared/metrics-catalogue'
 import {
+  createVmstatStream,
   parseInterfaces,
   parseIostat,
   parseProcesses,
@@ -49,15 +50,16 @@ describe('the metrics catalogue', () => {
     expect(Object.isFrozen(catalogueOf('iostat').fields[0]?.linux)).toBe(true)
   })
 
-  // A field the catalogue says an OS cannot supply must come out null from real output.
+  // A field the catalogue says an OS cannot supply must come out null from real output of the
+  // commands Vigil runs, read as the collector reads them.
   const samples: Record<string, Record<OsKind, () => object[]>> = {
     vmstat: {
-      linux: () => rowsOf(parseVmstat(readFixture('linux-vmstat-n-a.txt'), 'linux')),
+      linux: () => rowsOf(createVmstatStream('linux', { intervalSeconds: 1 }).push(readFixture('linux-vmstat-n-a-pgsteal.txt'))),
       aix: () => rowsOf(parseVmstat(readFixture('aix-vmstat-shared-lpar.txt'), 'aix'))
     },
     iostat: {
-      linux: () => rowsOf(parseIostat(readFixture('linux-iostat-dky.txt'), 'linux')),
-      aix: () => rowsOf(parseIostat(readFixture('aix-iostat-d-boot.txt'), 'aix'))
+      linux: () => rowsOf(parseIostat(readFixture('linux-iostat-dkyx.txt'), 'linux', 1)),
+      aix: () => rowsOf(parseIostat(readFixture('aix-iostat-dD-hdisk6.txt'), 'aix', 1))
     },
     netstat: {
       linux: () => rowsOf(parseInterfaces(readFixture('linux-proc-net-dev.txt'), 'linux', 'procnetdev')),

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { COMMANDS, parseInterfaces, parseProcesses, type OsKind } from '../../../src/main/metrics/parsers'
 import { METRICS_CATALOGUE } from '../../../src/shared/metrics-catalogue'
-import { rowsOf } from './fixtures'
+import { readFixture, rowsOf } from './fixtures'
 
 const OSES: readonly OsKind[] = ['linux', 'aix']
 
@@ -13,8 +13,20 @@ function everyCommand(os: OsKind): string[] {
 
 describe('COMMANDS', () => {
   it('are exactly these, per OS and metric', () => {
-    expect(COMMANDS.linux.vmstat(5)).toEqual({ mode: 'stream', command: 'LC_ALL=C vmstat -n -a 5', dropsFirstReport: true })
-    expect(COMMANDS.linux.iostat(5)).toEqual({ mode: 'stream', command: 'LC_ALL=C iostat -d -k -y 5', dropsFirstReport: false })
+    expect(COMMANDS.linux.vmstat(5)).toEqual({
+      mode: 'stream',
+      command:
+        `LC_ALL=C vmstat -n -a 5 | { LC_ALL=C getconf PAGESIZE | LC_ALL=C awk '{ print "vigil-pagesize", $1 }'; ` +
+        `while IFS= read -r l; do LC_ALL=C awk '/^pgsteal_/ && $1 !~ /_(anon|file)$/ { s += $2; n++ } END { if (n) printf "vigil-pgsteal %.0f\\n", s }' /proc/vmstat; ` +
+        `printf '%s\\n' "$l"; done; }`,
+      dropsFirstReport: true
+    })
+    expect(COMMANDS.linux.iostat(5)).toEqual({
+      mode: 'stream',
+      command: 'LC_ALL=C iostat -d -k -x -y 5',
+      dropsFirstReport: false,
+      fallback: { command: 'LC_ALL=C iostat -d -k -x 5', dropsFirstReport: true, refusal: expect.any(RegExp) }
+    })
     expect(COMMANDS.linux.interfaces).toEqual([
       { mode: 'exec', command: 'LC_ALL=C cat /proc/net/dev', source: 'procnetdev' },
       { mode: 'exec', command: 'LC_ALL=C netstat -i', source: 'netstat' }
@@ -24,7 +36,7 @@ describe('COMMANDS', () => {
       command: 'LC_ALL=C ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu | head -n 11'
     })
     expect(COMMANDS.aix.vmstat(30)).toEqual({ mode: 'stream', command: 'LC_ALL=C vmstat 30', dropsFirstReport: true })
-    expect(COMMANDS.aix.iostat(30)).toEqual({ mode: 'stream', command: 'LC_ALL=C iostat -d 30', dropsFirstReport: true })
+    expect(COMMANDS.aix.iostat(30)).toEqual({ mode: 'stream', command: 'LC_ALL=C iostat -dD 30', dropsFirstReport: true })
     expect(COMMANDS.aix.interfaces).toEqual([{ mode: 'exec', command: 'LC_ALL=C netstat -in', source: 'netstat' }])
     expect(COMMANDS.aix.processes(10)).toEqual({
       mode: 'exec',
@@ -48,7 +60,7 @@ describe('COMMANDS', () => {
         expect(() => COMMANDS[os].iostat(bad)).toThrow(RangeError)
       }
       for (const bad of [0, -3, 2.5, 1001, Number.NaN]) expect(() => COMMANDS[os].processes(bad)).toThrow(RangeError)
-      expect(COMMANDS[os].vmstat(86_400).command.endsWith(' 86400')).toBe(true)
+      expect(COMMANDS[os].vmstat(86_400).command).toMatch(/ 86400( \||$)/)
       expect(COMMANDS[os].processes(1000).command).toMatch(/head -n 100[01];? ?\}?$/)
     }
   })
@@ -73,6 +85,8 @@ describe('COMMANDS', () => {
     }
     const linuxNetstat = METRICS_CATALOGUE.find((entry) => entry.metric === 'netstat')?.commands.linux
     expect(COMMANDS.linux.interfaces[1]?.command).toBe(linuxNetstat?.fallback)
+    const linuxIostat = METRICS_CATALOGUE.find((entry) => entry.metric === 'iostat')?.commands.linux
+    expect(COMMANDS.linux.iostat(7).fallback?.command).toBe(linuxIostat?.fallback?.replace('<interval>', '7'))
   })
 })
 
@@ -96,6 +110,13 @@ describe.runIf(process.platform === 'linux')('the exec commands, run on this hos
     expect(rows.length).toBeLessThanOrEqual(4)
     const cpus = rows.map((row) => row.cpu ?? 0)
     expect(cpus).toEqual([...cpus].sort((a, b) => b - a))
+  })
+
+  it('the iostat fallback is told by the usage text of an iostat without -y (sysstat 10.0), not by other failures', () => {
+    const refusal = COMMANDS.linux.iostat(5).fallback?.refusal
+    expect(refusal?.test(readFixture('linux-iostat-usage-sysstat10.0.txt'))).toBe(true)
+    expect(refusal?.test('sh: 1: iostat: not found')).toBe(false)
+    expect(refusal?.test('Cannot find disk data')).toBe(false)
   })
 
   it('Linux interfaces from /proc/net/dev, parsed (lo is always there)', () => {

@@ -15,9 +15,10 @@ export function fixtureNames(): string[] {
     .sort()
 }
 
-/** Unwraps a successful parse, failing the test with the parser's error otherwise. */
-export function rowsOf<T>(parsed: { ok: true; rows: T[] } | { ok: false; error: string }): T[] {
+/** Unwraps a successful parse, failing the test with the parser's error, or a line it rejected, otherwise. */
+export function rowsOf<T>(parsed: { ok: true; rows: T[]; rejected?: string[] } | { ok: false; error: string }): T[] {
   if (!parsed.ok) throw new Error(`expected rows, got error: ${parsed.error}`)
+  if (parsed.rejected?.length) throw new Error(`expected every line read, got: ${parsed.rejected.join('; ')}`)
   return parsed.rows
 }
 

@@ -51,6 +51,21 @@ const cases: StreamCase[] = [
     expected: () => rowsOf(parseIostat(readFixture(name), 'linux'))
   })),
   {
+    name: 'Linux vmstat with the pgsteal counters (Vigil’s command)',
+    os: 'linux',
+    text: () => readFixture('linux-vmstat-n-a-pgsteal.txt'),
+    create: (os) => createVmstatStream(os, { intervalSeconds: 1 }),
+    // The same rows as plain vmstat, with fr: no page was reclaimed on the idle capture host.
+    expected: () => rowsOf(parseVmstat(readFixture('linux-vmstat-n-a-pgsteal.txt'), 'linux')).slice(1).map((row) => ({ ...row, fr: 0 }))
+  },
+  {
+    name: 'AIX iostat -dD run (a since-boot report, then two intervals)',
+    os: 'aix',
+    text: () => readFixture('aix-iostat-dD-hdisk6.txt'),
+    create: (os) => createIostatStream(os, { intervalSeconds: 1, dropFirstReport: true }),
+    expected: () => rowsOf(parseIostat(readFixture('aix-iostat-dD-hdisk6.txt'), 'aix', 1)).slice(1)
+  },
+  {
     name: 'AIX iostat -d run (boot report + interval report)',
     os: 'aix',
     text: aixIostatRun,
@@ -124,11 +139,44 @@ describe('stream parsers', () => {
     ])
   })
 
+  it('computes Linux fr from the pgsteal counters read before two rows, in KiB/s over the interval', () => {
+    // Built from the real capture: its counters were all 0 (an idle host); here they grow.
+    let pages = 1_000
+    const text = readFixture('linux-vmstat-n-a-pgsteal.txt').replace(/vigil-pgsteal 0/g, () => `vigil-pgsteal ${(pages += 250)}`)
+    const rows = feed(createVmstatStream('linux', { intervalSeconds: 5 }), [text])
+    expect(rows.map((row) => row.fr)).toEqual([(250 * 4096) / 1024 / 5, (250 * 4096) / 1024 / 5, (250 * 4096) / 1024 / 5])
+    // A counter that went backwards (a reboot under a long-running stream is impossible, but a
+    // wrapped or reset counter is not): null, not a negative rate. No page size: null.
+    const backwards = readFixture('linux-vmstat-n-a-pgsteal.txt').replace(/vigil-pgsteal 0/g, () => `vigil-pgsteal ${(pages -= 10)}`)
+    expect(feed(createVmstatStream('linux', { intervalSeconds: 5 }), [backwards]).map((row) => row.fr)).toEqual([null, null, null])
+    const noPageSize = text.replace(/^vigil-pagesize.*\n/, '')
+    expect(feed(createVmstatStream('linux', { intervalSeconds: 5 }), [noPageSize]).map((row) => row.fr)).toEqual([null, null, null])
+  })
+
+  it('drops the first report itself for an iostat without -y (the fallback), and only that one', () => {
+    // sysstat 10.1's since-boot report, then an interval report of the same layout.
+    const sinceBoot = readFixture('linux-iostat-d-sysstat10.txt')
+    const interval = 'Device:            tps    kB_read/s    kB_wrtn/s    kB_read    kB_wrtn\nsda              12.00         4.00        96.00          8        192\n\n'
+    const stream = createIostatStream('linux', { intervalSeconds: 2, dropFirstReport: true })
+    expect(rowsOf(stream.push(`${sinceBoot}\n`))).toEqual([])
+    expect(rowsOf(stream.push(interval))).toEqual([{ disk: 'sda', tps: 12, kb_read: 8, kb_wrtn: 192, kb_read_rate: 4, kb_wrtn_rate: 96, service_time: null }])
+  })
+
+  it('says which reports read cleanly, so a collector knows when a failing metric is well again', () => {
+    const [preamble, first = '', second = ''] = readFixture('linux-iostat-dkyx.txt').split('\n\n\n')
+    const stream = createIostatStream('linux', { intervalSeconds: 1, dropFirstReport: false })
+    expect(stream.push(`${preamble}\n\n\n`)).toMatchObject({ ok: true, cleanReports: 0 })
+    const broken = first.replace(/vda( +)626\.00/, 'vda$1626,00')
+    const bad = stream.push(`${broken}\n\n`)
+    expect(bad).toMatchObject({ ok: true, rows: [], cleanReports: 0, rejected: [expect.stringContaining('626,00')] })
+    expect(stream.push(`\n${second}\n\n`)).toMatchObject({ ok: true, rows: [expect.objectContaining({ disk: 'vda' })], cleanReports: 1 })
+  })
+
   it('reports output that never becomes vmstat or iostat, with what it was', () => {
     const errors = (stream: StreamParser<unknown>, line: string): Parsed<unknown>[] =>
       Array.from({ length: 30 }, () => stream.push(`${line}\n`))
     const vmstat = errors(createVmstatStream('aix'), 'ksh: vmstat: not found')
-    expect(vmstat[0]).toEqual({ ok: true, rows: [] })
+    expect(vmstat[0]).toMatchObject({ ok: true, rows: [] })
     const last = vmstat.at(-1)
     expect(last?.ok).toBe(false)
     if (last && !last.ok) expect(last.error).toContain('ksh: vmstat: not found')

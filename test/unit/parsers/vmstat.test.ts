@@ -92,8 +92,26 @@ describe('parseVmstat errors', () => {
     if (!parsed.ok) expect(parsed.error).toContain('ksh: vmstat:  not found')
   })
 
-  it('skips lines that are not complete numeric rows', () => {
+  it('rejects, quoting them, lines where a row belongs that do not read under the header', () => {
     const text = ' r  b   avm   fre  re  pi  po  fr   sr  cy  in   sy  cs us sy id wa\n 1  1 154408\n 1 x 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n'
-    expect(parseVmstat(text, 'aix')).toEqual({ ok: true, rows: [] })
+    expect(parseVmstat(text, 'aix')).toEqual({
+      ok: true,
+      rows: [],
+      rejected: [
+        'a line does not match its header "r  b   avm   fre  re  pi  po  fr   sr  cy  in   sy  cs us sy id wa": 1  1 154408',
+        'a line does not match its header "r  b   avm   fre  re  pi  po  fr   sr  cy  in   sy  cs us sy id wa": 1 x 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1'
+      ]
+    })
+  })
+
+  it('reads the rows that do read around one that does not (a decimal comma, a new column)', () => {
+    const lines = readFixture('linux-vmstat-n-a.txt').split('\n')
+    const rowAt = lines.findIndex((line) => /^\s*\d/.test(line)) + 1
+    const broken = [...lines]
+    broken[rowAt] = `${lines[rowAt]}  7`
+    const parsed = parseVmstat(broken.join('\n'), 'linux')
+    const whole = rowsOf(parseVmstat(lines.join('\n'), 'linux'))
+    expect(parsed).toMatchObject({ ok: true, rows: whole.filter((_, index) => index !== 1) })
+    expect(parsed.ok && parsed.rejected).toEqual([expect.stringContaining(`${lines[rowAt]?.trim()}  7`)])
   })
 })

@@ -86,7 +86,7 @@ const statement = (query: string, extra: Partial<StatementRow>): StatementRow =>
   datname: 'shop',
   userid: 10,
   dbid: 5,
-  queryid: 1,
+  queryid: '1',
   query,
   calls: 1,
   total_time: 1,

@@ -1,6 +1,7 @@
 // PgConf and Statements plugins of postgres-agent-api.md.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { actorOf, instanceIdOf, type AgentDeps } from './scope'
+import { statementsJson } from './statements-json'
 
 export function pgconfRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   const { service } = deps
@@ -14,5 +15,8 @@ export function pgconfRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   )
   scope.post('/pgconf/configuration', async (request) => service.updateSettings(instanceIdOf(request), request.body, actorOf(request)))
 
-  scope.get('/statements', async (request) => service.statements(instanceIdOf(request)))
+  // queryid goes out as a JSON number with every digit (see statements-json.ts).
+  scope.get('/statements', async (request, reply) =>
+    reply.type('application/json; charset=utf-8').send(statementsJson(await service.statements(instanceIdOf(request))))
+  )
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { AppError } from '../../../shared/errors'
 import { SESSION_COOKIE, SESSION_TTL_MS, type Authenticator } from '../../base/security/browser-auth'
@@ -7,9 +7,10 @@ import { SESSION_COOKIE, SESSION_TTL_MS, type Authenticator } from '../../base/s
 export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
   // The cookie's attributes, the same when it is set and when it is cleared: a browser matches a
   // clearing Set-Cookie by name, domain and path, and should see the same SameSite and HttpOnly.
-  const attributes = { httpOnly: true, sameSite: 'strict', path: '/' } as const
-  const setSession = (reply: FastifyReply, sessionId: string): void => {
-    reply.setCookie(SESSION_COOKIE, sessionId, { ...attributes, maxAge: SESSION_TTL_MS / 1000 })
+  // Over HTTPS the cookie is also Secure, so a browser never sends it over plain HTTP.
+  const attributes = (request: FastifyRequest) => ({ httpOnly: true, sameSite: 'strict', path: '/', secure: request.protocol === 'https' }) as const
+  const setSession = (request: FastifyRequest, reply: FastifyReply, sessionId: string): void => {
+    reply.setCookie(SESSION_COOKIE, sessionId, { ...attributes(request), maxAge: SESSION_TTL_MS / 1000 })
   }
 
   app.get<{ Querystring: { code?: string } }>(
@@ -18,7 +19,7 @@ export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
     async (request, reply) => {
       const sessionId = auth.redeemLoginCode(String(request.query.code ?? ''))
       if (!sessionId) return reply.redirect('/#/login?expired=1', 303)
-      setSession(reply, sessionId)
+      setSession(request, reply, sessionId)
       return reply.redirect('/', 303)
     }
   )
@@ -32,7 +33,7 @@ export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
     async (request, reply) => {
       const token = request.body?.token
       if (typeof token !== 'string' || !auth.tokenIsValid(token)) throw new AppError('unauthorized', 'Invalid token.')
-      setSession(reply, auth.openSession())
+      setSession(request, reply, auth.openSession())
       return { ok: true }
     }
   )
@@ -40,7 +41,7 @@ export function authRoutes(app: FastifyInstance, auth: Authenticator): void {
   app.post('/auth/logout', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE]
     if (sessionId) auth.closeSession(sessionId)
-    reply.clearCookie(SESSION_COOKIE, attributes)
+    reply.clearCookie(SESSION_COOKIE, attributes(request))
     return { ok: true }
   })
 }

@@ -114,7 +114,7 @@ function databaseRoutes(app: FastifyInstance, databases: OracleDatabasesService,
         response: { 201: OracleDatabaseSchema, 400: PrimaryErrorSchema }
       }
     },
-    async (request, reply) => reply.code(201).send(databases.create(request.body))
+    async (request, reply) => reply.code(201).send(await databases.create(request.body))
   )
 
   app.get<Id>(

@@ -71,7 +71,7 @@ export function postgresInstanceRoutes(app: FastifyInstance, instances: Postgres
         response: { 201: PostgresInstanceSchema, 400: PrimaryErrorSchema }
       }
     },
-    async (request, reply) => reply.code(201).send(instances.create(request.body))
+    async (request, reply) => reply.code(201).send(await instances.create(request.body))
   )
 
   app.get<{ Params: { id: string } }>(

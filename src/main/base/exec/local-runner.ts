@@ -33,7 +33,9 @@ export class LocalRunner implements CommandRunner {
   }
 
   stream(command: string, onData: (chunk: string) => void, onEnd: (end: StreamEnd) => void): StreamHandle {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // In a process group of its own: a pipeline (vmstat | …) is ended whole by close(), as sshd
+    // ends a remote one when its channel closes, instead of leaving vmstat behind.
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let stderr = ''
     let ended = false
     const finish = (end: StreamEnd): void => {
@@ -44,11 +46,15 @@ export class LocalRunner implements CommandRunner {
     child.stdout.setEncoding('utf8').on('data', onData)
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)))
     child.once('error', (error) => finish({ code: null, error: error.message }))
-    child.once('close', (code) => finish({ code, error: code === 0 ? null : stderr.trim() || `exited with ${code}` }))
+    child.once('close', (code) => finish({ code, error: code === 0 ? null : stderr.trim() || `exited with ${code}`, stderr }))
     return {
       close: () => {
         ended = true
-        child.kill('SIGTERM')
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+        } catch {
+          child.kill('SIGTERM') // the group is gone already, or this platform has none
+        }
       }
     }
   }

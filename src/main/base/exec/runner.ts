@@ -11,8 +11,10 @@ export interface StreamHandle {
 
 export interface StreamEnd {
   code: number | null
-  /** Why the stream ended, when it did not end by itself (connection lost, channel refused…). */
+  /** Why the stream ended, when it failed (a non-zero exit, connection lost, channel refused…). */
   error: string | null
+  /** The end of what the command printed on stderr (also when it exited 0: a pipeline's status is its last command's). */
+  stderr?: string
 }
 
 export interface CommandRunner {

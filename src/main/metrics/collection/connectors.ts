@@ -46,7 +46,7 @@ export function connectSsh(
 function streamEnd(info: StreamEndInfo): StreamEnd {
   if (info.reason === 'failed') return { code: info.code, error: info.error ?? 'the channel could not be opened' }
   if (info.reason === 'exited' && info.code !== 0) {
-    return { code: info.code, error: info.stderr.trim() || `exited with code ${String(info.code ?? info.signal)}` }
+    return { code: info.code, error: info.stderr.trim() || `exited with code ${String(info.code ?? info.signal)}`, stderr: info.stderr }
   }
-  return { code: info.code, error: null }
+  return { code: info.code, error: null, stderr: info.stderr }
 }

@@ -11,6 +11,11 @@ export interface StreamingMetric {
   metric: 'vmstat' | 'iostat'
   command: string
   parser: () => StreamParser<SampleValues>
+  /**
+   * What to run instead when the command ends at once refusing an option (`refusal` matches what
+   * it printed): an older iostat without -y. Chosen once per server, kept across reconnects.
+   */
+  fallback?: { command: string; refusal: RegExp; parser: () => StreamParser<SampleValues> }
 }
 
 /** A command run once per interval (ps, interface counters). */
@@ -59,6 +64,8 @@ export class HostCollector implements Collector {
   private timers = new Set<NodeJS.Timeout>()
   private previousCounters = new Map<string, { counters: InterfaceCounters; at: number }>()
   private problems = new Map<string, string>()
+  /** Metrics whose stream runs its fallback on this server (its command refused an option). */
+  private fallbacks = new Set<string>()
   private generation = 0
   private stopped = false
   /** The OS found at the connection's start; null until then and while it is down. */
@@ -130,19 +137,35 @@ export class HostCollector implements Collector {
   private openStream(spec: StreamingMetric, generation: number): void {
     const runner = this.runner
     if (!runner || generation !== this.generation) return
-    const parser = spec.parser()
+    const fallback = this.fallbacks.has(spec.metric) ? spec.fallback : undefined
+    const command = fallback?.command ?? spec.command
+    const parser = (fallback ?? spec).parser()
+    let printed = false
     const handle = runner.stream(
-      spec.command,
+      command,
       (chunk) => {
+        printed ||= chunk.trim() !== ''
         const parsed = parser.push(chunk)
         if (!parsed.ok) return this.problem(spec.metric, parsed.error)
-        if (parsed.rows.length > 0) this.sample(spec.metric, parsed.rows)
+        if (parsed.rows.length > 0) this.deps.record(spec.metric, this.now(), parsed.rows)
+        // A line that does not read is shown (with the rows that did read still recorded) until
+        // a whole report reads cleanly again.
+        if (parsed.rejected?.length) this.problem(spec.metric, rejectedText(parsed.rejected))
+        else if ((parsed.cleanReports ?? 0) > 0) this.clearProblem(spec.metric)
       },
       (end) => {
         this.streams.delete(spec.metric)
         if (generation !== this.generation || this.stopped) return
-        // The connection dropping is reported by the connection; a command dying is ours to report and retry.
-        if (end.error) this.problem(spec.metric, `\`${spec.command}\` ended: ${end.error}`)
+        const said = [end.error, end.stderr].filter((text): text is string => !!text?.trim()).join('\n')
+        if (!fallback && spec.fallback && !printed && spec.fallback.refusal.test(said)) {
+          // An older command that refuses an option (iostat before -y): use the fallback from now on.
+          this.fallbacks.add(spec.metric)
+          return this.openStream(spec, generation)
+        }
+        // The connection dropping is reported by the connection; a command ending is ours to report
+        // and retry. These commands never end by themselves: one that does (exit status 0 included,
+        // as a pipeline's status is its last command's) is an error, with what it printed.
+        this.problem(spec.metric, `\`${command}\` ended: ${firstLines(said) || `it exited (${end.code ?? 'no status'}) without an error message`}`)
         this.later(() => this.openStream(spec, generation), STREAM_RESTART_MS)
       }
     )
@@ -159,8 +182,12 @@ export class HostCollector implements Collector {
         const result = await runner.exec(current.command, { timeoutMs: Math.max(10_000, this.deps.intervalSeconds * 2000) })
         if (generation !== this.generation) return
         const parsed = current.parse(result.stdout)
-        if (parsed.ok) this.sample(spec.metric, spec.metric === 'netstat' ? this.withRates(parsed.rows) : parsed.rows)
-        else if (variant + 1 < spec.variants.length) variant++ // e.g. no /proc/net/dev: fall back to netstat -i
+        if (parsed.ok) {
+          this.deps.record(spec.metric, this.now(), spec.metric === 'netstat' ? this.withRates(parsed.rows) : parsed.rows)
+          // Each run is a whole report: clean, or showing its first line that did not read.
+          if (parsed.rejected?.length) this.problem(spec.metric, rejectedText(parsed.rejected))
+          else this.clearProblem(spec.metric)
+        } else if (variant + 1 < spec.variants.length) variant++ // e.g. no /proc/net/dev: fall back to netstat -i
         else this.problem(spec.metric, result.stderr.trim() || parsed.error)
       } catch (error) {
         if (generation === this.generation) this.problem(spec.metric, messageOf(error))
@@ -181,9 +208,8 @@ export class HostCollector implements Collector {
     })
   }
 
-  private sample(metric: MetricName, rows: SampleValues[]): void {
+  private clearProblem(metric: MetricName): void {
     if (this.problems.delete(metric)) this.reportProblems()
-    this.deps.record(metric, this.now(), rows)
   }
 
   /** A metric failing does not stop the others: the server keeps collecting and says what is wrong. */
@@ -216,6 +242,19 @@ export class HostCollector implements Collector {
     this.streams.clear()
     this.previousCounters.clear()
   }
+}
+
+/** The first line that did not read, and how many other lines did not either (the same line again, report after report, is one). */
+function rejectedText(rejected: readonly string[]): string {
+  const more = new Set(rejected).size - 1
+  return more > 0 ? `${rejected[0]} (and ${more} other line${more === 1 ? '' : 's'})` : (rejected[0] ?? '')
+}
+
+/** What a command printed as it ended, kept short for a state line. */
+function firstLines(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '')
+  const shown = lines.slice(0, 3).join(' / ')
+  return shown.length > 300 ? `${shown.slice(0, 300)}…` : shown
 }
 
 function messageOf(error: unknown): string {

@@ -9,10 +9,23 @@ const asValueStream = <T>(parser: StreamParser<T>): StreamParser<SampleValues> =
 /** What to run on a server of this OS, and how to read it. */
 export function planFor(os: OsKind, intervalSeconds: number, topProcesses: number): CollectionPlan {
   const commands = COMMANDS[os]
+  const iostat = commands.iostat(intervalSeconds)
+  const iostatParser = (dropFirstReport: boolean) => () => asValueStream(createIostatStream(os, { intervalSeconds, dropFirstReport }))
   return {
     streams: [
-      { metric: 'vmstat', command: commands.vmstat(intervalSeconds).command, parser: () => asValueStream(createVmstatStream(os)) },
-      { metric: 'iostat', command: commands.iostat(intervalSeconds).command, parser: () => asValueStream(createIostatStream(os)) }
+      {
+        metric: 'vmstat',
+        command: commands.vmstat(intervalSeconds).command,
+        parser: () => asValueStream(createVmstatStream(os, { intervalSeconds }))
+      },
+      {
+        metric: 'iostat',
+        command: iostat.command,
+        parser: iostatParser(iostat.dropsFirstReport),
+        ...(iostat.fallback
+          ? { fallback: { command: iostat.fallback.command, refusal: iostat.fallback.refusal, parser: iostatParser(iostat.fallback.dropsFirstReport) } }
+          : {})
+      }
     ],
     periodic: [
       {

@@ -11,6 +11,11 @@ export interface StreamCommand {
   readonly command: string
   /** Whether the stream parser drops the first report as the since-boot one. */
   readonly dropsFirstReport: boolean
+  /**
+   * What to run instead on a host whose command refuses an option (sysstat before 10.1.3 has no
+   * `iostat -y`): told by `refusal` matching what the command printed when it ended at once.
+   */
+  readonly fallback?: { readonly command: string; readonly dropsFirstReport: boolean; readonly refusal: RegExp }
 }
 
 /** A command run once per collection cycle; its whole output goes to a parser. */
@@ -45,14 +50,36 @@ function wholeNumber(value: number, min: number, max: number, what: string): num
 const interval = (seconds: number): number => wholeNumber(seconds, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS, 'interval')
 const topN = (count: number): number => wholeNumber(count, 1, MAX_TOP_PROCESSES, 'top-N')
 
-const stream = (command: string, dropsFirstReport: boolean): StreamCommand => Object.freeze({ mode: 'stream', command, dropsFirstReport })
+const stream = (command: string, dropsFirstReport: boolean, fallback?: StreamCommand['fallback']): StreamCommand =>
+  Object.freeze({ mode: 'stream', command, dropsFirstReport, ...(fallback ? { fallback: Object.freeze(fallback) } : {}) })
+
+/** sysstat's usage text (or getopt's complaint) when an option is unknown, printed as iostat exits. */
+const IOSTAT_REFUSES_OPTION = /Usage: iostat|invalid option|unrecognized option/i
+
+/**
+ * Linux vmstat with the page reclaim counters: before each line of vmstat, the sum of the
+ * kernel's pgsteal_* counters (pages reclaimed since boot: by kswapd, direct reclaim, khugepaged
+ * and proactive reclaim, or per zone on kernels before 4.8; pgsteal_anon and pgsteal_file are
+ * the same pages counted by kind, so left out), read from /proc/vmstat at that moment, and the
+ * page size once at the start. The parser turns two readings a row apart into `fr`.
+ */
+const linuxVmstat = (seconds: number): string =>
+  `LC_ALL=C vmstat -n -a ${seconds} | { LC_ALL=C getconf PAGESIZE | LC_ALL=C awk '{ print "vigil-pagesize", $1 }'; ` +
+  `while IFS= read -r l; do LC_ALL=C awk '/^pgsteal_/ && $1 !~ /_(anon|file)$/ { s += $2; n++ } END { if (n) printf "vigil-pgsteal %.0f\\n", s }' /proc/vmstat; ` +
+  `printf '%s\\n' "$l"; done; }`
 const exec = (command: string): ExecCommand => Object.freeze({ mode: 'exec', command })
 
 const linux: OsCommands = Object.freeze({
   // -a: active/inactive memory instead of buff/cache (avm is "active"); -n: one header only.
-  vmstat: (seconds: number) => stream(`LC_ALL=C vmstat -n -a ${interval(seconds)}`, true),
-  // -d: devices only; -k: kB; -y: no since-boot report, every report is an interval.
-  iostat: (seconds: number) => stream(`LC_ALL=C iostat -d -k -y ${interval(seconds)}`, false),
+  vmstat: (seconds: number) => stream(linuxVmstat(interval(seconds)), true),
+  // -d: devices only; -k: kB; -x: extended (%util, for the service time); -y: no since-boot
+  // report. sysstat before 10.1.3 has no -y: there the first report is dropped by Vigil.
+  iostat: (seconds: number) =>
+    stream(`LC_ALL=C iostat -d -k -x -y ${interval(seconds)}`, false, {
+      command: `LC_ALL=C iostat -d -k -x ${interval(seconds)}`,
+      dropsFirstReport: true,
+      refusal: IOSTAT_REFUSES_OPTION
+    }),
   interfaces: Object.freeze([
     Object.freeze({ mode: 'exec', command: 'LC_ALL=C cat /proc/net/dev', source: 'procnetdev' } as const),
     Object.freeze({ mode: 'exec', command: 'LC_ALL=C netstat -i', source: 'netstat' } as const)
@@ -63,7 +90,8 @@ const linux: OsCommands = Object.freeze({
 
 const aix: OsCommands = Object.freeze({
   vmstat: (seconds: number) => stream(`LC_ALL=C vmstat ${interval(seconds)}`, true),
-  iostat: (seconds: number) => stream(`LC_ALL=C iostat -d ${interval(seconds)}`, true),
+  // -D: the extended drive report (service times); its first report is since boot.
+  iostat: (seconds: number) => stream(`LC_ALL=C iostat -dD ${interval(seconds)}`, true),
   // -n: numeric addresses, so no name lookups can stall the command.
   interfaces: Object.freeze([Object.freeze({ mode: 'exec', command: 'LC_ALL=C netstat -in', source: 'netstat' } as const)]),
   // AIX ps cannot sort: keep its header line, sort the rest by %CPU (third column), keep N.

@@ -1,5 +1,5 @@
 import { firstLine, parseWhole, splitLines, tokenize } from '../../base/text'
-import type { InterfaceCounters, OsKind, Parsed } from './types'
+import { rejectedRow, type InterfaceCounters, type OsKind, type Parsed } from './types'
 
 /** Where the counters come from: Linux's /proc/net/dev, or `netstat -i` (net-tools on Linux, AIX). */
 export type InterfaceSource = 'procnetdev' | 'netstat'
@@ -70,19 +70,25 @@ function readProcNetDevRow(line: string, receive: string[], transmit: string[]):
 // right, where the columns always line up.
 function parseNetstatInterfaces(text: string): Parsed<InterfaceCounters> {
   let header: NetstatHeader | null = null
+  let headerLine = ''
   const rows: InterfaceCounters[] = []
+  const rejected: string[] = []
   for (const line of splitLines(text)) {
     const tokens = tokenize(line)
     const next = readNetstatHeader(tokens)
     if (next) {
       header = next
+      headerLine = line.trim()
       continue
     }
-    const row = header ? header.read(tokens) : null
+    if (!header || tokens.length === 0) continue
+    const row = header.read(tokens)
     if (row) rows.push(row)
+    // AIX prints N/A for the counters of an interface that keeps none: nothing to read, not an error.
+    else if (!tokens.includes('N/A')) rejected.push(rejectedRow(line, headerLine))
   }
   if (!header) return { ok: false, error: notInterfaces(text, 'netstat -i ("Iface … RX-OK RX-ERR TX-OK TX-ERR" or "Name … Ipkts Ierrs Opkts Oerrs")') }
-  return { ok: true, rows: firstPerInterface(rows) }
+  return rejected.length > 0 ? { ok: true, rows: firstPerInterface(rows), rejected } : { ok: true, rows: firstPerInterface(rows) }
 }
 
 interface NetstatHeader {

@@ -1,5 +1,5 @@
 import { firstLine, parseDecimal, parseWhole, splitLines, tokenize, tokenizeWithPositions } from '../../base/text'
-import type { OsKind, Parsed, ProcessSample } from './types'
+import { rejectedRow, type OsKind, type Parsed, type ProcessSample } from './types'
 
 // `ps -o …` output (procps on Linux, AIX ps), read by header name. The command column must be
 // the last one: it is the rest of the line, spaces and all.
@@ -66,16 +66,20 @@ function readPsRow(line: string, header: PsHeader): ProcessSample | null {
  */
 export function parseProcesses(text: string, _os: OsKind): Parsed<ProcessSample> {
   let header: PsHeader | null = null
+  let headerLine = ''
   const rows: ProcessSample[] = []
+  const rejected: string[] = []
   for (const line of splitLines(text)) {
     if (!header) {
       header = readPsHeader(tokenize(line))
+      headerLine = line.trim()
       continue
     }
     const row = readPsRow(line, header)
     if (row) rows.push(row)
+    else if (line.trim() !== '' && !PLACEHOLDER_COMMANDS.has(tokenize(line).at(-1) ?? '')) rejected.push(rejectedRow(line, headerLine))
   }
-  if (header) return { ok: true, rows }
+  if (header) return rejected.length > 0 ? { ok: true, rows, rejected } : { ok: true, rows }
   const seen = firstLine(text)
   return {
     ok: false,

@@ -1,6 +1,6 @@
 import { IostatReader, noIostatHeader } from './iostat'
 import type { IostatSample, OsKind, Parsed, StreamParser, VmstatSample } from './types'
-import { noVmstatHeader, VmstatReader } from './vmstat'
+import { noVmstatHeader, reclaimedKibPerSecond, VmstatReader } from './vmstat'
 
 // Incremental parsers for `vmstat N` and `iostat N` running on a long-lived channel. Output
 // arrives in arbitrary chunks; a row is returned as soon as its line is complete, so a report
@@ -44,60 +44,89 @@ class Preamble {
   }
 }
 
-function finish<T>(rows: T[], splitter: LineSplitter, headerError: string | null): Parsed<T> {
+function finish<T>(rows: T[], rejected: string[], cleanReports: number, splitter: LineSplitter, headerError: string | null): Parsed<T> {
   if (splitter.overflowed) {
     splitter.overflowed = false
     return { ok: false, error: `a line longer than ${MAX_LINE_LENGTH} characters: not vmstat/iostat output` }
   }
-  return headerError === null ? { ok: true, rows } : { ok: false, error: headerError }
+  if (headerError !== null) return { ok: false, error: headerError }
+  return { ok: true, rows, ...(rejected.length > 0 ? { rejected } : {}), cleanReports }
+}
+
+export interface VmstatStreamOptions {
+  /** vmstat's interval: Linux's `fr` is the pages reclaimed over it. */
+  intervalSeconds: number
 }
 
 /**
  * `vmstat N` as a stream. The first data row is the average since boot (procps and AIX
  * alike): it is dropped, and every later row is returned the moment its line ends. Repeated
- * headers (procps reprints one every 21 rows unless given -n) are followed.
+ * headers (procps reprints one every 21 rows unless given -n) are followed. On Linux, Vigil's
+ * command prints the pgsteal counters before each line of vmstat: `fr` of a row is the pages
+ * reclaimed between the counters before it and those before the previous row.
  */
-export function createVmstatStream(os: OsKind): StreamParser<VmstatSample> {
+export function createVmstatStream(os: OsKind, options: VmstatStreamOptions = { intervalSeconds: 0 }): StreamParser<VmstatSample> {
   const splitter = new LineSplitter()
   const reader = new VmstatReader(os)
   const preamble = new Preamble()
   let sinceBootDropped = false
+  let pageBytes: number | null = null
+  let reclaimed: number | null = null
+  let reclaimedAtLastRow: number | null = null
   return {
     push(chunk: string): Parsed<VmstatSample> {
       const rows: VmstatSample[] = []
+      const rejected: string[] = []
+      let clean = 0
       for (const line of splitter.push(chunk)) {
-        const row = reader.read(line)
+        const read = reader.read(line)
         if (!reader.sawHeader) preamble.add(line)
-        if (!row) continue
+        if (read.kind === 'pagesize') pageBytes = read.bytes
+        if (read.kind === 'reclaimed') reclaimed = read.pages
+        if (read.kind === 'rejected') rejected.push(read.message)
+        if (read.kind !== 'row') continue
+        clean++
+        const row = os === 'linux' ? { ...read.row, fr: reclaimedKibPerSecond(reclaimedAtLastRow, reclaimed, pageBytes, options.intervalSeconds) } : read.row
+        reclaimedAtLastRow = reclaimed
+        reclaimed = null
         if (sinceBootDropped) rows.push(row)
         else sinceBootDropped = true
       }
       const headerError = !reader.sawHeader && preamble.tooLong ? noVmstatHeader(preamble.text) : null
-      return finish(rows, splitter, headerError)
+      return finish(rows, rejected, clean, splitter, headerError)
     }
   }
 }
 
+export interface IostatStreamOptions {
+  /** Seconds per report: the amounts of reports that print rates only (extended reports). */
+  intervalSeconds: number
+  /** Whether the first report is the since-boot one (AIX; Linux iostat without -y). */
+  dropFirstReport: boolean
+}
+
 /**
- * `iostat N` as a stream. Linux runs with -y, so every report is an interval; on AIX the
- * first report (every row up to the second header) is treated as since boot and dropped.
- * Rows are returned line by line, so a report never waits for the next one to start.
+ * `iostat N` as a stream. With `dropFirstReport` every row up to the second report (the
+ * since-boot one) is dropped: AIX, and Linux hosts whose iostat has no -y. Rows are returned
+ * line by line, so a report never waits for the next one to start.
  */
-export function createIostatStream(os: OsKind): StreamParser<IostatSample> {
+export function createIostatStream(os: OsKind, options: IostatStreamOptions = { intervalSeconds: 0, dropFirstReport: os === 'aix' }): StreamParser<IostatSample> {
   const splitter = new LineSplitter()
-  const reader = new IostatReader(os)
+  const reader = new IostatReader(os, options.intervalSeconds > 0 ? options.intervalSeconds : null)
   const preamble = new Preamble()
-  const sinceBootReports = os === 'aix' ? 1 : 0
+  const sinceBootReports = options.dropFirstReport ? 1 : 0
   return {
     push(chunk: string): Parsed<IostatSample> {
       const rows: IostatSample[] = []
+      const rejected: string[] = []
       for (const line of splitter.push(chunk)) {
         const read = reader.read(line)
         if (reader.reports === 0) preamble.add(line)
         if (read.kind === 'row' && reader.reports > sinceBootReports) rows.push(read.row)
+        if (read.kind === 'rejected') rejected.push(read.message)
       }
       const headerError = reader.reports === 0 && preamble.tooLong ? noIostatHeader(preamble.text, os) : null
-      return finish(rows, splitter, headerError)
+      return finish(rows, rejected, reader.takeCleanReports(), splitter, headerError)
     }
   }
 }

@@ -3,9 +3,18 @@
 // (servers-metrics-oracle-api.md); units and per-OS sources are in src/shared/metrics-catalogue.ts.
 // A field an OS cannot supply is null, never a made-up value.
 
+import { excerpt } from '../../base/text'
+
 export type { OsKind } from '../../base/exec/os'
 
-export type Parsed<T> = { ok: true; rows: T[] } | { ok: false; error: string }
+/**
+ * What a parser read. `rejected`: lines where a row belongs that could not be read under their
+ * header (another layout, a new column, a decimal comma…), each as a message quoting the line —
+ * the rows that could be read are still there. `cleanReports` (streams): reports that ended in
+ * this chunk with every row read, which tells a collector a failing metric is well again; a
+ * one-shot parse is one whole report.
+ */
+export type Parsed<T> = { ok: true; rows: T[]; rejected?: string[]; cleanReports?: number } | { ok: false; error: string }
 
 /** One vmstat interval. */
 export interface VmstatSample {
@@ -68,4 +77,9 @@ export interface ProcessSample {
 export interface StreamParser<T> {
   /** Feeds raw output (any chunking); returns the rows this chunk completed, each as soon as its line ends. */
   push(chunk: string): Parsed<T>
+}
+
+/** The message for a line that stands where a row belongs but does not read under its header. */
+export function rejectedRow(line: string, header: string): string {
+  return `a line does not match its header "${excerpt(header, 100)}": ${excerpt(line, 200)}`
 }

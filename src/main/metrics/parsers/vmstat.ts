@@ -1,5 +1,5 @@
-import { firstLine, parseDecimal, splitLines, tokenize } from '../../base/text'
-import type { OsKind, Parsed, VmstatSample } from './types'
+import { firstLine, parseDecimal, parseWhole, splitLines, tokenize } from '../../base/text'
+import { rejectedRow, type OsKind, type Parsed, type VmstatSample } from './types'
 
 // Linux (procps) and AIX vmstat, read by column name. Units and the meaning of each mapping
 // are in src/shared/metrics-catalogue.ts; this file only applies them.
@@ -62,7 +62,7 @@ function linuxSample(column: Column): VmstatSample {
     fre: column('free'),
     pi: column('si'),
     po: column('so'),
-    // procps vmstat has no page-replacement column.
+    // procps vmstat has no page-replacement column: the stream fills it from /proc/vmstat's pgsteal.
     fr: null,
     interface_in: column('in'),
     cs: column('cs'),
@@ -96,11 +96,33 @@ function aixSample(column: Column): VmstatSample {
 }
 
 /**
+ * What Vigil's Linux vmstat command prints besides vmstat (see commands.ts): the page size once,
+ * `vigil-pagesize <bytes>`, and before each line of vmstat `vigil-pgsteal <pages reclaimed since boot>`.
+ */
+export const PAGESIZE_MARK = 'vigil-pagesize'
+export const PGSTEAL_MARK = 'vigil-pgsteal'
+
+/** What a line of vmstat output turned out to be. */
+export type VmstatLine =
+  | { kind: 'header' }
+  | { kind: 'row'; row: VmstatSample }
+  /** A line where a row belongs (it starts with a number) that does not read under the header. */
+  | { kind: 'rejected'; message: string }
+  /** Linux: the pgsteal counters read just before the next line of vmstat. */
+  | { kind: 'reclaimed'; pages: number }
+  | { kind: 'pagesize'; bytes: number }
+  | { kind: 'other' }
+
+/**
  * Line-by-line reader shared by the one-shot parser and the stream: it remembers the last
- * header (vmstat repeats it) and turns each later row into a sample.
+ * header (vmstat repeats it) and turns each later row into a sample. Group lines ("procs
+ * ---memory---", "kthr memory page"), banners and blank lines are other lines; a line that
+ * starts with a number after the header is a row, and one that does not read is rejected with
+ * its text, never skipped in silence.
  */
 export class VmstatReader {
   private header: VmstatHeader | null = null
+  private headerLine = ''
 
   constructor(private readonly os: OsKind) {}
 
@@ -108,15 +130,22 @@ export class VmstatReader {
     return this.header !== null
   }
 
-  /** A sample for a data row; null for headers, banners, blank or foreign lines. */
-  read(line: string): VmstatSample | null {
+  read(line: string): VmstatLine {
     const tokens = tokenize(line)
+    if (tokens[0] === PGSTEAL_MARK || tokens[0] === PAGESIZE_MARK) {
+      const value = tokens.length === 2 ? parseWhole(tokens[1]) : null
+      if (value === null) return { kind: 'other' }
+      return tokens[0] === PGSTEAL_MARK ? { kind: 'reclaimed', pages: value } : { kind: 'pagesize', bytes: value }
+    }
     const header = readVmstatHeader(tokens, this.os)
     if (header) {
       this.header = header
-      return null
+      this.headerLine = line.trim()
+      return { kind: 'header' }
     }
-    return this.header ? readVmstatRow(tokens, this.header, this.os) : null
+    if (!this.header || parseDecimal(tokens[0]) === null) return { kind: 'other' }
+    const row = readVmstatRow(tokens, this.header, this.os)
+    return row ? { kind: 'row', row } : { kind: 'rejected', message: rejectedRow(line, this.headerLine) }
   }
 }
 
@@ -132,9 +161,22 @@ export function noVmstatHeader(text: string): string {
 export function parseVmstat(text: string, os: OsKind): Parsed<VmstatSample> {
   const reader = new VmstatReader(os)
   const rows: VmstatSample[] = []
+  const rejected: string[] = []
   for (const line of splitLines(text)) {
-    const row = reader.read(line)
-    if (row) rows.push(row)
+    const read = reader.read(line)
+    if (read.kind === 'row') rows.push(read.row)
+    else if (read.kind === 'rejected') rejected.push(read.message)
   }
-  return reader.sawHeader ? { ok: true, rows } : { ok: false, error: noVmstatHeader(text) }
+  if (!reader.sawHeader) return { ok: false, error: noVmstatHeader(text) }
+  return rejected.length > 0 ? { ok: true, rows, rejected } : { ok: true, rows }
+}
+
+/**
+ * Linux `fr`: pages reclaimed (the kernel's pgsteal counters, summed) between the counters read
+ * before the previous row and those read before this one, in KiB/s over the interval. Null when
+ * either reading is missing, the page size is unknown, or the counter went backwards.
+ */
+export function reclaimedKibPerSecond(previous: number | null, current: number | null, pageBytes: number | null, intervalSeconds: number): number | null {
+  if (previous === null || current === null || pageBytes === null || current < previous || intervalSeconds <= 0) return null
+  return ((current - previous) * pageBytes) / 1024 / intervalSeconds
 }

@@ -108,8 +108,9 @@ export const useOracle = create<OracleState>((set, get) => {
       return servers
     },
     async createDatabase(input) {
+      // The core tests a new database before answering: say how that went.
       const database = await call('oracle.databases.create', input)
-      set({ notice: `Added database ${database.name}` })
+      set({ notice: database.connection_status === 'connected' ? `Added database ${database.name}: connected` : `Added database ${database.name}, but the connection test failed: ${database.connection_error ?? 'no reason given'}` })
       await get().load()
       return database
     },

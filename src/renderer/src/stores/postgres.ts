@@ -45,8 +45,9 @@ export const usePostgres = create<PostgresState>((set, get) => {
       await choices.load(allServers, (servers) => ({ servers }))
     },
     async create(input) {
+      // The core tests a new instance before answering: say how that went.
       const instance = await call('postgres.create', input)
-      set({ notice: `Added ${instance.name}` })
+      set({ notice: instance.last_status === 'ok' ? `Added ${instance.name}: connected` : `Added ${instance.name}, but the connection test failed: ${instance.last_error ?? 'no reason given'}` })
       await get().load()
       return instance
     },

@@ -117,7 +117,7 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
           })}
           <p className="field-hint">A read-only account is enough: snapshots only SELECT, in a read-only transaction.</p>
         </fieldset>
-        <FormFooter onClose={onClose} saving={form.saving} label={database ? 'Save' : 'Add database'} />
+        <FormFooter onClose={onClose} saving={form.saving} label={database ? 'Save' : 'Add database'} savingLabel={database ? 'Saving…' : 'Adding and testing…'} />
       </form>
     </Dialog>
   )

@@ -159,7 +159,7 @@ export function InstanceForm({ instance, onClose }: Props) {
               )
             : null}
         </fieldset>
-        <FormFooter onClose={onClose} saving={form.saving} label={instance ? 'Save' : 'Add instance'} />
+        <FormFooter onClose={onClose} saving={form.saving} label={instance ? 'Save' : 'Add instance'} savingLabel={instance ? 'Saving…' : 'Adding and testing…'} />
       </form>
     </Dialog>
   )

@@ -15,6 +15,8 @@
 //     createRole(name, password, grants = []): Promise<RoleCredentials>        LOGIN role + memberships
 //     createDatabase(name, owner?): Promise<void>
 //     restart(): Promise<void>          fast shutdown, start again on the same port; data is kept
+//     startStandby(): Promise<Standby>  a streaming standby of this cluster (made from a copy of its
+//                                       data dir taken while it is briefly shut down)
 //     stop(): Promise<void>             fast shutdown (immediate if that fails), temp dir removed; idempotent
 //     log(): string                     the server log so far, for failure messages
 //
@@ -113,9 +115,25 @@ export interface Postgres {
   createDatabase(name: string, owner?: string): Promise<void>
   /** Fast shutdown (open sessions are terminated) and a start on the same port; data is kept. */
   restart(): Promise<void>
+  /**
+   * A hot standby streaming from this cluster, on a port of its own: the data dir is copied while
+   * this cluster is shut down (sessions are terminated, as by restart()), which every major
+   * takes as a base backup; standby.signal and primary_conninfo (the superuser, over TCP) make it
+   * follow. Resolves once the standby accepts connections (it may not stream yet).
+   */
+  startStandby(): Promise<Standby>
   /** Fast shutdown, immediate if that fails, then removes the temp dir. Idempotent. */
   stop(): Promise<void>
   /** The server log so far. */
+  log(): string
+}
+
+export interface Standby {
+  port: number
+  /** The superuser (the primary's, replicated) over TCP to the standby. */
+  connectionConfig(database?: string): ClientConfig
+  /** Immediate shutdown, temp dir removed. Idempotent. */
+  stop(): Promise<void>
   log(): string
 }
 
@@ -526,6 +544,62 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       if (stopping) throw new Error('This PostgreSQL cluster was stopped; start a new one.')
       await stopServer()
       await startServer()
+    },
+    startStandby: async () => {
+      const copy = makeTempDir('vigil-pg-standby-')
+      chownSync(copy.dir, account.uid, account.gid)
+      chmodSync(copy.dir, 0o711)
+      const standbyData = join(copy.dir, 'data')
+      const standbyLog = join(copy.dir, 'postgres.log')
+      const stopStandby = (): void => {
+        if (livePostmasterPid(standbyData) !== null) {
+          const [file, ...rest] = withAccount(pgCtl, ['stop', '-m', 'immediate', '-w', '-t', '10', '-D', standbyData])
+          try {
+            execFileSync(file, rest, { cwd: copy.dir, env: childEnv(), stdio: 'ignore' })
+          } catch {
+            killPostmaster(standbyData)
+          }
+        }
+        copy.remove()
+      }
+      liveClusters.set(standbyData, stopStandby)
+      let standbyPort = 0
+      try {
+        await stopServer()
+        try {
+          await runPg('cp', ['-a', dataDir, standbyData])
+        } finally {
+          await startServer()
+        }
+        standbyPort = await freePort()
+        const follow = `primary_conninfo = ${confString(`host=127.0.0.1 port=${port} user=${superuser} password=${password} application_name=vigil_standby`)}`
+        for (const [file, text] of [
+          [CONFIG_FILE, settings(standbyPort, copy.dir, [...(options.extraConfig ?? []), follow])],
+          ['standby.signal', '']
+        ] as const) {
+          writeFileSync(join(standbyData, file), text, { mode: 0o600 })
+          chownSync(join(standbyData, file), account.uid, account.gid)
+        }
+        await runPg(pgCtl, ['start', '-w', '-t', String(START_TIMEOUT_S), '-D', standbyData, '-l', standbyLog]).catch((err: unknown) => {
+          throw new Error(`The standby did not start:\n${commandOutput(err)}\nLast lines of its log:\n${tail(readOr(standbyLog, ''))}`)
+        })
+      } catch (err) {
+        liveClusters.delete(standbyData)
+        stopStandby()
+        throw err
+      }
+      let stopped = false
+      return {
+        port: standbyPort,
+        connectionConfig: (database = 'postgres') => ({ ...superuserConfig(database), port: standbyPort }),
+        stop: async () => {
+          if (stopped) return
+          stopped = true
+          liveClusters.delete(standbyData)
+          stopStandby()
+        },
+        log: () => readOr(standbyLog, '')
+      }
     },
     stop: () => {
       stopping ??= (async () => {

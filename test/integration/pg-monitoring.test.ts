@@ -277,6 +277,27 @@ describe('the probes the agent UI polls', () => {
     expect(await probes.run('replication_lag', monitor)).toEqual({ replication_lag: [] })
     expect(await probes.run('replication_connection', monitor)).toEqual({ replication_connection: [] })
   })
+
+  it('replication_lag and replication_connection answer on a standby: its lag behind what it heard, and its primary', async () => {
+    const standby = await pg.startStandby()
+    // The copy was taken with the primary shut down: the sessions of the other tests start again.
+    monitor = await connect(monitorRole.connectionConfig('postgres'))
+    plain = await connect(plainRole.connectionConfig('postgres'))
+    try {
+      const onStandby = await connect({ ...standby.connectionConfig('postgres'), user: monitorRole.user, password: monitorRole.password })
+      await until('the standby to stream', async () => (await onStandby.query("SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'")).rowCount === 1)
+      await pg.query('CREATE TABLE replicated AS SELECT generate_series(1, 1000) AS n')
+      const { replication_lag: lag } = await probes.run('replication_lag', onStandby)
+      expect(lag).toEqual([{ datetime: expect.stringMatching(SQL_DATETIME), port: standby.port, lag: expect.any(Number) }])
+      expect(lag?.[0]?.lag).toBeGreaterThanOrEqual(0)
+      expect(await probes.run('replication_connection', onStandby)).toEqual({
+        replication_connection: [{ datetime: expect.stringMatching(SQL_DATETIME), port: standby.port, upstream: '127.0.0.1', connected: 1 }]
+      })
+    } finally {
+      await standby.stop()
+      await pg.query('DROP TABLE IF EXISTS replicated')
+    }
+  })
 })
 
 describe('privileges', () => {

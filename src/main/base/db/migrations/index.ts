@@ -10,6 +10,7 @@ import { m009OracleMonitoring } from './009-oracle-monitoring'
 import { m010Series } from './010-series'
 import { m011SeriesColdGroups } from './011-series-cold-groups'
 import { m012Sources } from './012-sources'
+import { m013Teams } from './013-teams'
 
 export interface Migration {
   version: number
@@ -30,7 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m009OracleMonitoring,
   m010Series,
   m011SeriesColdGroups,
-  m012Sources
+  m012Sources,
+  m013Teams
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

@@ -196,7 +196,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       oracle,
       prometheus,
       platform: { ...platform, bus },
-      webops: { auth, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
+      webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status()
     })

@@ -89,6 +89,16 @@ describe('users (admin only)', () => {
 
     expect((await api.request('DELETE', `/api/v1/users/${id}/`)).body).toEqual({ success: true, data: null, message: 'User deleted' })
     expectError(await api.request('GET', `/api/v1/users/${id}/`), 404, 'RESOURCE_NOT_FOUND')
+    // The owner's changes are in the audit trail, as the agent face names the owner token.
+    const trail = api.app.audit.recent(50).map((row) => `${row.username}: ${row.message}`)
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        'api-token: Created user newuser with deployments, servers:read',
+        'api-token: Updated user newuser: email, is_staff',
+        'api-token: Set the permissions of newuser: databases, deployments, monitoring',
+        'api-token: Deleted user newuser and their tokens'
+      ])
+    )
     expectError(await api.request('DELETE', `/api/v1/users/${id}/`), 404, 'RESOURCE_NOT_FOUND')
     expectError(await api.request('GET', '/api/v1/users/abc/permissions/'), 404, 'RESOURCE_NOT_FOUND')
   })
@@ -180,6 +190,9 @@ describe('tokens', () => {
     expect(rows[0]).toMatchObject({ token_hash: sha256(token), name: 'My CLI Token', last_used_at: null })
     expect(JSON.stringify(rows)).not.toContain(token)
     expect(JSON.stringify(rows)).not.toContain(token.slice(4))
+    const trail = JSON.stringify(api.app.audit.recent(200))
+    expect(trail).toContain("Created API token 'My CLI Token' (metrics:read, servers:read)")
+    expect(trail).not.toContain(token.slice(4))
 
     now += 5000
     const verify = await api.request('GET', '/api/v1/auth/verify/', bearer(token))
@@ -221,6 +234,14 @@ describe('tokens', () => {
     const verify = await api.request('GET', '/api/v1/auth/verify/')
     expect(verify.body.data).toMatchObject({ valid: true, kind: 'owner', is_staff: true, permissions: expect.arrayContaining(['users', 'servers']) })
     expect(verify.headers.get('x-ratelimit-limit')).toBeNull()
+    // A browser session is the owner's too (Origin is checked as on every face).
+    const session = api.app.auth.openSession()
+    const byBrowser = await api.request('GET', '/api/v1/auth/verify/', { anonymous: true, headers: { Cookie: `vigil_session=${session}` } })
+    expect(byBrowser.body.data).toMatchObject({ kind: 'owner', is_staff: true })
+    expect(byBrowser.headers.get('x-ratelimit-limit')).toBeNull()
+    // As on every face, the owner token may come as X-TC-APP-KEY.
+    expect((await api.request('GET', '/api/v1/users/', { anonymous: true, headers: { 'X-TC-APP-KEY': api.token } })).status).toBe(200)
+    expectError(await api.request('GET', '/api/v1/users/', { anonymous: true, headers: { 'X-TC-APP-KEY': 'wrong' } }), 401, 'AUTHENTICATION_REQUIRED')
   })
 
   it('expires a token when its time comes: 401', async () => {

@@ -123,7 +123,7 @@ describe('migration 013', () => {
       db.close()
       temp.remove()
     }
-  })
+ }, 30_000) // three scrypt hashes, on a busy machine
 })
 
 describe('rate limits from the environment', () => {

@@ -72,10 +72,11 @@ export class ApiTokens {
     }
   }
 
-  /** Revokes the token (anyone holding it may: it is its own proof). */
-  revoke(token: string): void {
+  /** Revokes the token (anyone holding it may: it is its own proof); its user and name, for the audit trail. */
+  revoke(token: string): { username: string; name: string } {
     const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(hashOf(token)) : undefined
     if (!row || !this.repo.removeToken(row.id)) throw new AppError('not_found', 'Token not found')
+    return { username: row.username, name: row.name }
   }
 
   private resolve(token: string) {

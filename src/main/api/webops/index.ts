@@ -28,11 +28,16 @@ import { validated } from '../../base/validated'
 import type { RateLimiter, RateRule } from '../../base/security/rate-limiter'
 import { SESSION_COOKIE, type Authenticator } from '../../base/security/browser-auth'
 import { accessOf, ALL_PERMISSIONS, OWNER, requirePermission, type ApiTokens, type Principal, type UsersService } from '../../users'
-import { HttpRefusal, STATUS_OF } from '../errors'
+import type { AuditTrail } from '../../audit'
+import { TOKEN_USER } from '../agent/scope'
+import { STATUS_OF } from '../errors'
+import { APP_KEY_HEADER } from '../security'
 import type { ApiFace } from '../face'
 
 export interface WebopsDeps {
   auth: Authenticator
+  /** Who changed which user, and which tokens were minted and revoked (never a token itself). */
+  audit: AuditTrail
   users: UsersService
   tokens: ApiTokens
   limiter: RateLimiter
@@ -95,8 +100,8 @@ export function webopsFace(deps: WebopsDeps): ApiFace {
   return {
     name: 'webops',
     prefix: WEBOPS_PREFIX,
-    // HTTP's own refusals (a foreign Host, a body too large) keep their status; the rest the spec's.
-    errorStatus: (error: AppError) => (error instanceof HttpRefusal ? STATUS_OF[error.code] : error.code === 'internal' ? 500 : STATUS_OF[error.code]),
+    // The spec's statuses are Vigil's own (STATUS_OF); HTTP's refusals (421, 413, 415) keep theirs.
+    errorStatus: (error: AppError) => STATUS_OF[error.code],
     errorBody: webopsError,
     authenticate: (request, reply) => authenticate(request, reply, deps),
     routes: (scope) => webopsRoutes(scope, deps)
@@ -113,7 +118,7 @@ function authenticate(request: FastifyRequest, reply: FastifyReply, deps: Webops
   if (config?.area) requirePermission(principal, config.area, accessOf(request.method))
 }
 
-/** A `vgl_` token, the owner token (bearer), or a browser session (the owner's): else 401. */
+/** A `vgl_` token, the owner token (bearer, or X-TC-APP-KEY as on every face), or a browser session (the owner's): else 401. */
 function principalOf(request: FastifyRequest, deps: WebopsDeps): Principal {
   const header = request.headers.authorization
   if (header !== undefined) {
@@ -121,6 +126,11 @@ function principalOf(request: FastifyRequest, deps: WebopsDeps): Principal {
     if (!token) throw new AppError('unauthorized', 'Send the token as Authorization: Bearer <token>.')
     if (token.startsWith('vgl_')) return deps.tokens.authenticate(token)
     if (deps.auth.tokenIsValid(token)) return OWNER
+    throw new AppError('unauthorized', 'Invalid token.')
+  }
+  const appKey = request.headers[APP_KEY_HEADER]
+  if (typeof appKey === 'string') {
+    if (deps.auth.tokenIsValid(appKey.trim())) return OWNER
     throw new AppError('unauthorized', 'Invalid token.')
   }
   const session = request.cookies?.[SESSION_COOKIE]
@@ -149,6 +159,11 @@ function describeWindow(seconds: number): string {
   return `${seconds} s`
 }
 
+/** The name the audit trail gives the caller: the user, or the owner token's (as the agent face does). */
+function actorOf(request: FastifyRequest): string {
+  return request.principal?.username ?? TOKEN_USER
+}
+
 function userIdOf(request: FastifyRequest): number {
   const text = (request.params as { id: string }).id
   if (!/^\d{1,15}$/.test(text)) throw new AppError('not_found', `User ${text} not found`)
@@ -156,7 +171,7 @@ function userIdOf(request: FastifyRequest): number {
 }
 
 function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
-  const { users, tokens } = deps
+  const { users, tokens, audit } = deps
 
   app.post(
     '/auth/token/',
@@ -175,9 +190,9 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
       limit(reply, deps.limiter.hit(`auth:${request.ip}`, deps.limits.auth), deps.limits.auth)
       const input = validated<CreateToken>(CreateTokenSchema, request.body)
       if (!(await users.login(input.username, input.password, request.ip))) throw new AppError('unauthorized', 'Invalid username or password.')
-      const { password: _password, ...rest } = input
-      void _password
-      return reply.code(201).send(ok(tokens.create(rest), 'Token created; it is shown this once'))
+      const created = tokens.create({ username: input.username, name: input.name, expires_in: input.expires_in, permissions: input.permissions })
+      audit.record(input.username, null, `Created API token '${created.name}' (${created.permissions.join(', ') || 'no permissions'}), expiring ${created.expires_at}`)
+      return reply.code(201).send(ok(created, 'Token created; it is shown this once'))
     }
   )
 
@@ -198,7 +213,8 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
     '/auth/token/:token/',
     { schema: { tags, summary: 'Revoke a token', params: TokenParams, response: { 200: envelope(Type.Null()) } } },
     async (request) => {
-      tokens.revoke(request.params.token)
+      const revoked = tokens.revoke(request.params.token)
+      audit.record(actorOf(request), null, `Revoked API token '${revoked.name}' of ${revoked.username}`)
       return ok(null, 'Token revoked')
     }
   )
@@ -217,7 +233,11 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
   app.post(
     '/users/',
     { config: userRoute, schema: { tags, summary: 'Create a user (admin)', response: { 201: envelope(UserSchema) } } },
-    async (request, reply) => reply.code(201).send(ok(await users.create(validated<CreateUser>(CreateUserSchema, request.body)), 'User created'))
+    async (request, reply) => {
+      const user = await users.create(validated<CreateUser>(CreateUserSchema, request.body))
+      audit.record(actorOf(request), null, `Created user ${user.username}${user.is_staff ? ' (staff)' : ''} with ${describePermissions(user.permissions)}`)
+      return reply.code(201).send(ok(user, 'User created'))
+    }
   )
   app.get(
     '/users/:id/',
@@ -233,14 +253,21 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
     async (request) => {
       const id = userIdOf(request)
       users.get(id)
-      return ok(await users.update(id, validated<UpdateUser>(UpdateUserSchema, request.body)), 'User updated')
+      const change = validated<UpdateUser>(UpdateUserSchema, request.body)
+      const user = await users.update(id, change)
+      const fields = Object.keys(change).filter((field) => field !== 'username')
+      audit.record(actorOf(request), null, `Updated user ${user.username}: ${fields.join(', ') || 'nothing'}${change.password === undefined ? '' : ' (sessions and tokens ended)'}`)
+      return ok(user, 'User updated')
     }
   )
   app.delete(
     '/users/:id/',
     { config: userRoute, schema: { tags, summary: 'Delete a user and their tokens (admin)', params: IdParams, response: { 200: envelope(Type.Null()) } } },
     async (request) => {
-      users.removeById(userIdOf(request))
+      const id = userIdOf(request)
+      const { username } = users.get(id)
+      users.removeById(id)
+      audit.record(actorOf(request), null, `Deleted user ${username} and their tokens`)
       return ok(null, 'User deleted')
     }
   )
@@ -256,9 +283,15 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
       const id = userIdOf(request)
       users.get(id)
       const { permissions } = validated<{ permissions: string[] }>(UpdatePermissionsSchema, request.body)
-      return ok(permissionsOf(await users.update(id, { permissions: permissions as UpdateUser['permissions'] })), 'Permissions updated')
+      const user = await users.update(id, { permissions: permissions as UpdateUser['permissions'] })
+      audit.record(actorOf(request), null, `Set the permissions of ${user.username}: ${describePermissions(user.permissions)}`)
+      return ok(permissionsOf(user), 'Permissions updated')
     }
   )
+}
+
+function describePermissions(permissions: readonly string[]): string {
+  return permissions.length ? permissions.join(', ') : 'no permissions'
 }
 
 function permissionsOf(user: { id: number; username: string; is_staff: boolean; permissions: string[] }) {

@@ -27,10 +27,12 @@ describe('API faces', () => {
   it('PostgreSQL agent: {error} with the agent’s statuses, under its own authentication', async () => {
     const unknown = await api.request('GET', '/pg/1/nope')
     expect(unknown).toMatchObject({ status: 404, body: { error: 'No route for GET /pg/1/nope' } })
-    const noSession = await api.request('GET', '/pg/1/status', { anonymous: true })
-    expect(noSession).toMatchObject({ status: 401, body: { error: 'Invalid session.' } })
+    const noSession = await api.request('GET', '/pg/1/activity', { anonymous: true })
+    expect(noSession).toMatchObject({ status: 406, body: { error: "Parameter 'X-Session' is malformed." } })
+    const wrongToken = await api.request('GET', '/pg/1/activity', { headers: { Authorization: 'Bearer nope' } })
+    expect(wrongToken).toMatchObject({ status: 401, body: { error: 'Invalid session.' } })
     const badJson = await api.request('POST', '/pg/1/login', { anonymous: true, rawBody: '{bad', headers: { 'Content-Type': 'application/json' } })
-    expect(badJson).toMatchObject({ status: 406, body: { error: 'The request body must be valid JSON' } })
+    expect(badJson).toMatchObject({ status: 400, body: { error: 'Invalid json format' } })
   })
 
   it('RPC: the contract’s Outcome for every error', async () => {

@@ -1,5 +1,5 @@
 // Issue 18's pieces without HTTP: the one permission check every face is to call, the persisted
-// rate limiter, migration 013 on a data dir that already has users, and the limits' env form.
+// rate limiter, migration 014 on a data dir that already has users, and the limits' env form.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from '../../src/main/config'
@@ -88,10 +88,10 @@ describe('rate limiter', () => {
   })
 })
 
-describe('migration 013', () => {
+describe('migration 014', () => {
   it('gives users made before it an id and exactly what they could do (postgres), and keeps their sessions', () => {
     const temp = makeTempDir()
-    const db = openDb(join(temp.dir, 'vigil.db'), MIGRATIONS.filter((migration) => migration.version < 13))
+    const db = openDb(join(temp.dir, 'vigil.db'), MIGRATIONS.filter((migration) => migration.version < 14))
     try {
       db.prepare("INSERT INTO users VALUES ('alice', 'h1', 1, 1), ('bob', 'h2', 2, 2)").run()
       db.prepare("INSERT INTO agent_sessions VALUES ('s', 'bob', 1, 99999999999999)").run()

@@ -9,7 +9,7 @@ export interface UserRow {
   updated_at: number
 }
 
-/** A user as the Users API sees it (migration 013's columns too); never the password hash. */
+/** A user as the Users API sees it (migration 014's columns too); never the password hash. */
 export interface UserRecord {
   id: number
   username: string

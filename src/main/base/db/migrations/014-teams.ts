@@ -12,8 +12,8 @@ import type { Migration } from './index'
  * - rate_limits: fixed-window counters (per token, per client address), so a limit outlives a
  *   restart; a row whose window has ended is dead and purged.
  */
-export const m013Teams: Migration = {
-  version: 13,
+export const m014Teams: Migration = {
+  version: 14,
   name: 'teams',
   sql: `
     ALTER TABLE users ADD COLUMN id INTEGER;

@@ -21,7 +21,8 @@ import { createPrometheusFeature, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
-import { createUsersFeature, type UsersService } from './users'
+import { RateLimiter } from './base/security/rate-limiter'
+import { createUsersFeature, DEFAULT_LOGIN_LIMITS, type UsersService } from './users'
 
 export const DB_FILE = 'vigil.db'
 /** The series store's write-ahead head log, beside the database. */
@@ -100,10 +101,11 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const bus = new EventBus()
     const secrets = loadSecretBox(config.dataDir, options.keyWrapper)
     const apiToken = loadOrCreateApiToken(config.dataDir)
-    const auth = new Authenticator(apiToken, createAuthRepo(db))
+    const clock = config.clock ?? Date.now
+    const auth = new Authenticator(apiToken, createAuthRepo(db), clock)
     const settings = createSettingsRepo(db)
     const audit = createAuditTrail(db, bus)
-    const { users, sessions } = createUsersFeature(db)
+    const { users, sessions, tokens } = createUsersFeature(db, DEFAULT_LOGIN_LIMITS, clock)
     const { servers, connections, hostKeys } = createServersFeature({
       db,
       secrets,
@@ -195,6 +197,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       prometheus,
       platform: { ...platform, bus },
       tls: config.tls,
+      webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status()
     })

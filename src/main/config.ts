@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { RateRule } from './base/security/rate-limiter'
 import type { MonitorSettings } from './table-monitoring'
 import { DEFAULT_RETENTION, type RetentionPolicy, type UpgradeSettings } from './metrics'
 
@@ -40,7 +41,21 @@ export interface VigilConfig {
   upgrade: UpgradeSettings
   /** Serve HTTPS with this certificate and key (`vigil serve --tls…`); null: plain HTTP, as the desktop app always does. */
   tls: { cert: string; key: string } | null
+  /** /api/v1's rate limits ($VIGIL_RATE_LIMIT_GENERAL, $VIGIL_RATE_LIMIT_AUTH as MAX/SECONDS). */
+  rateLimits: ApiRateLimits
+  /** The clock of users, tokens and rate limits (tests move it instead of sleeping). */
+  clock?: () => number
 }
+
+/** webops-api.md, "Rate Limits". */
+export interface ApiRateLimits {
+  /** Per /api/v1 token: 100 requests an hour. */
+  general: RateRule
+  /** Per client address, every POST /api/v1/auth/token/: 5 attempts in 15 minutes. */
+  auth: RateRule
+}
+
+export const DEFAULT_RATE_LIMITS: ApiRateLimits = { general: { max: 100, windowSeconds: 3600 }, auth: { max: 5, windowSeconds: 15 * 60 } }
 
 /** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -67,8 +82,22 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     snapshotMonitor: overrides.snapshotMonitor,
     webSockets: overrides.webSockets,
     upgrade: overrides.upgrade ?? upgradeSettingsFromEnv(),
-    tls: overrides.tls ?? null
+    tls: overrides.tls ?? null,
+    rateLimits: overrides.rateLimits ?? rateLimitsFromEnv(),
+    clock: overrides.clock
   }
+}
+
+/** $VIGIL_RATE_LIMIT_GENERAL and $VIGIL_RATE_LIMIT_AUTH, each `MAX/SECONDS` (e.g. 1000/3600); the spec's otherwise. */
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiRateLimits {
+  const read = (name: string, fallback: RateRule): RateRule => {
+    const text = env[name]
+    if (text === undefined || text === '') return fallback
+    const match = /^(\d{1,9})\/(\d{1,9})$/.exec(text.trim())
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`${name} must be MAX/SECONDS, e.g. 100/3600, not '${text}'`)
+    return { max: Number(match[1]), windowSeconds: Number(match[2]) }
+  }
+  return { general: read('VIGIL_RATE_LIMIT_GENERAL', DEFAULT_RATE_LIMITS.general), auth: read('VIGIL_RATE_LIMIT_AUTH', DEFAULT_RATE_LIMITS.auth) }
 }
 
 /**

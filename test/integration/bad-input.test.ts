@@ -40,7 +40,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/\*/g, 'x')
 }
 
-/** The face's error body: primary {error, timestamp}, agent {error}, rpc {ok: false, error}, prometheus {status, errorType, error}, platform {detail}. */
+/** The face's error body: primary {error, timestamp}, agent {error}, rpc {ok: false, error}, prometheus {status, errorType, error}, platform {detail}, webops {success: false, error}. */
 function expectFaceError(route: RouteEntry, status: number, text: string, what: string): void {
   expect(status, what).toBeGreaterThanOrEqual(400)
   expect(status, what).toBeLessThan(500)
@@ -49,6 +49,7 @@ function expectFaceError(route: RouteEntry, status: number, text: string, what: 
   else if (route.face === 'postgres-agent') expect(Object.keys(body), what).toEqual(['error'])
   else if (route.face === 'prometheus') expect(body, what).toEqual({ status: 'error', errorType: expect.any(String), error: expect.any(String) })
   else if (route.face === 'platform') expect(body, what).toEqual({ detail: expect.any(String) })
+  else if (route.face === 'webops') expect(body, what).toEqual({ success: false, error: { code: expect.any(String), message: expect.any(String), details: expect.any(Object) } })
   else expect(body, what).toMatchObject({ error: expect.any(String), timestamp: expect.any(String) })
 }
 

@@ -51,6 +51,10 @@ describe('redaction', () => {
     expect(redactUrl(`/auth/login?code=${'b'.repeat(48)}`)).toBe('/auth/login?code=[REDACTED]')
     expect(redactUrl('/api/servers/?page=2&search=token')).toBe('/api/servers/?page=2&search=token')
     expect(redactUrl('/api/oracle-tables/?schema_code=1')).toBe('/api/oracle-tables/?schema_code=1')
+    // A user's API token travels in the path when it is revoked.
+    const apiToken = `vgl_${'Ab9_-'.repeat(8)}xyz`
+    expect(redactUrl(`/api/v1/auth/token/${apiToken}/`)).toBe('/api/v1/auth/token/vgl_[REDACTED]/')
+    expect(createRedactor()(`revoking ${apiToken} failed`)).toBe('revoking vgl_[REDACTED] failed')
   })
 
   it('scrubs headers, Bearer values and known secrets from any line', () => {

@@ -37,7 +37,7 @@ export interface ApiFace {
    * The face's own authentication, run before its handlers (after the body is parsed). Without
    * it the face's routes need Vigil's credential, checked for every request in security.ts.
    */
-  authenticate?: (request: FastifyRequest) => Promise<void> | void
+  authenticate?: (request: FastifyRequest, reply: FastifyReply) => Promise<void> | void
   routes(scope: FastifyInstance): Promise<void> | void
 }
 
@@ -100,7 +100,7 @@ export async function registerFace(app: FastifyInstance, face: ApiFace): Promise
         scope.addHook('onRoute', (options) => {
           options.config = { ...options.config, public: true }
         })
-        scope.addHook('preHandler', async (request) => authenticate(request))
+        scope.addHook('preHandler', async (request, reply) => authenticate(request, reply))
       }
       await face.routes(scope)
     },

@@ -18,6 +18,7 @@ import { platformFace, type PlatformDeps } from './platform'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { prometheusFace } from './prometheus'
 import { rpcFace } from './rpc'
+import { webopsFace, type WebopsDeps } from './webops'
 import { LiveSockets, type LivenessOptions } from './live-sockets'
 import { loggerOptions, type LogOptions } from './logging'
 import { installSecurity, setSecurityHeaders } from './security'
@@ -59,6 +60,7 @@ export interface ApiDeps extends PrimaryDeps {
   platform: PlatformDeps
   /** Serve HTTPS with this certificate and key (PEM); absent or null: plain HTTP (the desktop app, on loopback). */
   tls?: { cert: string; key: string } | null
+  webops: WebopsDeps
 }
 
 /**
@@ -71,7 +73,7 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // The API's faces, one per spec, each with its own error format and authentication. The
   // first is the default: it also answers for the docs, the static UI and unknown paths.
-  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus), platformFace(deps.platform)]
+  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus), platformFace(deps.platform), webopsFace(deps.webops)]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
     // HTTPS and plain HTTP answer alike; only the scheme of the Origin the security hooks
@@ -150,7 +152,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     auth: deps.auth,
     scheme: deps.tls ? 'https' : 'http',
     allowedHosts: deps.allowedHosts,
-    isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request)
+    // /api/v1 tells who calls by itself (its tokens), on unknown paths too, which it answers 404.
+    isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request) || faceOf(faces, request.url).name === 'webops'
   })
   await registerDocs(app, deps.version, deps.vendorDir)
   for (const face of faces) await registerFace(app, face)

@@ -1,7 +1,9 @@
 import { AppError } from '../../shared/errors'
+import type { CreateUser, Permission, UpdateUser, UserDto } from '../../shared/teams'
 import { hashPassword, verifyPassword } from '../base/security/passwords'
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './login-throttle'
-import type { UsersRepo } from './users-repo'
+import { normalise, userPermissions } from './permissions'
+import type { UserRecord, UsersRepo } from './users-repo'
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/
 export const MIN_PASSWORD_LENGTH = 8
@@ -45,6 +47,67 @@ export class UsersService {
     if (!this.repo.remove(username)) throw new AppError('not_found', `No user '${username}'`)
   }
 
+  // The Users API (webops-api.md): users by numeric id, with email, is_staff and permissions.
+
+  page(page: number, perPage: number): { users: UserDto[]; total: number } {
+    return { users: this.repo.records(perPage, (page - 1) * perPage).map(userDto), total: this.repo.count() }
+  }
+
+  get(id: number): UserDto {
+    return userDto(this.record(id))
+  }
+
+  /** Input already checked against CreateUserSchema. */
+  async create(input: CreateUser): Promise<UserDto> {
+    const permissions = grantable(input.permissions ?? [], input.is_staff ?? false)
+    if (this.repo.get(input.username)) throw AppError.invalidField('username', `user '${input.username}' already exists`)
+    const now = this.now()
+    const id = this.repo.insert({
+      username: input.username,
+      password_hash: await hashPassword(input.password),
+      email: input.email ?? '',
+      is_staff: input.is_staff ?? false,
+      permissions,
+      created_at: now,
+      updated_at: now
+    })
+    return this.get(id)
+  }
+
+  /** Input already checked against UpdateUserSchema; a new password ends the user's sessions and tokens. */
+  async update(id: number, input: UpdateUser): Promise<UserDto> {
+    const current = this.record(id)
+    if (input.username !== undefined && input.username !== current.username) throw AppError.invalidField('username', 'cannot be changed')
+    const isStaff = input.is_staff ?? current.is_staff === 1
+    // Sent permissions must suit the user; a demotion alone drops the users area it no longer allows.
+    const permissions =
+      input.permissions !== undefined
+        ? grantable(input.permissions, isStaff)
+        : isStaff
+          ? undefined
+          : normalise(JSON.parse(current.permissions) as string[]).filter((permission) => !permission.startsWith('users'))
+    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password)
+    this.repo.update(id, { email: input.email, is_staff: input.is_staff, permissions, password_hash: passwordHash }, this.now())
+    return this.get(id)
+  }
+
+  removeById(id: number): void {
+    this.remove(this.record(id).username)
+  }
+
+  /** What the user may do now (every area for is_staff), or null if there is no such user. */
+  permissionsOfUser(username: string): { isStaff: boolean; permissions: Set<Permission> } | null {
+    const row = this.repo.recordByName(username)
+    if (!row) return null
+    return { isStaff: row.is_staff === 1, permissions: userPermissions(row.is_staff === 1, JSON.parse(row.permissions) as string[]) }
+  }
+
+  private record(id: number): UserRecord {
+    const row = Number.isSafeInteger(id) ? this.repo.record(id) : undefined
+    if (!row) throw new AppError('not_found', `User ${id} not found`)
+    return row
+  }
+
   /**
    * A login attempt from `client` (its address): refused at once with too_many_requests while
    * the client or the user is backing off after failures (see LoginThrottle), or while too many
@@ -68,6 +131,27 @@ export class UsersService {
     }
     return verifyPassword(password, row.password_hash)
   }
+}
+
+function userDto(row: UserRecord): UserDto {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    is_staff: row.is_staff === 1,
+    permissions: normalise(JSON.parse(row.permissions) as string[]),
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString()
+  }
+}
+
+/** Permissions as stored: normalised; the users area only for is_staff (who has it anyway). */
+function grantable(permissions: readonly string[], isStaff: boolean): Permission[] {
+  const result = normalise(permissions)
+  if (!isStaff && result.some((permission) => permission.startsWith('users'))) {
+    throw AppError.invalidField('permissions', "the users area is for is_staff users only; set is_staff instead")
+  }
+  return result
 }
 
 function checkUsername(username: string): void {

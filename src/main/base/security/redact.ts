@@ -13,10 +13,12 @@ const PARAMETER = new RegExp(`([?&;](?:${SECRET_PARAMETERS.join('|')})=)[^&;#\\s
 const HEADER_JSON = new RegExp(`("(?:${SECRET_HEADERS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi')
 const HEADER_TEXT = new RegExp(`\\b(${SECRET_HEADERS.join('|')}):[ \\t]*[^\\r\\n"]+`, 'gi')
 const SCHEME = /\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
+/** A user's API token wherever it is, a path included (DELETE /api/v1/auth/token/{token}/). */
+const API_TOKEN = /\bvgl_[A-Za-z0-9_-]{8,}/g
 
 /** A URL (or path and query) with the values of credential parameters replaced. */
 export function redactUrl(url: string): string {
-  return url.replace(PARAMETER, `$1${REDACTED}`)
+  return url.replace(PARAMETER, `$1${REDACTED}`).replace(API_TOKEN, `vgl_${REDACTED}`)
 }
 
 /**
@@ -26,7 +28,7 @@ export function redactUrl(url: string): string {
 export function createRedactor(knownSecrets: readonly string[] = []): (text: string) => string {
   const secrets = knownSecrets.filter((secret) => secret.length >= 8)
   return (text) => {
-    let out = text.replace(PARAMETER, `$1${REDACTED}`).replace(HEADER_JSON, `$1"${REDACTED}"`).replace(HEADER_TEXT, `$1: ${REDACTED}`).replace(SCHEME, `$1 ${REDACTED}`)
+    let out = text.replace(PARAMETER, `$1${REDACTED}`).replace(HEADER_JSON, `$1"${REDACTED}"`).replace(HEADER_TEXT, `$1: ${REDACTED}`).replace(SCHEME, `$1 ${REDACTED}`).replace(API_TOKEN, `vgl_${REDACTED}`)
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
     return out
   }

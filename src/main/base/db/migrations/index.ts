@@ -11,6 +11,7 @@ import { m010Series } from './010-series'
 import { m011SeriesColdGroups } from './011-series-cold-groups'
 import { m012Sources } from './012-sources'
 import { m013PostgresAgentKey } from './013-postgres-agent-key'
+import { m014Teams } from './014-teams'
 
 export interface Migration {
   version: number
@@ -32,7 +33,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m010Series,
   m011SeriesColdGroups,
   m012Sources,
-  m013PostgresAgentKey
+  m013PostgresAgentKey,
+  m014Teams
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

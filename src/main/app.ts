@@ -115,7 +115,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
-    const prometheus = createPrometheusFeature({ series, servers, postgres, version: config.version })
+    const prometheus = createPrometheusFeature({ db, series, servers, postgres, version: config.version })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({

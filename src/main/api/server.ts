@@ -15,6 +15,7 @@ import { agentFace, type AgentDeps } from './agent'
 import { registerDocs } from './docs'
 import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
 import { primaryFace, type PrimaryDeps } from './primary'
+import { openMetricsFace } from './openmetrics'
 import { prometheusFace } from './prometheus'
 import { rpcFace } from './rpc'
 import { LiveSockets, type LivenessOptions } from './live-sockets'
@@ -67,7 +68,7 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // The API's faces, one per spec, each with its own error format and authentication. The
   // first is the default: it also answers for the docs, the static UI and unknown paths.
-  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus)]
+  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus), openMetricsFace(deps.prometheus.workspaces)]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
     logger: loggerOptions(deps.log),

@@ -2,6 +2,7 @@
 // the text formats (exposition/), what the /prometheus/api/v1 endpoints answer (api/), PromQL
 // (promql/, its engine in promql/engine/) and where the query endpoints meet the engine
 // (query-engine.ts). Public surface of the feature.
+import type { Db } from '../base/db/db'
 import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
 import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
@@ -13,6 +14,8 @@ import { StatusEndpoints, vigilBuildInfo } from './api/status-endpoints'
 import { importExposition, type ImportResult } from './exposition/importer'
 import type { ExpositionFormat } from './exposition/text-parser'
 import { createQueryEngine } from './query-engine'
+import { createJobsRepo } from './scrape/jobs-repo'
+import { WorkspacesService } from './scrape/workspaces-service'
 import type { SeriesRegistry } from './series/registry'
 import { SeriesModel } from './series/series-model'
 
@@ -24,6 +27,8 @@ export { parseImport, type ImportResult } from './exposition/importer'
 export { ExpositionError, parseExposition, type ExpositionFormat, type ParsedSeries } from './exposition/text-parser'
 export { writePrometheusText } from './exposition/text-writer'
 export type { SeriesModel } from './series/series-model'
+export { PROJECT_ID, RESULT_CODES, WorkspaceError, type ResultName } from './scrape/result-codes'
+export { WorkspacesService, type CollectionServer, type CollectionTarget, type Workspace } from './scrape/workspaces-service'
 
 export interface PrometheusFeature {
   /** Every stored series as a Prometheus series: what the engine reads. */
@@ -35,16 +40,19 @@ export interface PrometheusFeature {
   read(request: PrometheusRequest): Promise<PrometheusAnswer>
   /** Writes a whole body of Prometheus text (or OpenMetrics) into the store; throws ExpositionError, writing nothing. */
   importText(body: Buffer | string, format: ExpositionFormat): ImportResult
+  /** OpenMetrics workspaces (jobs) and their collection targets, as the sysmon API shows them. */
+  workspaces: WorkspacesService
 }
 
 export interface PrometheusDeps {
+  db: Db
   series: SeriesStore
   servers: ServersService
   postgres: PostgresInstancesService
   version: string
 }
 
-export function createPrometheusFeature({ series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
+export function createPrometheusFeature({ db, series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres))
   const endpoints = {
     series: new SeriesEndpoints(model),
@@ -55,7 +63,8 @@ export function createPrometheusFeature({ series, servers, postgres, version }: 
     model,
     ...endpoints,
     read: (request) => prometheusRead(endpoints, request),
-    importText: (body, format) => importExposition(series, body, format, Date.now())
+    importText: (body, format) => importExposition(series, body, format, Date.now()),
+    workspaces: new WorkspacesService(createJobsRepo(db), servers)
   }
 }
 

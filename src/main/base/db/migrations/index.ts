@@ -9,6 +9,7 @@ import { m008PostgresControl } from './008-postgres-control'
 import { m009OracleMonitoring } from './009-oracle-monitoring'
 import { m010Series } from './010-series'
 import { m011SeriesColdGroups } from './011-series-cold-groups'
+import { m012ScrapeJobs } from './012-scrape-jobs'
 
 export interface Migration {
   version: number
@@ -28,7 +29,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m008PostgresControl,
   m009OracleMonitoring,
   m010Series,
-  m011SeriesColdGroups
+  m011SeriesColdGroups,
+  m012ScrapeJobs
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

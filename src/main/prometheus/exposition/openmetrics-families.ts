@@ -48,6 +48,8 @@ const fail = (message: string): never => {
 export class OpenMetricsFamilies {
   private family: Family | null = null
   private readonly seenNames = new Set<string>()
+  /** Each series' group, by the series as written: a series repeats (timestamps) without sorting its labels again. */
+  private readonly groups = new Map<string, string>()
 
   metadata(keyword: 'HELP' | 'TYPE' | 'UNIT', name: string, text: string, _scanner: LineScanner): void {
     let family = this.family
@@ -128,7 +130,11 @@ export class OpenMetricsFamilies {
 
   /** The samples of one group together; timestamps all given or all absent, never going back. */
   private checkGroup(family: Family, type: string, sample: Sample): void {
-    const group = groupOf(sample, family.name, type)
+    let group = this.groups.get(sample.key)
+    if (group === undefined) {
+      group = groupOf(sample, family.name, type)
+      this.groups.set(sample.key, group)
+    }
     if (family.group !== null && group !== family.group && family.seenGroups.has(group)) {
       fail(`the samples of ${sample.name}${JSON.stringify(sample.labels)}'s group are not together`)
     }

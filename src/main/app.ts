@@ -175,7 +175,10 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // Background work starts last, once nothing above can fail and leave it running.
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
+    // A server's address changed or it was removed: its scrape targets follow.
+    const detachScrapeTargets = bus.subscribe('servers.changed', () => prometheus.scraper.sync())
     if (config.collect) {
+      prometheus.scraper.start()
       oracle.monitor.start()
       collectors.start()
       pgEngines.start()
@@ -229,6 +232,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await oracle.monitor.stop()
         await oracle.sources.closeAll()
         await collectors.stop()
+        detachScrapeTargets()
+        await prometheus.scraper.stop()
         await pgEngines.stop()
         linkedHosts.close()
         await pgMaintenance.close()

@@ -15,6 +15,7 @@ import { importExposition, type ImportResult } from './exposition/importer'
 import type { ExpositionFormat } from './exposition/text-parser'
 import { createQueryEngine } from './query-engine'
 import { createJobsRepo } from './scrape/jobs-repo'
+import { ScrapeManager } from './scrape/scrape-manager'
 import { WorkspacesService } from './scrape/workspaces-service'
 import type { SeriesRegistry } from './series/registry'
 import { SeriesModel } from './series/series-model'
@@ -28,6 +29,9 @@ export { ExpositionError, parseExposition, type ExpositionFormat, type ParsedSer
 export { writePrometheusText } from './exposition/text-writer'
 export type { SeriesModel } from './series/series-model'
 export { PROJECT_ID, RESULT_CODES, WorkspaceError, type ResultName } from './scrape/result-codes'
+export { SCRAPE_RESULT, type ScrapeResultCode } from './scrape/http-scrape'
+export { ScrapeManager, type ScrapeTimers } from './scrape/scrape-manager'
+export type { ScrapeReport } from './scrape/target-scrape'
 export { WorkspacesService, type CollectionServer, type CollectionTarget, type Workspace } from './scrape/workspaces-service'
 
 export interface PrometheusFeature {
@@ -42,6 +46,8 @@ export interface PrometheusFeature {
   importText(body: Buffer | string, format: ExpositionFormat): ImportResult
   /** OpenMetrics workspaces (jobs) and their collection targets, as the sysmon API shows them. */
   workspaces: WorkspacesService
+  /** Scrapes the collection targets (started by the app when it collects). */
+  scraper: ScrapeManager
 }
 
 export interface PrometheusDeps {
@@ -54,6 +60,10 @@ export interface PrometheusDeps {
 
 export function createPrometheusFeature({ db, series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres))
+  const jobs = createJobsRepo(db)
+  const workspaces = new WorkspacesService(jobs, servers)
+  const scraper = new ScrapeManager({ repo: jobs, store: series, userAgent: `Vigil/${version}` })
+  workspaces.onChange({ changed: () => scraper.sync() })
   const endpoints = {
     series: new SeriesEndpoints(model),
     status: new StatusEndpoints(model, vigilBuildInfo(version)),
@@ -64,7 +74,8 @@ export function createPrometheusFeature({ db, series, servers, postgres, version
     ...endpoints,
     read: (request) => prometheusRead(endpoints, request),
     importText: (body, format) => importExposition(series, body, format, Date.now()),
-    workspaces: new WorkspacesService(createJobsRepo(db), servers)
+    workspaces,
+    scraper
   }
 }
 

@@ -4,7 +4,8 @@
 //     and `instance` (honor_labels: false renames a clashing exposed label to `exported_<name>`;
 //     true keeps the exposed value); samples without a timestamp get the scrape's start time;
 //   - the report series `up`, `scrape_duration_seconds`, `scrape_samples_scraped`,
-//     `scrape_samples_post_metric_relabeling` and `scrape_series_added`, after every scrape;
+//     `scrape_samples_post_metric_relabeling` and `scrape_series_added` (series not exposed by
+//     the last successful scrape that exposed any), after every scrape;
 //   - staleness markers: a series of the last scrape missing from this one, every series of the
 //     last scrape when this one failed, and all of them (report series too) when the target
 //     goes away — at the scrape's time. Series exposed with their own timestamps are not
@@ -51,6 +52,11 @@ const REPORT_NAMES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped',
 export class TargetScrape {
   /** The series of the last successful scrape that are tracked for staleness, by key → group id. */
   private tracked = new Map<string, number>()
+  /**
+   * The series of the last successful scrape that exposed any, timed or not: a series not among
+   * them counts in scrape_series_added (2.42's scrape cache, which a failed scrape leaves as it is).
+   */
+  private known = new Set<string>()
   /** Group ids by series key, kept while the store keeps its groups. */
   private readonly ids = new Map<string, number>()
   private forgetCount: number
@@ -81,8 +87,10 @@ export class TargetScrape {
     const started = performance.now()
     let parsed: ParsedExposition | null = null
     let failure: ScrapeFailure | null = null
+    let bodyBytes = 0
     try {
       const body = await this.fetch(this.config)
+      bodyBytes = body.bytes
       parsed = parseExposition(body.text, body.format, { lenientEscapes: true })
       if (parsed.sampleCount > this.config.sampleLimit) {
         throw new ScrapeFailure(SCRAPE_RESULT.SAMPLE_LIMIT, `sample limit exceeded: ${parsed.sampleCount} samples, the workspace takes at most ${this.config.sampleLimit}; raise its sampleLimit if it is meant to be`)
@@ -94,7 +102,7 @@ export class TargetScrape {
     if (this.stopped) return this.report(at, failure, durationMs, parsed?.sampleCount ?? 0, 0)
     this.refreshIds()
     let added = 0
-    if (failure === null && parsed !== null) added = this.writeSamples(parsed, at)
+    if (failure === null && parsed !== null) added = this.writeSamples(parsed, at, bodyBytes)
     else this.markStale(this.tracked, at)
     if (failure !== null) this.tracked = new Map()
     const samples = parsed?.sampleCount ?? 0
@@ -129,8 +137,9 @@ export class TargetScrape {
   }
 
   /** Appends the scrape's samples; returns how many series are new since the last scrape. */
-  private writeSamples(parsed: ParsedExposition, at: number): number {
+  private writeSamples(parsed: ParsedExposition, at: number, bodyBytes: number): number {
     const seen = new Map<string, number>()
+    const exposed = new Set<string>()
     let added = 0
     for (const series of parsed.series) {
       if (series.name.startsWith(VIGIL_PREFIX)) continue
@@ -151,13 +160,13 @@ export class TargetScrape {
         written.add(ts)
         this.store.append(id, ts, [series.values[i] as number])
       }
-      if (!explicit) {
-        if (!this.tracked.has(key) && !seen.has(key)) added++
-        seen.set(key, id)
-      }
+      if (!this.known.has(key) && !exposed.has(key)) added++
+      exposed.add(key)
+      if (!explicit) seen.set(key, id)
     }
     for (const [key, id] of this.tracked) if (!seen.has(key)) this.store.append(id, at, [STALE])
     this.tracked = seen
+    if (bodyBytes > 0) this.known = exposed
     return added
   }
 

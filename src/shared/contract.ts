@@ -1,6 +1,7 @@
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { UpgradeStatus } from './upgrade'
 import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
+import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
 import type {
   OverviewAnswer,
@@ -181,6 +182,19 @@ export interface Contract {
   'oracle.tables.tasks': { req: { id: number; limit?: number }; res: OracleTask[] }
   /** A read of the Prometheus API (the Explore page), answered as `/prometheus/api/v1/{path}` would. */
   'prometheus.api': { req: PrometheusRequest; res: PrometheusAnswer }
+  /** OpenMetrics workspaces (Prometheus jobs), the system-reserved one included. */
+  'scrape.workspaces': { req: void; res: Workspace[] }
+  'scrape.createWorkspace': { req: WorkspaceInput; res: Workspace }
+  'scrape.updateWorkspace': { req: { jobId: string; changes: WorkspaceInput }; res: Workspace }
+  'scrape.deleteWorkspace': { req: { jobId: string }; res: { jobId: string } }
+  /** A workspace's targets with the health of their last scrape. */
+  'scrape.targets': { req: { jobId: string }; res: CollectionTarget[] }
+  /** The registered servers a target can be on. */
+  'scrape.servers': { req: void; res: CollectionServer[] }
+  'scrape.addTarget': { req: { jobId: string; hostId: string; port: number }; res: CollectionTarget }
+  'scrape.removeTarget': { req: { jobId: string; targetId: string }; res: { targetId: string } }
+  /** Scrapes a target now (after one in flight); the target with its new health. */
+  'scrape.scrapeNow': { req: { jobId: string; targetId: string }; res: CollectionTarget }
 }
 
 export type Channel = keyof Contract
@@ -253,7 +267,16 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'oracle.tables.history',
   'oracle.tables.diff',
   'oracle.tables.tasks',
-  'prometheus.api'
+  'prometheus.api',
+  'scrape.workspaces',
+  'scrape.createWorkspace',
+  'scrape.updateWorkspace',
+  'scrape.deleteWorkspace',
+  'scrape.targets',
+  'scrape.servers',
+  'scrape.addTarget',
+  'scrape.removeTarget',
+  'scrape.scrapeNow'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

@@ -16,6 +16,7 @@ const OracleView = area(() => import('./views/oracle/OracleView').then((m) => m.
 const PostgresView = area(() => import('./views/postgres/PostgresView').then((m) => m.PostgresView))
 const InstanceDetailView = area(() => import('./views/postgres/InstanceDetailView').then((m) => m.InstanceDetailView))
 const ExploreView = area(() => import('./views/explore/ExploreView').then((m) => m.ExploreView))
+const TargetsView = area(() => import('./views/targets/TargetsView').then((m) => m.TargetsView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
 
 const NAV = [
@@ -23,6 +24,7 @@ const NAV = [
   { path: '/servers', label: 'Servers' },
   { path: '/oracle', label: 'Oracle' },
   { path: '/postgres', label: 'PostgreSQL' },
+  { path: '/targets', label: 'Targets' },
   { path: '/explore', label: 'Explore' },
   { path: '/settings', label: 'Settings' }
 ] as const
@@ -56,6 +58,8 @@ function View({ route }: { route: string }) {
       return <PostgresView />
     case '/explore':
       return <ExploreView />
+    case '/targets':
+      return <TargetsView />
     case '/settings':
       return <SettingsView />
     case '/servers':

@@ -4,55 +4,12 @@
 // which the spec leaves out: optional in requests, added to answers. Refusals are
 // WorkspaceErrors carrying the spec's result code; the face turns them into its envelope.
 import { randomUUID } from 'node:crypto'
+import type { CollectionServer, CollectionTarget, Workspace } from '../../../shared/scrape'
 import type { ServersService } from '../../servers'
 import type { JobRow, JobsRepo, TargetView } from './jobs-repo'
 import { PROJECT_ID, WorkspaceError } from './result-codes'
 
-export interface Workspace {
-  jobId: string
-  projectId: string
-  jobName: string
-  metricsPath: string
-  description: string | null
-  lstModifier: string | null
-  lstModYmdt: string
-  reservedJobCd: string | null
-  // Vigil's additions.
-  scrapeIntervalSec: number
-  scrapeTimeoutSec: number
-  honorLabels: boolean
-  sampleLimit: number
-  bodySizeLimitBytes: number
-}
-
-export interface CollectionTarget {
-  targetId: string
-  jobId: string
-  hostId: string
-  port: number
-  /** null before the first scrape, 0 when the last one succeeded, else what failed (SCRAPE_RESULT). */
-  resultCd: number | null
-  failReason: string | null
-  /** 'UP' or 'DOWN' after a scrape, null before. */
-  mntrnStatCd: string | null
-  lstModifier: string | null
-  lstModYmdt: string
-  hostNm: string
-  svrIp: string
-  // Vigil's additions.
-  scrapeUrl: string
-  lastScrapeYmdt: string | null
-  lastScrapeDurationSec: number | null
-  lastScrapeSamples: number | null
-}
-
-export interface CollectionServer {
-  hostId: string
-  hostNm: string
-  projectId: string
-  svrIp: string
-  instanceId: string
-}
+export type { CollectionServer, CollectionTarget, Workspace }
 
 /** Vigil's defaults (those of Prometheus where it has one; limits so that no target takes unbounded memory). */
 export const JOB_DEFAULTS = {

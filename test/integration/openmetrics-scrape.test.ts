@@ -165,3 +165,26 @@ describe('scraping a target', () => {
     expect(api.app.prometheus.scraper.targets()).not.toContain(targetId)
   })
 })
+
+describe('the UI’s channels (scrape.*, over /rpc as the browser sends them)', () => {
+  const rpc = async (channel: string, body?: unknown) => (await api.request('POST', `/rpc/${channel}`, { body })).body
+
+  it('creates, scrapes now, lists and removes, with the contract’s errors', async () => {
+    exporter.serve('ui_metric 1\n')
+    const workspace = await rpc('scrape.createWorkspace', { jobName: 'ui-job', metricsPath: '/metrics', scrapeIntervalSec: 30 })
+    expect(workspace).toMatchObject({ ok: true, value: { jobName: 'ui-job', scrapeIntervalSec: 30, scrapeTimeoutSec: 10 } })
+    const jobId = workspace.value.jobId as string
+    const servers = await rpc('scrape.servers')
+    expect(servers.value).toContainEqual(expect.objectContaining({ hostId, svrIp: '127.0.0.1' }))
+    const added = await rpc('scrape.addTarget', { jobId, hostId, port: exporter.port })
+    expect(added).toMatchObject({ ok: true, value: { hostId, port: exporter.port, mntrnStatCd: null } })
+    const scraped = await rpc('scrape.scrapeNow', { jobId, targetId: added.value.targetId })
+    expect(scraped).toMatchObject({ ok: true, value: { mntrnStatCd: 'UP', resultCd: 0, lastScrapeSamples: 1 } })
+    expect((await rpc('scrape.targets', { jobId })).value).toHaveLength(1)
+    expect(await rpc('scrape.createWorkspace', { jobName: 'ui-job', metricsPath: '/metrics' })).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('exists already') } })
+    expect(await rpc('scrape.updateWorkspace', { jobId: 'vigil', changes: { metricsPath: '/m' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await rpc('scrape.targets', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await rpc('scrape.removeTarget', { jobId, targetId: added.value.targetId })).toEqual({ ok: true, value: { targetId: added.value.targetId } })
+    expect(await rpc('scrape.deleteWorkspace', { jobId })).toEqual({ ok: true, value: { jobId } })
+  })
+})

@@ -135,4 +135,23 @@ describe('staleness as Prometheus 2.42 shows it, scraping the same target', () =
     // What was compared, for the record: the last stage.
     expect(lines(await vigilQuery(COMPARED)).length).toBe(6)
   }, 90_000)
+
+  it('lists the scraped families’ HELP, TYPE and UNIT in /api/v1/metadata as Prometheus does, in both formats', async () => {
+    const { targetId } = await target('ref-metadata', exporter.port)
+    const expositions: Array<[string, string, { openMetrics?: boolean }]> = [
+      ['# HELP m_temp The temperature, "quoted" \\ and \\n.\n# TYPE m_temp gauge\nm_temp 1\n# TYPE m_untyped untyped\nm_untyped 2\n# HELP m_helponly Only help.\nm_helponly 3\n', 'm_temp m_untyped m_helponly', {}],
+      ['# TYPE m_time_seconds counter\n# UNIT m_time_seconds seconds\n# HELP m_time_seconds Time spent.\nm_time_seconds_total 1\n# TYPE m_info info\nm_info_info{v="1"} 1\n# EOF\n', 'm_time_seconds m_info', { openMetrics: true }]
+    ]
+    for (const [body, names, options] of expositions) {
+      exporter.serve(body, options)
+      await afterPrometheusScrapes()
+      await api.app.prometheus.scraper.scrapeNow(targetId)
+      for (const metric of names.split(' ')) {
+        const expected = await prometheus.get('/api/v1/metadata', { metric })
+        const actual = await api.request('GET', `/prometheus/api/v1/metadata?metric=${metric}`)
+        if (process.env.VIGIL_TEST_VERBOSE) console.log(metric, expected.text)
+        expect(actual.text, metric).toBe(expected.text)
+      }
+    }
+  }, 60_000)
 })

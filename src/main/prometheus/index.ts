@@ -66,7 +66,7 @@ export function createPrometheusFeature({ db, series, servers, postgres, version
   workspaces.onChange({ changed: () => scraper.sync() })
   const endpoints = {
     series: new SeriesEndpoints(model),
-    status: new StatusEndpoints(model, vigilBuildInfo(version)),
+    status: new StatusEndpoints(model, vigilBuildInfo(version), () => scraper.metadata()),
     query: new QueryEndpoints(createQueryEngine(model))
   }
   return {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import type { SeriesStore } from '../../base/series/series-store'
 import { httpScrape } from './http-scrape'
 import type { JobsRepo, TargetView } from './jobs-repo'
-import { TargetScrape, type Fetch, type ScrapeReport, type TargetConfig } from './target-scrape'
+import { TargetScrape, type Fetch, type ScrapedMetadata, type ScrapeReport, type TargetConfig } from './target-scrape'
 import { instanceOf, scrapeUrlOf } from './workspaces-service'
 
 export interface ScrapeTimers {
@@ -102,6 +102,19 @@ export class ScrapeManager {
     if (loop.running) await loop.running.catch(() => undefined)
     if (this.loops.get(targetId) !== loop) return null
     return this.run(targetId, loop)
+  }
+
+  /** Every scraped family's metadata, each distinct one once, by family name (for /api/v1/metadata). */
+  metadata(): Map<string, ScrapedMetadata[]> {
+    const merged = new Map<string, Map<string, ScrapedMetadata>>()
+    for (const loop of this.loops.values()) {
+      for (const [name, doc] of loop.scrape.metadata) {
+        let docs = merged.get(name)
+        if (!docs) merged.set(name, (docs = new Map()))
+        docs.set(JSON.stringify([doc.type, doc.help, doc.unit]), doc)
+      }
+    }
+    return new Map([...merged].map(([name, docs]) => [name, [...docs.values()]]))
   }
 
   /** The targets being scraped (ids). */

@@ -32,6 +32,13 @@ export interface TargetConfig {
   bodySizeLimit: number
 }
 
+/** A family's `# TYPE`, `# HELP` and `# UNIT` as /api/v1/metadata reports them (2.42: untyped is unknown, absent text is ''). */
+export interface ScrapedMetadata {
+  type: string
+  help: string
+  unit: string
+}
+
 export interface ScrapeReport {
   targetId: string
   /** The scrape's time (its start), ms. */
@@ -61,6 +68,8 @@ export class TargetScrape {
   private readonly ids = new Map<string, number>()
   private forgetCount: number
   private reportIds: number[] | null = null
+  /** The metadata of the last successful scrape, by family name (what 2.42's scrape cache keeps for /api/v1/metadata). */
+  private lastMetadata = new Map<string, ScrapedMetadata>()
   private stopped = false
 
   constructor(
@@ -102,13 +111,21 @@ export class TargetScrape {
     if (this.stopped) return this.report(at, failure, durationMs, parsed?.sampleCount ?? 0, 0)
     this.refreshIds()
     let added = 0
-    if (failure === null && parsed !== null) added = this.writeSamples(parsed, at, bodyBytes)
+    if (failure === null && parsed !== null) {
+      added = this.writeSamples(parsed, at, bodyBytes)
+      this.lastMetadata = metadataOf(parsed)
+    }
     else this.markStale(this.tracked, at)
     if (failure !== null) this.tracked = new Map()
     const samples = parsed?.sampleCount ?? 0
     this.writeReport(at, [failure === null ? 1 : 0, durationMs / 1000, samples, failure === null ? samples : 0, added])
     this.store.flush()
     return this.report(at, failure, durationMs, samples, added)
+  }
+
+  /** The families the target exposed with metadata, as of its last successful scrape. */
+  get metadata(): ReadonlyMap<string, ScrapedMetadata> {
+    return this.lastMetadata
   }
 
   /** The target is gone (deleted, or its job): every series it had ends now. */
@@ -222,6 +239,16 @@ export class TargetScrape {
     this.tracked = relabel(this.tracked)
     this.reportIds = null
   }
+}
+
+function metadataOf(parsed: ParsedExposition): Map<string, ScrapedMetadata> {
+  const metadata = new Map<string, ScrapedMetadata>()
+  for (const [name, family] of parsed.metadata) {
+    if (name.startsWith(VIGIL_PREFIX)) continue
+    const type = family.type === null || family.type === 'untyped' ? 'unknown' : family.type
+    metadata.set(name, { type, help: family.help ?? '', unit: family.unit ?? '' })
+  }
+  return metadata
 }
 
 function asFailure(error: unknown): ScrapeFailure {

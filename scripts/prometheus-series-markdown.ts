@@ -16,7 +16,8 @@ const TITLES: Record<string, string> = {
   netstat: 'netstat, per network interface',
   process: 'the top processes, per process (pid, command and user); a process that leaves the list ends with a staleness marker',
   pg_dashboard: 'the PostgreSQL dashboard history, per instance',
-  pg_dashboard_info: 'the PostgreSQL dashboard’s texts, per instance'
+  pg_dashboard_info: 'the PostgreSQL dashboard’s texts, per instance',
+  table_snapshot: 'each watched table’s snapshots (Oracle or PostgreSQL), a sample per snapshot, kept as long as raw metrics (`--retention-days`) though the snapshots themselves are pruned to the table’s history'
 }
 
 export function prometheusSeriesMarkdown(): string {

@@ -15,11 +15,12 @@ import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
 import { SeriesStore } from './base/series/series-store'
 import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
-import { createMetricsFeature, MetricsUpgrade, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
+import { createMetricsFeature, MetricsUpgrade, ROLLED_UP, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createPrometheusFeature, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
-import { createTableMonitoring, type TableMonitoringFeature } from './table-monitoring'
+import { createSourcesFeature, type SourcesFeature } from './sources'
+import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { createUsersFeature, type UsersService } from './users'
 
 export const DB_FILE = 'vigil.db'
@@ -52,6 +53,8 @@ export interface VigilApp {
   oracle: Omit<TableMonitoringFeature, 'detach'>
   /** Every stored series as Prometheus series, the /prometheus API's answers, and the import. */
   prometheus: PrometheusFeature
+  /** Every collector as a source, Vigil's health and the activity log (platform-api.md). */
+  platform: SourcesFeature
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -114,8 +117,10 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
     const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
-    const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, settings: config.snapshotMonitor })
-    const prometheus = createPrometheusFeature({ db, series, servers, postgres, version: config.version })
+    const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, series, settings: config.snapshotMonitor })
+    // A table's snapshot counts are kept as long as raw metrics.
+    maintenance.retainAsRaw(TABLE_SNAPSHOT_MATCHERS)
+    const prometheus = createPrometheusFeature({ db, series, servers, postgres, tables: oracle.counts, version: config.version })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({
@@ -138,7 +143,29 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       startedAt,
       upgrade: upgrade.status()
     })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, info })
+    const platform = createSourcesFeature({
+      db,
+      bus,
+      audit,
+      servers,
+      collectors,
+      postgres: { instances: postgres, engines: pgEngines },
+      tables: oracle,
+      rawRetentionDays: config.retention.rawDays,
+      health: {
+        version: config.version,
+        dataDir: config.dataDir,
+        dbFile: join(config.dataDir, DB_FILE),
+        startedAt: Date.parse(startedAt),
+        collects: config.collect,
+        url: () => url,
+        pingDatabase: () => pingDb(db),
+        upgradeStatus: () => upgrade.status(),
+        maintenance,
+        stagingTables: ROLLED_UP.length * 2
+      }
+    })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -166,6 +193,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       oracle,
       prometheus,
+      platform: { ...platform, bus },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status()
     })
@@ -177,6 +205,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     pgMaintenance.start()
     // A server's address changed or it was removed: its scrape targets follow.
     const detachScrapeTargets = bus.subscribe('servers.changed', () => prometheus.scraper.sync())
+    platform.sources.start(`Vigil ${config.version} started`)
     if (config.collect) {
       prometheus.scraper.start()
       oracle.monitor.start()
@@ -208,6 +237,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       postgresPools,
       oracle,
       prometheus,
+      platform,
       handlers,
       api,
       apiToken,
@@ -227,6 +257,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         closing = true
         await api.close()
+        await platform.sources.stop(`Vigil ${config.version} stopping`)
         await upgrade.stop()
         detachTableMonitoring()
         await oracle.monitor.stop()

@@ -7,6 +7,7 @@ import type { OracleDataService, OracleDatabasesService, OracleTablesService } f
 import { UI_USER, type PgAgentService, type PostgresInstancesService } from './postgres'
 import type { UsersService } from './users'
 import { WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
+import type { SourcesService } from './sources'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -21,10 +22,11 @@ export interface HandlerDeps {
   users: UsersService
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   prometheus: PrometheusFeature
+  sources: SourcesService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -104,6 +106,10 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'oracle.tables.diff': ({ snapshot_id }) => oracle.data.diff(snapshot_id),
     'oracle.tables.tasks': ({ id, limit }) => oracle.tables.tasks(id, { limit }),
     'prometheus.api': (request) => prometheus.read(request),
+    'sources.list': () => sources.list(),
+    'sources.details': ({ name }) => sources.details(String(name ?? '')),
+    'sources.sync': ({ name }) => sources.sync(String(name ?? '')),
+    'sources.logs': ({ name, limit }) => sources.logs(String(name ?? ''), typeof limit === 'number' ? limit : undefined),
     'scrape.workspaces': () => workspaceCall(() => prometheus.workspaces.listJobs()),
     'scrape.createWorkspace': (input) => workspaceCall(() => prometheus.workspaces.createJob(input)),
     'scrape.updateWorkspace': ({ jobId, changes }) => workspaceCall(() => prometheus.workspaces.modifyJob(String(jobId ?? ''), changes)),

@@ -1,5 +1,6 @@
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { UpgradeStatus } from './upgrade'
+import type { LogEntry, PlatformEvent, Source, SourceDetails, SyncStarted } from './platform'
 import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
 import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
@@ -182,6 +183,13 @@ export interface Contract {
   'oracle.tables.tasks': { req: { id: number; limit?: number }; res: OracleTask[] }
   /** A read of the Prometheus API (the Explore page), answered as `/prometheus/api/v1/{path}` would. */
   'prometheus.api': { req: PrometheusRequest; res: PrometheusAnswer }
+  /** Every collector as a source (the Sources page; GET /api/sources). */
+  'sources.list': { req: void; res: Source[] }
+  'sources.details': { req: { name: string }; res: SourceDetails }
+  /** Collect now; refused while a sync of the source runs. */
+  'sources.sync': { req: { name: string }; res: SyncStarted }
+  /** The source's own log lines, oldest first (the last `limit`, default 100). */
+  'sources.logs': { req: { name: string; limit?: number }; res: LogEntry[] }
   /** OpenMetrics workspaces (Prometheus jobs), the system-reserved one included. */
   'scrape.workspaces': { req: void; res: Workspace[] }
   'scrape.createWorkspace': { req: WorkspaceInput; res: Workspace }
@@ -268,6 +276,10 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'oracle.tables.diff',
   'oracle.tables.tasks',
   'prometheus.api',
+  'sources.list',
+  'sources.details',
+  'sources.sync',
+  'sources.logs',
   'scrape.workspaces',
   'scrape.createWorkspace',
   'scrape.updateWorkspace',
@@ -302,6 +314,10 @@ export interface Topics {
   'oracle.snapshot': SnapshotEvent
   /** The data dir's upgrade at start moved on (a few times a second at most) or ended. */
   'app.upgrade': UpgradeStatus
+  /** A PostgreSQL instance's dashboard collection ended (stored, or failed with `error`). */
+  'postgres.collected': { instanceId: number; ok: boolean; error: string | null; durationMs: number; at: number }
+  /** The platform API's events (/ws): syncs started and ended, collectors down and up. */
+  'platform.event': PlatformEvent
 }
 export type Topic = keyof Topics
 export const TOPICS: readonly Topic[] = Object.freeze([
@@ -312,7 +328,9 @@ export const TOPICS: readonly Topic[] = Object.freeze([
   'audit.recorded',
   'oracle.changed',
   'oracle.snapshot',
-  'app.upgrade'
+  'app.upgrade',
+  'postgres.collected',
+  'platform.event'
 ] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {

@@ -125,7 +125,8 @@ export type ControlAction = (typeof CONTROL_ACTIONS)[number]
 /** The answer to every successful control request. */
 export interface ControlResponse {
   action: ControlAction
-  state: 'ok'
+  /** 'ko': the command ran, but PostgreSQL did not come back (start, restart) or go away (stop) in time. */
+  state: 'ok' | 'ko'
 }
 
 // ---------------------------------------------------------------- core
@@ -196,6 +197,21 @@ export interface Dashboard {
   memory: MemoryUsage | null
 }
 
+/** An element of GET /dashboard/history: the data set and when it was read (unix seconds), which the agent's UI charts against. */
+export interface StampedDashboard extends Dashboard {
+  timestamp: number
+}
+
+/** GET /dashboard and /dashboard/live: the data set, and what the agent's own UI reads next to it. */
+export interface AgentDashboard extends StampedDashboard {
+  /** The latest entries of the trail, newest first (the agent's last 15 notifications). */
+  notifications: Notification[]
+  /** The host's distribution ("Debian GNU/Linux 12 (bookworm)"); null when the host cannot be read or does not say. */
+  linux_distribution: string | null
+  /** The host's CPU models, each with its number of logical CPUs; null when the host cannot be read. */
+  cpu_models: Record<string, number> | null
+}
+
 /** GET /dashboard/info. */
 export type DashboardInfo = Pick<Dashboard, 'hostname' | 'os_version' | 'pg_port' | 'pg_uptime' | 'pg_version' | 'pg_data'>
 
@@ -251,12 +267,18 @@ export interface RestartStatus {
 
 export interface SettingChange {
   name: string
-  /** The new value as PostgreSQL would read it from postgresql.conf ('on', '128MB', '5min'). */
+  /**
+   * The new value as PostgreSQL would read it from postgresql.conf ('on', '128MB', '5min'); ""
+   * resets it (ALTER SYSTEM RESET: the value of the configuration files, or the default).
+   */
   setting: string
+  /** Write it even when it is the value the setting has now (the agent's `"force": "true"`). */
+  force?: boolean
 }
 
 /** One item of the answer to POST /pgconf/configuration, as the agent documents it. */
 export interface SettingUpdate {
+  /** The value written; "" for a reset. */
   setting: string
   /** The change waits for a PostgreSQL restart (a 'postmaster' setting whose value now differs from the running one). */
   restart: boolean
@@ -265,8 +287,18 @@ export interface SettingUpdate {
   previous_setting: string
 }
 
+/** An item that could not be set: the others were. */
+export interface SettingFailure {
+  name: string
+  setting: string
+  error: string
+}
+
 export interface SettingsUpdateResult {
+  /** What was written (settings already at the value asked for are left alone, and not listed). */
   settings: SettingUpdate[]
+  /** Vigil's addition, only when some items could not be set while others were. */
+  errors?: SettingFailure[]
 }
 
 // ---------------------------------------------------------------- statements

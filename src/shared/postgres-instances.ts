@@ -34,6 +34,11 @@ const pgName = (what: string) =>
     errorMessage: `must be a ${what} of 1 to 63 characters, without control characters`
   })
 
+export const AGENT_KEY_MIN_LENGTH = 16
+export const AGENT_KEY_MAX_LENGTH = 256
+/** A key as a header can carry it and a URL without escaping most of it; empty removes it. */
+const AGENT_KEY_PATTERN = `^(?:[\\x21-\\x7e]{${AGENT_KEY_MIN_LENGTH},${AGENT_KEY_MAX_LENGTH}})?$`
+
 const fields = {
   // Names also key the instance in URLs and source lists: no slashes, no surrounding spaces.
   name: Type.String({
@@ -61,7 +66,20 @@ const fields = {
    * How start/stop/restart (the agent's /administration/control) run on the linked server;
    * null: not configured. The fields each method needs are checked by the service.
    */
-  control: Type.Union([CONTROL_CONFIG_SCHEMA, Type.Null()])
+  control: Type.Union([CONTROL_CONFIG_SCHEMA, Type.Null()]),
+  /**
+   * The agent key scripts and the temboard UI may send instead of a session (`?key=` or
+   * `X-TemBoard-Agent-Key`) on the agent routes that take one. Write-only, stored hashed;
+   * "" or null removes it.
+   */
+  agent_key: Type.Union([
+    Type.String({
+      maxLength: AGENT_KEY_MAX_LENGTH,
+      pattern: AGENT_KEY_PATTERN,
+      errorMessage: `must be ${AGENT_KEY_MIN_LENGTH} to ${AGENT_KEY_MAX_LENGTH} printable ASCII characters without spaces (e.g. openssl rand -hex 32), or empty to remove it`
+    }),
+    Type.Null()
+  ])
 }
 
 /** Fields a client may send back unchanged (GET then PUT) without being told they are unknown. */
@@ -69,6 +87,7 @@ const readOnlyEcho = Object.fromEntries(
   [
     'id',
     'password_set',
+    'agent_key_set',
     'server',
     'server_name',
     'created_at',
@@ -121,6 +140,7 @@ export const PostgresInstanceSchema = Type.Object({
   port: Type.Integer(),
   username: Type.String(),
   password_set: Type.Boolean({ description: 'A password is stored (the password itself is never returned).' }),
+  agent_key_set: Type.Boolean({ description: 'An agent key is set (stored hashed; the key itself is never returned).' }),
   maintenance_db: Type.String(),
   description: nullableText,
   is_active: Type.Boolean(),

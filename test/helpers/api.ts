@@ -12,7 +12,7 @@ export interface ApiResponse<T = unknown> {
 
 export interface RequestOptions {
   body?: unknown
-  rawBody?: string
+  rawBody?: string | Buffer
   headers?: Record<string, string>
   /** Send no Authorization header. */
   anonymous?: boolean
@@ -27,12 +27,16 @@ export interface TestApi {
   close(): Promise<void>
 }
 
-/** Vigil's real API on a random loopback port with a throwaway data dir. */
+/**
+ * Vigil's real API on a random loopback port with a throwaway data dir — or the `dataDir` given,
+ * which is then the caller's and outlives close() (to start again on it).
+ */
 export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<TestApi> {
-  const temp = makeTempDir()
+  const temp = overrides.dataDir === undefined ? makeTempDir() : null
+  const dataDir = overrides.dataDir ?? (temp as { dir: string }).dir
   const app = await createApp(
     resolveConfig({
-      dataDir: temp.dir,
+      dataDir,
       port: 0,
       version: 'test',
       vendorDir: resolve('node_modules/redoc/bundles'),
@@ -47,17 +51,17 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
     app,
     url,
     token: app.apiToken,
-    dataDir: temp.dir,
+    dataDir,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers }
       if (!options.anonymous && !('authorization' in lower(headers))) headers.Authorization = `Bearer ${app.apiToken}`
-      let body: string | undefined
+      let body: string | Buffer | undefined
       if (options.rawBody !== undefined) body = options.rawBody
       else if (options.body !== undefined) {
         body = JSON.stringify(options.body)
         headers['Content-Type'] ??= 'application/json'
       }
-      const response = await fetch(url + path, { method, headers, body, redirect: 'manual' })
+      const response = await fetch(url + path, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body), redirect: 'manual' })
       const text = await response.text()
       let parsed: unknown = text
       try {
@@ -69,7 +73,7 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
     },
     async close() {
       await app.close()
-      temp.remove()
+      temp?.remove()
     }
   }
 }

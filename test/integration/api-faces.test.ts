@@ -27,10 +27,12 @@ describe('API faces', () => {
   it('PostgreSQL agent: {error} with the agent’s statuses, under its own authentication', async () => {
     const unknown = await api.request('GET', '/pg/1/nope')
     expect(unknown).toMatchObject({ status: 404, body: { error: 'No route for GET /pg/1/nope' } })
-    const noSession = await api.request('GET', '/pg/1/status', { anonymous: true })
-    expect(noSession).toMatchObject({ status: 401, body: { error: 'Invalid session.' } })
+    const noSession = await api.request('GET', '/pg/1/activity', { anonymous: true })
+    expect(noSession).toMatchObject({ status: 406, body: { error: "Parameter 'X-Session' is malformed." } })
+    const wrongToken = await api.request('GET', '/pg/1/activity', { headers: { Authorization: 'Bearer nope' } })
+    expect(wrongToken).toMatchObject({ status: 401, body: { error: 'Invalid session.' } })
     const badJson = await api.request('POST', '/pg/1/login', { anonymous: true, rawBody: '{bad', headers: { 'Content-Type': 'application/json' } })
-    expect(badJson).toMatchObject({ status: 406, body: { error: 'The request body must be valid JSON' } })
+    expect(badJson).toMatchObject({ status: 400, body: { error: 'Invalid json format' } })
   })
 
   it('RPC: the contract’s Outcome for every error', async () => {
@@ -38,6 +40,17 @@ describe('API faces', () => {
     expect(unknown).toMatchObject({ status: 404, body: { ok: false, error: { code: 'not_found', message: 'No route for GET /rpc/nope' } } })
     const anonymous = await api.request('POST', '/rpc/app.info', { anonymous: true, body: {} })
     expect(anonymous).toMatchObject({ status: 401, body: { ok: false, error: { code: 'unauthorized' } } })
+  })
+
+  it('platform: {detail} on the paths it owns among the primary API’s, with the primary’s paths left alone', async () => {
+    expect(await api.request('GET', '/api/sources/nope/details')).toMatchObject({ status: 404, body: { detail: "Source 'nope' not found" } })
+    expect(await api.request('GET', '/api/sources/nope/nothing')).toMatchObject({ status: 404, body: { detail: 'No route for GET /api/sources/nope/nothing' } })
+    expect(await api.request('GET', '/api/status', { anonymous: true })).toMatchObject({ status: 401, body: { detail: 'Authentication credentials were not provided.' } })
+    const badJson = await api.request('POST', '/api/sources/nope/sync', { rawBody: '{bad', headers: { 'Content-Type': 'application/json' } })
+    expect(badJson).toMatchObject({ status: 400, body: { detail: expect.stringContaining('valid JSON') } })
+    // /ws/… and /api/… paths the platform does not list stay the primary API's.
+    expect((await api.request('GET', '/ws/metrics/nope/')).body).toMatchObject({ timestamp: expect.any(String) })
+    expect((await api.request('GET', '/api/statusx')).body).toEqual({ error: 'No route for GET /api/statusx', timestamp: expect.any(String) })
   })
 
   it('answers paths no face owns in the default (primary) format', async () => {

@@ -40,7 +40,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/\*/g, 'x')
 }
 
-/** The face's error body: primary {error, timestamp}, agent {error}, rpc {ok: false, error}, prometheus {status, errorType, error}, openmetrics its envelope. */
+/** The face's error body: primary {error, timestamp}, agent {error}, rpc {ok: false, error}, prometheus {status, errorType, error}, platform {detail}, openmetrics its envelope. */
 function expectFaceError(route: RouteEntry, status: number, text: string, what: string): void {
   if (route.face === 'openmetrics') {
     // The sysmon OpenMetrics API answers a bad body on HTTP 200 with a result code (BAD_INPUT_VALUE).
@@ -54,6 +54,7 @@ function expectFaceError(route: RouteEntry, status: number, text: string, what: 
   if (route.face === 'rpc') expect(body, what).toMatchObject({ ok: false, error: { code: expect.any(String), message: expect.any(String) } })
   else if (route.face === 'postgres-agent') expect(Object.keys(body), what).toEqual(['error'])
   else if (route.face === 'prometheus') expect(body, what).toEqual({ status: 'error', errorType: expect.any(String), error: expect.any(String) })
+  else if (route.face === 'platform') expect(body, what).toEqual({ detail: expect.any(String) })
   else expect(body, what).toMatchObject({ error: expect.any(String), timestamp: expect.any(String) })
 }
 
@@ -123,18 +124,20 @@ describe('declared error responses', () => {
       primaryApiError(AppError.invalidField('page', 'must be an integer from 1 to 1000000')),
       primaryApiError(new AppError('not_found', 'Not found'))
     ]
+    const platformSamples = samples.map((sample) => ({ detail: sample.error }))
     const checked: string[] = []
     for (const route of api.app.api.routeTable) {
       const response = (route.schema?.response ?? {}) as Record<string, TSchema>
       for (const [status, schema] of Object.entries(response)) {
         if (Number(status) < 400) continue
-        expect(route.face, `${route.method} ${route.url}`).toBe('primary')
-        for (const sample of samples) expect(Value.Check(schema, sample), `${route.method} ${route.url} ${status}`).toBe(true)
+        expect(['primary', 'platform'], `${route.method} ${route.url}`).toContain(route.face)
+        for (const sample of route.face === 'platform' ? platformSamples : samples) expect(Value.Check(schema, sample), `${route.method} ${route.url} ${status}`).toBe(true)
         checked.push(`${route.method} ${route.url} ${status}`)
       }
     }
     expect(checked).toContain('POST /api/servers/:server_id/test-connection/ 400')
     expect(checked).toContain('POST /api/oracle-tables/:id/monitor_now/ 400')
+    expect(checked).toContain('POST /api/sources/:source_name/sync 409')
   })
 })
 

@@ -298,6 +298,35 @@ describe('tables, snapshots and changes', () => {
     }
   })
 
+  it('answers each snapshot’s counts as Prometheus series, labelled with the table’s names', async () => {
+    const query = async (promql: string) => {
+      const response = await api.request('GET', `/prometheus/api/v1/query?${new URLSearchParams({ query: promql })}`)
+      expect(response.status).toBe(200)
+      return response.body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>
+    }
+    const [rows] = await query('vigil_table_rows{table="StockItems"}')
+    expect(rows).toEqual({
+      metric: {
+        __name__: 'vigil_table_rows',
+        server: 'db-server-01',
+        database: 'ShopDB',
+        engine: 'postgresql',
+        schema: 'Inventory',
+        table: 'StockItems',
+        table_id: String(tableId),
+        database_id: String(databaseId)
+      },
+      value: [expect.any(Number), '3']
+    })
+    // Three snapshots so far: the baseline (compared with nothing: no added sample), one change of each kind, none.
+    const over = async (promql: string) => (await query(`${promql}{database="ShopDB"}[1h])`)).map((series) => [series.metric.__name__ ?? '', series.value[1]])
+    expect(await over('count_over_time(vigil_table_rows')).toEqual([['', '3']])
+    expect(await over('count_over_time(vigil_table_rows_added')).toEqual([['', '2']])
+    expect(await over('sum_over_time(vigil_table_rows_changed')).toEqual([['', '1']])
+    expect(await over('max_over_time(vigil_table_snapshot_truncated')).toEqual([['', '0']])
+    expect(Number((await query('vigil_table_snapshot_duration_seconds{schema="Inventory"}'))[0]?.value[1])).toBeGreaterThan(0)
+  })
+
   it('serves history, latest data, tasks, statistics and the dashboard in the spec shapes', async () => {
     const history = await api.request('GET', `/api/oracle-tables/${tableId}/history/`)
     expect(history.body).toHaveLength(3)
@@ -599,5 +628,8 @@ describe('the scheduled monitor', () => {
     expect((await api.request('GET', '/api/oracle-tasks/')).body.count).toBe(0)
     expect(api.app.db.prepare('SELECT COUNT(*) AS n FROM oracle_snapshot_data').get()).toEqual({ n: 0 })
     expect(api.app.oracle.sources.openDatabases()).not.toContain(databaseId)
+    // The tables' snapshot counts go with them.
+    const counts = await api.request('GET', `/prometheus/api/v1/series?${new URLSearchParams({ 'match[]': '{__name__=~"vigil_table_.*"}' })}`)
+    expect(counts.body).toEqual({ status: 'success', data: [] })
   })
 })

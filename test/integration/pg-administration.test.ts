@@ -121,6 +121,32 @@ describe('administration plugin', () => {
     expect((await pg.query('SELECT 1 AS up')).rows).toEqual([{ up: 1 }])
   })
 
+  it('answers "ko" when PostgreSQL does not come back after a start, or does not go away after a stop, as the agent checks', async () => {
+    /** Up when a session opens, or the server answers with anything but "starting up / shutting down". */
+    const isUp = async (): Promise<boolean> => {
+      const client = new Client(pg.connectionConfig())
+      client.on('error', () => undefined)
+      try {
+        await client.connect()
+        await client.end()
+        return true
+      } catch (error) {
+        const code = (error as { code?: string }).code
+        return code !== undefined && /^[0-9A-Z]{5}$/.test(code) && code !== '57P03'
+      }
+    }
+    const check = { isUp, timeoutMs: 1_000, intervalMs: 50 }
+    // A command that succeeds without doing anything, as a broken unit or script may.
+    const noop: ControlConfig = { method: 'custom', command: 'echo {action} >/dev/null' }
+
+    expect(await controlServer('stop', noop, exec, check)).toEqual({ action: 'stop', state: 'ko' })
+    expect(await controlServer('stop', control, exec, check)).toEqual({ action: 'stop', state: 'ok' })
+    expect(await controlServer('start', noop, exec, check)).toEqual({ action: 'start', state: 'ko' })
+    expect(await controlServer('restart', noop, exec, check)).toEqual({ action: 'restart', state: 'ko' })
+    expect(await controlServer('start', control, exec, check)).toEqual({ action: 'start', state: 'ok' })
+    expect((await pg.query('SELECT 1 AS up')).rows).toEqual([{ up: 1 }])
+  })
+
   it("reports a failing command with pg_ctl's own words", async () => {
     const missing = { ...control, data_dir: `${pg.ctl.dataDir}-missing` }
     const error = await rejection(controlServer('stop', missing, exec))

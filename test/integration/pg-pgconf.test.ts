@@ -1,6 +1,7 @@
 // The pgconf plugin against a real PostgreSQL cluster on loopback: reads as a pg_monitor role,
 // ALTER SYSTEM round trips as the superuser and as a role granted just what it needs, and the
-// proof that refused changes leave postgresql.auto.conf as it was.
+// proof that a refused change leaves postgresql.auto.conf as it was while the others of its
+// batch are written.
 import { Client, type ClientConfig } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -145,7 +146,8 @@ describe('pgconf plugin', () => {
 
   it('judges values as PostgreSQL does (ALTER SYSTEM is the referee)', async () => {
     const cases: Array<[name: string, value: string]> = [
-      ...['64', '4MB', '1.5GB', ' 128 MB ', '65536B', '1e3', '.5MB', '0x100', '32kB', '010', '3TB', '12XB', '4mb', '5min', 'abc', '', '08', ' .5MB'].map(
+      // Not '': that is a reset (ALTER SYSTEM RESET), which any writable setting takes.
+      ...['64', '4MB', '1.5GB', ' 128 MB ', '65536B', '1e3', '.5MB', '0x100', '32kB', '010', '3TB', '12XB', '4mb', '5min', 'abc', '08', ' .5MB'].map(
         (value): [string, string] => ['work_mem', value]
       ),
       ['shared_buffers', '128MB'],
@@ -224,28 +226,28 @@ describe('pgconf plugin', () => {
     expect(await getRestartStatus(admin)).toEqual({ restart_changes: [], restart_pending: false })
   })
 
-  it('refuses a batch with any bad value before writing anything: postgresql.auto.conf is untouched', async () => {
+  it('refuses a bad value alone without writing anything, and writes the rest of a batch around bad values', async () => {
     const fileBefore = await autoConf()
     const settingsBefore = await autoConfSettings()
     const workMemBefore = await show(admin, 'work_mem')
-    const good: SettingChange = { name: 'work_mem', setting: '16MB' }
     const refused: Array<[SettingChange, RegExp]> = [
-      [{ name: 'no_such_setting', setting: '1' }, /^Unknown setting 'no_such_setting': there is no such parameter in pg_settings$/],
+      [{ name: 'no_such_setting', setting: '1' }, /^Unknown setting 'no_such_setting': there is no such parameter in pg_settings \(nothing was changed\)$/],
       [{ name: 'autovacuum', setting: 'maybe' }, /^Invalid value 'maybe' for setting 'autovacuum': it must be a boolean/],
-      [{ name: 'max_connections', setting: 'lots' }, /^Invalid value 'lots' for setting 'max_connections': it must be an integer$/],
-      [{ name: 'random_page_cost', setting: 'fast' }, /^Invalid value 'fast' for setting 'random_page_cost': it must be a number$/],
+      [{ name: 'max_connections', setting: 'lots' }, /^Invalid value 'lots' for setting 'max_connections': it must be an integer \(nothing was changed\)$/],
+      [{ name: 'random_page_cost', setting: 'fast' }, /^Invalid value 'fast' for setting 'random_page_cost': it must be a number \(nothing was changed\)$/],
       [{ name: 'log_min_messages', setting: 'fancy' }, /^Invalid value 'fancy' for setting 'log_min_messages': it must be one of debug5, /],
-      [{ name: 'shared_buffers', setting: '64kB' }, /^Invalid value '64kB' for setting 'shared_buffers': it is 8 × 8kB, below the minimum of 16 × 8kB$/],
-      [{ name: 'checkpoint_timeout', setting: '2d' }, /^Invalid value '2d' for setting 'checkpoint_timeout': it is 172800 s, above the maximum of 86400 s$/],
-      [{ name: 'statement_timeout', setting: '5 minutes' }, /'minutes' is not a unit of this setting: valid units are d, h, min, s, ms, us$/],
-      [{ name: 'search_path', setting: '' }, /^Invalid value '' for setting 'search_path': it must list at least one name/],
-      [{ name: 'block_size', setting: '8192' }, /^Invalid value '8192' for setting 'block_size': the setting is read-only \(context internal/]
+      [{ name: 'shared_buffers', setting: '64kB' }, /^Invalid value '64kB' for setting 'shared_buffers': it is 8 × 8kB, below the minimum of 16 × 8kB /],
+      [{ name: 'checkpoint_timeout', setting: '2d' }, /^Invalid value '2d' for setting 'checkpoint_timeout': it is 172800 s, above the maximum of 86400 s /],
+      [{ name: 'statement_timeout', setting: '5 minutes' }, /'minutes' is not a unit of this setting: valid units are d, h, min, s, ms, us /],
+      [{ name: 'search_path', setting: 'public, ' }, /^Invalid value 'public, ' for setting 'search_path': it must be a comma-separated list of names/],
+      // (At its own value a read-only setting is unchanged, so the round trip of its category passes.)
+      [{ name: 'block_size', setting: '4096' }, /^Invalid value '4096' for setting 'block_size': the setting is read-only \(context internal/]
     ]
     for (const [bad, says] of refused) {
-      const error = await refusal(updateSettings(admin, pg.serverVersionNum, [good, bad]))
+      const error = await refusal(updateSettings(admin, pg.serverVersionNum, [bad]))
       expect(error.code).toBe('validation')
       expect(error.message).toMatch(says)
-      expect(error.issues?.map((issue) => issue.field)).toEqual([bad.name === 'no_such_setting' ? 'settings[1].name' : 'settings[1].setting'])
+      expect(error.issues?.map((issue) => issue.field)).toEqual([bad.name === 'no_such_setting' ? 'settings[0].name' : 'settings[0].setting'])
     }
     const both = await refusal(
       updateSettings(admin, pg.serverVersionNum, [
@@ -255,28 +257,61 @@ describe('pgconf plugin', () => {
     )
     expect(both.issues).toHaveLength(2)
     expect(both.message).toMatch(/'autovacuum'.*; .*'work_mem'/)
-
     expect(await autoConf()).toBe(fileBefore)
     expect(await autoConfSettings()).toEqual(settingsBefore)
     expect(await show(admin, 'work_mem')).toBe(workMemBefore)
+
+    const batch = await updateSettings(admin, pg.serverVersionNum, [
+      { name: 'autovacuum', setting: 'maybe' },
+      { name: 'work_mem', setting: '16MB' },
+      { name: 'no_such_setting', setting: '1' }
+    ])
+    expect(batch).toEqual({
+      settings: [{ setting: '16MB', restart: false, name: 'work_mem', previous_setting: workMemBefore }],
+      errors: [
+        { name: 'autovacuum', setting: 'maybe', error: expect.stringMatching(/^Invalid value 'maybe' for setting 'autovacuum': it must be a boolean/) },
+        { name: 'no_such_setting', setting: '1', error: "Unknown setting 'no_such_setting': there is no such parameter in pg_settings" }
+      ]
+    })
+    expect(await show(admin, 'work_mem')).toBe('16MB')
+    expect(await autoConf()).toContain("work_mem = '16MB'")
+    await updateSettings(admin, pg.serverVersionNum, [{ name: 'work_mem', setting: workMemBefore }])
+    expect(await show(admin, 'work_mem')).toBe(workMemBefore)
   })
 
-  it('stops at a value only PostgreSQL can judge, and says what was already written', async () => {
+  it('leaves a setting already at the value asked for alone, unless forced or waiting for a restart', async () => {
+    const fileBefore = await autoConf()
+    const current = await show(admin, 'maintenance_work_mem')
+    expect(await updateSettings(admin, pg.serverVersionNum, [{ name: 'maintenance_work_mem', setting: current }])).toEqual({ settings: [] })
+    expect(await autoConf()).toBe(fileBefore)
+    const forced = await updateSettings(admin, pg.serverVersionNum, [{ name: 'maintenance_work_mem', setting: current, force: true }])
+    expect(forced.settings).toEqual([{ setting: current, restart: false, name: 'maintenance_work_mem', previous_setting: current }])
+    expect(await autoConf()).toContain(`maintenance_work_mem = '${current}'`)
+    const reset = await updateSettings(admin, pg.serverVersionNum, [{ name: 'maintenance_work_mem', setting: '' }])
+    expect(reset.settings).toEqual([{ setting: '', restart: false, name: 'maintenance_work_mem', previous_setting: current }])
+    expect(await autoConf()).toBe(fileBefore)
+    // Nothing left to reset.
+    expect(await updateSettings(admin, pg.serverVersionNum, [{ name: 'maintenance_work_mem', setting: '' }])).toEqual({ settings: [] })
+  })
+
+  it('reports a value only PostgreSQL can judge, and writes the rest of its batch', async () => {
     const fileBefore = await autoConf()
     const alone = await refusal(updateSettings(admin, pg.serverVersionNum, [{ name: 'timezone', setting: 'Nowhere/Else' }]))
     expect(alone.code).toBe('validation')
     expect(alone.message).toBe(`PostgreSQL refused 'Nowhere/Else' for setting 'TimeZone': invalid value for parameter "TimeZone": "Nowhere/Else" (nothing was changed)`)
     expect(await autoConf()).toBe(fileBefore)
 
-    const partial = await refusal(
-      updateSettings(admin, pg.serverVersionNum, [
-        { name: 'statement_timeout', setting: '1min' },
-        { name: 'TimeZone', setting: 'Nowhere/Else' }
-      ])
-    )
-    expect(partial.message).toMatch(/\(already written to postgresql\.auto\.conf, not yet reloaded: 'statement_timeout'\)$/)
+    const partial = await updateSettings(admin, pg.serverVersionNum, [
+      { name: 'statement_timeout', setting: '1min' },
+      { name: 'TimeZone', setting: 'Nowhere/Else' }
+    ])
+    expect(partial.settings.map((setting) => setting.name)).toEqual(['statement_timeout'])
+    expect(partial.errors).toEqual([
+      { name: 'TimeZone', setting: 'Nowhere/Else', error: `PostgreSQL refused 'Nowhere/Else' for setting 'TimeZone': invalid value for parameter "TimeZone": "Nowhere/Else"` }
+    ])
     expect(await autoConf()).toContain("statement_timeout = '1min'")
     await admin.query('ALTER SYSTEM RESET statement_timeout')
+    await admin.query('SELECT pg_reload_conf()')
     expect(await autoConf()).toBe(fileBefore)
   })
 
@@ -308,13 +343,23 @@ describe('pgconf plugin', () => {
     expect(result).toEqual({ settings: [{ setting: '12MB', restart: false, name: 'work_mem', previous_setting: before }] })
     expect(await show(tuner, 'work_mem')).toBe('12MB')
 
+    // One setting it may change, one it may not: the first is written, the second reported.
+    const mixed = await updateSettings(tuner, pg.serverVersionNum, [
+      { name: 'work_mem', setting: '16MB' },
+      { name: 'maintenance_work_mem', setting: '128MB' }
+    ])
+    expect(mixed).toEqual({
+      settings: [{ setting: '16MB', restart: false, name: 'work_mem', previous_setting: '12MB' }],
+      errors: [
+        {
+          name: 'maintenance_work_mem',
+          setting: '128MB',
+          error: `Role 'vigil_tuner' may not change 'maintenance_work_mem': ALTER SYSTEM needs superuser or GRANT ALTER SYSTEM ON PARAMETER maintenance_work_mem TO "vigil_tuner"`
+        }
+      ]
+    })
     const fileBefore = await autoConf()
-    const error = await refusal(
-      updateSettings(tuner, pg.serverVersionNum, [
-        { name: 'work_mem', setting: '16MB' },
-        { name: 'maintenance_work_mem', setting: '128MB' }
-      ])
-    )
+    const error = await refusal(updateSettings(tuner, pg.serverVersionNum, [{ name: 'maintenance_work_mem', setting: '128MB' }]))
     expect(error.code).toBe('forbidden')
     expect(error.message).toBe(
       `Nothing was changed: role 'vigil_tuner' may not change 'maintenance_work_mem': ALTER SYSTEM needs superuser or GRANT ALTER SYSTEM ON PARAMETER maintenance_work_mem TO "vigil_tuner"`

@@ -58,6 +58,7 @@ describe('CRUD', () => {
       port: pg.port,
       username: 'vigil_monitor',
       password_set: true,
+      agent_key_set: false,
       maintenance_db: 'postgres',
       description: 'Main cluster',
       is_active: true,

@@ -5,6 +5,7 @@
 // compares query evaluation at length). Vigil also holds series of its own (a server's vmstat),
 // which Prometheus has not: the comparisons leave them out where they would show, and check that
 // they do show.
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NUMERIC_FIELDS } from '../../src/shared/metrics'
 import { startApi, validServer, type TestApi } from '../helpers/api'
@@ -80,6 +81,24 @@ describe('the import endpoint', () => {
     expect(response.status).toBe(400)
     expect(response.text).toBe('{"status":"error","errorType":"bad_data","error":"2:16: unterminated label value"}')
     expect((await vigil('GET', '/api/v1/series', { 'match[]': 'fresh_metric' })).body.data).toEqual([])
+  })
+
+  it('takes a gzip body, and refuses one that is not gzip or inflates past the limit', async () => {
+    const body = `gzipped_metric{a="b"} 1 ${dataset.startMs}\ngzipped_metric{a="b"} 2 ${dataset.startMs + 15_000}\n`
+    const gzip = { 'Content-Encoding': 'gzip' }
+    const response = await api.request('POST', '/prometheus/api/v1/import/prometheus', { rawBody: gzipSync(body), headers: gzip })
+    expect(response.body).toEqual({ status: 'success', data: { series: 1, samples: 2, unchanged: 0 } })
+    const notGzip = await api.request('POST', '/prometheus/api/v1/import/prometheus', { rawBody: body, headers: gzip })
+    expect(notGzip.status).toBe(400)
+    expect(notGzip.body.error).toMatch(/^the body is not valid gzip: /)
+    const bomb = await api.request('POST', '/prometheus/api/v1/import/prometheus', { rawBody: gzipSync('x 1\n'.repeat(9 << 20)), headers: gzip })
+    expect(bomb.status).toBe(413)
+    const brotli = await api.request('POST', '/prometheus/api/v1/import/prometheus', { rawBody: body, headers: { 'Content-Encoding': 'br' } })
+    expect(brotli.body).toEqual({ status: 'error', errorType: 'bad_data', error: 'unsupported Content-Encoding "br": send the body as it is, or gzip' })
+    expect((await vigil('GET', '/api/v1/series', { 'match[]': 'gzipped_metric' })).body.data).toEqual([{ __name__: 'gzipped_metric', a: 'b' }])
+    // Gone again, so that the comparisons below see the data set alone.
+    expect((await vigil('POST', '/api/v1/admin/tsdb/delete_series', { 'match[]': 'gzipped_metric' })).status).toBe(204)
+    expect((await vigil('GET', '/api/v1/series', { 'match[]': 'gzipped_metric' })).body.data).toEqual([])
   })
 
   it('refuses a body over the size limit, and one without the credential', async () => {

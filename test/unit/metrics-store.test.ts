@@ -136,5 +136,17 @@ describe('rows', () => {
     ])
     // It came back as the series it was, not a new one.
     expect(store.groups('process', S1)).toHaveLength(2)
+    // Aggregated, the marker is no row either: pid 2 counts its two samples, and a bucket that
+    // holds only its marker (5 s to 10 s) has no row for it.
+    const aggregate = (start: number, end: number) =>
+      repo.processAggregates({ start: T0 + start, end: T0 + end, intervalMs: 5000, limit: -1, offset: 0 }).rows.map((row) => [row.bucket - T0, row.pid, row.count, row.max_cpu])
+    expect(aggregate(0, 10_000)).toEqual([
+      [0, 1, 1, 5],
+      [0, 2, 1, 3],
+      [5000, 1, 1, 4],
+      [10_000, 1, 1, 4],
+      [10_000, 2, 1, 9]
+    ])
+    expect(aggregate(5000, 9999)).toEqual([[5000, 1, 1, 4]])
   })
 })

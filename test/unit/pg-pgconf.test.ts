@@ -2,10 +2,10 @@
 // own reading of booleans, numbers, units, enums and name lists), the SQL chosen per server
 // version, the ALTER SYSTEM text, and the request parsers.
 import { describe, expect, it } from 'vitest'
-import { parseCategoryName } from '../../src/main/postgres/pgconf/settings'
+import { parseCategoryName, parseSettingsFilter } from '../../src/main/postgres/pgconf/settings'
 import { splitNameList } from '../../src/shared/pgconf/guc-lists'
 import { parseGucInteger, parseGucReal, parseSettingUnit, roundHalfEven } from '../../src/shared/pgconf/guc-numbers'
-import { parseGucBool, settingValueProblem, type SettingDefinition } from '../../src/shared/pgconf/setting-values'
+import { parseGucBool, sameSettingValue, settingValueProblem, type SettingDefinition } from '../../src/shared/pgconf/setting-values'
 import { alterSystemDenied, alterSystemPrivilegeSql, alterSystemSql, settingsLookupSql } from '../../src/main/postgres/pgconf/update'
 import { parseSettingsUpdate } from '../../src/main/postgres/pgconf/update-request'
 import { AppError } from '../../src/shared/errors'
@@ -227,6 +227,7 @@ describe('name lists (search_path, *_preload_libraries)', () => {
       `ALTER SYSTEM SET "shared_preload_libraries" = 'pg_stat_statements', 'auto_explain'`
     )
     expect(alterSystemSql('search_path', '"$user", public, "it\'s"')).toBe(`ALTER SYSTEM SET "search_path" = '$user', 'public', 'it''s'`)
+    expect(alterSystemSql('work_mem', '')).toBe('ALTER SYSTEM RESET "work_mem"')
   })
 })
 
@@ -276,6 +277,24 @@ describe('parseSettingsUpdate (the POST body)', () => {
     expect(parseSettingsUpdate({ settings: [] })).toEqual([])
   })
 
+  it('takes "" (a reset) and the agent\'s force, as its UI sends it ("true") or as a boolean', () => {
+    expect(
+      parseSettingsUpdate({
+        settings: [
+          { name: 'work_mem', setting: '' },
+          { name: 'a', setting: '1', force: 'true' },
+          { name: 'b', setting: '1', force: true },
+          { name: 'c', setting: '1', force: 'false' }
+        ]
+      })
+    ).toEqual([
+      { name: 'work_mem', setting: '' },
+      { name: 'a', setting: '1', force: true },
+      { name: 'b', setting: '1', force: true },
+      { name: 'c', setting: '1' }
+    ])
+  })
+
   it.each([
     [null, /Parameter 'settings' is malformed/],
     [[], /Parameter 'settings' is malformed/],
@@ -288,6 +307,7 @@ describe('parseSettingsUpdate (the POST body)', () => {
     [{ settings: [{ name: 'autovacuum', setting: true }] }, /"setting" must be a string/],
     [{ settings: [{ name: 'autovacuum', setting: null }] }, /"setting" must be a string/],
     [{ settings: [{ name: 'work_mem', setting: Number.NaN }] }, /finite number/],
+    [{ settings: [{ name: 'work_mem', setting: '8MB', force: 'yes' }] }, /"force" must be "true" or "false"/],
     [{ settings: [{ name: 'application_name', setting: 'a\0b' }] }, /NUL character/],
     [{ settings: [{ name: 'work_mem', setting: '8MB' }, { name: 'Work_Mem', setting: '16MB' }] }, /Setting item 1 is malformed: 'Work_Mem' appears more than once/]
   ])('refuses %j', (body, says) => {
@@ -304,10 +324,61 @@ describe('parseSettingsUpdate (the POST body)', () => {
   })
 })
 
+describe('sameSettingValue (what the round trip leaves alone)', () => {
+  const definition = (vartype: SettingDefinition['vartype'], unit: string | null = null, name = 'x'): SettingDefinition => ({
+    name,
+    vartype,
+    unit,
+    min_val: null,
+    max_val: null,
+    enumvals: null,
+    context: 'user'
+  })
+  it.each([
+    ['integer', 'kB', '4096', '4MB', true],
+    ['integer', 'kB', '4096', '4096kB', true],
+    ['integer', 'kB', '4096', '4096', true],
+    ['integer', 'kB', '4096', '5MB', false],
+    ['integer', 'ms', '0', '0', true],
+    ['integer', 's', '300', '5min', true],
+    ['real', null, '1.1', '1.10', true],
+    ['bool', null, 'on', 'TRUE', true],
+    ['bool', null, 'on', 'off', false],
+    ['enum', null, 'read committed', 'Read Committed', true],
+    ['string', null, 'ISO, MDY', 'ISO, MDY', true],
+    ['string', null, 'ISO, MDY', 'ISO,MDY', false],
+    ['integer', 'kB', '4096', 'lots', false]
+  ] as const)('%s (%s): %s and %j → %s', (vartype, unit, current, value, same) => {
+    expect(sameSettingValue(definition(vartype, unit), current, value)).toBe(same)
+  })
+
+  it('compares a list of names name by name', () => {
+    expect(sameSettingValue(definition('string', null, 'search_path'), '"$user", public', '"$user",public')).toBe(true)
+    expect(sameSettingValue(definition('string', null, 'search_path'), '"$user", public', 'public')).toBe(false)
+  })
+})
+
 describe('parseCategoryName', () => {
   it('takes 1 to 128 characters, slashes and spaces included', () => {
     expect(parseCategoryName('Client Connection Defaults / Locale and Formatting')).toBe('Client Connection Defaults / Locale and Formatting')
     expect(parseCategoryName('x'.repeat(128))).toHaveLength(128)
+  })
+
+  it("reads '+' as a space, as the agent does (the temboard UI form-encodes its URLs)", () => {
+    expect(parseCategoryName('Client+Connection+Defaults+/+Locale+and+Formatting')).toBe('Client Connection Defaults / Locale and Formatting')
+  })
+})
+
+describe('parseSettingsFilter', () => {
+  it('takes up to 128 characters; absent or empty is no filter', () => {
+    expect(parseSettingsFilter(undefined)).toBeNull()
+    expect(parseSettingsFilter('')).toBeNull()
+    expect(parseSettingsFilter('work_mem')).toBe('work_mem')
+    expect(parseSettingsFilter('shared memory')).toBe('shared memory')
+  })
+
+  it.each([['x'.repeat(129)], ['a\nb'], [['a', 'b']], [7]])('refuses %j', (raw) => {
+    expect(catchError(() => parseSettingsFilter(raw)).message).toMatch(/^Parameter 'filter' is malformed/)
   })
 
   it.each([[''], ['x'.repeat(129)], [undefined], [42]])('refuses %j with the agent message', (raw) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { CommandRunner, ExecResult } from '../../src/main/base/exec/runner'
 import { cpuBuckets } from '../../src/main/postgres/host/cpu-times'
 import { runCommandOn } from '../../src/main/postgres/host/local'
-import { parseDf, parseIdentity, parseLoadavg, parseMeminfo, parseProcStat, type Parsed } from '../../src/main/postgres/host/parsers'
+import { DESCRIPTION_SEPARATOR, parseDf, parseHostDescription, parseIdentity, parseLoadavg, parseMeminfo, parseProcStat, type Parsed } from '../../src/main/postgres/host/parsers'
 import { CommandSystemSource, SYSTEM_COMMANDS } from '../../src/main/postgres/host/source'
 import { AppError } from '../../src/shared/errors'
 
@@ -199,5 +199,29 @@ describe('runCommandOn', () => {
   it('fails a command that printed nothing, with its error output', async () => {
     const run = runCommandOn(runner({ stdout: '', stderr: 'cat: /proc/meminfo: No such file or directory\n', code: 1 }))
     await expect(run('cat /proc/meminfo')).rejects.toThrow("'cat /proc/meminfo' failed (exit 1): cat: /proc/meminfo: No such file or directory")
+  })
+})
+
+describe('parseHostDescription', () => {
+  it('reads the distribution from /etc/os-release and counts the CPU models of /proc/cpuinfo', () => {
+    const text = [
+      'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"',
+      'NAME="Debian GNU/Linux"',
+      'VERSION_ID="12"',
+      DESCRIPTION_SEPARATOR,
+      'model name\t: Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz',
+      'model name\t: Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz',
+      'model name\t: AMD EPYC 7B13'
+    ].join('\n')
+    expect(parseHostDescription(text)).toEqual({
+      distribution: 'Debian GNU/Linux 12 (bookworm)',
+      cpuModels: { 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz': 2, 'AMD EPYC 7B13': 1 }
+    })
+  })
+
+  it('falls back on NAME and VERSION, and gives null and {} for a host that says nothing', () => {
+    expect(parseHostDescription(`NAME='Alpine Linux'\nVERSION=3.19\n${DESCRIPTION_SEPARATOR}\n`)).toEqual({ distribution: 'Alpine Linux 3.19', cpuModels: {} })
+    expect(parseHostDescription(`${DESCRIPTION_SEPARATOR}\n`)).toEqual({ distribution: null, cpuModels: {} })
+    expect(parseHostDescription('garbage')).toEqual({ distribution: null, cpuModels: {} })
   })
 })

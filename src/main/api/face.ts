@@ -19,6 +19,12 @@ export interface ApiFace {
   name: string
   /** The URL prefix the face owns; '' for the default face, which answers every other path. */
   prefix: string
+  /**
+   * For a face whose paths sit among the default face's (platform-api.md's /api/status,
+   * /api/sources/…, /ws): the paths it owns, with prefix ''. An entry owns that path; one ending
+   * in `/*` owns everything under it too.
+   */
+  paths?: readonly string[]
   /** The HTTP status and body of an error, in the face's own format. */
   errorStatus(error: AppError): number
   errorBody(error: AppError): unknown
@@ -55,12 +61,21 @@ export function errorHandlerOf(face: ApiFace) {
   }
 }
 
-/** The face that owns a URL: the longest prefix that matches, else the default (first) face. */
+/** The face that owns a URL: the longest prefix or listed path that matches, else the default (first) face. */
 export function faceOf(faces: readonly ApiFace[], url: string): ApiFace {
-  const path = url.split('?')[0] ?? ''
+  const raw = url.split('?')[0] ?? ''
+  const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw
   let owner = faces[0] as ApiFace
+  let longest = 0
+  const claim = (face: ApiFace, length: number): void => {
+    if (length > longest) [owner, longest] = [face, length]
+  }
   for (const face of faces) {
-    if (face.prefix !== '' && (path === face.prefix || path.startsWith(`${face.prefix}/`)) && face.prefix.length > owner.prefix.length) owner = face
+    if (face.prefix !== '' && (path === face.prefix || path.startsWith(`${face.prefix}/`))) claim(face, face.prefix.length)
+    for (const owned of face.paths ?? []) {
+      const base = owned.endsWith('/*') ? owned.slice(0, -2) : owned
+      if (path === base || (owned.endsWith('/*') && path.startsWith(`${base}/`))) claim(face, base.length)
+    }
   }
   return owner
 }

@@ -14,6 +14,7 @@ import type { PrometheusFeature } from '../prometheus'
 import { agentFace, type AgentDeps } from './agent'
 import { registerDocs } from './docs'
 import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
+import { platformFace, type PlatformDeps } from './platform'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { openMetricsFace } from './openmetrics'
 import { prometheusFace } from './prometheus'
@@ -56,6 +57,7 @@ export interface ApiDeps extends PrimaryDeps {
   handlers: Handlers
   agent: AgentDeps
   prometheus: PrometheusFeature
+  platform: PlatformDeps
 }
 
 /**
@@ -68,7 +70,14 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // The API's faces, one per spec, each with its own error format and authentication. The
   // first is the default: it also answers for the docs, the static UI and unknown paths.
-  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus), openMetricsFace(deps.prometheus.workspaces)]
+  const faces: ApiFace[] = [
+    primaryFace(deps),
+    agentFace(deps.agent),
+    rpcFace(deps.handlers, deps.bus),
+    prometheusFace(deps.prometheus),
+    platformFace(deps.platform),
+    openMetricsFace(deps.prometheus.workspaces)
+  ]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
     logger: loggerOptions(deps.log),
@@ -124,7 +133,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
   })
   app.setErrorHandler(errorHandlerOf(defaultFace))
-  app.setNotFoundHandler(notFoundHandlerOf(defaultFace))
+  // Unknown paths a face lists (platform's /api/sources/x/nope) answer in its format, the rest in the default's.
+  app.setNotFoundHandler((request, reply) => notFoundHandlerOf(faceOf(faces, request.url))(request, reply))
 
   await app.register(cookie)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })

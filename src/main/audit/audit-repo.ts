@@ -22,6 +22,10 @@ export function createAuditRepo(db: Db) {
         .prepare('SELECT * FROM audit_log WHERE instance_id = ? OR instance_id IS NULL ORDER BY ts DESC, id DESC LIMIT ?')
         .all(instanceId, limit) as AuditRow[]
     },
+    /** The newest entries of every instance and Vigil's, newest first (the activity log). */
+    recent(limit: number): AuditRow[] {
+      return db.prepare('SELECT * FROM audit_log ORDER BY ts DESC, id DESC LIMIT ?').all(limit) as AuditRow[]
+    },
     deleteBefore(ts: number): number {
       return db.prepare('DELETE FROM audit_log WHERE ts < ?').run(ts).changes
     }

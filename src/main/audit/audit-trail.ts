@@ -1,6 +1,6 @@
 import type { Notification } from '../../shared/pg-agent'
 import type { EventBus } from '../base/bus'
-import type { AuditRepo } from './audit-repo'
+import type { AuditRepo, AuditRow } from './audit-repo'
 
 /** How many entries `/notifications` returns, newest first. */
 export const NOTIFICATIONS_LIMIT = 200
@@ -22,6 +22,11 @@ export class AuditTrail {
     this.repo.add({ ts, username, instance_id: instanceId, message })
     this.repo.deleteBefore(ts - AUDIT_RETENTION_MS)
     this.bus?.publish('audit.recorded', { instanceId, username, message, date: agentDate(ts) })
+  }
+
+  /** The newest entries, newest first, as stored (the platform API's activity log). */
+  recent(limit: number): AuditRow[] {
+    return this.repo.recent(limit)
   }
 
   forInstance(instanceId: number): Notification[] {

@@ -14,6 +14,8 @@ import { MetricsStore } from './metrics-store'
 import { MetricsWriter } from './metrics-writer'
 
 export { CollectorManager } from './collection/collector-manager'
+export { ROLLED_UP } from './samples'
+export type { OnceResult } from './collection/collect-once'
 export { MetricSeriesService } from './metric-series-service'
 export { DEFAULT_RETENTION, MetricsMaintenance, type RetentionPolicy } from './metrics-maintenance'
 export { MetricsService, NoRecentData, sampleValues, type HistoricalQuery, type RealtimeQuery } from './metrics-service'

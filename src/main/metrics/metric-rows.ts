@@ -3,14 +3,15 @@
 // server are gone with it; rows of one instant come in series order: disks and interfaces as
 // first seen, processes busiest first).
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
-import { NeumaierSum } from '../base/series/neumaier-sum'
 import { numberOrNull } from '../base/series/sample'
 import type { GroupInfo } from '../base/series/series-store'
 import type { ServerRow } from '../servers'
 import type { GroupRows, MetricsStore, ServerNames } from './metrics-store'
+import { ProcessBuckets } from './process-buckets'
 import { mergePage, type TieBreak } from './row-merge'
 import {
   compareBusiest,
+  compareText,
   type ProcessAggregateQuery,
   type ProcessAggregateRow,
   type ProcessLoad,
@@ -96,36 +97,30 @@ export class MetricRows {
    * the greatest of the bucket's — as the SQL of the tables before the store did.
    */
   processAggregates(query: ProcessAggregateQuery): { rows: ProcessAggregateRow[]; total: number } {
-    const { read, names } = this.readGroups(this.store.groups('process', query.serverId, query), query)
-    const byKey = new Map<string, BucketTotals>()
+    // Staleness markers are read too: ProcessBuckets leaves them out as it goes, without a copy.
+    const { read, names } = this.readGroups(this.store.groups('process', query.serverId, query), query, true)
+    const buckets = new ProcessBuckets()
     for (const { group, serverId, rows } of read) {
-      const pid = Number(group.labels.pid)
-      const command = group.labels.command ?? ''
-      const user = group.labels.user ?? ''
+      const process = buckets.process(serverId, Number(group.labels.pid))
+      const labels = { command: group.labels.command ?? '', user: group.labels.user ?? '' }
       const cpu = rows.columns[0] ?? []
       const mem = rows.columns[1] ?? []
-      // A group's rows are in time order: each bucket is one run of them, looked up once.
-      let totals: BucketTotals | null = null
-      for (let r = 0; r < rows.ts.length; r++) {
-        const bucket = Math.floor((rows.ts[r] as number) / query.intervalMs) * query.intervalMs
-        if (totals === null || totals.bucket !== bucket) {
-          const key: string = `${bucket}\u0000${serverId}\u0000${pid}`
-          totals = byKey.get(key) ?? null
-          if (!totals) byKey.set(key, (totals = new BucketTotals(bucket, serverId, pid, command, user)))
-          totals.nameRun(command, user)
-        }
-        totals.add(numberOrNull(cpu[r]), numberOrNull(mem[r]))
+      // A group's rows are in time order: each bucket is one run of them.
+      for (let from = 0; from < rows.ts.length; ) {
+        const bucket = Math.floor((rows.ts[from] as number) / query.intervalMs) * query.intervalMs
+        let to = from + 1
+        while (to < rows.ts.length && (rows.ts[to] as number) < bucket + query.intervalMs) to++
+        buckets.addRun(process, bucket, labels, cpu, mem, from, to)
+        from = to
       }
     }
-    const all = [...byKey.values()].sort((a, b) => a.bucket - b.bucket || compareText(a.serverId, b.serverId) || a.pid - b.pid)
-    const page = query.limit < 0 ? all.slice(query.offset) : all.slice(query.offset, query.offset + query.limit)
-    return { rows: page.map((totals) => totals.row(names.get(totals.serverId) as ServerNames)), total: all.length }
+    return { rows: buckets.rows(names, query.offset, query.limit), total: buckets.size }
   }
 
   /** The groups' rows in the range, for servers still registered (pids filtered when asked). */
-  private readGroups(groups: GroupInfo[], query: { serverId?: string; start: number; end: number; pids?: readonly number[] }) {
+  private readGroups(groups: GroupInfo[], query: { serverId?: string; start: number; end: number; pids?: readonly number[] }, withMarkers = false) {
     const { wanted, names } = this.wantedGroups(groups, query)
-    return { read: this.store.read(wanted, query.start, query.end), names }
+    return { read: this.store.read(wanted, query.start, query.end, withMarkers), names }
   }
 
   /** The groups of servers still registered (pids filtered when asked), and the servers' names. */
@@ -139,72 +134,6 @@ export class MetricRows {
   private names(serverId: string | undefined): Map<string, ServerNames> {
     const rows = serverId === undefined ? this.servers.allRows() : [this.servers.rowOf(serverId)]
     return new Map(rows.map((row) => [row.id, { hostname: row.hostname, alias: row.alias }]))
-  }
-}
-
-/** Per bucket, server and pid: what the aggregate row reports. */
-class BucketTotals {
-  private count = 0
-  private readonly cpu = new FieldTotals()
-  private readonly mem = new FieldTotals()
-
-  constructor(
-    readonly bucket: number,
-    readonly serverId: string,
-    readonly pid: number,
-    private command: string,
-    private user: string
-  ) {}
-
-  /** A run of rows of one series (its command and user) joins the bucket. */
-  nameRun(command: string, user: string): void {
-    if (compareText(command, this.command) > 0) this.command = command
-    if (compareText(user, this.user) > 0) this.user = user
-  }
-
-  add(cpu: number | null, mem: number | null): void {
-    this.count++
-    this.cpu.add(cpu)
-    this.mem.add(mem)
-  }
-
-  row(server: ServerNames): ProcessAggregateRow {
-    return {
-      bucket: this.bucket,
-      server_id: this.serverId,
-      server_hostname: server.hostname,
-      server_alias: server.alias,
-      pid: this.pid,
-      command: this.command,
-      user: this.user,
-      avg_cpu: this.cpu.avg(),
-      max_cpu: this.cpu.max,
-      min_cpu: this.cpu.min,
-      avg_mem: this.mem.avg(),
-      max_mem: this.mem.max,
-      min_mem: this.mem.min,
-      count: this.count
-    }
-  }
-}
-
-/** MIN, MAX and AVG of one field as SQL computes them: nulls ignored, null when there is no number. */
-class FieldTotals {
-  min: number | null = null
-  max: number | null = null
-  private readonly sum = new NeumaierSum()
-  private count = 0
-
-  add(value: number | null): void {
-    if (value === null) return
-    if (this.min === null || value < this.min) this.min = value
-    if (this.max === null || value > this.max) this.max = value
-    this.sum.add(value)
-    this.count++
-  }
-
-  avg(): number | null {
-    return this.count === 0 ? null : this.sum.total() / this.count
   }
 }
 
@@ -235,11 +164,6 @@ function countRows(read: readonly GroupRows[]): number {
   let total = 0
   for (const { rows } of read) total += rows.ts.length
   return total
-}
-
-/** Text compared as SQLite compares it (by code point, for the names Vigil stores). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** Equal times: the group first seen first (a server's disks or interfaces in the order it lists them). */

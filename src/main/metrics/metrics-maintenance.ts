@@ -1,4 +1,5 @@
 import { METRICS } from '../../shared/metrics'
+import type { LabelMatcher } from '../base/series/matchers'
 import { HOUR_MS, MINUTE_MS, rollUp } from '../base/series/rollups'
 import type { GroupInfo } from '../base/series/series-store'
 import type { MetricsStore } from './metrics-store'
@@ -30,6 +31,8 @@ const RETENTION_EVERY_MS = HOUR_MS
 export class MetricsMaintenance {
   private timer: NodeJS.Timeout | null = null
   private lastRetention = -Infinity
+  /** Other features' series kept as long as raw samples (table snapshot counts). */
+  private readonly alsoRaw: Array<readonly LabelMatcher[]> = []
 
   constructor(
     private readonly store: MetricsStore,
@@ -47,6 +50,21 @@ export class MetricsMaintenance {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+  }
+
+  /** Keeps the series `matchers` select as long as raw samples too. */
+  retainAsRaw(matchers: readonly LabelMatcher[]): void {
+    this.alsoRaw.push(matchers)
+  }
+
+  /** Whether roll-ups and retention run (they start once the data dir's upgrade completed). */
+  get running(): boolean {
+    return this.timer !== null
+  }
+
+  /** When retention last ran; null before its first run. */
+  get lastRetentionAt(): number | null {
+    return Number.isFinite(this.lastRetention) ? this.lastRetention : null
   }
 
   /** Roll-ups and retention, now. */
@@ -80,6 +98,7 @@ export class MetricsMaintenance {
     const now = this.now()
     const series = this.store.series
     series.dropBefore(now - this.retention.rawDays * DAY_MS, this.store.matchersOf(METRICS))
+    for (const matchers of this.alsoRaw) series.dropBefore(now - this.retention.rawDays * DAY_MS, matchers)
     series.dropBefore(now - this.retention.minuteRollupDays * DAY_MS, this.store.rollupMatchersOf(ROLLED_UP, MINUTE_MS))
     series.dropBefore(now - this.retention.hourRollupDays * DAY_MS, this.store.rollupMatchersOf(ROLLED_UP, HOUR_MS))
     this.lastRetention = now

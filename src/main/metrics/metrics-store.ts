@@ -75,14 +75,18 @@ export class MetricsStore {
     ]
   }
 
-  /** Each group's rows in [start, end] (staleness markers left out), groups with none left out. */
-  read(groups: readonly GroupInfo[], start: number, end: number): GroupRows[] {
+  /**
+   * Each group's rows in [start, end], groups with none left out; staleness markers (rows all
+   * STALE) left out too, unless `withMarkers` — for a reader that skips them itself.
+   */
+  read(groups: readonly GroupInfo[], start: number, end: number, withMarkers = false): GroupRows[] {
     const read: GroupRows[] = []
     for (const group of groups) {
       // Most groups of a metric (processes long gone) have nothing in a recent range.
       const last = this.series.lastTs(group.id)
       if (last === null || last < start) continue
-      const rows = withoutStaleRows(this.series.read(group.id, start, end))
+      const range = this.series.read(group.id, start, end)
+      const rows = withMarkers ? range : withoutStaleRows(range)
       if (rows.ts.length > 0) read.push({ group, serverId: group.labels.server_id ?? '', rows })
     }
     return read
@@ -202,17 +206,23 @@ function serverMatchers(metric: string, serverId: string | undefined): LabelMatc
 
 /** A staleness marker is not a sample: readers of rows never see one. */
 function withoutStaleRows(range: SeriesRange): SeriesRange {
-  const stale = (r: number): boolean => isStaleRow(range.columns, r)
-  let any = false
-  for (let r = 0; r < range.ts.length && !any; r++) any = stale(r)
-  if (!any) return range
-  const keep: number[] = []
-  for (let r = 0; r < range.ts.length; r++) if (!stale(r)) keep.push(r)
-  return {
-    ts: keep.map((r) => range.ts[r] as number),
-    seq: keep.map((r) => range.seq[r] as number),
-    columns: range.columns.map((column) => keep.map((r) => column[r] as SampleValue))
+  // Few rows are markers (a process's last): find them, then copy the stretches between them.
+  const stale: number[] = []
+  const first = range.columns[0]
+  if (first === undefined) return range
+  for (let r = 0; r < range.ts.length; r++) if (first[r] === STALE && isStaleRow(range.columns, r)) stale.push(r)
+  if (stale.length === 0) return range
+  const keep = <T>(values: ArrayLike<T>): T[] => {
+    const kept = new Array<T>(values.length - stale.length)
+    let at = 0
+    let from = 0
+    for (const marker of [...stale, values.length]) {
+      for (let r = from; r < marker; r++) kept[at++] = values[r] as T
+      from = marker + 1
+    }
+    return kept
   }
+  return { ts: keep(range.ts), seq: keep(range.seq), columns: range.columns.map(keep) }
 }
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -85,3 +85,8 @@ function descending(a: number | null, b: number | null): number {
   if (b === null) return -1
   return b - a
 }
+
+/** Text compared as SQLite compares it (by code point, for the names Vigil stores). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

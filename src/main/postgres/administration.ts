@@ -13,6 +13,7 @@
 // The command assumes a POSIX-style shell (sh, bash, dash, zsh, ksh) reads it, as sshd runs
 // it under the account's login shell. It starts with `cd /`: pg_ctl run as another user (sudo,
 // runuser, su) keeps the caller's directory, and fails on one it cannot read (a 0700 home).
+import { setTimeout as delay } from 'node:timers/promises'
 import { AppError } from '../../shared/errors'
 import { CONTROL_ACTIONS, type ControlAction, type ControlResponse } from '../../shared/pg-agent'
 import { checkControlConfig, type ControlConfig } from '../../shared/postgres-control'
@@ -124,12 +125,41 @@ function tail(text: string): string {
   return text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n').slice(-TAIL_CHARS)
 }
 
+/** How the outcome of start, stop and restart is checked: whether PostgreSQL accepts a connection now. */
+export interface ServerCheck {
+  /** True when a new session can be opened (a server that refuses the login is up too). */
+  isUp(): Promise<boolean>
+  /** How long to wait for the server to come back (start, restart) or go away (stop); 10 s by default, as the agent. */
+  timeoutMs?: number
+  /** Between two checks; 500 ms by default, as the agent. */
+  intervalMs?: number
+}
+
+const CHECK_TIMEOUT_MS = 10_000
+const CHECK_INTERVAL_MS = 500
+
+/**
+ * Waits until PostgreSQL is up (start, restart) or down (stop), as the agent checks after its
+ * command: 'ok' when it is, 'ko' when the time ran out. A command that succeeded does not prove
+ * it (a unit that "started" a server that then fails on a bad setting, a custom script).
+ */
+async function outcome(action: ServerAction, check: ServerCheck): Promise<ControlResponse['state']> {
+  const wanted = action !== 'stop'
+  const deadline = Date.now() + (check.timeoutMs ?? CHECK_TIMEOUT_MS)
+  for (;;) {
+    if ((await check.isUp()) === wanted) return 'ok'
+    if (Date.now() >= deadline) return 'ko'
+    await delay(check.intervalMs ?? CHECK_INTERVAL_MS)
+  }
+}
+
 /**
  * start, stop or restart through the control configuration. Without one, or without a host to
  * run it on, the request is refused (AppError 'validation'); a command that fails is an
- * AppError 'internal' quoting the end of what it wrote.
+ * AppError 'internal' quoting the end of what it wrote. With a `check`, a command that succeeds
+ * answers 'ko' when PostgreSQL is not up (or, for stop, still up) within its time.
  */
-export async function controlServer(action: ServerAction, config: ControlConfig | null, exec: ShellExec | null): Promise<ControlResponse> {
+export async function controlServer(action: ServerAction, config: ControlConfig | null, exec: ShellExec | null, check?: ServerCheck): Promise<ControlResponse> {
   if (!config) {
     throw new AppError('validation', `Cannot ${action} this instance: no control method is configured (pg_ctl, pg_ctlcluster, systemd or a custom command)`)
   }
@@ -149,7 +179,7 @@ export async function controlServer(action: ServerAction, config: ControlConfig 
     const ended = result.code === null ? 'was killed' : `exited with code ${result.code}`
     throw new AppError('internal', `The ${action} command ${ended}: ${command}\n${output}`, { extra: { exit_code: result.code } })
   }
-  return { action, state: 'ok' }
+  return { action, state: check ? await outcome(action, check) : 'ok' }
 }
 
 /** Where administrationControl finds what each action needs. */
@@ -158,11 +188,13 @@ export interface AdministrationDeps {
   withSession<T>(fn: (db: Queryable) => Promise<T>): Promise<T>
   control: ControlConfig | null
   exec: ShellExec | null
+  /** How start, stop and restart are checked afterwards; without it they answer 'ok' once their command succeeded. */
+  check?: ServerCheck
 }
 
 /** POST /administration/control: validates the body, then reloads or runs the control command. */
 export async function administrationControl(body: unknown, deps: AdministrationDeps): Promise<ControlResponse> {
   const action = parseControlRequest(body)
   if (action === 'reload') return deps.withSession(reloadConfiguration)
-  return controlServer(action, deps.control, deps.exec)
+  return controlServer(action, deps.control, deps.exec, deps.check)
 }

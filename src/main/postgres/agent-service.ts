@@ -16,6 +16,7 @@ import { AppError } from '../../shared/errors'
 import {
   MAINTENANCE_OPERATIONS,
   type ActivityDetailRow,
+  type AgentDashboard,
   type ActivityRow,
   type CancelResult,
   type ControlResponse,
@@ -39,6 +40,7 @@ import {
   type SchemaView,
   type SettingsCategory,
   type SettingsUpdateResult,
+  type StampedDashboard,
   type StatementsSnapshot,
   type StatementsView,
   type TableView,
@@ -47,7 +49,7 @@ import {
 import { getActivity, getActivityDetails, getBlockingBackends, getWaitingBackends } from './activity/backends'
 import { cancelBackends, killBackends, parseKillRequest } from './activity/kill'
 import { getLockGraph } from './activity/lock-graph'
-import { administrationControl, type ShellExec } from './administration'
+import { administrationControl, type ServerCheck, type ShellExec } from './administration'
 import { parseOperationRequest, parseVacuumMode } from './maintenance/request'
 import type { MaintenanceScheduler, ScheduledScope } from './maintenance/scheduler'
 import { describeOperation } from './maintenance/statements'
@@ -61,10 +63,12 @@ import {
   getConfiguration,
   getRestartStatus,
   parseCategoryName,
+  parseSettingsFilter,
   parseSettingsUpdate,
   updateSettings
 } from './pgconf/settings'
-import type { PgTarget, PostgresPools } from './pool'
+import { pooledQueryLimitMs, type PgTarget, type PostgresPools } from './pool'
+import { pgFailure } from './errors'
 import type { ProcessStatsSource } from './host/process-stats'
 import type { Queryable } from './queryable'
 import { getStatements, resetStatements, statementsResetAllowed } from './statements'
@@ -75,6 +79,9 @@ import type { PostgresInstancesService } from './instances-service'
 
 /** Who acts when the renderer calls: its handlers are not told which browser session (or desktop user) asked. */
 export const UI_USER = 'ui'
+
+/** Notifications a dashboard carries, newest first: the agent's own number. */
+export const DASHBOARD_NOTIFICATIONS = 15
 
 /** Finished jobs the UI's jobs panel lists, newest first. */
 export const PAST_JOBS_LIMIT = 50
@@ -127,6 +134,8 @@ export interface PgAgentDeps {
   hosts: LinkedHosts
   maintenance: MaintenanceScheduler
   audit: AuditTrail
+  /** How long start/stop/restart wait for the server to come back or go away (tests shorten it). */
+  controlCheck?: Pick<ServerCheck, 'timeoutMs' | 'intervalMs'>
 }
 
 export class PgAgentService {
@@ -136,8 +145,10 @@ export class PgAgentService {
   private readonly hosts: LinkedHosts
   private readonly maintenance: MaintenanceScheduler
   private readonly audit: AuditTrail
+  private readonly controlCheck: Pick<ServerCheck, 'timeoutMs' | 'intervalMs'>
 
   constructor(deps: PgAgentDeps) {
+    this.controlCheck = deps.controlCheck ?? {}
     this.instances = deps.instances
     this.pools = deps.pools
     this.engines = deps.engines
@@ -157,6 +168,24 @@ export class PgAgentService {
   private onInstance<T>(instanceId: number, fn: (db: Queryable, target: PgTarget) => Promise<T>): Promise<T> {
     const target = this.target(instanceId)
     return this.pools.withClient(target, (client) => fn(client, target))
+  }
+
+  /**
+   * Runs `fn` on a session of its own on the maintenance database that leaves every setting as
+   * the server's configuration has it: a pooled session carries Vigil's own statement_timeout and
+   * idle_in_transaction_session_timeout, which pgconf would otherwise show, and compare with,
+   * as the instance's values. Its queries are bounded on the client's side instead.
+   */
+  private async onPlainSession<T>(instanceId: number, fn: (db: Queryable) => Promise<T>): Promise<T> {
+    const target = this.target(instanceId)
+    const session = await this.pools.connectDedicated(target, target.database, { queryTimeoutMs: pooledQueryLimitMs() })
+    try {
+      return await fn(session)
+    } catch (error) {
+      throw pgFailure(error, { host: target.host, port: target.port, user: target.user, database: target.database })
+    } finally {
+      await session.end().catch(() => undefined)
+    }
   }
 
   /** Runs `fn` on a session of its own on `database` (maintenance views and submissions). */
@@ -266,9 +295,10 @@ export class PgAgentService {
       const answer = await administrationControl(request, {
         withSession: (fn) => this.onInstance(instanceId, (db) => fn(db)),
         control: instance.control,
-        exec
+        exec,
+        check: { isUp: () => this.accepts(instanceId), ...this.controlCheck }
       })
-      this.audit.record(actor, instanceId, `PostgreSQL ${answer.action}`)
+      this.audit.record(actor, instanceId, `PostgreSQL ${answer.action}${answer.state === 'ko' ? ': the server did not ' + (answer.action === 'stop' ? 'stop' : 'come back') : ''}`)
       return answer
     } finally {
       // Pooled sessions of a server that stopped (or was about to) are dead: new ones are opened
@@ -278,15 +308,46 @@ export class PgAgentService {
     }
   }
 
-  // ------------------------------------------------------------ dashboard
-
-  /** The collector's latest data set (collected now if there is none yet). */
-  dashboard(instanceId: number): Promise<Dashboard> {
-    return this.engines.of(instanceId).collector.current()
+  /**
+   * Whether the instance accepts a new session now: refused, unreachable, starting up or shutting
+   * down is not up; a server that answers anything else (a refused password included) is.
+   */
+  private async accepts(instanceId: number): Promise<boolean> {
+    const target = this.target(instanceId)
+    try {
+      const session = await this.pools.connectDedicated(target, target.database)
+      await session.end().catch(() => undefined)
+      return true
+    } catch (error) {
+      const reason = error instanceof AppError ? error.extra?.reason : undefined
+      return !(reason === 'unreachable' || reason === 'server_unavailable' || reason === 'timeout')
+    }
   }
 
-  dashboardHistory(instanceId: number): Dashboard[] {
-    return this.engines.of(instanceId).collector.history()
+  // ------------------------------------------------------------ dashboard
+
+  /**
+   * The collector's latest data set (collected now if there is none yet), with what the agent's
+   * UI reads next to it: when it was read, the latest notifications, the distribution and CPU models.
+   */
+  async dashboard(instanceId: number): Promise<AgentDashboard> {
+    const engines = this.engines.of(instanceId)
+    const [stored, host] = await Promise.all([engines.collector.stampedCurrent(), engines.reader.hostDescription()])
+    return this.withExtras(instanceId, stored.dashboard, stored.ts, host)
+  }
+
+  /** The kept data sets, oldest first, each with the time it was read (`timestamp`, which the agent's UI charts against). */
+  dashboardHistory(instanceId: number): StampedDashboard[] {
+    return this.engines.of(instanceId).collector.stampedHistory().map((stored) => ({ ...stored.dashboard, timestamp: stored.ts / 1000 }))
+  }
+
+  private withExtras(
+    instanceId: number,
+    dashboard: Dashboard,
+    at: number,
+    host: Pick<AgentDashboard, 'linux_distribution' | 'cpu_models'>
+  ): AgentDashboard {
+    return { ...dashboard, timestamp: at / 1000, notifications: this.audit.forInstance(instanceId).slice(0, DASHBOARD_NOTIFICATIONS), ...host }
   }
 
   /** What the UI's dashboard opens with: the kept history, the configuration, and whether collection runs. */
@@ -306,10 +367,11 @@ export class PgAgentService {
     return collector.config()
   }
 
-  /** Every figure read now (GET /dashboard/live). */
-  dashboardLive(instanceId: number): Promise<Dashboard> {
+  /** Every figure read now (GET /dashboard/live), with what /dashboard carries next to them. */
+  async dashboardLive(instanceId: number): Promise<AgentDashboard> {
     const reader = this.engines.of(instanceId).reader
-    return this.onInstance(instanceId, (db) => reader.dashboard(db))
+    const [dashboard, host] = await Promise.all([this.onInstance(instanceId, (db) => reader.dashboard(db)), reader.hostDescription()])
+    return this.withExtras(instanceId, dashboard, Date.now(), host)
   }
 
   /** One of GET /dashboard/{part}. */
@@ -325,35 +387,44 @@ export class PgAgentService {
   probe(instanceId: number, probe: string): Promise<unknown> {
     if (!isProbeName(probe)) throw new AppError('not_found', `Unknown probe '${probe}'`)
     const probes = this.engines.of(instanceId).probes
-    return this.onInstance(instanceId, (db) => probes.run(probe, db))
+    return this.onInstance(instanceId, (db, target) =>
+      probes.run(probe, db, (database) => this.pools.connectDedicated(target, database, { queryTimeoutMs: pooledQueryLimitMs() }))
+    )
   }
 
   // ------------------------------------------------------------ pgconf
 
-  configuration(instanceId: number): Promise<SettingsCategory[]> {
-    return this.onInstance(instanceId, (db) => getConfiguration(db))
+  /** Every setting by category; `filter` (the agent's query parameter) keeps those whose name or description holds it. */
+  configuration(instanceId: number, filter?: unknown): Promise<SettingsCategory[]> {
+    const checked = parseSettingsFilter(filter)
+    return this.onPlainSession(instanceId, (db) => getConfiguration(db, checked))
   }
 
   categories(instanceId: number): Promise<{ categories: string[] }> {
-    return this.onInstance(instanceId, (db) => getCategories(db))
+    return this.onPlainSession(instanceId, (db) => getCategories(db))
   }
 
-  category(instanceId: number, category: unknown): Promise<SettingsCategory[]> {
+  category(instanceId: number, category: unknown, filter?: unknown): Promise<SettingsCategory[]> {
     const checked = parseCategoryName(category)
-    return this.onInstance(instanceId, (db) => getCategory(db, checked))
+    const found = parseSettingsFilter(filter)
+    return this.onPlainSession(instanceId, (db) => getCategory(db, checked, found))
   }
 
   restartStatus(instanceId: number): Promise<RestartStatus> {
-    return this.onInstance(instanceId, (db) => getRestartStatus(db))
+    return this.onPlainSession(instanceId, (db) => getRestartStatus(db))
   }
 
-  /** ALTER SYSTEM + reload: `request` is the agent's body, `{"settings": [{"name", "setting"}]}`. */
+  /**
+   * ALTER SYSTEM + reload: `request` is the agent's body, `{"settings": [{"name", "setting",
+   * "force"?}]}`; settings already at their value are left alone, "" resets one.
+   */
   async updateSettings(instanceId: number, request: unknown, actor: string): Promise<SettingsUpdateResult> {
     const changes = parseSettingsUpdate(request)
-    const answer = await this.onInstance(instanceId, async (db) => updateSettings(db, await serverVersion(db), changes))
+    const answer = await this.onPlainSession(instanceId, async (db) => updateSettings(db, await serverVersion(db), changes))
     for (const setting of answer.settings) {
       const restart = setting.restart ? ' (restart pending)' : ''
-      this.audit.record(actor, instanceId, `ALTER SYSTEM SET ${setting.name} = '${setting.setting}' (was '${setting.previous_setting}')${restart}`)
+      const statement = setting.setting === '' ? `ALTER SYSTEM RESET ${setting.name}` : `ALTER SYSTEM SET ${setting.name} = '${setting.setting}'`
+      this.audit.record(actor, instanceId, `${statement} (was '${setting.previous_setting}')${restart}`)
     }
     return answer
   }

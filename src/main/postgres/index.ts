@@ -25,6 +25,7 @@ export { pgEndpoint, pgFailure, type PgEndpoint } from './errors'
 export { DASHBOARD_COLUMNS, DASHBOARD_INFO_METRIC, DASHBOARD_METRIC, INSTANCE_LABEL } from './dashboard/series-mapping'
 export { PostgresInstancesService } from './instances-service'
 export { PostgresPools } from './pool'
+export type { PgInstanceEngines } from './instance-engines'
 
 export interface PostgresFeature {
   instances: PostgresInstancesService

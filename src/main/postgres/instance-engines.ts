@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { DashboardCollector, DashboardHistorySeries, DashboardReader } from './dashboard'
 import { MonitoringProbes } from './monitoring'
 import type { PgTarget, PostgresPools } from './pool'
@@ -94,13 +95,28 @@ export class PgInstanceEngines {
     let history = this.histories.get(target.id)
     if (!history) this.histories.set(target.id, (history = new DashboardHistorySeries(this.series, target.id)))
     const collector = new DashboardCollector({
-      collect: () => this.pools.withClient(this.instances.target(target.id), (db) => reader.dashboard(db)),
+      collect: () => this.announced(target.id, () => this.pools.withClient(this.instances.target(target.id), (db) => reader.dashboard(db))),
       store: { get: (key) => this.settings.get(prefix + key) ?? null, set: (key, value) => this.settings.set(prefix + key, value) },
       history,
       retentionMs: this.retentionMs,
       onError: (error) => this.onError(target.id, error)
     })
     return { reader, collector, probes: new MonitoringProbes(system) }
+  }
+
+  /** A collection, its end announced (postgres.collected) for the platform API's sources. */
+  private async announced<T>(instanceId: number, collect: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    const end = (ok: boolean, error: string | null): void =>
+      this.bus.publish('postgres.collected', { instanceId, ok, error, durationMs: performance.now() - started, at: Date.now() })
+    try {
+      const result = await collect()
+      end(true, null)
+      return result
+    } catch (error) {
+      end(false, error instanceof Error ? error.message : String(error))
+      throw error
+    }
   }
 
   private async sync(): Promise<void> {

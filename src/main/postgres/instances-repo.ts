@@ -22,6 +22,8 @@ export interface PostgresInstanceRow {
   in_recovery: number | null
   /** The control configuration (ControlConfig) as JSON; null when none is set. */
   control: string | null
+  /** The agent key, salted and hashed (base/security/shared-keys.ts); null when none is set. */
+  agent_key_hash: string | null
 }
 
 /** A row with the linked server's hostname, which the API shows next to its id. */
@@ -38,7 +40,7 @@ export interface PostgresInstanceFilter {
 const INSERTED: readonly (keyof NewPostgresInstanceRow)[] = [
   'name', 'host', 'port', 'username', 'password_enc', 'maintenance_db', 'server_id', 'description', 'is_active',
   'created_at', 'updated_at', 'last_check_at', 'last_status', 'last_error', 'server_version', 'server_version_num',
-  'in_recovery', 'control'
+  'in_recovery', 'control', 'agent_key_hash'
 ]
 const UPDATABLE = new Set<string>(INSERTED.filter((column) => column !== 'created_at'))
 

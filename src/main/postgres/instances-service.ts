@@ -21,6 +21,7 @@ import type { SecretBox } from '../base/security/secrets'
 import type { PostgresInstanceRow, PostgresInstancesRepo, PostgresInstanceView } from './instances-repo'
 import type { ServersService } from '../servers'
 import { validated } from '../base/validated'
+import { hashSharedKey, sharedKeyMatches } from '../base/security/shared-keys'
 
 /** What a connection test asks: enough to show the version and whether this is a standby. */
 const TEST_SQL = `SELECT version() AS version,
@@ -75,7 +76,8 @@ export class PostgresInstancesService {
       server_version: null,
       server_version_num: null,
       in_recovery: null,
-      control: storedControl(data.control)
+      control: storedControl(data.control),
+      agent_key_hash: hashedAgentKey(data.agent_key)
     })
     this.bus.publish('postgres.changed', { ids: [id] })
     return this.get(id)
@@ -95,6 +97,7 @@ export class PostgresInstancesService {
     if (data.server_id !== undefined) patch.server_id = this.linkedServer(data.server_id)
     if (data.password !== undefined) patch.password_enc = this.seal(data.password)
     if (data.control !== undefined) patch.control = storedControl(data.control)
+    if (data.agent_key !== undefined) patch.agent_key_hash = hashedAgentKey(data.agent_key)
 
     const moved = CONNECTION_FIELDS.some((field) => this.differs(current, data, field))
     if (moved) Object.assign(patch, NOT_TESTED)
@@ -166,6 +169,14 @@ export class PostgresInstancesService {
         checked_at: isoSeconds(checkedAt)
       }
     }
+  }
+
+  /**
+   * Whether `key` is the instance's agent key; false for an instance without one, or not
+   * registered (which the caller cannot tell apart: the same answer, after the same work).
+   */
+  agentKeyMatches(id: number, key: string): boolean {
+    return sharedKeyMatches(key, this.repo.get(id)?.agent_key_hash ?? null)
   }
 
   /** Where and as whom to connect, the password opened: for collectors only, never leaves the main process. */
@@ -241,6 +252,11 @@ function parseControl(text: string | null): ControlConfig | null {
   }
 }
 
+/** The agent key as stored: hashed; "" or null removes it. */
+function hashedAgentKey(key: string | null | undefined): string | null {
+  return key ? hashSharedKey(key) : null
+}
+
 function blankToNull(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value
 }
@@ -257,6 +273,7 @@ function toInstance(row: PostgresInstanceView): PostgresInstance {
     port: row.port,
     username: row.username,
     password_set: row.password_enc !== null,
+    agent_key_set: row.agent_key_hash !== null,
     maintenance_db: row.maintenance_db,
     description: row.description,
     is_active: row.is_active === 1,

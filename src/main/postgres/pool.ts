@@ -38,6 +38,11 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = {
 /** statement_timeout is enforced by the server; this client-side limit catches a network that went silent. */
 const CLIENT_GRACE_MS = 5_000
 
+/** What a pooled session's queries may take at most, on the client's side. */
+export function pooledQueryLimitMs(settings: PoolSettings = DEFAULT_POOL_SETTINGS): number {
+  return settings.statementTimeoutMs + CLIENT_GRACE_MS
+}
+
 interface Entry {
   /** Digest of the connection fields the pool was built with. */
   key: string
@@ -105,8 +110,9 @@ export class PostgresPools {
    * A session of its own, outside the pool, on `database`: for work that outlives a pooled
    * session's limits (a VACUUM FULL runs for hours) or needs another database. No
    * statement_timeout; the caller ends it. Connection failures come back as clear AppErrors.
+   * `queryTimeoutMs` bounds each query on the client's side (the server sets no limit).
    */
-  async connectDedicated(target: PgTarget, database: string): Promise<Client> {
+  async connectDedicated(target: PgTarget, database: string, options: { queryTimeoutMs?: number } = {}): Promise<Client> {
     const password = target.password ?? ''
     const client = new Client({
       host: target.host,
@@ -116,6 +122,7 @@ export class PostgresPools {
       password: () => password,
       ssl: false,
       connectionTimeoutMillis: this.settings.connectTimeoutMs,
+      ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
       application_name: 'vigil',
       keepAlive: true
     })

@@ -7,6 +7,8 @@ import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
 import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
 import type { ServersService } from '../servers'
+import type { SnapshotCountSeries } from '../table-monitoring'
+import { AdminEndpoints } from './api/admin-endpoints'
 import { QueryEndpoints } from './api/query-endpoints'
 import { prometheusRead } from './api/reads'
 import { SeriesEndpoints } from './api/series-endpoints'
@@ -40,6 +42,8 @@ export interface PrometheusFeature {
   series: SeriesEndpoints
   status: StatusEndpoints
   query: QueryEndpoints
+  /** Deletion of imported series. */
+  admin: AdminEndpoints
   /** One read of the API (query, series, labels, …) as the HTTP face answers it: the UI's channel. */
   read(request: PrometheusRequest): Promise<PrometheusAnswer>
   /** Writes a whole body of Prometheus text (or OpenMetrics) into the store; throws ExpositionError, writing nothing. */
@@ -55,11 +59,13 @@ export interface PrometheusDeps {
   series: SeriesStore
   servers: ServersService
   postgres: PostgresInstancesService
+  /** The watched tables' snapshot counts: their labels. */
+  tables: Pick<SnapshotCountSeries, 'tableLabels'>
   version: string
 }
 
-export function createPrometheusFeature({ db, series, servers, postgres, version }: PrometheusDeps): PrometheusFeature {
-  const model = new SeriesModel(series, registryOf(servers, postgres))
+export function createPrometheusFeature({ db, series, servers, postgres, tables, version }: PrometheusDeps): PrometheusFeature {
+  const model = new SeriesModel(series, registryOf(servers, postgres, tables))
   const jobs = createJobsRepo(db)
   const workspaces = new WorkspacesService(jobs, servers)
   const scraper = new ScrapeManager({ repo: jobs, store: series, userAgent: `Vigil/${version}` })
@@ -72,6 +78,7 @@ export function createPrometheusFeature({ db, series, servers, postgres, version
   return {
     model,
     ...endpoints,
+    admin: new AdminEndpoints(model, series),
     read: (request) => prometheusRead(endpoints, request),
     importText: (body, format) => importExposition(series, body, format, Date.now()),
     workspaces,
@@ -79,12 +86,13 @@ export function createPrometheusFeature({ db, series, servers, postgres, version
   }
 }
 
-/** The labels the registers give: a server's hostname and OS type, an instance's name. */
-function registryOf(servers: ServersService, postgres: PostgresInstancesService): SeriesRegistry {
+/** The labels the registers give: a server's hostname and OS type, an instance's name, a watched table's names. */
+function registryOf(servers: ServersService, postgres: PostgresInstancesService, tables: PrometheusDeps['tables']): SeriesRegistry {
   return {
     snapshot: () => ({
       servers: new Map(servers.allRows().map((row) => [row.id, { hostname: row.hostname, os: row.os_type }])),
-      pgInstances: new Map(postgres.list().map((instance) => [String(instance.id), instance.name]))
+      pgInstances: new Map(postgres.list().map((instance) => [String(instance.id), instance.name])),
+      tables: tables.tableLabels()
     })
   }
 }

@@ -326,6 +326,10 @@ export function createOracleMonitoringRepo(db: Db) {
       const where = sql ? `${sql} AND ${latest}` : `WHERE ${latest}`
       return db.prepare(`${SNAPSHOT_SELECT} ${where} ORDER BY n.taken_at DESC, n.id DESC`).all(...params) as SnapshotView[]
     },
+    /** A table's snapshots taken after `afterTs` (ms), oldest first. */
+    snapshotsAfter(tableId: number, afterTs: number): SnapshotRow[] {
+      return db.prepare('SELECT * FROM oracle_snapshots WHERE table_id = ? AND taken_at > ? ORDER BY taken_at, id').all(tableId, afterTs) as SnapshotRow[]
+    },
     countSnapshotsSince(since: number): number {
       return (db.prepare('SELECT COUNT(*) AS n FROM oracle_snapshots WHERE taken_at >= ?').get(since) as { n: number }).n
     },

@@ -18,6 +18,7 @@ const InstanceDetailView = area(() => import('./views/postgres/InstanceDetailVie
 const ExploreView = area(() => import('./views/explore/ExploreView').then((m) => m.ExploreView))
 const TargetsView = area(() => import('./views/targets/TargetsView').then((m) => m.TargetsView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
+const SourcesView = area(() => import('./views/sources/SourcesView').then((m) => m.SourcesView))
 
 const NAV = [
   { path: '/overview', label: 'Overview' },
@@ -26,6 +27,7 @@ const NAV = [
   { path: '/postgres', label: 'PostgreSQL' },
   { path: '/targets', label: 'Targets' },
   { path: '/explore', label: 'Explore' },
+  { path: '/sources', label: 'Sources' },
   { path: '/settings', label: 'Settings' }
 ] as const
 
@@ -62,6 +64,8 @@ function View({ route }: { route: string }) {
       return <TargetsView />
     case '/settings':
       return <SettingsView />
+    case '/sources':
+      return <SourcesView />
     case '/servers':
       return <ServersView />
     default:

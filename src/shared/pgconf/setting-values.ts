@@ -42,6 +42,33 @@ export function settingValueProblem(setting: SettingDefinition, value: string): 
 }
 
 /**
+ * Whether `value` is what the setting holds now (`current`: pg_settings.setting, in the
+ * setting's base unit), as PostgreSQL would read it: '4MB' is work_mem's 4096 (kB), 'true' is
+ * 'on', 'Warning' is 'warning'. A string is compared as it is (a list of names, name by name).
+ * An unreadable value is never the same.
+ */
+export function sameSettingValue(setting: SettingDefinition, current: string | null, value: string): boolean {
+  if (current === null) return false
+  switch (setting.vartype) {
+    case 'bool':
+      return parseGucBool(value) === (current === 'on')
+    case 'integer':
+    case 'real': {
+      const unit = parseSettingUnit(setting.unit)
+      const parsed = setting.vartype === 'integer' ? parseGucInteger(value, unit) : parseGucReal(value, unit)
+      return parsed.ok && parsed.value === Number(current)
+    }
+    case 'enum':
+      return value.toLowerCase() === current.toLowerCase()
+    case 'string': {
+      if (value === current) return true
+      const [given, held] = isNameListSetting(setting.name) ? [splitNameList(value), splitNameList(current)] : [null, null]
+      return given !== null && held !== null && JSON.stringify(given) === JSON.stringify(held)
+    }
+  }
+}
+
+/**
  * parse_bool: on, off, true, false, yes, no, 1, 0, case-insensitive, and any unambiguous prefix
  * of true, false, yes, no (t, fa, y...) or of off ('of'); no surrounding white space.
  */

@@ -12,6 +12,7 @@ const instance: PostgresInstance = {
   port: 5432,
   username: 'vigil',
   password_set: true,
+  agent_key_set: false,
   maintenance_db: 'postgres',
   description: null,
   is_active: true,

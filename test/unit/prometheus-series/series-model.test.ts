@@ -34,7 +34,8 @@ describe('the series model', () => {
           [SERVER_A, { hostname: 'web-01', os: 'linux' }],
           [SERVER_B, { hostname: 'aix-01', os: 'aix' }]
         ]),
-        pgInstances: new Map([['3', 'orders-db']])
+        pgInstances: new Map([['3', 'orders-db']]),
+        tables: new Map()
       }
     }
     const vmstatColumns = NUMERIC_FIELDS.vmstat

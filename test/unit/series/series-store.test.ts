@@ -162,6 +162,27 @@ describe('series store', () => {
     expect(() => store.append(a, T0 + 1, [1, 1])).toThrow(RangeError)
   })
 
+  it('deletes groups by id, and a group made again with the same key after a crash replays as the new one alone', () => {
+    const dir = tempDir()
+    const first = open(dir, { headRows: 3 })
+    const a = first.store.groupId(vmstat('a'))
+    const b = first.store.groupId(vmstat('b'))
+    for (let i = 0; i < 5; i++) first.store.append(a, T0 + i * 1000, [i, i])
+    first.store.append(b, T0, [9, 9])
+    first.store.flush()
+    expect(first.store.deleteGroupIds([a, 12345])).toBe(1)
+    const again = first.store.groupId(vmstat('a'))
+    expect(again).not.toBe(a)
+    first.store.append(again, T0 + 3000, [30, 30])
+    first.store.flush()
+    first.db.close() // a crash: the log holds a's samples, its deletion, then the new group
+
+    const second = open(dir, { headRows: 3 })
+    expect(second.store.select([]).map((group) => group.id).sort()).toEqual([b, again].sort())
+    expect(second.store.read(again, 0, Infinity)).toMatchObject({ ts: [T0 + 3000], columns: [[30], [30]] })
+    expect(second.store.groupId(vmstat('a'))).toBe(again)
+  })
+
   it('writes whole chunks on the bulk path, with new groups and the caller\'s record, in one transaction', () => {
     const dir = tempDir()
     const { db, store } = open(dir)

@@ -44,9 +44,11 @@ export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
 
   scope.get('/notifications', async (request) => deps.service.notifications(instanceIdOf(request)))
 
-  scope.get('/discover', async (request) => deps.service.discover(instanceIdOf(request)))
+  // The agent answers these two without a session (its UI discovers an agent before logging in
+  // to it); they tell nothing secret. Host and Origin are still checked, as on every route.
+  scope.get('/discover', { config: { agentPublic: true } }, async (request) => deps.service.discover(instanceIdOf(request)))
 
-  scope.get('/status', async (request) => {
+  scope.get('/status', { config: { agentPublic: true } }, async (request) => {
     instanceOf(request, deps)
     return {
       start_datetime: agentDate(deps.startedAt),

@@ -2,6 +2,7 @@
 // and table; VACUUM, ANALYZE, REINDEX now or at a datetime; the scheduled lists; cancel.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation, type MaintenanceTarget, type ViewResult } from '../../../shared/pg-agent'
+import type { FloatFields } from './float-json'
 import { actorOf, instanceIdOf, type AgentDeps } from './scope'
 
 type Params = { db: string; schema: string; table: string; index: string; id: string }
@@ -15,17 +16,32 @@ function answer<T>(reply: FastifyReply, { body, warnings }: ViewResult<T>): T {
   return body
 }
 
+/**
+ * The fields the spec's examples show as floats (sums and estimates the agent gets from
+ * PostgreSQL as numeric), level by level: 0.0, 239.0.
+ */
+const VIEW_FLOATS = {
+  instance: [
+    ...['indexes_bloat_bytes', 'indexes_bytes', 'n_indexes', 'n_tables', 'tables_bloat_bytes', 'tables_bytes', 'toast_bytes'].map((field) => `databases.*.${field}`),
+    'instance.total_bytes'
+  ],
+  database: ['indexes_bloat_bytes', 'tables_bloat_bytes', 'toast_bytes'].map((field) => `schemas.*.${field}`),
+  schema: ['indexes.*.bloat_bytes', 'tables.*.bloat_bytes', 'tables.*.index_bloat_bytes', 'tables.*.row_estimate'],
+  table: ['bloat_bytes', 'index_bloat_bytes', 'row_estimate', 'indexes.*.bloat_bytes']
+} satisfies Record<string, FloatFields>
+
 export function maintenanceRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   const { service } = deps
+  const floats = (level: keyof typeof VIEW_FLOATS) => ({ config: { floats: VIEW_FLOATS[level] } })
 
-  scope.get('/maintenance', async (request, reply) => answer(reply, await service.instanceView(instanceIdOf(request))))
-  scope.get<{ Params: Params }>('/maintenance/:db', async (request, reply) =>
+  scope.get('/maintenance', floats('instance'), async (request, reply) => answer(reply, await service.instanceView(instanceIdOf(request))))
+  scope.get<{ Params: Params }>('/maintenance/:db', floats('database'), async (request, reply) =>
     answer(reply, await service.databaseView(instanceIdOf(request), request.params.db))
   )
-  scope.get<{ Params: Params }>('/maintenance/:db/schema/:schema', async (request, reply) =>
+  scope.get<{ Params: Params }>('/maintenance/:db/schema/:schema', floats('schema'), async (request, reply) =>
     answer(reply, await service.schemaView(instanceIdOf(request), request.params.db, request.params.schema))
   )
-  scope.get<{ Params: Params }>('/maintenance/:db/schema/:schema/table/:table', async (request, reply) => {
+  scope.get<{ Params: Params }>('/maintenance/:db/schema/:schema/table/:table', floats('table'), async (request, reply) => {
     const { db, schema, table } = request.params
     return answer(reply, await service.tableView(instanceIdOf(request), db, schema, table))
   })

@@ -1,16 +1,24 @@
 // The PostgreSQL agent API (postgres-agent-api.md) per registered instance, under
 // /pg/{instance_id}/. Its own rules, as the agent has them: a session from /login sent back in
-// X-Session (Vigil's API token is accepted too, as a bearer), and errors as {"error": "..."}
-// with 401 / 404 / 406 / 500 (see index.ts). Host and Origin checks still apply.
+// X-Session (Vigil's API token is accepted too, as a bearer), or the instance's agent key
+// (`?key=` or X-TemBoard-Agent-Key) on the routes whose section of the spec lists it; errors as
+// {"error": "..."} with 400 / 401 / 404 / 406 / 500 (see index.ts). Host and Origin checks still
+// apply to every route, those that need no credential (login, discover, status) included.
 import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../../shared/errors'
 import type { Authenticator } from '../../base/security/browser-auth'
+import type { FloatFields } from './float-json'
 import type { AgentSessions, UsersService } from '../../users'
 import type { AuditTrail } from '../../audit'
 import type { PgAgentService, PostgresInstancesService } from '../../postgres'
 
 /** Who acts when the API token, not an agent session, authenticated the request. */
 export const TOKEN_USER = 'api-token'
+/** Who acts when the instance's agent key authenticated the request. */
+export const KEY_USER = 'agent-key'
+
+/** The header the temboard UI sends the agent key in (scripts may use `?key=` instead). */
+export const AGENT_KEY_HEADER = 'x-temboard-agent-key'
 
 /**
  * What the agent routes need: authentication (sessions, the token), the registry, and the
@@ -32,8 +40,12 @@ export interface AgentDeps {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** An agent route reachable without X-Session (only /login). */
+    /** An agent route reachable without a credential: /login, /discover, /status. */
     agentPublic?: boolean
+    /** An agent route that also takes the instance's agent key (set by index.ts from the spec's list). */
+    agentKey?: boolean
+    /** The fields of the answer the agent writes as floats (see float-json.ts). */
+    floats?: FloatFields
   }
   interface FastifyRequest {
     /** The user an agent route acts for, once authenticated. */
@@ -43,7 +55,12 @@ declare module 'fastify' {
 
 const SESSION_ID = /^[0-9a-f]{64}$/
 
-/** Who the request acts for: the user of its X-Session, or TOKEN_USER for Vigil's API token. */
+/**
+ * Who the request acts for: the user of its X-Session; TOKEN_USER for Vigil's API token as a
+ * bearer; KEY_USER for the instance's agent key, on a route that takes it. The first credential
+ * present decides, in that order (the temboard UI sends its key header next to the session on
+ * every call). Without any, the agent's own answer: 406, X-Session is malformed.
+ */
 export function agentUserOf(request: FastifyRequest, deps: AgentDeps): string {
   const session = request.headers['x-session']
   if (session !== undefined) {
@@ -52,9 +69,28 @@ export function agentUserOf(request: FastifyRequest, deps: AgentDeps): string {
     if (!username) throw new AppError('unauthorized', 'Invalid session.')
     return username
   }
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1]
-  if (bearer && deps.auth.tokenIsValid(bearer)) return TOKEN_USER
-  throw new AppError('unauthorized', 'Invalid session.')
+  if (request.headers.authorization !== undefined) {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization)?.[1]
+    if (bearer && deps.auth.tokenIsValid(bearer)) return TOKEN_USER
+    throw new AppError('unauthorized', 'Invalid session.')
+  }
+  const key = request.routeOptions.config?.agentKey ? agentKeyOf(request) : undefined
+  if (key !== undefined) {
+    const instanceId = /^\d{1,12}$/.test((request.params as { instanceId?: string }).instanceId ?? '') ? instanceIdOf(request) : 0
+    if (deps.instances.agentKeyMatches(instanceId, key)) return KEY_USER
+    throw new AppError('unauthorized', 'Invalid key.')
+  }
+  throw new AppError('validation', "Parameter 'X-Session' is malformed.")
+}
+
+/** The agent key of a request: the X-TemBoard-Agent-Key header, else `?key=`. */
+function agentKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers[AGENT_KEY_HEADER]
+  if (typeof header === 'string') return header.trim()
+  // Repeated headers or parameters are refused rather than guessed at.
+  if (header !== undefined) return ''
+  const query = (request.query as Record<string, unknown> | undefined)?.key
+  return typeof query === 'string' ? query : query === undefined ? undefined : ''
 }
 
 export function instanceIdOf(request: FastifyRequest): number {

@@ -30,10 +30,10 @@ async function prometheusRoutes(scope: FastifyInstance, prometheus: PrometheusFe
   // Grafana and scripts POST forms, as Prometheus takes them.
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, new FormBody(parseForm(body as string))))
 
-  const route = (methods: Array<'GET' | 'POST'>, url: string, handler: Handler): void => {
+  const route = (methods: Array<'GET' | 'POST' | 'PUT'>, url: string, handler: Handler): void => {
     scope.route({ method: methods, url: `/api/v1${url}`, handler: (request, reply) => answer(request, reply, handler) })
   }
-  const { series, status, query } = prometheus
+  const { series, status, query, admin } = prometheus
   route(['GET', 'POST'], '/query', (params) => query.query(params))
   route(['GET', 'POST'], '/query_range', (params) => query.queryRange(params))
   route(['GET', 'POST'], '/series', (params) => series.series(params))
@@ -44,6 +44,8 @@ async function prometheusRoutes(scope: FastifyInstance, prometheus: PrometheusFe
   route(['GET'], '/rules', (params) => status.rules(params))
   route(['GET', 'POST'], '/query_exemplars', (params) => status.queryExemplars(params))
   route(['GET', 'POST'], '/format_query', (params) => status.formatQuery(params))
+  route(['POST', 'PUT'], '/admin/tsdb/delete_series', (params) => admin.deleteSeries(params))
+  route(['POST', 'PUT'], '/admin/tsdb/clean_tombstones', () => admin.cleanTombstones())
   await scope.register(importRoutes(prometheus), { prefix: '/api/v1/import' })
 }
 

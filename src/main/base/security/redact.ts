@@ -4,10 +4,10 @@
 
 const REDACTED = '[REDACTED]'
 
-/** Query parameters that carry a credential: the API token, a login code, a session. */
-const SECRET_PARAMETERS = ['token', 'code', 'session', 'password', 'access_token', 'api_key', 'apikey', 'secret']
+/** Query parameters that carry a credential: the API token, a login code, a session, the PostgreSQL agent key. */
+const SECRET_PARAMETERS = ['token', 'code', 'session', 'password', 'access_token', 'api_key', 'apikey', 'secret', 'key']
 /** Headers that carry one. */
-export const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-session', 'x-api-key', 'x-tc-app-key']
+export const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-session', 'x-api-key', 'x-tc-app-key', 'x-temboard-agent-key']
 
 const PARAMETER = new RegExp(`([?&;](?:${SECRET_PARAMETERS.join('|')})=)[^&;#\\s"'\\\\]*`, 'gi')
 const HEADER_JSON = new RegExp(`("(?:${SECRET_HEADERS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi')

@@ -82,13 +82,8 @@ export function decodeColumn(input: BitReader, rows: number, context?: ColumnCon
   const encoding = input.read(2) as Encoding
   if (encoding === Encoding.AllNull) return new Array<SampleValue>(rows).fill(null)
   const absent = readAbsent(input, rows)
-  if (absent === null && encoding === Encoding.Decimal) {
-    // Every row a decimal: the common case, read straight into the column.
-    const scale = SCALES[input.read(3)] as number
-    const column: SampleValue[] = readIntegers(input, rows)
-    if (scale !== 1) for (let i = 0; i < rows; i++) column[i] = (column[i] as number) / scale
-    return column
-  }
+  // Every row a decimal: the common case, read straight into the column.
+  if (absent === null && encoding === Encoding.Decimal) return readDecimal(input, rows)
   const column = new Array<SampleValue>(rows).fill(null)
   const count = absent === null ? rows : rows - absent.size
   if (count === 0) {
@@ -160,11 +155,7 @@ function scaledIntegers(values: readonly number[], exponent: number): number[] {
 }
 
 function readDecimal(input: BitReader, count: number): number[] {
-  const scale = SCALES[input.read(3)] as number
-  const integers = readIntegers(input, count)
-  const values = new Array<number>(count)
-  for (let i = 0; i < count; i++) values[i] = (integers[i] as number) / scale
-  return values
+  return readIntegers(input, count, SCALES[input.read(3)] as number)
 }
 
 // --- derived: a rate of a counter, an average of a sum ------------------------------------------

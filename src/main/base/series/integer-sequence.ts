@@ -141,11 +141,12 @@ export function writeIntegers(out: BitWriter, values: ArrayLike<number>): void {
   }
 }
 
-export function readIntegers(input: BitReader, count: number): number[] {
+/** Reads `count` integers, each divided by `scale` as it is read (a decimal column's values). */
+export function readIntegers(input: BitReader, count: number, scale = 1): number[] {
   const values = new Array<number>(count)
   if (count === 0) return values
   let previous = readSigned(input)
-  values[0] = previous
+  values[0] = previous / scale
   if (count < 2) return values
   const form = input.read(2) as Form
   const step = form === Form.Step ? readSigned(input) : 0
@@ -163,7 +164,7 @@ export function readIntegers(input: BitReader, count: number): number[] {
     const delta = form === Form.Whole ? residual - previous : form === Form.Delta ? residual : form === Form.Step ? residual + step : residual + previousDelta
     previous += delta
     previousDelta = delta
-    values[i] = previous
+    values[i] = previous / scale
   }
   return values
 }

@@ -439,6 +439,24 @@ export class SeriesStore {
     const from = this.firstBucket()
     const hot = [...selectGroups(this.postings, matchers)].map((id) => this.states.get(id) as GroupState)
     const cold = from === null ? [] : this.coldMatching(matchers, from).map((stored) => this.coldState(stored))
+    return this.deleteStates(hot, cold, from)
+  }
+
+  /** Deletes these groups (unknown ids are skipped), with their chunks and heads. */
+  deleteGroupIds(ids: readonly number[]): number {
+    this.writePending([])
+    const hot: GroupState[] = []
+    const cold: GroupState[] = []
+    for (const id of ids) {
+      const state = this.stateOf(id)
+      if (state === undefined) continue
+      if (this.states.has(id)) hot.push(state)
+      else cold.push(state)
+    }
+    return this.deleteStates(hot, cold, this.firstBucket())
+  }
+
+  private deleteStates(hot: readonly GroupState[], cold: readonly GroupState[], from: number | null): number {
     this.db.transaction(() => {
       for (const state of [...hot, ...cold]) {
         if (from !== null && state.storedLast !== null) {

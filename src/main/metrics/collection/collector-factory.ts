@@ -1,6 +1,7 @@
 import type { CollectionState } from '../../../shared/servers'
 import { sshOptionsOf, type ServerHostKeys, type ServersService, type ServerRow } from '../../servers'
 import type { MetricsWriter } from '../metrics-writer'
+import { collectOnce } from './collect-once'
 import { connectLocal, connectSsh } from './connectors'
 import { HostCollector } from './host-collector'
 import type { Collector } from './collector-manager'
@@ -25,6 +26,7 @@ export function createCollector(row: ServerRow, deps: CollectorDeps): Collector 
     planFor: (os, interval) => planFor(os, interval, deps.topProcesses),
     interfaceRates,
     record: (metric, ts, rows) => deps.writer.add({ metric, serverId: row.id, ts, rows }),
-    setState: (state: CollectionState, error: string | null) => deps.servers.setCollectionState(row.id, state, error)
+    setState: (state: CollectionState, error: string | null) => deps.servers.setCollectionState(row.id, state, error),
+    collectOnce: (runner, os) => collectOnce(runner, os, deps.topProcesses)
   })
 }

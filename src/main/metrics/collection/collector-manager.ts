@@ -1,10 +1,13 @@
 import type { EventBus } from '../../base/bus'
 import type { ServersService, ServerRow } from '../../servers'
+import type { OnceResult } from './collect-once'
 
 /** One server's collection, whatever reaches it. */
 export interface Collector {
   start(): void
   stop(): Promise<void>
+  /** Every metric once, now (the platform API's sync); throws without a working connection. */
+  collectNow?(): Promise<OnceResult[]>
 }
 
 export type CollectorFactory = (row: ServerRow) => Collector
@@ -84,6 +87,12 @@ export class CollectorManager {
     if (!entry) return
     this.running.delete(id)
     void entry.collector.stop().then(() => this.reconcile())
+  }
+
+  /** One full collection of a server now, by its running collector; null when none runs (monitoring off). */
+  collectNow(id: string): Promise<OnceResult[]> | null {
+    const collector = this.running.get(id)?.collector
+    return collector?.collectNow ? collector.collectNow() : null
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@ import type { SampleValues } from '../samples'
 import type { Collector } from './collector-manager'
 import type { InterfaceCounters, OsKind, Parsed, StreamParser } from '../parsers/types'
 import type { CommandRunner, StreamHandle } from '../../base/exec/runner'
+import type { OnceResult } from './collect-once'
 
 /** A command that prints a report per interval, parsed as it streams (vmstat N, iostat N). */
 export interface StreamingMetric {
@@ -35,6 +36,8 @@ export interface HostCollectorDeps {
   interfaceRates(previous: InterfaceCounters | undefined, current: InterfaceCounters, elapsedSeconds: number): SampleValues
   record(metric: MetricName, ts: number, rows: SampleValues[]): void
   setState(state: CollectionState, error: string | null): void
+  /** Every metric once, on the same connection (sync now); see collect-once.ts. */
+  collectOnce?: (runner: CommandRunner, os: OsKind) => Promise<OnceResult[]>
   now?: () => number
 }
 
@@ -58,6 +61,8 @@ export class HostCollector implements Collector {
   private problems = new Map<string, string>()
   private generation = 0
   private stopped = false
+  /** The OS found at the connection's start; null until then and while it is down. */
+  private os: OsKind | null = null
   private readonly now: () => number
 
   constructor(private readonly deps: HostCollectorDeps) {
@@ -82,6 +87,20 @@ export class HostCollector implements Collector {
     this.runner = null
   }
 
+  /**
+   * Sync now: every metric once on the same connection, beside the running commands; the rows
+   * are stored like any others. Throws when there is no working connection (the server's state
+   * says why).
+   */
+  async collectNow(): Promise<OnceResult[]> {
+    const runner = this.runner
+    const os = this.os
+    if (!runner || os === null || this.stopped || !this.deps.collectOnce) throw new Error('not connected')
+    const results = await this.deps.collectOnce(runner, os)
+    for (const result of results) if (result.rows.length > 0) this.deps.record(result.metric, this.now(), result.rows)
+    return results
+  }
+
   /** The connection is up: find out what the server is and start every command. */
   private async begin(): Promise<void> {
     const generation = ++this.generation
@@ -100,6 +119,7 @@ export class HostCollector implements Collector {
     if (generation !== this.generation || this.stopped) return
     const detected = this.deps.detectOs(uname)
     if (!detected.ok) return this.deps.setState('error', detected.error)
+    this.os = detected.os
     const plan = this.deps.planFor(detected.os, this.deps.intervalSeconds)
     this.problems.clear()
     this.deps.setState('collecting', null)
@@ -189,6 +209,7 @@ export class HostCollector implements Collector {
   /** Stops commands and timers; the connection stays (or reconnects) and begin() starts again. */
   private pause(): void {
     this.generation++
+    this.os = null
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     for (const handle of this.streams.values()) handle.close()

@@ -1,5 +1,5 @@
 import { loadDashboardConfig, parseDashboardConfigChange, saveDashboardConfig, type ConfigStore, type DashboardConfig } from './config'
-import type { DashboardHistorySeries } from './history-series'
+import type { DashboardHistorySeries, StoredDashboard } from './history-series'
 import type { Dashboard } from './types'
 
 /** setInterval and clearInterval, injectable so that tests drive the ticks. */
@@ -57,9 +57,9 @@ export class DashboardCollector {
   private settings: DashboardConfig
   /** The times of the data sets in the history, oldest first (the data sets are in the store). */
   private readonly times: number[]
-  /** The newest data set this collector collected. */
-  private newest: Dashboard | null = null
-  private running: Promise<Dashboard> | null = null
+  /** The newest data set this collector collected, with the time it was stored at. */
+  private newest: StoredDashboard | null = null
+  private running: Promise<StoredDashboard> | null = null
   private timer: unknown = null
   private skipped = 0
   private detached = false
@@ -131,12 +131,14 @@ export class DashboardCollector {
 
   /** The kept data sets, oldest first: the last history_length stored, read from the store. */
   history(): Dashboard[] {
+    return this.stampedHistory().map((stored) => stored.dashboard)
+  }
+
+  /** The kept data sets with the times they were stored at, oldest first. */
+  stampedHistory(): StoredDashboard[] {
     const oldest = this.times[0]
     if (oldest === undefined) return []
-    return this.series
-      .read(oldest)
-      .slice(-this.settings.history_length)
-      .map((stored) => stored.dashboard)
+    return this.series.read(oldest).slice(-this.settings.history_length)
   }
 
   /**
@@ -144,26 +146,35 @@ export class DashboardCollector {
    * history holds older ones, but "the dashboard now" is collected anew.
    */
   latest(): Dashboard | null {
-    return this.newest
+    return this.newest?.dashboard ?? null
   }
 
   /** The latest data set; before the first one exists, the collection under way or a new one. */
-  current(): Promise<Dashboard> {
-    const latest = this.latest()
-    return latest ? Promise.resolve(latest) : this.collectNow()
+  async current(): Promise<Dashboard> {
+    return (await this.stampedCurrent()).dashboard
+  }
+
+  /** current(), with the time the data set was stored at. */
+  stampedCurrent(): Promise<StoredDashboard> {
+    return this.newest ? Promise.resolve(this.newest) : this.collectStamped()
   }
 
   /** Collects now (or joins the collection under way); resolves once the data set is stored. */
-  collectNow(): Promise<Dashboard> {
+  async collectNow(): Promise<Dashboard> {
+    return (await this.collectStamped()).dashboard
+  }
+
+  private collectStamped(): Promise<StoredDashboard> {
     if (this.running) return this.running
     const run = this.startCollection()
-      .then((snapshot) => {
-        if (this.detached) return snapshot
-        this.times.push(this.series.append(this.now(), snapshot))
-        this.newest = snapshot
+      .then((snapshot): StoredDashboard => {
+        if (this.detached) return { ts: this.now(), dashboard: snapshot }
+        const stored = { ts: this.series.append(this.now(), snapshot), dashboard: snapshot }
+        this.times.push(stored.ts)
+        this.newest = stored
         this.trim()
         this.retain()
-        return snapshot
+        return stored
       })
       .finally(() => {
         this.running = null

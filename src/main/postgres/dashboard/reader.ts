@@ -116,21 +116,32 @@ export class DashboardReader {
     return { n_cpu: (await this.system?.identity())?.cpuCount ?? null }
   }
 
+  /** The distribution and the CPU models, as the agent's UI shows them; nulls when the host cannot be read. */
+  async hostDescription(): Promise<{ linux_distribution: string | null; cpu_models: Record<string, number> | null }> {
+    const description = await this.system?.description?.().catch(() => null)
+    return { linux_distribution: description?.distribution ?? null, cpu_models: description?.cpuModels ?? null }
+  }
+
+  /**
+   * Each host figure on its own: one the host cannot give (a file it lacks, a read that timed
+   * out) is null, and the others are still numbers; PostgreSQL's part never waits on a failure.
+   */
   private async hostPart(): Promise<HostPart> {
     if (!this.system || !this.cpuMeter) return NO_HOST
+    const orNull = <T>(read: Promise<T>): Promise<T | null> => read.catch(() => null)
     const [identity, cpu, load, mem] = await Promise.all([
-      this.system.identity(),
-      this.cpuMeter.usage(),
-      this.system.loadAverage(),
-      this.system.memInfo()
+      orNull(this.system.identity()),
+      orNull(this.cpuMeter.usage()),
+      orNull(this.system.loadAverage()),
+      orNull(this.system.memInfo())
     ])
     return {
-      hostname: identity.hostname,
-      os_version: identity.osVersion,
-      n_cpu: identity.cpuCount,
+      hostname: identity?.hostname ?? null,
+      os_version: identity?.osVersion ?? null,
+      n_cpu: identity?.cpuCount ?? null,
       cpu,
-      loadaverage: Number(load.load1),
-      memory: memoryUsage(mem)
+      loadaverage: load ? Number(load.load1) : null,
+      memory: mem ? memoryUsage(mem) : null
     }
   }
 

@@ -201,3 +201,44 @@ export function parseIdentity(text: string): Parsed<SystemIdentity> {
   }
   return { ok: true, value: { hostname, osVersion: `${sysname} ${release}`, cpuCount, clockTicksPerSecond } }
 }
+
+/** What the temboard UI shows of a host next to its CPUs and memory. */
+export interface HostDescription {
+  /** The distribution as /etc/os-release names it ("Debian GNU/Linux 12 (bookworm)"); null without one. */
+  distribution: string | null
+  /** CPU models, each with the number of logical CPUs of that model (/proc/cpuinfo); empty when it names none. */
+  cpuModels: Record<string, number>
+}
+
+/** Printed between /etc/os-release and the model lines of /proc/cpuinfo (DESCRIPTION_COMMAND). */
+export const DESCRIPTION_SEPARATOR = '--vigil-cpuinfo--'
+
+/** A shell word of os-release: "double quoted" (\-escapes), 'single quoted' or bare. */
+function osReleaseValue(raw: string): string {
+  const text = raw.trim()
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/\\(["$`\\])/g, '$1')
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1)
+  return text
+}
+
+/** Total: a host without /etc/os-release (AIX, an old Linux) or without model names (some ARM boards) gives nulls and {}. */
+export function parseHostDescription(text: string): HostDescription {
+  const lines = splitLines(text)
+  const at = lines.findIndex((line) => line.trim() === DESCRIPTION_SEPARATOR)
+  const release = at < 0 ? lines : lines.slice(0, at)
+  const cpuinfo = at < 0 ? [] : lines.slice(at + 1)
+  const fields = new Map<string, string>()
+  for (const line of release) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
+    if (match?.[1] && match[2] !== undefined) fields.set(match[1], osReleaseValue(match[2]))
+  }
+  const named = [fields.get('NAME'), fields.get('VERSION')].filter(Boolean).join(' ')
+  const distribution = fields.get('PRETTY_NAME') || named || null
+  const cpuModels: Record<string, number> = {}
+  for (const line of cpuinfo) {
+    const match = /^model name\s*:\s*(.+)$/.exec(line.trim())
+    const model = match?.[1]?.replace(/\s+/g, ' ').trim()
+    if (model) cpuModels[model] = (cpuModels[model] ?? 0) + 1
+  }
+  return { distribution, cpuModels }
+}

@@ -9,12 +9,15 @@
 // different runner: localSystemSource() in local.ts, runCommandOn(sshRunner) for a server.
 import { AppError } from '../../../shared/errors'
 import {
+  DESCRIPTION_SEPARATOR,
   parseDf,
+  parseHostDescription,
   parseIdentity,
   parseLoadavg,
   parseMeminfo,
   parseProcStat,
   type FilesystemUsage,
+  type HostDescription,
   type LoadAverage,
   type MemInfo,
   type Parsed,
@@ -22,7 +25,7 @@ import {
   type SystemIdentity
 } from './parsers'
 
-export type { CpuTimes, FilesystemUsage, LoadAverage, MemInfo, ProcStat, SystemIdentity } from './parsers'
+export type { CpuTimes, FilesystemUsage, HostDescription, LoadAverage, MemInfo, ProcStat, SystemIdentity } from './parsers'
 
 export interface SystemSource {
   /** Host name, OS, CPU count, clock tick: read once, they do not change while Vigil runs. */
@@ -31,6 +34,8 @@ export interface SystemSource {
   memInfo(): Promise<MemInfo>
   loadAverage(): Promise<LoadAverage>
   filesystems(): Promise<FilesystemUsage[]>
+  /** The distribution and the CPU models: read once, as the identity. Optional: a source that cannot tell gives none. */
+  description?(): Promise<HostDescription>
 }
 
 /** Runs one shell command where PostgreSQL runs and gives its standard output. */
@@ -42,11 +47,14 @@ export const SYSTEM_COMMANDS = {
   procStat: 'cat /proc/stat',
   memInfo: 'cat /proc/meminfo',
   loadAverage: 'cat /proc/loadavg',
-  filesystems: 'LC_ALL=C df -kP'
+  filesystems: 'LC_ALL=C df -kP',
+  // Either file may be missing (AIX, a container without /etc/os-release): what is there is read.
+  description: `cat /etc/os-release 2>/dev/null; echo ${DESCRIPTION_SEPARATOR}; grep '^model name' /proc/cpuinfo 2>/dev/null; true`
 } as const
 
 export class CommandSystemSource implements SystemSource {
   private identityRead: Promise<SystemIdentity> | null = null
+  private descriptionRead: Promise<HostDescription> | null = null
 
   constructor(private readonly run: RunCommand) {}
 
@@ -60,6 +68,17 @@ export class CommandSystemSource implements SystemSource {
       this.identityRead = read
     }
     return this.identityRead
+  }
+
+  description(): Promise<HostDescription> {
+    if (!this.descriptionRead) {
+      const read = this.read(SYSTEM_COMMANDS.description, (text) => ({ ok: true, value: parseHostDescription(text) }), 'the distribution and CPU models')
+      read.catch(() => {
+        if (this.descriptionRead === read) this.descriptionRead = null
+      })
+      this.descriptionRead = read
+    }
+    return this.descriptionRead
   }
 
   procStat(): Promise<ProcStat> {

@@ -43,6 +43,30 @@ tables AS (
 )`
 }
 
+/**
+ * The share of bloat in the current database's tables (heap) or B-tree indexes (btree), in %:
+ * the estimated bloat over the pages it was estimated on, over every relation with an estimate
+ * (a relation whose statistics the role may not read has none, and counts for neither). Null
+ * when no relation has one. For the monitoring probes heap_bloat and btree_bloat.
+ */
+export function bloatRatioSql(kind: 'heap' | 'btree'): string {
+  const ratio =
+    kind === 'heap'
+      ? `SELECT sum(b.bloat_bytes)::float8 * 100
+         / nullif(sum((c.relpages + coalesce(t.relpages, 0))::float8 * current_setting('block_size')::float8), 0)
+    FROM table_bloat b
+      JOIN pg_catalog.pg_class c ON c.oid = b.tblid
+      LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid
+   WHERE b.bloat_bytes IS NOT NULL`
+      : `SELECT sum(b.bloat_bytes)::float8 * 100 / nullif(sum(c.relpages::float8 * current_setting('block_size')::float8), 0)
+    FROM index_bloat b
+      JOIN pg_catalog.pg_class c ON c.oid = b.idxoid
+   WHERE b.bloat_bytes IS NOT NULL`
+  return `WITH ${tablesCte('database')},
+${kind === 'heap' ? TABLE_BLOAT_CTE : BTREE_BLOAT_CTE}
+SELECT current_database() AS dbname, (${ratio}) AS ratio`
+}
+
 /** The tables of the scope with their bloat estimates (null when unknown). */
 function relationCtes(scope: RelationScope): string {
   return `WITH ${tablesCte(scope)},

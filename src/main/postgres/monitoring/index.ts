@@ -1,5 +1,5 @@
 // The engine of the agent API's monitoring plugin: GET /monitoring/probe/<name> for the 13
-// documented probes. `new MonitoringProbes(system)` once per registered instance, then
+// documented probes and the five more the agent's UI polls (below). `new MonitoringProbes(system)` once per registered instance, then
 // `probes.run(name, db)` answers `{ "<name>": [rows] }` exactly as the spec shows.
 //
 // What each probe reports:
@@ -16,6 +16,15 @@
 //       after a counter went backwards) samples twice, primeWindowMs apart.
 //   filesystems_size, memory, loadavg
 //       the host's figures now.
+//   temp_files_size_delta
+//       temporary file bytes written per database since the previous call (as cpu, process).
+//   replication_lag, replication_connection
+//       a standby only (an empty list on a primary, as the agent gives): the bytes of WAL it has
+//       yet to replay behind the primary's position as its sender last said it; the primary it
+//       follows and whether it streams from it now (1/0).
+//   heap_bloat, btree_bloat
+//       per database the role may connect to, each on a session of its own there: the
+//       estimated share of bloat in its tables or B-tree indexes (maintenance/bloat-sql.ts).
 //
 // Without a system source (a remote instance whose server is not registered in Vigil), the
 // five host probes — filesystems_size, cpu, process, memory, loadavg — answer an empty list,

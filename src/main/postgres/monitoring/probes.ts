@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../host/clock'
 import type { SystemSource } from '../host/source'
 import { CounterTracker } from './deltas'
 import { cpu, filesystemsSize, loadavg, memory, processes } from './host-probes'
-import { cumulativeProbe, walFiles, type CumulativeProbeName } from './sql-probes'
+import { bloatProbe, cumulativeProbe, tempFilesSizeDelta, walFiles, type CumulativeProbeName } from './sql-probes'
+import type { ConnectDatabase } from '../maintenance/types'
 import { readServerVersionNum } from './sql'
 import type { ProbeName, ProbeResult, ProbeRows } from './types'
 
@@ -22,7 +23,13 @@ export const PROBE_NAMES = [
   'process',
   'memory',
   'loadavg',
-  'wal_files'
+  'wal_files',
+  // Not in the API's documentation, but polled by the agent's UI.
+  'replication_lag',
+  'replication_connection',
+  'temp_files_size_delta',
+  'heap_bloat',
+  'btree_bloat'
 ] as const satisfies readonly ProbeName[]
 
 export function isProbeName(name: string): name is ProbeName {
@@ -37,7 +44,9 @@ export interface MonitoringOptions {
 
 const DEFAULT_PRIME_WINDOW_MS = 1000
 
-type ProbeRunners = { [N in ProbeName]: (db: Queryable) => Promise<Array<ProbeRows[N]>> }
+const noOtherDatabase: ConnectDatabase = () => Promise.reject(new AppError('internal', 'this probe needs sessions on other databases'))
+
+type ProbeRunners = { [N in ProbeName]: (db: Queryable, connect: ConnectDatabase) => Promise<Array<ProbeRows[N]>> }
 
 /**
  * The monitoring probes of one PostgreSQL instance. It keeps the previous sample of the probes
@@ -73,15 +82,23 @@ export class MonitoringProbes {
       process: onHost((host) => processes(host, tracker)),
       memory: onHost((host) => memory(host, clock.now())),
       loadavg: onHost((host) => loadavg(host, clock.now())),
-      wal_files: async (db) => walFiles(db, await readServerVersionNum(db), tracker)
+      wal_files: async (db) => walFiles(db, await readServerVersionNum(db), tracker),
+      replication_lag: cumulative('replication_lag'),
+      replication_connection: cumulative('replication_connection'),
+      temp_files_size_delta: async (db) => tempFilesSizeDelta(db, await readServerVersionNum(db), tracker),
+      heap_bloat: (db, connect) => bloatProbe('heap', db, connect),
+      btree_bloat: (db, connect) => bloatProbe('btree', db, connect)
     }
   }
 
-  /** Runs one probe; `db` is a session on the instance (host probes do not use it). */
-  async run<N extends ProbeName>(name: N, db: Queryable): Promise<ProbeResult<N>> {
+  /**
+   * Runs one probe; `db` is a session on the instance (host probes do not use it), `connect`
+   * opens one on another database (the bloat probes read each database).
+   */
+  async run<N extends ProbeName>(name: N, db: Queryable, connect: ConnectDatabase = noOtherDatabase): Promise<ProbeResult<N>> {
     if (!isProbeName(name)) throw new AppError('not_found', `Unknown monitoring probe '${String(name)}'`)
-    const runner = this.runners[name] as (db: Queryable) => Promise<Array<ProbeRows[N]>>
-    const rows = await runner(db)
+    const runner = this.runners[name] as (db: Queryable, connect: ConnectDatabase) => Promise<Array<ProbeRows[N]>>
+    const rows = await runner(db, connect)
     return { [name]: rows } as ProbeResult<N>
   }
 }

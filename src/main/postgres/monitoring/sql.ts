@@ -6,7 +6,18 @@
 // float8 (exact below 2^53) or int and arrive as JSON numbers; timestamps are formatted here.
 import { forVersion, type Queryable } from '../queryable'
 
-export type SqlProbeName = 'sessions' | 'xacts' | 'locks' | 'blocks' | 'bgwriter' | 'db_size' | 'tblspc_size' | 'wal_files'
+export type SqlProbeName =
+  | 'sessions'
+  | 'xacts'
+  | 'locks'
+  | 'blocks'
+  | 'bgwriter'
+  | 'db_size'
+  | 'tblspc_size'
+  | 'wal_files'
+  | 'replication_lag'
+  | 'replication_connection'
+  | 'temp_files_size_delta'
 
 type Variants = ReadonlyArray<readonly [minVersion: number, sql: string]>
 
@@ -14,9 +25,9 @@ type Variants = ReadonlyArray<readonly [minVersion: number, sql: string]>
 const PG_DATETIME_FORMAT = 'YYYY-MM-DD HH24:MI:SS.USOF'
 
 /** The first two fields of every per-database and per-instance SQL probe row. */
-const STAMP = `to_char(current_timestamp, '${PG_DATETIME_FORMAT}') AS datetime, current_setting('port')::int AS port`
+export const PROBE_STAMP = `to_char(current_timestamp, '${PG_DATETIME_FORMAT}') AS datetime, current_setting('port')::int AS port`
 
-const SESSIONS = `SELECT ${STAMP},
+const SESSIONS = `SELECT ${PROBE_STAMP},
   d.datname AS dbname,
   count(*) FILTER (WHERE a.state = 'active' AND a.wait_event_type IS DISTINCT FROM 'Lock')::int AS active,
   count(*) FILTER (WHERE a.state = 'active' AND a.wait_event_type = 'Lock')::int AS waiting,
@@ -32,7 +43,7 @@ WHERE d.datallowconn
 GROUP BY d.datname
 ORDER BY d.datname`
 
-const XACTS = `SELECT ${STAMP},
+const XACTS = `SELECT ${PROBE_STAMP},
   d.datname AS dbname,
   s.xact_commit::float8 AS n_commit,
   s.xact_rollback::float8 AS n_rollback
@@ -64,7 +75,7 @@ const LOCK_COUNTS = [
 // Granted locks count for the database whose objects they lock. A waiting lock counts for the
 // waiter's database even when it waits on a transaction id (pg_locks.database is null then):
 // that is how a row-lock wait shows, and it is the wait a DBA most needs to see.
-const LOCKS = `SELECT ${STAMP},
+const LOCKS = `SELECT ${PROBE_STAMP},
   d.datname AS dbname,
   ${LOCK_COUNTS}
 FROM pg_database d
@@ -77,7 +88,7 @@ WHERE d.datallowconn
 GROUP BY d.datname
 ORDER BY d.datname`
 
-const BLOCKS = `SELECT ${STAMP},
+const BLOCKS = `SELECT ${PROBE_STAMP},
   d.datname AS dbname,
   s.blks_read::float8 AS blks_read,
   s.blks_hit::float8 AS blks_hit,
@@ -87,7 +98,7 @@ JOIN pg_stat_database s ON s.datid = d.oid
 WHERE d.datallowconn
 ORDER BY d.datname`
 
-const BGWRITER_UNTIL_16 = `SELECT ${STAMP},
+const BGWRITER_UNTIL_16 = `SELECT ${PROBE_STAMP},
   checkpoints_timed::float8 AS checkpoints_timed,
   checkpoints_req::float8 AS checkpoints_req,
   checkpoint_write_time,
@@ -105,7 +116,7 @@ FROM pg_stat_bgwriter`
 // ones, which pg_stat_io (16+) counts per backend type: the shared-buffer writes and fsyncs of
 // every process that is neither the background writer nor the checkpointer. The counters were
 // reset at different times, so stats_reset is the latest of the three resets.
-const BGWRITER_SINCE_17 = `SELECT ${STAMP},
+const BGWRITER_SINCE_17 = `SELECT ${PROBE_STAMP},
   c.num_timed::float8 AS checkpoints_timed,
   c.num_requested::float8 AS checkpoints_req,
   c.write_time AS checkpoint_write_time,
@@ -125,7 +136,7 @@ CROSS JOIN (
   WHERE object = 'relation' AND backend_type NOT IN ('background writer', 'checkpointer')
 ) io`
 
-const DB_SIZE = `SELECT ${STAMP},
+const DB_SIZE = `SELECT ${PROBE_STAMP},
   datname AS dbname,
   pg_database_size(oid)::float8 AS size
 FROM pg_database
@@ -140,7 +151,7 @@ ORDER BY datname`
  * member must SET ROLE) where 13 and 14 check membership (MEMBER); the test follows the server's.
  */
 function tablespaceSize(readAllStats: 'MEMBER' | 'USAGE'): string {
-  return `SELECT ${STAMP},
+  return `SELECT ${PROBE_STAMP},
   spcname,
   CASE WHEN pg_has_role('pg_read_all_stats', '${readAllStats}')
          OR has_tablespace_privilege(oid, 'CREATE')
@@ -175,6 +186,36 @@ CROSS JOIN (
          END AS lsn
 ) p`
 
+// A standby's lag, as the bytes of WAL it has yet to replay: the primary's flushed position as its
+// WAL sender last said it (pg_stat_wal_receiver.latest_end_lsn, set from every message the
+// standby receives) less the position replayed. The agent asks the primary itself over a
+// replication connection, which needs its password from primary_conninfo; the standby's own
+// view needs nothing but pg_monitor. No row on a primary, or a standby without a WAL receiver
+// (restoring from an archive), as the agent gives none.
+const REPLICATION_LAG = `SELECT ${PROBE_STAMP},
+  greatest(pg_wal_lsn_diff(r.latest_end_lsn, pg_last_wal_replay_lsn()), 0)::float8 AS lag
+FROM pg_stat_wal_receiver r
+WHERE pg_is_in_recovery() AND r.latest_end_lsn IS NOT NULL AND pg_last_wal_replay_lsn() IS NOT NULL`
+
+// The primary a standby follows — the host its WAL receiver is connected to, else the host of
+// primary_conninfo (hidden from roles without pg_read_all_settings, which pg_monitor has) — and
+// whether it streams from it now. No row on a primary.
+const REPLICATION_CONNECTION = `SELECT ${PROBE_STAMP},
+  coalesce(r.sender_host, substring((SELECT setting FROM pg_settings WHERE name = 'primary_conninfo') FROM '(?:^|\\s)host\\s*=\\s*''?([^''\\s]+)')) AS upstream,
+  CASE WHEN r.status = 'streaming' THEN 1 ELSE 0 END AS connected
+FROM (SELECT 1) AS one
+LEFT JOIN pg_stat_wal_receiver r ON true
+WHERE pg_is_in_recovery()`
+
+/** Temporary file bytes per database since the statistics reset; the probe reports their change. */
+const TEMP_FILES = `SELECT ${PROBE_STAMP},
+  d.datname AS dbname,
+  s.temp_bytes::float8 AS size
+FROM pg_database d
+JOIN pg_stat_database s ON s.datid = d.oid
+WHERE d.datallowconn
+ORDER BY d.datname`
+
 export const PROBE_SQL: Record<SqlProbeName, Variants> = {
   sessions: [[130000, SESSIONS]],
   xacts: [[130000, XACTS]],
@@ -189,7 +230,10 @@ export const PROBE_SQL: Record<SqlProbeName, Variants> = {
     [130000, tablespaceSize('MEMBER')],
     [150000, tablespaceSize('USAGE')]
   ],
-  wal_files: [[130000, WAL_FILES]]
+  wal_files: [[130000, WAL_FILES]],
+  replication_lag: [[130000, REPLICATION_LAG]],
+  replication_connection: [[130000, REPLICATION_CONNECTION]],
+  temp_files_size_delta: [[130000, TEMP_FILES]]
 }
 
 export function probeSql(name: SqlProbeName, serverVersionNum: number): string {

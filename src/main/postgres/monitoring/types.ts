@@ -164,6 +164,42 @@ export interface WalFilesRow {
   measure_interval: number
 }
 
+// The probes the agent's UI polls besides the 13 the API documents, in the same shape: a
+// datetime and the port, then the probe's own fields, as temboard-agent's probes name them.
+
+/** Bytes of temporary files written per database during measure_interval (pg_stat_database.temp_bytes). */
+export interface TempFilesSizeDeltaRow {
+  datetime: Datetime
+  port: number
+  dbname: string
+  size: number
+  measure_interval: number
+}
+
+/** A standby only: how far replay is behind the primary's WAL position as last heard from it, in bytes. */
+export interface ReplicationLagRow {
+  datetime: Datetime
+  port: number
+  lag: number
+}
+
+/** A standby only: the primary it replicates from, and whether it is streaming from it now (1) or not (0). */
+export interface ReplicationConnectionRow {
+  datetime: Datetime
+  port: number
+  upstream: string | null
+  connected: number
+}
+
+/** Per database: the estimated share of bloat in its tables (heap_bloat) or B-tree indexes (btree_bloat), in %. */
+export interface BloatRow {
+  datetime: Datetime
+  port: number
+  dbname: string
+  /** Null when no relation of the database has an estimate (statistics the role may not read, never analyzed). */
+  ratio: number | null
+}
+
 export interface ProbeRows {
   sessions: SessionsRow
   xacts: XactsRow
@@ -178,6 +214,11 @@ export interface ProbeRows {
   memory: MemoryRow
   loadavg: LoadavgRow
   wal_files: WalFilesRow
+  replication_lag: ReplicationLagRow
+  replication_connection: ReplicationConnectionRow
+  temp_files_size_delta: TempFilesSizeDeltaRow
+  heap_bloat: BloatRow
+  btree_bloat: BloatRow
 }
 
 export type ProbeName = keyof ProbeRows

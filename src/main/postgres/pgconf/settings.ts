@@ -40,16 +40,38 @@ const SETTINGS_SQL = `SELECT category, context, '{' || array_to_string(enumvals,
 
 const SETTINGS_ORDER = 'ORDER BY category, name'
 
-/** Every setting the role can see, grouped by category (categories and names in order). */
-export async function getConfiguration(db: Queryable): Promise<SettingsCategory[]> {
-  const { rows } = await db.query<SettingsQueryRow>(`${SETTINGS_SQL} ${SETTINGS_ORDER}`)
+/**
+ * The agent's `filter`: settings whose name or description holds the text, without case ($1 is
+ * the LIKE pattern, the text with LIKE's wildcards escaped, or null for every setting).
+ */
+const FILTER_SQL = `($1::text IS NULL OR name ILIKE $1 OR short_desc ILIKE $1 OR extra_desc ILIKE $1)`
+
+/** A filter as the agent takes it in the query: 1 to 128 characters, no control characters; empty is none. */
+const FILTER_TEXT = /^[^\p{Cc}]{1,128}$/u
+
+/** Every setting the role can see, grouped by category (categories and names in order); with a filter, those it finds. */
+export async function getConfiguration(db: Queryable, filter: string | null = null): Promise<SettingsCategory[]> {
+  const { rows } = await db.query<SettingsQueryRow>(`${SETTINGS_SQL} WHERE ${FILTER_SQL} ${SETTINGS_ORDER}`, [likePattern(filter)])
   return groupByCategory(rows)
 }
 
-/** The settings of one category: a list of one group, or an empty list for an unknown category. */
-export async function getCategory(db: Queryable, category: string): Promise<SettingsCategory[]> {
-  const { rows } = await db.query<SettingsQueryRow>(`${SETTINGS_SQL} WHERE category = $1 ${SETTINGS_ORDER}`, [category])
+/** The settings of one category (those the filter finds): a list of one group, or an empty list. */
+export async function getCategory(db: Queryable, category: string, filter: string | null = null): Promise<SettingsCategory[]> {
+  const { rows } = await db.query<SettingsQueryRow>(`${SETTINGS_SQL} WHERE category = $2 AND ${FILTER_SQL} ${SETTINGS_ORDER}`, [likePattern(filter), category])
   return groupByCategory(rows)
+}
+
+/** The `filter` query parameter: null when absent or empty; AppError('validation') → 406 otherwise when malformed. */
+export function parseSettingsFilter(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null
+  if (typeof raw !== 'string' || !FILTER_TEXT.test(raw)) {
+    throw AppError.invalidField('filter', "Parameter 'filter' is malformed: it must be 1 to 128 characters, without control characters.")
+  }
+  return raw
+}
+
+function likePattern(filter: string | null): string | null {
+  return filter === null ? null : `%${filter.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 }
 
 export async function getCategories(db: Queryable): Promise<{ categories: string[] }> {
@@ -65,12 +87,14 @@ export async function getRestartStatus(db: Queryable): Promise<RestartStatus> {
 }
 
 /**
- * The {category_name} path parameter (decoded by the router: names hold '/' and spaces, as in
- * "Client Connection Defaults / Locale and Formatting"). AppError('validation') → 406.
+ * The {category_name} path parameter, decoded by the router: names hold '/' and spaces, as in
+ * "Client Connection Defaults / Locale and Formatting", and the temboard UI writes the spaces as
+ * '+' (form encoding), which the agent reads as spaces: so does Vigil (no category name has a
+ * '+'). AppError('validation') → 406.
  */
 export function parseCategoryName(raw: unknown): string {
   if (typeof raw !== 'string' || !CATEGORY_NAME.test(raw)) throw AppError.invalidField('category_name', "Parameter 'category_name' is malformed.")
-  return raw
+  return raw.replaceAll('+', ' ')
 }
 
 function groupByCategory(rows: readonly SettingsQueryRow[]): SettingsCategory[] {

@@ -10,7 +10,8 @@ export type { SettingChange } from '../../../shared/pg-agent'
 /**
  * The changes a request body asks for, or AppError('validation') (the agent answers 406, "setting
  * item is malformed") naming every item at fault. A JSON number is taken as its decimal text, as
- * scripts often send 8 rather than "8".
+ * scripts often send 8 rather than "8"; "" asks for a reset. `force` is the agent's string
+ * ("true"/"false", as its UI sends it) or a boolean.
  */
 export function parseSettingsUpdate(body: unknown): SettingChange[] {
   if (!isRecord(body) || !Array.isArray(body.settings)) {
@@ -26,7 +27,7 @@ export function parseSettingsUpdate(body: unknown): SettingChange[] {
       issues.push({ field, kind: 'invalid', message: `Setting item ${index} is malformed: ${problem}`, rule: `${capitalise(problem)}.` })
       return
     }
-    const { name, setting } = item as { name: string; setting: string | number }
+    const { name, setting, force } = item as { name: string; setting: string | number; force?: unknown }
     // PostgreSQL folds setting names to lower case; the same setting twice would hide which value won.
     const key = name.toLowerCase()
     if (seen.has(key)) {
@@ -34,7 +35,9 @@ export function parseSettingsUpdate(body: unknown): SettingChange[] {
       return
     }
     seen.add(key)
-    changes.push({ name, setting: typeof setting === 'number' ? String(setting) : setting })
+    const change: SettingChange = { name, setting: typeof setting === 'number' ? String(setting) : setting }
+    if (force === true || force === 'true') change.force = true
+    changes.push(change)
   })
   if (issues.length > 0) throw new AppError('validation', issues.map((issue) => issue.message).join('; '), { field: issues[0]?.field, issues })
   return changes
@@ -48,6 +51,10 @@ function itemProblem(item: unknown): string | null {
     if (!Number.isFinite(setting)) return '"setting" must be a string or a finite number'
   } else if (typeof setting !== 'string') {
     return '"setting" must be a string'
+  }
+  const { force } = item
+  if (force !== undefined && force !== null && force !== true && force !== false && force !== 'true' && force !== 'false') {
+    return '"force" must be "true" or "false"'
   }
   // The protocol cannot carry a NUL inside a query, and no setting can hold one.
   if (name.includes('\0') || String(setting).includes('\0')) return 'a NUL character cannot be part of a setting'

@@ -9,6 +9,7 @@
 // importing a file twice stores it once); another value replaces it — the last one written wins,
 // within a body too.
 import { isUtf8 } from 'node:buffer'
+import type { SampleValue } from '../../base/series/sample'
 import type { SeriesStore } from '../../base/series/series-store'
 import { externalGroupKey, VIGIL_PREFIX } from '../series/external-series'
 import { labelSet } from '../series/label-sets'
@@ -69,6 +70,25 @@ function writeSeries(store: SeriesStore, series: ParsedSeries, nowMs: number): n
     written++
   }
   return written
+}
+
+/**
+ * Deletes an imported series' samples with times in [startMs, endMs]: the whole group when that
+ * is all of it, else the group written again with the samples outside the range (the last
+ * written of each time, as reads answer).
+ */
+export function deleteImportedSamples(store: SeriesStore, id: number, startMs: number, endMs: number): void {
+  const group = store.group(id)
+  const first = store.firstTs(id)
+  const last = store.lastTs(id)
+  if (group === undefined || first === null || last === null || last < startMs || first > endMs) return
+  const kept = [...storedValues(store, id, first, last)].filter(([ts]) => ts < startMs || ts > endMs).sort(([a], [b]) => a - b)
+  store.deleteGroupIds([id])
+  if (kept.length === 0) return
+  const { metric, labels, columns } = group
+  const rewritten = store.groupId({ metric, labels, columns })
+  for (const [ts, value] of kept) store.append(rewritten, ts, [value as SampleValue])
+  store.flush()
 }
 
 /** What a group holds in [from, to], by time (the last written of a time). */

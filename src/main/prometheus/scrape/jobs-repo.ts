@@ -1,4 +1,4 @@
-// The scrape_jobs and scrape_targets tables (012-scrape-jobs.ts): the only code that reads or
+// The scrape_jobs and scrape_targets tables (014-scrape-jobs.ts): the only code that reads or
 // writes them.
 import type { Db } from '../../base/db/db'
 

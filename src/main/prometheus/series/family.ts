@@ -26,6 +26,8 @@ export type RegistryLookup =
   | 'server'
   /** `instance` (the instance's name), by the group's instance_id. */
   | 'pg-instance'
+  /** `server`, `database`, `engine`, `schema` and `table` of a watched table, by the group's table_id. */
+  | 'watched-table'
 
 export interface SeriesFamily {
   /** For the README and errors: vmstat, iostat, … */
@@ -46,7 +48,8 @@ export interface SeriesFamily {
 /** The labels a registry lookup adds. */
 export const REGISTRY_LABELS: Record<RegistryLookup, readonly string[]> = {
   server: ['server', 'os'],
-  'pg-instance': ['instance']
+  'pg-instance': ['instance'],
+  'watched-table': ['server', 'database', 'engine', 'schema', 'table']
 }
 
 /** The Prometheus label names a family's series can carry, or null when any (store labels kept as they are). */

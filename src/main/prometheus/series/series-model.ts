@@ -97,6 +97,26 @@ export class SeriesModel {
       .sort(compareLabelSets)
   }
 
+  /** The labels of a series Vigil collects that the matchers select with a sample in [startMs, endMs], or null when none. */
+  firstCollected(matchers: readonly LabelMatcher[], startMs: number, endMs: number): LabelSet | null {
+    const registry = this.registry.snapshot()
+    for (const family of this.families) {
+      for (const candidate of this.familyCandidates(family, matchers, { start: startMs, end: endMs }, registry)) {
+        if (this.hasSampleIn(candidate.group.id, startMs, endMs)) return withName(candidate.labels, candidate.metrics[0]?.name ?? '')
+      }
+    }
+    return null
+  }
+
+  /** The store groups of the external (imported) series the matchers select with a sample in [startMs, endMs]. */
+  externalGroupIds(matchers: readonly LabelMatcher[], startMs: number, endMs: number): number[] {
+    const ids: number[] = []
+    for (const candidate of this.externalCandidates(matchers, { start: startMs, end: endMs })) {
+      if (this.hasSampleIn(candidate.group.id, startMs, endMs)) ids.push(candidate.group.id)
+    }
+    return ids
+  }
+
   /**
    * `# HELP`, `# TYPE` and unit of every metric Vigil collects, by name in Go's order. Imported
    * series have none: like Prometheus' backfill, the import keeps samples, not metadata.

@@ -7,6 +7,8 @@
 //   vigil_process_<field>{server, server_id, os, pid, command, user}
 //   vigil_pg_<column>{instance, instance_id}                 the PostgreSQL dashboard history
 //   vigil_pg_info{instance, instance_id, pg_version, …} 1    its texts
+//   vigil_table_<count>{server, database, engine, schema, table, table_id, database_id}
+//                                                            each watched table's snapshots
 //
 // `server` is the server's hostname — unique in the register, where an alias may be empty or
 // repeat — and `os` its OS type; both are looked up in the register when read, so renaming a
@@ -19,6 +21,7 @@ import { GROUP_LABELS } from '../../metrics'
 import { VIGIL_PREFIX } from './external-series'
 import type { FamilyMetric, MetricType, SeriesFamily } from './family'
 import { PG_DASHBOARD_DOCS, PG_INFO_DOC } from './pg-dashboard-metrics'
+import { DATABASE_ID_LABEL, TABLE_ID_LABEL, TABLE_SNAPSHOT_METRIC, type TABLE_SNAPSHOT_COLUMNS } from '../../table-monitoring'
 
 /** Fields that count up since a start (boot, a reset), rather than telling a level or a rate. */
 const COUNTER_FIELDS: Partial<Record<MetricName, readonly string[]>> = {
@@ -84,4 +87,31 @@ const pgInfo: SeriesFamily = {
   labelDocs: { ...PG_LABEL_DOCS, 'pg_version, pg_port, pg_data, hostname, os_version': 'the texts of the dashboard' }
 }
 
-export const VIGIL_FAMILIES: readonly SeriesFamily[] = [...METRICS.map(metricFamily), pgDashboard, pgInfo]
+/** Each watched table's snapshot counts, by store column (a column added fails the type check until it is named here). */
+const TABLE_METRICS: Record<(typeof TABLE_SNAPSHOT_COLUMNS)[number], Omit<FamilyMetric, 'column'>> = {
+  rows: { name: `${VIGIL_PREFIX}table_rows`, type: 'gauge', unit: 'rows', help: 'Rows the snapshot selected (its WHERE clause applied), at most the table’s max_rows.' },
+  added: { name: `${VIGIL_PREFIX}table_rows_added`, type: 'gauge', unit: 'rows', help: 'Rows whose key was not in the snapshot before. No sample for a baseline (the first snapshot of a table or of a changed configuration).' },
+  removed: { name: `${VIGIL_PREFIX}table_rows_removed`, type: 'gauge', unit: 'rows', help: 'Rows of the snapshot before whose key is gone (none for a baseline).' },
+  changed: { name: `${VIGIL_PREFIX}table_rows_changed`, type: 'gauge', unit: 'rows', help: 'Rows whose key was there before with another value in a monitored column (none for a baseline).' },
+  duration_seconds: { name: `${VIGIL_PREFIX}table_snapshot_duration_seconds`, type: 'gauge', unit: 'seconds', help: 'How long the snapshot took, query and transfer.' },
+  truncated: { name: `${VIGIL_PREFIX}table_snapshot_truncated`, type: 'gauge', unit: '', help: '1 when the snapshot stopped at max_rows (the table holds more), else 0.' }
+}
+
+const tableSnapshots: SeriesFamily = {
+  name: TABLE_SNAPSHOT_METRIC,
+  storeMetric: TABLE_SNAPSHOT_METRIC,
+  metrics: Object.entries(TABLE_METRICS).map(([column, metric]) => ({ ...metric, column })),
+  storeLabels: { [TABLE_ID_LABEL]: TABLE_ID_LABEL, [DATABASE_ID_LABEL]: DATABASE_ID_LABEL },
+  registry: 'watched-table',
+  labelDocs: {
+    server: 'the hostname of the database’s server, from the servers register',
+    database: 'the database’s name in Vigil',
+    engine: '`oracle` or `postgresql`',
+    schema: 'the table’s schema',
+    table: 'the table’s name',
+    table_id: 'the watched table’s id',
+    database_id: 'the database’s id'
+  }
+}
+
+export const VIGIL_FAMILIES: readonly SeriesFamily[] = [...METRICS.map(metricFamily), pgDashboard, pgInfo, tableSnapshots]

@@ -57,7 +57,11 @@ export function controlsOf<V>(form: Form<V>) {
     </label>
   )
   /** Blank keeps the stored one; with `clear`, a stored one can be forgotten (and the input is off meanwhile). */
-  const secret = (name: keyof V & string, label: string, { stored, hint, clear }: { stored: boolean; hint?: ReactNode; clear?: keyof V & string }) => (
+  const secret = (
+    name: keyof V & string,
+    label: string,
+    { stored, hint, clear, clearLabel = 'Forget the stored password' }: { stored: boolean; hint?: ReactNode; clear?: keyof V & string; clearLabel?: string }
+  ) => (
     <>
       {field(
         name,
@@ -70,7 +74,7 @@ export function controlsOf<V>(form: Form<V>) {
         }),
         hint
       )}
-      {stored && clear ? checkbox(clear, 'Forget the stored password') : null}
+      {stored && clear ? checkbox(clear, clearLabel) : null}
     </>
   )
   return { field, text, checkbox, secret }

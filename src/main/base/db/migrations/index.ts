@@ -9,7 +9,9 @@ import { m008PostgresControl } from './008-postgres-control'
 import { m009OracleMonitoring } from './009-oracle-monitoring'
 import { m010Series } from './010-series'
 import { m011SeriesColdGroups } from './011-series-cold-groups'
-import { m012ScrapeJobs } from './012-scrape-jobs'
+import { m012Sources } from './012-sources'
+import { m013PostgresAgentKey } from './013-postgres-agent-key'
+import { m014ScrapeJobs } from './014-scrape-jobs'
 
 export interface Migration {
   version: number
@@ -30,7 +32,9 @@ export const MIGRATIONS: readonly Migration[] = [
   m009OracleMonitoring,
   m010Series,
   m011SeriesColdGroups,
-  m012ScrapeJobs
+  m012Sources,
+  m013PostgresAgentKey,
+  m014ScrapeJobs
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

@@ -1,7 +1,7 @@
 // Aggregations as one step of 2.42's evaluation, folded by the kernels. A sample's group labels
 // are worked out once per series (2.42 too keys its groups by a hash made once per series) and
-// handed to the kernels in place of the sample's labels, which they then group by without
-// working them out again at every step.
+// handed to the kernels — in place of the sample's labels, or for topk/bottomk, which answer the
+// samples themselves, beside them — so that they are not worked out again at every step.
 import type { AggregateOp } from '../ast'
 import { aggregate } from '../kernels/aggregations'
 import { METRIC_NAME, type Labels, type Sample } from '../kernels/values'
@@ -9,10 +9,12 @@ import { METRIC_NAME, type Labels, type Sample } from '../kernels/values'
 export type Aggregation = (samples: Sample[], param: number | string | undefined, t: number) => Sample[]
 
 export function aggregation(op: AggregateOp, grouping: readonly string[], without: boolean): Aggregation {
-  // topk and bottomk answer the input samples, labels and all; count_values adds a label before grouping.
-  if (op === 'topk' || op === 'bottomk' || op === 'count_values') return (samples, param, t) => aggregate(op, samples, { grouping, without, param, t })
-  const groupLabels = groupLabelsFunction(grouping, without)
-  return (samples, param, t) => aggregate(op, samples.map(({ labels, v }) => ({ labels: groupLabels(labels), t, v })), { grouping, without, param, t })
+  // count_values adds a label before grouping: its kernel works the groups out itself.
+  if (op === 'count_values') return (samples, param, t) => aggregate(op, samples, { grouping, without, param, t })
+  const groupOf = groupLabelsFunction(grouping, without)
+  // topk and bottomk answer the input samples, labels and all: they are told each one's group.
+  if (op === 'topk' || op === 'bottomk') return (samples, param, t) => aggregate(op, samples, { grouping, without, param, t, groupOf })
+  return (samples, param, t) => aggregate(op, samples.map(({ labels, v }) => ({ labels: groupOf(labels), t, v })), { grouping, without, param, t })
 }
 
 /** A series' group: `by` keeps the listed labels, `without` drops them and the metric name. */

@@ -18,6 +18,12 @@ export interface AggregationOptions {
   param?: number | string
   /** The step's time, given to every sample out. */
   t: number
+  /**
+   * A sample's group labels, worked out once per series by a caller that evaluates many steps
+   * (the engine); by default worked out for each sample. Not for count_values, whose group
+   * holds the value.
+   */
+  groupOf?: (labels: Labels) => Labels
 }
 
 /** One group's running state: made from its first sample, fed the others in order. */
@@ -38,14 +44,16 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 export function aggregate(op: AggregationOp, samples: readonly Sample[], options: AggregationOptions): Sample[] {
   const plan = planFor(op, options)
   if (!plan) return []
-  const without = options.without ?? false
+  const dropped = options.without ? [...plan.grouping, METRIC_NAME] : null
+  const groupOf = (op !== 'count_values' && options.groupOf) || ((labels: Labels) => (dropped ? labels.without(dropped) : labels.only(plan.grouping)))
   const groups = new Map<string, { labels: Labels; accumulator: Accumulator }>()
   for (const sample of samples) {
     const labels = plan.relabel(sample)
-    const groupLabels = without ? labels.without([...plan.grouping, METRIC_NAME]) : labels.only(plan.grouping)
+    const input = labels === sample.labels ? sample : { ...sample, labels }
+    const groupLabels = groupOf(labels)
     const group = groups.get(groupLabels.key)
-    if (group) group.accumulator.add({ ...sample, labels })
-    else groups.set(groupLabels.key, { labels: groupLabels, accumulator: plan.newAccumulator({ ...sample, labels }) })
+    if (group) group.accumulator.add(input)
+    else groups.set(groupLabels.key, { labels: groupLabels, accumulator: plan.newAccumulator(input) })
   }
   return [...groups.values()].flatMap(({ labels, accumulator }) => accumulator.finish(labels, options.t))
 }

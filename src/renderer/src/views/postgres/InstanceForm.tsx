@@ -10,6 +10,7 @@ import {
   emptyInstanceForm,
   formFromInstance,
   formIssues,
+  generateAgentKey,
   toCreateInput,
   toUpdateInput,
   type ControlMethodChoice,
@@ -101,6 +102,26 @@ export function InstanceForm({ instance, onClose }: Props) {
             </select>,
             'Host CPU, memory, per-backend figures and start/stop come from this server.'
           )}
+        </fieldset>
+        <fieldset>
+          <legend>Agent key</legend>
+          {field(
+            'agent_key',
+            'Agent key',
+            <div className="input-with-button">
+              {text('agent_key', {
+                autoComplete: 'off',
+                spellCheck: false,
+                placeholder: instance?.agent_key_set ? 'set — leave blank to keep' : 'none',
+                disabled: values.clear_agent_key
+              })}
+              <button type="button" onClick={() => set('agent_key', generateAgentKey())} disabled={values.clear_agent_key}>
+                Generate
+              </button>
+            </div>,
+            'What scripts and the temboard UI may send instead of a session (?key= or X-TemBoard-Agent-Key) on the agent routes that take one. Stored hashed: copy it before saving.'
+          )}
+          {instance?.agent_key_set ? checkbox('clear_agent_key', 'Remove the agent key') : null}
         </fieldset>
         <fieldset>
           <legend>Start, stop, restart</legend>

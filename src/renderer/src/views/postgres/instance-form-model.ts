@@ -23,6 +23,9 @@ export interface InstanceFormValues {
   username: string
   password: string
   clear_password: boolean
+  /** A new agent key; blank keeps the stored one. */
+  agent_key: string
+  clear_agent_key: boolean
   maintenance_db: string
   /** '' for none. */
   server_id: string
@@ -59,6 +62,8 @@ export function emptyInstanceForm(): InstanceFormValues {
     username: '',
     password: '',
     clear_password: false,
+    agent_key: '',
+    clear_agent_key: false,
     maintenance_db: DEFAULT_MAINTENANCE_DB,
     server_id: '',
     description: '',
@@ -125,6 +130,7 @@ export function toCreateInput(values: InstanceFormValues): PostgresInstanceCreat
   const port = portOf(values.port)
   if (port !== undefined) input.port = port
   if (values.password) input.password = values.password
+  if (values.agent_key) input.agent_key = values.agent_key
   if (values.maintenance_db.trim()) input.maintenance_db = values.maintenance_db.trim()
   if (values.server_id) input.server_id = values.server_id
   if (values.description.trim()) input.description = values.description.trim()
@@ -146,6 +152,8 @@ export function toUpdateInput(values: InstanceFormValues, original: PostgresInst
   if (values.is_active !== before.is_active) changes.is_active = values.is_active
   if (values.clear_password) changes.password = ''
   else if (values.password) changes.password = values.password
+  if (values.clear_agent_key) changes.agent_key = ''
+  else if (values.agent_key) changes.agent_key = values.agent_key
   const control = controlOf(values)
   if (JSON.stringify(control) !== JSON.stringify(controlOf(before))) changes.control = control
   return changes as PostgresInstanceUpdate
@@ -160,6 +168,13 @@ export function formIssues(values: InstanceFormValues, original?: PostgresInstan
   const control = controlOf(values)
   const seen = new Set(issues.map((issue) => issue.field))
   return control ? [...issues, ...controlConfigIssues(control, 'control.').filter((issue) => !seen.has(issue.field))] : issues
+}
+
+/** A new agent key: 32 random bytes as hex, as `openssl rand -hex 32` makes them. */
+export function generateAgentKey(): string {
+  const bytes = new Uint8Array(32)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 /** "15.8" from "PostgreSQL 15.8 (Debian 15.8-0+deb12u1) on x86_64-pc-linux-gnu, …". */

@@ -12,8 +12,8 @@ import type { Migration } from './index'
  *   scrape's outcome is kept on the row (result code, reason, status), so the API reports the
  *   real last scrape also after a restart.
  */
-export const m012ScrapeJobs: Migration = {
-  version: 12,
+export const m014ScrapeJobs: Migration = {
+  version: 14,
   name: 'scrape-jobs',
   sql: `
     CREATE TABLE scrape_jobs (

@@ -151,6 +151,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       collectors,
       postgres: { instances: postgres, engines: pgEngines },
       tables: oracle,
+      scrape: prometheus,
       rawRetentionDays: config.retention.rawDays,
       health: {
         version: config.version,

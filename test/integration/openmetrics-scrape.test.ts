@@ -188,3 +188,27 @@ describe('the UI’s channels (scrape.*, over /rpc as the browser sends them)', 
     expect(await rpc('scrape.deleteWorkspace', { jobId })).toEqual({ ok: true, value: { jobId } })
   })
 })
+
+describe('targets as platform sources', () => {
+  it('lists each target as a source of type scrape, whose sync scrapes it now', async () => {
+    exporter.serve('src_metric 1\nsrc_other 2\n')
+    const { jobId, jobName, targetId } = await workspace()
+    const name = `scrape:${jobName}@exporter-host:${exporter.port}`
+    const listed = (await api.request('GET', '/api/sources')).body as Array<{ name: string; type: string }>
+    expect(listed.find((source) => source.name === name)).toMatchObject({ type: 'scrape' })
+    const sync = await api.request('POST', `/api/sources/${encodeURIComponent(name)}/sync`, { body: {} })
+    expect(sync.status, sync.text).toBe(200)
+    await api.app.platform.sources.settled(name)
+    expect(await target(jobId, targetId)).toMatchObject({ mntrnStatCd: 'UP', lastScrapeSamples: 2 })
+    const details = (await api.request('GET', `/api/sources/${encodeURIComponent(name)}/details`)).body
+    expect(details.history[0]).toMatchObject({ status: 'success', rows_processed: 2 })
+    expect(details.config).toMatchObject({ job: jobName, port: exporter.port, url: `http://127.0.0.1:${exporter.port}/metrics` })
+
+    await exporter.kill()
+    await api.request('POST', `/api/sources/${encodeURIComponent(name)}/sync`, { body: {} })
+    await api.app.platform.sources.settled(name)
+    const failed = (await api.request('GET', `/api/sources/${encodeURIComponent(name)}/details`)).body
+    expect(failed.history[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('connection refused') })
+    await exporter.revive()
+  })
+})

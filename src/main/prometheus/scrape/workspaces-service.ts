@@ -107,6 +107,15 @@ export class WorkspacesService {
     return this.repo.targetsOf(job.id).map((target) => targetOf(target, job))
   }
 
+  /** Every target of every workspace, with its workspace (the platform's sources). */
+  allTargets(): Array<{ workspace: Workspace; target: CollectionTarget }> {
+    const jobs = new Map(this.repo.jobs().map((job) => [job.id, job]))
+    return this.repo.allTargets().flatMap((target) => {
+      const job = jobs.get(target.job_id)
+      return job ? [{ workspace: workspaceOf(job), target: targetOf(target, job) }] : []
+    })
+  }
+
   getTarget(jobId: string, targetId: string): CollectionTarget {
     const job = this.jobOrFail(jobId)
     return targetOf(this.targetOrFail(job, targetId), job)

@@ -16,14 +16,15 @@
 // that window (read from its SQLite file after it stopped). --profile samples Vigil's CPU
 // over the window through the inspector (127.0.0.1 only) and prints where the time went; its
 // figures then include the profiler's overhead.
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
 import WebSocket from 'ws'
 import type { SimMessage, SimStats } from './fleet-sim'
+import { cpuSeconds, memoryMiB, storageWrites } from './proc-stats'
 import { SeriesStore } from '../src/main/base/series/series-store'
 import { MetricsStore } from '../src/main/metrics/metrics-store'
 import { METRICS } from '../src/shared/metrics'
@@ -109,35 +110,6 @@ async function stopChild(child: ChildProcess, timeoutMs = 20_000): Promise<void>
     clearTimeout(timer)
   }
   children.delete(child)
-}
-
-// --- /proc readings ---
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-  } catch {
-    return 100
-  }
-})()
-
-/** CPU seconds (user + system, all threads) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-}
-
-/** Bytes the process has caused to be written to storage (SQLite file and WAL here). */
-function storageWrites(pid: number): number {
-  return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
-}
-
-/** VmRSS and VmHWM (peak RSS) in MiB. */
-function memoryMiB(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }
 }
 
 // --- the simulator ---

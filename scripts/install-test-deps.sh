@@ -2,8 +2,9 @@
 # Installs the system packages the tests drive for real: Debian's Chromium (e2e), OpenSSH's
 # sshd and client tools (SSH collection), the commands the collectors run (procps' vmstat and
 # ps, sysstat's iostat), Xvfb (the Electron window check) and PostgreSQL (the PostgreSQL
-# features) and Prometheus 2.42 with promtool (the reference of the PromQL differential
-# tests). Only what is missing is installed, so a prepared machine pays nothing.
+# features), Prometheus 2.42 with promtool (the reference of the PromQL differential
+# tests) and node_exporter (a real exporter for the scrape tests). Only what is missing is
+# installed, so a prepared machine pays nothing.
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,7 @@ command -v iostat >/dev/null 2>&1 || missing+=(sysstat)
 command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
@@ -35,20 +37,21 @@ export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "system packages: installed ${missing[*]}"
 
-# Debian's prometheus package enables and starts a service on :9090 (under systemd, or through
-# its init script where invoke-rc.d allows it). The tests never use it: each starts its own
-# Prometheus on a random port over a temp dir. So the service just installed is stopped and
+# Debian's prometheus and prometheus-node-exporter packages enable and start a service (:9090,
+# :9100; under systemd, or through the init script where invoke-rc.d allows it). The tests never
+# use them: each starts its own on a random port. So a service just installed is stopped and
 # disabled, and nothing of it is left listening.
-if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+for service in prometheus prometheus-node-exporter; do
+  [[ " ${missing[*]} " == *" ${service} "* ]] || continue
   if [ -d /run/systemd/system ]; then
-    "${as_root[@]}" systemctl disable --now prometheus.service >/dev/null 2>&1 || true
-    running() { systemctl is-active --quiet prometheus.service; }
+    "${as_root[@]}" systemctl disable --now "${service}.service" >/dev/null 2>&1 || true
+    running() { systemctl is-active --quiet "${service}.service"; }
   else
-    "${as_root[@]}" /etc/init.d/prometheus stop >/dev/null 2>&1 || true
-    "${as_root[@]}" update-rc.d prometheus disable >/dev/null 2>&1 || true
-    running() { "${as_root[@]}" /etc/init.d/prometheus status >/dev/null 2>&1; }
+    "${as_root[@]}" "/etc/init.d/${service}" stop >/dev/null 2>&1 || true
+    "${as_root[@]}" update-rc.d "${service}" disable >/dev/null 2>&1 || true
+    running() { "${as_root[@]}" "/etc/init.d/${service}" status >/dev/null 2>&1; }
   fi
   if running; then
-    echo "warning: Debian's prometheus service is still running on :9090; the tests do not need it" >&2
+    echo "warning: Debian's ${service} service is still running; the tests do not need it" >&2
   fi
-fi
+done

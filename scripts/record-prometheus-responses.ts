@@ -493,8 +493,10 @@ async function send(reference: PrometheusReference, request: Request): Promise<P
 }
 
 export async function recordResponses(reference: PrometheusReference): Promise<RecordedFixture> {
+  const dataset = reference.dataset
+  if (!dataset) throw new Error('recording needs a Prometheus over the data set')
   const exchanges: RecordedExchange[] = []
-  for (const request of requestsFor(reference.dataset)) {
+  for (const request of requestsFor(dataset)) {
     const response = await send(reference, request)
     exchanges.push({
       name: request.name,
@@ -563,7 +565,7 @@ export async function recordResponses(reference: PrometheusReference): Promise<R
       '(test/helpers/openmetrics-dataset.ts, default seed). Written by scripts/record-prometheus-responses.ts, ' +
       'checked against the live Prometheus by test/integration/prometheus-reference.test.ts.',
     prometheus: { version: reference.version, buildinfo: buildinfo.body?.data },
-    dataset: { seed: reference.dataset.seed, startMs: reference.dataset.startMs, endMs: reference.dataset.endMs, series: reference.dataset.series.length },
+    dataset: { seed: dataset.seed, startMs: dataset.startMs, endMs: dataset.endMs, series: dataset.series.length },
     exchanges,
     timeParams,
     rangeParams,

@@ -122,7 +122,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, series, settings: config.snapshotMonitor })
     // A table's snapshot counts are kept as long as raw metrics.
     maintenance.retainAsRaw(TABLE_SNAPSHOT_MATCHERS)
-    const prometheus = createPrometheusFeature({ series, servers, postgres, tables: oracle.counts, version: config.version })
+    const prometheus = createPrometheusFeature({ db, series, servers, postgres, tables: oracle.counts, version: config.version })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({
@@ -153,6 +153,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       collectors,
       postgres: { instances: postgres, engines: pgEngines },
       tables: oracle,
+      scrape: prometheus,
       rawRetentionDays: config.retention.rawDays,
       health: {
         version: config.version,
@@ -207,8 +208,11 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // Background work starts last, once nothing above can fail and leave it running.
     // Scheduled VACUUM/ANALYZE/REINDEX jobs run whether or not metrics are collected.
     pgMaintenance.start()
+    // A server's address changed or it was removed: its scrape targets follow.
+    const detachScrapeTargets = bus.subscribe('servers.changed', () => prometheus.scraper.sync())
     platform.sources.start(`Vigil ${config.version} started`)
     if (config.collect) {
+      prometheus.scraper.start()
       oracle.monitor.start()
       collectors.start()
       pgEngines.start()
@@ -264,6 +268,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await oracle.monitor.stop()
         await oracle.sources.closeAll()
         await collectors.stop()
+        detachScrapeTargets()
+        await prometheus.scraper.stop()
         await pgEngines.stop()
         linkedHosts.close()
         await pgMaintenance.close()

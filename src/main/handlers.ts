@@ -6,7 +6,7 @@ import type { MetricSeriesService } from './metrics'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
 import { UI_USER, type PgAgentService, type PostgresInstancesService } from './postgres'
 import type { UsersService } from './users'
-import type { PrometheusFeature } from './prometheus'
+import { WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
@@ -109,7 +109,44 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'sources.list': () => sources.list(),
     'sources.details': ({ name }) => sources.details(String(name ?? '')),
     'sources.sync': ({ name }) => sources.sync(String(name ?? '')),
-    'sources.logs': ({ name, limit }) => sources.logs(String(name ?? ''), typeof limit === 'number' ? limit : undefined)
+    'sources.logs': ({ name, limit }) => sources.logs(String(name ?? ''), typeof limit === 'number' ? limit : undefined),
+    'scrape.workspaces': () => workspaceCall(() => prometheus.workspaces.listJobs()),
+    'scrape.createWorkspace': (input) => workspaceCall(() => prometheus.workspaces.createJob(input)),
+    'scrape.updateWorkspace': ({ jobId, changes }) => workspaceCall(() => prometheus.workspaces.modifyJob(String(jobId ?? ''), changes)),
+    'scrape.deleteWorkspace': ({ jobId }) => workspaceCall(() => ({ jobId: prometheus.workspaces.deleteJob(String(jobId ?? '')) })),
+    'scrape.targets': ({ jobId }) => workspaceCall(() => prometheus.workspaces.listTargets(String(jobId ?? ''))),
+    'scrape.servers': () => workspaceCall(() => prometheus.workspaces.servers()),
+    'scrape.addTarget': ({ jobId, hostId, port }) =>
+      workspaceCall(() => {
+        const id = String(jobId ?? '')
+        return prometheus.workspaces.getTarget(id, prometheus.workspaces.createTarget(id, { hostId, port }))
+      }),
+    'scrape.removeTarget': ({ jobId, targetId }) => workspaceCall(() => ({ targetId: prometheus.workspaces.deleteTarget(String(jobId ?? ''), String(targetId ?? '')) })),
+    'scrape.scrapeNow': async ({ jobId, targetId }) => {
+      const target = workspaceCall(() => prometheus.workspaces.getTarget(String(jobId ?? ''), String(targetId ?? '')))
+      await prometheus.scraper.scrapeNow(target.targetId)
+      return workspaceCall(() => prometheus.workspaces.getTarget(target.jobId, target.targetId))
+    }
+  }
+}
+
+const WORKSPACE_ERROR_CODES: Record<Exclude<ResultName, 'SUCCESS'>, 'validation' | 'not_found' | 'forbidden' | 'internal'> = {
+  ALREADY_EXIST: 'validation',
+  BAD_INPUT_VALUE: 'validation',
+  INVALID_HOST_OR_PROJECT: 'validation',
+  NOT_FOUND_JOB: 'not_found',
+  NOT_FOUND_TARGET: 'not_found',
+  SYSTEM_RESERVED_JOB: 'forbidden',
+  INTERNAL_SERVER_ERROR: 'internal'
+}
+
+/** The workspaces' refusals (result codes of the sysmon API) as the contract's errors. */
+function workspaceCall<T>(call: () => T): T {
+  try {
+    return call()
+  } catch (error) {
+    if (error instanceof WorkspaceError) throw new AppError(WORKSPACE_ERROR_CODES[error.result], error.message)
+    throw error
   }
 }
 

@@ -2,6 +2,7 @@ import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connect
 import type { UpgradeStatus } from './upgrade'
 import type { LogEntry, PlatformEvent, Source, SourceDetails, SyncStarted } from './platform'
 import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
+import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
 import type {
   OverviewAnswer,
@@ -189,6 +190,19 @@ export interface Contract {
   'sources.sync': { req: { name: string }; res: SyncStarted }
   /** The source's own log lines, oldest first (the last `limit`, default 100). */
   'sources.logs': { req: { name: string; limit?: number }; res: LogEntry[] }
+  /** OpenMetrics workspaces (Prometheus jobs), the system-reserved one included. */
+  'scrape.workspaces': { req: void; res: Workspace[] }
+  'scrape.createWorkspace': { req: WorkspaceInput; res: Workspace }
+  'scrape.updateWorkspace': { req: { jobId: string; changes: WorkspaceInput }; res: Workspace }
+  'scrape.deleteWorkspace': { req: { jobId: string }; res: { jobId: string } }
+  /** A workspace's targets with the health of their last scrape. */
+  'scrape.targets': { req: { jobId: string }; res: CollectionTarget[] }
+  /** The registered servers a target can be on. */
+  'scrape.servers': { req: void; res: CollectionServer[] }
+  'scrape.addTarget': { req: { jobId: string; hostId: string; port: number }; res: CollectionTarget }
+  'scrape.removeTarget': { req: { jobId: string; targetId: string }; res: { targetId: string } }
+  /** Scrapes a target now (after one in flight); the target with its new health. */
+  'scrape.scrapeNow': { req: { jobId: string; targetId: string }; res: CollectionTarget }
 }
 
 export type Channel = keyof Contract
@@ -265,7 +279,16 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'sources.list',
   'sources.details',
   'sources.sync',
-  'sources.logs'
+  'sources.logs',
+  'scrape.workspaces',
+  'scrape.createWorkspace',
+  'scrape.updateWorkspace',
+  'scrape.deleteWorkspace',
+  'scrape.targets',
+  'scrape.servers',
+  'scrape.addTarget',
+  'scrape.removeTarget',
+  'scrape.scrapeNow'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

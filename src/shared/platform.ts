@@ -12,8 +12,8 @@ export type SourceStatus = (typeof SOURCE_STATUSES)[number]
  * What a source is. Collectors today; `scrape` (OpenMetrics targets) and the import types
  * (`csv_metrics`, `csv_table`, `nmon`) join the same list when those features land.
  */
-export const SOURCE_TYPES = ['local', 'ssh', 'postgresql', 'oracle_table', 'postgresql_table'] as const
-export type SourceType = (typeof SOURCE_TYPES)[number] | 'scrape' | 'csv_metrics' | 'csv_table' | 'nmon'
+export const SOURCE_TYPES = ['local', 'ssh', 'postgresql', 'oracle_table', 'postgresql_table', 'scrape'] as const
+export type SourceType = (typeof SOURCE_TYPES)[number] | 'csv_metrics' | 'csv_table' | 'nmon'
 
 export const LOG_LEVELS = ['INFO', 'WARNING', 'ERROR', 'SUCCESS'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -29,7 +29,7 @@ export const SourceTableSchema = Type.Object({
 
 export const SourceSchema = Type.Object({
   name: Type.String({ description: 'Stable: `<kind>:<name>` — server:web-01, postgres:main, table:ShopDB.Inventory.StockItems' }),
-  type: Type.String({ description: `One of ${SOURCE_TYPES.join(', ')} (scrape and import types later)` }),
+  type: Type.String({ description: `One of ${SOURCE_TYPES.join(', ')} (import types later)` }),
   enabled: Type.Boolean(),
   last_sync: nullableTime,
   row_count: Type.Integer(),

@@ -6,7 +6,7 @@
 //   prometheusVersion(): string                             `prometheus --version`'s first line
 //
 //   PrometheusReference
-//     url 'http://127.0.0.1:<port>', port, dataDir, dataset, version (as status/buildinfo says)
+//     url 'http://127.0.0.1:<port>', port, dataDir, dataset (null without one), version (as status/buildinfo says)
 //     query(expr, time?, params?)                  GET /api/v1/query
 //     queryRange(expr, start, end, step, params?)  GET /api/v1/query_range
 //     get(path, params?) / post(path, params?)     any endpoint; POST sends a form, as Grafana does
@@ -25,6 +25,10 @@
 // past; the head stays empty, so nothing is "out of bounds". Startup waits for Prometheus' own
 // "Server is ready to receive web requests." line (or its exit, or 30 s), checks /-/ready, and
 // then that every series of the data set is there (the series API over the data set's range).
+//
+// A scraping Prometheus (the scrape tests): `{ dataset: null, scrapeConfigs: '<YAML list>' }`
+// starts it over an empty data dir with those scrape configs (on loopback targets the test
+// started) instead of a backfilled data set.
 //
 // What it leaves behind: nothing. stop() removes the temp dir after the process is gone, and a
 // process 'exit' handler kills any Prometheus a crashed test did not stop and removes its dir.
@@ -63,7 +67,7 @@ export interface PrometheusReference {
   port: number
   /** The TSDB directory (blocks made by promtool). */
   dataDir: string
-  dataset: Dataset
+  dataset: Dataset | null
   /** As status/buildinfo reports it, e.g. "2.42.0+ds". */
   version: string
   query(expr: string, time?: PromTime, params?: ApiParams): Promise<PrometheusResponse>
@@ -75,8 +79,10 @@ export interface PrometheusReference {
 }
 
 export interface PrometheusReferenceOptions {
-  /** Default: generateDataset(). */
-  dataset?: Dataset
+  /** Default: generateDataset(); null for none (a Prometheus that scrapes). */
+  dataset?: Dataset | null
+  /** The YAML of a `scrape_configs:` list (indented as its items), for a Prometheus that scrapes. */
+  scrapeConfigs?: string
 }
 
 function isExecutable(path: string): boolean {
@@ -198,7 +204,7 @@ function spawnPrometheus(binary: string, args: string[], appendLog: (text: strin
 
 export async function startPrometheusReference(options: PrometheusReferenceOptions = {}): Promise<PrometheusReference> {
   const binaries = findPrometheusBinaries()
-  const dataset = options.dataset ?? generateDataset()
+  const dataset = options.dataset === null ? null : (options.dataset ?? generateDataset())
   const temp = makeTempDir('vigil-prometheus-')
   const dataDir = join(temp.dir, 'data')
   const openMetricsFile = join(temp.dir, 'dataset.om')
@@ -210,17 +216,23 @@ export async function startPrometheusReference(options: PrometheusReferenceOptio
 
   let started: Started | undefined
   try {
-    writeFileSync(openMetricsFile, dataset.openMetrics)
-    // No scrape configs, no rule files, no alertmanagers: Prometheus reaches nothing.
-    writeFileSync(configFile, '# A throwaway Prometheus for the differential tests: nothing to scrape.\nscrape_configs: []\n')
-    try {
-      const { stdout } = await run(binaries.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', openMetricsFile, dataDir], {
-        maxBuffer: 16 * 1024 * 1024
-      })
-      appendLog(`promtool:\n${stdout}\n`)
-    } catch (err) {
-      const { stdout, stderr } = err as { stdout?: string; stderr?: string }
-      throw new Error(`promtool could not backfill the data set: ${(err as Error).message}\n${stdout ?? ''}${stderr ?? ''}`)
+    if (options.scrapeConfigs !== undefined) {
+      writeFileSync(configFile, `# A throwaway Prometheus for the scrape tests: loopback targets only.\nscrape_configs:\n${options.scrapeConfigs}\n`)
+    } else {
+      // No scrape configs, no rule files, no alertmanagers: Prometheus reaches nothing.
+      writeFileSync(configFile, '# A throwaway Prometheus for the differential tests: nothing to scrape.\nscrape_configs: []\n')
+    }
+    if (dataset) {
+      writeFileSync(openMetricsFile, dataset.openMetrics)
+      try {
+        const { stdout } = await run(binaries.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', openMetricsFile, dataDir], {
+          maxBuffer: 16 * 1024 * 1024
+        })
+        appendLog(`promtool:\n${stdout}\n`)
+      } catch (err) {
+        const { stdout, stderr } = err as { stdout?: string; stderr?: string }
+        throw new Error(`promtool could not backfill the data set: ${(err as Error).message}\n${stdout ?? ''}${stderr ?? ''}`)
+      }
     }
 
     let port = 0
@@ -285,6 +297,7 @@ export async function startPrometheusReference(options: PrometheusReferenceOptio
       const buildinfo = await get('/api/v1/status/buildinfo')
       reference.version = String(buildinfo.body?.data?.version ?? '')
       // The blocks are loaded when every series of the data set is found over its range.
+      if (!dataset) return reference
       const series = await get('/api/v1/series', {
         'match[]': '{__name__=~".+"}',
         start: dataset.startMs / 1000,

@@ -16,6 +16,7 @@ import { registerDocs } from './docs'
 import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
 import { platformFace, type PlatformDeps } from './platform'
 import { primaryFace, type PrimaryDeps } from './primary'
+import { openMetricsFace } from './openmetrics'
 import { prometheusFace } from './prometheus'
 import { rpcFace } from './rpc'
 import { webopsFace, type WebopsDeps } from './webops'
@@ -73,7 +74,15 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) =>
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // The API's faces, one per spec, each with its own error format and authentication. The
   // first is the default: it also answers for the docs, the static UI and unknown paths.
-  const faces: ApiFace[] = [primaryFace(deps), agentFace(deps.agent), rpcFace(deps.handlers, deps.bus), prometheusFace(deps.prometheus), platformFace(deps.platform), webopsFace(deps.webops)]
+  const faces: ApiFace[] = [
+    primaryFace(deps),
+    agentFace(deps.agent),
+    rpcFace(deps.handlers, deps.bus),
+    prometheusFace(deps.prometheus),
+    platformFace(deps.platform),
+    webopsFace(deps.webops),
+    openMetricsFace(deps.prometheus.workspaces)
+  ]
   const defaultFace = faces[0] as ApiFace
   const app = Fastify({
     // HTTPS and plain HTTP answer alike; only the scheme of the Origin the security hooks

@@ -2,6 +2,7 @@
 // the text formats (exposition/), what the /prometheus/api/v1 endpoints answer (api/), PromQL
 // (promql/, its engine in promql/engine/) and where the query endpoints meet the engine
 // (query-engine.ts). Public surface of the feature.
+import type { Db } from '../base/db/db'
 import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
 import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
@@ -15,6 +16,9 @@ import { StatusEndpoints, vigilBuildInfo } from './api/status-endpoints'
 import { importExposition, type ImportResult } from './exposition/importer'
 import type { ExpositionFormat } from './exposition/text-parser'
 import { createQueryEngine } from './query-engine'
+import { createJobsRepo } from './scrape/jobs-repo'
+import { ScrapeManager } from './scrape/scrape-manager'
+import { WorkspacesService } from './scrape/workspaces-service'
 import type { SeriesRegistry } from './series/registry'
 import { SeriesModel } from './series/series-model'
 
@@ -26,6 +30,11 @@ export { parseImport, type ImportResult } from './exposition/importer'
 export { ExpositionError, parseExposition, type ExpositionFormat, type ParsedSeries } from './exposition/text-parser'
 export { writePrometheusText } from './exposition/text-writer'
 export type { SeriesModel } from './series/series-model'
+export { PROJECT_ID, RESULT_CODES, WorkspaceError, type ResultName } from './scrape/result-codes'
+export { SCRAPE_RESULT, type ScrapeResultCode } from './scrape/http-scrape'
+export { ScrapeManager, type ScrapeTimers } from './scrape/scrape-manager'
+export type { ScrapeReport } from './scrape/target-scrape'
+export { WorkspacesService, type CollectionServer, type CollectionTarget, type Workspace } from './scrape/workspaces-service'
 
 export interface PrometheusFeature {
   /** Every stored series as a Prometheus series: what the engine reads. */
@@ -39,9 +48,14 @@ export interface PrometheusFeature {
   read(request: PrometheusRequest): Promise<PrometheusAnswer>
   /** Writes a whole body of Prometheus text (or OpenMetrics) into the store; throws ExpositionError, writing nothing. */
   importText(body: Buffer | string, format: ExpositionFormat): ImportResult
+  /** OpenMetrics workspaces (jobs) and their collection targets, as the sysmon API shows them. */
+  workspaces: WorkspacesService
+  /** Scrapes the collection targets (started by the app when it collects). */
+  scraper: ScrapeManager
 }
 
 export interface PrometheusDeps {
+  db: Db
   series: SeriesStore
   servers: ServersService
   postgres: PostgresInstancesService
@@ -50,11 +64,15 @@ export interface PrometheusDeps {
   version: string
 }
 
-export function createPrometheusFeature({ series, servers, postgres, tables, version }: PrometheusDeps): PrometheusFeature {
+export function createPrometheusFeature({ db, series, servers, postgres, tables, version }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres, tables))
+  const jobs = createJobsRepo(db)
+  const workspaces = new WorkspacesService(jobs, servers)
+  const scraper = new ScrapeManager({ repo: jobs, store: series, userAgent: `Vigil/${version}` })
+  workspaces.onChange({ changed: () => scraper.sync() })
   const endpoints = {
     series: new SeriesEndpoints(model),
-    status: new StatusEndpoints(model, vigilBuildInfo(version)),
+    status: new StatusEndpoints(model, vigilBuildInfo(version), () => scraper.metadata()),
     query: new QueryEndpoints(createQueryEngine(model))
   }
   return {
@@ -62,7 +80,9 @@ export function createPrometheusFeature({ series, servers, postgres, tables, ver
     ...endpoints,
     admin: new AdminEndpoints(model, series),
     read: (request) => prometheusRead(endpoints, request),
-    importText: (body, format) => importExposition(series, body, format, Date.now())
+    importText: (body, format) => importExposition(series, body, format, Date.now()),
+    workspaces,
+    scraper
   }
 }
 

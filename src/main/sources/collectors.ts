@@ -2,6 +2,7 @@ import type { SourceType, SyncRun } from '../../shared/platform'
 import { isoSeconds } from '../../shared/time'
 import type { CollectorManager } from '../metrics'
 import type { PgInstanceEngines, PostgresInstancesService } from '../postgres'
+import type { ScrapeManager, WorkspacesService } from '../prometheus'
 import type { ServersService } from '../servers'
 import type { OracleDatabasesService, OracleTablesService, SnapshotMonitor } from '../table-monitoring'
 
@@ -212,3 +213,47 @@ export function tableSources(
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : isoSeconds(ms))
+
+/** What the scrape-target provider needs of the Prometheus feature. */
+export interface ScrapeTargets {
+  workspaces: Pick<WorkspacesService, 'allTargets'>
+  scraper: Pick<ScrapeManager, 'scrapeNow'>
+}
+
+/** Every OpenMetrics collection target (prometheus/scrape): syncing one scrapes it now. */
+export function scrapeSources({ workspaces, scraper }: ScrapeTargets): SourceProvider {
+  return {
+    list: () =>
+      workspaces.allTargets().map(({ workspace, target }) => ({
+        key: `scrape:${target.targetId}`,
+        name: `scrape:${workspace.jobName}@${target.hostNm}:${target.port}`,
+        type: 'scrape',
+        id: target.targetId,
+        enabled: true,
+        state: target.mntrnStatCd === null ? 'pending' : target.mntrnStatCd === 'UP' ? 'up' : 'down',
+        error: target.failReason,
+        failing: target.mntrnStatCd === 'DOWN',
+        starting: target.mntrnStatCd === null,
+        running: false,
+        lastUpdate: target.lastScrapeYmdt === null ? null : Date.parse(`${target.lastScrapeYmdt}Z`),
+        tables: [{ name: workspace.jobName, schema: 'prom', rows: target.lastScrapeSamples }],
+        config: () => ({
+          job: workspace.jobName,
+          job_id: workspace.jobId,
+          host_id: target.hostId,
+          hostname: target.hostNm,
+          port: target.port,
+          url: target.scrapeUrl,
+          scrape_interval_seconds: workspace.scrapeIntervalSec,
+          scrape_timeout_seconds: workspace.scrapeTimeoutSec,
+          honor_labels: workspace.honorLabels
+        })
+      })),
+    async sync(view) {
+      const report = await scraper.scrapeNow(view.id)
+      if (report === null) throw new Error('the target is gone')
+      if (!report.up) throw new Error(report.failReason ?? 'the scrape failed')
+      return { rows: report.samples, warning: null }
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // Sources (platform-api.md): every collector — servers over SSH or local exec, PostgreSQL
 // instances, watched tables — as a source with its state, rows, freshness, syncs and own log;
-// Vigil's health and the activity log. Import sources and scrape targets join as more providers.
+// OpenMetrics scrape targets; Vigil's health and the activity log. Import sources join as more providers.
 import type { AuditTrail } from '../audit'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
@@ -8,7 +8,7 @@ import type { CollectorManager } from '../metrics'
 import type { PgInstanceEngines, PostgresInstancesService } from '../postgres'
 import type { ServersService } from '../servers'
 import type { OracleDatabasesService, OracleTablesService, SnapshotMonitor } from '../table-monitoring'
-import { postgresSources, serverSources, tableSources } from './collectors'
+import { postgresSources, scrapeSources, serverSources, tableSources, type ScrapeTargets } from './collectors'
 import { PlatformHealthService, type PlatformHealthDeps } from './platform-health'
 import { RowCounts } from './row-counts'
 import { createSourcesRepo } from './sources-repo'
@@ -31,6 +31,8 @@ export interface SourcesDeps {
   collectors: CollectorManager
   postgres: { instances: PostgresInstancesService; engines: PgInstanceEngines }
   tables: { databases: OracleDatabasesService; tables: OracleTablesService; monitor: SnapshotMonitor }
+  /** The OpenMetrics collection targets (a sync scrapes one now). */
+  scrape: ScrapeTargets
   /** Rows are counted within the raw retention. */
   rawRetentionDays: number
   health: Omit<PlatformHealthDeps, 'sources'>
@@ -42,7 +44,8 @@ export function createSourcesFeature(deps: SourcesDeps): SourcesFeature {
   const providers = [
     serverSources(deps.servers, deps.collectors),
     postgresSources(deps.postgres.instances, deps.postgres.engines, (key) => sources.track(key)),
-    tableSources(deps.tables.databases, deps.tables.tables, deps.tables.monitor)
+    tableSources(deps.tables.databases, deps.tables.tables, deps.tables.monitor),
+    scrapeSources(deps.scrape)
   ]
   const sources: SourcesService = new SourcesService({ repo, rows, bus: deps.bus, audit: deps.audit, providers })
   return { sources, health: new PlatformHealthService({ ...deps.health, sources }) }

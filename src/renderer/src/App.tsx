@@ -16,6 +16,7 @@ const OracleView = area(() => import('./views/oracle/OracleView').then((m) => m.
 const PostgresView = area(() => import('./views/postgres/PostgresView').then((m) => m.PostgresView))
 const InstanceDetailView = area(() => import('./views/postgres/InstanceDetailView').then((m) => m.InstanceDetailView))
 const ExploreView = area(() => import('./views/explore/ExploreView').then((m) => m.ExploreView))
+const TargetsView = area(() => import('./views/targets/TargetsView').then((m) => m.TargetsView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
 const SourcesView = area(() => import('./views/sources/SourcesView').then((m) => m.SourcesView))
 
@@ -24,6 +25,7 @@ const NAV = [
   { path: '/servers', label: 'Servers' },
   { path: '/oracle', label: 'Oracle' },
   { path: '/postgres', label: 'PostgreSQL' },
+  { path: '/targets', label: 'Targets' },
   { path: '/explore', label: 'Explore' },
   { path: '/sources', label: 'Sources' },
   { path: '/settings', label: 'Settings' }
@@ -58,6 +60,8 @@ function View({ route }: { route: string }) {
       return <PostgresView />
     case '/explore':
       return <ExploreView />
+    case '/targets':
+      return <TargetsView />
     case '/settings':
       return <SettingsView />
     case '/sources':

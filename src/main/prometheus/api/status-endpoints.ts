@@ -1,6 +1,7 @@
 // What Grafana asks besides queries: build information, rules, exemplars, metadata, and
 // format_query — with 2.42's parameters and error texts. Each returns the answer's `data` as JSON.
 import { children, parseExpr, prettyExpr, type Expr } from '../promql'
+import { compareGoStrings } from '../series/label-sets'
 import type { SeriesModel } from '../series/series-model'
 import { badData, invalidParam, parseErrorAsBadData } from './errors'
 import { goJson } from './json'
@@ -25,10 +26,19 @@ export function vigilBuildInfo(vigilVersion: string): BuildInfo {
   return { version: '2.42.0', revision: `vigil-${vigilVersion}`, branch: 'vigil', buildUser: 'vigil', buildDate: '', goVersion: 'none (Vigil is TypeScript)' }
 }
 
+/** `# TYPE`, `# HELP` and unit as the metadata endpoint lists them. */
+export interface MetadataEntry {
+  type: string
+  help: string
+  unit: string
+}
+
 export class StatusEndpoints {
   constructor(
     private readonly model: SeriesModel,
-    private readonly build: BuildInfo
+    private readonly build: BuildInfo,
+    /** The metadata scraped targets expose, by family name (none without a scraper). */
+    private readonly scraped: () => ReadonlyMap<string, readonly MetadataEntry[]> = () => new Map()
   ) {}
 
   buildinfo(): string {
@@ -69,11 +79,14 @@ export class StatusEndpoints {
     const limit = limitText === '' ? -1 : Number(limitText)
     if (!Number.isSafeInteger(limit)) throw badData('limit must be a number')
     const metric = params.value('metric')
+    const entries = new Map<string, MetadataEntry[]>()
+    for (const [name, doc] of this.model.metadata()) entries.set(name, [{ type: doc.type, help: doc.help, unit: doc.unit }])
+    for (const [name, docs] of this.scraped()) if (!entries.has(name)) entries.set(name, docs.map(({ type, help, unit }) => ({ type, help, unit })))
     const members: string[] = []
-    for (const [name, doc] of this.model.metadata()) {
+    for (const name of [...entries.keys()].sort(compareGoStrings)) {
       if (limit >= 0 && members.length >= limit) break
       if (metric !== '' && name !== metric) continue
-      members.push(`${goJson(name)}:${goJson([{ type: doc.type, help: doc.help, unit: doc.unit }])}`)
+      members.push(`${goJson(name)}:${goJson((entries.get(name) ?? []).map((doc) => ({ ...doc })))}`)
     }
     return `{${members.join(',')}}`
   }

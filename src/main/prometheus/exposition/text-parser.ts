@@ -1,17 +1,31 @@
 // Reads the two text formats metrics are exposed in, keeping every sample's timestamp — the
-// parsers on npm drop it, and an import without its times is no import:
+// parsers on npm drop it, and an import without its times is no import. One parser serves the
+// import (importer.ts) and the scraper (../scrape):
 //   prometheus   the text exposition format 0.0.4, timestamps in integer milliseconds (what
 //                VictoriaMetrics' /api/v1/import/prometheus and Vigil's import endpoint take);
-//   openmetrics  OpenMetrics 1.0 text: timestamps in seconds (a float), `# UNIT`, exemplars
-//                (read and dropped), and `# EOF` as the last line.
-// The grammar is Prometheus 2.42's (model/textparse), with three deliberate differences, all
-// refusals that keep an import from storing something other than what was meant:
-//   - a label value may hold only the escapes `\\`, `\"` and `\n` (2.42 keeps others verbatim);
+//                blanks may stand between tokens, free `#` comments are allowed, a trailing
+//                comma may end a label set.
+//   openmetrics  OpenMetrics 1.0 text, to its specification: timestamps in seconds (a float),
+//                single spaces between tokens, no blank lines, `# HELP`/`# TYPE`/`# UNIT` before
+//                their family's samples, exemplars (checked and dropped: Vigil keeps none),
+//                `# EOF` as the last line, and the rules of each metric type — counters and
+//                buckets neither negative nor NaN, histograms with ordered buckets and a +Inf one,
+//                a summary's quantiles in [0, 1], a family's samples together and its timestamps
+//                never going back (openmetrics-families.ts). `_created` samples are series like
+//                any other, as Prometheus 2.42 stores them. Tested on the OpenMetrics project's
+//                parser test cases (test/fixtures/openmetrics-parser-cases.ts).
+// Escapes in label values: `\\`, `\"` and `\n`. Any other (`\z`) is kept as written in
+// OpenMetrics, as its test cases require, and in Prometheus text when `lenientEscapes` is set (the
+// scraper: Prometheus' own scraper keeps it); the import refuses it in Prometheus text, so that
+// what it stores is what was meant. Differences from Prometheus 2.42 (model/textparse), all
+// refusals that keep the store from holding something other than what was meant:
 //   - a `# EOF` line in Prometheus text is refused: it marks OpenMetrics, whose timestamps are
 //     seconds, and reading those as milliseconds would put the samples in January 1970;
-//   - blank lines are allowed in both (OpenMetrics forbids them), and a line may end in \r\n.
-// Errors name the line and the column (1-based, in characters) where the text goes wrong.
+//   - OpenMetrics is checked to its specification (2.42 lets most of the type rules pass).
+// A line may end in \r\n. Errors name the line and the column (1-based, in characters) where
+// the text goes wrong.
 import { goParseFloat } from '../api/params'
+import { FamilyRuleError, OpenMetricsFamilies } from './openmetrics-families'
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics'
 
@@ -26,10 +40,19 @@ export interface ParsedSeries {
   line: number
 }
 
+/** What the metadata lines said of one metric family. */
+export interface FamilyMetadata {
+  type: string | null
+  help: string | null
+  unit: string | null
+}
+
 export interface ParsedExposition {
   /** Each distinct series once (however its labels were ordered), in order of first appearance. */
   series: ParsedSeries[]
   sampleCount: number
+  /** By family name, in order of appearance. */
+  metadata: Map<string, FamilyMetadata>
 }
 
 export class ExpositionError extends Error {
@@ -51,16 +74,45 @@ const METRIC_TYPES: Record<ExpositionFormat, ReadonlySet<string>> = {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/
 const INTEGER = /^[+-]?\d+$/
+/** The most code points an exemplar's label names and values may hold together (OpenMetrics). */
+const EXEMPLAR_LABEL_CHARS = 128
 
 export interface ParseOptions {
-  /** Timestamps (ms) outside [min, max] are refused; by default every safe integer is taken. */
+  /** Timestamps (ms) outside [min, max] are refused; by default every finite one is taken. */
   timestampRange?: { min: number; max: number }
+  /** Prometheus text: keep an unknown escape in a label value (`\z`) as written instead of refusing it. */
+  lenientEscapes?: boolean
+}
+
+/** One sample as read, before it joins its series. */
+export interface Sample {
+  /** The series as written (name and label block), to find a series seen before cheaply. */
+  key: string
+  name: string
+  labels: Record<string, string>
+  value: number
+  timestampMs: number | null
+  /** OpenMetrics: the timestamp as written, in seconds (ordering checks compare these). */
+  timestampSeconds: number | null
+  hasExemplar: boolean
+}
+
+interface LineContext {
+  format: ExpositionFormat
+  range: { min: number; max: number }
+  lenientEscapes: boolean
 }
 
 /** Parses a whole text; throws ExpositionError at the first fault. */
 export function parseExposition(text: string, format: ExpositionFormat, options: ParseOptions = {}): ParsedExposition {
-  const range = options.timestampRange ?? { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }
+  const context: LineContext = {
+    format,
+    range: options.timestampRange ?? { min: -Infinity, max: Infinity },
+    lenientEscapes: format === 'openmetrics' || options.lenientEscapes === true
+  }
   const collector = new SeriesCollector()
+  const metadata = new Map<string, FamilyMetadata>()
+  const families = format === 'openmetrics' ? new OpenMetricsFamilies() : null
   let sawEof = false
   let lineNumber = 0
   for (let start = 0; start <= text.length; ) {
@@ -69,27 +121,59 @@ export function parseExposition(text: string, format: ExpositionFormat, options:
     lineNumber++
     const line = text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end)
     start = end + 1
-    if (line.trim() === '') continue
+    // The text after the last line end is no line.
+    if (newline === -1 && line === '') break
     if (sawEof) throw new ExpositionError(lineNumber, 1, 'unexpected data after # EOF')
-    const scanner = new LineScanner(line, lineNumber)
-    if (line.startsWith('#')) {
-      sawEof = readComment(scanner, format)
+    if (line.trim() === '') {
+      if (format === 'openmetrics') throw new ExpositionError(lineNumber, 1, 'blank lines are not allowed in OpenMetrics text')
       continue
     }
-    const sample = readSample(scanner, format, range)
-    collector.add(sample, lineNumber)
+    const scanner = new LineScanner(line, lineNumber)
+    try {
+      if (line.startsWith('#')) {
+        const comment = format === 'openmetrics' ? readOpenMetricsComment(scanner) : readPrometheusComment(scanner)
+        if (comment === 'eof') sawEof = true
+        else if (comment !== null) {
+          families?.metadata(comment.keyword, comment.name, comment.text, scanner)
+          recordMetadata(metadata, comment)
+        }
+        continue
+      }
+      const sample = readSample(scanner, context)
+      families?.sample(sample, scanner)
+      collector.add(sample, lineNumber)
+    } catch (error) {
+      if (error instanceof FamilyRuleError) throw new ExpositionError(lineNumber, 1, error.message)
+      throw error
+    }
   }
   if (format === 'openmetrics' && !sawEof) throw new ExpositionError(lineNumber, 1, 'OpenMetrics text must end with # EOF')
-  return { series: collector.series(), sampleCount: collector.count }
+  if (families) {
+    try {
+      families.end()
+    } catch (error) {
+      if (error instanceof FamilyRuleError) throw new ExpositionError(lineNumber, 1, error.message)
+      throw error
+    }
+  }
+  return { series: collector.series(), sampleCount: collector.count, metadata }
 }
 
-interface Sample {
-  /** The series as written (name and label block), to find a series seen before cheaply. */
-  key: string
+interface MetadataLine {
+  keyword: 'HELP' | 'TYPE' | 'UNIT'
   name: string
-  labels: Record<string, string>
-  value: number
-  timestampMs: number | null
+  text: string
+}
+
+function recordMetadata(metadata: Map<string, FamilyMetadata>, { keyword, name, text }: MetadataLine): void {
+  let family = metadata.get(name)
+  if (!family) {
+    family = { type: null, help: null, unit: null }
+    metadata.set(name, family)
+  }
+  if (keyword === 'HELP') family.help = text
+  else if (keyword === 'TYPE') family.type = text
+  else family.unit = text
 }
 
 /** Collects samples by series: a series written the same way again is found without re-sorting its labels. */
@@ -120,7 +204,7 @@ class SeriesCollector {
 }
 
 /** A cursor over one line, which knows where it is for error messages. */
-class LineScanner {
+export class LineScanner {
   pos = 0
 
   constructor(
@@ -171,92 +255,140 @@ class LineScanner {
   }
 }
 
-/** A `#` line: HELP, TYPE, UNIT (OpenMetrics), EOF, or a comment. Returns whether it was `# EOF`. */
-function readComment(scanner: LineScanner, format: ExpositionFormat): boolean {
+/** A `#` line of Prometheus text: HELP, TYPE, or a free comment (null). */
+function readPrometheusComment(scanner: LineScanner): MetadataLine | null {
   scanner.pos = 1
   const blanks = scanner.skipBlanks()
-  const keywordAt = scanner.pos
   const keyword = scanner.word()
   if (keyword === 'EOF' && blanks > 0 && scanner.text.slice(scanner.pos).trim() === '') {
-    if (format === 'openmetrics') return true
     scanner.fail('"# EOF" ends OpenMetrics text, whose timestamps are seconds: send it as application/openmetrics-text', 0)
   }
-  const isMetadata = blanks > 0 && (keyword === 'HELP' || keyword === 'TYPE' || (keyword === 'UNIT' && format === 'openmetrics'))
-  if (!isMetadata) {
-    // OpenMetrics has no free comments; Prometheus text has.
-    if (format === 'openmetrics') scanner.fail(`expected HELP, TYPE, UNIT or EOF after "#", found ${JSON.stringify(keyword)}`, keywordAt)
-    return false
-  }
+  if (blanks === 0 || (keyword !== 'HELP' && keyword !== 'TYPE')) return null
   if (scanner.skipBlanks() === 0) scanner.fail(`expected a metric name after ${keyword}`)
-  const nameAt = scanner.pos
   const name = scanner.match(METRIC_NAME)
   if (name === null) scanner.fail(`expected a metric name after ${keyword}, found ${scanner.describeHere()}`)
   if (!scanner.done && scanner.skipBlanks() === 0) scanner.fail(`expected a blank after the metric name ${JSON.stringify(name)}`)
   const rest = scanner.text.slice(scanner.pos)
-  if (keyword === 'TYPE' && !METRIC_TYPES[format].has(rest.trimEnd())) {
-    scanner.fail(`invalid metric type ${JSON.stringify(rest.trimEnd())} (expected ${[...METRIC_TYPES[format]].join(', ')})`)
+  if (keyword === 'TYPE' && !METRIC_TYPES.prometheus.has(rest.trimEnd())) {
+    scanner.fail(`invalid metric type ${JSON.stringify(rest.trimEnd())} (expected ${[...METRIC_TYPES.prometheus].join(', ')})`)
+  }
+  return { keyword, name, text: keyword === 'TYPE' ? rest.trimEnd() : unescapeHelp(rest, false) }
+}
+
+/**
+ * A `#` line of OpenMetrics: exactly `# EOF`, or `# HELP|TYPE|UNIT name text` with single spaces
+ * (HELP and UNIT text may be empty, the space before it may not be left out). No free comments.
+ */
+function readOpenMetricsComment(scanner: LineScanner): MetadataLine | 'eof' {
+  if (scanner.text === '# EOF') return 'eof'
+  if (scanner.text[1] !== ' ') scanner.fail('expected "# " and HELP, TYPE, UNIT or EOF (OpenMetrics has no free comments)', 1)
+  scanner.pos = 2
+  const keywordAt = scanner.pos
+  const keyword = scanner.match(/^[A-Z]+/) ?? ''
+  if (keyword !== 'HELP' && keyword !== 'TYPE' && keyword !== 'UNIT') {
+    scanner.fail(`expected HELP, TYPE, UNIT or EOF after "#", found ${JSON.stringify(scanner.text.slice(keywordAt).split(' ')[0])}`, keywordAt)
+  }
+  scanner.expect(' ', `a space and a metric name after ${keyword}`)
+  const nameAt = scanner.pos
+  const name = scanner.match(METRIC_NAME)
+  if (name === null) scanner.fail(`expected a metric name after ${keyword}, found ${scanner.describeHere()}`)
+  if (scanner.done) scanner.fail(`expected a space and the ${keyword === 'HELP' ? 'help text' : keyword === 'TYPE' ? 'type' : 'unit'} after ${JSON.stringify(name)}`)
+  scanner.expect(' ', `a space after the metric name ${JSON.stringify(name)}`)
+  const rest = scanner.text.slice(scanner.pos)
+  if (keyword === 'TYPE' && !METRIC_TYPES.openmetrics.has(rest)) {
+    scanner.fail(`invalid metric type ${JSON.stringify(rest)} (expected ${[...METRIC_TYPES.openmetrics].join(', ')})`)
   }
   if (keyword === 'UNIT' && rest !== '' && !(name.endsWith(`_${rest}`) && name.length > rest.length + 1)) {
     scanner.fail(`unit ${JSON.stringify(rest)} is not a suffix of the metric name ${JSON.stringify(name)}`, nameAt)
   }
-  return false
+  return { keyword, name, text: keyword === 'HELP' ? unescapeHelp(rest, true) : rest }
 }
 
-function readSample(scanner: LineScanner, format: ExpositionFormat, range: { min: number; max: number }): Sample {
+/** HELP text: `\\` and `\n` (and `\"` in OpenMetrics) unescaped, any other backslash kept. */
+function unescapeHelp(text: string, openMetrics: boolean): string {
+  return text.replace(/\\([\\n"])/g, (sequence, char: string) => (char === 'n' ? '\n' : char === '"' && !openMetrics ? sequence : char))
+}
+
+function readSample(scanner: LineScanner, context: LineContext): Sample {
+  const strict = context.format === 'openmetrics'
   const name = scanner.match(METRIC_NAME)
   if (name === null) scanner.fail(`expected a metric name, found ${scanner.describeHere()}`)
-  // Blanks may stand between the name and its labels.
-  const afterName = scanner.pos
-  scanner.skipBlanks()
   let labels: Record<string, string> = {}
-  if (scanner.peek() === '{') labels = readLabels(scanner)
-  else scanner.pos = afterName
+  if (strict) {
+    if (scanner.peek() === '{') labels = readLabels(scanner, context, false)
+  } else {
+    // Blanks may stand between the name and its labels.
+    const afterName = scanner.pos
+    scanner.skipBlanks()
+    if (scanner.peek() === '{') labels = readLabels(scanner, context, false)
+    else scanner.pos = afterName
+  }
   const key = scanner.text.slice(0, scanner.pos)
-  if (scanner.skipBlanks() === 0) scanner.fail(`expected a blank and a value after ${JSON.stringify(key.trimEnd())}, found ${scanner.describeHere()}`)
+  if (!separator(scanner, strict)) scanner.fail(`expected a ${strict ? 'space' : 'blank'} and a value after ${JSON.stringify(key.trimEnd())}, found ${scanner.describeHere()}`)
   const value = readNumber(scanner, 'value')
   let timestampMs: number | null = null
-  if (scanner.skipBlanks() > 0 && !scanner.done && scanner.peek() !== '#') {
+  let timestampSeconds: number | null = null
+  let hasExemplar = false
+  if (separator(scanner, strict) && (strict || !scanner.done) && scanner.peek() !== '#') {
     const at = scanner.pos
-    timestampMs = readTimestamp(scanner, format)
-    if (timestampMs < range.min || timestampMs > range.max) {
-      scanner.fail(`timestamp ${scanner.text.slice(at, scanner.pos)} is out of range (${new Date(range.min).toISOString()} to ${new Date(range.max).toISOString()})`, at)
+    ;[timestampMs, timestampSeconds] = readTimestamp(scanner, context.format)
+    if (timestampMs < context.range.min || timestampMs > context.range.max) {
+      scanner.fail(`timestamp ${scanner.text.slice(at, scanner.pos)} is out of range (${new Date(context.range.min).toISOString()} to ${new Date(context.range.max).toISOString()})`, at)
     }
+    if (!scanner.done && !separator(scanner, strict)) scanner.fail(`expected the end of the line after the timestamp, found ${scanner.describeHere()}`)
+    if (strict && scanner.done && scanner.text.endsWith(' ')) scanner.fail('expected an exemplar after the space, found the end of the line')
   }
-  scanner.skipBlanks()
-  if (!scanner.done && scanner.peek() === '#' && format === 'openmetrics') readExemplar(scanner)
+  if (!strict) scanner.skipBlanks()
+  if (!scanner.done && scanner.peek() === '#' && strict) {
+    readExemplar(scanner, context)
+    hasExemplar = true
+  }
   if (!scanner.done) scanner.fail(`expected the end of the line after the ${timestampMs === null ? 'value' : 'timestamp'}, found ${scanner.describeHere()}`)
-  return { key, name, labels, value, timestampMs }
+  return { key, name, labels, value, timestampMs, timestampSeconds, hasExemplar }
 }
 
-/** `{name="value",…}` (a trailing comma allowed); empty values are left out. */
-function readLabels(scanner: LineScanner): Record<string, string> {
+/** The separator between a sample's tokens: one space in OpenMetrics, any blanks in Prometheus text. Whether there was one. */
+function separator(scanner: LineScanner, strict: boolean): boolean {
+  if (!strict) return scanner.skipBlanks() > 0
+  if (scanner.peek() !== ' ') return false
+  scanner.pos++
+  return true
+}
+
+/** `{name="value",…}`; empty values are left out. Prometheus text allows blanks and a trailing comma, OpenMetrics neither. */
+function readLabels(scanner: LineScanner, context: LineContext, exemplar: boolean): Record<string, string> {
+  const strict = context.format === 'openmetrics'
   const labels: Record<string, string> = {}
   const seen = new Set<string>()
+  let chars = 0
   scanner.pos++ // {
-  for (;;) {
-    scanner.skipBlanks()
-    if (scanner.peek() === '}') break
+  for (let first = true; ; first = false) {
+    if (!strict) scanner.skipBlanks()
+    if (scanner.peek() === '}' && (first || !strict)) break
     const nameAt = scanner.pos
     const name = scanner.match(LABEL_NAME)
-    if (name === null) scanner.fail(`expected a label name or "}", found ${scanner.describeHere()}`)
+    if (name === null) scanner.fail(`expected a label name${first || !strict ? ' or "}"' : ''}, found ${scanner.describeHere()}`)
     if (seen.has(name)) scanner.fail(`label ${JSON.stringify(name)} is given twice`, nameAt)
     seen.add(name)
-    scanner.skipBlanks()
+    if (!strict) scanner.skipBlanks()
     scanner.expect('=', `"=" after the label name ${JSON.stringify(name)}`)
-    scanner.skipBlanks()
-    const value = readLabelValue(scanner)
+    if (!strict) scanner.skipBlanks()
+    const value = readLabelValue(scanner, context.lenientEscapes)
+    chars += [...name].length + [...value].length
     if (value !== '') labels[name] = value
-    scanner.skipBlanks()
+    if (!strict) scanner.skipBlanks()
     if (scanner.peek() === ',') scanner.pos++
-    else if (scanner.peek() !== '}') scanner.fail(`expected "," or "}" after a label, found ${scanner.describeHere()}`)
+    else if (scanner.peek() === '}') break
+    else scanner.fail(`expected "," or "}" after a label, found ${scanner.describeHere()}`)
   }
   scanner.pos++ // }
+  if (exemplar && chars > EXEMPLAR_LABEL_CHARS) scanner.fail(`an exemplar's labels may hold at most ${EXEMPLAR_LABEL_CHARS} characters, these hold ${chars}`)
   return labels
 }
 
 const LABEL_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', n: '\n' }
 
-function readLabelValue(scanner: LineScanner): string {
+function readLabelValue(scanner: LineScanner, lenientEscapes: boolean): string {
   const openAt = scanner.pos
   scanner.expect('"', 'a quoted label value')
   let value = ''
@@ -273,16 +405,16 @@ function readLabelValue(scanner: LineScanner): string {
     const escaped = LABEL_ESCAPES[scanner.text[backslash + 1] ?? '']
     if (escaped === undefined) {
       const sequence = scanner.text.slice(backslash, backslash + 2)
-      scanner.fail(`invalid escape ${JSON.stringify(sequence)} in a label value (only \\\\, \\" and \\n)`, backslash)
-    }
-    value += escaped
+      if (!lenientEscapes || sequence.length < 2) scanner.fail(`invalid escape ${JSON.stringify(sequence)} in a label value (only \\\\, \\" and \\n)`, backslash)
+      value += sequence
+    } else value += escaped
     scanner.pos = backslash + 2
   }
 }
 
 /** A float as Prometheus' text parsers read one: Go's ParseFloat, without hex exponents or underscores. */
 export function parseTextFloat(text: string): number | null {
-  if (/[pP_]/.test(text)) return null
+  if (/[pPxX_]/.test(text)) return null
   return goParseFloat(text)
 }
 
@@ -295,30 +427,34 @@ function readNumber(scanner: LineScanner, what: string): number {
   return value
 }
 
-/** Milliseconds: written so in Prometheus text; seconds (a float, truncated to the ms as 2.42 does) in OpenMetrics. */
-function readTimestamp(scanner: LineScanner, format: ExpositionFormat): number {
+/**
+ * [milliseconds, seconds as written (OpenMetrics) or null]. Prometheus text writes integer
+ * milliseconds; OpenMetrics writes seconds (a float), truncated to the millisecond as 2.42 does.
+ */
+function readTimestamp(scanner: LineScanner, format: ExpositionFormat): [number, number | null] {
   const at = scanner.pos
   const text = scanner.word()
   if (format === 'prometheus') {
     const ms = INTEGER.test(text) ? Number(text) : NaN
     if (Number.isNaN(ms)) scanner.fail(`invalid timestamp ${JSON.stringify(text)} (expected integer milliseconds)`, at)
     if (!Number.isSafeInteger(ms)) scanner.fail(`timestamp ${text} is out of range`, at)
-    return ms
+    return [ms, null]
   }
   const seconds = parseTextFloat(text)
   if (seconds === null || !Number.isFinite(seconds)) scanner.fail(`invalid timestamp ${JSON.stringify(text)} (expected seconds)`, at)
   const ms = Math.trunc(seconds * 1000)
-  if (!Number.isSafeInteger(ms)) scanner.fail(`timestamp ${text} is out of range`, at)
-  return ms === 0 ? 0 : ms
+  return [ms === 0 ? 0 : ms, seconds]
 }
 
 /** An OpenMetrics exemplar, ` # {labels} value [timestamp]`: checked and dropped (Vigil keeps no exemplars). */
-function readExemplar(scanner: LineScanner): void {
+function readExemplar(scanner: LineScanner, context: LineContext): void {
   scanner.pos++ // #
-  if (scanner.skipBlanks() === 0 || scanner.peek() !== '{') scanner.fail(`expected an exemplar's labels after "#", found ${scanner.describeHere()}`)
-  readLabels(scanner)
-  if (scanner.skipBlanks() === 0) scanner.fail(`expected a blank and the exemplar's value, found ${scanner.describeHere()}`)
+  if (scanner.peek() !== ' ' || scanner.text[scanner.pos + 1] !== '{') scanner.fail(`expected " {" and an exemplar's labels after "#", found ${scanner.describeHere()}`)
+  scanner.pos++
+  readLabels(scanner, context, true)
+  scanner.expect(' ', "a space and the exemplar's value")
   readNumber(scanner, 'exemplar value')
-  if (scanner.skipBlanks() > 0 && !scanner.done) readTimestamp(scanner, 'openmetrics')
-  scanner.skipBlanks()
+  if (scanner.done) return
+  scanner.expect(' ', "a space and the exemplar's timestamp")
+  readTimestamp(scanner, 'openmetrics')
 }

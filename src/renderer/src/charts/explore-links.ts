@@ -15,6 +15,11 @@ export function selector(names: readonly string[], labels: Readonly<Record<strin
   return `{${[`__name__=~${quote(names.join('|'))}`, ...matchers].join(',')}}`
 }
 
+/** Every series a scrape target gave: its job and instance. */
+export function targetQuery(job: string, instance: string): string {
+  return `{job=${quote(job)},instance=${quote(instance)}}`
+}
+
 /** A server detail panel: every line's field of its metric, all disks or interfaces. */
 export function serverPanelQuery(panel: Pick<PanelSpec, 'metric' | 'lines'>, serverId: string): string {
   return selector(

@@ -38,6 +38,8 @@ export function SettingsView() {
             '—'
           )}
         </dd>
+        <dt>Project id (OpenMetrics workspace API)</dt>
+        <dd className="mono">default</dd>
         <dt>Running since</dt>
         <dd>{new Date(info.startedAt).toLocaleString()}</dd>
         <dt>

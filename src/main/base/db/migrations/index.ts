@@ -12,6 +12,7 @@ import { m011SeriesColdGroups } from './011-series-cold-groups'
 import { m012Sources } from './012-sources'
 import { m013PostgresAgentKey } from './013-postgres-agent-key'
 import { m014Teams } from './014-teams'
+import { m015ScrapeJobs } from './015-scrape-jobs'
 
 export interface Migration {
   version: number
@@ -34,7 +35,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m011SeriesColdGroups,
   m012Sources,
   m013PostgresAgentKey,
-  m014Teams
+  m014Teams,
+  m015ScrapeJobs
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

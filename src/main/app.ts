@@ -17,7 +17,7 @@ import type { VigilConfig } from './config'
 import { createHandlers, type Handlers } from './handlers'
 import { createMetricsFeature, MetricsUpgrade, ROLLED_UP, type CollectorManager, type MetricsMaintenance, type MetricsService, type MetricsWriter } from './metrics'
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
-import { createPrometheusFeature, type PrometheusFeature } from './prometheus'
+import { createPrometheusFeature, externalOriginMatchers, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
@@ -120,8 +120,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, series, settings: config.snapshotMonitor })
-    // A table's snapshot counts are kept as long as raw metrics.
+    // A table's snapshot counts, and what scrape targets expose, are kept as long as raw metrics.
     maintenance.retainAsRaw(TABLE_SNAPSHOT_MATCHERS)
+    maintenance.retainAsRaw(externalOriginMatchers('scrape'))
     const prometheus = createPrometheusFeature({ db, series, servers, postgres, tables: oracle.counts, version: config.version })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.

@@ -92,7 +92,7 @@ describe('delete_series', () => {
     expect(response.body).toEqual({
       status: 'error',
       errorType: 'bad_data',
-      error: expect.stringMatching(/^match\[\] selects vigil_vmstat_\w+\{os="linux", server="web-01", server_id="[0-9a-f-]+"\}, a series Vigil collects: .* delete_series deletes imported series only$/)
+      error: expect.stringMatching(/^match\[\] selects vigil_vmstat_\w+\{os="linux", server="web-01", server_id="[0-9a-f-]+"\}, a series Vigil collects: .* delete_series deletes imported and scraped series only$/)
     })
     expect(Object.keys(await minutes('kept_too'))).toHaveLength(1)
   })

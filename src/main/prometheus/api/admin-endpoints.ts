@@ -1,10 +1,10 @@
 // /api/v1/admin/tsdb/delete_series and clean_tombstones, with 2.42's parameters and checks. In
 // Prometheus the admin API is off unless --web.enable-admin-api; in Vigil it is on, behind the
-// API token like every route. It deletes imported series only: the series Vigil collects are kept
+// API token like every route. It deletes imported and scraped series only: the series Vigil collects are kept
 // by --retention-days and deleted with their server, instance or table, so a match[] that selects
 // one of them (with a sample in the range) is refused whole, and nothing is deleted.
 import type { SeriesStore } from '../../base/series/series-store'
-import { deleteImportedSamples } from '../exposition/importer'
+import { deleteExternalSamples } from '../exposition/importer'
 import type { LabelMatcher } from '../promql'
 import { NAME_LABEL, type LabelSet } from '../series/label-sets'
 import type { SeriesModel } from '../series/series-model'
@@ -19,7 +19,7 @@ export class AdminEndpoints {
     private readonly store: SeriesStore
   ) {}
 
-  /** Deletes the samples in [start, end] (all time by default) of the imported series every match[] selects. Answers 204. */
+  /** Deletes the samples in [start, end] (all time by default) of the imported and scraped series every match[] selects. Answers 204. */
   deleteSeries(params: RequestParams): null {
     const selectors = params.values('match[]')
     if (selectors.length === 0) throw badData('no match[] parameter provided')
@@ -33,11 +33,11 @@ export class AdminEndpoints {
     for (const set of sets) {
       const collected = this.model.firstCollected(set, startMs, endMs)
       if (collected !== null) {
-        throw badData(`match[] selects ${seriesText(collected)}, a series Vigil collects: those are kept by --retention-days and go with their server, instance or table; delete_series deletes imported series only`)
+        throw badData(`match[] selects ${seriesText(collected)}, a series Vigil collects: those are kept by --retention-days and go with their server, instance or table; delete_series deletes imported and scraped series only`)
       }
     }
     const ids = new Set(sets.flatMap((set) => this.model.externalGroupIds(set, startMs, endMs)))
-    for (const id of ids) deleteImportedSamples(this.store, id, startMs, endMs)
+    for (const id of ids) deleteExternalSamples(this.store, id, startMs, endMs)
     return null
   }
 

@@ -60,7 +60,7 @@ function writeSeries(store: SeriesStore, series: ParsedSeries, nowMs: number): n
   const samples = series.values.map((value, i) => ({ ts: series.timestamps[i] ?? nowMs, value, order: i }))
   samples.sort((a, b) => a.ts - b.ts || a.order - b.order)
   const latest = samples.filter((sample, i) => samples[i + 1]?.ts !== sample.ts)
-  const id = store.groupId(externalGroupKey(series.name, labelSet(Object.entries(series.labels))))
+  const id = store.groupId(externalGroupKey('import', series.name, labelSet(Object.entries(series.labels))))
   const stored = storedValues(store, id, latest[0]?.ts ?? 0, latest[latest.length - 1]?.ts ?? 0)
   let written = 0
   for (const { ts, value } of latest) {
@@ -73,11 +73,11 @@ function writeSeries(store: SeriesStore, series: ParsedSeries, nowMs: number): n
 }
 
 /**
- * Deletes an imported series' samples with times in [startMs, endMs]: the whole group when that
- * is all of it, else the group written again with the samples outside the range (the last
- * written of each time, as reads answer).
+ * Deletes an imported or scraped series' samples with times in [startMs, endMs]: the whole group
+ * when that is all of it, else the group written again with the samples outside the range (the
+ * last written of each time, as reads answer).
  */
-export function deleteImportedSamples(store: SeriesStore, id: number, startMs: number, endMs: number): void {
+export function deleteExternalSamples(store: SeriesStore, id: number, startMs: number, endMs: number): void {
   const group = store.group(id)
   const first = store.firstTs(id)
   const last = store.lastTs(id)

@@ -1,6 +1,6 @@
 // What one target's scrapes write into the series store, as Prometheus 2.42's scrape loop does
 // (scrape/scrape.go), so that PromQL over them answers as Prometheus would:
-//   - every sample is a series `prom:<name>` with the exposition's labels and the target's `job`
+//   - every sample is a series `scrape:<name>` with the exposition's labels and the target's `job`
 //     and `instance` (honor_labels: false renames a clashing exposed label to `exported_<name>`;
 //     true keeps the exposed value); samples without a timestamp get the scrape's start time;
 //   - the report series `up`, `scrape_duration_seconds`, `scrape_samples_scraped`,
@@ -164,7 +164,7 @@ export class TargetScrape {
       const key = `${series.name}${labelSetKey(labels)}`
       let id = this.ids.get(key)
       if (id === undefined) {
-        id = this.store.groupId(externalGroupKey(series.name, labels))
+        id = this.store.groupId(externalGroupKey('scrape', series.name, labels))
         this.ids.set(key, id)
       }
       const explicit = series.timestamps.some((ts) => ts !== null)
@@ -197,7 +197,7 @@ export class TargetScrape {
         ['job', this.config.jobName],
         ['instance', this.config.instance]
       ])
-      this.reportIds = REPORT_NAMES.map((name) => this.store.groupId(externalGroupKey(name, labels)))
+      this.reportIds = REPORT_NAMES.map((name) => this.store.groupId(externalGroupKey('scrape', name, labels)))
     }
     this.reportIds.forEach((id, i) => this.store.append(id, at, [values[i] as number]))
   }

@@ -1,21 +1,43 @@
-// Series that arrive as Prometheus series (the import today, scraping later) are stored under
-// their own names, apart from Vigil's groups: the store metric is `prom:<name>`, the labels are
-// the series' own, and the one column is `value`. Vigil's features select their groups by exact
-// store names (vmstat, pg_dashboard, …), and no such name starts with `prom:`, so an imported
-// `vmstat` or `pg_dashboard` can never be read, rolled up or dropped as Vigil's own.
+// Series that arrive as Prometheus series are stored under their own names, apart from Vigil's
+// groups: the store metric is `<origin>:<name>` — `prom:` for the import, `scrape:` for what
+// targets expose — the labels are the series' own, and the one column is `value`. Vigil's
+// features select their groups by exact store names (vmstat, pg_dashboard, …), none of which
+// has such a prefix, so an imported or scraped `vmstat` can never be read, rolled up or dropped
+// as Vigil's own. The origin decides retention: scraped series are kept `--retention-days`, like
+// collected ones; an import (a backfill, old by nature) until it is deleted.
+import type { LabelMatcher } from '../../base/series/matchers'
+import { METRIC_LABEL } from '../../base/series/group-catalog'
 import type { GroupKey } from '../../base/series/series-store'
 import type { LabelSet } from './label-sets'
 
-export const EXTERNAL_PREFIX = 'prom:'
+export type ExternalOrigin = 'import' | 'scrape'
+
+const PREFIXES: Record<ExternalOrigin, string> = { import: 'prom:', scrape: 'scrape:' }
+const ANY_PREFIX = /^(?:prom|scrape):/
+
 /** Every Prometheus name of a series Vigil collects starts so (vigil-families.ts); an import may not use it. */
 export const VIGIL_PREFIX = 'vigil_'
 export const EXTERNAL_COLUMNS = ['value'] as const
 
-export function externalGroupKey(name: string, labels: LabelSet): GroupKey {
-  return { metric: `${EXTERNAL_PREFIX}${name}`, labels, columns: EXTERNAL_COLUMNS }
+export function externalGroupKey(origin: ExternalOrigin, name: string, labels: LabelSet): GroupKey {
+  return { metric: `${PREFIXES[origin]}${name}`, labels, columns: EXTERNAL_COLUMNS }
 }
 
 /** The Prometheus name of an external group's store metric, or null for a group of Vigil's. */
 export function externalName(storeMetric: string): string | null {
-  return storeMetric.startsWith(EXTERNAL_PREFIX) ? storeMetric.slice(EXTERNAL_PREFIX.length) : null
+  const prefix = ANY_PREFIX.exec(storeMetric)
+  return prefix === null ? null : storeMetric.slice(prefix[0].length)
+}
+
+/**
+ * The store matcher of external groups: of the Prometheus name `name` (a metric name, which
+ * holds no regex metacharacter), or of every one; both origins.
+ */
+export function externalMetricMatcher(name?: string): LabelMatcher {
+  return { name: METRIC_LABEL, op: '=~', value: `(?:prom|scrape):${name ?? '.*'}` }
+}
+
+/** The store matchers of the series of one origin (retention of scraped series). */
+export function externalOriginMatchers(origin: ExternalOrigin): LabelMatcher[] {
+  return [{ name: METRIC_LABEL, op: '=~', value: `${PREFIXES[origin]}.*` }]
 }

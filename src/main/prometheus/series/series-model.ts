@@ -10,7 +10,7 @@ import type { LabelMatcher as StoreMatcher } from '../../base/series/matchers'
 import type { GroupInfo, SeriesStore } from '../../base/series/series-store'
 import { METRIC_LABEL } from '../../base/series/group-catalog'
 import type { LabelMatcher } from '../promql'
-import { EXTERNAL_PREFIX, externalName } from './external-series'
+import { externalMetricMatcher, externalName } from './external-series'
 import { familyLabelNames, type MetricDoc, type SeriesFamily } from './family'
 import { compareGoStrings, compareLabelSets, labelSet, labelSetKey, NAME_LABEL, type LabelSet } from './label-sets'
 import { registryIds, registryLabels, type RegistrySnapshot, type SeriesRegistry } from './registry'
@@ -219,9 +219,7 @@ function familySelection(family: SeriesFamily, matchers: readonly LabelMatcher[]
 /** The store selection of external groups: by name when it is given exactly, and label equalities. */
 function externalSelection(matchers: readonly LabelMatcher[]): StoreMatcher[] {
   const exactName = matchers.find((matcher) => matcher.name === NAME_LABEL && matcher.type === '=' && matcher.value !== '')
-  const selection: StoreMatcher[] = [
-    exactName ? { name: METRIC_LABEL, op: '=', value: `${EXTERNAL_PREFIX}${exactName.value}` } : { name: METRIC_LABEL, op: '=~', value: `${EXTERNAL_PREFIX}.*` }
-  ]
+  const selection: StoreMatcher[] = [externalMetricMatcher(exactName?.value)]
   for (const matcher of matchers) {
     if (matcher.name !== NAME_LABEL && matcher.type === '=' && matcher.value !== '') selection.push({ name: matcher.name, op: '=', value: matcher.value })
   }

@@ -3,7 +3,7 @@
 // drawn and listed, and a chart panel's link to its query.
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keepScreenshot, launchBrowser, watchConsole } from '../helpers/browser'
+import { keepScreenshot, launchBrowser, loggedInContext, watchConsole } from '../helpers/browser'
 import { startVigil, type VigilProcess } from '../helpers/vigil-process'
 
 const MINUTE = 60_000
@@ -30,11 +30,7 @@ beforeAll(async () => {
   })
   expect(await imported.json()).toMatchObject({ status: 'success', data: { series: 2, samples: 62 } })
   browser = await launchBrowser()
-  context = await browser.newContext({ viewport: { width: 1400, height: 1000 } })
-  const first = await context.newPage()
-  await first.goto(vigil.loginUrl)
-  await first.getByRole('heading', { name: 'Overview' }).waitFor()
-  await first.close()
+  context = await loggedInContext(browser, vigil.loginUrl)
 })
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keepScreenshot, launchBrowser, watchConsole } from '../helpers/browser'
+import { keepScreenshot, launchBrowser, loggedInContext, watchConsole } from '../helpers/browser'
 import { seedHistory } from '../helpers/seed-history'
 import { makeTempDir } from '../helpers/temp-dir'
 import { startVigil, type VigilProcess } from '../helpers/vigil-process'
@@ -23,11 +23,7 @@ beforeAll(async () => {
   historyId = await seedHistory(dataDir, { hostname: 'history-01', ip_address: '127.0.0.9', intervalSeconds: 5, spanMs: 24 * 60 * MINUTE, end: seededAt, gaps: [GAP] })
   vigil = await startVigil(['--top-processes', '15'], { dataDir })
   browser = await launchBrowser()
-  context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })
-  const first = await context.newPage()
-  await first.goto(vigil.loginUrl)
-  await first.getByRole('heading', { name: 'Overview' }).waitFor()
-  await first.close()
+  context = await loggedInContext(browser, vigil.loginUrl, { acceptDownloads: true })
   const response = await fetch(`${vigil.url}/api/servers/`, { headers: { Authorization: `Bearer ${vigil.token}` } })
   const { servers } = (await response.json()) as { servers: Array<{ id: string; hostname: string; collector: string }> }
   localId = servers.find((server) => server.collector === 'local')?.id as string

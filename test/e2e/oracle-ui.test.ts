@@ -5,7 +5,7 @@
 // new snapshot in the timeline and a diff with added, removed and changed rows marked.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keepScreenshot, launchBrowser, watchConsole } from '../helpers/browser'
+import { keepScreenshot, launchBrowser, loggedInContext, watchConsole } from '../helpers/browser'
 import { startPostgres, type Postgres, type RoleCredentials } from '../helpers/postgres'
 import { startVigil, type VigilProcess } from '../helpers/vigil-process'
 
@@ -54,11 +54,7 @@ beforeAll(async () => {
   expect(server.status).toBe(201)
   serverId = server.body.server.id
   browser = await launchBrowser()
-  context = await browser.newContext({ viewport: { width: 1400, height: 1000 } })
-  const first = await context.newPage()
-  await first.goto(vigil.loginUrl)
-  await first.getByRole('heading', { name: 'Overview' }).waitFor()
-  await first.close()
+  context = await loggedInContext(browser, vigil.loginUrl)
   console.log(`oracle-ui setup (vigil serve, PostgreSQL cluster, browser): ${(performance.now() - started).toFixed(0)} ms`)
 })
 

@@ -7,7 +7,7 @@
 import { Client } from 'pg'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keepScreenshot, launchBrowser, watchConsole } from '../helpers/browser'
+import { keepScreenshot, launchBrowser, loggedInContext, watchConsole } from '../helpers/browser'
 import { startPostgres, type Postgres } from '../helpers/postgres'
 import { startVigil, type VigilProcess } from '../helpers/vigil-process'
 
@@ -24,11 +24,7 @@ beforeAll(async () => {
   await pg.query(`CREATE TABLE e2e_items (id int PRIMARY KEY, label text);
     INSERT INTO e2e_items SELECT g, 'item ' || g FROM generate_series(1, 5000) g;
     DELETE FROM e2e_items WHERE id % 3 = 0`)
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
-  const first = await context.newPage()
-  await first.goto(vigil.loginUrl)
-  await first.getByRole('heading', { name: 'Overview' }).waitFor()
-  await first.close()
+  context = await loggedInContext(browser, vigil.loginUrl, { viewport: { width: 1440, height: 1000 } })
 })
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // dies), and the link that opens the target's series in Explore.
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keepScreenshot, launchBrowser, watchConsole } from '../helpers/browser'
+import { keepScreenshot, launchBrowser, loggedInContext, watchConsole } from '../helpers/browser'
 import { startTestExporter, type TestExporter } from '../helpers/test-exporter'
 import { startVigil, type VigilProcess } from '../helpers/vigil-process'
 
@@ -23,11 +23,7 @@ beforeAll(async () => {
   })
   expect(created.status).toBeLessThan(300)
   browser = await launchBrowser()
-  context = await browser.newContext({ viewport: { width: 1400, height: 1000 } })
-  const first = await context.newPage()
-  await first.goto(vigil.loginUrl)
-  await first.getByRole('heading', { name: 'Overview' }).waitFor()
-  await first.close()
+  context = await loggedInContext(browser, vigil.loginUrl)
 })
 
 afterAll(async () => {

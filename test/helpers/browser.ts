@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = resolve('test-results/e2e')
@@ -23,6 +23,19 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** Keeps a screenshot as a test artifact under test-results/e2e/. */
+/**
+ * A desktop-sized context logged in to Vigil: its one-time login link opened once (the session
+ * cookie stays with the context), waited for until the Overview shows.
+ */
+export async function loggedInContext(browser: Browser, loginUrl: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options })
+  const first = await context.newPage()
+  await first.goto(loginUrl)
+  await first.getByRole('heading', { name: 'Overview' }).waitFor()
+  await first.close()
+  return context
+}
+
 export async function keepScreenshot(page: Page, name: string): Promise<string> {
   const path = resolve(ARTIFACTS, `${name}.png`)
   mkdirSync(dirname(path), { recursive: true })

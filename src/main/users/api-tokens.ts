@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { sha256 } from '../base/security/api-token'
 import { AppError } from '../../shared/errors'
 import { TOKEN_DEFAULT_SECONDS, type CreateToken, type Permission, type VerifiedToken } from '../../shared/teams'
 import { intersect, missingPermissions, normalise, type Principal } from './permissions'
@@ -8,7 +9,6 @@ import type { UsersService } from './users-service'
 /** `vgl_` and 32 random bytes in base64url: what a secret scanner can recognise as Vigil's. */
 export const API_TOKEN_PATTERN = /^vgl_[A-Za-z0-9_-]{43}$/
 
-const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex')
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
 /**
@@ -38,7 +38,7 @@ export class ApiTokens {
     const expiresAt = now + (input.expires_in ?? TOKEN_DEFAULT_SECONDS) * 1000
     const name = input.name ?? `Token of ${input.username}`
     this.repo.purgeTokens(now)
-    this.repo.addToken({ token_hash: hashOf(token), username: input.username, name, permissions: JSON.stringify(permissions), created_at: now, expires_at: expiresAt })
+    this.repo.addToken({ token_hash: sha256(token), username: input.username, name, permissions: JSON.stringify(permissions), created_at: now, expires_at: expiresAt })
     return { token, name, expires_at: new Date(expiresAt).toISOString(), permissions }
   }
 
@@ -74,13 +74,13 @@ export class ApiTokens {
 
   /** Revokes the token (anyone holding it may: it is its own proof); its user and name, for the audit trail. */
   revoke(token: string): { username: string; name: string } {
-    const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(hashOf(token)) : undefined
+    const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(sha256(token)) : undefined
     if (!row || !this.repo.removeToken(row.id)) throw new AppError('not_found', 'Token not found')
     return { username: row.username, name: row.name }
   }
 
   private resolve(token: string) {
-    const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(hashOf(token)) : undefined
+    const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(sha256(token)) : undefined
     if (!row) throw new AppError('unauthorized', 'Invalid token.')
     const now = this.now()
     if (row.expires_at <= now) throw new AppError('unauthorized', 'Token expired.')

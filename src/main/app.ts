@@ -123,7 +123,17 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // A table's snapshot counts, and what scrape targets expose, are kept as long as raw metrics.
     maintenance.retainAsRaw(TABLE_SNAPSHOT_MATCHERS)
     maintenance.retainAsRaw(externalOriginMatchers('scrape'))
-    const prometheus = createPrometheusFeature({ db, series, servers, postgres, tables: oracle.counts, version: config.version })
+    const prometheus = createPrometheusFeature({
+      db,
+      series,
+      servers,
+      postgres,
+      tables: oracle.counts,
+      version: config.version,
+      secrets,
+      remoteWrite: config.remoteWriteOptions,
+      log: (message, level) => logFile.write(logLine(message, level === 'warn' ? 'error' : 'info'))
+    })
     if (config.monitorLocalhost) seedLocalServer(servers, settings)
     // Created before any collector starts: what they collect from now on is told from the copy.
     const upgrade = new MetricsUpgrade({
@@ -201,7 +211,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tls: config.tls,
       webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
-      upgradeStatus: () => upgrade.status()
+      upgradeStatus: () => upgrade.status(),
+      remoteWrite: prometheus.remoteWrite
     })
 
     for (const notice of notices) api.log.warn(notice)
@@ -212,6 +223,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // A server's address changed or it was removed: its scrape targets follow.
     const detachScrapeTargets = bus.subscribe('servers.changed', () => prometheus.scraper.sync())
     platform.sources.start(`Vigil ${config.version} started`)
+    // Remote write sends whatever is stored, collected or imported, so it runs whether or not this instance collects.
+    if (config.remoteWrite) await prometheus.remoteWrite.configure(config.remoteWrite)
+    else prometheus.remoteWrite.start()
     if (config.collect) {
       prometheus.scraper.start()
       oracle.monitor.start()
@@ -271,6 +285,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         await collectors.stop()
         detachScrapeTargets()
         await prometheus.scraper.stop()
+        await prometheus.remoteWrite.stop()
         await pgEngines.stop()
         linkedHosts.close()
         await pgMaintenance.close()

@@ -8,6 +8,8 @@ import { IMPORT_HELP, importMetricsCommand } from './cli-import'
 import { USERS_HELP, usersCommand } from './cli-users'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig, SERVE_FILE } from './config'
 import { loadOrCreateApiToken } from './base/security/api-token'
+import { receiverUrl } from './prometheus'
+import type { RemoteWriteInput } from '../shared/remote-write'
 import { Authenticator } from './base/security/browser-auth'
 import { MAX_TOP_PROCESSES, DEFAULT_RETENTION } from './metrics'
 import { createAuthRepo } from './base/security/auth-repo'
@@ -20,6 +22,7 @@ const HELP = `Vigil ${version} — operations console
 Usage:
   vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--retention-days N]
               [--top-processes N] [--tls | --tls-cert FILE --tls-key FILE] [--log]
+              [--remote-write URL [--remote-write-token-file FILE]]
       Run headless: the API and the web UI on http://ADDR:N (default ${DEFAULT_HOST}:${DEFAULT_PORT}).
       --port 0 picks a free port. --allow-host adds a name the Host header may carry
       (needed when a team reaches a jump host by its DNS name). --tls serves HTTPS (and wss://)
@@ -28,6 +31,9 @@ Usage:
       fingerprint is printed, for clients to pin. --retention-days sets how
       long raw samples are kept (default ${DEFAULT_RETENTION.rawDays}; roll-ups: 1-minute ${DEFAULT_RETENTION.minuteRollupDays} days, 1-hour ${DEFAULT_RETENTION.hourRollupDays} days).
       --top-processes sets how many of the busiest processes each ps snapshot keeps (default 20).
+      --remote-write pushes every stored series to a Prometheus remote-write receiver (e.g.
+      http://prometheus:9090/api/v1/write), from now on, and remembers it (as Settings does);
+      --remote-write-token-file names a file holding its bearer token.
       A data dir of an earlier Vigil is upgraded in the background at start, with 'upgrade:'
       progress lines; $VIGIL_UPGRADE_ROWS_PER_TRANSACTION and $VIGIL_UPGRADE_PAUSE_MS pace it.
   vigil login-url [--data-dir DIR]
@@ -55,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       log: { type: 'boolean' },
+      'remote-write': { type: 'string' },
+      'remote-write-token-file': { type: 'string' },
       format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }
@@ -82,6 +90,28 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** --remote-write and its token file, checked before anything starts. */
+function remoteWriteFlags(url: string | undefined, tokenFile: string | undefined): RemoteWriteInput | undefined {
+  if (url === undefined) {
+    if (tokenFile !== undefined) throw new Error('--remote-write-token-file goes with --remote-write URL')
+    return undefined
+  }
+  try {
+    receiverUrl(url)
+  } catch (error) {
+    throw new Error(`--remote-write: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (tokenFile === undefined) return { url }
+  let token: string
+  try {
+    token = readFileSync(tokenFile, 'utf8').trim()
+  } catch (error) {
+    throw new Error(`--remote-write-token-file: cannot read ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+  if (token === '') throw new Error(`--remote-write-token-file: ${tokenFile} is empty`)
+  return { url, bearerToken: token }
+}
+
 async function serve(
   dataDir: string,
   values: {
@@ -94,6 +124,8 @@ async function serve(
     'tls-cert'?: string
     'tls-key'?: string
     log?: boolean
+    'remote-write'?: string
+    'remote-write-token-file'?: string
   }
 ): Promise<number> {
   const topProcesses = values['top-processes'] === undefined ? 20 : Number(values['top-processes'])
@@ -112,6 +144,13 @@ async function serve(
     return 2
   }
   const host = values.host ?? DEFAULT_HOST
+  let remoteWrite: RemoteWriteInput | undefined
+  try {
+    remoteWrite = remoteWriteFlags(values['remote-write'], values['remote-write-token-file'])
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    return 2
+  }
   let tls: TlsIdentity | null
   try {
     tls = tlsIdentity(dataDir, values, [host, ...(values['allow-host'] ?? [])])
@@ -131,7 +170,8 @@ async function serve(
     version,
     logRequests: values.log ?? false,
     retention: { ...DEFAULT_RETENTION, rawDays },
-    topProcesses
+    topProcesses,
+    remoteWrite
   })
   // The upgrade's lines (a data dir of an earlier Vigil) may come before the banner below.
   const app = await createApp(config, { onUpgradeLine: (line) => process.stdout.write(`${line}\n`) })

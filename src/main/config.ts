@@ -1,6 +1,8 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { RateRule } from './base/security/rate-limiter'
+import type { RemoteWriteInput } from '../shared/remote-write'
+import type { RemoteWriterOptions } from './prometheus'
 import type { MonitorSettings } from './table-monitoring'
 import { DEFAULT_RETENTION, type RetentionPolicy, type UpgradeSettings } from './metrics'
 
@@ -45,6 +47,10 @@ export interface VigilConfig {
   rateLimits: ApiRateLimits
   /** The clock of users, tokens and rate limits (tests move it instead of sleeping). */
   clock?: () => number
+  /** A remote-write receiver set at start (`vigil serve --remote-write URL`): saved, as the Settings page saves it. */
+  remoteWrite?: RemoteWriteInput
+  /** Remote write's pace (batch size, backoff; tests and benchmarks shorten them). */
+  remoteWriteOptions?: RemoteWriterOptions
 }
 
 /** webops-api.md, "Rate Limits". */
@@ -84,7 +90,9 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     upgrade: overrides.upgrade ?? upgradeSettingsFromEnv(),
     tls: overrides.tls ?? null,
     rateLimits: overrides.rateLimits ?? rateLimitsFromEnv(),
-    clock: overrides.clock
+    clock: overrides.clock,
+    remoteWrite: overrides.remoteWrite,
+    remoteWriteOptions: overrides.remoteWriteOptions
   }
 }
 

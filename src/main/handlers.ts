@@ -6,7 +6,7 @@ import type { MetricSeriesService } from './metrics'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
 import { UI_USER, type PgAgentService, type PostgresInstancesService } from './postgres'
 import type { UsersService } from './users'
-import { WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
+import { remoteWriteCall, WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
@@ -126,7 +126,10 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
       const target = workspaceCall(() => prometheus.workspaces.getTarget(String(jobId ?? ''), String(targetId ?? '')))
       await prometheus.scraper.scrapeNow(target.targetId)
       return workspaceCall(() => prometheus.workspaces.getTarget(target.jobId, target.targetId))
-    }
+    },
+    'remoteWrite.status': () => prometheus.remoteWrite.status(),
+    'remoteWrite.configure': (input) => remoteWriteCall(() => prometheus.remoteWrite.configure(input)),
+    'remoteWrite.remove': () => prometheus.remoteWrite.remove()
   }
 }
 

@@ -2,6 +2,7 @@ import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connect
 import type { UpgradeStatus } from './upgrade'
 import type { LogEntry, PlatformEvent, Source, SourceDetails, SyncStarted } from './platform'
 import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
+import type { RemoteWriteInput, RemoteWriteStatus } from './remote-write'
 import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
 import type {
@@ -203,6 +204,11 @@ export interface Contract {
   'scrape.removeTarget': { req: { jobId: string; targetId: string }; res: { targetId: string } }
   /** Scrapes a target now (after one in flight); the target with its new health. */
   'scrape.scrapeNow': { req: { jobId: string; targetId: string }; res: CollectionTarget }
+  /** The remote-write receiver and how sending goes. */
+  'remoteWrite.status': { req: void; res: RemoteWriteStatus }
+  'remoteWrite.configure': { req: RemoteWriteInput; res: RemoteWriteStatus }
+  /** Stops sending and forgets the receiver. */
+  'remoteWrite.remove': { req: void; res: RemoteWriteStatus }
 }
 
 export type Channel = keyof Contract
@@ -288,7 +294,10 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'scrape.servers',
   'scrape.addTarget',
   'scrape.removeTarget',
-  'scrape.scrapeNow'
+  'scrape.scrapeNow',
+  'remoteWrite.status',
+  'remoteWrite.configure',
+  'remoteWrite.remove'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */

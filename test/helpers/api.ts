@@ -36,14 +36,15 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
   const dataDir = overrides.dataDir ?? (temp as { dir: string }).dir
   const app = await createApp(
     resolveConfig({
-      dataDir,
       port: 0,
       version: 'test',
       vendorDir: resolve('node_modules/redoc/bundles'),
       // Collection is tested on its own; API tests see only the servers they create.
       collect: false,
       monitorLocalhost: false,
-      ...overrides
+      ...overrides,
+      // After the overrides: `dataDir: undefined` must not fall back to the user's own data dir.
+      dataDir
     })
   )
   const url = await app.listen()

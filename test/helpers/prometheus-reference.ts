@@ -75,6 +75,8 @@ export interface PrometheusReference {
   get(path: string, params?: ApiParams): Promise<PrometheusResponse>
   post(path: string, params?: ApiParams): Promise<PrometheusResponse>
   log(): string
+  /** Kills Prometheus (SIGKILL: no clean shutdown) and, once `whileDown` has run, starts it again on the same data dir and port. */
+  killAndRestart(whileDown?: () => Promise<void>): Promise<void>
   stop(): Promise<void>
 }
 
@@ -83,6 +85,8 @@ export interface PrometheusReferenceOptions {
   dataset?: Dataset | null
   /** The YAML of a `scrape_configs:` list (indented as its items), for a Prometheus that scrapes. */
   scrapeConfigs?: string
+  /** More command-line flags, e.g. --web.enable-remote-write-receiver. */
+  flags?: readonly string[]
 }
 
 function isExecutable(path: string): boolean {
@@ -158,6 +162,7 @@ async function readResponse(response: Response): Promise<PrometheusResponse> {
 interface Started {
   child: ChildProcessWithoutNullStreams
   exited: Promise<void>
+  args: string[]
 }
 
 /**
@@ -183,7 +188,7 @@ function spawnPrometheus(binary: string, args: string[], appendLog: (text: strin
         ready = true
         clearTimeout(timer)
         child.off('exit', onExit)
-        resolve({ child, exited })
+        resolve({ child, exited, args })
       }
     }
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -242,7 +247,8 @@ export async function startPrometheusReference(options: PrometheusReferenceOptio
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${dataDir}`,
         '--storage.tsdb.retention.time=100y',
-        `--web.listen-address=127.0.0.1:${port}`
+        `--web.listen-address=127.0.0.1:${port}`,
+        ...(options.flags ?? [])
       ]
       try {
         started = await spawnPrometheus(binaries.prometheus, args, appendLog)
@@ -251,8 +257,9 @@ export async function startPrometheusReference(options: PrometheusReferenceOptio
         if (!(err as { inUse?: boolean }).inUse || tries >= PORT_TRIES) throw err
       }
     }
-    const { child, exited } = started
+    let { child, exited } = started
     live.set(child, temp.remove)
+    const args = started.args
 
     const url = `http://127.0.0.1:${port}`
     const get = async (path: string, params?: ApiParams): Promise<PrometheusResponse> => {
@@ -288,6 +295,16 @@ export async function startPrometheusReference(options: PrometheusReferenceOptio
       get,
       post,
       log: () => log,
+      async killAndRestart(whileDown) {
+        child.kill('SIGKILL')
+        await exited
+        live.delete(child)
+        await whileDown?.()
+        const again = await spawnPrometheus(binaries.prometheus, args, appendLog)
+        child = again.child
+        exited = again.exited
+        live.set(child, temp.remove)
+      },
       stop
     }
 

@@ -3,6 +3,7 @@
 // (promql/, its engine in promql/engine/) and where the query endpoints meet the engine
 // (query-engine.ts). Public surface of the feature.
 import type { Db } from '../base/db/db'
+import type { SecretBox } from '../base/security/secrets'
 import type { SeriesStore } from '../base/series/series-store'
 import type { PostgresInstancesService } from '../postgres'
 import type { PrometheusAnswer, PrometheusRequest } from '../../shared/prometheus'
@@ -19,6 +20,8 @@ import { createQueryEngine } from './query-engine'
 import { createJobsRepo } from './scrape/jobs-repo'
 import { ScrapeManager } from './scrape/scrape-manager'
 import { WorkspacesService } from './scrape/workspaces-service'
+import { createRemoteWriteRepo } from './remote-write/remote-write-repo'
+import { RemoteWriter, type RemoteWriterOptions } from './remote-write/remote-writer'
 import type { SeriesRegistry } from './series/registry'
 import { SeriesModel } from './series/series-model'
 
@@ -35,6 +38,8 @@ export { PROJECT_ID, RESULT_CODES, WorkspaceError, type ResultName } from './scr
 export { SCRAPE_RESULT, type ScrapeResultCode } from './scrape/http-scrape'
 export { ScrapeManager, type ScrapeTimers } from './scrape/scrape-manager'
 export type { ScrapeReport } from './scrape/target-scrape'
+export { RemoteWriteInputError, RemoteWriter, remoteWriteCall, receiverUrl, type RemoteWriterOptions } from './remote-write/remote-writer'
+export { encodeWriteRequest, decodeWriteRequest, REMOTE_WRITE_HEADERS, type RemoteSeries } from './remote-write/write-request'
 export { WorkspacesService, type CollectionServer, type CollectionTarget, type Workspace } from './scrape/workspaces-service'
 
 export interface PrometheusFeature {
@@ -53,6 +58,8 @@ export interface PrometheusFeature {
   workspaces: WorkspacesService
   /** Scrapes the collection targets (started by the app when it collects). */
   scraper: ScrapeManager
+  /** Pushes every stored series to a remote-write receiver, when one is set. */
+  remoteWrite: RemoteWriter
 }
 
 export interface PrometheusDeps {
@@ -63,9 +70,13 @@ export interface PrometheusDeps {
   /** The watched tables' snapshot counts: their labels. */
   tables: Pick<SnapshotCountSeries, 'tableLabels'>
   version: string
+  /** Seals the remote-write receiver's token. */
+  secrets: SecretBox
+  remoteWrite?: RemoteWriterOptions
+  log?: (message: string, level: 'info' | 'warn') => void
 }
 
-export function createPrometheusFeature({ db, series, servers, postgres, tables, version }: PrometheusDeps): PrometheusFeature {
+export function createPrometheusFeature({ db, series, servers, postgres, tables, version, secrets, remoteWrite, log }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres, tables))
   const jobs = createJobsRepo(db)
   const workspaces = new WorkspacesService(jobs, servers)
@@ -83,7 +94,8 @@ export function createPrometheusFeature({ db, series, servers, postgres, tables,
     read: (request) => prometheusRead(endpoints, request),
     importText: (body, format) => importExposition(series, body, format, Date.now()),
     workspaces,
-    scraper
+    scraper,
+    remoteWrite: new RemoteWriter({ repo: createRemoteWriteRepo(db, secrets), store: series, model, userAgent: `Vigil/${version}`, log }, remoteWrite)
   }
 }
 

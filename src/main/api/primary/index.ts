@@ -4,6 +4,7 @@ import type { EventBus } from '../../base/bus'
 import type { Authenticator } from '../../base/security/browser-auth'
 import type { MetricsService } from '../../metrics'
 import type { PostgresInstancesService } from '../../postgres'
+import type { RemoteWriter } from '../../prometheus'
 import type { ConnectionsService, ServersService } from '../../servers'
 import { STATUS_OF } from '../errors'
 import type { ApiFace } from '../face'
@@ -15,6 +16,7 @@ import { metricsWsRoutes } from './metrics-ws'
 import { oracleRoutes, type OracleRouteDeps } from './oracle'
 import { oracleWsRoutes } from './oracle-ws'
 import { postgresInstanceRoutes } from './postgres-instances'
+import { remoteWriteRoutes } from './remote-write'
 import { serverRoutes } from './servers'
 
 export interface PrimaryDeps {
@@ -28,6 +30,7 @@ export interface PrimaryDeps {
   pingDatabase: () => void
   /** The data dir's upgrade at start, for the health answer. */
   upgradeStatus: () => UpgradeStatus
+  remoteWrite: RemoteWriter
 }
 
 /**
@@ -50,6 +53,7 @@ export function primaryFace(deps: PrimaryDeps): ApiFace {
       oracleRoutes(scope, deps.oracle)
       oracleWsRoutes(scope, deps.bus, deps.servers, (snapshotId, limit) => deps.oracle.data.rows(snapshotId, limit))
       authRoutes(scope, deps.auth)
+      remoteWriteRoutes(scope, deps.remoteWrite)
     }
   }
 }

@@ -242,6 +242,11 @@ export class SeriesStore {
     return this.states.get(id)?.info
   }
 
+  /** A group in memory or only in SQLite (one that ended and left memory), or undefined when unknown. */
+  storedGroup(id: number): GroupInfo | undefined {
+    return this.stateOf(id)?.info
+  }
+
   /**
    * How many times groups have left memory (deleted, dropped by retention, or ended): callers
    * that keep group ids re-check them only when it changed.
@@ -327,6 +332,22 @@ export class SeriesStore {
     }
     if (range !== undefined && range.end >= range.start) for (const stored of this.coldMatching(matchers, bucketOf(range.start))) groups.push(stored.group)
     return groups
+  }
+
+  /**
+   * The sequence number a group's next sample gets (its samples so far, ever), or null for an
+   * unknown group. Readers that follow the store (remote write) compare it with how far they got.
+   */
+  nextSeq(groupId: number): number | null {
+    return this.stateOf(groupId)?.nextSeq ?? null
+  }
+
+  /**
+   * Every group in memory with nextSeq(): the groups a sample can be appended to without
+   * bringing them back from SQLite, so a follower that checks these sees every append.
+   */
+  *groupsInMemory(): Generator<{ info: GroupInfo; nextSeq: number }> {
+    for (const state of this.states.values()) yield { info: state.info, nextSeq: state.nextSeq }
   }
 
   /** The time of a group's newest sample, or null when it has none. */

@@ -126,6 +126,31 @@ export class SeriesModel {
     return new Map(docs.sort(([a], [b]) => compareGoStrings(a, b)))
   }
 
+  /** The registers' labels as they are now (one snapshot for many seriesOfGroup calls). */
+  registrySnapshot(): RegistrySnapshot {
+    return this.registry.snapshot()
+  }
+
+  /**
+   * The Prometheus series a store group holds — one per column that a family, or the group's
+   * origin, maps — with full labels, `__name__` included: what remote write names them. Empty
+   * for a group Vigil keeps but does not expose.
+   */
+  seriesOfGroup(group: GroupInfo, registry: RegistrySnapshot): Array<{ column: number; labels: LabelSet }> {
+    const name = externalName(group.metric)
+    if (name !== null) return [{ column: 0, labels: withName(labelSet(Object.entries(group.labels)), name) }]
+    const series: Array<{ column: number; labels: LabelSet }> = []
+    for (const family of this.families) {
+      if (family.storeMetric !== group.metric) continue
+      const labels = familyLabels(family, group, registry)
+      for (const metric of family.metrics) {
+        const column = group.columns.indexOf(metric.column)
+        if (column >= 0) series.push({ column, labels: withName(labels, metric.name) })
+      }
+    }
+    return series
+  }
+
   private *candidates(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Generator<Candidate> {
     const registry = this.registry.snapshot()
     for (const family of this.families) yield* this.familyCandidates(family, matchers, { start: startMs, end: endMs }, registry)

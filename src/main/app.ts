@@ -19,6 +19,7 @@ import { createMetricsFeature, MetricsUpgrade, ROLLED_UP, type CollectorManager,
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createPrometheusFeature, externalOriginMatchers, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
+import { createSelfMetrics } from './self-metrics'
 import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
@@ -179,6 +180,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         stagingTables: ROLLED_UP.length * 2
       }
     })
+    const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
     const api = await buildApi({
       version: config.version,
@@ -212,7 +214,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status(),
-      remoteWrite: prometheus.remoteWrite
+      remoteWrite: prometheus.remoteWrite,
+      selfMetrics
     })
 
     for (const notice of notices) api.log.warn(notice)
@@ -277,6 +280,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         closing = true
         await api.close()
+        selfMetrics.close()
         await platform.sources.stop(`Vigil ${config.version} stopping`)
         await upgrade.stop()
         detachTableMonitoring()

@@ -17,6 +17,7 @@ import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace }
 import { platformFace, type PlatformDeps } from './platform'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { openMetricsFace } from './openmetrics'
+import type { SelfMetrics } from '../self-metrics'
 import { prometheusFace } from './prometheus'
 import { rpcFace } from './rpc'
 import { webopsFace, type WebopsDeps } from './webops'
@@ -62,6 +63,8 @@ export interface ApiDeps extends PrimaryDeps {
   /** Serve HTTPS with this certificate and key (PEM); absent or null: plain HTTP (the desktop app, on loopback). */
   tls?: { cert: string; key: string } | null
   webops: WebopsDeps
+  /** Counts every answered request for GET /metrics. */
+  selfMetrics: SelfMetrics
 }
 
 /**
@@ -145,6 +148,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       if (method === 'HEAD') continue
       routeTable.push({ method, url: route.url, face: faceOf(faces, route.url).name, websocket: route.websocket === true, schema: route.schema })
     }
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    deps.selfMetrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000)
   })
   app.setErrorHandler(errorHandlerOf(defaultFace))
   // Unknown paths a face lists (platform's /api/sources/x/nope) answer in its format, the rest in the default's.

@@ -5,6 +5,7 @@ import type { Authenticator } from '../../base/security/browser-auth'
 import type { MetricsService } from '../../metrics'
 import type { PostgresInstancesService } from '../../postgres'
 import type { RemoteWriter } from '../../prometheus'
+import type { SelfMetrics } from '../../self-metrics'
 import type { ConnectionsService, ServersService } from '../../servers'
 import { STATUS_OF } from '../errors'
 import type { ApiFace } from '../face'
@@ -17,6 +18,7 @@ import { oracleRoutes, type OracleRouteDeps } from './oracle'
 import { oracleWsRoutes } from './oracle-ws'
 import { postgresInstanceRoutes } from './postgres-instances'
 import { remoteWriteRoutes } from './remote-write'
+import { selfMetricsRoute } from './self-metrics'
 import { serverRoutes } from './servers'
 
 export interface PrimaryDeps {
@@ -31,6 +33,7 @@ export interface PrimaryDeps {
   /** The data dir's upgrade at start, for the health answer. */
   upgradeStatus: () => UpgradeStatus
   remoteWrite: RemoteWriter
+  selfMetrics: SelfMetrics
 }
 
 /**
@@ -54,6 +57,7 @@ export function primaryFace(deps: PrimaryDeps): ApiFace {
       oracleWsRoutes(scope, deps.bus, deps.servers, (snapshotId, limit) => deps.oracle.data.rows(snapshotId, limit))
       authRoutes(scope, deps.auth)
       remoteWriteRoutes(scope, deps.remoteWrite)
+      selfMetricsRoute(scope, deps.selfMetrics)
     }
   }
 }

@@ -179,7 +179,7 @@ export class RemoteWriter {
         await this.pause(this.idleMs, stop)
         continue
       }
-      if (this.state === 'idle' || this.state === 'off') this.state = 'sending'
+      if (batch.samples > 0 && (this.state === 'idle' || this.state === 'off')) this.state = 'sending'
       if ((await this.deliver(batch.series, batch.samples, target, stop)) === 'stopped') return
       backlog.commit(batch)
       this.deps.repo.saveCursors(batch.cursors)

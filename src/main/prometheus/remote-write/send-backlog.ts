@@ -35,6 +35,7 @@ export class SendBacklog {
   /** Groups with a cursor that have left memory and were checked once (they cannot grow out of memory). */
   private readonly checkedCold = new Set<number>()
   private pending = 0
+  private pendingGroups = 0
 
   constructor(
     private readonly store: SeriesStore,
@@ -47,6 +48,7 @@ export class SendBacklog {
   /** Looks for groups with samples not sent yet (cheap: one comparison per group in memory). */
   refresh(): void {
     let pending = 0
+    let groups = 0
     const seen = new Set<number>()
     for (const { info, nextSeq } of this.store.groupsInMemory()) {
       seen.add(info.id)
@@ -54,6 +56,7 @@ export class SendBacklog {
       if (behind > 0) {
         this.lagging.add(info.id)
         pending += behind
+        groups++
       }
     }
     for (const [id, cursor] of this.cursors) {
@@ -63,9 +66,11 @@ export class SendBacklog {
       if (nextSeq !== null && nextSeq > cursor.nextSeq) {
         this.lagging.add(id)
         pending += nextSeq - cursor.nextSeq
+        groups++
       }
     }
     this.pending = pending
+    this.pendingGroups = groups
   }
 
   /** Rows stored and not sent yet, at the last refresh (a row holds one sample of each of a group's series). */
@@ -73,8 +78,9 @@ export class SendBacklog {
     return this.pending
   }
 
+  /** The groups those rows are in, at the last refresh. */
   get laggingGroups(): number {
-    return this.lagging.size
+    return this.pendingGroups
   }
 
   /** Up to about `maxSamples` samples of the lagging groups; null when everything has been sent. */

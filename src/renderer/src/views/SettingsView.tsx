@@ -2,6 +2,7 @@ import { useSession } from '../stores/session'
 import { useTheme, type ThemePreference } from '../stores/theme'
 import { isDesktop } from '../transport/client'
 import { logout } from '../transport/http'
+import { RemoteWriteSection } from './settings/RemoteWriteSection'
 import { UsersSection } from './settings/UsersSection'
 
 export function SettingsView() {
@@ -58,6 +59,7 @@ export function SettingsView() {
         token file.
       </p>
       <UsersSection />
+      <RemoteWriteSection />
       {!isDesktop ? (
         <button
           type="button"

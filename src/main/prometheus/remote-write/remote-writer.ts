@@ -62,6 +62,7 @@ export async function remoteWriteCall<T>(call: () => Promise<T>): Promise<T> {
 
 type Delivery = 'sent' | 'stopped'
 
+const STOP_GRACE_MS = 5000
 const REFUSES_SENDER = new Set([401, 403, 404, 405, 407])
 const RETRYABLE = (status: number): boolean => status >= 500 || status === 429 || status === 408
 
@@ -74,6 +75,8 @@ export class RemoteWriter {
   private readonly now: () => number
   private running: Promise<void> | null = null
   private stopping: AbortController | null = null
+  /** Aborts a request in flight (once a stop's grace is over). */
+  private cutOff = new AbortController()
   private wake: (() => void) | null = null
   private backlog: SendBacklog | null = null
   private state: RemoteWriteState = 'off'
@@ -106,6 +109,7 @@ export class RemoteWriter {
       return
     }
     const stopping = (this.stopping = new AbortController())
+    this.cutOff = new AbortController()
     this.running = this.run(target, stopping.signal).finally(() => {
       this.running = null
       this.backlog = null
@@ -114,10 +118,17 @@ export class RemoteWriter {
     })
   }
 
+  /**
+   * Stops sending. A request in flight gets STOP_GRACE_MS to be answered, so that what the
+   * receiver took is recorded as sent rather than sent again at the next start.
+   */
   async stop(): Promise<void> {
     this.stopping?.abort()
     this.wake?.()
+    const cutOff = this.cutOff
+    const grace = setTimeout(() => cutOff.abort(), STOP_GRACE_MS)
     await this.running
+    clearTimeout(grace)
   }
 
   /** Sets the receiver (a new URL starts from now, forgetting how far the old one got) and restarts sending. */
@@ -152,6 +163,8 @@ export class RemoteWriter {
 
   status(): RemoteWriteStatus {
     const target = this.deps.repo.target()
+    // The backlog as of now, also while one request is retried for minutes.
+    this.backlog?.refresh()
     return {
       url: target?.url ?? null,
       enabled: target?.enabled ?? false,
@@ -200,7 +213,7 @@ export class RemoteWriter {
     for (;;) {
       if (stop.aborted) return 'stopped'
       this.inFlightBytes = body.byteLength
-      const answer = await this.post(body, target, stop)
+      const answer = await this.post(body, target)
       this.inFlightBytes = 0
       this.counts.requests++
       if (answer.status >= 200 && answer.status < 300) {
@@ -243,11 +256,11 @@ export class RemoteWriter {
     this.lastError = { at: this.now(), message }
   }
 
-  private async post(body: Uint8Array<ArrayBuffer>, target: RemoteWriteTarget, stop: AbortSignal): Promise<{ status: number; message: string; retryAfterMs?: number }> {
+  private async post(body: Uint8Array<ArrayBuffer>, target: RemoteWriteTarget): Promise<{ status: number; message: string; retryAfterMs?: number }> {
     const headers: Record<string, string> = { ...REMOTE_WRITE_HEADERS, 'User-Agent': this.deps.userAgent }
     if (target.bearerToken !== null) headers.Authorization = `Bearer ${target.bearerToken}`
     try {
-      const response = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.any([stop, AbortSignal.timeout(this.timeoutMs)]) })
+      const response = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.any([this.cutOff.signal, AbortSignal.timeout(this.timeoutMs)]) })
       const text = response.ok ? '' : (await response.text()).trim().slice(0, 500)
       const retryAfter = Number(response.headers.get('retry-after'))
       return {

@@ -21,7 +21,7 @@ export interface Batch {
   cursors: Map<number, SendCursor>
 }
 
-/** The first window read past a cursor; widened (×4) over gaps, so a long pause is crossed in a few reads. */
+/** The first window of time read past a cursor (then doubled while the budget lasts; ×4 over a gap with no sample). */
 const FIRST_WINDOW_MS = 3_600_000
 
 interface GroupSeries {
@@ -115,22 +115,32 @@ export class SendBacklog {
     const lastTs = this.store.lastTs(group.id)
     // Nothing newer than what was sent (or a group Vigil does not expose): only the cursor moves.
     if (lastTs === null || lastTs <= cursor.lastTs || series.length === 0) return { cursor: { nextSeq, lastTs: Math.max(cursor.lastTs, lastTs ?? cursor.lastTs) }, complete: true }
-    const { range, end } = this.readAfter(group.id, cursor.lastTs, lastTs)
-    const maxRows = Math.max(1, Math.floor(budget / series.length))
-    const rows: number[] = []
-    for (let r = 0; r < range.ts.length && rows.length < maxRows; r++) if ((range.seq[r] as number) >= cursor.nextSeq) rows.push(r)
-    const fromRange = rows.length === countAtOrAfter(range.seq, cursor.nextSeq)
-    if (rows.length > 0) batch.samples += appendSeries(batch.series, series, range, rows)
-    const last = rows.at(-1)
-    if (fromRange && end === lastTs) return { cursor: { nextSeq, lastTs: last === undefined ? lastTs : Math.max(range.ts[last] as number, cursor.lastTs) }, complete: true }
-    if (last === undefined) return { cursor: { nextSeq: cursor.nextSeq, lastTs: end }, complete: false }
-    return { cursor: { nextSeq: (range.seq[last] as number) + 1, lastTs: range.ts[last] as number }, complete: false }
+    let at = cursor
+    let left = budget
+    // Windows of time after the cursor, each twice the last: a group far behind is read in a
+    // few steps, and a chunk is decoded about twice at most.
+    let window = FIRST_WINDOW_MS
+    while (left > 0) {
+      const { range, end } = this.readAfter(group.id, at.lastTs, lastTs, window)
+      window *= 2
+      const maxRows = Math.max(1, Math.floor(left / series.length))
+      const rows: number[] = []
+      for (let r = 0; r < range.ts.length && rows.length < maxRows; r++) if ((range.seq[r] as number) >= at.nextSeq) rows.push(r)
+      const all = rows.length === countAtOrAfter(range.seq, at.nextSeq)
+      if (rows.length > 0) batch.samples += appendSeries(batch.series, series, range, rows)
+      left -= rows.length * series.length
+      const last = rows.at(-1)
+      if (all && end === lastTs) return { cursor: { nextSeq, lastTs: last === undefined ? lastTs : Math.max(range.ts[last] as number, at.lastTs) }, complete: true }
+      if (!all) return { cursor: { nextSeq: (range.seq[last as number] as number) + 1, lastTs: range.ts[last as number] as number }, complete: false }
+      at = { nextSeq: last === undefined ? at.nextSeq : (range.seq[last] as number) + 1, lastTs: end }
+    }
+    return { cursor: at, complete: false }
   }
 
   /** The group's samples after `after`, from the first window past it that holds any (or up to `lastTs`). */
-  private readAfter(groupId: number, after: number, lastTs: number): { range: SeriesRange; end: number } {
+  private readAfter(groupId: number, after: number, lastTs: number, firstWindow: number): { range: SeriesRange; end: number } {
     let start = after + 1
-    let window = FIRST_WINDOW_MS
+    let window = firstWindow
     for (;;) {
       const end = Math.min(lastTs, start + window - 1)
       const range = this.store.read(groupId, start, end)

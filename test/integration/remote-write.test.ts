@@ -117,6 +117,28 @@ describe('remote write', () => {
     expect(status.lastError.message).toBe('HTTP 400: out of order sample (5 samples of mixed{k="refused"} passed over)')
   })
 
+  it('catches up a backlog in time order across series, as a receiver that refuses samples an hour older than its newest needs', async () => {
+    const api = await vigil()
+    await sendTo(api, { enabled: false })
+    const from = Date.now() + 1000
+    const names = ['backlog{n="1"}', 'backlog{n="2"}', 'backlog{n="3"}']
+    // Three hours of each series, 15 s apart, stored while sending is off.
+    const lines = names.flatMap((name, s) => Array.from({ length: 720 }, (_, i) => `${name} ${s * 1000 + i} ${from + i * 15_000}`))
+    expect((await api.request('POST', '/prometheus/api/v1/import/prometheus', { rawBody: lines.join('\n') + '\n' })).status).toBe(200)
+    // Prometheus' rule: a sample more than an hour older than the newest it holds is out of bounds (400).
+    let newest = -Infinity
+    receiver.answerWith((series) => {
+      const times = series.flatMap((one) => one.samples.map((sample) => sample.timestamp))
+      if (times.some((t) => t < newest - 3_600_000)) return { status: 400, body: 'out of bounds' }
+      newest = Math.max(newest, ...times)
+      return { status: 204 }
+    })
+    await sendTo(api, { enabled: true })
+    await api.app.prometheus.remoteWrite.sent()
+    expect(await statusOf(api)).toMatchObject({ samplesSent: 2160, samplesRefused: 0 })
+    expect(receiver.accepted.get('__name__="backlog",n="3"')).toHaveLength(720)
+  })
+
   it('keeps everything while the receiver refuses Vigil (401), and sends it once the token is right', async () => {
     const api = await vigil()
     await sendTo(api, { bearerToken: 'wrong' })

@@ -6,7 +6,8 @@
 // receiver is: the backlog is on disk, in the chunks the store keeps anyway.
 //
 // A receiver takes each series in time order, so a group is sent forwards only: a sample whose
-// time is not after the newest sent (a backfill into the past) is passed over.
+// time is not after the newest sent (a backfill into the past) is passed over. Across groups a
+// backlog goes out in time order too, a slice at a time (SLICE_MS).
 import { STALE, type SampleValue } from '../../base/series/sample'
 import type { GroupInfo, SeriesRange, SeriesStore } from '../../base/series/series-store'
 import type { LabelSet } from '../series/label-sets'
@@ -21,8 +22,13 @@ export interface Batch {
   cursors: Map<number, SendCursor>
 }
 
-/** The first window of time read past a cursor (then doubled while the budget lasts; ×4 over a gap with no sample). */
-const FIRST_WINDOW_MS = 3_600_000
+/**
+ * How far past the cursor furthest behind a batch reaches. A backlog is sent in time order
+ * across groups, slice after slice, as Prometheus' own sender sends its WAL: a receiver such as
+ * Prometheus refuses a sample more than an hour older than the newest it holds (out of
+ * bounds), so one group's whole backlog sent first would make the others' too old.
+ */
+const SLICE_MS = 15 * 60_000
 
 interface GroupSeries {
   column: number
@@ -83,10 +89,14 @@ export class SendBacklog {
     return this.pendingGroups
   }
 
-  /** Up to about `maxSamples` samples of the lagging groups; null when everything has been sent. */
+  /**
+   * Up to about `maxSamples` samples of the lagging groups, none later than the horizon (see
+   * SLICE_MS); null when everything has been sent.
+   */
   next(maxSamples: number): Batch | null {
     const batch: Batch = { series: [], samples: 0, cursors: new Map() }
     const registry = this.model.registrySnapshot()
+    const horizon = this.horizon()
     for (const id of this.lagging) {
       if (batch.samples >= maxSamples) break
       const group = this.store.storedGroup(id)
@@ -96,10 +106,10 @@ export class SendBacklog {
         continue
       }
       const series = this.model.seriesOfGroup(group, registry).map(({ column, labels }) => ({ column, labels: remoteLabels(labels) }))
-      const taken = this.take(group, cursor, series, maxSamples - batch.samples, batch)
-      batch.cursors.set(id, taken.cursor)
-      if (taken.complete) this.lagging.delete(id)
-      else break
+      const taken = this.take(group, cursor, series, maxSamples - batch.samples, batch, horizon)
+      if (taken.cursor.nextSeq !== cursor.nextSeq || taken.cursor.lastTs !== cursor.lastTs) batch.cursors.set(id, taken.cursor)
+      if (taken.outcome === 'complete') this.lagging.delete(id)
+      else if (taken.outcome === 'budget') break
     }
     return batch.cursors.size === 0 ? null : batch
   }
@@ -109,45 +119,34 @@ export class SendBacklog {
     for (const [id, cursor] of batch.cursors) this.cursors.set(id, cursor)
   }
 
-  /** The rows after a group's cursor, up to the budget, into the batch; whether that was all of them. */
-  private take(group: GroupInfo, cursor: SendCursor, series: readonly GroupSeries[], budget: number, batch: Batch): { cursor: SendCursor; complete: boolean } {
+  /**
+   * The rows after a group's cursor and up to the horizon, within the budget, into the batch:
+   * 'complete' when that was all the group has, 'horizon' when it has more after the horizon,
+   * 'budget' when the batch is full.
+   */
+  private take(group: GroupInfo, cursor: SendCursor, series: readonly GroupSeries[], budget: number, batch: Batch, horizon: number): { cursor: SendCursor; outcome: 'complete' | 'horizon' | 'budget' } {
     const nextSeq = this.store.nextSeq(group.id) ?? cursor.nextSeq
     const lastTs = this.store.lastTs(group.id)
     // Nothing newer than what was sent (or a group Vigil does not expose): only the cursor moves.
-    if (lastTs === null || lastTs <= cursor.lastTs || series.length === 0) return { cursor: { nextSeq, lastTs: Math.max(cursor.lastTs, lastTs ?? cursor.lastTs) }, complete: true }
-    let at = cursor
-    let left = budget
-    // Windows of time after the cursor, each twice the last: a group far behind is read in a
-    // few steps, and a chunk is decoded about twice at most.
-    let window = FIRST_WINDOW_MS
-    while (left > 0) {
-      const { range, end } = this.readAfter(group.id, at.lastTs, lastTs, window)
-      window *= 2
-      const maxRows = Math.max(1, Math.floor(left / series.length))
-      const rows: number[] = []
-      for (let r = 0; r < range.ts.length && rows.length < maxRows; r++) if ((range.seq[r] as number) >= at.nextSeq) rows.push(r)
-      const all = rows.length === countAtOrAfter(range.seq, at.nextSeq)
-      if (rows.length > 0) batch.samples += appendSeries(batch.series, series, range, rows)
-      left -= rows.length * series.length
-      const last = rows.at(-1)
-      if (all && end === lastTs) return { cursor: { nextSeq, lastTs: last === undefined ? lastTs : Math.max(range.ts[last] as number, at.lastTs) }, complete: true }
-      if (!all) return { cursor: { nextSeq: (range.seq[last as number] as number) + 1, lastTs: range.ts[last as number] as number }, complete: false }
-      at = { nextSeq: last === undefined ? at.nextSeq : (range.seq[last] as number) + 1, lastTs: end }
-    }
-    return { cursor: at, complete: false }
+    if (lastTs === null || lastTs <= cursor.lastTs || series.length === 0) return { cursor: { nextSeq, lastTs: Math.max(cursor.lastTs, lastTs ?? cursor.lastTs) }, outcome: 'complete' }
+    const until = Math.min(lastTs, horizon)
+    if (until <= cursor.lastTs) return { cursor, outcome: 'horizon' }
+    const range = this.store.read(group.id, cursor.lastTs + 1, until)
+    const maxRows = Math.max(1, Math.floor(budget / series.length))
+    const rows: number[] = []
+    for (let r = 0; r < range.ts.length && rows.length < maxRows; r++) if ((range.seq[r] as number) >= cursor.nextSeq) rows.push(r)
+    if (rows.length > 0) batch.samples += appendSeries(batch.series, series, range, rows)
+    const last = rows.at(-1)
+    if (rows.length < countAtOrAfter(range.seq, cursor.nextSeq)) return { cursor: { nextSeq: (range.seq[last as number] as number) + 1, lastTs: range.ts[last as number] as number }, outcome: 'budget' }
+    if (until === lastTs) return { cursor: { nextSeq, lastTs }, outcome: 'complete' }
+    return { cursor: { nextSeq: last === undefined ? cursor.nextSeq : (range.seq[last] as number) + 1, lastTs: until }, outcome: 'horizon' }
   }
 
-  /** The group's samples after `after`, from the first window past it that holds any (or up to `lastTs`). */
-  private readAfter(groupId: number, after: number, lastTs: number, firstWindow: number): { range: SeriesRange; end: number } {
-    let start = after + 1
-    let window = firstWindow
-    for (;;) {
-      const end = Math.min(lastTs, start + window - 1)
-      const range = this.store.read(groupId, start, end)
-      if (range.ts.length > 0 || end === lastTs) return { range, end }
-      start = end + 1
-      window *= 4
-    }
+  /** How far this batch may reach: the cursor furthest behind, plus a slice. */
+  private horizon(): number {
+    let behind = Infinity
+    for (const id of this.lagging) behind = Math.min(behind, this.cursorOf(id).lastTs)
+    return behind + SLICE_MS
   }
 
   private cursorOf(groupId: number): SendCursor {

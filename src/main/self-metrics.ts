@@ -4,13 +4,14 @@
 // remote write. Gauges are read when /metrics is asked for (collect()), counters are counted as
 // things happen. Vigil can scrape itself (a target on its own port) or be scraped.
 //
-// Vigil's own names start `vigil_self_`: `vigil_` alone is the namespace of the series Vigil
-// collects (vigil_vmstat_*, vigil_process_*, …), which a scrape of Vigil must not shadow.
+// Vigil's own names start `vigil_self_` (SELF_PREFIX): `vigil_` alone is the namespace of the
+// series Vigil collects (vigil_vmstat_*, vigil_process_*, …), which scrapes and imports leave
+// alone; `vigil_self_` is not one of them, so Vigil can scrape itself.
 import { statSync } from 'node:fs'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { EventBus } from './base/bus'
 import type { SeriesStore } from './base/series/series-store'
-import type { RemoteWriter } from './prometheus'
+import { SELF_PREFIX, type RemoteWriter } from './prometheus'
 import type { ServersService } from './servers'
 import type { SourcesService } from './sources'
 
@@ -32,7 +33,7 @@ export interface SelfMetrics {
   close(): void
 }
 
-const PREFIX = 'vigil_self_'
+const PREFIX = SELF_PREFIX
 
 export function createSelfMetrics(deps: SelfMetricsDeps): SelfMetrics {
   const registry = new Registry()

@@ -18,6 +18,8 @@ export interface Workspace {
   honorLabels: boolean
   sampleLimit: number
   bodySizeLimitBytes: number
+  /** Whether scrapes send `Authorization: Bearer` (the token itself is never shown). */
+  hasBearerToken: boolean
 }
 
 /** What creating or modifying a workspace takes (jobName only on creation). */
@@ -30,6 +32,8 @@ export interface WorkspaceInput {
   honorLabels?: boolean
   sampleLimit?: number
   bodySizeLimitBytes?: number
+  /** Sent to the targets as `Authorization: Bearer …`. Left out: kept; null or "": none. */
+  bearerToken?: string | null
 }
 
 export interface CollectionTarget {

@@ -69,7 +69,8 @@ describe('workspaces', () => {
           scrapeTimeoutSec: 10,
           honorLabels: false,
           sampleLimit: 200000,
-          bodySizeLimitBytes: 16777216
+          bodySizeLimitBytes: 16777216,
+          hasBearerToken: false
         }
       ])
     )
@@ -92,7 +93,8 @@ describe('workspaces', () => {
         scrapeTimeoutSec: 10,
         honorLabels: false,
         sampleLimit: 200000,
-        bodySizeLimitBytes: 16777216
+        bodySizeLimitBytes: 16777216,
+        hasBearerToken: false
       })
     )
     const job = created.body.body

@@ -46,3 +46,24 @@ describe("Vigil's own /metrics", () => {
     expect(series.filter((one) => one.name.startsWith('vigil_') && !one.name.startsWith('vigil_self_'))).toEqual([])
   })
 })
+
+describe('Vigil scraping itself', () => {
+  it('scrapes its own /metrics with the workspace bearer token; without one the target is down with HTTP 401', async () => {
+    const port = Number(new URL(api.url).port)
+    const server = await api.request('POST', '/api/servers/create/', { body: validServer({ hostname: 'vigil-itself', ip_address: '127.0.0.1' }) })
+    const addTarget = async (jobName: string, extra: Record<string, unknown>): Promise<string> => {
+      const job = await api.request('POST', '/v1.0/projects/default/jobs', { body: { jobName, metricsPath: '/metrics', ...extra } })
+      expect(job.body.body).toMatchObject({ jobName, hasBearerToken: 'bearerToken' in extra })
+      expect(job.text).not.toContain(api.token)
+      const target = await api.request('POST', `/v1.0/projects/default/jobs/${job.body.body.jobId as string}/targets`, { body: { hostId: server.body.server.id, port } })
+      return target.body.body
+    }
+    const withToken = await api.app.prometheus.scraper.scrapeNow(await addTarget('self', { bearerToken: api.token }))
+    expect(withToken).toMatchObject({ up: true, resultCd: 0 })
+    const answer = await api.request('GET', `/prometheus/api/v1/query?query=${encodeURIComponent('vigil_self_http_requests_total{job="self",route="/api/servers/create/"}')}&time=${(withToken?.at ?? 0) / 1000}`)
+    expect(answer.body.data.result.length).toBeGreaterThan(0)
+    const without = await api.app.prometheus.scraper.scrapeNow(await addTarget('self-anonymous', {}))
+    expect(without).toMatchObject({ up: false, resultCd: 3 })
+    expect(without?.failReason).toContain('401')
+  })
+})

@@ -1,10 +1,11 @@
 // The scrape scheduler with a clock of the test's own: each target fires at a fixed offset
 // within its interval (spread, the same after a restart), a scrape that overruns its interval
 // is never overlapped (the ticks it missed are skipped), and a removed target stops.
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../src/main/base/db/db'
 import { SeriesStore } from '../../src/main/base/series/series-store'
+import { SecretBox } from '../../src/main/base/security/secrets'
 import { ScrapeManager, type ScrapeTimers } from '../../src/main/prometheus'
 import { createJobsRepo } from '../../src/main/prometheus/scrape/jobs-repo'
 import type { ScrapedBody } from '../../src/main/prometheus/scrape/http-scrape'
@@ -54,6 +55,8 @@ afterEach(() => {
   db?.close()
 })
 
+const secrets = new SecretBox(randomBytes(32))
+
 function setUp(targets: number, intervalMs = 15_000) {
   db = openDb(':memory:')
   const repo = createJobsRepo(db)
@@ -71,6 +74,7 @@ function setUp(targets: number, intervalMs = 15_000) {
     sample_limit: 1000,
     body_size_limit: 1 << 20,
     reserved_job_cd: null,
+    bearer_sealed: null,
     lst_modifier: null,
     lst_mod_at: 0,
     created_at: 0
@@ -87,7 +91,7 @@ describe('the scrape scheduler', () => {
       starts.set(config.targetId, [...(starts.get(config.targetId) ?? []), timers.now()])
       return { text: 'm 1\n', format: 'prometheus', bytes: 4 }
     }
-    const manager = new ScrapeManager({ repo, store, userAgent: 'test', fetch, timers })
+    const manager = new ScrapeManager({ repo, secrets, store, userAgent: 'test', fetch, timers })
     const t0 = timers.now()
     manager.start()
     await timers.advanceTo(t0 + 60_000)
@@ -102,7 +106,7 @@ describe('the scrape scheduler', () => {
     await manager.stop()
     // A new manager (a restart) keeps each target's phase.
     const again = new Map<string, number>()
-    const restarted = new ScrapeManager({ repo, store, userAgent: 'test', fetch: async (config) => (again.set(config.targetId, timers.now() % 15_000), { text: '', format: 'prometheus', bytes: 0 }), timers })
+    const restarted = new ScrapeManager({ repo, secrets, store, userAgent: 'test', fetch: async (config) => (again.set(config.targetId, timers.now() % 15_000), { text: '', format: 'prometheus', bytes: 0 }), timers })
     restarted.start()
     await timers.advanceTo(timers.now() + 15_000)
     for (const [id, times] of starts) expect(again.get(id)).toBe((times[0] as number) % 15_000)
@@ -124,7 +128,7 @@ describe('the scrape scheduler', () => {
         })
       )
     }
-    const manager = new ScrapeManager({ repo, store, userAgent: 'test', fetch, timers })
+    const manager = new ScrapeManager({ repo, secrets, store, userAgent: 'test', fetch, timers })
     manager.start()
     const t0 = timers.now()
     await timers.advanceTo(t0 + 3500)
@@ -148,7 +152,7 @@ describe('the scrape scheduler', () => {
   it('stops scraping a removed target and ends its series', async () => {
     const { repo, timers } = setUp(1)
     let scrapes = 0
-    const manager = new ScrapeManager({ repo, store, userAgent: 'test', fetch: async () => (scrapes++, { text: 'm 1\n', format: 'prometheus', bytes: 4 }), timers })
+    const manager = new ScrapeManager({ repo, secrets, store, userAgent: 'test', fetch: async () => (scrapes++, { text: 'm 1\n', format: 'prometheus', bytes: 4 }), timers })
     manager.start()
     await timers.advanceTo(timers.now() + 15_000)
     expect(scrapes).toBe(1)

@@ -33,7 +33,7 @@ export { parseImport, type ImportResult } from './exposition/importer'
 export { ExpositionError, parseExposition, type ExpositionFormat, type ParsedSeries } from './exposition/text-parser'
 export { writePrometheusText } from './exposition/text-writer'
 export type { SeriesModel } from './series/series-model'
-export { externalOriginMatchers } from './series/external-series'
+export { externalOriginMatchers, SELF_PREFIX } from './series/external-series'
 export { PROJECT_ID, RESULT_CODES, WorkspaceError, type ResultName } from './scrape/result-codes'
 export { SCRAPE_RESULT, type ScrapeResultCode } from './scrape/http-scrape'
 export { ScrapeManager, type ScrapeTimers } from './scrape/scrape-manager'
@@ -79,8 +79,8 @@ export interface PrometheusDeps {
 export function createPrometheusFeature({ db, series, servers, postgres, tables, version, secrets, remoteWrite, log }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres, tables))
   const jobs = createJobsRepo(db)
-  const workspaces = new WorkspacesService(jobs, servers)
-  const scraper = new ScrapeManager({ repo: jobs, store: series, userAgent: `Vigil/${version}` })
+  const workspaces = new WorkspacesService(jobs, servers, secrets)
+  const scraper = new ScrapeManager({ repo: jobs, secrets, store: series, userAgent: `Vigil/${version}` })
   workspaces.onChange({ changed: () => scraper.sync() })
   const endpoints = {
     series: new SeriesEndpoints(model),

@@ -11,7 +11,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { SampleValue } from '../../base/series/sample'
 import type { SeriesStore } from '../../base/series/series-store'
-import { externalGroupKey, VIGIL_PREFIX } from '../series/external-series'
+import { externalGroupKey, isReservedName, VIGIL_PREFIX } from '../series/external-series'
 import { labelSet } from '../series/label-sets'
 import { ExpositionError, parseExposition, type ExpositionFormat, type ParsedExposition, type ParsedSeries } from './text-parser'
 
@@ -48,7 +48,7 @@ export function importExposition(store: SeriesStore, body: Buffer | string, form
 
 /** Names and labels an import may not use: Vigil's own names, and Prometheus' reserved labels. */
 function checkImportable(series: ParsedSeries): void {
-  if (series.name.startsWith(VIGIL_PREFIX)) {
+  if (isReservedName(series.name)) {
     throw new ExpositionError(series.line, 1, `the name ${JSON.stringify(series.name)} is reserved: names starting with ${VIGIL_PREFIX} are the series Vigil collects`)
   }
   const reserved = Object.keys(series.labels).find((name) => name.startsWith('__'))

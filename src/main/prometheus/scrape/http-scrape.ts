@@ -39,6 +39,8 @@ export interface HttpScrapeOptions {
   timeoutMs: number
   bodySizeLimit: number
   userAgent: string
+  /** Sent as `Authorization: Bearer`; null or left out: no header. */
+  bearerToken?: string | null
 }
 
 export interface ScrapedBody {
@@ -70,7 +72,8 @@ export function httpScrape(url: string, options: HttpScrapeOptions): Promise<Scr
         Accept: ACCEPT_HEADER,
         'Accept-Encoding': 'gzip',
         'User-Agent': options.userAgent,
-        'X-Prometheus-Scrape-Timeout-Seconds': String(options.timeoutMs / 1000)
+        'X-Prometheus-Scrape-Timeout-Seconds': String(options.timeoutMs / 1000),
+        ...(options.bearerToken ? { Authorization: `Bearer ${options.bearerToken}` } : {})
       }
     })
     req.on('error', (error: NodeJS.ErrnoException) => finish(new ScrapeFailure(SCRAPE_RESULT.CONNECTION_FAILED, connectionReason(url, error))))

@@ -13,6 +13,8 @@ export interface JobRow {
   sample_limit: number
   body_size_limit: number
   reserved_job_cd: string | null
+  /** The targets' bearer token, sealed (016-remote-write.ts); null: none. */
+  bearer_sealed: string | null
   lst_modifier: string | null
   lst_mod_at: number
   created_at: number
@@ -62,14 +64,14 @@ export function createJobsRepo(db: Db) {
   const jobByName = db.prepare('SELECT * FROM scrape_jobs WHERE job_name = ?')
   const insertJob = db.prepare(
     `INSERT INTO scrape_jobs (id, job_name, metrics_path, description, scrape_interval_ms, scrape_timeout_ms, honor_labels,
-       sample_limit, body_size_limit, reserved_job_cd, lst_modifier, lst_mod_at, created_at)
+       sample_limit, body_size_limit, reserved_job_cd, bearer_sealed, lst_modifier, lst_mod_at, created_at)
      VALUES (@id, @job_name, @metrics_path, @description, @scrape_interval_ms, @scrape_timeout_ms, @honor_labels,
-       @sample_limit, @body_size_limit, @reserved_job_cd, @lst_modifier, @lst_mod_at, @created_at)`
+       @sample_limit, @body_size_limit, @reserved_job_cd, @bearer_sealed, @lst_modifier, @lst_mod_at, @created_at)`
   )
   const updateJob = db.prepare(
     `UPDATE scrape_jobs SET metrics_path = @metrics_path, description = @description, scrape_interval_ms = @scrape_interval_ms,
        scrape_timeout_ms = @scrape_timeout_ms, honor_labels = @honor_labels, sample_limit = @sample_limit,
-       body_size_limit = @body_size_limit, lst_modifier = @lst_modifier, lst_mod_at = @lst_mod_at WHERE id = @id`
+       body_size_limit = @body_size_limit, bearer_sealed = @bearer_sealed, lst_modifier = @lst_modifier, lst_mod_at = @lst_mod_at WHERE id = @id`
   )
   const deleteJob = db.prepare('DELETE FROM scrape_jobs WHERE id = ?')
   const targetsOfJob = db.prepare(`${TARGET_VIEW} WHERE t.job_id = ? ORDER BY t.created_at, t.id`)

@@ -6,9 +6,10 @@
 // with the tables after any change; scrapeNow() scrapes a target at once (the UI's "scrape now",
 // and how the tests drive scrapes without waiting for a clock).
 import { createHash } from 'node:crypto'
+import type { SecretBox } from '../../base/security/secrets'
 import type { SeriesStore } from '../../base/series/series-store'
 import { httpScrape } from './http-scrape'
-import type { JobsRepo, TargetView } from './jobs-repo'
+import type { JobRow, JobsRepo, TargetView } from './jobs-repo'
 import { TargetScrape, type Fetch, type ScrapedMetadata, type ScrapeReport, type TargetConfig } from './target-scrape'
 import { instanceOf, scrapeUrlOf } from './workspaces-service'
 
@@ -29,6 +30,8 @@ const realTimers: ScrapeTimers = {
 
 export interface ScrapeManagerOptions {
   repo: JobsRepo
+  /** Opens the workspaces' bearer tokens. */
+  secrets: SecretBox
   store: SeriesStore
   userAgent: string
   fetch?: Fetch
@@ -53,7 +56,8 @@ export class ScrapeManager {
 
   constructor(private readonly options: ScrapeManagerOptions) {
     this.timers = options.timers ?? realTimers
-    this.fetch = options.fetch ?? ((config) => httpScrape(config.url, { timeoutMs: config.timeoutMs, bodySizeLimit: config.bodySizeLimit, userAgent: options.userAgent }))
+    this.fetch =
+      options.fetch ?? ((config) => httpScrape(config.url, { timeoutMs: config.timeoutMs, bodySizeLimit: config.bodySizeLimit, userAgent: options.userAgent, bearerToken: config.bearerToken }))
   }
 
   /** Starts scheduled scrapes of every target. */
@@ -77,7 +81,7 @@ export class ScrapeManager {
     for (const [id, loop] of this.loops) {
       const target = wanted.get(id)
       const job = target ? jobs.get(target.job_id) : undefined
-      const config = target && job ? configOf(target, job) : null
+      const config = target && job ? configOf(target, job, this.options.secrets) : null
       if (config && sameSeries(config, loop.scrape.config)) {
         if (JSON.stringify(config) !== JSON.stringify(loop.scrape.config)) loop.scrape.reconfigure(config)
         continue
@@ -88,7 +92,7 @@ export class ScrapeManager {
       if (this.loops.has(id)) continue
       const job = jobs.get(target.job_id)
       if (!job) continue
-      const loop: Loop = { scrape: new TargetScrape(configOf(target, job), this.options.store, this.fetch, this.timers.now), cancel: null, running: null }
+      const loop: Loop = { scrape: new TargetScrape(configOf(target, job, this.options.secrets), this.options.store, this.fetch, this.timers.now), cancel: null, running: null }
       this.loops.set(id, loop)
       if (this.running) this.schedule(id, loop)
     }
@@ -174,7 +178,7 @@ export class ScrapeManager {
   }
 }
 
-function configOf(target: TargetView, job: { job_name: string; metrics_path: string; scrape_interval_ms: number; scrape_timeout_ms: number; honor_labels: number; sample_limit: number; body_size_limit: number }): TargetConfig {
+function configOf(target: TargetView, job: JobRow, secrets: SecretBox): TargetConfig {
   return {
     targetId: target.id,
     jobName: job.job_name,
@@ -184,7 +188,8 @@ function configOf(target: TargetView, job: { job_name: string; metrics_path: str
     timeoutMs: job.scrape_timeout_ms,
     honorLabels: job.honor_labels === 1,
     sampleLimit: job.sample_limit,
-    bodySizeLimit: job.body_size_limit
+    bodySizeLimit: job.body_size_limit,
+    bearerToken: job.bearer_sealed === null ? null : secrets.open(job.bearer_sealed)
   }
 }
 

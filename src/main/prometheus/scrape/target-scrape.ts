@@ -15,7 +15,7 @@
 import type { SeriesStore } from '../../base/series/series-store'
 import { STALE } from '../../base/series/sample'
 import { parseExposition, type ParsedExposition } from '../exposition/text-parser'
-import { externalGroupKey, VIGIL_PREFIX } from '../series/external-series'
+import { externalGroupKey, isReservedName } from '../series/external-series'
 import { labelSet, labelSetKey, type LabelSet } from '../series/label-sets'
 import { SCRAPE_RESULT, ScrapeFailure, type ScrapedBody, type ScrapeResultCode } from './http-scrape'
 
@@ -30,6 +30,8 @@ export interface TargetConfig {
   honorLabels: boolean
   sampleLimit: number
   bodySizeLimit: number
+  /** Sent as `Authorization: Bearer`; null: no header. */
+  bearerToken: string | null
 }
 
 /** A family's `# TYPE`, `# HELP` and `# UNIT` as /api/v1/metadata reports them (2.42: untyped is unknown, absent text is ''). */
@@ -159,7 +161,7 @@ export class TargetScrape {
     const exposed = new Set<string>()
     let added = 0
     for (const series of parsed.series) {
-      if (series.name.startsWith(VIGIL_PREFIX)) continue
+      if (isReservedName(series.name)) continue
       const labels = this.targetLabels(series.labels)
       const key = `${series.name}${labelSetKey(labels)}`
       let id = this.ids.get(key)
@@ -244,7 +246,7 @@ export class TargetScrape {
 function metadataOf(parsed: ParsedExposition): Map<string, ScrapedMetadata> {
   const metadata = new Map<string, ScrapedMetadata>()
   for (const [name, family] of parsed.metadata) {
-    if (name.startsWith(VIGIL_PREFIX)) continue
+    if (isReservedName(name)) continue
     const type = family.type === null || family.type === 'untyped' ? 'unknown' : family.type
     metadata.set(name, { type, help: family.help ?? '', unit: family.unit ?? '' })
   }

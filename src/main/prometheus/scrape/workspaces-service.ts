@@ -5,6 +5,7 @@
 // WorkspaceErrors carrying the spec's result code; the face turns them into its envelope.
 import { randomUUID } from 'node:crypto'
 import type { CollectionServer, CollectionTarget, Workspace } from '../../../shared/scrape'
+import type { SecretBox } from '../../base/security/secrets'
 import type { ServersService } from '../../servers'
 import type { JobRow, JobsRepo, TargetView } from './jobs-repo'
 import { PROJECT_ID, WorkspaceError } from './result-codes'
@@ -33,6 +34,8 @@ export class WorkspacesService {
   constructor(
     private readonly repo: JobsRepo,
     private readonly registry: ServersService,
+    /** Seals the workspaces' bearer tokens. */
+    private readonly secrets: SecretBox,
     private readonly now: () => number = Date.now
   ) {}
 
@@ -63,6 +66,7 @@ export class WorkspacesService {
       description: descriptionOf(body, null),
       ...settingsRow(settings),
       reserved_job_cd: null,
+      bearer_sealed: this.bearerOf(body, null),
       lst_modifier: null,
       lst_mod_at: now,
       created_at: now
@@ -83,11 +87,21 @@ export class WorkspacesService {
       metrics_path: pathOf(body),
       description: descriptionOf(body, job.description),
       ...settingsRow(settings),
+      bearer_sealed: this.bearerOf(body, job.bearer_sealed),
       lst_mod_at: this.now()
     }
     this.repo.updateJob(row)
     this.listener?.changed()
     return workspaceOf(row)
+  }
+
+  /** `bearerToken` of a request: left out keeps `current`, null or "" removes it, a string is sealed. */
+  private bearerOf(body: Record<string, unknown>, current: string | null): string | null {
+    const value = body.bearerToken
+    if (value === undefined) return current
+    if (value === null || value === '') return null
+    if (typeof value !== 'string' || value.length > 4096 || hasControlCharacters(value)) throw bad('bearerToken must be a string of at most 4096 characters, without control characters')
+    return this.secrets.seal(value)
   }
 
   deleteJob(jobId: string): string {
@@ -192,7 +206,8 @@ function workspaceOf(row: JobRow): Workspace {
     lstModifier: row.lst_modifier,
     lstModYmdt: ymdt(row.lst_mod_at),
     reservedJobCd: row.reserved_job_cd,
-    ...settingsFromRow(row)
+    ...settingsFromRow(row),
+    hasBearerToken: row.bearer_sealed !== null
   }
 }
 

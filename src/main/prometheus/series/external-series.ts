@@ -17,6 +17,13 @@ const ANY_PREFIX = /^(?:prom|scrape):/
 
 /** Every Prometheus name of a series Vigil collects starts so (vigil-families.ts); an import may not use it. */
 export const VIGIL_PREFIX = 'vigil_'
+/** …except Vigil's own figures (GET /metrics), which are no family: Vigil may scrape itself. */
+export const SELF_PREFIX = 'vigil_self_'
+
+/** Whether a name is in the namespace of the series Vigil collects (imports refuse it, scrapes leave it out). */
+export function isReservedName(name: string): boolean {
+  return name.startsWith(VIGIL_PREFIX) && !name.startsWith(SELF_PREFIX)
+}
 export const EXTERNAL_COLUMNS = ['value'] as const
 
 export function externalGroupKey(origin: ExternalOrigin, name: string, labels: LabelSet): GroupKey {

@@ -2,7 +2,9 @@ import type { Migration } from './index'
 
 /**
  * Remote write (src/main/prometheus/remote-write): the one receiver Vigil pushes its series to,
- * and how far each store group has been sent.
+ * and how far each store group has been sent; and a bearer token for scraping a workspace's
+ * targets (an exporter behind authentication, Vigil's own /metrics).
+ * - `scrape_jobs.bearer_sealed`: sealed like every secret; sent as `Authorization: Bearer`.
  * - `remote_write` holds at most one row: the receiver's URL, its bearer token sealed with the
  *   data dir's secret box, whether sending is on, and `since_ms` — samples older than this were
  *   there before the receiver was set and are not sent.
@@ -28,5 +30,7 @@ export const m016RemoteWrite: Migration = {
       next_seq  INTEGER NOT NULL,
       last_ts   INTEGER NOT NULL
     ) WITHOUT ROWID;
+
+    ALTER TABLE scrape_jobs ADD COLUMN bearer_sealed TEXT;
   `
 }

@@ -232,6 +232,8 @@ function WorkspaceDialog({ workspace, error, onClose, onSave }: DialogProps) {
   const [interval, setInterval_] = useState(String(workspace?.scrapeIntervalSec ?? 15))
   const [timeout, setTimeout_] = useState(String(workspace?.scrapeTimeoutSec ?? 10))
   const [honorLabels, setHonorLabels] = useState(workspace?.honorLabels ?? false)
+  // Write-only: empty keeps the stored token (or none).
+  const [bearerToken, setBearerToken] = useState('')
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
     await onSave({
@@ -240,7 +242,8 @@ function WorkspaceDialog({ workspace, error, onClose, onSave }: DialogProps) {
       description: description === '' ? null : description,
       scrapeIntervalSec: Number(interval),
       scrapeTimeoutSec: Number(timeout),
-      honorLabels
+      honorLabels,
+      ...(bearerToken === '' ? {} : { bearerToken })
     })
   }
   return (
@@ -270,6 +273,16 @@ function WorkspaceDialog({ workspace, error, onClose, onSave }: DialogProps) {
           <label className="field">
             <span className="field-label">honor_labels</span>
             <input type="checkbox" checked={honorLabels} onChange={(event) => setHonorLabels(event.target.checked)} />
+          </label>
+          <label className="field">
+            <span className="field-label">Bearer token</span>
+            <input
+              type="password"
+              autoComplete="off"
+              placeholder={workspace?.hasBearerToken ? 'Set (leave empty to keep it)' : 'None'}
+              value={bearerToken}
+              onChange={(event) => setBearerToken(event.target.value)}
+            />
           </label>
           {error ? (
             <p className="form-error" role="alert">

@@ -19,6 +19,7 @@ import { createMetricsFeature, MetricsUpgrade, ROLLED_UP, type CollectorManager,
 import { createPostgresFeature, type PostgresInstancesService, type PostgresPools } from './postgres'
 import { createPrometheusFeature, externalOriginMatchers, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
+import { createModelsFeature, type ModelsService } from './models'
 import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
@@ -56,6 +57,8 @@ export interface VigilApp {
   prometheus: PrometheusFeature
   /** Every collector as a source, Vigil's health and the activity log (platform-api.md). */
   platform: SourcesFeature
+  /** SQL models: files in <dataDir>/models built in models.db (platform-api.md, dbt Operations). */
+  models: ModelsService
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -146,6 +149,14 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       startedAt,
       upgrade: upgrade.status()
     })
+    // Models read the store through the services (never vigil.db itself); their lines and events
+    // join the platform's (the activity log, /ws), which is created next.
+    const models = createModelsFeature({
+      dataDir: config.dataDir,
+      store: { servers: () => servers.allRows(), samples: (metric, start, end) => metrics.samplesBetween(metric, start, end) },
+      log: (source, level, message) => platform.sources.record(source, level, message),
+      event: (event) => bus.publish('platform.event', event)
+    })
     const platform = createSourcesFeature({
       db,
       bus,
@@ -166,10 +177,11 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         pingDatabase: () => pingDb(db),
         upgradeStatus: () => upgrade.status(),
         maintenance,
-        stagingTables: ROLLED_UP.length * 2
+        stagingTables: ROLLED_UP.length * 2,
+        models
       }
     })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -197,7 +209,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       oracle,
       prometheus,
-      platform: { ...platform, bus },
+      platform: { ...platform, models, bus },
       tls: config.tls,
       webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
@@ -244,6 +256,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       oracle,
       prometheus,
       platform,
+      models,
       handlers,
       api,
       apiToken,
@@ -263,6 +276,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         closing = true
         await api.close()
+        await models.close()
         await platform.sources.stop(`Vigil ${config.version} stopping`)
         await upgrade.stop()
         detachTableMonitoring()

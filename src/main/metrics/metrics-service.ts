@@ -53,6 +53,11 @@ export class MetricsService {
     private readonly now: () => number = Date.now
   ) {}
 
+  /** Every raw row of `metric` in [start, end] across servers, time order (SQL models read them as tables). */
+  samplesBetween(metric: MetricName, start: number, end: number): StoredSample[] {
+    return this.repo.samples(metric, { start, end, limit: -1, offset: 0 }).rows
+  }
+
   realtime(query: RealtimeQuery) {
     const metric = metricOf(query.metric)
     const serverId = this.serverFilter(query)

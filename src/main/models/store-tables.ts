@@ -1,0 +1,173 @@
+// The `vigil` schema models read: Vigil's store as plain tables — the servers register (no
+// secrets) and the raw metrics of the last STORE_WINDOW_HOURS — copied from Vigil's services
+// into an in-memory database attached to the models connection. The models connection never
+// opens vigil.db, so no model can write the operational tables whatever its SQL; and the series
+// store's compressed chunks become rows a plain `SELECT … FROM vigil.vmstat` reads.
+import type { Database } from 'better-sqlite3'
+import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
+
+export const STORE_SCHEMA = 'vigil'
+/** How much raw history the metric tables hold: a day (raw samples are kept for days; a day at 5 s is 17,280 rows a server). */
+export const STORE_WINDOW_HOURS = 24
+
+type Value = string | number | null
+
+/** What the tables are filled from (the servers and metrics features, wired in app.ts). */
+export interface StoreReader {
+  servers(): Array<{
+    id: string
+    hostname: string
+    alias: string | null
+    ip_address: string
+    os_type: string
+    os_version: string | null
+    architecture: string | null
+    status: string
+    monitoring_enabled: number
+    monitoring_interval: number
+    description: string | null
+    location: string | null
+    environment: string | null
+    created_at: number
+    last_seen: number | null
+    collection_state: string
+  }>
+  /** Raw rows of one metric in [start, end], each with server_id, ts (epoch ms), its labels and fields. */
+  samples(metric: MetricName, start: number, end: number): Array<Record<string, unknown>>
+}
+
+interface TableDef {
+  columns: Array<[string, 'TEXT' | 'INTEGER' | 'REAL']>
+  rows(reader: StoreReader, now: number, hostnames: Map<string, string>): Iterable<Value[]>
+}
+
+const LABELS: Record<MetricName, Array<[string, 'TEXT' | 'INTEGER']>> = {
+  vmstat: [],
+  iostat: [['disk', 'TEXT']],
+  netstat: [['interface', 'TEXT']],
+  process: [
+    ['pid', 'INTEGER'],
+    ['command', 'TEXT'],
+    ['user', 'TEXT']
+  ]
+}
+
+function metricTable(metric: MetricName): TableDef {
+  const labels = LABELS[metric]
+  const fields = NUMERIC_FIELDS[metric] as readonly string[]
+  return {
+    columns: [['server', 'TEXT'], ['server_id', 'TEXT'], ['ts', 'TEXT'], ['ts_ms', 'INTEGER'], ...labels, ...fields.map((field): [string, 'REAL'] => [field, 'REAL'])],
+    *rows(reader, now, hostnames) {
+      for (const row of reader.samples(metric, now - STORE_WINDOW_HOURS * 3_600_000, now)) {
+        const ts = Number(row.ts)
+        const serverId = String(row.server_id)
+        yield [
+          hostnames.get(serverId) ?? serverId,
+          serverId,
+          new Date(ts).toISOString(),
+          ts,
+          ...labels.map(([name]) => value(row[name])),
+          ...fields.map((field) => value(row[field]))
+        ]
+      }
+    }
+  }
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+/** The tables of the `vigil` schema, by name (README, "SQL models"). */
+export const STORE_TABLES: Record<string, TableDef> = {
+  servers: {
+    columns: [
+      ['id', 'TEXT'],
+      ['hostname', 'TEXT'],
+      ['alias', 'TEXT'],
+      ['ip_address', 'TEXT'],
+      ['os_type', 'TEXT'],
+      ['os_version', 'TEXT'],
+      ['architecture', 'TEXT'],
+      ['status', 'TEXT'],
+      ['monitoring_enabled', 'INTEGER'],
+      ['monitoring_interval', 'INTEGER'],
+      ['description', 'TEXT'],
+      ['location', 'TEXT'],
+      ['environment', 'TEXT'],
+      ['collection_state', 'TEXT'],
+      ['created_at', 'TEXT'],
+      ['last_seen', 'TEXT']
+    ],
+    *rows(reader) {
+      for (const s of reader.servers()) {
+        yield [
+          s.id,
+          s.hostname,
+          s.alias,
+          s.ip_address,
+          s.os_type,
+          s.os_version,
+          s.architecture,
+          s.status,
+          s.monitoring_enabled,
+          s.monitoring_interval,
+          s.description,
+          s.location,
+          s.environment,
+          s.collection_state,
+          iso(s.created_at),
+          iso(s.last_seen)
+        ]
+      }
+    }
+  },
+  vmstat: metricTable('vmstat'),
+  iostat: metricTable('iostat'),
+  netstat: metricTable('netstat'),
+  process: metricTable('process')
+}
+
+function value(raw: unknown): Value {
+  if (raw === null || raw === undefined) return null
+  if (typeof raw === 'number' || typeof raw === 'string') return raw
+  return String(raw)
+}
+
+/** The `vigil` tables `sql` names (`vigil.vmstat`, `"vigil"."servers"`). */
+export function storeTablesIn(sql: string): string[] {
+  const found = new Set<string>()
+  for (const match of sql.matchAll(/\bvigil"?\s*\.\s*"?(\w+)/gi)) {
+    const name = (match[1] as string).toLowerCase()
+    if (name in STORE_TABLES) found.add(name)
+  }
+  return [...found]
+}
+
+/** The schema attached, each table created empty (so a model naming one always compiles). */
+export function attachStoreSchema(db: Database): void {
+  db.exec(`ATTACH DATABASE ':memory:' AS ${STORE_SCHEMA}`)
+  for (const [name, def] of Object.entries(STORE_TABLES)) {
+    db.exec(`CREATE TABLE ${STORE_SCHEMA}."${name}" (${def.columns.map(([column, type]) => `"${column}" ${type}`).join(', ')})`)
+  }
+}
+
+/** Refills the named tables from Vigil now; answers the rows each got. */
+export function fillStoreTables(db: Database, reader: StoreReader, names: readonly string[], now: number): Record<string, number> {
+  const counts: Record<string, number> = {}
+  if (names.length === 0) return counts
+  const hostnames = new Map(reader.servers().map((server) => [server.id, server.hostname]))
+  db.transaction(() => {
+    for (const name of names) {
+      const def = STORE_TABLES[name]
+      if (!def) continue
+      db.exec(`DELETE FROM ${STORE_SCHEMA}."${name}"`)
+      const insert = db.prepare(`INSERT INTO ${STORE_SCHEMA}."${name}" VALUES (${def.columns.map(() => '?').join(', ')})`)
+      let count = 0
+      for (const row of def.rows(reader, now, hostnames)) {
+        insert.run(row)
+        count++
+      }
+      counts[name] = count
+    }
+  })()
+  return counts
+}

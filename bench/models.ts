@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) {
         for (const table of ['vmstat', 'iostat']) {
           const started = performance.now()
-          copied = { ...copied, ...fillStoreTables(models.database.db, { servers: () => api.app.servers.allRows(), samples: (m, s, e) => api.app.metrics.samplesBetween(m, s, e) }, [table], Date.now()) }
+          const reader = { servers: () => api.app.servers.allRows(), samples: api.app.metrics.samplesBetween.bind(api.app.metrics) }
+          copied = { ...copied, ...(await fillStoreTables(models.database.db, reader, [table], Date.now())) }
           fills[table]?.push(performance.now() - started)
         }
       }

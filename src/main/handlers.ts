@@ -121,7 +121,7 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'models.run': ({ name, cascade }) => models.run(String(name ?? ''), cascade !== false),
     'models.rows': ({ name, offset, limit }) =>
       models.rows(String(name ?? ''), typeof offset === 'number' ? offset : 0, Math.min(MAX_PREVIEW_ROWS, typeof limit === 'number' ? limit : 100)),
-    'models.csv': ({ name }) => ({ filename: `${String(name ?? '')}.csv`, text: models.csv(String(name ?? '')) }),
+    'models.csv': async ({ name }) => ({ filename: `${String(name ?? '')}.csv`, text: await models.csv(String(name ?? '')) }),
     'scrape.workspaces': () => workspaceCall(() => prometheus.workspaces.listJobs()),
     'scrape.createWorkspace': (input) => workspaceCall(() => prometheus.workspaces.createJob(input)),
     'scrape.updateWorkspace': ({ jobId, changes }) => workspaceCall(() => prometheus.workspaces.modifyJob(String(jobId ?? ''), changes)),

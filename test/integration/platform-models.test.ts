@@ -267,3 +267,17 @@ describe('running models', () => {
     await api.app.models.settled()
   })
 })
+
+describe('after a restart', () => {
+  it('keeps the models, their last runs, their tables, and builds their views again', async () => {
+    expect((await put('server_names', { sql: 'SELECT hostname FROM vigil.servers ORDER BY hostname', materialization: 'view' })).status).toBe(200)
+    await run('server_names')
+    const before = (await api.request('GET', '/api/dbt/models')).body
+    events.socket.close()
+    await api.close()
+    api = await startApi({ dataDir: temp.dir })
+    expect((await api.request('GET', '/api/dbt/models')).body).toEqual(before)
+    expect((await api.request('GET', '/api/dbt/models/server_names/rows')).body.rows).toEqual([['db-01'], ['web-01']])
+    expect((await api.request('GET', '/api/dbt/models/busy_count/rows')).body.rows).toEqual([[2]])
+  })
+})

@@ -53,9 +53,9 @@ export class MetricsService {
     private readonly now: () => number = Date.now
   ) {}
 
-  /** Every raw row of `metric` in [start, end] across servers, time order (SQL models read them as tables). */
-  samplesBetween(metric: MetricName, start: number, end: number): StoredSample[] {
-    return this.repo.samples(metric, { start, end, limit: -1, offset: 0 }).rows
+  /** Every raw row of `metric` of one server in [start, end], time order (SQL models read them as tables). */
+  samplesBetween(metric: MetricName, start: number, end: number, serverId: string): StoredSample[] {
+    return this.repo.samples(metric, { serverId, start, end, limit: -1, offset: 0 }).rows
   }
 
   realtime(query: RealtimeQuery) {

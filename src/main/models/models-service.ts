@@ -52,6 +52,8 @@ export class ModelsService {
   private readonly now: () => number
   private running: { models: string[]; done: Promise<void> } | null = null
   private storeFilledAt = new Map<string, number>()
+  /** Fills of the `vigil` tables, one after the other (a preview's and a run's must not interleave). */
+  private filling: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly deps: ModelsServiceDeps) {
     this.now = deps.now ?? Date.now
@@ -122,7 +124,9 @@ export class ModelsService {
     const plan = runPlan(graph, name, cascade, (model) => this.database.built(model) && this.database.latestRuns().get(model)?.status === 'success')
     const startedAt = this.now()
     const running = { models: plan, done: Promise.resolve() }
-    running.done = this.execute(plan, name, files, graph).finally(() => {
+    running.done = this.execute(plan, name, files, graph)
+      .catch((error: unknown) => console.error('[vigil] a model run stopped:', error))
+      .finally(() => {
       if (this.running === running) this.running = null
     })
     this.running = running
@@ -140,18 +144,14 @@ export class ModelsService {
     await this.running?.done
   }
 
-  rows(name: string, offset = 0, limit = 100): ModelRows {
-    const file = this.find(name)
-    if (!this.database.built(name)) throw new AppError('validation', `Model ${name} has not been built yet: run it first`)
-    this.freshenStore([file])
+  async rows(name: string, offset = 0, limit = 100): Promise<ModelRows> {
+    await this.readyToRead(name)
     return this.database.rows(name, Math.max(0, offset), Math.max(1, limit))
   }
 
   /** The model's rows as CSV text. */
-  csv(name: string): string {
-    const file = this.find(name)
-    if (!this.database.built(name)) throw new AppError('validation', `Model ${name} has not been built yet: run it first`)
-    this.freshenStore([file])
+  async csv(name: string): Promise<string> {
+    await this.readyToRead(name)
     return [...this.database.csv(name)].join('')
   }
 
@@ -176,9 +176,13 @@ export class ModelsService {
     const failed = new Set<string>()
     // Yield first: the caller's answer goes out before the first model starts.
     await nextTurn()
-    this.database.attachImports()
-    const needed = plan.map((name) => files.get(name) as ModelFile)
-    this.freshenStore(needed, true)
+    let unreadable: string | null = null
+    try {
+      this.database.attachImports()
+      await this.freshenStore(plan.map((name) => files.get(name) as ModelFile), true)
+    } catch (error) {
+      unreadable = `What the models read could not be prepared: ${error instanceof Error ? error.message : String(error)}`
+    }
     for (const name of plan) {
       const file = files.get(name) as ModelFile
       const blocked = (graph.get(name) ?? []).find((ref) => failed.has(ref))
@@ -187,14 +191,14 @@ export class ModelsService {
         this.deps.log(`model:${name}`, 'WARNING', `Model ${name} skipped: it depends on ${blocked}, which failed`)
         continue
       }
-      if (!this.buildOne(file, name === target ? 'manual' : 'cascade')) failed.add(name)
+      if (!this.buildOne(file, name === target ? 'manual' : 'cascade', unreadable)) failed.add(name)
       // Between models the event loop has a turn: the API stays responsive through a long cascade.
       await nextTurn()
     }
   }
 
-  /** Builds one model, recording and announcing it; whether it succeeded. */
-  private buildOne(file: ModelFile, trigger: string): boolean {
+  /** Builds one model, recording and announcing it; whether it succeeded. `failure`: why it cannot be built at all. */
+  private buildOne(file: ModelFile, trigger: string, failure: string | null): boolean {
     const { name } = file
     const source = `model:${name}`
     const startedAt = this.now()
@@ -203,6 +207,7 @@ export class ModelsService {
     this.deps.log(source, 'INFO', `Model ${name} run started (${file.materialization})`)
     const clock = performance.now()
     try {
+      if (failure !== null) throw new Error(failure)
       const rows = this.database.build(name, file.materialization, compileSql(file.sql))
       const seconds = (performance.now() - clock) / 1000
       this.database.finishRun(runId, name, this.now(), { rows })
@@ -220,8 +225,15 @@ export class ModelsService {
     }
   }
 
+  /** A built model, its `vigil` tables fresh enough to read (a run under way is filling them: it is read as it stands). */
+  private async readyToRead(name: string): Promise<void> {
+    const file = this.find(name)
+    if (!this.database.built(name)) throw new AppError('validation', `Model ${name} has not been built yet: run it first`)
+    if (!this.running) await this.freshenStore([file])
+  }
+
   /** Refills the `vigil` tables the models read (and the views they build on read): at every run, or when stale for a preview. */
-  private freshenStore(models: ModelFile[], always = false): void {
+  private async freshenStore(models: ModelFile[], always = false): Promise<void> {
     const all = new Map(this.files.all().map((file) => [file.name, file]))
     const graph = graphOf([...all.values()])
     const reading = new Set<string>()
@@ -238,8 +250,10 @@ export class ModelsService {
     for (const model of models) walk(model.name)
     const now = this.now()
     const stale = [...reading].filter((table) => always || now - (this.storeFilledAt.get(table) ?? -Infinity) > STORE_FRESH_MS)
-    fillStoreTables(this.database.db, this.deps.store, stale, now)
     for (const table of stale) this.storeFilledAt.set(table, now)
+    const fill = this.filling.then(() => fillStoreTables(this.database.db, this.deps.store, stale, now))
+    this.filling = fill.catch(() => undefined)
+    await fill
   }
 
   /** Views are temp views: rebuilt at start for the models whose last run succeeded. */

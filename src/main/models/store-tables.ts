@@ -3,6 +3,7 @@
 // into an in-memory database attached to the models connection. The models connection never
 // opens vigil.db, so no model can write the operational tables whatever its SQL; and the series
 // store's compressed chunks become rows a plain `SELECT … FROM vigil.vmstat` reads.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Database } from 'better-sqlite3'
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
 
@@ -32,13 +33,14 @@ export interface StoreReader {
     last_seen: number | null
     collection_state: string
   }>
-  /** Raw rows of one metric in [start, end], each with server_id, ts (epoch ms), its labels and fields. */
-  samples(metric: MetricName, start: number, end: number): Array<Record<string, unknown>>
+  /** Raw rows of one metric of one server in [start, end], each with server_id, ts (epoch ms), its labels and fields. */
+  samples(metric: MetricName, start: number, end: number, serverId: string): Array<Record<string, unknown>>
 }
 
 interface TableDef {
   columns: Array<[string, 'TEXT' | 'INTEGER' | 'REAL']>
-  rows(reader: StoreReader, now: number, hostnames: Map<string, string>): Iterable<Value[]>
+  /** The rows in parts (a metric: one server's at a time), so that filling gives the event loop turns between them. */
+  parts(reader: StoreReader, now: number, hostnames: Map<string, string>): Iterable<() => Iterable<Value[]>>
 }
 
 const LABELS: Record<MetricName, Array<[string, 'TEXT' | 'INTEGER']>> = {
@@ -57,18 +59,14 @@ function metricTable(metric: MetricName): TableDef {
   const fields = NUMERIC_FIELDS[metric] as readonly string[]
   return {
     columns: [['server', 'TEXT'], ['server_id', 'TEXT'], ['ts', 'TEXT'], ['ts_ms', 'INTEGER'], ...labels, ...fields.map((field): [string, 'REAL'] => [field, 'REAL'])],
-    *rows(reader, now, hostnames) {
-      for (const row of reader.samples(metric, now - STORE_WINDOW_HOURS * 3_600_000, now)) {
-        const ts = Number(row.ts)
-        const serverId = String(row.server_id)
-        yield [
-          hostnames.get(serverId) ?? serverId,
-          serverId,
-          new Date(ts).toISOString(),
-          ts,
-          ...labels.map(([name]) => value(row[name])),
-          ...fields.map((field) => value(row[field]))
-        ]
+    *parts(reader, now, hostnames) {
+      for (const [serverId, hostname] of hostnames) {
+        yield function* () {
+          for (const row of reader.samples(metric, now - STORE_WINDOW_HOURS * 3_600_000, now, serverId)) {
+            const ts = Number(row.ts)
+            yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), ...fields.map((field) => value(row[field]))]
+          }
+        }
       }
     }
   }
@@ -97,27 +95,28 @@ export const STORE_TABLES: Record<string, TableDef> = {
       ['created_at', 'TEXT'],
       ['last_seen', 'TEXT']
     ],
-    *rows(reader) {
-      for (const s of reader.servers()) {
-        yield [
-          s.id,
-          s.hostname,
-          s.alias,
-          s.ip_address,
-          s.os_type,
-          s.os_version,
-          s.architecture,
-          s.status,
-          s.monitoring_enabled,
-          s.monitoring_interval,
-          s.description,
-          s.location,
-          s.environment,
-          s.collection_state,
-          iso(s.created_at),
-          iso(s.last_seen)
-        ]
-      }
+    *parts(reader) {
+      yield () =>
+        reader
+          .servers()
+          .map((s) => [
+            s.id,
+            s.hostname,
+            s.alias,
+            s.ip_address,
+            s.os_type,
+            s.os_version,
+            s.architecture,
+            s.status,
+            s.monitoring_enabled,
+            s.monitoring_interval,
+            s.description,
+            s.location,
+            s.environment,
+            s.collection_state,
+            iso(s.created_at),
+            iso(s.last_seen)
+          ])
     }
   },
   vmstat: metricTable('vmstat'),
@@ -150,24 +149,31 @@ export function attachStoreSchema(db: Database): void {
   }
 }
 
-/** Refills the named tables from Vigil now; answers the rows each got. */
-export function fillStoreTables(db: Database, reader: StoreReader, names: readonly string[], now: number): Record<string, number> {
+/**
+ * Refills the named tables from Vigil now; answers the rows each got. A metric is read and
+ * written one server at a time, with a turn of the event loop between servers, so a day of a
+ * fleet never holds the API for long (bench/README.md, models.ts).
+ */
+export async function fillStoreTables(db: Database, reader: StoreReader, names: readonly string[], now: number): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}
   if (names.length === 0) return counts
   const hostnames = new Map(reader.servers().map((server) => [server.id, server.hostname]))
-  db.transaction(() => {
-    for (const name of names) {
-      const def = STORE_TABLES[name]
-      if (!def) continue
-      db.exec(`DELETE FROM ${STORE_SCHEMA}."${name}"`)
-      const insert = db.prepare(`INSERT INTO ${STORE_SCHEMA}."${name}" VALUES (${def.columns.map(() => '?').join(', ')})`)
-      let count = 0
-      for (const row of def.rows(reader, now, hostnames)) {
-        insert.run(row)
-        count++
-      }
-      counts[name] = count
+  for (const name of names) {
+    const def = STORE_TABLES[name]
+    if (!def) continue
+    db.exec(`DELETE FROM ${STORE_SCHEMA}."${name}"`)
+    const insert = db.prepare(`INSERT INTO ${STORE_SCHEMA}."${name}" VALUES (${def.columns.map(() => '?').join(', ')})`)
+    let count = 0
+    for (const part of def.parts(reader, now, hostnames)) {
+      db.transaction(() => {
+        for (const row of part()) {
+          insert.run(row)
+          count++
+        }
+      })()
+      await nextTurn()
     }
-  })()
+    counts[name] = count
+  }
   return counts
 }

@@ -5,6 +5,7 @@
 // platform health, the runs in the activity log and on /ws.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { PlatformEvent } from '../../src/shared/platform'
@@ -265,6 +266,27 @@ describe('running models', () => {
     expect(second.status).toBe(409)
     expect(second.body.detail).toMatch(/already in progress/)
     await api.app.models.settled()
+  })
+})
+
+describe('imported tables', () => {
+  it('reads imports.db as the schema `imports` once it exists, and never writes it', async () => {
+    // What the imports feature writes for a generic CSV: a raw table in <dataDir>/imports.db.
+    const imports = new Database(join(temp.dir, 'imports.db'))
+    imports.exec("CREATE TABLE sales (region TEXT, amount REAL); INSERT INTO sales VALUES ('north', 10), ('north', 5), ('south', 7)")
+    imports.close()
+    expect((await put('sales_by_region', { sql: 'SELECT region, sum(amount) AS total FROM imports.sales GROUP BY region ORDER BY region', materialization: 'table' })).status).toBe(200)
+    expect((await run('sales_by_region')).end.type).toBe('dbt_run_completed')
+    expect((await api.request('GET', '/api/dbt/models/sales_by_region/rows')).body.rows).toEqual([
+      ['north', 15],
+      ['south', 7]
+    ])
+    expect((await put('sales_vandal', { sql: 'WITH x AS (SELECT 1) DELETE FROM imports.sales' })).status).toBe(200)
+    expect((await run('sales_vandal')).end.type).toBe('dbt_run_failed')
+    const check = new Database(join(temp.dir, 'imports.db'), { readonly: true })
+    expect(check.prepare('SELECT count(*) FROM sales').pluck().get()).toBe(3)
+    check.close()
+    expect((await api.request('DELETE', '/api/dbt/models/sales_vandal')).status).toBe(200)
   })
 })
 

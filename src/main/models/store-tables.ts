@@ -10,6 +10,9 @@ import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
 export const STORE_SCHEMA = 'vigil'
 /** How much raw history the metric tables hold: a day (raw samples are kept for days; a day at 5 s is 17,280 rows a server). */
 export const STORE_WINDOW_HOURS = 24
+const HOUR_MS = 3_600_000
+/** A metric is copied an hour of one server at a time (about 720 rows at 5 s), the event loop free between them. */
+const SLICE_MS = HOUR_MS
 
 type Value = string | number | null
 
@@ -39,7 +42,7 @@ export interface StoreReader {
 
 interface TableDef {
   columns: Array<[string, 'TEXT' | 'INTEGER' | 'REAL']>
-  /** The rows in parts (a metric: one server's at a time), so that filling gives the event loop turns between them. */
+  /** The rows in parts (a metric: an hour of one server at a time), so that filling gives the event loop turns between them. */
   parts(reader: StoreReader, now: number, hostnames: Map<string, string>): Iterable<() => Iterable<Value[]>>
 }
 
@@ -60,11 +63,16 @@ function metricTable(metric: MetricName): TableDef {
   return {
     columns: [['server', 'TEXT'], ['server_id', 'TEXT'], ['ts', 'TEXT'], ['ts_ms', 'INTEGER'], ...labels, ...fields.map((field): [string, 'REAL'] => [field, 'REAL'])],
     *parts(reader, now, hostnames) {
+      const start = now - STORE_WINDOW_HOURS * HOUR_MS
       for (const [serverId, hostname] of hostnames) {
-        yield function* () {
-          for (const row of reader.samples(metric, now - STORE_WINDOW_HOURS * 3_600_000, now, serverId)) {
-            const ts = Number(row.ts)
-            yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), ...fields.map((field) => value(row[field]))]
+        for (let from = start; from < now; from += SLICE_MS) {
+          // [from, to]: the store's ranges include both ends, so each slice stops a millisecond short of the next.
+          const to = Math.min(now, from + SLICE_MS - 1)
+          yield function* () {
+            for (const row of reader.samples(metric, from, to, serverId)) {
+              const ts = Number(row.ts)
+              yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), ...fields.map((field) => value(row[field]))]
+            }
           }
         }
       }
@@ -151,7 +159,7 @@ export function attachStoreSchema(db: Database): void {
 
 /**
  * Refills the named tables from Vigil now; answers the rows each got. A metric is read and
- * written one server at a time, with a turn of the event loop between servers, so a day of a
+ * written an hour of one server at a time, with a turn of the event loop between, so a day of a
  * fleet never holds the API for long (bench/README.md, models.ts).
  */
 export async function fillStoreTables(db: Database, reader: StoreReader, names: readonly string[], now: number): Promise<Record<string, number>> {

@@ -224,6 +224,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // A server's address changed or it was removed: its scrape targets follow.
     const detachScrapeTargets = bus.subscribe('servers.changed', () => prometheus.scraper.sync())
     platform.sources.start(`Vigil ${config.version} started`)
+    models.start()
     if (config.collect) {
       prometheus.scraper.start()
       oracle.monitor.start()

@@ -16,6 +16,8 @@ export const MODEL_NAME_PATTERN = '^[a-z_][a-z0-9_]{0,62}$'
 /** Names Vigil keeps for itself in the models database (its run history) and SQLite's own. */
 export const RESERVED_MODEL_PREFIXES = ['vigil', 'sqlite_'] as const
 export const MAX_MODEL_SQL = 100_000
+/** A schedule: every N minutes, hours or days (`15m`, `1h`, `1d`); at least a minute. */
+export const SCHEDULE_PATTERN = '^[1-9][0-9]{0,4}[mhd]$'
 
 export const ErrorPositionSchema = Type.Object({ line: Type.Integer(), column: Type.Integer() })
 export type ErrorPosition = Static<typeof ErrorPositionSchema>
@@ -42,6 +44,7 @@ export const ModelSchema = Type.Object({
   status: Type.Enum([...MODEL_STATUSES]),
   // Vigil's additions.
   file: Type.String({ description: 'Vigil: where the model is kept, relative to the data directory' }),
+  schedule: Type.Union([Type.String(), Type.Null()], { description: 'Vigil: run (with cascade) every `15m`, `1h`, `1d`…; null: only when asked' }),
   last_run: Type.Union([ModelRunSchema, Type.Null()], { description: 'Vigil: the latest run' })
 })
 export type Model = Static<typeof ModelSchema>
@@ -61,7 +64,10 @@ export const ModelInputSchema = Type.Object(
   {
     sql: Type.String({ minLength: 1, maxLength: MAX_MODEL_SQL, description: "One SELECT (or WITH … SELECT); other models as {{ ref('name') }}" }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
-    materialization: Type.Optional(Type.Enum([...MATERIALIZATIONS], { description: 'view (the default) or table' }))
+    materialization: Type.Optional(Type.Enum([...MATERIALIZATIONS], { description: 'view (the default) or table' })),
+    schedule: Type.Optional(
+      Type.Union([Type.String({ pattern: SCHEDULE_PATTERN, description: 'Vigil: run with cascade every N minutes, hours or days (`15m`, `1h`, `1d`)' }), Type.Null()])
+    )
   },
   { additionalProperties: false }
 )
@@ -97,3 +103,10 @@ export const ModelRowsSchema = Type.Object({
   limit: Type.Integer()
 })
 export type ModelRows = Static<typeof ModelRowsSchema>
+
+/** A schedule's interval in milliseconds (`15m` → 900000), or null for none or a malformed one. */
+export function scheduleMs(schedule: string | null | undefined): number | null {
+  if (!schedule || !new RegExp(SCHEDULE_PATTERN).test(schedule)) return null
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[schedule.slice(-1) as 'm' | 'h' | 'd']
+  return Number(schedule.slice(0, -1)) * unit
+}

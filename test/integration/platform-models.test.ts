@@ -97,6 +97,7 @@ describe('keeping models', () => {
       materialization: 'table',
       status: 'not_run',
       file: 'models/cpu_by_server.sql',
+      schedule: null,
       last_run: null
     })
   })
@@ -115,7 +116,8 @@ describe('keeping models', () => {
       ['ok_name', { sql: '' }, /sql/],
       ['ok_name', { sql: 'SELECT 1', materialization: 'ephemeral' }, /materialization/],
       ['ok_name', { sql: 'SELECT 1', extra: 1 }, /extra/],
-      ['ok_name', { sql: "SELECT * FROM {{ source('x') }}" }, /Unknown template expression/]
+      ['ok_name', { sql: "SELECT * FROM {{ source('x') }}" }, /Unknown template expression/],
+      ['ok_name', { sql: 'SELECT 1', schedule: 'hourly' }, /schedule/]
     ] as const) {
       const answer = await put(name, body)
       expect(answer.status, name).toBe(400)
@@ -266,6 +268,27 @@ describe('running models', () => {
     expect(second.status).toBe(409)
     expect(second.body.detail).toMatch(/already in progress/)
     await api.app.models.settled()
+  })
+})
+
+describe('schedules', () => {
+  it('runs a scheduled model with cascade when it is due, and not before', async () => {
+    expect((await put('hourly_servers', { sql: 'SELECT count(*) AS n FROM vigil.servers', materialization: 'table', schedule: '1h' })).status).toBe(200)
+    expect(readFileSync(join(temp.dir, 'models', 'hourly_servers.sql'), 'utf8')).toContain('-- schedule: 1h\n')
+    expect((await model('hourly_servers')).schedule).toBe('1h')
+    const mark = events.seen.length
+    expect(api.app.models.runDue()).toBe('hourly_servers')
+    expect((await events.end('hourly_servers', mark)).type).toBe('dbt_run_completed')
+    await api.app.models.settled()
+    expect((await model('hourly_servers')).last_run.trigger).toBe('schedule')
+    // Not due again for an hour.
+    expect(api.app.models.runDue()).toBeNull()
+    expect(api.app.models.runDue(Date.now() + 3_601_000)).toBe('hourly_servers')
+    await api.app.models.settled()
+    // Unscheduled (null) it stays put.
+    expect((await put('hourly_servers', { sql: 'SELECT count(*) AS n FROM vigil.servers', schedule: null })).status).toBe(200)
+    expect(api.app.models.runDue(Date.now() + 86_400_000)).toBeNull()
+    expect((await api.request('DELETE', '/api/dbt/models/hourly_servers')).status).toBe(200)
   })
 })
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { buildOrder, checkGraph, findCycle, runPlan, unknownRef, type Graph } from '../../src/main/models/model-graph'
 import { formatModelFile, parseModelFile } from '../../src/main/models/model-files'
 import { compileSql, errorPosition, modelNameProblem, parseRefs, sqlProblem } from '../../src/main/models/model-sql'
+import { scheduleMs } from '../../src/shared/models'
 
 const graph = (entries: Record<string, string[]>): Graph => new Map(Object.entries(entries))
 
@@ -93,9 +94,20 @@ describe('the dependency graph', () => {
 
 describe('model files', () => {
   it('round-trip the header and the SQL', () => {
-    const text = formatModelFile({ description: 'Two\nlines', materialization: 'table', sql: 'SELECT 1\n' })
+    const text = formatModelFile({ description: 'Two\nlines', materialization: 'table', schedule: null, sql: 'SELECT 1\n' })
     expect(text).toBe('-- description: Two lines\n-- materialization: table\nSELECT 1\n')
-    expect(parseModelFile('m', text)).toEqual({ name: 'm', description: 'Two lines', materialization: 'table', sql: 'SELECT 1' })
-    expect(parseModelFile('m', '-- just a comment\nSELECT 2')).toEqual({ name: 'm', description: '', materialization: 'view', sql: '-- just a comment\nSELECT 2' })
+    expect(parseModelFile('m', text)).toEqual({ name: 'm', description: 'Two lines', materialization: 'table', schedule: null, sql: 'SELECT 1' })
+    expect(parseModelFile('m', '-- just a comment\nSELECT 2')).toEqual({ name: 'm', description: '', materialization: 'view', schedule: null, sql: '-- just a comment\nSELECT 2' })
+    const scheduled = formatModelFile({ description: '', materialization: 'view', schedule: '15m', sql: 'SELECT 3' })
+    expect(scheduled).toBe('-- description: \n-- materialization: view\n-- schedule: 15m\nSELECT 3\n')
+    expect(parseModelFile('m', scheduled).schedule).toBe('15m')
+    expect(parseModelFile('m', '-- schedule: sometimes\nSELECT 4').schedule).toBeNull()
+  })
+
+  it('reads schedules as intervals', () => {
+    expect(scheduleMs('15m')).toBe(900_000)
+    expect(scheduleMs('2h')).toBe(7_200_000)
+    expect(scheduleMs('1d')).toBe(86_400_000)
+    for (const bad of [null, '', '0m', '5s', '1w', 'm', '1.5h', ' 1h']) expect(scheduleMs(bad), String(bad)).toBeNull()
   })
 })

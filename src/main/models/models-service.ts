@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { AppError } from '../../shared/errors'
 import {
   ModelInputSchema,
+  scheduleMs,
   type Model,
   type ModelDeleted,
   type ModelDetail,
@@ -30,6 +31,8 @@ export class ModelRunRunning extends AppError {
 
 /** A preview refills the `vigil` tables it reads when they are older than this. */
 const STORE_FRESH_MS = 60_000
+/** How often scheduled models are checked for being due. */
+const SCHEDULE_TICK_MS = 30_000
 
 export interface ModelsServiceDeps {
   dataDir: string
@@ -54,6 +57,7 @@ export class ModelsService {
   private storeFilledAt = new Map<string, number>()
   /** Fills of the `vigil` tables, one after the other (a preview's and a run's must not interleave). */
   private filling: Promise<unknown> = Promise.resolve()
+  private timer: NodeJS.Timeout | null = null
 
   constructor(private readonly deps: ModelsServiceDeps) {
     this.now = deps.now ?? Date.now
@@ -88,6 +92,7 @@ export class ModelsService {
       name,
       description: input.description ?? previous?.description ?? '',
       materialization: input.materialization ?? previous?.materialization ?? 'view',
+      schedule: input.schedule === undefined ? (previous?.schedule ?? null) : input.schedule,
       sql: input.sql.trim()
     }
     graphCall(() => checkGraph(graphOf([...files, model])))
@@ -115,7 +120,7 @@ export class ModelsService {
    * Starts a run of `name` (with cascade, the models downstream of it; always, the models it
    * needs that were never built) and answers at once; 409 while another run is under way.
    */
-  run(name: string, cascade = true): ModelRunStarted {
+  run(name: string, cascade = true, trigger: 'manual' | 'schedule' = 'manual'): ModelRunStarted {
     this.find(name)
     if (this.running) throw new ModelRunRunning(this.running.models)
     const files = new Map(this.files.all().map((file) => [file.name, file]))
@@ -124,7 +129,7 @@ export class ModelsService {
     const plan = runPlan(graph, name, cascade, (model) => this.database.built(model) && this.database.latestRuns().get(model)?.status === 'success')
     const startedAt = this.now()
     const running = { models: plan, done: Promise.resolve() }
-    running.done = this.execute(plan, name, files, graph)
+    running.done = this.execute(plan, name, files, graph, trigger)
       .catch((error: unknown) => console.error('[vigil] a model run stopped:', error))
       .finally(() => {
       if (this.running === running) this.running = null
@@ -167,12 +172,43 @@ export class ModelsService {
     return this.files.all().filter((file) => file.materialization === 'table' && runs.get(file.name)?.status === 'success' && this.database.built(file.name)).length
   }
 
+  /** Checks the scheduled models every 30 s. */
+  start(): void {
+    this.timer ??= setInterval(() => this.runDue(), SCHEDULE_TICK_MS)
+    this.timer.unref()
+  }
+
+  /**
+   * Starts the first scheduled model that is due — never run, or its last run (of any kind)
+   * started a schedule's interval ago — with cascade; at most one, and none while a run is under
+   * way (the next check takes the rest). Answers the model started, or null.
+   */
+  runDue(now = this.now()): string | null {
+    if (this.running) return null
+    const runs = this.database.latestRuns()
+    for (const file of this.files.all()) {
+      const every = scheduleMs(file.schedule)
+      if (every === null) continue
+      const last = runs.get(file.name)?.started_at
+      if (last !== undefined && now - last < every) continue
+      try {
+        this.run(file.name, true, 'schedule')
+        return file.name
+      } catch (error) {
+        this.deps.log(`model:${file.name}`, 'ERROR', `Scheduled run of ${file.name} not started: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+    return null
+  }
+
   async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
     await this.settled()
     this.database.close()
   }
 
-  private async execute(plan: string[], target: string, files: Map<string, ModelFile>, graph: Graph): Promise<void> {
+  private async execute(plan: string[], target: string, files: Map<string, ModelFile>, graph: Graph, trigger: 'manual' | 'schedule'): Promise<void> {
     const failed = new Set<string>()
     // Yield first: the caller's answer goes out before the first model starts.
     await nextTurn()
@@ -191,7 +227,7 @@ export class ModelsService {
         this.deps.log(`model:${name}`, 'WARNING', `Model ${name} skipped: it depends on ${blocked}, which failed`)
         continue
       }
-      if (!this.buildOne(file, name === target ? 'manual' : 'cascade', unreadable)) failed.add(name)
+      if (!this.buildOne(file, name === target ? trigger : 'cascade', unreadable)) failed.add(name)
       // Between models the event loop has a turn: the API stays responsive through a long cascade.
       await nextTurn()
     }
@@ -293,6 +329,7 @@ export class ModelsService {
       materialization: file.materialization,
       status: run === undefined ? 'not_run' : run.status,
       file: this.files.relative(file.name),
+      schedule: file.schedule,
       last_run: run ? runOf(run) : null
     }
   }

@@ -20,12 +20,14 @@ export function ModelEditor({ model, running, onSaved, onDeleted, onRun }: Props
   const [description, setDescription] = useState(model?.description ?? '')
   const [materialization, setMaterialization] = useState<Materialization>(model?.materialization ?? 'view')
   const [sql, setSql] = useState(model?.sql ?? NEW_MODEL_SQL)
+  const [schedule, setSchedule] = useState(model?.schedule ?? '')
   const [cascade, setCascade] = useState(true)
   const action = useAction()
-  const dirty = model === null || sql !== model.sql || description !== model.description || materialization !== model.materialization
+  const dirty =
+    model === null || sql !== model.sql || description !== model.description || materialization !== model.materialization || schedule !== (model.schedule ?? '')
 
   const save = async (): Promise<void> => {
-    const answer = await action.run(() => call('models.save', { name: name.trim(), model: { sql, description, materialization } }))
+    const answer = await action.run(() => call('models.save', { name: name.trim(), model: { sql, description, materialization, schedule: schedule.trim() || null } }))
     if (answer.ok) onSaved(answer.value)
   }
   const remove = async (): Promise<void> => {
@@ -58,6 +60,10 @@ export function ModelEditor({ model, running, onSaved, onDeleted, onRun }: Props
               </option>
             ))}
           </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Schedule</span>
+          <input value={schedule} onChange={(event) => setSchedule(event.target.value)} placeholder="none (e.g. 15m, 1h, 1d)" title="Run with its dependants every N minutes, hours or days" />
         </label>
         <label className="field model-description">
           <span className="field-label">Description</span>

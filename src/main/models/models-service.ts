@@ -268,24 +268,27 @@ export class ModelsService {
     if (!this.running) await this.freshenStore([file])
   }
 
-  /** Refills the `vigil` tables the models read (and the views they build on read): at every run, or when stale for a preview. */
-  private async freshenStore(models: ModelFile[], always = false): Promise<void> {
+  /**
+   * Refills the `vigil` tables that building (`forRun`: at every run) or reading (a preview: when
+   * older than a minute) the models reads: a view reads its store tables — and its views' — each
+   * time it is read; a table already holds its rows, so previewing one reads nothing of the store.
+   */
+  private async freshenStore(models: ModelFile[], forRun = false): Promise<void> {
     const all = new Map(this.files.all().map((file) => [file.name, file]))
     const graph = graphOf([...all.values()])
     const reading = new Set<string>()
     const seen = new Set<string>()
-    const walk = (name: string): void => {
-      if (seen.has(name)) return
-      seen.add(name)
+    const walk = (name: string, building: boolean): void => {
       const file = all.get(name)
-      if (!file) return
+      if (!file || seen.has(name)) return
+      seen.add(name)
+      if (!building && file.materialization === 'table') return
       for (const table of storeTablesIn(file.sql)) reading.add(table)
-      // A view reads its refs' store tables each time it is read; a table already holds its rows.
-      for (const ref of graph.get(name) ?? []) if (all.get(ref)?.materialization === 'view') walk(ref)
+      for (const ref of graph.get(name) ?? []) if (all.get(ref)?.materialization === 'view') walk(ref, false)
     }
-    for (const model of models) walk(model.name)
+    for (const model of models) walk(model.name, forRun)
     const now = this.now()
-    const stale = [...reading].filter((table) => always || now - (this.storeFilledAt.get(table) ?? -Infinity) > STORE_FRESH_MS)
+    const stale = [...reading].filter((table) => forRun || now - (this.storeFilledAt.get(table) ?? -Infinity) > STORE_FRESH_MS)
     for (const table of stale) this.storeFilledAt.set(table, now)
     const fill = this.filling.then(() => fillStoreTables(this.database.db, this.deps.store, stale, now))
     this.filling = fill.catch(() => undefined)

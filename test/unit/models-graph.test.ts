@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { buildOrder, checkGraph, findCycle, runPlan, unknownRef, type Graph } from '../../src/main/models/model-graph'
 import { formatModelFile, parseModelFile } from '../../src/main/models/model-files'
 import { compileSql, errorPosition, modelNameProblem, parseRefs, sqlProblem } from '../../src/main/models/model-sql'
+import { storeTablesIn } from '../../src/main/models/store-tables'
 import { scheduleMs } from '../../src/shared/models'
 
 const graph = (entries: Record<string, string[]>): Graph => new Map(Object.entries(entries))
@@ -34,6 +35,14 @@ describe('refs', () => {
     }
     expect(sqlProblem("SELECT * FROM {{ source('x', 'y') }}")).toMatch(/Unknown template expression/)
     expect(sqlProblem("SELECT * FROM {{ ref('Bad Name') }}")).toMatch(/ref\(\): 'Bad Name' is not a model name/)
+  })
+})
+
+describe('store tables named', () => {
+  it('finds the vigil tables a model reads, quoted or not, and nothing else', () => {
+    const sql = 'SELECT * FROM vigil.vmstat v JOIN "vigil"."servers" s ON s.id = v.server_id JOIN VIGIL . iostat USING (server) JOIN vigil.nope JOIN other.vmstat'
+    expect(storeTablesIn(sql).sort()).toEqual(['iostat', 'servers', 'vmstat'])
+    expect(storeTablesIn("SELECT * FROM {{ ref('vigilant') }}")).toEqual([])
   })
 })
 

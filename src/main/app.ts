@@ -20,6 +20,7 @@ import { createPostgresFeature, type PostgresInstancesService, type PostgresPool
 import { createPrometheusFeature, externalOriginMatchers, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createSelfMetrics } from './self-metrics'
+import { createModelsFeature, type ModelsService } from './models'
 import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
@@ -57,6 +58,8 @@ export interface VigilApp {
   prometheus: PrometheusFeature
   /** Every collector as a source, Vigil's health and the activity log (platform-api.md). */
   platform: SourcesFeature
+  /** SQL models: files in <dataDir>/models built in models.db (platform-api.md, dbt Operations). */
+  models: ModelsService
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -157,6 +160,14 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       startedAt,
       upgrade: upgrade.status()
     })
+    // Models read the store through the services (never vigil.db itself); their lines and events
+    // join the platform's (the activity log, /ws), which is created next.
+    const models = createModelsFeature({
+      dataDir: config.dataDir,
+      store: { servers: () => servers.allRows(), samples: (metric, start, end, serverId) => metrics.samplesBetween(metric, start, end, serverId) },
+      log: (source, level, message) => platform.sources.record(source, level, message),
+      event: (event) => bus.publish('platform.event', event)
+    })
     const platform = createSourcesFeature({
       db,
       bus,
@@ -177,11 +188,12 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         pingDatabase: () => pingDb(db),
         upgradeStatus: () => upgrade.status(),
         maintenance,
-        stagingTables: ROLLED_UP.length * 2
+        stagingTables: ROLLED_UP.length * 2,
+        models
       }
     })
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -209,7 +221,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       oracle,
       prometheus,
-      platform: { ...platform, bus },
+      platform: { ...platform, models, bus },
       tls: config.tls,
       webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
@@ -229,6 +241,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // Remote write sends whatever is stored, collected or imported, so it runs whether or not this instance collects.
     if (config.remoteWrite) await prometheus.remoteWrite.configure(config.remoteWrite)
     else prometheus.remoteWrite.start()
+    models.start()
     if (config.collect) {
       prometheus.scraper.start()
       oracle.monitor.start()
@@ -261,6 +274,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       oracle,
       prometheus,
       platform,
+      models,
       handlers,
       api,
       apiToken,
@@ -281,6 +295,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         closing = true
         await api.close()
         selfMetrics.close()
+        await models.close()
         await platform.sources.stop(`Vigil ${config.version} stopping`)
         await upgrade.stop()
         detachTableMonitoring()

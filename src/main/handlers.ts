@@ -8,6 +8,8 @@ import { UI_USER, type PgAgentService, type PostgresInstancesService } from './p
 import type { UsersService } from './users'
 import { remoteWriteCall, WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
+import type { ModelsService } from './models'
+import { MAX_PREVIEW_ROWS } from '../shared/models'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -23,10 +25,11 @@ export interface HandlerDeps {
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   prometheus: PrometheusFeature
   sources: SourcesService
+  models: ModelsService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -110,6 +113,15 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'sources.details': ({ name }) => sources.details(String(name ?? '')),
     'sources.sync': ({ name }) => sources.sync(String(name ?? '')),
     'sources.logs': ({ name, limit }) => sources.logs(String(name ?? ''), typeof limit === 'number' ? limit : undefined),
+    'activity.list': ({ limit }) => sources.activity(typeof limit === 'number' ? limit : undefined),
+    'models.list': () => models.list(),
+    'models.get': ({ name }) => models.get(String(name ?? '')),
+    'models.save': ({ name, model }) => models.save(String(name ?? ''), model),
+    'models.delete': ({ name }) => models.delete(String(name ?? '')),
+    'models.run': ({ name, cascade }) => models.run(String(name ?? ''), cascade !== false),
+    'models.rows': ({ name, offset, limit }) =>
+      models.rows(String(name ?? ''), typeof offset === 'number' ? offset : 0, Math.min(MAX_PREVIEW_ROWS, typeof limit === 'number' ? limit : 100)),
+    'models.csv': async ({ name }) => ({ filename: `${String(name ?? '')}.csv`, text: await models.csv(String(name ?? '')) }),
     'scrape.workspaces': () => workspaceCall(() => prometheus.workspaces.listJobs()),
     'scrape.createWorkspace': (input) => workspaceCall(() => prometheus.workspaces.createJob(input)),
     'scrape.updateWorkspace': ({ jobId, changes }) => workspaceCall(() => prometheus.workspaces.modifyJob(String(jobId ?? ''), changes)),

@@ -1,5 +1,6 @@
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { UpgradeStatus } from './upgrade'
+import type { ModelDeleted, ModelDetail, ModelInput, ModelList, ModelRows, ModelRunStarted } from './models'
 import type { LogEntry, PlatformEvent, Source, SourceDetails, SyncStarted } from './platform'
 import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
 import type { RemoteWriteInput, RemoteWriteStatus } from './remote-write'
@@ -191,6 +192,18 @@ export interface Contract {
   'sources.sync': { req: { name: string }; res: SyncStarted }
   /** The source's own log lines, oldest first (the last `limit`, default 100). */
   'sources.logs': { req: { name: string; limit?: number }; res: LogEntry[] }
+  /** The activity log (GET /api/logs): collector lines, Vigil's own, models' runs and the audit trail, oldest first. */
+  'activity.list': { req: { limit?: number }; res: LogEntry[] }
+  /** SQL models (GET /api/dbt/models and Vigil's extensions; the Models page). */
+  'models.list': { req: void; res: ModelList }
+  'models.get': { req: { name: string }; res: ModelDetail }
+  'models.save': { req: { name: string; model: ModelInput }; res: ModelDetail }
+  'models.delete': { req: { name: string }; res: ModelDeleted }
+  /** Starts a run (with cascade, its downstream models); the outcome arrives as platform events. */
+  'models.run': { req: { name: string; cascade?: boolean }; res: ModelRunStarted }
+  'models.rows': { req: { name: string; offset?: number; limit?: number }; res: ModelRows }
+  /** Every row the model built, as CSV text (the page saves it as a file). */
+  'models.csv': { req: { name: string }; res: { filename: string; text: string } }
   /** OpenMetrics workspaces (Prometheus jobs), the system-reserved one included. */
   'scrape.workspaces': { req: void; res: Workspace[] }
   'scrape.createWorkspace': { req: WorkspaceInput; res: Workspace }
@@ -286,6 +299,14 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'sources.details',
   'sources.sync',
   'sources.logs',
+  'activity.list',
+  'models.list',
+  'models.get',
+  'models.save',
+  'models.delete',
+  'models.run',
+  'models.rows',
+  'models.csv',
   'scrape.workspaces',
   'scrape.createWorkspace',
   'scrape.updateWorkspace',

@@ -154,7 +154,7 @@ export const MetabaseConfigSchema = Type.Object({
 })
 export type MetabaseConfig = Static<typeof MetabaseConfigSchema>
 
-/** The `/ws` messages Vigil sends today (the dbt and CSV ones come with models and imports). */
+/** The `/ws` messages Vigil sends (the CSV ones come with imports). */
 export type PlatformEvent =
   | { type: 'sync_started'; source: string; timestamp: string }
   | { type: 'sync_completed'; source: string; rows: number; timestamp: string; duration_seconds: number }
@@ -163,3 +163,7 @@ export type PlatformEvent =
   | { type: 'collector_down'; source: string; error: string; timestamp: string }
   /** Vigil: a failing collector works again. */
   | { type: 'collector_up'; source: string; down_seconds: number | null; timestamp: string }
+  // SQL models: each model of a run as it starts and ends (Vigil adds rows and duration_seconds).
+  | { type: 'dbt_run_started'; model: string; timestamp: string }
+  | { type: 'dbt_run_completed'; model: string; timestamp: string; rows: number; duration_seconds: number }
+  | { type: 'dbt_run_failed'; model: string; error: string; timestamp: string }

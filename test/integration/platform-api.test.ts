@@ -37,7 +37,7 @@ class Events {
 
   /** The first event (already seen or to come) that matches. */
   next<T extends PlatformEvent['type']>(type: T, source: string, after = 0): Promise<Extract<PlatformEvent, { type: T }>> {
-    const match = (event: PlatformEvent) => event.type === type && event.source === source
+    const match = (event: PlatformEvent) => event.type === type && 'source' in event && event.source === source
     const found = this.seen.slice(after).find(match)
     if (found) return Promise.resolve(found as Extract<PlatformEvent, { type: T }>)
     return new Promise((resolve) => this.waiters.push({ match, resolve: resolve as (event: PlatformEvent) => void }))

@@ -53,6 +53,11 @@ export class MetricsService {
     private readonly now: () => number = Date.now
   ) {}
 
+  /** Every raw row of `metric` of one server in [start, end], time order (SQL models read them as tables). */
+  samplesBetween(metric: MetricName, start: number, end: number, serverId: string): StoredSample[] {
+    return this.repo.samples(metric, { serverId, start, end, limit: -1, offset: 0 }).rows
+  }
+
   realtime(query: RealtimeQuery) {
     const metric = metricOf(query.metric)
     const serverId = this.serverFilter(query)

@@ -35,6 +35,8 @@ export interface PlatformHealthDeps {
   /** Roll-up tables: each rolled-up metric at 1 minute and at 1 hour. */
   stagingTables: number
   sources: SourcesService
+  /** The SQL models: failing ones (dbt_failures) and table models built (marts tables). */
+  models?: { failures(): Array<{ model: string; error: string | null }>; martsTables(): number }
   now?: () => number
 }
 
@@ -117,6 +119,9 @@ export class PlatformHealthService {
     else if (running && lastRetentionAt !== null && now - lastRetentionAt > RETENTION_LATE_MS) {
       warnings.push(`Retention last ran ${duration(now - lastRetentionAt)} ago (every hour expected): the store keeps more than its retention`)
     }
+    const modelFailures = this.deps.models?.failures() ?? []
+    for (const failure of modelFailures) warnings.push(`Model ${failure.model} failed: ${failure.error ?? 'unknown error'}`)
+    const marts = this.deps.models?.martsTables() ?? 0
     let databaseOk = true
     if (!this.databaseOk()) {
       databaseOk = false
@@ -128,11 +133,11 @@ export class PlatformHealthService {
       timestamp: isoSeconds(now),
       database: {
         size_mb: round1((dbBytes + walBytes) / MB),
-        tables: rawTables.size + this.deps.stagingTables,
+        tables: rawTables.size + this.deps.stagingTables + marts,
         status: SIZE_CLASSES.find(([limit]) => dbBytes + walBytes < limit)?.[1] ?? 'large',
         raw_tables: rawTables.size,
         staging_tables: this.deps.stagingTables,
-        marts_tables: 0,
+        marts_tables: marts,
         wal_mb: round1(walBytes / MB)
       },
       disk: disk
@@ -145,7 +150,7 @@ export class PlatformHealthService {
         failing_since: source.failing_since,
         last_sync: source.last_sync
       })),
-      dbt_failures: [],
+      dbt_failures: modelFailures,
       total_sources: sources.length,
       enabled_sources: sources.filter((source) => source.enabled).length,
       critical_issues: critical,

@@ -239,6 +239,14 @@ export class SourcesService {
       .map((line) => line.entry)
   }
 
+  /**
+   * A line from another feature (an SQL model's run: `model:NAME`) in the activity log. Sources
+   * with no collector are shown under their key.
+   */
+  record(source: string, level: LogLevel, message: string): void {
+    this.log(source, level, message)
+  }
+
   /** The views of every collector, names made unique (a clash gets `~id`). */
   views(): CollectorView[] {
     return this.entries().map((entry) => entry.view)

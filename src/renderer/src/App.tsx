@@ -19,6 +19,8 @@ const ExploreView = area(() => import('./views/explore/ExploreView').then((m) =>
 const TargetsView = area(() => import('./views/targets/TargetsView').then((m) => m.TargetsView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
 const SourcesView = area(() => import('./views/sources/SourcesView').then((m) => m.SourcesView))
+const ModelsView = area(() => import('./views/models/ModelsView').then((m) => m.ModelsView))
+const ActivityView = area(() => import('./views/activity/ActivityView').then((m) => m.ActivityView))
 
 const NAV = [
   { path: '/overview', label: 'Overview' },
@@ -28,6 +30,8 @@ const NAV = [
   { path: '/targets', label: 'Targets' },
   { path: '/explore', label: 'Explore' },
   { path: '/sources', label: 'Sources' },
+  { path: '/models', label: 'Models' },
+  { path: '/activity', label: 'Activity' },
   { path: '/settings', label: 'Settings' }
 ] as const
 
@@ -66,6 +70,10 @@ function View({ route }: { route: string }) {
       return <SettingsView />
     case '/sources':
       return <SourcesView />
+    case '/models':
+      return <ModelsView />
+    case '/activity':
+      return <ActivityView />
     case '/servers':
       return <ServersView />
     default:

@@ -20,18 +20,21 @@ import {
   WatcherStatusSchema
 } from '../../../shared/platform'
 import type { EventBus } from '../../base/bus'
+import { ModelRunRunning, type ModelsService } from '../../models'
 import { SyncRunning, type PlatformHealthService, type SourcesService } from '../../sources'
 import { STATUS_OF } from '../errors'
 import type { ApiFace } from '../face'
+import { PlatformErrorSchema } from './errors'
+import { modelRoutes } from './models-routes'
 
 export interface PlatformDeps {
   sources: SourcesService
   health: PlatformHealthService
+  models: ModelsService
   bus: EventBus
 }
 
-/** The spec's error body. */
-export const PlatformErrorSchema = Type.Object({ detail: Type.String() })
+export { PlatformErrorSchema }
 
 const SourceParams = Type.Object({ source_name: Type.String({ description: 'The source’s name, as GET /api/sources lists it' }) })
 const tags = ['Platform']
@@ -40,9 +43,9 @@ export function platformFace(deps: PlatformDeps): ApiFace {
   return {
     name: 'platform',
     prefix: '',
-    paths: ['/api/status', '/api/health/platform', '/api/watcher/status', '/api/config', '/api/metabase-config', '/api/sources/*', '/api/logs', '/ws'],
-    // The spec's codes: 409 for a sync already running, 502 when what Vigil depends on does not answer.
-    errorStatus: (error: AppError) => (error instanceof SyncRunning ? 409 : error.code === 'unavailable' ? 502 : STATUS_OF[error.code]),
+    paths: ['/api/status', '/api/health/platform', '/api/watcher/status', '/api/config', '/api/metabase-config', '/api/sources/*', '/api/logs', '/api/dbt/*', '/ws'],
+    // The spec's codes: 409 for a sync or model run already running, 502 when what Vigil depends on does not answer.
+    errorStatus: (error: AppError) => (error instanceof SyncRunning || error instanceof ModelRunRunning ? 409 : error.code === 'unavailable' ? 502 : STATUS_OF[error.code]),
     errorBody: (error: AppError) => ({
       detail: error.issues?.length ? error.issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ') : error.message
     }),
@@ -50,7 +53,7 @@ export function platformFace(deps: PlatformDeps): ApiFace {
   }
 }
 
-function platformRoutes(app: FastifyInstance, { sources, health, bus }: PlatformDeps): void {
+function platformRoutes(app: FastifyInstance, { sources, health, models, bus }: PlatformDeps): void {
   app.get('/api/status', { schema: { tags, summary: 'Service health status', response: { 200: PlatformStatusSchema } } }, async () => health.status())
   app.get(
     '/api/health/platform',
@@ -125,6 +128,8 @@ function platformRoutes(app: FastifyInstance, { sources, health, bus }: Platform
     },
     async (request) => sources.activity(request.query.limit)
   )
+
+  modelRoutes(app, models)
 
   // /ws: every platform event to every client, serialised once.
   const sockets = new Set<WebSocket>()

@@ -1,0 +1,369 @@
+import { performance } from 'node:perf_hooks'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { AppError } from '../../shared/errors'
+import {
+  ModelInputSchema,
+  scheduleMs,
+  type Model,
+  type ModelDeleted,
+  type ModelDetail,
+  type ModelInput,
+  type ModelList,
+  type ModelRows,
+  type ModelRun,
+  type ModelRunStarted
+} from '../../shared/models'
+import type { LogLevel, PlatformEvent } from '../../shared/platform'
+import { isoSeconds } from '../../shared/time'
+import { validated } from '../base/validated'
+import { buildOrder, checkGraph, GraphError, runPlan, type Graph } from './model-graph'
+import { ModelFiles, type ModelFile } from './model-files'
+import { compileSql, errorPosition, modelNameProblem, parseRefs, sqlProblem } from './model-sql'
+import { ModelsDb, type RunRow } from './models-db'
+import { fillStoreTables, storeTablesIn, type StoreReader } from './store-tables'
+
+/** A run is under way: the platform API answers 409, as for a sync. */
+export class ModelRunRunning extends AppError {
+  constructor(models: readonly string[]) {
+    super('unavailable', `A model run is already in progress (${models.join(', ')}); try again when it has ended`)
+  }
+}
+
+/** A preview refills the `vigil` tables it reads when they are older than this. */
+const STORE_FRESH_MS = 60_000
+/** How often scheduled models are checked for being due. */
+const SCHEDULE_TICK_MS = 30_000
+
+export interface ModelsServiceDeps {
+  dataDir: string
+  store: StoreReader
+  /** A line in the activity log, under the source `model:NAME`. */
+  log: (source: string, level: LogLevel, message: string) => void
+  /** A platform event for /ws. */
+  event: (event: PlatformEvent) => void
+  now?: () => number
+}
+
+/**
+ * SQL models: files in <dataDir>/models, built in models.db in dependency order, one run at a
+ * time. A run answers at once; each model's start and end go to /ws (dbt_run_started,
+ * dbt_run_completed, dbt_run_failed), the activity log and the run history.
+ */
+export class ModelsService {
+  readonly files: ModelFiles
+  readonly database: ModelsDb
+  private readonly now: () => number
+  private running: { models: string[]; done: Promise<void> } | null = null
+  private storeFilledAt = new Map<string, number>()
+  /** Fills of the `vigil` tables, one after the other (a preview's and a run's must not interleave). */
+  private filling: Promise<unknown> = Promise.resolve()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private readonly deps: ModelsServiceDeps) {
+    this.now = deps.now ?? Date.now
+    this.files = new ModelFiles(deps.dataDir)
+    this.database = new ModelsDb(deps.dataDir)
+    this.restoreViews()
+  }
+
+  list(): ModelList {
+    const files = this.files.all()
+    const runs = this.database.latestRuns()
+    return { models: files.map((file) => this.modelOf(file, runs.get(file.name))) }
+  }
+
+  get(name: string): ModelDetail {
+    const file = this.find(name)
+    const graph = graphOf(this.files.all())
+    const dependants = [...graph].filter(([, refs]) => refs.includes(name)).map(([other]) => other)
+    return { ...this.modelOf(file, this.database.latestRuns().get(name)), sql: file.sql, dependants }
+  }
+
+  /** Creates or replaces a model; refused (400) for a bad name, bad SQL, an unknown ref or a cycle. */
+  save(name: string, body: unknown): ModelDetail {
+    const nameProblem = modelNameProblem(name)
+    if (nameProblem) throw AppError.invalidField('name', nameProblem)
+    const input = validated<ModelInput>(ModelInputSchema, body)
+    const problem = sqlProblem(input.sql)
+    if (problem) throw AppError.invalidField('sql', problem)
+    const files = this.files.all().filter((file) => file.name !== name)
+    const previous = this.files.all().find((file) => file.name === name)
+    const model: ModelFile = {
+      name,
+      description: input.description ?? previous?.description ?? '',
+      materialization: input.materialization ?? previous?.materialization ?? 'view',
+      schedule: input.schedule === undefined ? (previous?.schedule ?? null) : input.schedule,
+      sql: input.sql.trim()
+    }
+    graphCall(() => checkGraph(graphOf([...files, model])))
+    this.files.write(model)
+    // A model changed from table to view (or back) leaves nothing of its old form behind.
+    if (previous && previous.materialization !== model.materialization) this.database.drop(name)
+    this.deps.log(`model:${name}`, 'INFO', `Model ${name} ${previous ? 'saved' : 'created'} (${model.materialization})`)
+    return this.get(name)
+  }
+
+  /** Deletes the model's file, its view or table and its runs; refused while other models refer to it. */
+  delete(name: string): ModelDeleted {
+    this.find(name)
+    const dependants = [...graphOf(this.files.all())].filter(([other, refs]) => other !== name && refs.includes(name)).map(([other]) => other)
+    if (dependants.length > 0) throw AppError.invalidField('name', `Model ${name} is referred to by ${dependants.join(', ')}: change or delete those first`)
+    if (this.running?.models.includes(name)) throw new ModelRunRunning(this.running.models)
+    this.files.remove(name)
+    this.database.drop(name)
+    this.database.forgetRuns(name)
+    this.deps.log(`model:${name}`, 'INFO', `Model ${name} deleted`)
+    return { success: true, message: `Model '${name}' deleted`, model_name: name }
+  }
+
+  /**
+   * Starts a run of `name` (with cascade, the models downstream of it; always, the models it
+   * needs that were never built) and answers at once; 409 while another run is under way.
+   */
+  run(name: string, cascade = true, trigger: 'manual' | 'schedule' = 'manual'): ModelRunStarted {
+    this.find(name)
+    if (this.running) throw new ModelRunRunning(this.running.models)
+    const files = new Map(this.files.all().map((file) => [file.name, file]))
+    const graph = graphOf([...files.values()])
+    graphCall(() => checkGraph(graph))
+    const plan = runPlan(graph, name, cascade, (model) => this.database.built(model) && this.database.latestRuns().get(model)?.status === 'success')
+    const startedAt = this.now()
+    const running = { models: plan, done: Promise.resolve() }
+    running.done = this.execute(plan, name, files, graph, trigger)
+      .catch((error: unknown) => console.error('[vigil] a model run stopped:', error))
+      .finally(() => {
+      if (this.running === running) this.running = null
+    })
+    this.running = running
+    return {
+      success: true,
+      message: `dbt model '${name}' run started`,
+      model_name: name,
+      started_at: isoSeconds(startedAt),
+      models: plan
+    }
+  }
+
+  /** Resolves when the run under way (if any) has ended. */
+  async settled(): Promise<void> {
+    await this.running?.done
+  }
+
+  async rows(name: string, offset = 0, limit = 100): Promise<ModelRows> {
+    await this.readyToRead(name)
+    return this.database.rows(name, Math.max(0, offset), Math.max(1, limit))
+  }
+
+  /** The model's rows as CSV text. */
+  async csv(name: string): Promise<string> {
+    await this.readyToRead(name)
+    return [...this.database.csv(name)].join('')
+  }
+
+  /** Models whose latest run failed (the platform health's dbt_failures). */
+  failures(): Array<{ model: string; error: string | null }> {
+    const names = new Set(this.files.all().map((file) => file.name))
+    return [...this.database.latestRuns().values()].filter((run) => run.status === 'error' && names.has(run.model)).map((run) => ({ model: run.model, error: run.error }))
+  }
+
+  /** Table models built (the platform health's marts tables). */
+  martsTables(): number {
+    const runs = this.database.latestRuns()
+    return this.files.all().filter((file) => file.materialization === 'table' && runs.get(file.name)?.status === 'success' && this.database.built(file.name)).length
+  }
+
+  /** Checks the scheduled models every 30 s. */
+  start(): void {
+    this.timer ??= setInterval(() => this.runDue(), SCHEDULE_TICK_MS)
+    this.timer.unref()
+  }
+
+  /**
+   * Starts the first scheduled model that is due — never run, or its last run (of any kind)
+   * started a schedule's interval ago — with cascade; at most one, and none while a run is under
+   * way (the next check takes the rest). Answers the model started, or null.
+   */
+  runDue(now = this.now()): string | null {
+    if (this.running) return null
+    const runs = this.database.latestRuns()
+    for (const file of this.files.all()) {
+      const every = scheduleMs(file.schedule)
+      if (every === null) continue
+      const last = runs.get(file.name)?.started_at
+      if (last !== undefined && now - last < every) continue
+      try {
+        this.run(file.name, true, 'schedule')
+        return file.name
+      } catch (error) {
+        this.deps.log(`model:${file.name}`, 'ERROR', `Scheduled run of ${file.name} not started: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+    return null
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    await this.settled()
+    this.database.close()
+  }
+
+  private async execute(plan: string[], target: string, files: Map<string, ModelFile>, graph: Graph, trigger: 'manual' | 'schedule'): Promise<void> {
+    const failed = new Set<string>()
+    // Yield first: the caller's answer goes out before the first model starts.
+    await nextTurn()
+    let unreadable: string | null = null
+    try {
+      this.database.attachImports()
+      await this.freshenStore(plan.map((name) => files.get(name) as ModelFile), true)
+    } catch (error) {
+      unreadable = `What the models read could not be prepared: ${error instanceof Error ? error.message : String(error)}`
+    }
+    for (const name of plan) {
+      const file = files.get(name) as ModelFile
+      const blocked = (graph.get(name) ?? []).find((ref) => failed.has(ref))
+      if (blocked !== undefined) {
+        failed.add(name)
+        this.deps.log(`model:${name}`, 'WARNING', `Model ${name} skipped: it depends on ${blocked}, which failed`)
+        continue
+      }
+      if (!this.buildOne(file, name === target ? trigger : 'cascade', unreadable)) failed.add(name)
+      // Between models the event loop has a turn: the API stays responsive through a long cascade.
+      await nextTurn()
+    }
+  }
+
+  /** Builds one model, recording and announcing it; whether it succeeded. `failure`: why it cannot be built at all. */
+  private buildOne(file: ModelFile, trigger: string, failure: string | null): boolean {
+    const { name } = file
+    const source = `model:${name}`
+    const startedAt = this.now()
+    const runId = this.database.startRun(name, trigger, startedAt)
+    this.deps.event({ type: 'dbt_run_started', model: name, timestamp: isoSeconds(startedAt) })
+    this.deps.log(source, 'INFO', `Model ${name} run started (${file.materialization})`)
+    const clock = performance.now()
+    try {
+      if (failure !== null) throw new Error(failure)
+      const rows = this.database.build(name, file.materialization, compileSql(file.sql))
+      const seconds = (performance.now() - clock) / 1000
+      this.database.finishRun(runId, name, this.now(), { rows })
+      this.deps.log(source, 'SUCCESS', `Model ${name} built: ${rows} rows in ${seconds.toFixed(3)} s`)
+      this.deps.event({ type: 'dbt_run_completed', model: name, timestamp: isoSeconds(this.now()), rows, duration_seconds: round3(seconds) })
+      return true
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      const position = errorPosition(file.sql, message)
+      const text = position ? `${message} (line ${position.line}, column ${position.column})` : message
+      this.database.finishRun(runId, name, this.now(), { error: text, line: position?.line ?? null, column: position?.column ?? null })
+      this.deps.log(source, 'ERROR', `Model ${name} failed: ${text}`)
+      this.deps.event({ type: 'dbt_run_failed', model: name, error: text, timestamp: isoSeconds(this.now()) })
+      return false
+    }
+  }
+
+  /** A built model, its `vigil` tables fresh enough to read (a run under way is filling them: it is read as it stands). */
+  private async readyToRead(name: string): Promise<void> {
+    const file = this.find(name)
+    if (!this.database.built(name)) throw new AppError('validation', `Model ${name} has not been built yet: run it first`)
+    if (!this.running) await this.freshenStore([file])
+  }
+
+  /**
+   * Refills the `vigil` tables that building (`forRun`: at every run) or reading (a preview: when
+   * older than a minute) the models reads: a view reads its store tables — and its views' — each
+   * time it is read; a table already holds its rows, so previewing one reads nothing of the store.
+   */
+  private async freshenStore(models: ModelFile[], forRun = false): Promise<void> {
+    const all = new Map(this.files.all().map((file) => [file.name, file]))
+    const graph = graphOf([...all.values()])
+    const reading = new Set<string>()
+    const seen = new Set<string>()
+    const walk = (name: string, building: boolean): void => {
+      const file = all.get(name)
+      if (!file || seen.has(name)) return
+      seen.add(name)
+      if (!building && file.materialization === 'table') return
+      for (const table of storeTablesIn(file.sql)) reading.add(table)
+      for (const ref of graph.get(name) ?? []) if (all.get(ref)?.materialization === 'view') walk(ref, false)
+    }
+    for (const model of models) walk(model.name, forRun)
+    const now = this.now()
+    const stale = [...reading].filter((table) => forRun || now - (this.storeFilledAt.get(table) ?? -Infinity) > STORE_FRESH_MS)
+    for (const table of stale) this.storeFilledAt.set(table, now)
+    const fill = this.filling.then(() => fillStoreTables(this.database.db, this.deps.store, stale, now))
+    this.filling = fill.catch(() => undefined)
+    await fill
+  }
+
+  /** Views are temp views: rebuilt at start for the models whose last run succeeded. */
+  private restoreViews(): void {
+    const files = new Map(this.files.all().map((file) => [file.name, file]))
+    const graph = graphOf([...files.values()])
+    try {
+      checkGraph(graph)
+    } catch {
+      return // hand-edited files in a cycle: the next run says so
+    }
+    const runs = this.database.latestRuns()
+    for (const name of buildOrder(graph)) {
+      const file = files.get(name) as ModelFile
+      if (file.materialization !== 'view' || runs.get(name)?.status !== 'success') continue
+      try {
+        this.database.createView(name, compileSql(file.sql))
+      } catch {
+        // Its next run records why.
+      }
+    }
+  }
+
+  private find(name: string): ModelFile {
+    const file = modelNameProblem(name) === null ? this.files.all().find((candidate) => candidate.name === name) : undefined
+    if (!file) throw new AppError('not_found', `Model '${name}' not found`)
+    return file
+  }
+
+  private modelOf(file: ModelFile, run: RunRow | undefined): Model {
+    return {
+      name: file.name,
+      description: file.description,
+      database: 'models',
+      schema: file.materialization === 'table' ? 'main' : 'temp',
+      depends_on: parseRefs(file.sql),
+      materialization: file.materialization,
+      status: run === undefined ? 'not_run' : run.status,
+      file: this.files.relative(file.name),
+      schedule: file.schedule,
+      last_run: run ? runOf(run) : null
+    }
+  }
+}
+
+export function graphOf(files: readonly ModelFile[]): Map<string, string[]> {
+  return new Map(files.map((file) => [file.name, parseRefs(file.sql)]))
+}
+
+function graphCall<T>(call: () => T): T {
+  try {
+    return call()
+  } catch (error) {
+    if (error instanceof GraphError) throw AppError.invalidField('sql', error.message)
+    throw error
+  }
+}
+
+function runOf(row: RunRow): ModelRun {
+  return {
+    started_at: isoSeconds(row.started_at),
+    finished_at: row.finished_at === null ? null : isoSeconds(row.finished_at),
+    status: row.status,
+    duration_seconds: row.finished_at === null ? null : round3((row.finished_at - row.started_at) / 1000),
+    rows: row.rows,
+    error: row.error,
+    error_position: row.error_line === null || row.error_column === null ? null : { line: row.error_line, column: row.error_column },
+    trigger: row.trigger
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000
+}

@@ -13,6 +13,7 @@ import { m012Sources } from './012-sources'
 import { m013PostgresAgentKey } from './013-postgres-agent-key'
 import { m014Teams } from './014-teams'
 import { m015ScrapeJobs } from './015-scrape-jobs'
+import { m016Imports } from './016-imports'
 
 export interface Migration {
   version: number
@@ -36,7 +37,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m012Sources,
   m013PostgresAgentKey,
   m014Teams,
-  m015ScrapeJobs
+  m015ScrapeJobs,
+  m016Imports
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

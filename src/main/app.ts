@@ -20,6 +20,7 @@ import { createPostgresFeature, type PostgresInstancesService, type PostgresPool
 import { createPrometheusFeature, externalOriginMatchers, type PrometheusFeature } from './prometheus'
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createSourcesFeature, type SourcesFeature } from './sources'
+import { createImportsFeature, type ImportsFeature } from './imports'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
 import { createUsersFeature, DEFAULT_LOGIN_LIMITS, type UsersService } from './users'
@@ -56,6 +57,8 @@ export interface VigilApp {
   prometheus: PrometheusFeature
   /** Every collector as a source, Vigil's health and the activity log (platform-api.md). */
   platform: SourcesFeature
+  /** Import sources: CSV and nmon files into the store, a server's history or imports.db. */
+  imports: ImportsFeature
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -146,6 +149,14 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       startedAt,
       upgrade: upgrade.status()
     })
+    const imports = createImportsFeature({
+      dataDir: config.dataDir,
+      db,
+      series,
+      serverExists: (id) => servers.allRows().some((row) => row.id === id),
+      dropDebounceMs: config.dropDebounceMs,
+      onError: (error) => logFile.write(logLine(`imports: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+    })
     const platform = createSourcesFeature({
       db,
       bus,
@@ -155,6 +166,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       postgres: { instances: postgres, engines: pgEngines },
       tables: oracle,
       scrape: prometheus,
+      imports: imports.provider,
       rawRetentionDays: config.retention.rawDays,
       health: {
         version: config.version,
@@ -166,7 +178,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         pingDatabase: () => pingDb(db),
         upgradeStatus: () => upgrade.status(),
         maintenance,
-        stagingTables: ROLLED_UP.length * 2
+        stagingTables: ROLLED_UP.length * 2,
+        watcher: () => imports.watcher.status()
       }
     })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
@@ -197,7 +210,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       oracle,
       prometheus,
-      platform: { ...platform, bus },
+      platform: { ...platform, bus, imports },
       tls: config.tls,
       webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
@@ -212,6 +225,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // A server's address changed or it was removed: its scrape targets follow.
     const detachScrapeTargets = bus.subscribe('servers.changed', () => prometheus.scraper.sync())
     platform.sources.start(`Vigil ${config.version} started`)
+    imports.start(platform.sources)
     if (config.collect) {
       prometheus.scraper.start()
       oracle.monitor.start()
@@ -244,6 +258,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       oracle,
       prometheus,
       platform,
+      imports,
       handlers,
       api,
       apiToken,
@@ -264,6 +279,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         closing = true
         await api.close()
         await platform.sources.stop(`Vigil ${config.version} stopping`)
+        imports.close()
         await upgrade.stop()
         detachTableMonitoring()
         await oracle.monitor.stop()

@@ -45,6 +45,8 @@ export interface VigilConfig {
   rateLimits: ApiRateLimits
   /** The clock of users, tokens and rate limits (tests move it instead of sleeping). */
   clock?: () => number
+  /** How long the import drop folder must be quiet before its new files are imported (default 2 s). */
+  dropDebounceMs?: number
 }
 
 /** webops-api.md, "Rate Limits". */
@@ -84,7 +86,8 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     upgrade: overrides.upgrade ?? upgradeSettingsFromEnv(),
     tls: overrides.tls ?? null,
     rateLimits: overrides.rateLimits ?? rateLimitsFromEnv(),
-    clock: overrides.clock
+    clock: overrides.clock,
+    dropDebounceMs: overrides.dropDebounceMs
   }
 }
 

@@ -154,7 +154,7 @@ export const MetabaseConfigSchema = Type.Object({
 })
 export type MetabaseConfig = Static<typeof MetabaseConfigSchema>
 
-/** The `/ws` messages Vigil sends today (the dbt and CSV ones come with models and imports). */
+/** The `/ws` messages Vigil sends (the dbt ones come with models). */
 export type PlatformEvent =
   | { type: 'sync_started'; source: string; timestamp: string }
   | { type: 'sync_completed'; source: string; rows: number; timestamp: string; duration_seconds: number }
@@ -163,3 +163,5 @@ export type PlatformEvent =
   | { type: 'collector_down'; source: string; error: string; timestamp: string }
   /** Vigil: a failing collector works again. */
   | { type: 'collector_up'; source: string; down_seconds: number | null; timestamp: string }
+  | { type: 'csv_uploaded'; source: string; file: string; timestamp: string }
+  | { type: 'csv_deleted'; source: string; file: string; timestamp: string }

@@ -1,5 +1,5 @@
 // platform-api.md, the platform face: Vigil's health and configuration, every collector as a
-// source (details, sync, logs), the activity log and the `/ws` event stream, with the spec's
+// source (details, sync, logs), import sources and their files (imports-routes.ts), the activity log and the `/ws` event stream, with the spec's
 // error body `{"detail": "..."}`. Its paths sit among the primary API's (/api/…), which has none
 // of the same (README, "Platform API"): the face lists the paths it owns. Vigil's credential,
 // as on every face (the API token as a bearer, or a browser session; ?token= on /ws).
@@ -20,14 +20,18 @@ import {
   WatcherStatusSchema
 } from '../../../shared/platform'
 import type { EventBus } from '../../base/bus'
+import type { ImportsFeature } from '../../imports'
 import { SyncRunning, type PlatformHealthService, type SourcesService } from '../../sources'
 import { STATUS_OF } from '../errors'
+import { importsRoutes } from './imports-routes'
 import type { ApiFace } from '../face'
 
 export interface PlatformDeps {
   sources: SourcesService
   health: PlatformHealthService
   bus: EventBus
+  /** Import sources: create, delete, upload, files (imports-routes.ts). */
+  imports?: ImportsFeature
 }
 
 /** The spec's error body. */
@@ -46,7 +50,10 @@ export function platformFace(deps: PlatformDeps): ApiFace {
     errorBody: (error: AppError) => ({
       detail: error.issues?.length ? error.issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ') : error.message
     }),
-    routes: (scope) => platformRoutes(scope, deps)
+    routes: async (scope) => {
+      platformRoutes(scope, deps)
+      if (deps.imports) await importsRoutes(scope, deps.imports, deps.sources, deps.bus)
+    }
   }
 }
 

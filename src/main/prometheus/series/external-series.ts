@@ -1,8 +1,8 @@
 // Series that arrive as Prometheus series are stored under their own names, apart from Vigil's
 // groups: the store metric is `<origin>:<name>` — `prom:` for the import, `scrape:` for what
 // targets expose, `csv:` for the metrics CSV files of an import source — the labels are the
-// series' own, and the one column is `value`. Vigil's features select their groups by exact store names (vmstat, pg_dashboard, …), none of which
-// has such a prefix, so an imported or scraped `vmstat` can never be read, rolled up or dropped
+// series' own, and the one column is `value`. Vigil's features select their groups by exact
+// store names (vmstat, pg_dashboard, …), none of which has such a prefix, so an imported or scraped `vmstat` can never be read, rolled up or dropped
 // as Vigil's own. The origin decides retention: scraped series are kept `--retention-days`, like
 // collected ones; an import (a backfill, old by nature), CSV ones too, until it is deleted.
 import type { LabelMatcher } from '../../base/series/matchers'

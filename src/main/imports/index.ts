@@ -1,0 +1,82 @@
+// Imports (issue 17 item 3): import sources fed CSV and nmon files — uploaded, or put in the
+// drop folder — into the series store, a server's history, or a raw table of imports.db.
+import { join } from 'node:path'
+import type { Db } from '../base/db/db'
+import type { SeriesStore } from '../base/series/series-store'
+import { SyncRunning, type SourceProvider, type SourcesService } from '../sources'
+import { DEFAULT_DEBOUNCE_MS, DROP_DIR, DropWatcher } from './drop-watcher'
+import { importSources } from './import-sources'
+import { IMPORTS_DB_FILE, ImportsDb } from './imports-db'
+import { createImportsRepo } from './imports-repo'
+import { ImportsService } from './imports-service'
+
+export { ImportsService, UploadTooLarge } from './imports-service'
+export { IMPORTS_DB_FILE, IMPORTS_SCHEMA } from './imports-db'
+
+export interface ImportsDeps {
+  dataDir: string
+  db: Db
+  series: SeriesStore
+  serverExists: (id: string) => boolean
+  /** The drop folder's quiet time before it imports (default 2 s). */
+  dropDebounceMs?: number
+  maxUploadBytes?: number
+  onError?: (error: unknown) => void
+}
+
+export interface ImportsFeature {
+  service: ImportsService
+  provider: SourceProvider
+  watcher: DropWatcher
+  /** Starts a sync of the source, or one after the sync under way (whose files it may have missed). */
+  syncSoon(name: string): void
+  /** Starts the drop folder's watch; syncs go through the sources (their runs, logs and events). */
+  start(sources: SourcesService): void
+  close(): void
+}
+
+export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
+  const repo = createImportsRepo(deps.db)
+  const tables = new ImportsDb(join(deps.dataDir, IMPORTS_DB_FILE))
+  const service = new ImportsService({ dataDir: deps.dataDir, repo, tables, store: deps.series, serverExists: deps.serverExists, maxUploadBytes: deps.maxUploadBytes })
+  const onError = deps.onError ?? (() => undefined)
+  let sources: SourcesService | null = null
+  const syncSoon = (name: string): void => {
+    const attempt = async (): Promise<void> => {
+      for (;;) {
+        if (sources === null) return
+        try {
+          sources.sync(name)
+          return
+        } catch (error) {
+          if (!(error instanceof SyncRunning)) throw error
+          await sources.settled(name)
+        }
+      }
+    }
+    attempt().catch(onError)
+  }
+  const watcher = new DropWatcher({
+    root: join(deps.dataDir, DROP_DIR),
+    debounceMs: deps.dropDebounceMs ?? DEFAULT_DEBOUNCE_MS,
+    sources: () => service.sources(),
+    adopt: (name, path) => service.adopt(name, path),
+    trigger: syncSoon,
+    onError
+  })
+  return {
+    service,
+    provider: importSources(service, repo, tables, (name) => watcher.dirOf(name)),
+    watcher,
+    syncSoon,
+    start(attached) {
+      sources = attached
+      watcher.start()
+    },
+    close() {
+      sources = null
+      watcher.stop()
+      tables.close()
+    }
+  }
+}

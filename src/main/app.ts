@@ -155,6 +155,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       series,
       serverExists: (id) => servers.allRows().some((row) => row.id === id),
       dropDebounceMs: config.dropDebounceMs,
+      maxUploadBytes: config.importMaxUploadBytes,
+      rawRetentionDays: config.retention.rawDays,
       onError: (error) => logFile.write(logLine(`imports: ${error instanceof Error ? error.message : String(error)}`, 'error'))
     })
     const platform = createSourcesFeature({

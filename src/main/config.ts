@@ -47,6 +47,8 @@ export interface VigilConfig {
   clock?: () => number
   /** How long the import drop folder must be quiet before its new files are imported (default 2 s). */
   dropDebounceMs?: number
+  /** The largest file an import source takes by upload (default 2 GiB). */
+  importMaxUploadBytes?: number
 }
 
 /** webops-api.md, "Rate Limits". */
@@ -87,7 +89,8 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     tls: overrides.tls ?? null,
     rateLimits: overrides.rateLimits ?? rateLimitsFromEnv(),
     clock: overrides.clock,
-    dropDebounceMs: overrides.dropDebounceMs
+    dropDebounceMs: overrides.dropDebounceMs,
+    importMaxUploadBytes: overrides.importMaxUploadBytes
   }
 }
 

@@ -43,6 +43,8 @@ export interface FileOutcome {
   errors: FileError[]
   /** Why nothing was stored; null when the file was imported. */
   refused: string | null
+  /** The oldest sample stored (nmon). */
+  firstTs?: number
 }
 
 class BadRows {
@@ -195,11 +197,13 @@ async function importNmon(path: string, options: NmonOptions & { server_id: stri
   const batcher = new ChunkBatcher(ctx.store, ctx.batchRows)
   let rows = 0
   let previous: number | null = null
+  let firstTs: number | undefined
   let lastLine = ctx.resumeLine
   const store = (snapshot: NmonSnapshot, run: Parameters<typeof snapshotRows>[1]): void => {
     const interval = previous === null ? run.interval : (snapshot.ts - previous) / 1000
     previous = snapshot.ts
     if (snapshot.line <= ctx.resumeLine) return
+    firstTs = Math.min(firstTs ?? snapshot.ts, snapshot.ts)
     const rowsOf = snapshotRows(snapshot, run, interval)
     for (const metric of METRICS as readonly MetricName[]) {
       for (const row of rowsOf[metric]) {
@@ -216,5 +220,5 @@ async function importNmon(path: string, options: NmonOptions & { server_id: stri
   const write = new NmonReader({ snapshot: store, fault: () => undefined }, offset)
   await streamText(path, (text) => write.push(text), () => write.end(), (bytes) => ctx.progress(2, 2, bytes))
   batcher.flush(() => ctx.checkpoint(rows, lastLine))
-  return { rows, badRows: bad.count, errors: bad.errors, refused: null }
+  return { rows, badRows: bad.count, errors: bad.errors, refused: null, firstTs }
 }

@@ -29,6 +29,7 @@ export interface ImportsServiceDeps {
   /** Whether a server of this id is registered (an nmon source's server_id). */
   serverExists: (id: string) => boolean
   maxUploadBytes?: number
+  rawRetentionDays?: number
   now?: () => number
 }
 
@@ -253,6 +254,10 @@ export class ImportsService {
     }
     const rows = resumedRows + outcome.rows
     repo.finish(source.id, file.filename, 'success', rows, outcome.badRows, outcome.errors, this.now())
+    const retentionDays = this.deps.rawRetentionDays
+    if (source.type === 'nmon' && retentionDays !== undefined && outcome.firstTs !== undefined && outcome.firstTs < this.now() - retentionDays * 86_400_000) {
+      log('WARNING', `${file.filename} reaches back before the raw retention (${retentionDays} days, --retention-days): retention drops that part within the hour`)
+    }
     if (outcome.badRows > 0) log('WARNING', `${file.filename}: ${outcome.badRows} bad rows skipped (first at line ${outcome.errors[0]?.line ?? '?'}: ${outcome.errors[0]?.message ?? ''})`)
     log('SUCCESS', `Imported ${file.filename}: ${rows} rows in ${seconds} s`)
     return { ...outcome, rows: outcome.rows }

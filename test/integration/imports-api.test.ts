@@ -27,7 +27,7 @@ afterAll(async () => {
 /** A real multipart/form-data upload (fetch's FormData encoder). */
 async function upload(source: string, filename: string, content: string | Buffer, query = ''): Promise<{ status: number; body: any }> {
   const form = new FormData()
-  form.append('file', new Blob([content]), filename)
+  form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), filename)
   const response = await fetch(`${api.url}/api/sources/${source}/upload-csv${query}`, { method: 'POST', headers: { Authorization: `Bearer ${api.token}` }, body: form })
   return { status: response.status, body: await response.json() }
 }

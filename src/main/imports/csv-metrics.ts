@@ -3,8 +3,7 @@
 // are told apart by the label columns' values. They are stored as `csv:<metric>` groups
 // (external-series.ts), so the Prometheus API answers them like imported or scraped series.
 import type { CsvMetricsOptions, TimestampFormat } from '../../shared/imports'
-import { IMPORT_TIME_RANGE } from '../prometheus/exposition/importer'
-import { VIGIL_PREFIX } from '../prometheus/series/external-series'
+import { IMPORT_TIME_RANGE, VIGIL_PREFIX } from '../prometheus'
 
 export interface MetricsPlan {
   width: number

@@ -21,7 +21,7 @@
 // Left out: per-CPU lines (CPUnnn), NET KB/s (Vigil keeps packets, not bytes), JFS, LPAR, WLM,
 // DISKBSIZE, top's other columns.
 import type { MetricName } from '../../shared/metrics'
-import type { SampleValues } from '../metrics/samples'
+import type { SampleValues } from '../metrics'
 import type { NmonRun, NmonSnapshot } from './nmon-reader'
 
 const KIB_PER_PAGE = 4

@@ -184,7 +184,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         watcher: () => imports.watcher.status()
       }
     })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, imports, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,

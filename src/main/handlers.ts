@@ -1,4 +1,5 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
+import type { ImportSourceView } from '../shared/imports'
 import { AppError } from '../shared/errors'
 import type { SnapshotSummary } from '../shared/oracle'
 import type { ConnectionsService, ServersService } from './servers'
@@ -8,6 +9,7 @@ import { UI_USER, type PgAgentService, type PostgresInstancesService } from './p
 import type { UsersService } from './users'
 import { WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
+import type { ImportsFeature, ImportSourceRow } from './imports'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -23,10 +25,11 @@ export interface HandlerDeps {
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   prometheus: PrometheusFeature
   sources: SourcesService
+  imports: ImportsFeature
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, imports, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -110,6 +113,24 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'sources.details': ({ name }) => sources.details(String(name ?? '')),
     'sources.sync': ({ name }) => sources.sync(String(name ?? '')),
     'sources.logs': ({ name, limit }) => sources.logs(String(name ?? ''), typeof limit === 'number' ? limit : undefined),
+    'imports.list': () => imports.service.sources().map(importView),
+    'imports.create': (body) => importView(imports.createSource(body)),
+    'imports.delete': async ({ name }) => {
+      await imports.removeSource(String(name ?? ''))
+      return { name: String(name) }
+    },
+    'imports.files': ({ name }) => imports.service.files(String(name ?? '')),
+    'imports.deleteFile': ({ name, file_path }) => imports.service.deleteFile(String(name ?? ''), typeof file_path === 'string' ? file_path : undefined),
+    'imports.uploadChunk': (chunk) => {
+      const name = String(chunk.name ?? '')
+      if (typeof chunk.data_base64 !== 'string' || typeof chunk.offset !== 'number' || typeof chunk.filename !== 'string' || typeof chunk.upload_id !== 'string') {
+        throw new AppError('validation', 'An upload chunk has upload_id, filename, offset and data_base64')
+      }
+      const data = Buffer.from(chunk.data_base64, 'base64')
+      const answer = imports.service.appendChunk(name, { upload_id: chunk.upload_id, filename: chunk.filename, offset: chunk.offset, data, last: chunk.last === true })
+      if (answer.file_name !== null && chunk.trigger_sync === true) imports.syncSoon(name)
+      return answer
+    },
     'scrape.workspaces': () => workspaceCall(() => prometheus.workspaces.listJobs()),
     'scrape.createWorkspace': (input) => workspaceCall(() => prometheus.workspaces.createJob(input)),
     'scrape.updateWorkspace': ({ jobId, changes }) => workspaceCall(() => prometheus.workspaces.modifyJob(String(jobId ?? ''), changes)),
@@ -168,4 +189,9 @@ export async function invoke<C extends Channel>(
     onUnexpected(error)
     return { ok: false, error: { code: 'internal', message: 'Internal error; see the Vigil log for details' } }
   }
+}
+
+const importView = (source: ImportSourceRow): ImportSourceView => {
+  const { name, type, ...options } = source.options
+  return { name, type, options }
 }

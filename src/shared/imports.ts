@@ -120,9 +120,25 @@ export const FileDeletedSchema = Type.Object({
 })
 export type FileDeleted = Static<typeof FileDeletedSchema>
 
-/** An import source as the Imports page lists it: its options beside the source's state. */
+/** An import source as the Imports page lists it: its options (the mapping). */
 export interface ImportSourceView {
   name: string
   type: ImportType
   options: Record<string, unknown>
 }
+
+/** A piece of a file uploaded from the Imports page (base64: IPC and the RPC endpoint carry JSON). */
+export interface UploadChunk {
+  name: string
+  upload_id: string
+  filename: string
+  /** Bytes sent before this chunk. */
+  offset: number
+  data_base64: string
+  last: boolean
+  /** With the last chunk: import the file at once. */
+  trigger_sync?: boolean
+}
+
+/** Bytes per chunk: its base64 stays under the RPC endpoint's 1 MiB body limit. */
+export const UPLOAD_CHUNK_BYTES = 512 * 1024

@@ -2,7 +2,7 @@
 // uploads and the drop folder, and synced — a sync imports every file of the source's upload
 // directory not yet loaded as it is now. Imports run one at a time (imports.db has one writer,
 // and a long one holds its transaction); each file's outcome is kept (import_files).
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -109,6 +109,31 @@ export class ImportsService {
       rmSync(temporary, { force: true })
       throw error
     }
+  }
+
+  /**
+   * The Imports page's upload (over IPC or the RPC endpoint, which carry no stream): a file in
+   * chunks, appended in order to a hidden file, which becomes the upload with the last one.
+   */
+  appendChunk(name: string, chunk: { upload_id: string; filename: string; offset: number; data: Buffer; last: boolean }): { received: number; file_name: string | null } {
+    const source = this.source(name)
+    if (!/^[A-Za-z0-9-]{8,64}$/.test(chunk.upload_id)) throw AppError.invalidField('upload_id', 'must be 8 to 64 letters, digits or -')
+    const safe = safeFilename(chunk.filename)
+    const dir = this.uploadDir(source.name)
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const temporary = join(dir, `.chunked-${chunk.upload_id}`)
+    const size = chunk.offset === 0 ? 0 : existsSync(temporary) ? statSync(temporary).size : -1
+    if (size !== chunk.offset) throw AppError.invalidField('offset', `must be ${Math.max(0, size)}, the bytes received so far`)
+    const received = size + chunk.data.length
+    if (received > this.maxUploadBytes) {
+      rmSync(temporary, { force: true })
+      throw new UploadTooLarge(this.maxUploadBytes)
+    }
+    if (chunk.offset === 0) writeFileSync(temporary, chunk.data, { mode: 0o600 })
+    else appendFileSync(temporary, chunk.data)
+    if (!chunk.last) return { received, file_name: null }
+    renameSync(temporary, join(dir, safe))
+    return { received, file_name: safe }
   }
 
   /** Moves a file (from the drop folder) into the source's directory, replacing one of the same name. */

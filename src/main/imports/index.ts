@@ -7,10 +7,11 @@ import { SyncRunning, type SourceProvider, type SourcesService } from '../source
 import { DEFAULT_DEBOUNCE_MS, DROP_DIR, DropWatcher } from './drop-watcher'
 import { importSources } from './import-sources'
 import { IMPORTS_DB_FILE, ImportsDb } from './imports-db'
-import { createImportsRepo } from './imports-repo'
+import { createImportsRepo, type ImportSourceRow } from './imports-repo'
 import { ImportsService } from './imports-service'
 
 export { ImportsService, UploadTooLarge } from './imports-service'
+export type { ImportSourceRow } from './imports-repo'
 export { IMPORTS_DB_FILE, IMPORTS_SCHEMA } from './imports-db'
 
 export interface ImportsDeps {
@@ -32,6 +33,10 @@ export interface ImportsFeature {
   watcher: DropWatcher
   /** Starts a sync of the source, or one after the sync under way (whose files it may have missed). */
   syncSoon(name: string): void
+  /** Creates an import source (its name unused by any source) and watches its drop folder. */
+  createSource(body: unknown): ImportSourceRow
+  /** Deletes an import source once a sync of it under way has ended. */
+  removeSource(name: string): Promise<void>
   /** Starts the drop folder's watch; syncs go through the sources (their runs, logs and events). */
   start(sources: SourcesService): void
   close(): void
@@ -68,6 +73,17 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
   })
   return {
     service,
+    createSource(body) {
+      const created = service.create(body, (name) => sources?.views().some((view) => view.name === name) === true)
+      watcher.refresh()
+      return created
+    },
+    async removeSource(name) {
+      service.source(name)
+      await sources?.settled(name)
+      await service.remove(name)
+      watcher.refresh()
+    },
     provider: importSources(service, repo, tables, (name) => watcher.dirOf(name)),
     watcher,
     syncSoon,

@@ -19,6 +19,7 @@ const ExploreView = area(() => import('./views/explore/ExploreView').then((m) =>
 const TargetsView = area(() => import('./views/targets/TargetsView').then((m) => m.TargetsView))
 const SettingsView = area(() => import('./views/SettingsView').then((m) => m.SettingsView))
 const SourcesView = area(() => import('./views/sources/SourcesView').then((m) => m.SourcesView))
+const ImportsView = area(() => import('./views/imports/ImportsView').then((m) => m.ImportsView))
 
 const NAV = [
   { path: '/overview', label: 'Overview' },
@@ -28,6 +29,7 @@ const NAV = [
   { path: '/targets', label: 'Targets' },
   { path: '/explore', label: 'Explore' },
   { path: '/sources', label: 'Sources' },
+  { path: '/imports', label: 'Imports' },
   { path: '/settings', label: 'Settings' }
 ] as const
 
@@ -66,6 +68,8 @@ function View({ route }: { route: string }) {
       return <SettingsView />
     case '/sources':
       return <SourcesView />
+    case '/imports':
+      return <ImportsView />
     case '/servers':
       return <ServersView />
     default:

@@ -36,8 +36,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsFeatur
       }
     },
     async (request, reply) => {
-      const created = service.create(request.body, (name) => sources.views().some((view) => view.name === name))
-      imports.watcher.refresh()
+      const created = imports.createSource(request.body)
       const source = sources.list().find((candidate) => candidate.name === created.name)
       return reply.code(201).send(source)
     }
@@ -57,9 +56,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsFeatur
     async (request) => {
       const name = request.params.source_name
       importSourceOf(name, service, sources)
-      await sources.settled(name)
-      await service.remove(name)
-      imports.watcher.refresh()
+      await imports.removeSource(name)
       return { success: true, message: `Source deleted: ${name}`, source_name: name }
     }
   )

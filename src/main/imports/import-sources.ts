@@ -15,7 +15,7 @@ export function importSources(service: ImportsService, repo: ImportsRepo, tables
         const loaded = files.filter((file) => file.status === 'success')
         const rows = loaded.reduce((sum, file) => sum + file.rows_loaded, 0)
         const lastLoaded = loaded.reduce<number | null>((latest, file) => (file.loaded_at !== null && (latest === null || file.loaded_at > latest) ? file.loaded_at : latest), null)
-        const error = failed.length === 0 ? null : failed.map((file) => `${file.filename}: ${file.bad_rows} bad rows${file.errors[0] ? ` (line ${file.errors[0].line}: ${file.errors[0].message})` : ''}`).join('; ')
+        const error = failed.length === 0 ? null : failed.map((file) => `${file.filename}: ${file.bad_rows} bad row${file.bad_rows === 1 ? '' : 's'}${file.errors[0] ? ` (line ${file.errors[0].line}: ${file.errors[0].message})` : ''}`).join('; ')
         const table =
           source.type === 'csv_table'
             ? { name: source.name, schema: IMPORTS_SCHEMA, rows: tables.rowCount(source.name) }

@@ -201,7 +201,7 @@ function FilesPanel({ name, version, run }: { name: string; version: number; run
                 <td className="num">{file.size.toLocaleString()}</td>
                 <td className="num">{file.rows_loaded.toLocaleString()}</td>
                 <td className="file-errors">
-                  {file.bad_rows > 0 ? <div>{file.bad_rows.toLocaleString()} bad rows</div> : null}
+                  {file.bad_rows > 0 ? <div>{file.bad_rows === 1 ? '1 bad row' : `${file.bad_rows.toLocaleString()} bad rows`}</div> : null}
                   {file.errors.length > 0 ? (
                     <ul className="mono">
                       {file.errors.slice(0, 5).map((error) => (

@@ -71,7 +71,7 @@ function platformRoutes(app: FastifyInstance, { sources, health, bus }: Platform
     },
     async () => health.health()
   )
-  app.get('/api/watcher/status', { schema: { tags, summary: 'Drop-folder watcher status (none yet)', response: { 200: WatcherStatusSchema } } }, async () => health.watcher())
+  app.get('/api/watcher/status', { schema: { tags, summary: 'The import drop folder’s watcher: <dataDir>/drop/<source>/, debounced', response: { 200: WatcherStatusSchema } } }, async () => health.watcher())
   app.get('/api/config', { schema: { tags, summary: 'Configuration and service URLs', response: { 200: PlatformConfigSchema } } }, async () => health.config())
   app.get(
     '/api/metabase-config',

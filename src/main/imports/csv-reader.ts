@@ -62,6 +62,9 @@ export class CsvReader {
   private consume(text: string, atEnd: boolean): number {
     let pos = 0
     const delimiter = this.delimiter
+    // The next quote in the text, searched again only once passed: searching from each line
+    // would scan the rest of a quote-free chunk once per line.
+    let quote = -1
     while (pos < text.length) {
       let newline = text.indexOf('\n', pos)
       if (newline < 0) {
@@ -69,8 +72,11 @@ export class CsvReader {
         newline = text.length
       }
       const lineEnd = newline > pos && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline
-      const quote = text.indexOf('"', pos)
-      if (quote < 0 || quote >= lineEnd) {
+      if (quote !== Infinity && quote < pos) {
+        quote = text.indexOf('"', pos)
+        if (quote < 0) quote = Infinity
+      }
+      if (quote >= lineEnd) {
         // The common case, no quote on the line: a split.
         if (lineEnd > pos) this.sink.record({ line: this.line, fields: text.slice(pos, lineEnd).split(delimiter) })
         this.line++

@@ -150,6 +150,8 @@ async function importMetrics(path: string, options: CsvMetricsOptions, ctx: Impo
   // Pass 2: stored in batches, each with the line it reached.
   const mapped: MetricsPlan = plan
   const batcher = new ChunkBatcher(ctx.store, ctx.batchRows)
+  // Each value column's groups by the row's label values.
+  const groups = mapped.values.map(() => new Map<string, number>())
   let rows = 0
   let header = true
   let lastLine = ctx.resumeLine
@@ -163,12 +165,16 @@ async function importMetrics(path: string, options: CsvMetricsOptions, ctx: Impo
         if (line <= ctx.resumeLine) return
         const row = metricsRow(mapped, fields)
         if (typeof row === 'string') return
+        const labelKey = row.labelValues.join('\u0001')
         row.values.forEach((value, v) => {
           if (value === null) return
-          const { metric } = mapped.values[v] as { metric: string }
-          const id = batcher.groupOf(`${metric}\u0000${row.labelValues.join('\u0001')}`, () =>
-            externalGroupKey('csv', metric, labelSet(mapped.labels.map(({ name }, l) => [name, row.labelValues[l] as string])))
-          )
+          const known = groups[v] as Map<string, number>
+          let id = known.get(labelKey)
+          if (id === undefined) {
+            const { metric } = mapped.values[v] as { metric: string }
+            id = ctx.store.groupId(externalGroupKey('csv', metric, labelSet(mapped.labels.map(({ name }, l) => [name, row.labelValues[l] as string]))))
+            known.set(labelKey, id)
+          }
           batcher.add(id, row.ts, [value])
         })
         rows++

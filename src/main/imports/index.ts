@@ -90,6 +90,8 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
     start(attached) {
       sources = attached
       watcher.start()
+      // An import cut short (Vigil stopped or crashed mid-file) carries on after its last batch.
+      for (const source of service.sources()) if (repo.files(source.id).some((file) => file.status === 'loading')) syncSoon(source.name)
     },
     close() {
       sources = null

@@ -64,10 +64,6 @@ export class ImportsDb {
     this.db.exec(`DROP TABLE IF EXISTS ${quote(table)}`)
   }
 
-  rowCount(table: string): number {
-    return this.hasTable(table) ? (this.db.prepare(`SELECT count(*) FROM ${quote(table)}`).pluck().get() as number) : 0
-  }
-
   hasTable(table: string): boolean {
     return this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined
   }

@@ -84,7 +84,7 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
       await service.remove(name)
       watcher.refresh()
     },
-    provider: importSources(service, repo, tables, (name) => watcher.dirOf(name)),
+    provider: importSources(service, repo, (name) => watcher.dirOf(name)),
     watcher,
     syncSoon,
     start(attached) {

@@ -153,6 +153,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       dataDir: config.dataDir,
       db,
       series,
+      bus,
       serverExists: (id) => servers.allRows().some((row) => row.id === id),
       dropDebounceMs: config.dropDebounceMs,
       maxUploadBytes: config.importMaxUploadBytes,

@@ -120,7 +120,11 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
       return { name: String(name) }
     },
     'imports.files': ({ name }) => imports.service.files(String(name ?? '')),
-    'imports.deleteFile': ({ name, file_path }) => imports.service.deleteFile(String(name ?? ''), typeof file_path === 'string' ? file_path : undefined),
+    'imports.deleteFile': async ({ name, file_path }) => {
+      const deleted = await imports.service.deleteFile(String(name ?? ''), typeof file_path === 'string' ? file_path : undefined)
+      imports.announce('csv_deleted', deleted.source_name, deleted.file_path.split('/').pop() ?? '')
+      return deleted
+    },
     'imports.uploadChunk': (chunk) => {
       const name = String(chunk.name ?? '')
       if (typeof chunk.data_base64 !== 'string' || typeof chunk.offset !== 'number' || typeof chunk.filename !== 'string' || typeof chunk.upload_id !== 'string') {
@@ -128,6 +132,7 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
       }
       const data = Buffer.from(chunk.data_base64, 'base64')
       const answer = imports.service.appendChunk(name, { upload_id: chunk.upload_id, filename: chunk.filename, offset: chunk.offset, data, last: chunk.last === true })
+      if (answer.file_name !== null) imports.announce('csv_uploaded', name, answer.file_name)
       if (answer.file_name !== null && chunk.trigger_sync === true) imports.syncSoon(name)
       return answer
     },

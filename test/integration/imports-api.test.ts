@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApi, validServer, type TestApi } from '../helpers/api'
 import { makeTempDir } from '../helpers/temp-dir'
@@ -88,11 +89,19 @@ describe('a metrics CSV', () => {
   })
 
   it('is uploaded, imported and answers Prometheus queries with the file’s values', async () => {
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/ws`, { headers: { Authorization: `Bearer ${api.token}` } })
+    const events: Array<Record<string, unknown>> = []
+    socket.on('message', (data) => events.push(JSON.parse(String(data)) as Record<string, unknown>))
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
     const uploaded = await upload('app_metrics', 'hosts.csv', csv, '?trigger_sync=true')
     expect(uploaded.status).toBe(200)
     expect(uploaded.body).toMatchObject({ success: true, source_name: 'app_metrics', file_name: 'hosts.csv', auto_sync: true, file_path: join(api.dataDir, 'uploads', 'app_metrics', 'hosts.csv') })
     const file = await settledFile('app_metrics', 'hosts.csv')
     expect(file).toMatchObject({ status: 'success', loaded: true, on_disk: true, rows_loaded: 4, bad_rows: 0, errors: [] })
+    await expect.poll(() => events.map((event) => event.type)).toEqual(['csv_uploaded', 'sync_started', 'sync_completed'])
+    expect(events[0]).toMatchObject({ source: 'app_metrics', file: 'hosts.csv' })
+    expect(events[2]).toMatchObject({ source: 'app_metrics', rows: 4 })
+    socket.close()
 
     const cpu = await promQuery('app_cpu', base + 30_000)
     expect(cpu.map(({ metric, value }) => [metric.host, value[1]]).sort()).toEqual([

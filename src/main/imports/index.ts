@@ -1,6 +1,8 @@
 // Imports (issue 17 item 3): import sources fed CSV and nmon files — uploaded, or put in the
 // drop folder — into the series store, a server's history, or a raw table of imports.db.
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+import { isoSeconds } from '../../shared/time'
+import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
 import type { SeriesStore } from '../base/series/series-store'
 import { SyncRunning, type SourceProvider, type SourcesService } from '../sources'
@@ -18,6 +20,8 @@ export interface ImportsDeps {
   dataDir: string
   db: Db
   series: SeriesStore
+  /** Where csv_uploaded and csv_deleted go (/ws). */
+  bus: EventBus
   serverExists: (id: string) => boolean
   /** The drop folder's quiet time before it imports (default 2 s). */
   dropDebounceMs?: number
@@ -31,6 +35,8 @@ export interface ImportsFeature {
   service: ImportsService
   provider: SourceProvider
   watcher: DropWatcher
+  /** Tells /ws that a file arrived in (or left) a source's directory, however it came. */
+  announce(type: 'csv_uploaded' | 'csv_deleted', source: string, file: string): void
   /** Starts a sync of the source, or one after the sync under way (whose files it may have missed). */
   syncSoon(name: string): void
   /** Creates an import source (its name unused by any source) and watches its drop folder. */
@@ -63,16 +69,21 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
     }
     attempt().catch(onError)
   }
+  const announce: ImportsFeature['announce'] = (type, source, file) => deps.bus.publish('platform.event', { type, source, file, timestamp: isoSeconds(Date.now()) })
   const watcher = new DropWatcher({
     root: join(deps.dataDir, DROP_DIR),
     debounceMs: deps.dropDebounceMs ?? DEFAULT_DEBOUNCE_MS,
     sources: () => service.sources(),
-    adopt: (name, path) => service.adopt(name, path),
+    adopt: (name, path) => {
+      service.adopt(name, path)
+      announce('csv_uploaded', name, basename(path))
+    },
     trigger: syncSoon,
     onError
   })
   return {
     service,
+    announce,
     createSource(body) {
       const created = service.create(body, (name) => sources?.views().some((view) => view.name === name) === true)
       watcher.refresh()

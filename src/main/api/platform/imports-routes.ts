@@ -6,9 +6,8 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { AppError } from '../../../shared/errors'
 import { CreateImportSourceSchema, CsvFilesSchema, FileDeletedSchema, UploadedSchema } from '../../../shared/imports'
-import { SourceSchema, type PlatformEvent } from '../../../shared/platform'
-import { isoSeconds } from '../../../shared/time'
-import type { EventBus } from '../../base/bus'
+import { basename } from 'node:path'
+import { SourceSchema } from '../../../shared/platform'
 import { UploadTooLarge, type ImportsFeature } from '../../imports'
 import type { SourcesService } from '../../sources'
 
@@ -16,11 +15,10 @@ const ErrorSchema = Type.Object({ detail: Type.String() })
 const SourceParams = Type.Object({ source_name: Type.String() })
 const tags = ['Platform']
 
-export async function importsRoutes(app: FastifyInstance, imports: ImportsFeature, sources: SourcesService, bus: EventBus): Promise<void> {
+export async function importsRoutes(app: FastifyInstance, imports: ImportsFeature, sources: SourcesService): Promise<void> {
   const { service } = imports
   const limit = service.maxUploadBytes
   await app.register(multipart, { limits: { fileSize: limit, files: 1, fields: 10, parts: 20 } })
-  const event = (value: PlatformEvent): void => bus.publish('platform.event', value)
 
   app.post(
     '/api/sources',
@@ -95,7 +93,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsFeatur
       } catch (error) {
         throw multipartError(error, limit)
       }
-      event({ type: 'csv_uploaded', source: name, file: saved.filename, timestamp: isoSeconds(Date.now()) })
+      imports.announce('csv_uploaded', name, saved.filename)
       const autoSync = request.query.trigger_sync === true
       if (autoSync) imports.syncSoon(name)
       return { success: true, message: `CSV uploaded successfully: ${saved.filename}`, source_name: name, file_path: saved.path, file_name: saved.filename, auto_sync: autoSync }
@@ -127,7 +125,7 @@ export async function importsRoutes(app: FastifyInstance, imports: ImportsFeatur
       const name = request.params.source_name
       importSourceOf(name, service, sources)
       const deleted = await service.deleteFile(name, request.query.file_path)
-      event({ type: 'csv_deleted', source: name, file: deleted.file_path.split('/').pop() ?? '', timestamp: isoSeconds(Date.now()) })
+      imports.announce('csv_deleted', name, basename(deleted.file_path))
       return deleted
     }
   )

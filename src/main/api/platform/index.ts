@@ -52,7 +52,7 @@ export function platformFace(deps: PlatformDeps): ApiFace {
     }),
     routes: async (scope) => {
       platformRoutes(scope, deps)
-      if (deps.imports) await importsRoutes(scope, deps.imports, deps.sources, deps.bus)
+      if (deps.imports) await importsRoutes(scope, deps.imports, deps.sources)
     }
   }
 }

@@ -3,7 +3,8 @@
 # sshd and client tools (SSH collection), the commands the collectors run (procps' vmstat and
 # ps, sysstat's iostat), Xvfb (the Electron window check) and PostgreSQL (the PostgreSQL
 # features), Prometheus 2.42 with promtool (the reference of the PromQL differential
-# tests) and node_exporter (a real exporter for the scrape tests). Only what is missing is
+# tests) and node_exporter (a real exporter for the scrape tests), and nmon (real
+# recordings for the nmon import). Only what is missing is
 # installed, so a prepared machine pays nothing.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
+command -v nmon >/dev/null 2>&1 || missing+=(nmon)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"

@@ -22,6 +22,7 @@ import { createServersFeature, seedLocalServer, type ConnectionsService, type Se
 import { createSelfMetrics } from './self-metrics'
 import { createModelsFeature, type ModelsService } from './models'
 import { createSourcesFeature, type SourcesFeature } from './sources'
+import { createImportsFeature, type ImportsFeature } from './imports'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
 import { createUsersFeature, DEFAULT_LOGIN_LIMITS, type UsersService } from './users'
@@ -60,6 +61,8 @@ export interface VigilApp {
   platform: SourcesFeature
   /** SQL models: files in <dataDir>/models built in models.db (platform-api.md, dbt Operations). */
   models: ModelsService
+  /** Import sources: CSV and nmon files into the store, a server's history or imports.db. */
+  imports: ImportsFeature
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -168,6 +171,17 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       log: (source, level, message) => platform.sources.record(source, level, message),
       event: (event) => bus.publish('platform.event', event)
     })
+    const imports = createImportsFeature({
+      dataDir: config.dataDir,
+      db,
+      series,
+      bus,
+      serverExists: (id) => servers.allRows().some((row) => row.id === id),
+      dropDebounceMs: config.dropDebounceMs,
+      maxUploadBytes: config.importMaxUploadBytes,
+      rawRetentionDays: config.retention.rawDays,
+      onError: (error) => logFile.write(logLine(`imports: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+    })
     const platform = createSourcesFeature({
       db,
       bus,
@@ -177,6 +191,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       postgres: { instances: postgres, engines: pgEngines },
       tables: oracle,
       scrape: prometheus,
+      imports: imports.provider,
       rawRetentionDays: config.retention.rawDays,
       health: {
         version: config.version,
@@ -189,11 +204,12 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         upgradeStatus: () => upgrade.status(),
         maintenance,
         stagingTables: ROLLED_UP.length * 2,
-        models
+        models,
+        watcher: () => imports.watcher.status()
       }
     })
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, imports, info })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -221,7 +237,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       oracle,
       prometheus,
-      platform: { ...platform, models, bus },
+      platform: { ...platform, models, bus, imports },
       tls: config.tls,
       webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
       pingDatabase: () => pingDb(db),
@@ -242,6 +258,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     if (config.remoteWrite) await prometheus.remoteWrite.configure(config.remoteWrite)
     else prometheus.remoteWrite.start()
     models.start()
+    imports.start(platform.sources)
     if (config.collect) {
       prometheus.scraper.start()
       oracle.monitor.start()
@@ -275,6 +292,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       prometheus,
       platform,
       models,
+      imports,
       handlers,
       api,
       apiToken,
@@ -297,6 +315,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         selfMetrics.close()
         await models.close()
         await platform.sources.stop(`Vigil ${config.version} stopping`)
+        imports.close()
         await upgrade.stop()
         detachTableMonitoring()
         await oracle.monitor.stop()

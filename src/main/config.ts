@@ -51,6 +51,10 @@ export interface VigilConfig {
   remoteWrite?: RemoteWriteInput
   /** Remote write's pace (batch size, backoff; tests and benchmarks shorten them). */
   remoteWriteOptions?: RemoteWriterOptions
+  /** How long the import drop folder must be quiet before its new files are imported (default 2 s). */
+  dropDebounceMs?: number
+  /** The largest file an import source takes by upload (default 2 GiB). */
+  importMaxUploadBytes?: number
 }
 
 /** webops-api.md, "Rate Limits". */
@@ -92,7 +96,9 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     rateLimits: overrides.rateLimits ?? rateLimitsFromEnv(),
     clock: overrides.clock,
     remoteWrite: overrides.remoteWrite,
-    remoteWriteOptions: overrides.remoteWriteOptions
+    remoteWriteOptions: overrides.remoteWriteOptions,
+    dropDebounceMs: overrides.dropDebounceMs,
+    importMaxUploadBytes: overrides.importMaxUploadBytes
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
+import type { ImportSourceView } from '../shared/imports'
 import { AppError } from '../shared/errors'
 import type { SnapshotSummary } from '../shared/oracle'
 import type { ConnectionsService, ServersService } from './servers'
@@ -10,6 +11,7 @@ import { remoteWriteCall, WorkspaceError, type PrometheusFeature, type ResultNam
 import type { SourcesService } from './sources'
 import type { ModelsService } from './models'
 import { MAX_PREVIEW_ROWS } from '../shared/models'
+import type { ImportsFeature, ImportSourceRow } from './imports'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -26,10 +28,11 @@ export interface HandlerDeps {
   prometheus: PrometheusFeature
   sources: SourcesService
   models: ModelsService
+  imports: ImportsFeature
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, imports, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -122,6 +125,29 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'models.rows': ({ name, offset, limit }) =>
       models.rows(String(name ?? ''), typeof offset === 'number' ? offset : 0, Math.min(MAX_PREVIEW_ROWS, typeof limit === 'number' ? limit : 100)),
     'models.csv': async ({ name }) => ({ filename: `${String(name ?? '')}.csv`, text: await models.csv(String(name ?? '')) }),
+    'imports.list': () => imports.service.sources().map(importView),
+    'imports.create': (body) => importView(imports.createSource(body)),
+    'imports.delete': async ({ name }) => {
+      await imports.removeSource(String(name ?? ''))
+      return { name: String(name) }
+    },
+    'imports.files': ({ name }) => imports.service.files(String(name ?? '')),
+    'imports.deleteFile': async ({ name, file_path }) => {
+      const deleted = await imports.service.deleteFile(String(name ?? ''), typeof file_path === 'string' ? file_path : undefined)
+      imports.announce('csv_deleted', deleted.source_name, deleted.file_path.split('/').pop() ?? '')
+      return deleted
+    },
+    'imports.uploadChunk': (chunk) => {
+      const name = String(chunk.name ?? '')
+      if (typeof chunk.data_base64 !== 'string' || typeof chunk.offset !== 'number' || typeof chunk.filename !== 'string' || typeof chunk.upload_id !== 'string') {
+        throw new AppError('validation', 'An upload chunk has upload_id, filename, offset and data_base64')
+      }
+      const data = Buffer.from(chunk.data_base64, 'base64')
+      const answer = imports.service.appendChunk(name, { upload_id: chunk.upload_id, filename: chunk.filename, offset: chunk.offset, data, last: chunk.last === true })
+      if (answer.file_name !== null) imports.announce('csv_uploaded', name, answer.file_name)
+      if (answer.file_name !== null && chunk.trigger_sync === true) imports.syncSoon(name)
+      return answer
+    },
     'scrape.workspaces': () => workspaceCall(() => prometheus.workspaces.listJobs()),
     'scrape.createWorkspace': (input) => workspaceCall(() => prometheus.workspaces.createJob(input)),
     'scrape.updateWorkspace': ({ jobId, changes }) => workspaceCall(() => prometheus.workspaces.modifyJob(String(jobId ?? ''), changes)),
@@ -183,4 +209,9 @@ export async function invoke<C extends Channel>(
     onUnexpected(error)
     return { ok: false, error: { code: 'internal', message: 'Internal error; see the Vigil log for details' } }
   }
+}
+
+const importView = (source: ImportSourceRow): ImportSourceView => {
+  const { name, type, ...options } = source.options
+  return { name, type, options }
 }

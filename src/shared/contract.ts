@@ -1,3 +1,4 @@
+import type { CsvFiles, FileDeleted, ImportSourceView, UploadChunk } from './imports'
 import type { ConnectionTestResult, HostKeyInfo, HostKeyStatus } from './connections'
 import type { UpgradeStatus } from './upgrade'
 import type { ModelDeleted, ModelDetail, ModelInput, ModelList, ModelRows, ModelRunStarted } from './models'
@@ -204,6 +205,15 @@ export interface Contract {
   'models.rows': { req: { name: string; offset?: number; limit?: number }; res: ModelRows }
   /** Every row the model built, as CSV text (the page saves it as a file). */
   'models.csv': { req: { name: string }; res: { filename: string; text: string } }
+  /** Import sources (the Imports page): their options; their state is in sources.list. */
+  'imports.list': { req: void; res: ImportSourceView[] }
+  /** POST /api/sources' body: `{ name, type, …options }`. */
+  'imports.create': { req: Record<string, unknown>; res: ImportSourceView }
+  'imports.delete': { req: { name: string }; res: { name: string } }
+  'imports.files': { req: { name: string }; res: CsvFiles }
+  'imports.deleteFile': { req: { name: string; file_path: string }; res: FileDeleted }
+  /** A file, chunk by chunk (the page's progress bar); the last chunk makes it an upload. */
+  'imports.uploadChunk': { req: UploadChunk; res: { received: number; file_name: string | null } }
   /** OpenMetrics workspaces (Prometheus jobs), the system-reserved one included. */
   'scrape.workspaces': { req: void; res: Workspace[] }
   'scrape.createWorkspace': { req: WorkspaceInput; res: Workspace }
@@ -307,6 +317,12 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'models.run',
   'models.rows',
   'models.csv',
+  'imports.list',
+  'imports.create',
+  'imports.delete',
+  'imports.files',
+  'imports.deleteFile',
+  'imports.uploadChunk',
   'scrape.workspaces',
   'scrape.createWorkspace',
   'scrape.updateWorkspace',

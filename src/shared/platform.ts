@@ -9,8 +9,8 @@ export const SOURCE_STATUSES = ['synced', 'syncing', 'failed', 'empty', 'not_syn
 export type SourceStatus = (typeof SOURCE_STATUSES)[number]
 
 /**
- * What a source is. Collectors today; `scrape` (OpenMetrics targets) and the import types
- * (`csv_metrics`, `csv_table`, `nmon`) join the same list when those features land.
+ * What a source is: a collector's kind, or an import source's type (`csv_metrics`,
+ * `csv_table`, `nmon`; src/shared/imports.ts).
  */
 export const SOURCE_TYPES = ['local', 'ssh', 'postgresql', 'oracle_table', 'postgresql_table', 'scrape'] as const
 export type SourceType = (typeof SOURCE_TYPES)[number] | 'csv_metrics' | 'csv_table' | 'nmon'
@@ -29,7 +29,7 @@ export const SourceTableSchema = Type.Object({
 
 export const SourceSchema = Type.Object({
   name: Type.String({ description: 'Stable: `<kind>:<name>` — server:web-01, postgres:main, table:ShopDB.Inventory.StockItems' }),
-  type: Type.String({ description: `One of ${SOURCE_TYPES.join(', ')} (import types later)` }),
+  type: Type.String({ description: `One of ${SOURCE_TYPES.join(', ')}, or an import source's csv_metrics, csv_table, nmon` }),
   enabled: Type.Boolean(),
   last_sync: nullableTime,
   row_count: Type.Integer(),
@@ -154,7 +154,7 @@ export const MetabaseConfigSchema = Type.Object({
 })
 export type MetabaseConfig = Static<typeof MetabaseConfigSchema>
 
-/** The `/ws` messages Vigil sends (the CSV ones come with imports). */
+/** The `/ws` messages Vigil sends. */
 export type PlatformEvent =
   | { type: 'sync_started'; source: string; timestamp: string }
   | { type: 'sync_completed'; source: string; rows: number; timestamp: string; duration_seconds: number }
@@ -167,3 +167,5 @@ export type PlatformEvent =
   | { type: 'dbt_run_started'; model: string; timestamp: string }
   | { type: 'dbt_run_completed'; model: string; timestamp: string; rows: number; duration_seconds: number }
   | { type: 'dbt_run_failed'; model: string; error: string; timestamp: string }
+  | { type: 'csv_uploaded'; source: string; file: string; timestamp: string }
+  | { type: 'csv_deleted'; source: string; file: string; timestamp: string }

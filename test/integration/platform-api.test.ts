@@ -110,13 +110,14 @@ describe('health and configuration', () => {
   })
 
   it('answers the watcher, config and metabase-config as documented', async () => {
+    // The import drop folder's watcher: running, with no import source's folder to watch yet.
     expect((await api.request('GET', '/api/watcher/status')).body).toEqual({
-      running: false,
-      pid: null,
-      auto_sync_enabled: false,
+      running: true,
+      pid: process.pid,
+      auto_sync_enabled: true,
       auto_dbt_enabled: false,
-      debounce_seconds: 0,
-      watch_patterns: [],
+      debounce_seconds: 2,
+      watch_patterns: ['*.csv', '*.nmon'],
       watch_directories: []
     })
     const config = await api.request('GET', '/api/config')

@@ -22,7 +22,8 @@ export { MetricsService, NoRecentData, sampleValues, type HistoricalQuery, type 
 export { MetricsWriter } from './metrics-writer'
 export { MAX_TOP_PROCESSES } from './parsers'
 // How the metrics are kept in the series store, for the Prometheus series model.
-export { GROUP_LABELS } from './series-mapping'
+export { GROUP_LABELS, sampleGroupKey, sampleRow } from './series-mapping'
+export type { SampleValues } from './samples'
 export { MetricsUpgrade, type UpgradeSettings } from './metrics-upgrade'
 
 export interface MetricsFeature {

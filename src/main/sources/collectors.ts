@@ -1,4 +1,4 @@
-import type { SourceType, SyncRun } from '../../shared/platform'
+import type { LogLevel, SourceType, SyncRun } from '../../shared/platform'
 import { isoSeconds } from '../../shared/time'
 import type { CollectorManager } from '../metrics'
 import type { PgInstanceEngines, PostgresInstancesService } from '../postgres'
@@ -45,7 +45,8 @@ export interface SyncOutcome {
 /** One kind of collector: lists its sources and collects one now. */
 export interface SourceProvider {
   list(): CollectorView[]
-  sync(view: CollectorView): Promise<SyncOutcome>
+  /** `log`: a line in the source's own log while the sync runs (an import's progress). */
+  sync(view: CollectorView, log?: (level: LogLevel, message: string) => void): Promise<SyncOutcome>
   /** The collector's own run history, when it keeps one (table tasks); else the syncs are the history. */
   history?(view: CollectorView, limit: number): SyncRun[]
 }

@@ -1,6 +1,6 @@
 // Sources (platform-api.md): every collector — servers over SSH or local exec, PostgreSQL
 // instances, watched tables — as a source with its state, rows, freshness, syncs and own log;
-// OpenMetrics scrape targets; Vigil's health and the activity log. Import sources join as more providers.
+// OpenMetrics scrape targets; import sources (src/main/imports); Vigil's health and the activity log.
 import type { AuditTrail } from '../audit'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
@@ -8,7 +8,7 @@ import type { CollectorManager } from '../metrics'
 import type { PgInstanceEngines, PostgresInstancesService } from '../postgres'
 import type { ServersService } from '../servers'
 import type { OracleDatabasesService, OracleTablesService, SnapshotMonitor } from '../table-monitoring'
-import { postgresSources, scrapeSources, serverSources, tableSources, type ScrapeTargets } from './collectors'
+import { postgresSources, scrapeSources, serverSources, tableSources, type ScrapeTargets, type SourceProvider } from './collectors'
 import { PlatformHealthService, type PlatformHealthDeps } from './platform-health'
 import { RowCounts } from './row-counts'
 import { createSourcesRepo } from './sources-repo'
@@ -33,6 +33,8 @@ export interface SourcesDeps {
   tables: { databases: OracleDatabasesService; tables: OracleTablesService; monitor: SnapshotMonitor }
   /** The OpenMetrics collection targets (a sync scrapes one now). */
   scrape: ScrapeTargets
+  /** Import sources (src/main/imports). */
+  imports?: SourceProvider
   /** Rows are counted within the raw retention. */
   rawRetentionDays: number
   health: Omit<PlatformHealthDeps, 'sources'>
@@ -45,7 +47,8 @@ export function createSourcesFeature(deps: SourcesDeps): SourcesFeature {
     serverSources(deps.servers, deps.collectors),
     postgresSources(deps.postgres.instances, deps.postgres.engines, (key) => sources.track(key)),
     tableSources(deps.tables.databases, deps.tables.tables, deps.tables.monitor),
-    scrapeSources(deps.scrape)
+    scrapeSources(deps.scrape),
+    ...(deps.imports ? [deps.imports] : [])
   ]
   const sources: SourcesService = new SourcesService({ repo, rows, bus: deps.bus, audit: deps.audit, providers })
   return { sources, health: new PlatformHealthService({ ...deps.health, sources }) }

@@ -34,6 +34,8 @@ export interface PlatformHealthDeps {
   maintenance: { running: boolean; lastRetentionAt: number | null }
   /** Roll-up tables: each rolled-up metric at 1 minute and at 1 hour. */
   stagingTables: number
+  /** The drop folder's watcher (src/main/imports). */
+  watcher?: () => WatcherStatus
   sources: SourcesService
   /** The SQL models: failing ones (dbt_failures) and table models built (marts tables). */
   models?: { failures(): Array<{ model: string; error: string | null }>; martsTables(): number }
@@ -160,6 +162,7 @@ export class PlatformHealthService {
 
   /** No drop folder is watched yet (imports come later): the answer says so. */
   watcher(): WatcherStatus {
+    if (this.deps.watcher) return this.deps.watcher()
     return { running: false, pid: null, auto_sync_enabled: false, auto_dbt_enabled: false, debounce_seconds: 0, watch_patterns: [], watch_directories: [] }
   }
 

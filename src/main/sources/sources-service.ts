@@ -184,7 +184,7 @@ export class SourcesService {
     this.log(view.key, 'INFO', `Sync started for ${view.name}`)
     this.event({ type: 'sync_started', source: view.name, timestamp: isoSeconds(startedAt) })
     const run = provider
-      .sync(view)
+      .sync(view, (level, message) => this.log(view.key, level, message))
       .then(
         (outcome) => {
           const duration = (performance.now() - clock) / 1000

@@ -21,6 +21,7 @@ const SettingsView = area(() => import('./views/SettingsView').then((m) => m.Set
 const SourcesView = area(() => import('./views/sources/SourcesView').then((m) => m.SourcesView))
 const ModelsView = area(() => import('./views/models/ModelsView').then((m) => m.ModelsView))
 const ActivityView = area(() => import('./views/activity/ActivityView').then((m) => m.ActivityView))
+const ImportsView = area(() => import('./views/imports/ImportsView').then((m) => m.ImportsView))
 
 const NAV = [
   { path: '/overview', label: 'Overview' },
@@ -32,6 +33,7 @@ const NAV = [
   { path: '/sources', label: 'Sources' },
   { path: '/models', label: 'Models' },
   { path: '/activity', label: 'Activity' },
+  { path: '/imports', label: 'Imports' },
   { path: '/settings', label: 'Settings' }
 ] as const
 
@@ -74,6 +76,8 @@ function View({ route }: { route: string }) {
       return <ModelsView />
     case '/activity':
       return <ActivityView />
+    case '/imports':
+      return <ImportsView />
     case '/servers':
       return <ServersView />
     default:

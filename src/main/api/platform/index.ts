@@ -1,5 +1,5 @@
 // platform-api.md, the platform face: Vigil's health and configuration, every collector as a
-// source (details, sync, logs), the activity log and the `/ws` event stream, with the spec's
+// source (details, sync, logs), import sources and their files (imports-routes.ts), the activity log and the `/ws` event stream, with the spec's
 // error body `{"detail": "..."}`. Its paths sit among the primary API's (/api/…), which has none
 // of the same (README, "Platform API"): the face lists the paths it owns. Vigil's credential,
 // as on every face (the API token as a bearer, or a browser session; ?token= on /ws).
@@ -21,8 +21,10 @@ import {
 } from '../../../shared/platform'
 import type { EventBus } from '../../base/bus'
 import { ModelRunRunning, type ModelsService } from '../../models'
+import type { ImportsFeature } from '../../imports'
 import { SyncRunning, type PlatformHealthService, type SourcesService } from '../../sources'
 import { STATUS_OF } from '../errors'
+import { importsRoutes } from './imports-routes'
 import type { ApiFace } from '../face'
 import { PlatformErrorSchema } from './errors'
 import { modelRoutes } from './models-routes'
@@ -32,6 +34,8 @@ export interface PlatformDeps {
   health: PlatformHealthService
   models: ModelsService
   bus: EventBus
+  /** Import sources: create, delete, upload, files (imports-routes.ts). */
+  imports?: ImportsFeature
 }
 
 export { PlatformErrorSchema }
@@ -49,7 +53,10 @@ export function platformFace(deps: PlatformDeps): ApiFace {
     errorBody: (error: AppError) => ({
       detail: error.issues?.length ? error.issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ') : error.message
     }),
-    routes: (scope) => platformRoutes(scope, deps)
+    routes: async (scope) => {
+      platformRoutes(scope, deps)
+      if (deps.imports) await importsRoutes(scope, deps.imports, deps.sources)
+    }
   }
 }
 
@@ -67,7 +74,7 @@ function platformRoutes(app: FastifyInstance, { sources, health, models, bus }: 
     },
     async () => health.health()
   )
-  app.get('/api/watcher/status', { schema: { tags, summary: 'Drop-folder watcher status (none yet)', response: { 200: WatcherStatusSchema } } }, async () => health.watcher())
+  app.get('/api/watcher/status', { schema: { tags, summary: 'The import drop folder’s watcher: <dataDir>/drop/<source>/, debounced', response: { 200: WatcherStatusSchema } } }, async () => health.watcher())
   app.get('/api/config', { schema: { tags, summary: 'Configuration and service URLs', response: { 200: PlatformConfigSchema } } }, async () => health.config())
   app.get(
     '/api/metabase-config',

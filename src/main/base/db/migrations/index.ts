@@ -14,6 +14,7 @@ import { m013PostgresAgentKey } from './013-postgres-agent-key'
 import { m014Teams } from './014-teams'
 import { m015ScrapeJobs } from './015-scrape-jobs'
 import { m016RemoteWrite } from './016-remote-write'
+import { m017Imports } from './017-imports'
 
 export interface Migration {
   version: number
@@ -38,7 +39,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m013PostgresAgentKey,
   m014Teams,
   m015ScrapeJobs,
-  m016RemoteWrite
+  m016RemoteWrite,
+  m017Imports
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

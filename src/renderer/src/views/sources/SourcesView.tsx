@@ -20,7 +20,10 @@ const TYPE_LABEL: Record<string, string> = {
   ssh: 'server (SSH)',
   postgresql: 'PostgreSQL instance',
   oracle_table: 'Oracle table',
-  postgresql_table: 'PostgreSQL table'
+  postgresql_table: 'PostgreSQL table',
+  csv_metrics: 'import: metrics CSV',
+  csv_table: 'import: table CSV',
+  nmon: 'import: nmon recordings'
 }
 
 /** "12 s ago", "3 min ago", "2 h ago", "4 d ago". */

@@ -183,19 +183,26 @@ export class RemoteWriter {
   private async run(target: RemoteWriteTarget, stop: AbortSignal): Promise<void> {
     const backlog = (this.backlog = new SendBacklog(this.deps.store, this.deps.model, this.deps.repo.cursors(), target.sinceMs))
     while (!stop.aborted) {
-      const look = ++this.looks
-      backlog.refresh()
-      const batch = backlog.next(this.maxSamples)
-      if (batch === null) {
-        this.state = 'idle'
-        this.resolveWaiters(look)
-        await this.pause(this.idleMs, stop)
-        continue
+      try {
+        const look = ++this.looks
+        backlog.refresh()
+        const batch = backlog.next(this.maxSamples)
+        if (batch === null) {
+          this.state = 'idle'
+          this.resolveWaiters(look)
+          await this.pause(this.idleMs, stop)
+          continue
+        }
+        if (batch.samples > 0 && (this.state === 'idle' || this.state === 'off')) this.state = 'sending'
+        if ((await this.deliver(batch.series, batch.samples, target, stop)) === 'stopped') return
+        backlog.commit(batch)
+        this.deps.repo.saveCursors(batch.cursors)
+      } catch (error) {
+        // Vigil's own failure (reading the store, recording the cursors): shown, and tried again.
+        if (stop.aborted) return
+        this.fail('retrying', `Vigil could not read or record what to send: ${error instanceof Error ? error.message : String(error)}`, target)
+        await this.pause(this.maxBackoffMs, stop)
       }
-      if (batch.samples > 0 && (this.state === 'idle' || this.state === 'off')) this.state = 'sending'
-      if ((await this.deliver(batch.series, batch.samples, target, stop)) === 'stopped') return
-      backlog.commit(batch)
-      this.deps.repo.saveCursors(batch.cursors)
     }
   }
 

@@ -30,6 +30,24 @@ export interface Batch {
  */
 const SLICE_MS = 15 * 60_000
 
+/**
+ * A group's rows are read this far ahead of its cursor and kept for the slices that follow
+ * (a chunk spans hours: read slice by slice, it would be decoded once a slice), up to
+ * MAX_READ_AHEAD_VALUES values over all groups — the bound on what a catch-up holds in memory.
+ * Rows stored meanwhile into what was read ahead (an import into the past) are not seen: like a
+ * sample older than what was sent, they are passed over.
+ */
+const READ_AHEAD_MS = 4 * SLICE_MS
+const MAX_READ_AHEAD_VALUES = 2_000_000
+
+interface ReadAhead {
+  range: SeriesRange
+  /** The rows of (after, to]. */
+  after: number
+  to: number
+  values: number
+}
+
 interface GroupSeries {
   column: number
   labels: RemoteSeries['labels']
@@ -42,6 +60,8 @@ export class SendBacklog {
   private readonly checkedCold = new Set<number>()
   private pending = 0
   private pendingGroups = 0
+  private readonly readAhead = new Map<number, ReadAhead>()
+  private readAheadValues = 0
 
   constructor(
     private readonly store: SeriesStore,
@@ -99,16 +119,18 @@ export class SendBacklog {
     const horizon = this.horizon()
     for (const id of this.lagging) {
       if (batch.samples >= maxSamples) break
-      const group = this.store.storedGroup(id)
       const cursor = this.cursorOf(id)
+      // Sent up to the horizon already: the next slice.
+      if (cursor.lastTs >= horizon) continue
+      const group = this.store.storedGroup(id)
       if (group === undefined) {
-        this.lagging.delete(id)
+        this.settled(id)
         continue
       }
       const series = this.model.seriesOfGroup(group, registry).map(({ column, labels }) => ({ column, labels: remoteLabels(labels) }))
       const taken = this.take(group, cursor, series, maxSamples - batch.samples, batch, horizon)
       if (taken.cursor.nextSeq !== cursor.nextSeq || taken.cursor.lastTs !== cursor.lastTs) batch.cursors.set(id, taken.cursor)
-      if (taken.outcome === 'complete') this.lagging.delete(id)
+      if (taken.outcome === 'complete') this.settled(id)
       else if (taken.outcome === 'budget') break
     }
     return batch.cursors.size === 0 ? null : batch
@@ -131,7 +153,7 @@ export class SendBacklog {
     if (lastTs === null || lastTs <= cursor.lastTs || series.length === 0) return { cursor: { nextSeq, lastTs: Math.max(cursor.lastTs, lastTs ?? cursor.lastTs) }, outcome: 'complete' }
     const until = Math.min(lastTs, horizon)
     if (until <= cursor.lastTs) return { cursor, outcome: 'horizon' }
-    const range = this.store.read(group.id, cursor.lastTs + 1, until)
+    const range = this.rowsBetween(group.id, cursor.lastTs, until, lastTs)
     const maxRows = Math.max(1, Math.floor(budget / series.length))
     const rows: number[] = []
     for (let r = 0; r < range.ts.length && rows.length < maxRows; r++) if ((range.seq[r] as number) >= cursor.nextSeq) rows.push(r)
@@ -140,6 +162,40 @@ export class SendBacklog {
     if (rows.length < countAtOrAfter(range.seq, cursor.nextSeq)) return { cursor: { nextSeq: (range.seq[last as number] as number) + 1, lastTs: range.ts[last as number] as number }, outcome: 'budget' }
     if (until === lastTs) return { cursor: { nextSeq, lastTs }, outcome: 'complete' }
     return { cursor: { nextSeq: last === undefined ? cursor.nextSeq : (range.seq[last] as number) + 1, lastTs: until }, outcome: 'horizon' }
+  }
+
+  /** A group's rows with times in (after, until], from what was read ahead when it covers them. */
+  private rowsBetween(groupId: number, after: number, until: number, lastTs: number): SeriesRange {
+    let ahead = this.readAhead.get(groupId)
+    if (ahead === undefined || ahead.after > after || ahead.to < until) {
+      this.forgetReadAhead(groupId)
+      const to = Math.min(lastTs, Math.max(until, after + READ_AHEAD_MS))
+      const range = this.store.read(groupId, after + 1, to)
+      const values = range.ts.length * (range.columns.length + 2)
+      if (this.readAheadValues + values > MAX_READ_AHEAD_VALUES) this.clearReadAhead()
+      ahead = { range, after, to, values }
+      this.readAhead.set(groupId, ahead)
+      this.readAheadValues += values
+    }
+    return rowsIn(ahead.range, after, until)
+  }
+
+  /** A group has nothing more to send for now. */
+  private settled(groupId: number): void {
+    this.lagging.delete(groupId)
+    this.forgetReadAhead(groupId)
+  }
+
+  private forgetReadAhead(groupId: number): void {
+    const ahead = this.readAhead.get(groupId)
+    if (ahead === undefined) return
+    this.readAheadValues -= ahead.values
+    this.readAhead.delete(groupId)
+  }
+
+  private clearReadAhead(): void {
+    this.readAhead.clear()
+    this.readAheadValues = 0
   }
 
   /** How far this batch may reach: the cursor furthest behind, plus a slice. */
@@ -156,6 +212,26 @@ export class SendBacklog {
 
 function remoteLabels(labels: LabelSet): RemoteSeries['labels'] {
   return Object.entries(labels).map(([name, value]) => ({ name, value }))
+}
+
+/** The rows of a range with times in (after, until] (times ascending), copied out. */
+function rowsIn(range: SeriesRange, after: number, until: number): SeriesRange {
+  const from = firstAfter(range.ts, after)
+  const to = firstAfter(range.ts, until)
+  if (from === 0 && to === range.ts.length) return range
+  return { ts: range.ts.slice(from, to), seq: range.seq.slice(from, to), columns: range.columns.map((column) => column.slice(from, to)) }
+}
+
+/** The index of the first time after `t` (binary search). */
+function firstAfter(times: readonly number[], t: number): number {
+  let lo = 0
+  let hi = times.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((times[mid] as number) <= t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 function countAtOrAfter(seqs: readonly number[], from: number): number {

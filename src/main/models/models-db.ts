@@ -6,7 +6,7 @@
 // The run history is kept here too (vigil_model_runs), so models.db is the whole of the feature.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import Database, { type Database as Db } from 'better-sqlite3'
+import { openDb, type Db } from '../base/db/db'
 import type { Materialization, ModelRows } from '../../shared/models'
 import { attachStoreSchema } from './store-tables'
 
@@ -37,9 +37,8 @@ export class ModelsDb {
   private importsAttached = false
 
   constructor(private readonly dataDir: string) {
-    this.db = new Database(join(dataDir, MODELS_DB_FILE))
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('busy_timeout = 5000')
+    // Through openDb, as every database in the data dir: created 0600 (its -wal and -shm too), WAL.
+    this.db = openDb(join(dataDir, MODELS_DB_FILE), [])
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS vigil_model_runs (
         id INTEGER PRIMARY KEY, model TEXT NOT NULL, trigger TEXT NOT NULL,

@@ -9,6 +9,7 @@
 // alone; `vigil_self_` is not one of them, so Vigil can scrape itself.
 import { statSync } from 'node:fs'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { RemoteWriteStatus } from '../shared/remote-write'
 import type { EventBus } from './base/bus'
 import type { SeriesStore } from './base/series/series-store'
 import { SELF_PREFIX, type RemoteWriter } from './prometheus'
@@ -97,7 +98,10 @@ export function createSelfMetrics(deps: SelfMetricsDeps): SelfMetrics {
     }
   })
 
-  const remote = () => deps.remoteWrite.status()
+  // One status per exposition, read by the five remote-write series (status() looks over the
+  // store's groups for the backlog: once a scrape, not once a series).
+  let remoteStatus: RemoteWriteStatus | null = null
+  const remote = (): RemoteWriteStatus => (remoteStatus ??= deps.remoteWrite.status())
   const remoteCounter = (name: string, help: string, read: () => number): void => {
     new Counter({
       name: `${PREFIX}remote_write_${name}`,
@@ -131,6 +135,7 @@ export function createSelfMetrics(deps: SelfMetricsDeps): SelfMetrics {
 
   return {
     async expose() {
+      remoteStatus = null
       return { contentType: registry.contentType, body: await registry.metrics() }
     },
     observeRequest(route, method, status, seconds) {

@@ -36,11 +36,18 @@ export function createRemoteWriteRepo(db: Db, secrets: SecretBox) {
     ),
     clearCursors: db.prepare('DELETE FROM remote_write_cursors')
   }
+  const readTarget = () => statements.target.get() as { url: string; bearer_sealed: string | null; enabled: number; since_ms: number } | undefined
   return {
     target(): RemoteWriteTarget | null {
-      const row = statements.target.get() as { url: string; bearer_sealed: string | null; enabled: number; since_ms: number } | undefined
+      const row = readTarget()
       if (!row) return null
       return { url: row.url, bearerToken: row.bearer_sealed === null ? null : secrets.open(row.bearer_sealed), enabled: row.enabled === 1, sinceMs: row.since_ms }
+    },
+    /** The receiver as shown: whether a token is set, without opening it. */
+    shownTarget(): (Omit<RemoteWriteTarget, 'bearerToken'> & { hasBearerToken: boolean }) | null {
+      const row = readTarget()
+      if (!row) return null
+      return { url: row.url, hasBearerToken: row.bearer_sealed !== null, enabled: row.enabled === 1, sinceMs: row.since_ms }
     },
     /** Saves the receiver; a new URL forgets every cursor (a new receiver starts at its sinceMs). */
     saveTarget(target: RemoteWriteTarget, now: number): void {

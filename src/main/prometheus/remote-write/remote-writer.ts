@@ -162,13 +162,13 @@ export class RemoteWriter {
   }
 
   status(): RemoteWriteStatus {
-    const target = this.deps.repo.target()
+    const target = this.deps.repo.shownTarget()
     // The backlog as of now, also while one request is retried for minutes.
     this.backlog?.refresh()
     return {
       url: target?.url ?? null,
       enabled: target?.enabled ?? false,
-      hasBearerToken: target?.bearerToken != null,
+      hasBearerToken: target?.hasBearerToken ?? false,
       state: this.state,
       since: target ? new Date(target.sinceMs).toISOString() : null,
       ...this.counts,

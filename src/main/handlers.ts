@@ -12,6 +12,7 @@ import type { SourcesService } from './sources'
 import type { ModelsService } from './models'
 import { MAX_PREVIEW_ROWS } from '../shared/models'
 import type { ImportsFeature, ImportSourceRow } from './imports'
+import { DELIVERIES_KEPT, type Actor, type WebhooksService } from './webhooks'
 
 /** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
 export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
@@ -29,10 +30,14 @@ export interface HandlerDeps {
   sources: SourcesService
   models: ModelsService
   imports: ImportsFeature
+  webhooks: WebhooksService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, imports, info }: HandlerDeps): Handlers {
+/** The desktop's user is the owner (as the startup token is); the trail calls them UI_USER, as the PostgreSQL pages do. */
+const UI_ACTOR: Actor = { username: null, name: UI_USER }
+
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, imports, webhooks, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -167,7 +172,16 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     },
     'remoteWrite.status': () => prometheus.remoteWrite.status(),
     'remoteWrite.configure': (input) => remoteWriteCall(() => prometheus.remoteWrite.configure(input)),
-    'remoteWrite.remove': () => prometheus.remoteWrite.remove()
+    'remoteWrite.remove': () => prometheus.remoteWrite.remove(),
+    'webhooks.list': () => webhooks.list(),
+    'webhooks.create': (input) => webhooks.create(input, UI_ACTOR),
+    'webhooks.update': ({ id, changes }) => webhooks.update(id, changes, UI_ACTOR),
+    'webhooks.delete': ({ id }) => {
+      webhooks.remove(id, UI_ACTOR)
+      return { id }
+    },
+    'webhooks.test': ({ id }) => webhooks.test(id),
+    'webhooks.deliveries': ({ id }) => webhooks.deliveries(id, 1, DELIVERIES_KEPT).deliveries
   }
 }
 

@@ -7,7 +7,7 @@
 // startup token or a browser session — who is admin. Each route names the area it needs; the
 // check is users/permissions.ts's requirePermission, the one every face will call.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import Type, { type TSchema } from 'typebox'
+import Type from 'typebox'
 import { AppError, type ErrorCode } from '../../../shared/errors'
 import {
   CreatedTokenSchema,
@@ -29,10 +29,12 @@ import type { RateLimiter, RateRule } from '../../base/security/rate-limiter'
 import { SESSION_COOKIE, type Authenticator } from '../../base/security/browser-auth'
 import { accessOf, ALL_PERMISSIONS, OWNER, requirePermission, type ApiTokens, type Principal, type UsersService } from '../../users'
 import type { AuditTrail } from '../../audit'
-import { TOKEN_USER } from '../agent/scope'
 import { STATUS_OF } from '../errors'
 import { APP_KEY_HEADER } from '../security'
 import type { ApiFace } from '../face'
+import { actorOf, envelope, ok, okPage, PageQuery, pageOf, tags } from './envelope'
+import { webhookRoutes } from './webhooks-routes'
+import type { WebhooksService } from '../../webhooks'
 
 export interface WebopsDeps {
   auth: Authenticator
@@ -40,6 +42,7 @@ export interface WebopsDeps {
   audit: AuditTrail
   users: UsersService
   tokens: ApiTokens
+  webhooks: WebhooksService
   limiter: RateLimiter
   limits: { general: RateRule; auth: RateRule }
 }
@@ -83,19 +86,8 @@ export function webopsError(error: AppError): { success: false; error: { code: s
   return { success: false, error: { code: CODE_OF[error.code], message, details } }
 }
 
-const Pagination = Type.Object({ page: Type.Integer(), per_page: Type.Integer(), total: Type.Integer(), total_pages: Type.Integer() })
-const envelope = <T extends TSchema>(data: T, paged = false) =>
-  Type.Object({ success: Type.Boolean(), data, message: Type.String(), ...(paged ? { pagination: Pagination } : {}) })
-const ok = <T>(data: T, message: string) => ({ success: true, data, message })
-
 const IdParams = Type.Object({ id: Type.String({ description: 'The user’s numeric id' }) })
 const TokenParams = Type.Object({ token: Type.String({ description: 'The token itself (vgl_…)' }) })
-const PageQuery = Type.Object(
-  { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
-  { additionalProperties: true }
-)
-const tags = ['WebOps /api/v1']
-
 export function webopsFace(deps: WebopsDeps): ApiFace {
   return {
     name: 'webops',
@@ -104,7 +96,10 @@ export function webopsFace(deps: WebopsDeps): ApiFace {
     errorStatus: (error: AppError) => STATUS_OF[error.code],
     errorBody: webopsError,
     authenticate: (request, reply) => authenticate(request, reply, deps),
-    routes: (scope) => webopsRoutes(scope, deps)
+    routes: (scope) => {
+      webopsRoutes(scope, deps)
+      webhookRoutes(scope, deps.webhooks)
+    }
   }
 }
 
@@ -157,11 +152,6 @@ function describeWindow(seconds: number): string {
   if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`
   if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`
   return `${seconds} s`
-}
-
-/** The name the audit trail gives the caller: the user, or the owner token's (as the agent face does). */
-function actorOf(request: FastifyRequest): string {
-  return request.principal?.username ?? TOKEN_USER
 }
 
 function userIdOf(request: FastifyRequest): number {
@@ -224,10 +214,9 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
     '/users/',
     { config: userRoute, schema: { tags, summary: 'List users (admin)', querystring: PageQuery, response: { 200: envelope(Type.Array(UserSchema), true) } } },
     async (request) => {
-      const page = request.query.page ?? 1
-      const perPage = request.query.per_page ?? 20
+      const { page, perPage } = pageOf(request.query)
       const { users: list, total } = users.page(page, perPage)
-      return { ...ok(list, 'Users retrieved'), pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) } }
+      return okPage(list, 'Users retrieved', page, perPage, total)
     }
   )
   app.post(

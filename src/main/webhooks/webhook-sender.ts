@@ -66,6 +66,8 @@ export function signature(secret: string, timestamp: number, body: string): stri
 
 interface Queue {
   items: QueuedDelivery[]
+  /** Whether a worker drains it (or is about to start). */
+  draining: boolean
   /** The delivery being attempted or waiting for its retry. */
   current: QueuedDelivery | null
   dropped: number
@@ -90,7 +92,7 @@ export class WebhookSender {
       return false
     }
     queue.items.push(delivery)
-    if (queue.current === null) this.drain(queue)
+    if (!queue.draining) this.drain(queue)
     return true
   }
 
@@ -119,19 +121,26 @@ export class WebhookSender {
 
   private queueOf(webhookId: number): Queue {
     let queue = this.queues.get(webhookId)
-    if (!queue) this.queues.set(webhookId, (queue = { items: [], current: null, dropped: 0 }))
+    if (!queue) this.queues.set(webhookId, (queue = { items: [], draining: false, current: null, dropped: 0 }))
     return queue
   }
 
   private drain(queue: Queue): void {
+    queue.draining = true
     const worker = (async () => {
-      for (let next = queue.items.shift(); next; next = queue.items.shift()) {
-        queue.current = next
-        try {
-          await this.deliver(next)
-        } finally {
-          queue.current = null
+      // Not in the publisher's call: the first attempt's set-up (fetch loads undici the first time) is not the bus's to wait for.
+      await new Promise((resolve) => setImmediate(resolve))
+      try {
+        for (let next = queue.items.shift(); next; next = queue.items.shift()) {
+          queue.current = next
+          try {
+            await this.deliver(next)
+          } finally {
+            queue.current = null
+          }
         }
+      } finally {
+        queue.draining = false
       }
     })()
     this.workers.add(worker)
@@ -166,6 +175,9 @@ export class WebhookSender {
     if (target.secret !== null) headers['X-Vigil-Signature'] = signature(target.secret, timestamp, body)
     const started = performance.now()
     const elapsed = (): number => Math.round(performance.now() - started)
+    // Held here until the attempt ends: a timeout signal only reachable through AbortSignal.any() can be
+    // collected before it fires (seen under vitest on Node 20), leaving a silent receiver hanging the queue.
+    const timeout = AbortSignal.timeout(this.options.timeoutMs)
     try {
       const response = await fetch(target.url, {
         method: 'POST',
@@ -173,14 +185,15 @@ export class WebhookSender {
         body,
         // A redirect is an answer like any non-2xx: following it would post the event somewhere nobody registered.
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal])
+        signal: AbortSignal.any([timeout, this.closing.signal])
       })
       // The body is not read: nothing in it matters, and a receiver could send any amount.
       await response.body?.cancel().catch(() => undefined)
       const success = response.status >= 200 && response.status < 300
       return { attempt, success, statusCode: response.status, error: success ? null : `HTTP ${response.status}`, responseTimeMs: elapsed(), at }
     } catch (error) {
-      return { attempt, success: false, statusCode: null, error: failureText(error, this.options.timeoutMs), responseTimeMs: elapsed(), at }
+      const text = timeout.aborted ? `Timed out after ${this.options.timeoutMs / 1000} s` : failureText(error)
+      return { attempt, success: false, statusCode: null, error: text, responseTimeMs: elapsed(), at }
     }
   }
 
@@ -201,8 +214,7 @@ export class WebhookSender {
 }
 
 /** What went wrong, in words a user can act on: fetch's own message ("fetch failed") says nothing. */
-function failureText(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `Timed out after ${timeoutMs / 1000} s`
+function failureText(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { message?: string; code?: string } | undefined) : undefined
   if (cause?.message) return cause.message
   return error instanceof Error ? error.message : String(error)

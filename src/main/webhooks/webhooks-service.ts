@@ -72,11 +72,12 @@ export class WebhooksService {
   }
 
   create(input: unknown, actor: Actor): WebhookDto {
-    const { url, events, secret, name } = validated<CreateWebhook>(CreateWebhookSchema, input)
+    const { url: given, events, secret, name } = validated<CreateWebhook>(CreateWebhookSchema, input)
+    const url = checkedUrl(given)
     const at = this.deps.now()
     const id = this.deps.repo.insert({
-      name: name ?? new URL(checkedUrl(url)).host,
-      url: checkedUrl(url),
+      name: name ?? new URL(url).host,
+      url,
       events: JSON.stringify(normaliseEvents(events)),
       secret_sealed: secret === undefined ? null : this.deps.secrets.seal(secret),
       created_by: actor.username,

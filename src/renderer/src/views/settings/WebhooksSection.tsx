@@ -9,6 +9,9 @@ import { call, subscribe } from '../../transport/client'
 import { WebhookDeliveries } from './webhooks/WebhookDeliveries'
 import { WebhookForm } from './webhooks/WebhookForm'
 
+/** How long changes are gathered before the section reloads. */
+const RELOAD_AFTER_MS = 150
+
 /**
  * Webhooks: Vigil's events posted to HTTP receivers, as /api/v1/webhooks/ manages them (made here,
  * they are the owner's: every event is sent). The list and the open deliveries log follow
@@ -25,14 +28,24 @@ export function WebhooksSection() {
 
   const { reload: reloadList } = list
   const { reload: reloadDeliveries } = deliveries
-  useEffect(
-    () =>
-      subscribe('webhooks.changed', ({ id }) => {
+  useEffect(() => {
+    // One reload for a burst (a fan-out to many webhooks announces every attempt).
+    let timer: ReturnType<typeof setTimeout> | null = null
+    let openChanged = false
+    const unsubscribe = subscribe('webhooks.changed', ({ id }) => {
+      openChanged ||= id === open
+      timer ??= setTimeout(() => {
+        timer = null
         reloadList()
-        if (id === open) reloadDeliveries()
-      }),
-    [open, reloadList, reloadDeliveries]
-  )
+        if (openChanged) reloadDeliveries()
+        openChanged = false
+      }, RELOAD_AFTER_MS)
+    })
+    return () => {
+      unsubscribe()
+      if (timer) clearTimeout(timer)
+    }
+  }, [open, reloadList, reloadDeliveries])
 
   const test = async (webhook: WebhookDto): Promise<void> => {
     const answer = await action.run(() => call('webhooks.test', { id: webhook.id }))

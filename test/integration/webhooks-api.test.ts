@@ -215,6 +215,25 @@ describe('events', () => {
     }
   })
 
+  it('judges the creator’s areas when the event happens, not when the webhook was made', async () => {
+    const own = await startWebhookReceiver()
+    try {
+      const token = await userToken('hooks-later', ['monitoring'])
+      const hook = await createWebhook({ url: own.url, events: ['server.down'] }, token)
+      const down = (id: string) => api.app.bus.publish('servers.state', { id, state: 'unreachable', error: 'refused', since: new Date().toISOString() })
+      down('fake-before')
+      await api.app.webhooks.idle()
+      expect(own.received).toEqual([])
+      const user = (await api.request('GET', '/api/v1/users/?per_page=100')).body.data.find((u: { username: string }) => u.username === 'hooks-later')
+      expect((await api.request('PUT', `/api/v1/users/${user.id}/permissions/`, { body: { permissions: ['monitoring', 'servers:read'] } })).status).toBe(200)
+      down('fake-after')
+      expect((await own.next((d) => d.json.event === 'server.down')).json.data).toMatchObject({ server_id: 'fake-after' })
+      await api.request('DELETE', `/api/v1/webhooks/${hook.id}/`)
+    } finally {
+      await own.close()
+    }
+  })
+
   it('maps the bus’s news to events: maintenance, table changes, scrape targets, collectors', async () => {
     // A receiver of its own: earlier tests' webhooks (events: *) get these too.
     const own = await startWebhookReceiver()

@@ -171,8 +171,11 @@ export class Evaluator {
     for (const series of node.selector.series) {
       this.settings.deadline.check()
       // A window of its own per series: each is counted, none let go.
-      const points = new SlidingWindow(series, this.samples).moveTo(mint, maxt)
-      if (points.length > 0) output.push({ labels: series.labels, points: [...points] })
+      const window = new SlidingWindow(series, this.samples)
+      window.moveTo(mint, maxt)
+      const points: Point[] = []
+      for (let i = window.from; i < window.to; i++) points.push({ t: series.timestamps[i] as number, v: series.values[i] as number })
+      if (points.length > 0) output.push({ labels: series.labels, points })
     }
     return output
   }

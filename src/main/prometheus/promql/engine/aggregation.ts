@@ -1,6 +1,7 @@
-// Aggregations as one step of 2.42's evaluation, folded by the kernels. A sample's group labels
-// are worked out once per series (2.42 too keys its groups by a hash made once per series) and
-// handed to the kernels beside the samples, so that they are not worked out again at every step.
+// Aggregations as 2.42 evaluates them, folded by the kernels: those with a parameter (and
+// count_values) as one step of rangeEval, the simple ones over all steps at once, series by
+// series. Either way a sample's group labels are worked out once per series (2.42 too keys its
+// groups by a hash made once per series), not again at every step.
 import type { AggregateOp } from '../ast'
 import { aggregate, simpleAccumulator, type Accumulator, type SimpleAggregationOp } from '../kernels/aggregations'
 import { Labels, METRIC_NAME, type Sample, type Series } from '../kernels/values'

@@ -226,7 +226,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     })
     const webhooks = webhooksFeature.service
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, tokens, audit, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
     const callers = new Callers({ auth, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits })
     const api = await buildApi({
       version: config.version,

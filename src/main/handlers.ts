@@ -7,7 +7,8 @@ import type { ConnectionsService, ServersService } from './servers'
 import type { MetricSeriesService } from './metrics'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
 import type { PgAgentService, PostgresInstancesService } from './postgres'
-import { normalise, OWNER_ACTORS, ownerPrincipal, requirePermission, type Principal, type UsersService } from './users'
+import { normalise, OWNER_ACTORS, ownerPrincipal, requirePermission, userChannels, type ApiTokens, type Principal, type UsersService } from './users'
+import type { AuditTrail } from './audit'
 import { remoteWriteCall, WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
 import type { ModelsService } from './models'
@@ -32,6 +33,9 @@ export interface HandlerDeps {
   /** The agent API's operations, acting as the caller. */
   pgAgent: PgAgentService
   users: UsersService
+  tokens: ApiTokens
+  /** Changes to users and tokens made in the UI. */
+  audit: AuditTrail
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   prometheus: PrometheusFeature
   sources: SourcesService
@@ -41,7 +45,7 @@ export interface HandlerDeps {
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, imports, webhooks, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, tokens, audit, oracle, prometheus, sources, models, imports, webhooks, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -65,19 +69,7 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'metrics.overview': (query) => metricSeries.overview(query),
     'metrics.topProcesses': (query) => metricSeries.topProcesses(query),
     'metrics.processHistory': (query) => metricSeries.processHistory(query),
-    'users.list': () => users.list(),
-    'users.add': async ({ username, password }) => {
-      await users.add(String(username ?? ''), String(password ?? ''))
-      return users.list()
-    },
-    'users.setPassword': async ({ username, password }) => {
-      await users.setPassword(String(username ?? ''), String(password ?? ''))
-      return users.list()
-    },
-    'users.remove': ({ username }) => {
-      users.remove(String(username ?? ''))
-      return users.list()
-    },
+    ...userChannels(users, tokens, audit),
     'postgres.list': (query) => postgres.list(query ?? {}),
     'postgres.get': ({ id }) => postgres.get(id),
     'postgres.create': (input) => postgres.create(input),

@@ -49,7 +49,12 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, { area: PermissionArea | '
   'users.list': read('users'),
   'users.add': write('users'),
   'users.setPassword': write('users'),
+  'users.update': write('users'),
   'users.remove': write('users'),
+  // Anyone's own tokens; the handlers let an admin (the users area) see and revoke everyone's.
+  'tokens.list': { area: 'any', access: 'read' },
+  'tokens.create': { area: 'any', access: 'write' },
+  'tokens.revoke': { area: 'any', access: 'write' },
   'postgres.list': read('postgres'),
   'postgres.get': read('postgres'),
   'postgres.create': write('postgres'),

@@ -7,7 +7,7 @@ import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
 import type { RemoteWriteInput, RemoteWriteStatus } from './remote-write'
 import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
-import type { Permission } from './teams'
+import type { CreatedToken, CreateOwnToken, Permission, TokenInfo, UpdateUser, UserDto } from './teams'
 import type { CreateWebhook, UpdateWebhook, WebhookDelivery, WebhookDto, WebhookTest } from './webhooks'
 import type {
   OverviewAnswer,
@@ -83,13 +83,6 @@ import type {
 } from './servers'
 
 /** What the UI may learn about the running core. Never includes the token itself. */
-/** One of Vigil's users (who may log in to the PostgreSQL agent API); never the password. */
-export interface UserInfo {
-  username: string
-  created_at: string
-  updated_at: string
-}
-
 export interface AppInfo {
   version: string
   dataDir: string
@@ -129,10 +122,19 @@ export interface Contract {
   'metrics.overview': { req: OverviewQuery; res: OverviewAnswer }
   'metrics.topProcesses': { req: TopProcessesQuery; res: TopProcesses }
   'metrics.processHistory': { req: ProcessHistoryQuery; res: ProcessHistory }
-  'users.list': { req: void; res: UserInfo[] }
-  'users.add': { req: { username: string; password: string }; res: UserInfo[] }
-  'users.setPassword': { req: { username: string; password: string }; res: UserInfo[] }
-  'users.remove': { req: { username: string }; res: UserInfo[] }
+  /** Vigil's users with their permissions (admin: the users area); never a password. */
+  'users.list': { req: void; res: UserDto[] }
+  'users.add': { req: { username: string; password: string }; res: UserDto[] }
+  'users.setPassword': { req: { username: string; password: string }; res: UserDto[] }
+  /** is_staff and permission areas (and email): the Users API's PUT. */
+  'users.update': { req: { id: number; changes: UpdateUser }; res: UserDto[] }
+  'users.remove': { req: { username: string }; res: UserDto[] }
+  /** Live API tokens: the caller's own, or everyone's for an admin. */
+  'tokens.list': { req: void; res: TokenInfo[] }
+  /** A token for the caller — a user who logged in with their password — shown this once. */
+  'tokens.create': { req: CreateOwnToken; res: CreatedToken }
+  /** Revokes one of the caller's tokens (an admin: anyone's). */
+  'tokens.revoke': { req: { id: number }; res: TokenInfo[] }
   'postgres.list': { req: PostgresInstanceListQuery; res: PostgresInstance[] }
   'postgres.get': { req: { id: number }; res: PostgresInstance }
   'postgres.create': { req: PostgresInstanceCreate; res: PostgresInstance }
@@ -281,7 +283,11 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'users.list',
   'users.add',
   'users.setPassword',
+  'users.update',
   'users.remove',
+  'tokens.list',
+  'tokens.create',
+  'tokens.revoke',
   'postgres.list',
   'postgres.get',
   'postgres.create',

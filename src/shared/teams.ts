@@ -92,6 +92,19 @@ export const CreatedTokenSchema = Type.Object({
   permissions: Type.Array(Type.String())
 })
 
+export type CreatedToken = Static<typeof CreatedTokenSchema>
+
+/** A token made in Settings by a user who logged in with their password (CreateTokenSchema without the credentials). */
+export const CreateOwnTokenSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    expires_in: Type.Optional(Type.Integer({ minimum: 60, maximum: TOKEN_MAX_SECONDS })),
+    permissions: Type.Optional(PermissionsSchema)
+  },
+  { additionalProperties: false }
+)
+export type CreateOwnToken = Static<typeof CreateOwnTokenSchema>
+
 export const VerifiedTokenSchema = Type.Object({
   valid: Type.Boolean(),
   kind: Type.Enum(['api_token', 'owner', 'session'], { description: '`owner`: the startup owner token or a login-link browser session (admin); `session`: a user’s browser session' }),
@@ -104,3 +117,14 @@ export const VerifiedTokenSchema = Type.Object({
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 })
 export type VerifiedToken = Static<typeof VerifiedTokenSchema>
+
+/** A token as Settings → Tokens lists it: never the token itself (shown once, at creation). */
+export interface TokenInfo {
+  id: number
+  username: string
+  name: string
+  permissions: Permission[]
+  created_at: string
+  expires_at: string
+  last_used_at: string | null
+}

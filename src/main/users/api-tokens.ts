@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { sha256 } from '../base/security/api-token'
 import { AppError } from '../../shared/errors'
-import { TOKEN_DEFAULT_SECONDS, type CreateToken, type Permission, type VerifiedToken } from '../../shared/teams'
+import { TOKEN_DEFAULT_SECONDS, type CreateToken, type Permission, type TokenInfo, type VerifiedToken } from '../../shared/teams'
 import { intersect, missingPermissions, normalise, type Principal } from './permissions'
 import type { UsersRepo } from './users-repo'
 import type { UsersService } from './users-service'
@@ -70,6 +70,26 @@ export class ApiTokens {
       expires_at: iso(row.expires_at),
       last_used_at: iso(this.now())
     }
+  }
+
+  /** Live tokens, newest first: everyone's for an admin (`username` null), else one user's. */
+  list(username: string | null): TokenInfo[] {
+    return this.repo.tokens(username, this.now()).map((row) => ({
+      id: row.id,
+      username: row.username,
+      name: row.name,
+      permissions: normalise(JSON.parse(row.permissions) as Permission[]),
+      created_at: iso(row.created_at) as string,
+      expires_at: iso(row.expires_at) as string,
+      last_used_at: iso(row.last_used_at)
+    }))
+  }
+
+  /** Revokes a token by its id, if `username` is its user (null: an admin, any token); its user and name, for the audit trail. */
+  revokeById(id: number, username: string | null): { username: string; name: string } {
+    const row = this.repo.tokenById(id)
+    if (!row || (username !== null && row.username !== username) || !this.repo.removeToken(row.id)) throw new AppError('not_found', `Token ${id} not found`)
+    return { username: row.username, name: row.name }
   }
 
   /** Revokes the token (anyone holding it may: it is its own proof); its user and name, for the audit trail. */

@@ -96,6 +96,16 @@ export function createUsersRepo(db: Db) {
     tokenByHash(tokenHash: string): TokenRow | undefined {
       return db.prepare('SELECT id, username, name, permissions, created_at, expires_at, last_used_at FROM api_tokens WHERE token_hash = ?').get(tokenHash) as TokenRow | undefined
     },
+    /** Live tokens (of one user, or everyone's), newest first; never their hashes. */
+    tokens(username: string | null, now: number): TokenRow[] {
+      const columns = 'SELECT id, username, name, permissions, created_at, expires_at, last_used_at FROM api_tokens WHERE expires_at > ?'
+      return (username === null
+        ? db.prepare(`${columns} ORDER BY created_at DESC, id DESC`).all(now)
+        : db.prepare(`${columns} AND username = ? ORDER BY created_at DESC, id DESC`).all(now, username)) as TokenRow[]
+    },
+    tokenById(id: number): TokenRow | undefined {
+      return db.prepare('SELECT id, username, name, permissions, created_at, expires_at, last_used_at FROM api_tokens WHERE id = ?').get(id) as TokenRow | undefined
+    },
     touchToken(id: number, now: number): void {
       db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, id)
     },

@@ -5,10 +5,12 @@ import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
 import { call } from '../../transport/client'
+import type { UserDto } from '../../../../shared/teams'
+import { describePermissions, PermissionsEditor } from './users/PermissionsEditor'
 
 /**
- * Vigil's users: who may log in to the PostgreSQL agent API (/pg/{id}/login) and whose name
- * the actions' trail carries. The same as `vigil users add|passwd|remove`.
+ * Vigil's users: who may log in (the UI, the PostgreSQL agent API) and mint API tokens, what each
+ * may do, and whose name the actions' trail carries. The same as the Users API and `vigil users`.
  */
 export function UsersSection() {
   const list = useLoad(() => call('users.list'), [])
@@ -18,6 +20,7 @@ export function UsersSection() {
   const [password, setPassword] = useState('')
   const [changing, setChanging] = useState<string | null>(null)
   const [removing, setRemoving] = useState<string | null>(null)
+  const [editing, setEditing] = useState<UserDto | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const error = action.error ?? list.error
 
@@ -37,8 +40,8 @@ export function UsersSection() {
     <section className="settings-section" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
       <p className="hint">
-        Who may log in to the PostgreSQL agent API (<code>POST /pg/&#123;id&#125;/login</code>). Scripts can also use the API token as a
-        bearer.
+        Who may log in — here, to the PostgreSQL agent API (<code>POST /pg/&#123;id&#125;/login</code>) — and make API tokens, and what
+        each may do, area by area. A new user may use the PostgreSQL pages only until you give them more.
       </p>
       {users.length > 0 ? (
         <div className="table-wrap">
@@ -46,6 +49,7 @@ export function UsersSection() {
             <thead>
               <tr>
                 <th scope="col">User</th>
+                <th scope="col">May</th>
                 <th scope="col">Since</th>
                 <ActionsHeader />
               </tr>
@@ -54,8 +58,12 @@ export function UsersSection() {
               {users.map((user) => (
                 <tr key={user.username}>
                   <td>{user.username}</td>
+                  <td>{describePermissions(user)}</td>
                   <td>{new Date(user.created_at).toLocaleDateString()}</td>
                   <td className="col-actions">
+                    <button type="button" onClick={() => setEditing(user)} aria-label={`Permissions of ${user.username}`}>
+                      Permissions
+                    </button>
                     <button type="button" onClick={() => setChanging(user.username)}>
                       Change password
                     </button>
@@ -71,6 +79,20 @@ export function UsersSection() {
       ) : (
         <p className="hint">No users yet.</p>
       )}
+      {editing ? (
+        <PermissionsEditor
+          key={editing.id}
+          user={editing}
+          onCancel={() => setEditing(null)}
+          onSave={async (changes) => {
+            const answer = await action.run(() => call('users.update', { id: editing.id, changes }))
+            if (!answer.ok) return
+            list.setData(answer.value)
+            setNotice(`Saved the permissions of ${editing.username}.`)
+            setEditing(null)
+          }}
+        />
+      ) : null}
       <form className="toolbar user-form" onSubmit={(event) => void submit(event)}>
         {changing ? (
           <span>

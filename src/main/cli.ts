@@ -6,6 +6,7 @@ import { version } from '../../package.json'
 import { createApp, DB_FILE } from './app'
 import { IMPORT_HELP, importMetricsCommand } from './cli-import'
 import { USERS_HELP, usersCommand } from './cli-users'
+import { CLIENT_HELP, isClientCommand, runClientCommand } from './cli/client'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, resolveConfig, SERVE_FILE } from './config'
 import { loadOrCreateApiToken } from './base/security/api-token'
 import { receiverUrl } from './prometheus'
@@ -19,7 +20,7 @@ import { loadOrCreateSelfSigned, loadTlsFiles, TLS_CERT_FILE, TlsSetupError, typ
 
 const HELP = `Vigil ${version} — operations console
 
-Usage:
+Server commands (on the machine that keeps the data dir):
   vigil serve [--port N] [--host ADDR] [--data-dir DIR] [--allow-host NAME]... [--retention-days N]
               [--top-processes N] [--tls | --tls-cert FILE --tls-key FILE] [--log]
               [--remote-write URL [--remote-write-token-file FILE]]
@@ -44,9 +45,14 @@ ${USERS_HELP}
 ${IMPORT_HELP}
 
 The data directory defaults to ${defaultDataDir()} (or $VIGIL_DATA_DIR).
+
+${CLIENT_HELP}
 `
 
 async function main(argv: string[]): Promise<number> {
+  // The client commands parse their own options (and exit with their own codes).
+  const [first, ...rest] = argv
+  if (first !== undefined && isClientCommand(first)) return runClientCommand(first, rest)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

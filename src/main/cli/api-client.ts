@@ -2,7 +2,7 @@
 // /ws) with `Authorization: Bearer <token>` — a user's vgl_ token or the owner token, which
 // every face takes — and every failure turned into one line and an exit code (exit-codes.ts).
 import WebSocket from 'ws'
-import { defaultDataDir } from '../config'
+import { defaultDataDir } from '../base/locations'
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes'
 import { sendRequest, tlsOptions, type HttpAnswer, type TlsTrust } from './http'
 import type { Target } from './client-config'

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { DEFAULT_HOST, DEFAULT_PORT } from '../config'
+import { DEFAULT_HOST, DEFAULT_PORT } from '../base/locations'
 import { replacePrivateFile } from '../base/security/private-file'
 import { usageError } from './exit-codes'
 

@@ -2,7 +2,7 @@
 // when it serves HTTPS — so commands on the same machine reach it and trust exactly that certificate.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { SERVE_FILE } from '../config'
+import { SERVE_FILE } from '../base/locations'
 import type { TlsTrust } from './http'
 
 export interface RunningServer {

@@ -2,7 +2,7 @@
 // Prometheus face (/prometheus/api/v1/query and query_range, sysmon-prometheus-api.md).
 import { commandContext, stringOption, type ClientContext } from '../context'
 import { EXIT, usageError } from '../exit-codes'
-import { formatTable } from '../tables'
+import { formatTable, type Column } from '../tables'
 
 export const QUERY_HELP = `  vigil query 'PROMQL' [--time T]
   vigil query-range 'PROMQL' --start T --end T --step STEP
@@ -72,17 +72,22 @@ function printResult(ctx: ClientContext, data: QueryData): void {
       )
       return
     case 'matrix':
-      // One block per series: its name, then its samples, oldest first.
+      // One block per series: its name, then its samples (oldest first), indented under it.
       ctx.out(
         data.result
-          .map(
-            (series) =>
-              `${seriesName(series.metric)}\n` +
-              formatTable([{ header: '  TIME', value: (sample: Sample) => `  ${isoTime(sample[0])}` }, { header: 'VALUE', value: (sample) => sample[1], align: 'right' }], series.values)
-          )
+          .map((series) => `${seriesName(series.metric)}\n${indent(formatTable(SAMPLE_COLUMNS, series.values))}`)
           .join('\n')
       )
   }
+}
+
+const SAMPLE_COLUMNS: Column<Sample>[] = [
+  { header: 'TIME', value: (sample) => isoTime(sample[0]) },
+  { header: 'VALUE', value: (sample) => sample[1], align: 'right' }
+]
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ')
 }
 
 /** `name{label="value", …}`, as Prometheus prints a series. */

@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TLS_CERT_FILE } from '../../src/main/base/security/tls-certificate'
 import { startPostgres, type Postgres } from '../helpers/postgres'
 import { makeTempDir } from '../helpers/temp-dir'
 import { CLI, startVigil, type VigilProcess } from '../helpers/vigil-process'
@@ -104,6 +105,10 @@ describe('the vigil binary', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> }
     expect(resolve(pkg.bin.vigil as string)).toBe(CLI)
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+  })
+
+  it('serves the built UI found beside its entry (the server commands live in a chunk elsewhere)', () => {
+    expect(vigil.output()).not.toContain('no built UI found')
   })
 
   it('lists the client commands and their exit codes in --help', async () => {
@@ -325,5 +330,37 @@ describe('vigil servers, metrics, pg, query (with the owner token)', () => {
     const relative = JSON.parse((await cli(config, ['query-range', 'vector(1)', '--start', 'now-1m', '--end', 'now', '--step', '15s', '--json'])).stdout)
     expect(relative.result[0].values).toHaveLength(5)
     expectOneLineError(await cli(config, ['query', 'sum(']), 1, /HTTP 400: invalid parameter "query": .*parse error/)
+  })
+})
+
+describe('over HTTPS (vigil serve --tls, a self-signed certificate)', () => {
+  let secure: VigilProcess
+  let certFile: string
+
+  beforeAll(async () => {
+    secure = await startVigil(['--tls'])
+    certFile = join(secure.dataDir, TLS_CERT_FILE)
+  }, 60_000)
+  afterAll(async () => secure?.stop())
+
+  it('refuses the certificate it cannot check (5, with the way out), trusts it with --ca or `config set ca`', async () => {
+    const config = newConfig()
+    const env = { VIGIL_TOKEN: secure.token }
+    await cli(config, ['config', 'set', 'url', secure.url])
+    expectOneLineError(await cli(config, ['servers', 'list'], { env }), 5, /cannot reach https:.*; trust its certificate with --ca FILE or `vigil config set ca FILE`/)
+    const withCa = await cli(config, ['servers', 'list', '--json', '--ca', certFile], { env })
+    expect(withCa.code, withCa.stderr).toBe(0)
+    expect(JSON.parse(withCa.stdout)).toEqual([expect.objectContaining({ collector: 'local' })])
+
+    expect((await cli(config, ['config', 'set', 'ca', certFile])).code).toBe(0)
+    const tail = await cli(config, ['metrics', 'tail', (JSON.parse(withCa.stdout) as { id: string }[])[0]?.id as string, 'vmstat', '--count', '1', '--json'], { env })
+    expect(tail.code, tail.stderr).toBe(0)
+    expect(JSON.parse(tail.stdout)).toMatchObject({ metric: 'vmstat' })
+  })
+
+  it('pins the certificate a local vigil serve recorded in serve.json, as import-metrics does', async () => {
+    const run = await cli(newConfig(), ['auth', 'status', '--url', secure.url], { env: { VIGIL_TOKEN: secure.token, VIGIL_DATA_DIR: secure.dataDir } })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/^kind: +owner/m)
   })
 })

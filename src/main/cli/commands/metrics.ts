@@ -1,7 +1,7 @@
 // `vigil metrics tail SERVER [METRIC]`: the primary API's live rows, from its WebSocket
 // (/ws/metrics/{metric}/{server_id}/, or /ws/metrics/{server_id}/ for all four metrics), printed
 // as they come until Ctrl-C, or until --count messages for a script.
-import type { IncomingMessage } from 'node:http'
+import type { ClientRequest, IncomingMessage } from 'node:http'
 import { isMetricName, METRICS } from '../../../shared/metrics'
 import { httpError } from '../api-client'
 import { commandContext, integerOption, type ClientContext } from '../context'
@@ -48,11 +48,14 @@ function tail(ctx: ClientContext, path: string, count: number | undefined): Prom
       else reject(outcome)
     }
     // A refused upgrade (401, 403, 404) carries the face's error body, as any request's.
-    socket.on('unexpected-response', (_request, response: IncomingMessage) => {
+    socket.on('unexpected-response', (request: ClientRequest, response: IncomingMessage) => {
       let text = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => (text += chunk))
-      response.on('end', () => finish(httpError({ status: response.statusCode ?? 0, headers: response.headers, text })))
+      response.on('end', () => {
+        request.destroy()
+        finish(httpError({ status: response.statusCode ?? 0, headers: response.headers, text }))
+      })
       socket.removeAllListeners('close')
     })
     socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -61,7 +64,7 @@ function tail(ctx: ClientContext, path: string, count: number | undefined): Prom
     socket.on('message', (data) => {
       if (stopping) return
       const text = data.toString()
-      ctx.out(ctx.json ? text : rowLine(JSON.parse(text) as LiveRow))
+      ctx.out(ctx.json ? text : rowLine(text))
       if (count !== undefined && ++received >= count) stop()
     })
     socket.on('close', (code, reason) => {
@@ -73,7 +76,15 @@ function tail(ctx: ClientContext, path: string, count: number | undefined): Prom
 }
 
 /** `2026-12-02T16:45:01Z  vmstat  r=1 b=0 us=3 …`: one row a line, its fields in the API's order. */
-function rowLine(row: LiveRow): string {
+export function rowLine(text: string): string {
+  let row: LiveRow | null = null
+  try {
+    row = JSON.parse(text) as LiveRow
+  } catch {
+    // handled below
+  }
+  // Not a row (a newer server's message?): shown as it came rather than ending the tail.
+  if (!row || typeof row.values !== 'object' || row.values === null) return text
   const fields = Object.entries(row.values).map(([name, value]) => `${name}=${value === null ? '-' : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
   return `${row.timestamp}  ${row.metric}  ${fields.join(' ')}`
 }

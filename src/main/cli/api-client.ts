@@ -1,12 +1,19 @@
 // The client commands' way to a Vigil server: every face (/api/v1, /api, /pg/{id}, /prometheus,
-// /ws) with `Authorization: Bearer <token>` — a user's vgl_ token or the owner token, which
-// every face takes — and every failure turned into one line and an exit code (exit-codes.ts).
+// /ws) with `Authorization: Bearer <token>` — the owner token, which every face takes, or a
+// user's vgl_ token, which /api/v1 takes and the other faces will as they come to check
+// permissions — and every failure turned into one line and an exit code (exit-codes.ts).
 import WebSocket from 'ws'
 import { defaultDataDir } from '../base/locations'
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes'
 import { sendRequest, tlsOptions, type HttpAnswer, type TlsTrust } from './http'
 import type { Target } from './client-config'
 import { readServeFile } from './serve-file'
+
+/**
+ * How long a server may stay silent before it counts as unreachable (exit 5): longer than the
+ * slowest answer Vigil gives on purpose (an SSH connection test that waits out its timeout).
+ */
+const SILENCE_MS = 60_000
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
@@ -46,7 +53,7 @@ export class ApiClient {
       headers['Content-Type'] = 'application/json'
     }
     try {
-      return await sendRequest(url, { method, headers, body, trust: this.trust })
+      return await sendRequest(url, { method, headers, body, trust: this.trust, timeoutMs: SILENCE_MS })
     } catch (error) {
       throw this.unreachable(error as NodeJS.ErrnoException)
     }
@@ -56,6 +63,7 @@ export class ApiClient {
   webSocket(path: string): WebSocket {
     return new WebSocket(this.urlOf(path, 'ws'), {
       headers: { Authorization: `Bearer ${this.requireToken()}` },
+      handshakeTimeout: SILENCE_MS,
       ...tlsOptions(this.trust)
     })
   }

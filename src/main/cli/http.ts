@@ -29,13 +29,17 @@ export function tlsOptions(trust: TlsTrust | null): RequestOptions {
 
 export function sendRequest(
   url: URL,
-  options: { method: string; headers: Record<string, string>; body?: string; trust: TlsTrust | null }
+  options: { method: string; headers: Record<string, string>; body?: string; trust: TlsTrust | null; /** Fail after this long without a byte. */ timeoutMs?: number }
 ): Promise<HttpAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const headers = options.body === undefined ? options.headers : { ...options.headers, 'Content-Length': String(Buffer.byteLength(options.body)) }
     const base = { method: options.method, headers }
     const request = url.protocol === 'https:' ? httpsRequest(url, { ...base, ...tlsOptions(options.trust) }) : httpRequest(url, base)
     request.on('error', reject)
+    if (options.timeoutMs !== undefined) {
+      const seconds = options.timeoutMs / 1000
+      request.setTimeout(options.timeoutMs, () => request.destroy(Object.assign(new Error(`no answer in ${seconds} s`), { code: 'ETIMEDOUT' })))
+    }
     request.on('response', (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))

@@ -25,6 +25,7 @@ import { createSourcesFeature, type SourcesFeature } from './sources'
 import { createImportsFeature, type ImportsFeature } from './imports'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
+import { Callers } from './api/callers'
 import { createUsersFeature, DEFAULT_LOGIN_LIMITS, type UsersService } from './users'
 
 export const DB_FILE = 'vigil.db'
@@ -210,6 +211,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     })
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, imports, info })
+    const callers = new Callers({ auth, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -218,6 +220,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       log: { requests: config.logRequests, file: logFile, secrets: [apiToken] },
       webSockets: config.webSockets,
       auth,
+      callers,
+      users,
+      audit,
       bus,
       handlers,
       servers,
@@ -225,7 +230,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       connections,
       postgres,
       agent: {
-        auth,
+        callers,
         users,
         sessions,
         audit,
@@ -239,7 +244,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       prometheus,
       platform: { ...platform, models, bus, imports },
       tls: config.tls,
-      webops: { auth, audit, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits },
+      webops: { callers, audit, users, tokens },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status(),
       remoteWrite: prometheus.remoteWrite,

@@ -1,27 +1,34 @@
 import type { AppInfo, Channel, Outcome, Req, Res } from '../shared/contract'
 import type { ImportSourceView } from '../shared/imports'
 import { AppError } from '../shared/errors'
+import { CHANNEL_ACCESS } from '../shared/access'
 import type { SnapshotSummary } from '../shared/oracle'
 import type { ConnectionsService, ServersService } from './servers'
 import type { MetricSeriesService } from './metrics'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
-import { UI_USER, type PgAgentService, type PostgresInstancesService } from './postgres'
-import type { UsersService } from './users'
+import type { PgAgentService, PostgresInstancesService } from './postgres'
+import { normalise, OWNER_ACTORS, ownerPrincipal, requirePermission, type Principal, type UsersService } from './users'
 import { remoteWriteCall, WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
 import type { ModelsService } from './models'
 import { MAX_PREVIEW_ROWS } from '../shared/models'
 import type { ImportsFeature, ImportSourceRow } from './imports'
 
-/** One handler per contract channel. Electron's IPC and the browser's HTTP transport both call these. */
-export type Handlers = { [C in Channel]: (req: Req<C>) => Res<C> | Promise<Res<C>> }
+/**
+ * One handler per contract channel. Electron's IPC and the browser's HTTP transport both call
+ * these, with the caller: who acts (the trail records their name) and what they may do.
+ */
+export type Handlers = { [C in Channel]: (req: Req<C>, caller: Principal) => Res<C> | Promise<Res<C>> }
+
+/** The desktop app's user: the workstation's owner. */
+export const DESKTOP_OWNER: Principal = ownerPrincipal(OWNER_ACTORS.ui)
 
 export interface HandlerDeps {
   servers: ServersService
   connections: ConnectionsService
   metricSeries: MetricSeriesService
   postgres: PostgresInstancesService
-  /** The agent API's operations, acting as UI_USER: the handlers are not told which session asked. */
+  /** The agent API's operations, acting as the caller. */
   pgAgent: PgAgentService
   users: UsersService
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
@@ -37,6 +44,12 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
     'app.info': () => info(),
+    'auth.whoami': (_req, caller) => ({
+      kind: caller.kind === 'agent_key' ? 'api_token' : caller.kind,
+      username: caller.username,
+      isStaff: caller.isStaff,
+      permissions: normalise([...caller.permissions])
+    }),
     'servers.list': (query) => servers.list(query ?? {}),
     'servers.get': ({ id }) => servers.get(id),
     'servers.create': (input) => servers.create(input),
@@ -73,22 +86,22 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'pg.activity.waiting': (req) => pgAgent.waiting(pg(req)),
     'pg.activity.blocking': (req) => pgAgent.blocking(pg(req)),
     'pg.activity.lockGraph': (req) => pgAgent.lockGraph(pg(req)),
-    'pg.activity.kill': (req) => pgAgent.kill(pg(req), { pids: req.pids }, UI_USER),
-    'pg.activity.cancel': (req) => pgAgent.cancel(pg(req), { pids: req.pids }, UI_USER),
-    'pg.control': (req) => pgAgent.control(pg(req), { action: req.action }, UI_USER),
+    'pg.activity.kill': (req, caller) => pgAgent.kill(pg(req), { pids: req.pids }, caller.actor),
+    'pg.activity.cancel': (req, caller) => pgAgent.cancel(pg(req), { pids: req.pids }, caller.actor),
+    'pg.control': (req, caller) => pgAgent.control(pg(req), { action: req.action }, caller.actor),
     'pg.dashboard.history': (req) => pgAgent.dashboardOverview(pg(req)),
     'pg.dashboard': (req) => pgAgent.dashboard(pg(req)),
     'pg.dashboard.live': (req) => pgAgent.dashboardLive(pg(req)),
     'pg.pgconf.settings': (req) => pgAgent.configuration(pg(req)),
     'pg.pgconf.status': (req) => pgAgent.restartStatus(pg(req)),
-    'pg.pgconf.update': (req) => pgAgent.updateSettings(pg(req), { settings: req.settings }, UI_USER),
+    'pg.pgconf.update': (req, caller) => pgAgent.updateSettings(pg(req), { settings: req.settings }, caller.actor),
     'pg.statements': (req) => pgAgent.statementsView(pg(req)),
-    'pg.statements.reset': (req) => pgAgent.resetStatements(pg(req), UI_USER),
+    'pg.statements.reset': (req, caller) => pgAgent.resetStatements(pg(req), caller.actor),
     'pg.maintenance.instance': (req) => pgAgent.instanceView(pg(req)),
     'pg.maintenance.database': (req) => pgAgent.databaseView(pg(req), req.database),
     'pg.maintenance.schema': (req) => pgAgent.schemaBrowse(pg(req), req.database, req.schema),
     'pg.maintenance.table': (req) => pgAgent.tableView(pg(req), req.database, req.schema, req.table),
-    'pg.maintenance.run': (req) => pgAgent.submit(pg(req), req.operation, req.target, { mode: req.mode, datetime: req.datetime }, UI_USER),
+    'pg.maintenance.run': (req, caller) => pgAgent.submit(pg(req), req.operation, req.target, { mode: req.mode, datetime: req.datetime }, caller.actor),
     'pg.maintenance.jobs': (req) => pgAgent.jobs(pg(req)),
     'pg.maintenance.cancel': (req) => pgAgent.cancelJob(pg(req), req.job),
     'pg.notifications': (req) => pgAgent.notifications(pg(req)),
@@ -191,19 +204,25 @@ function workspaceCall<T>(call: () => T): T {
   }
 }
 
-/** Runs a handler and wraps the result, turning any failure into a plain error body. */
+/**
+ * Runs a handler for `caller` and wraps the result, turning any failure into a plain error body;
+ * a channel the caller may not use (CHANNEL_ACCESS) is refused as forbidden before it runs.
+ */
 export async function invoke<C extends Channel>(
   handlers: Handlers,
   channel: C,
   req: Req<C>,
+  caller: Principal,
   onUnexpected: (error: unknown) => void = () => {}
 ): Promise<Outcome<Res<C>>> {
   try {
+    const rule = CHANNEL_ACCESS[channel]
+    if (rule.area !== 'any') requirePermission(caller, rule.area, rule.access)
     if (req !== undefined && req !== null && typeof req !== 'object') {
       throw new AppError('validation', 'Invalid input: the request must be a JSON object')
     }
-    const handler = handlers[channel] as (req: Req<C>) => Res<C> | Promise<Res<C>>
-    return { ok: true, value: await handler(req ?? ({} as Req<C>)) }
+    const handler = handlers[channel] as (req: Req<C>, caller: Principal) => Res<C> | Promise<Res<C>>
+    return { ok: true, value: await handler(req ?? ({} as Req<C>), caller) }
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toBody() }
     onUnexpected(error)

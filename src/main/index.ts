@@ -4,7 +4,7 @@ import { app, BrowserWindow, ipcMain, shell, type WebContents, type WebFrameMain
 import { isChannel, isTopic, type Outcome } from '../shared/contract'
 import { createApp, type VigilApp } from './app'
 import { resolveConfig } from './config'
-import { invoke } from './handlers'
+import { DESKTOP_OWNER, invoke } from './handlers'
 import { safeStorageKeyWrapper } from './safe-storage'
 
 // The Electron shell, and the only module that touches Electron (with safe-storage.ts).
@@ -25,7 +25,7 @@ function registerIpc(core: VigilApp): void {
       return { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted frame' } }
     }
     if (!isChannel(channel)) return { ok: false, error: { code: 'not_found', message: `Unknown channel '${String(channel)}'` } }
-    return invoke(core.handlers, channel, req as never, (error) => console.error(`[vigil] ${channel} failed`, error))
+    return invoke(core.handlers, channel, req as never, DESKTOP_OWNER, (error) => console.error(`[vigil] ${channel} failed`, error))
   })
 
   const subscriptions = new Map<WebContents, Map<string, () => void>>()

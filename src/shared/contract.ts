@@ -7,6 +7,7 @@ import type { PrometheusAnswer, PrometheusRequest } from './prometheus'
 import type { RemoteWriteInput, RemoteWriteStatus } from './remote-write'
 import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
+import type { Permission } from './teams'
 import type {
   OverviewAnswer,
   OverviewQuery,
@@ -97,12 +98,22 @@ export interface AppInfo {
   upgrade: UpgradeStatus
 }
 
+/** The caller: the owner (desktop app, API token, login link) or a named user, with their permissions now. */
+export interface Whoami {
+  kind: 'owner' | 'api_token' | 'session'
+  username: string | null
+  isStaff: boolean
+  permissions: Permission[]
+}
+
 /**
  * The renderer's one contract with the core. Electron carries it over IPC (preload's
  * `invoke`), a browser over HTTP (`POST /rpc/{channel}`); both reach the same handler map.
  */
 export interface Contract {
   'app.info': { req: void; res: AppInfo }
+  /** Who the UI acts for, and what they may do (the UI hides the rest; the core refuses it anyway). */
+  'auth.whoami': { req: void; res: Whoami }
   'servers.list': { req: ServerListQuery; res: ServerListPage }
   'servers.get': { req: { id: string }; res: Server }
   'servers.create': { req: ServerCreate; res: Server }
@@ -240,6 +251,7 @@ export type Res<C extends Channel> = Contract[C]['res']
 
 export const CHANNELS: readonly Channel[] = Object.freeze([
   'app.info',
+  'auth.whoami',
   'servers.list',
   'servers.get',
   'servers.create',

@@ -94,7 +94,7 @@ export const CreatedTokenSchema = Type.Object({
 
 export const VerifiedTokenSchema = Type.Object({
   valid: Type.Boolean(),
-  kind: Type.Enum(['api_token', 'owner'], { description: '`owner`: the startup owner token or a browser session (admin)' }),
+  kind: Type.Enum(['api_token', 'owner', 'session'], { description: '`owner`: the startup owner token or a login-link browser session (admin); `session`: a user’s browser session' }),
   username: Type.Union([Type.String(), Type.Null()]),
   is_staff: Type.Boolean(),
   permissions: Type.Array(Type.String(), { description: 'What the token may do now: its own areas within its user’s current ones' }),

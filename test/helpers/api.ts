@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { createApp, type VigilApp } from '../../src/main/app'
-import { resolveConfig, type VigilConfig } from '../../src/main/config'
+import { DEFAULT_RATE_LIMITS, resolveConfig, type VigilConfig } from '../../src/main/config'
 import { makeTempDir } from './temp-dir'
 
 export interface ApiResponse<T = unknown> {
@@ -42,6 +42,9 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
       // Collection is tested on its own; API tests see only the servers they create.
       collect: false,
       monitorLocalhost: false,
+      // Every test logs in from 127.0.0.1, and many log in more than the 5 attempts a quarter of
+      // an hour an address gets: the tests of the limits set theirs.
+      rateLimits: { ...DEFAULT_RATE_LIMITS, auth: { max: 10_000, windowSeconds: 900 } },
       ...overrides,
       // After the overrides: `dataDir: undefined` must not fall back to the user's own data dir.
       dataDir

@@ -30,7 +30,7 @@ describe('API faces', () => {
     const noSession = await api.request('GET', '/pg/1/activity', { anonymous: true })
     expect(noSession).toMatchObject({ status: 406, body: { error: "Parameter 'X-Session' is malformed." } })
     const wrongToken = await api.request('GET', '/pg/1/activity', { headers: { Authorization: 'Bearer nope' } })
-    expect(wrongToken).toMatchObject({ status: 401, body: { error: 'Invalid session.' } })
+    expect(wrongToken).toMatchObject({ status: 401, body: { error: 'Invalid token.' } })
     const badJson = await api.request('POST', '/pg/1/login', { anonymous: true, rawBody: '{bad', headers: { 'Content-Type': 'application/json' } })
     expect(badJson).toMatchObject({ status: 400, body: { error: 'Invalid json format' } })
   })

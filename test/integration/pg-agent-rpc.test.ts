@@ -1,6 +1,6 @@
 // The UI's pg.* channels over /rpc (the browser's transport; Electron's IPC reaches the same
 // handlers), against a real cluster: they call PgAgentService as the agent routes do, act as
-// user 'ui' in the trail, and add what the UI needs beyond the agent API — cancelling a query,
+// the caller in the trail (here the owner's API token: 'api-token'), and add what the UI needs beyond the agent API — cancelling a query,
 // the lock graph, resetting pg_stat_statements (with its privilege), the maintenance jobs list.
 import { Client } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -86,7 +86,7 @@ describe('activity channels', () => {
     expect(unknown).toMatchObject({ status: 404, ok: false, error: { code: 'not_found' } })
   })
 
-  it('cancels a running query per pid (the session stays), refuses what it may not, and records it as ui', async () => {
+  it('cancels a running query per pid (the session stays), refuses what it may not, and records who asked', async () => {
     const busy = await open('rpc-busy')
     const running = busy.client.query('SELECT pg_sleep(30)').catch((error: { code?: string }) => error)
     await until(busy.pid, "state = 'active' AND query LIKE '%pg_sleep%'")
@@ -98,18 +98,18 @@ describe('activity channels', () => {
     expect(backends[1].error).toMatch(/^Not allowed: PID \d+ is a session of superuser '.+': only a superuser may cancel its query/)
     expect(await running).toMatchObject({ code: '57014' }) // query_canceled
     expect((await busy.client.query('SELECT 1 AS still')).rows).toEqual([{ still: 1 }])
-    expect((await trail(operator))[0]).toMatchObject({ username: 'ui', message: `Query of backend ${busy.pid} cancelled` })
+    expect((await trail(operator))[0]).toMatchObject({ username: 'api-token', message: `Query of backend ${busy.pid} cancelled` })
 
     const malformed = await rpc('pg.activity.cancel', { id: operator, pids: ['x'] })
     expect(malformed).toMatchObject({ status: 400, error: { code: 'validation', message: "Parameter 'pids' is malformed." } })
   })
 
-  it('kills a backend and records it as ui', async () => {
+  it('kills a backend and records who asked', async () => {
     const victim = await open('rpc-victim')
     const { backends } = await value('pg.activity.kill', { id: operator, pids: [victim.pid] })
     expect(backends).toEqual([{ pid: victim.pid, killed: true }])
     await expect(victim.client.query('SELECT 1')).rejects.toThrow()
-    expect((await trail(operator))[0]).toMatchObject({ username: 'ui', message: `Backend ${victim.pid} terminated` })
+    expect((await trail(operator))[0]).toMatchObject({ username: 'api-token', message: `Backend ${victim.pid} terminated` })
   })
 
   it('draws the lock graph: who waits for whom, the mode, the relation, the wait, the root blocker', async () => {
@@ -156,18 +156,18 @@ describe('statements channels', () => {
     expect(await value('pg.statements.reset', { id: dba })).toEqual({ reset: true })
     const after = await value('pg.statements', { id: dba })
     expect(after.data.some((row: { query: string }) => row.query.includes('rpc_statement_marker'))).toBe(false)
-    expect((await trail(dba))[0]).toMatchObject({ username: 'ui', message: 'pg_stat_statements reset' })
+    expect((await trail(dba))[0]).toMatchObject({ username: 'api-token', message: 'pg_stat_statements reset' })
   })
 })
 
 describe('configuration channels', () => {
-  it('changes a setting with ALTER SYSTEM and reload, as ui', async () => {
+  it('changes a setting with ALTER SYSTEM and reload, recording who asked', async () => {
     const categories = await value('pg.pgconf.settings', { id: dba })
     expect(categories.flatMap((category: { rows: Array<{ name: string }> }) => category.rows.map((row) => row.name))).toContain('work_mem')
     const { settings } = await value('pg.pgconf.update', { id: dba, settings: [{ name: 'work_mem', setting: '6MB' }] })
     expect(settings).toEqual([{ name: 'work_mem', setting: '6MB', previous_setting: '4MB', restart: false }])
     expect((await pg.query('SHOW work_mem')).rows[0].work_mem).toBe('6MB')
-    expect((await trail(dba))[0]).toMatchObject({ username: 'ui', message: "ALTER SYSTEM SET work_mem = '6MB' (was '4MB')" })
+    expect((await trail(dba))[0]).toMatchObject({ username: 'api-token', message: "ALTER SYSTEM SET work_mem = '6MB' (was '4MB')" })
     expect((await value('pg.pgconf.status', { id: dba })).restart_pending).toBe(false)
     const refused = await rpc('pg.pgconf.update', { id: dba, settings: [{ name: 'work_mem', setting: 'lots' }] })
     expect(refused).toMatchObject({ status: 400, error: { code: 'validation' } })
@@ -193,7 +193,7 @@ describe('maintenance channels', () => {
       .poll(async () => (await value('pg.maintenance.jobs', { id: dba })).past.find((job: { id: string }) => job.id === analyze.id)?.status, { timeout: 20_000 })
       .toBe('done')
     const done = (await value('pg.maintenance.jobs', { id: dba })).past.find((job: { id: string }) => job.id === analyze.id)
-    expect(done).toMatchObject({ operation: 'analyze', requestedBy: 'ui', description: 'ANALYZE "public"."locked_table" in database "postgres"', error: null })
+    expect(done).toMatchObject({ operation: 'analyze', requestedBy: 'api-token', description: 'ANALYZE "public"."locked_table" in database "postgres"', error: null })
 
     const at = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
     const vacuum = await value('pg.maintenance.run', { id: dba, operation: 'vacuum', mode: 'full,analyze', datetime: at, target: { database: 'postgres', schema: 'public', table: 'locked_table', index: null } })

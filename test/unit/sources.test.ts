@@ -182,7 +182,7 @@ describe('RowCounts', () => {
 })
 
 describe('faceOf', () => {
-  const face = (name: string, prefix: string, paths?: string[]): ApiFace => ({ name, prefix, paths, errorStatus: () => 500, errorBody: () => null, routes: () => {} })
+  const face = (name: string, prefix: string, paths?: string[]): ApiFace => ({ name, prefix, paths, areas: [], errorStatus: () => 500, errorBody: () => null, routes: () => {} })
   const faces = [face('primary', ''), face('prometheus', '/prometheus'), face('platform', '', ['/api/status', '/api/sources/*', '/ws'])]
   it('gives listed paths to their face and leaves the rest to the default', () => {
     const owner = (url: string) => faceOf(faces, url).name

@@ -6,14 +6,14 @@ import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from '../../src/main/config'
 import { migrate, openDb, type Db } from '../../src/main/base/db/db'
 import { MIGRATIONS } from '../../src/main/base/db/migrations'
 import { RateLimiter } from '../../src/main/base/security/rate-limiter'
-import { accessOf, allows, OWNER, requirePermission, type Principal } from '../../src/main/users'
+import { accessOf, allows, OWNER_ACTORS, ownerPrincipal, requirePermission, type Principal } from '../../src/main/users'
 import { intersect, missingPermissions, normalise, userPermissions } from '../../src/main/users/permissions'
 import { createUsersFeature } from '../../src/main/users'
 import type { Permission } from '../../src/shared/teams'
 import { AppError } from '../../src/shared/errors'
 import { makeTempDir } from '../helpers/temp-dir'
 
-const principal = (permissions: Permission[], isStaff = false): Principal => ({ kind: 'api_token', username: 'u', isStaff, permissions: new Set(permissions), tokenId: 1 })
+const principal = (permissions: Permission[], isStaff = false): Principal => ({ kind: 'api_token', username: 'u', isStaff, permissions: new Set(permissions), tokenId: 1, actor: 'u' })
 
 describe('permissions', () => {
   it('grants read and write for an area, read only for area:read', () => {
@@ -29,7 +29,7 @@ describe('permissions', () => {
     expect(allows(principal(['users']), 'users', 'read')).toBe(false)
     expect(allows(principal(['users:read'], true), 'users', 'read')).toBe(true)
     expect(allows(principal(['users:read'], true), 'users', 'write')).toBe(false)
-    for (const area of ['servers', 'users', 'logs'] as const) expect(allows(OWNER, area, 'write')).toBe(true)
+    for (const area of ['servers', 'users', 'logs'] as const) expect(allows(ownerPrincipal(OWNER_ACTORS.token), area, 'write')).toBe(true)
   })
 
   it('throws forbidden naming the permission needed', () => {

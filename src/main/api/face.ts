@@ -1,11 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { accessOf, type Access, type RouteArea } from '../../shared/access'
 import { AppError } from '../../shared/errors'
+import { requirePermission, type Principal } from '../users'
 import { toAppError } from './errors'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Reachable without Vigil's credential (the API token or a browser session). */
-    public?: boolean
+    /**
+     * Who may call the route: those holding this area (`area:read` for a read), `any` caller
+     * with a credential, or `none` — anyone, no credential (health, logins). Given by the route,
+     * or by its face's `areas` for its path; a route with neither fails to register.
+     */
+    area?: RouteArea
+    /** Read or write when the method does not say it (a PromQL query sent as a form POST reads). */
+    access?: Access
+  }
+  interface FastifyRequest {
+    /** Who the request acts for, once authenticated (security.ts, or the face's own authenticate). */
+    principal?: Principal
   }
 }
 
@@ -34,8 +46,14 @@ export interface ApiFace {
    */
   errorFormat?: { contentType: string; serialize(body: unknown): string }
   /**
-   * The face's own authentication, run before its handlers (after the body is parsed). Without
-   * it the face's routes need Vigil's credential, checked for every request in security.ts.
+   * The permission areas of the face's paths: the longest prefix that matches a route's URL names
+   * its area, unless the route names one itself.
+   */
+  areas: ReadonlyArray<readonly [prefix: string, area: RouteArea]>
+  /**
+   * The face's own authentication, setting `request.principal`; run before validation (after
+   * the body is parsed) on every route but those of area `none`. Without it the face's routes
+   * take Vigil's credentials, read for every request in security.ts.
    */
   authenticate?: (request: FastifyRequest, reply: FastifyReply) => Promise<void> | void
   routes(scope: FastifyInstance): Promise<void> | void
@@ -86,6 +104,29 @@ export function notFoundHandlerOf(face: ApiFace) {
     answer(new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply)
 }
 
+/** The area a route needs: its own, else its face's for the longest matching prefix; undefined when neither says. */
+export function areaOfRoute(face: ApiFace, url: string, own: RouteArea | undefined): RouteArea | undefined {
+  if (own !== undefined) return own
+  let area: RouteArea | undefined
+  let longest = -1
+  for (const [prefix, candidate] of face.areas) {
+    if ((url === prefix || url.startsWith(prefix)) && prefix.length > longest) [area, longest] = [candidate, prefix.length]
+  }
+  return area
+}
+
+/**
+ * The permission check of every route: its area against the principal authentication found,
+ * read for GET and write otherwise (or the route's declared access). Errors in the face's format.
+ */
+export function checkAccess(request: FastifyRequest): void {
+  const { area, access } = request.routeOptions.config ?? {}
+  if (area === undefined || area === 'none') return
+  const principal = request.principal
+  if (!principal) throw new AppError('unauthorized', 'Authentication credentials were not provided.')
+  if (area !== 'any') requirePermission(principal, area, access ?? accessOf(request.method))
+}
+
 /**
  * The face as an encapsulated plugin under its prefix. A face with prefix '' (the default face)
  * leaves not-found answers to the root, which server.ts gives the default face's format.
@@ -96,12 +137,12 @@ export async function registerFace(app: FastifyInstance, face: ApiFace): Promise
       scope.setErrorHandler(errorHandlerOf(face))
       if (face.prefix !== '') scope.setNotFoundHandler(notFoundHandlerOf(face))
       const authenticate = face.authenticate
-      if (authenticate) {
-        scope.addHook('onRoute', (options) => {
-          options.config = { ...options.config, public: true }
-        })
-        scope.addHook('preHandler', async (request, reply) => authenticate(request, reply))
-      }
+      // Before validation (and the routes' own checks), so that a caller without the permission
+      // learns nothing of what the route would have said about their input.
+      scope.addHook('preValidation', async (request, reply) => {
+        if (authenticate && request.routeOptions.config?.area !== 'none') await authenticate(request, reply)
+        checkAccess(request)
+      })
       await face.routes(scope)
     },
     { prefix: face.prefix }

@@ -1,24 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError } from '../../shared/errors'
 import { HttpRefusal } from './errors'
-import { SESSION_COOKIE, type Authenticator } from '../base/security/browser-auth'
+import type { Callers } from './callers'
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 
 export interface SecurityOptions {
-  auth: Authenticator
+  callers: Callers
   /** What the API is served over: the scheme of its own pages' Origin, and the default port of a Host without one. */
   scheme: 'http' | 'https'
   /** Extra host names allowed in `Host` (a jump host's DNS name). */
   allowedHosts: readonly string[]
-  /** Whether a request may skip authentication (health check, login, the static UI bundle). */
+  /** Whether a request may skip authentication here (health check, login, the static UI bundle, a face that authenticates by itself). */
   isPublic: (request: FastifyRequest) => boolean
 }
 
 /**
  * The rules that keep a localhost API from being a hole in the workstation:
  * exact Host allow-list (DNS rebinding), same-origin only (no CORS, no cross-site
- * requests, WebSocket upgrades included), and a credential on everything else.
+ * requests, WebSocket upgrades included), and a credential on everything else — whose principal
+ * the faces check each route's permission against (face.ts).
  */
 export function installSecurity(app: FastifyInstance, options: SecurityOptions): void {
   const names = new Set([...LOOPBACK_NAMES, ...options.allowedHosts].map((name) => name.toLowerCase()))
@@ -36,16 +36,7 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
       throw new HttpRefusal('forbidden', `Origin '${origin}' is not allowed`)
     }
     if (options.isPublic(request)) return
-    const credential = credentialOf(request)
-    if (credential.kind === 'none') {
-      throw new AppError('unauthorized', 'Authentication credentials were not provided.')
-    }
-    const valid =
-      credential.kind === 'session' ? options.auth.sessionIsValid(credential.value) : options.auth.tokenIsValid(credential.value)
-    if (!valid) {
-      throw new AppError('unauthorized', credential.kind === 'session' ? 'Session expired; log in again.' : 'Invalid token.')
-    }
-    void reply
+    request.principal = options.callers.identify(request, reply)
   })
 
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply))
@@ -57,43 +48,6 @@ export function setSecurityHeaders(reply: FastifyReply): void {
   reply.header('Referrer-Policy', 'no-referrer')
   reply.header('X-Frame-Options', 'DENY')
   if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store')
-}
-
-type Credential = { kind: 'none' } | { kind: 'token' | 'session'; value: string }
-
-/** The header the sysmon spec (Prometheus API, OpenMetrics workspaces) sends its app key in: Vigil's API token. */
-export const APP_KEY_HEADER = 'x-tc-app-key'
-
-function credentialOf(request: FastifyRequest): Credential {
-  const header = request.headers.authorization
-  if (header) {
-    const match = /^(Bearer|Token)\s+(\S+)\s*$/i.exec(header)
-    return match?.[2] ? { kind: 'token', value: match[2] } : { kind: 'token', value: '' }
-  }
-  // The same token, as Grafana's custom header or a script written for the sysmon API sends it.
-  // Node joins repeated headers with ", ", which no token matches.
-  const appKey = request.headers[APP_KEY_HEADER]
-  if (typeof appKey === 'string') return { kind: 'token', value: appKey.trim() }
-  const cookie = request.cookies?.[SESSION_COOKIE]
-  if (cookie) return { kind: 'session', value: cookie }
-  // Browsers cannot set headers on a WebSocket; scripts may pass the token in the query — on a
-  // real upgrade only, never on a plain request (where it would end up in histories and logs).
-  if (isWebSocketUpgrade(request)) {
-    const token = (request.query as Record<string, unknown> | undefined)?.token
-    if (typeof token === 'string' && token) return { kind: 'token', value: token }
-  }
-  return { kind: 'none' }
-}
-
-/** `Connection: upgrade` (one of its tokens) and `Upgrade: websocket`, as RFC 6455 requires. */
-export function isWebSocketUpgrade(request: FastifyRequest): boolean {
-  const connection = request.headers.connection ?? ''
-  const upgrade = request.headers.upgrade ?? ''
-  return (
-    request.method === 'GET' &&
-    upgrade.toLowerCase() === 'websocket' &&
-    connection.split(',').some((token) => token.trim().toLowerCase() === 'upgrade')
-  )
 }
 
 function headerCount(rawHeaders: readonly string[], name: string): number {

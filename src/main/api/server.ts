@@ -8,12 +8,12 @@ import type { TSchema } from 'typebox'
 import type { WebSocket } from 'ws'
 import { AppError } from '../../shared/errors'
 import type { EventBus } from '../base/bus'
-import type { Authenticator } from '../base/security/browser-auth'
 import type { Handlers } from '../handlers'
 import type { PrometheusFeature } from '../prometheus'
 import { agentFace, type AgentDeps } from './agent'
 import { registerDocs } from './docs'
-import { errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
+import { areaOfRoute, errorHandlerOf, faceOf, notFoundHandlerOf, registerFace, type ApiFace } from './face'
+import { accessOf, type Access, type RouteArea } from '../../shared/access'
 import { platformFace, type PlatformDeps } from './platform'
 import { primaryFace, type PrimaryDeps } from './primary'
 import { openMetricsFace } from './openmetrics'
@@ -35,6 +35,10 @@ export interface RouteEntry {
   face: string
   websocket: boolean
   schema: FastifySchema | undefined
+  /** Who may call it (face.ts); known once the server is ready. */
+  area: RouteArea
+  /** Whether it reads or writes in its area: the method's, unless the route declares otherwise. */
+  access: Access
 }
 
 declare module 'fastify' {
@@ -54,7 +58,6 @@ export interface ApiDeps extends PrimaryDeps {
   log: LogOptions
   /** Ping and slow-client limits (tests shorten them). */
   webSockets?: Partial<LivenessOptions>
-  auth: Authenticator
   bus: EventBus
   handlers: Handlers
   agent: AgentDeps
@@ -143,11 +146,25 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   })
   const routeTable: RouteEntry[] = []
   app.decorate('routeTable', routeTable)
+  // Every route's permission area, from the route or its face's table; a plugin may still set it
+  // after this hook (the static UI's), so a route without one is refused once all are registered.
+  const registered: Array<{ entry: Omit<RouteEntry, 'area' | 'access'>; config: () => { area?: RouteArea; access?: Access } | undefined }> = []
   app.addHook('onRoute', (route) => {
+    const face = faceOf(faces, route.url)
+    route.config = { ...route.config, area: areaOfRoute(face, route.url, route.config?.area) }
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue
-      routeTable.push({ method, url: route.url, face: faceOf(faces, route.url).name, websocket: route.websocket === true, schema: route.schema })
+      registered.push({ entry: { method, url: route.url, face: face.name, websocket: route.websocket === true, schema: route.schema }, config: () => route.config })
     }
+  })
+  app.addHook('onReady', async () => {
+    const missing: string[] = []
+    for (const { entry, config } of registered) {
+      const { area, access } = config() ?? {}
+      if (area === undefined) missing.push(`${entry.method} ${entry.url}`)
+      else routeTable.push({ ...entry, area, access: access ?? accessOf(entry.method) })
+    }
+    if (missing.length > 0) throw new Error(`Routes without a permission area (give the route config.area, or its face an area for the path): ${missing.join(', ')}`)
   })
   app.addHook('onResponse', async (request, reply) => {
     deps.selfMetrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000)
@@ -164,11 +181,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.websocketServer.on('connection', (socket: WebSocket, request: IncomingMessage) => liveSockets.watch(socket, request.url ?? ''))
   app.addHook('onClose', async () => liveSockets.close())
   installSecurity(app, {
-    auth: deps.auth,
+    callers: deps.callers,
     scheme: deps.tls ? 'https' : 'http',
     allowedHosts: deps.allowedHosts,
-    // /api/v1 tells who calls by itself (its tokens), on unknown paths too, which it answers 404.
-    isPublic: (request) => request.routeOptions.config?.public === true || isStaticUiRequest(request) || faceOf(faces, request.url).name === 'webops'
+    // A face with its own authentication (the agent's sessions, /api/v1's) tells who calls by
+    // itself, on its unknown paths too, which it answers 404.
+    isPublic: (request) =>
+      request.routeOptions.config?.area === 'none' || isStaticUiRequest(request) || faceOf(faces, request.url).authenticate !== undefined
   })
   await registerDocs(app, deps.version, deps.vendorDir)
   for (const face of faces) await registerFace(app, face)

@@ -1,4 +1,4 @@
-import fastifyStatic from '@fastify/static'
+import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 /** Same policy as the meta tag in index.html; the header also covers framing. */
@@ -11,7 +11,16 @@ export const UI_CSP =
  * holds no data, so it loads without a credential and asks for one (login URL or token).
  */
 export async function registerStaticUi(app: FastifyInstance, rendererDir: string): Promise<void> {
-  await app.register(fastifyStatic, {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, area: 'none' }
+    })
+    await scope.register(fastifyStatic, staticOptions(rendererDir))
+  })
+}
+
+function staticOptions(rendererDir: string): FastifyStaticOptions {
+  return {
     root: rendererDir,
     prefix: '/',
     index: ['index.html'],
@@ -20,7 +29,7 @@ export async function registerStaticUi(app: FastifyInstance, rendererDir: string
       res.setHeader('Content-Security-Policy', UI_CSP)
       res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'max-age=31536000, immutable')
     }
-  })
+  }
 }
 
 export function isStaticUiRequest(request: FastifyRequest): boolean {

@@ -8,9 +8,9 @@
 //   or on a dedicated session of another database (maintenance views and jobs);
 // - validating requests with the agent's own messages (bodies the routes receive, and the same
 //   objects from the channels), so a bad value gets the same answer either way;
-// - the trail: every action is recorded with the user acting (the agent session's user or
-//   'api-token' on HTTP; 'ui' from the renderer, whose handlers do not know the browser session's
-//   user) — kill, cancel, reload/start/stop/restart, ALTER SYSTEM, dashboard configuration,
+// - the trail: every action is recorded with the name of who acts (the user of the agent session,
+//   API token or browser session; 'api-token' for the owner's token, 'ui' for the owner in the
+//   desktop app or a login-link session) — kill, cancel, reload/start/stop/restart, ALTER SYSTEM, dashboard configuration,
 //   statistics reset; maintenance jobs are recorded by the scheduler at each step of their life.
 import { AppError } from '../../shared/errors'
 import {
@@ -76,9 +76,6 @@ import type { AuditTrail } from '../audit'
 import type { LinkedHosts } from './host/linked-hosts'
 import type { InstanceEngines, PgInstanceEngines } from './instance-engines'
 import type { PostgresInstancesService } from './instances-service'
-
-/** Who acts when the renderer calls: its handlers are not told which browser session (or desktop user) asked. */
-export const UI_USER = 'ui'
 
 /** Notifications a dashboard carries, newest first: the agent's own number. */
 export const DASHBOARD_NOTIFICATIONS = 15

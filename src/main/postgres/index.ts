@@ -18,7 +18,7 @@ import { MaintenanceScheduler } from './maintenance/scheduler'
 import { recordMaintenance } from './maintenance/trail'
 import { PostgresPools } from './pool'
 
-export { AGENT_PLUGINS, DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS, PgAgentService, UI_USER } from './agent-service'
+export { AGENT_PLUGINS, DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS, PgAgentService } from './agent-service'
 export { rowEstimateSql } from './catalog-sql'
 export { pgEndpoint, pgFailure, type PgEndpoint } from './errors'
 // How the dashboard history is kept in the series store, for the Prometheus series model.

@@ -11,7 +11,7 @@ export { AgentSessions } from './agent-sessions'
 export { API_TOKEN_PATTERN, ApiTokens } from './api-tokens'
 export { USERNAME_PATTERN, UsersService } from './users-service'
 export { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './login-throttle'
-export { accessOf, allows, ALL_PERMISSIONS, OWNER, requirePermission, type Access, type Principal } from './permissions'
+export { accessOf, agentKeyPrincipal, allows, ALL_PERMISSIONS, normalise, OWNER_ACTORS, ownerPrincipal, PermissionDenied, requirePermission, userPrincipal, type Access, type Principal } from './permissions'
 
 export interface UsersFeature {
   users: UsersService

@@ -1,44 +1,63 @@
 import { AppError } from '../../shared/errors'
+import { accessOf, permits, type Access } from '../../shared/access'
 import { PERMISSION_AREAS, type Permission, type PermissionArea } from '../../shared/teams'
 
-export type Access = 'read' | 'write'
+export { accessOf, type Access }
 
 /**
- * Who a request acts for, once authenticated, whatever the face: the owner (the startup token or
- * a browser session), or a user through one of their API tokens. `permissions` is what the
+ * Who a request acts for, once authenticated, whatever the face: the owner (the startup token,
+ * a login-link session, the desktop app), a user through one of their API tokens or a session
+ * their password opened (browser or PostgreSQL agent), or a PostgreSQL instance's agent key. `permissions` is what the
  * caller may do now — for a token, its own areas within its user's current ones.
  */
 export interface Principal {
-  kind: 'owner' | 'api_token'
+  kind: 'owner' | 'api_token' | 'session' | 'agent_key'
   /** null for the owner. */
   username: string | null
   isStaff: boolean
   permissions: ReadonlySet<Permission>
-  /** The token's row id (rate limits key on it); null for the owner. */
+  /** The token's row id (rate limits key on it); null otherwise. */
   tokenId: number | null
+  /** The name the audit trail records: the user's, or the owner's by how they came (OWNER_ACTORS). */
+  actor: string
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = PERMISSION_AREAS
-export const OWNER: Principal = { kind: 'owner', username: null, isStaff: true, permissions: new Set(ALL_PERMISSIONS), tokenId: null }
 
-/** GET, HEAD and OPTIONS read; everything else writes. */
-export function accessOf(method: string): Access {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'read' : 'write'
+/** How the audit trail names the owner: by the API token on HTTP, in the UI (desktop app or a login-link session). */
+export const OWNER_ACTORS = { token: 'api-token', ui: 'ui' } as const
+
+/** The owner, admin on every face; `actor` says how they came. */
+export function ownerPrincipal(actor: string): Principal {
+  return { kind: 'owner', username: null, isStaff: true, permissions: new Set(ALL_PERMISSIONS), tokenId: null, actor }
 }
 
-/**
- * The one permission check every face calls: may `principal` read or write `area`? `area`
- * grants both, `area:read` reading only. The users area is the Users API, for is_staff alone.
- */
+/** A user acting through a session their password opened, with what they may do now. */
+export function userPrincipal(username: string, held: { isStaff: boolean; permissions: ReadonlySet<Permission> }): Principal {
+  return { kind: 'session', username, isStaff: held.isStaff, permissions: held.permissions, tokenId: null, actor: username }
+}
+
+/** A PostgreSQL instance's agent key: the agent face takes it on the routes its spec lists, for that instance only. */
+export function agentKeyPrincipal(): Principal {
+  return { kind: 'agent_key', username: null, isStaff: false, permissions: new Set(['postgres']), tokenId: null, actor: 'agent-key' }
+}
+
+/** The one permission check of every face, channel and topic: may `principal` read or write `area`? */
 export function allows(principal: Principal, area: PermissionArea, access: Access): boolean {
-  if (area === 'users' && !principal.isStaff) return false
-  return principal.permissions.has(area) || (access === 'read' && principal.permissions.has(`${area}:read`))
+  return permits(principal, area, access)
 }
 
-/** allows(), or a forbidden AppError each face renders as its own 403. */
+/** A permission of Vigil's the caller lacks (told apart from a database's own refusal, which some faces answer otherwise). */
+export class PermissionDenied extends AppError {
+  constructor(message: string) {
+    super('forbidden', message)
+  }
+}
+
+/** allows(), or PermissionDenied, which each face renders as its own 403. */
 export function requirePermission(principal: Principal, area: PermissionArea, access: Access): void {
   if (!allows(principal, area, access)) {
-    throw new AppError('forbidden', `This needs the '${access === 'read' ? `${area}:read` : area}' permission${area === 'users' ? ' and an is_staff user' : ''}.`)
+    throw new PermissionDenied(`This needs the '${access === 'read' ? `${area}:read` : area}' permission${area === 'users' ? ' and an is_staff user' : ''}.`)
   }
 }
 

@@ -35,6 +35,10 @@ export interface TokenRow {
 
 /** Vigil's users and their agent sessions (stored as hashes of the session ids). */
 export function createUsersRepo(db: Db) {
+  /** Everything a user's password opened: agent and browser sessions, API tokens (inside the caller's transaction). */
+  const endSessionsAndTokens = (username: string): void => {
+    for (const table of ['agent_sessions', 'browser_sessions', 'api_tokens']) db.prepare(`DELETE FROM ${table} WHERE username = ?`).run(username)
+  }
   return {
     list(): Array<Omit<UserRow, 'password_hash'>> {
       return db.prepare('SELECT username, created_at, updated_at FROM users ORDER BY username').all() as Array<Omit<UserRow, 'password_hash'>>
@@ -65,7 +69,7 @@ export function createUsersRepo(db: Db) {
       return db.prepare(`SELECT ${RECORD_COLUMNS} FROM users WHERE username = ?`).get(username) as UserRecord | undefined
     },
     /**
-     * Changes a user's fields in one transaction: a new password also ends their agent sessions
+     * Changes a user's fields in one transaction: a new password also ends their sessions
      * and revokes their API tokens (a password changed after a leak takes what was minted with it).
      */
     update(id: number, change: { email?: string; is_staff?: boolean; permissions?: readonly string[]; password_hash?: string }, now: number): void {
@@ -77,8 +81,7 @@ export function createUsersRepo(db: Db) {
         if (change.permissions !== undefined) db.prepare('UPDATE users SET permissions = ? WHERE id = ?').run(JSON.stringify(change.permissions), id)
         if (change.password_hash !== undefined) {
           db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(change.password_hash, id)
-          db.prepare('DELETE FROM agent_sessions WHERE username = ?').run(row.username)
-          db.prepare('DELETE FROM api_tokens WHERE username = ?').run(row.username)
+          endSessionsAndTokens(row.username)
         }
         db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(now, id)
       })()
@@ -106,8 +109,7 @@ export function createUsersRepo(db: Db) {
     setPassword(username: string, passwordHash: string, now: number): boolean {
       return db.transaction(() => {
         const changed = db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?').run(passwordHash, now, username).changes > 0
-        db.prepare('DELETE FROM agent_sessions WHERE username = ?').run(username)
-        db.prepare('DELETE FROM api_tokens WHERE username = ?').run(username)
+        endSessionsAndTokens(username)
         return changed
       })()
     },

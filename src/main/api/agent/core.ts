@@ -20,7 +20,8 @@ export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   // The password is checked before the instance is looked up: a wrong login to an instance that
   // does not exist takes as long, and says the same, as one to an instance that does, so the
   // answer tells nothing of which ids exist. Only a user who logged in learns that.
-  scope.post('/login', { config: { agentPublic: true } }, async (request) => {
+  scope.post('/login', { config: { area: 'none' } }, async (request, reply) => {
+    deps.callers.countLogin(request, reply)
     const instanceId = instanceIdOf(request)
     const username = stringParameter(request.body, 'username', USERNAME_PATTERN)
     const password = stringParameter(request.body, 'password')
@@ -30,25 +31,25 @@ export function coreRoutes(scope: FastifyInstance, deps: AgentDeps): void {
     return { session: deps.sessions.open(username) }
   })
 
-  scope.get('/logout', async (request) => {
+  scope.get('/logout', { config: { area: 'any' } }, async (request) => {
     const session = request.headers['x-session']
     if (typeof session === 'string') deps.sessions.close(session)
     deps.audit.record(actorOf(request), instanceIdOf(request), 'Logout')
     return { logout: true }
   })
 
-  scope.get('/profile', async (request) => {
+  scope.get('/profile', { config: { area: 'any' } }, async (request) => {
     instanceOf(request, deps)
-    return { username: request.agentUser }
+    return { username: actorOf(request) }
   })
 
   scope.get('/notifications', async (request) => deps.service.notifications(instanceIdOf(request)))
 
   // The agent answers these two without a session (its UI discovers an agent before logging in
   // to it); they tell nothing secret. Host and Origin are still checked, as on every route.
-  scope.get('/discover', { config: { agentPublic: true } }, async (request) => deps.service.discover(instanceIdOf(request)))
+  scope.get('/discover', { config: { area: 'none' } }, async (request) => deps.service.discover(instanceIdOf(request)))
 
-  scope.get('/status', { config: { agentPublic: true } }, async (request) => {
+  scope.get('/status', { config: { area: 'none' } }, async (request) => {
     instanceOf(request, deps)
     return {
       start_datetime: agentDate(deps.startedAt),

@@ -1,5 +1,6 @@
 import type { AppError, ErrorCode } from '../../../shared/errors'
 import { HttpRefusal, STATUS_OF } from '../errors'
+import { PermissionDenied } from '../../users'
 import type { ApiFace } from '../face'
 import { activityRoutes } from './activity'
 import { acceptJsonOfAnyType } from './body'
@@ -8,15 +9,16 @@ import { stringifyWithFloats } from './float-json'
 import { dashboardRoutes } from './dashboard'
 import { maintenanceRoutes } from './maintenance'
 import { pgconfRoutes } from './pgconf'
-import { agentUserOf, type AgentDeps } from './scope'
+import { agentPrincipalOf, type AgentDeps } from './scope'
 
 export type { AgentDeps } from './scope'
 
 /**
  * The PostgreSQL agent API answers only 200, 401, 404, 406 (malformed input) and 500 (anything
- * else that went wrong, a refused privilege included — its message says which); the transport's
+ * else that went wrong, a refused PostgreSQL privilege included — its message says which); Vigil's
  * own refusals keep their HTTP status: a malformed request or a body that is not JSON (400), a
- * foreign Origin (403), a body too large (413), a foreign Host (421), too many logins (429).
+ * foreign Origin or a Vigil permission the caller lacks (403), a body too large (413), a foreign
+ * Host (421), too many logins or requests (429).
  */
 const AGENT_STATUS_OF: Partial<Record<ErrorCode, number>> = { validation: 406, unauthorized: 401, not_found: 404 }
 const TRANSPORT_ERRORS: readonly ErrorCode[] = ['bad_request', 'too_large', 'unsupported_media_type', 'misdirected', 'too_many_requests']
@@ -39,11 +41,12 @@ export function agentFace(deps: AgentDeps): ApiFace {
     name: 'postgres-agent',
     prefix: '/pg',
     errorStatus: (error: AppError) =>
-      error instanceof HttpRefusal || TRANSPORT_ERRORS.includes(error.code) ? STATUS_OF[error.code] : (AGENT_STATUS_OF[error.code] ?? 500),
+      error instanceof HttpRefusal || error instanceof PermissionDenied || TRANSPORT_ERRORS.includes(error.code) ? STATUS_OF[error.code] : (AGENT_STATUS_OF[error.code] ?? 500),
     errorBody: (error: AppError) => ({ error: error.message }),
-    authenticate(request) {
-      if (request.routeOptions.config?.agentPublic) return
-      request.agentUser = agentUserOf(request, deps)
+    // Every route acts on an instance's PostgreSQL; login, logout, profile, discover and status say otherwise.
+    areas: [['/pg', 'postgres']],
+    authenticate(request, reply) {
+      request.principal = agentPrincipalOf(request, reply, deps)
     },
     async routes(face) {
       // Bodies are JSON whatever their Content-Type, as the agent reads them (body.ts).

@@ -4,18 +4,13 @@
 // (`?key=` or X-TemBoard-Agent-Key) on the routes whose section of the spec lists it; errors as
 // {"error": "..."} with 400 / 401 / 404 / 406 / 500 (see index.ts). Host and Origin checks still
 // apply to every route, those that need no credential (login, discover, status) included.
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../../shared/errors'
-import type { Authenticator } from '../../base/security/browser-auth'
 import type { FloatFields } from './float-json'
-import type { AgentSessions, UsersService } from '../../users'
+import { agentKeyPrincipal, type AgentSessions, type Principal, type UsersService } from '../../users'
+import type { Callers } from '../callers'
 import type { AuditTrail } from '../../audit'
 import type { PgAgentService, PostgresInstancesService } from '../../postgres'
-
-/** Who acts when the API token, not an agent session, authenticated the request. */
-export const TOKEN_USER = 'api-token'
-/** Who acts when the instance's agent key authenticated the request. */
-export const KEY_USER = 'agent-key'
 
 /** The header the temboard UI sends the agent key in (scripts may use `?key=` instead). */
 export const AGENT_KEY_HEADER = 'x-temboard-agent-key'
@@ -26,7 +21,7 @@ export const AGENT_KEY_HEADER = 'x-temboard-agent-key'
  * service as the request's user, and shape the answer (e.g. a Warning header).
  */
 export interface AgentDeps {
-  auth: Authenticator
+  callers: Callers
   users: UsersService
   sessions: AgentSessions
   /** Login and logout are recorded here; every other action by the service. */
@@ -40,44 +35,38 @@ export interface AgentDeps {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** An agent route reachable without a credential: /login, /discover, /status. */
-    agentPublic?: boolean
     /** An agent route that also takes the instance's agent key (set by index.ts from the spec's list). */
     agentKey?: boolean
     /** The fields of the answer the agent writes as floats (see float-json.ts). */
     floats?: FloatFields
-  }
-  interface FastifyRequest {
-    /** The user an agent route acts for, once authenticated. */
-    agentUser?: string
   }
 }
 
 const SESSION_ID = /^[0-9a-f]{64}$/
 
 /**
- * Who the request acts for: the user of its X-Session; TOKEN_USER for Vigil's API token as a
- * bearer; KEY_USER for the instance's agent key, on a route that takes it. The first credential
- * present decides, in that order (the temboard UI sends its key header next to the session on
- * every call). Without any, the agent's own answer: 406, X-Session is malformed.
+ * Who the request acts for: the user of its X-Session; a bearer token as on every face (the
+ * owner's, or a user's `vgl_` token); the instance's agent key, on a route that takes it. The
+ * first credential present decides, in that order (the temboard UI sends its key header next to
+ * the session on every call). Without any, the agent's own answer: 406, X-Session is malformed.
  */
-export function agentUserOf(request: FastifyRequest, deps: AgentDeps): string {
+export function agentPrincipalOf(request: FastifyRequest, reply: FastifyReply, deps: AgentDeps): Principal {
   const session = request.headers['x-session']
   if (session !== undefined) {
     if (typeof session !== 'string' || !SESSION_ID.test(session)) throw new AppError('validation', "Parameter 'X-Session' is malformed.")
     const username = deps.sessions.resolve(session)
     if (!username) throw new AppError('unauthorized', 'Invalid session.')
-    return username
+    return deps.callers.ofUser(username)
   }
   if (request.headers.authorization !== undefined) {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization)?.[1]
-    if (bearer && deps.auth.tokenIsValid(bearer)) return TOKEN_USER
-    throw new AppError('unauthorized', 'Invalid session.')
+    if (!bearer) throw new AppError('unauthorized', 'Invalid session.')
+    return deps.callers.ofToken(bearer, reply)
   }
   const key = request.routeOptions.config?.agentKey ? agentKeyOf(request) : undefined
   if (key !== undefined) {
     const instanceId = /^\d{1,12}$/.test((request.params as { instanceId?: string }).instanceId ?? '') ? instanceIdOf(request) : 0
-    if (deps.instances.agentKeyMatches(instanceId, key)) return KEY_USER
+    if (deps.instances.agentKeyMatches(instanceId, key)) return agentKeyPrincipal()
     throw new AppError('unauthorized', 'Invalid key.')
   }
   throw new AppError('validation', "Parameter 'X-Session' is malformed.")
@@ -106,7 +95,7 @@ export function instanceOf(request: FastifyRequest, deps: AgentDeps): number {
   return instanceId
 }
 
-/** The user the request acts for (set by the scope's authentication). */
+/** The name the trail records for the request (set by the scope's authentication). */
 export function actorOf(request: FastifyRequest): string {
-  return request.agentUser as string
+  return (request.principal as Principal).actor
 }

@@ -48,6 +48,8 @@ export function openMetricsFace(workspaces: WorkspacesService): ApiFace {
     name: 'openmetrics',
     prefix: '/v1.0/projects',
     errorStatus: (error) => resultOf(error).status,
+    // Workspaces and targets are what Prometheus scrapes.
+    areas: [['/v1.0/projects', 'prometheus']],
     errorBody: (error): Envelope<null> => {
       const { code, message } = resultOf(error)
       return { header: { isSuccessful: false, resultCode: code, resultMessage: message, resultDetail: error.message }, body: null }

@@ -50,6 +50,12 @@ export function platformFace(deps: PlatformDeps): ApiFace {
     paths: ['/api/status', '/api/health/platform', '/api/watcher/status', '/api/config', '/api/metabase-config', '/api/sources/*', '/api/logs', '/api/dbt/*', '/ws'],
     // The spec's codes: 409 for a sync or model run already running, 502 when what Vigil depends on does not answer.
     errorStatus: (error: AppError) => (error instanceof SyncRunning || error instanceof ModelRunRunning ? 409 : error.code === 'unavailable' ? 502 : STATUS_OF[error.code]),
+    // Its paths are Vigil's running itself; the activity log (and a source's log lines) is `logs`.
+    areas: [
+      ['/api', 'platform'],
+      ['/ws', 'platform'],
+      ['/api/logs', 'logs']
+    ],
     errorBody: (error: AppError) => ({
       detail: error.issues?.length ? error.issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ') : error.message
     }),
@@ -113,6 +119,7 @@ function platformRoutes(app: FastifyInstance, { sources, health, models, bus }: 
   app.get<{ Params: { source_name: string }; Querystring: { limit?: number } }>(
     '/api/sources/:source_name/logs',
     {
+      config: { area: 'logs' },
       schema: {
         tags,
         summary: 'The collector’s own log lines, oldest first (the last `limit`, default 100)',

@@ -46,7 +46,7 @@ export function healthRoutes(app: FastifyInstance, pingDatabase: () => void, upg
   app.get(
     '/health/',
     {
-      config: { public: true },
+      config: { area: 'none' },
       schema: {
         tags: ['Health'],
         summary: 'Application health, with a real database round trip',

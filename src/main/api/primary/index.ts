@@ -2,6 +2,9 @@ import type { AppError } from '../../../shared/errors'
 import type { UpgradeStatus } from '../../../shared/upgrade'
 import type { EventBus } from '../../base/bus'
 import type { Authenticator } from '../../base/security/browser-auth'
+import type { AuditTrail } from '../../audit'
+import type { UsersService } from '../../users'
+import type { Callers } from '../callers'
 import type { MetricsService } from '../../metrics'
 import type { PostgresInstancesService } from '../../postgres'
 import type { RemoteWriter } from '../../prometheus'
@@ -23,6 +26,10 @@ import { serverRoutes } from './servers'
 
 export interface PrimaryDeps {
   auth: Authenticator
+  /** Who calls (browser logins count against the login limit here). */
+  callers: Callers
+  users: UsersService
+  audit: AuditTrail
   bus: EventBus
   servers: ServersService
   connections: ConnectionsService
@@ -47,6 +54,21 @@ export function primaryFace(deps: PrimaryDeps): ApiFace {
     prefix: '',
     errorStatus: (error: AppError) => STATUS_OF[error.code],
     errorBody: (error: AppError) => primaryApiError(error),
+    areas: [
+      ['/api/servers', 'servers'],
+      ['/api/metrics', 'metrics'],
+      ['/ws/metrics', 'metrics'],
+      ['/api/postgres-instances', 'postgres'],
+      ['/api/oracle', 'oracle'],
+      ['/ws/oracle_updates_', 'oracle'],
+      ['/api/remote-write', 'prometheus'],
+      // Vigil's own health: its /metrics, the routing check.
+      ['/metrics', 'monitoring'],
+      ['/debug/', 'monitoring'],
+      // The API's documentation, for anyone who may call it.
+      ['/api/docs', 'any'],
+      ['/api/redoc', 'any']
+    ],
     routes(scope) {
       healthRoutes(scope, deps.pingDatabase, deps.upgradeStatus)
       serverRoutes(scope, deps.servers, deps.connections)
@@ -55,7 +77,7 @@ export function primaryFace(deps: PrimaryDeps): ApiFace {
       postgresInstanceRoutes(scope, deps.postgres)
       oracleRoutes(scope, deps.oracle)
       oracleWsRoutes(scope, deps.bus, deps.servers, (snapshotId, limit) => deps.oracle.data.rows(snapshotId, limit))
-      authRoutes(scope, deps.auth)
+      authRoutes(scope, deps)
       remoteWriteRoutes(scope, deps.remoteWrite)
       selfMetricsRoute(scope, deps.selfMetrics)
     }

@@ -474,6 +474,8 @@ function dataRoutes(app: FastifyInstance, data: OracleDataService): void {
     app[method](
       '/api/oracle/dashboard/',
       {
+        // The spec answers POST as GET: a read.
+        config: { access: 'read' },
         schema: {
           tags: ['Oracle dashboard'],
           summary: 'Table monitoring at a glance',

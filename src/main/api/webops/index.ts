@@ -3,9 +3,9 @@
 // `{success: false, error: {code, message, details}}`. Its prefix sits inside the primary API's
 // /api, which has no /api/v1 path: the longest prefix owns a URL (face.ts).
 //
-// Who calls: a `vgl_…` token of a user (its permissions, within the user's), or the owner — the
-// startup token or a browser session — who is admin. Each route names the area it needs; the
-// check is users/permissions.ts's requirePermission, the one every face will call.
+// Who calls: a `vgl_…` token of a user (its permissions, within the user's), a user's browser
+// session, or the owner — the startup token or a login-link session — who is admin. Each route
+// names the area it needs, checked as on every face (face.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type TSchema } from 'typebox'
 import { AppError, type ErrorCode } from '../../../shared/errors'
@@ -20,41 +20,22 @@ import {
   VerifiedTokenSchema,
   type CreateToken,
   type CreateUser,
-  type PermissionArea,
   type UpdateUser,
   type VerifiedToken
 } from '../../../shared/teams'
 import { validated } from '../../base/validated'
-import type { RateLimiter, RateRule } from '../../base/security/rate-limiter'
-import { SESSION_COOKIE, type Authenticator } from '../../base/security/browser-auth'
-import { accessOf, ALL_PERMISSIONS, OWNER, requirePermission, type ApiTokens, type Principal, type UsersService } from '../../users'
+import { normalise, type ApiTokens, type Principal, type UsersService } from '../../users'
 import type { AuditTrail } from '../../audit'
-import { TOKEN_USER } from '../agent/scope'
+import type { Callers } from '../callers'
 import { STATUS_OF } from '../errors'
-import { APP_KEY_HEADER } from '../security'
 import type { ApiFace } from '../face'
 
 export interface WebopsDeps {
-  auth: Authenticator
+  callers: Callers
   /** Who changed which user, and which tokens were minted and revoked (never a token itself). */
   audit: AuditTrail
   users: UsersService
   tokens: ApiTokens
-  limiter: RateLimiter
-  limits: { general: RateRule; auth: RateRule }
-}
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** A /api/v1 route anyone may call (POST /auth/token/, which has its own limit). */
-    webopsPublic?: boolean
-    /** The permission area a /api/v1 route needs: read for GET, write otherwise. */
-    area?: PermissionArea
-  }
-  interface FastifyRequest {
-    /** Who a /api/v1 request acts for, once authenticated. */
-    principal?: Principal
-  }
 }
 
 export const WEBOPS_PREFIX = '/api/v1'
@@ -103,65 +84,25 @@ export function webopsFace(deps: WebopsDeps): ApiFace {
     // The spec's statuses are Vigil's own (STATUS_OF); HTTP's refusals (421, 413, 415) keep theirs.
     errorStatus: (error: AppError) => STATUS_OF[error.code],
     errorBody: webopsError,
+    // Token minting and checking need only a credential (or none); each other route names its area.
+    areas: [[WEBOPS_PREFIX, 'any']],
     authenticate: (request, reply) => authenticate(request, reply, deps),
     routes: (scope) => webopsRoutes(scope, deps)
   }
 }
 
+/**
+ * /api/v1 reads the same credentials as every face (callers.ts): a `vgl_` token, the owner's
+ * token or browser session, a user's browser session. Here rather than in security.ts, so that
+ * its unknown paths answer 404 whoever calls.
+ */
 function authenticate(request: FastifyRequest, reply: FastifyReply, deps: WebopsDeps): void {
-  const config = request.routeOptions.config
-  if (config?.webopsPublic) return
-  const principal = principalOf(request, deps)
-  // The general limit is per API token; the owner (token or browser session) is not throttled.
-  if (principal.tokenId !== null) limit(reply, deps.limiter.hit(`token:${principal.tokenId}`, deps.limits.general), deps.limits.general)
-  request.principal = principal
-  if (config?.area) requirePermission(principal, config.area, accessOf(request.method))
+  request.principal = deps.callers.identify(request, reply)
 }
 
-/** A `vgl_` token, the owner token (bearer, or X-TC-APP-KEY as on every face), or a browser session (the owner's): else 401. */
-function principalOf(request: FastifyRequest, deps: WebopsDeps): Principal {
-  const header = request.headers.authorization
-  if (header !== undefined) {
-    const token = /^(?:Bearer|Token)\s+(\S+)\s*$/i.exec(header)?.[1]
-    if (!token) throw new AppError('unauthorized', 'Send the token as Authorization: Bearer <token>.')
-    if (token.startsWith('vgl_')) return deps.tokens.authenticate(token)
-    if (deps.auth.tokenIsValid(token)) return OWNER
-    throw new AppError('unauthorized', 'Invalid token.')
-  }
-  const appKey = request.headers[APP_KEY_HEADER]
-  if (typeof appKey === 'string') {
-    if (deps.auth.tokenIsValid(appKey.trim())) return OWNER
-    throw new AppError('unauthorized', 'Invalid token.')
-  }
-  const session = request.cookies?.[SESSION_COOKIE]
-  if (session) {
-    if (deps.auth.sessionIsValid(session)) return OWNER
-    throw new AppError('unauthorized', 'Session expired; log in again.')
-  }
-  throw new AppError('unauthorized', 'Authentication credentials were not provided.')
-}
-
-/** X-RateLimit-* on every counted answer; RATE_LIMIT_EXCEEDED (429, Retry-After) once spent. */
-function limit(reply: FastifyReply, decision: ReturnType<RateLimiter['hit']>, rule: RateRule): void {
-  reply.header('X-RateLimit-Limit', String(decision.limit))
-  reply.header('X-RateLimit-Remaining', String(decision.remaining))
-  reply.header('X-RateLimit-Reset', String(Math.ceil(decision.resetAt / 1000)))
-  if (!decision.allowed) {
-    throw new AppError('too_many_requests', `Rate limit exceeded: ${rule.max} requests per ${describeWindow(rule.windowSeconds)}; try again in ${decision.retryAfterSeconds} s.`, {
-      retryAfterSeconds: decision.retryAfterSeconds
-    })
-  }
-}
-
-function describeWindow(seconds: number): string {
-  if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`
-  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`
-  return `${seconds} s`
-}
-
-/** The name the audit trail gives the caller: the user, or the owner token's (as the agent face does). */
+/** The name the audit trail gives the caller. */
 function actorOf(request: FastifyRequest): string {
-  return request.principal?.username ?? TOKEN_USER
+  return (request.principal as Principal).actor
 }
 
 function userIdOf(request: FastifyRequest): number {
@@ -176,7 +117,7 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
   app.post(
     '/auth/token/',
     {
-      config: { webopsPublic: true },
+      config: { area: 'none' },
       schema: {
         tags,
         summary: 'Create an API token (username and password)',
@@ -187,7 +128,7 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
       }
     },
     async (request, reply) => {
-      limit(reply, deps.limiter.hit(`auth:${request.ip}`, deps.limits.auth), deps.limits.auth)
+      deps.callers.countLogin(request, reply)
       const input = validated<CreateToken>(CreateTokenSchema, request.body)
       if (!(await users.login(input.username, input.password, request.ip))) throw new AppError('unauthorized', 'Invalid username or password.')
       const created = tokens.create({ username: input.username, name: input.name, expires_in: input.expires_in, permissions: input.permissions })
@@ -202,9 +143,19 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
     async (request) => {
       const principal = request.principal as Principal
       const data: VerifiedToken =
-        principal.kind === 'owner'
-          ? { valid: true, kind: 'owner', username: null, is_staff: true, permissions: [...ALL_PERMISSIONS], name: null, created_at: null, expires_at: null, last_used_at: null }
-          : tokens.verify(bearerOf(request))
+        principal.kind === 'api_token'
+          ? tokens.verify(bearerOf(request))
+          : {
+              valid: true,
+              kind: principal.kind === 'session' ? 'session' : 'owner',
+              username: principal.username,
+              is_staff: principal.isStaff,
+              permissions: normalise([...principal.permissions]),
+              name: null,
+              created_at: null,
+              expires_at: null,
+              last_used_at: null
+            }
       return ok(data, 'Token is valid')
     }
   )

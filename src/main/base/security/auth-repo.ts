@@ -2,10 +2,10 @@ import type { Db } from '../db/db'
 
 export type AuthRepo = ReturnType<typeof createAuthRepo>
 
-/** Browser sessions and one-time login codes, stored as hashes only. */
+/** Browser sessions (the owner's, or a user's) and one-time login codes, stored as hashes only. */
 export function createAuthRepo(db: Db) {
-  const insertSession = db.prepare('INSERT INTO browser_sessions (id_hash, created_at, expires_at) VALUES (?, ?, ?)')
-  const findSession = db.prepare('SELECT expires_at FROM browser_sessions WHERE id_hash = ?')
+  const insertSession = db.prepare('INSERT INTO browser_sessions (id_hash, created_at, expires_at, username) VALUES (?, ?, ?, ?)')
+  const findSession = db.prepare('SELECT expires_at, username FROM browser_sessions WHERE id_hash = ?')
   const deleteSession = db.prepare('DELETE FROM browser_sessions WHERE id_hash = ?')
   const insertCode = db.prepare('INSERT INTO login_codes (code_hash, expires_at) VALUES (?, ?)')
   const takeCode = db.prepare('DELETE FROM login_codes WHERE code_hash = ? RETURNING expires_at')
@@ -13,11 +13,12 @@ export function createAuthRepo(db: Db) {
   const purgeCodes = db.prepare('DELETE FROM login_codes WHERE expires_at <= ?')
 
   return {
-    addSession(idHash: string, now: number, expiresAt: number): void {
-      insertSession.run(idHash, now, expiresAt)
+    /** `username` null: the owner's session. */
+    addSession(idHash: string, now: number, expiresAt: number, username: string | null): void {
+      insertSession.run(idHash, now, expiresAt, username)
     },
-    sessionExpiry(idHash: string): number | undefined {
-      return (findSession.get(idHash) as { expires_at: number } | undefined)?.expires_at
+    session(idHash: string): { expires_at: number; username: string | null } | undefined {
+      return findSession.get(idHash) as { expires_at: number; username: string | null } | undefined
     },
     removeSession(idHash: string): void {
       deleteSession.run(idHash)

@@ -7,8 +7,8 @@ export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000
 export const LOGIN_CODE_TTL_MS = 15 * 60 * 1000
 
 /**
- * Who may call the API: a script with the bearer token, or a browser holding a session
- * cookie it got from a one-time login URL (or by pasting the token once).
+ * The owner's credentials — the startup API token, and browser sessions from a one-time login
+ * URL (or the token pasted once) — and the sessions users open with their password.
  */
 export class Authenticator {
   constructor(
@@ -21,10 +21,11 @@ export class Authenticator {
     return secretsEqual(this.apiToken, token)
   }
 
-  sessionIsValid(sessionId: string): boolean {
-    if (!/^[0-9a-f]{64}$/.test(sessionId)) return false
-    const expiresAt = this.repo.sessionExpiry(sha256(sessionId))
-    return expiresAt !== undefined && expiresAt > this.now()
+  /** Whose the session is — `username` null for the owner's — or null when it is unknown or expired. */
+  session(sessionId: string): { username: string | null } | null {
+    if (!/^[0-9a-f]{64}$/.test(sessionId)) return null
+    const row = this.repo.session(sha256(sessionId))
+    return row !== undefined && row.expires_at > this.now() ? { username: row.username } : null
   }
 
   /** A single-use code for a login URL; it lives in the database so `vigil login-url` can mint one for a running server. */
@@ -43,10 +44,11 @@ export class Authenticator {
     return this.openSession()
   }
 
-  openSession(): string {
+  /** A new session: the owner's (`username` null: a login link, the pasted API token) or a user's (their password). */
+  openSession(username: string | null = null): string {
     const id = randomBytes(32).toString('hex')
     const now = this.now()
-    this.repo.addSession(sha256(id), now, now + SESSION_TTL_MS)
+    this.repo.addSession(sha256(id), now, now + SESSION_TTL_MS, username)
     return id
   }
 

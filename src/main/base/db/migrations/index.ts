@@ -15,6 +15,7 @@ import { m014Teams } from './014-teams'
 import { m015ScrapeJobs } from './015-scrape-jobs'
 import { m016RemoteWrite } from './016-remote-write'
 import { m017Imports } from './017-imports'
+import { m018SessionUsers } from './018-session-users'
 
 export interface Migration {
   version: number
@@ -40,7 +41,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m014Teams,
   m015ScrapeJobs,
   m016RemoteWrite,
-  m017Imports
+  m017Imports,
+  m018SessionUsers
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

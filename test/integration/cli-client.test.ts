@@ -27,7 +27,8 @@ let configCount = 0
 
 // A few requests a vgl_ token for the general limit (the rate-limit test spends one token's);
 // logins are not what is tested for their limit here.
-const SERVE_ENV = { VIGIL_RATE_LIMIT_GENERAL: '3/3600', VIGIL_RATE_LIMIT_AUTH: '100/900' }
+const GENERAL_LIMIT = 6
+const SERVE_ENV = { VIGIL_RATE_LIMIT_GENERAL: `${GENERAL_LIMIT}/3600`, VIGIL_RATE_LIMIT_AUTH: '100/900' }
 
 beforeAll(async () => {
   temp = makeTempDir('vigil-cli-client-')
@@ -184,11 +185,28 @@ describe('vigil auth', () => {
     const config = newConfig()
     await cli(config, ['config', 'set', 'url', vigil.url])
     expect((await cli(config, ['auth', 'login', '--username', 'cli-alice'], { input: password })).code).toBe(0)
-    // SERVE_ENV allows a token 3 requests an hour. First in this block: a revoked token's row is
-    // deleted and its id given to the next token, which then inherits its rate-limit window
-    // (reported; not this test's subject).
-    for (let request = 0; request < 3; request++) expect((await cli(config, ['auth', 'status'])).code).toBe(0)
-    expectOneLineError(await cli(config, ['auth', 'status']), 6, /HTTP 429: Rate limit exceeded: 3 requests per hour; try again in \d+ s\. \(Retry-After: \d+ s\)/)
+    // Before any logout in this block: a revoked token's row is deleted and its id given to the
+    // next token, which then inherits its rate-limit window (reported; not this test's subject).
+    for (let request = 0; request < GENERAL_LIMIT; request++) expect((await cli(config, ['auth', 'status'])).code).toBe(0)
+    expectOneLineError(
+      await cli(config, ['auth', 'status']),
+      6,
+      new RegExp(`HTTP 429: Rate limit exceeded: ${GENERAL_LIMIT} requests per hour; try again in \\d+ s\\. \\(Retry-After: \\d+ s\\)`)
+    )
+  })
+
+  it('uses a user’s token on every face: servers:read lists servers and metrics:read tails, but adding a server is 3 (403)', async () => {
+    const config = newConfig()
+    await cli(config, ['config', 'set', 'url', vigil.url])
+    expect((await cli(config, ['auth', 'login', '--username', 'cli-alice'], { input: password })).code).toBe(0)
+    const listed = await cli(config, ['servers', 'list', '--json'])
+    expect(listed.code, listed.stderr).toBe(0)
+    const local = (JSON.parse(listed.stdout) as { id: string; collector: string }[]).find((server) => server.collector === 'local') as { id: string }
+    expectOneLineError(await cli(config, ['servers', 'add', '--hostname', '10.0.0.9', '--username', 'nobody']), 3, /HTTP 403: This needs the 'servers' permission\./)
+    const tail = await cli(config, ['metrics', 'tail', local.id, 'vmstat', '--count', '1', '--json'])
+    expect(tail.code, tail.stderr).toBe(0)
+    expect(JSON.parse(tail.stdout)).toMatchObject({ metric: 'vmstat', server_id: local.id })
+    expectOneLineError(await cli(config, ['query', 'vector(1)']), 3, /HTTP 403: This needs the 'prometheus:read' permission\./)
   })
 
   it('logs in with a piped password, stores the vgl_ token 0600, tells its status and revokes it at logout', async () => {

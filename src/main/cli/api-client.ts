@@ -1,7 +1,6 @@
 // The client commands' way to a Vigil server: every face (/api/v1, /api, /pg/{id}, /prometheus,
-// /ws) with `Authorization: Bearer <token>` — the owner token, which every face takes, or a
-// user's vgl_ token, which /api/v1 takes and the other faces will as they come to check
-// permissions — and every failure turned into one line and an exit code (exit-codes.ts).
+// /ws) with `Authorization: Bearer <token>` — a user's vgl_ token, within its permissions, or the
+// owner token — and every failure turned into one line and an exit code (exit-codes.ts).
 import WebSocket from 'ws'
 import { defaultDataDir } from '../base/locations'
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes'

@@ -1,6 +1,6 @@
 // The client commands of `vigil`: they talk to a running Vigil — this machine's or a jump
 // host's — over its HTTP API, with a user's token, and exit with codes scripts can rely on.
-// cli.ts hands them their arguments; the server commands (serve, token, users…) stay there.
+// cli.ts hands them their arguments; the server commands (serve, token, users…) are server-commands.ts.
 import { AUTH_HELP, authCommand } from './commands/auth'
 import { CONFIG_HELP, configCommand } from './commands/config'
 import { METRICS_HELP, metricsCommand } from './commands/metrics'

@@ -264,14 +264,15 @@ describe('vigil servers, metrics, pg, query (with the owner token)', () => {
 
   beforeAll(async () => {
     config = await ownerConfig()
+    // "This machine", collected from the start (vigil serve monitors its host out of the box).
+    local = ((await owner('GET', '/api/servers/')).servers as { id: string; hostname: string; collector: string }[]).find((server) => server.collector === 'local') as typeof local
   })
 
   it('lists servers as JSON and as an aligned table', async () => {
     const listed = await cli(config, ['servers', 'list', '--json'])
     expect(listed.code, listed.stderr).toBe(0)
     const servers = JSON.parse(listed.stdout) as { id: string; hostname: string; collector: string }[]
-    local = servers.find((server) => server.collector === 'local') as typeof local
-    expect(local).toBeDefined()
+    expect(servers.find((server) => server.collector === 'local')).toMatchObject(local)
     const table = (await cli(config, ['servers', 'list'])).stdout.split('\n')
     expect(table[0]).toMatch(/^ID +HOSTNAME +NAME +IP +PORT +USER +STATUS +COLLECTION +LAST SEEN$/)
     const row = table.find((line) => line.startsWith(local.id)) as string
@@ -310,6 +311,19 @@ describe('vigil servers, metrics, pg, query (with the owner token)', () => {
     expect(human.code, human.stderr).toBe(0)
     expect(human.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}(vmstat|iostat|netstat|process) {2}\w+=\S+/)
     expectOneLineError(await cli(config, ['metrics', 'tail', 'no-such-server', '--count', '1']), 4, /no server named/)
+    // Until Ctrl-C: the first row, then SIGINT ends it with 0.
+    const child = spawn(process.execPath, [CLI, 'metrics', 'tail', local.id, 'vmstat'], { env: { ...process.env, VIGIL_CLI_CONFIG: config }, stdio: 'pipe' })
+    let printed = ''
+    await new Promise<void>((resolveFirst) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        printed += chunk
+        if (printed.includes('\n')) resolveFirst()
+      })
+    )
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit))
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(printed).toMatch(/ {2}vmstat {2}/)
   })
 
   it('lists a PostgreSQL instance’s backends through the agent face, by name or id', async () => {
@@ -338,7 +352,8 @@ describe('vigil servers, metrics, pg, query (with the owner token)', () => {
     expect(instant.code, instant.stderr).toBe(0)
     expect(JSON.parse(instant.stdout)).toMatchObject({ resultType: 'vector', result: [{ metric: {}, value: [expect.any(Number), '42'] }] })
     expect((await cli(config, ['query', 'vector(42)', '--time', '1800000000'])).stdout).toBe('SERIES  VALUE  TIME\n{}         42  2027-01-15T08:00:00.000Z\n')
-    // The samples the tail above saw are stored: PromQL reads them.
+    // A row seen live is a row stored: PromQL reads it.
+    expect((await cli(config, ['metrics', 'tail', local.id, 'vmstat', '--count', '1'])).code).toBe(0)
     const stored = JSON.parse((await cli(config, ['query', `count(vigil_vmstat_us{server_id="${local.id}"})`, '--json'])).stdout)
     expect(stored.result[0].value[1]).toBe('1')
 

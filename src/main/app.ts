@@ -27,6 +27,7 @@ import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFea
 import { RateLimiter } from './base/security/rate-limiter'
 import { Callers } from './api/callers'
 import { createUsersFeature, DEFAULT_LOGIN_LIMITS, type UsersService } from './users'
+import { createWebhooksFeature, type WebhooksService } from './webhooks'
 
 export const DB_FILE = 'vigil.db'
 /** The series store's write-ahead head log, beside the database. */
@@ -64,6 +65,8 @@ export interface VigilApp {
   models: ModelsService
   /** Import sources: CSV and nmon files into the store, a server's history or imports.db. */
   imports: ImportsFeature
+  /** Vigil's events posted to HTTP receivers (/api/v1/webhooks/, Settings → Webhooks). */
+  webhooks: WebhooksService
   handlers: Handlers
   api: FastifyInstance
   apiToken: string
@@ -139,6 +142,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       tables: oracle.counts,
       version: config.version,
       secrets,
+      bus,
       remoteWrite: config.remoteWriteOptions,
       log: (message, level) => logFile.write(logLine(message, level === 'warn' ? 'error' : 'info'))
     })
@@ -209,8 +213,20 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         watcher: () => imports.watcher.status()
       }
     })
+    const webhooksFeature = createWebhooksFeature({
+      db,
+      bus,
+      secrets,
+      audit,
+      permissionsOfUser: (username) => users.permissionsOfUser(username),
+      hostname: (id) => servers.allRows().find((row) => row.id === id)?.hostname ?? null,
+      version: config.version,
+      options: config.webhooks,
+      now: clock
+    })
+    const webhooks = webhooksFeature.service
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, imports, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
     const callers = new Callers({ auth, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits })
     const api = await buildApi({
       version: config.version,
@@ -244,7 +260,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       prometheus,
       platform: { ...platform, models, bus, imports },
       tls: config.tls,
-      webops: { callers, audit, users, tokens },
+      webops: { callers, audit, users, tokens, webhooks },
       pingDatabase: () => pingDb(db),
       upgradeStatus: () => upgrade.status(),
       remoteWrite: prometheus.remoteWrite,
@@ -298,6 +314,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       platform,
       models,
       imports,
+      webhooks,
       handlers,
       api,
       apiToken,
@@ -317,6 +334,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         closing = true
         await api.close()
+        // Before the features whose events it relays, and before the database its log is in.
+        await webhooksFeature.close()
         selfMetrics.close()
         await models.close()
         await platform.sources.stop(`Vigil ${config.version} stopping`)

@@ -2,6 +2,7 @@ import type { RateRule } from './base/security/rate-limiter'
 import type { RemoteWriteInput } from '../shared/remote-write'
 import type { RemoteWriterOptions } from './prometheus'
 import type { MonitorSettings } from './table-monitoring'
+import type { WebhooksOptions } from './webhooks'
 import { DEFAULT_RETENTION, type RetentionPolicy, type UpgradeSettings } from './metrics'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './base/locations'
 
@@ -51,6 +52,8 @@ export interface VigilConfig {
   dropDebounceMs?: number
   /** The largest file an import source takes by upload (default 2 GiB). */
   importMaxUploadBytes?: number
+  /** Webhooks' retry waits, timeout, queue size and disabling (tests shorten the waits). */
+  webhooks?: WebhooksOptions
 }
 
 /** webops-api.md, "Rate Limits". */
@@ -86,7 +89,8 @@ export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig
     remoteWrite: overrides.remoteWrite,
     remoteWriteOptions: overrides.remoteWriteOptions,
     dropDebounceMs: overrides.dropDebounceMs,
-    importMaxUploadBytes: overrides.importMaxUploadBytes
+    importMaxUploadBytes: overrides.importMaxUploadBytes,
+    webhooks: overrides.webhooks
   }
 }
 

@@ -13,6 +13,7 @@ import type { SourcesService } from './sources'
 import type { ModelsService } from './models'
 import { MAX_PREVIEW_ROWS } from '../shared/models'
 import type { ImportsFeature, ImportSourceRow } from './imports'
+import { DELIVERIES_KEPT, type WebhooksService } from './webhooks'
 
 /**
  * One handler per contract channel. Electron's IPC and the browser's HTTP transport both call
@@ -36,10 +37,11 @@ export interface HandlerDeps {
   sources: SourcesService
   models: ModelsService
   imports: ImportsFeature
+  webhooks: WebhooksService
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, imports, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, oracle, prometheus, sources, models, imports, webhooks, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -180,7 +182,16 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     },
     'remoteWrite.status': () => prometheus.remoteWrite.status(),
     'remoteWrite.configure': (input) => remoteWriteCall(() => prometheus.remoteWrite.configure(input)),
-    'remoteWrite.remove': () => prometheus.remoteWrite.remove()
+    'remoteWrite.remove': () => prometheus.remoteWrite.remove(),
+    'webhooks.list': () => webhooks.list(),
+    'webhooks.create': (input, caller) => webhooks.create(input, caller),
+    'webhooks.update': ({ id, changes }, caller) => webhooks.update(id, changes, caller),
+    'webhooks.delete': ({ id }, caller) => {
+      webhooks.remove(id, caller)
+      return { id }
+    },
+    'webhooks.test': ({ id }) => webhooks.test(id),
+    'webhooks.deliveries': ({ id }) => webhooks.deliveries(id, 1, DELIVERIES_KEPT).deliveries
   }
 }
 

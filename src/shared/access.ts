@@ -127,7 +127,15 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, { area: PermissionArea | '
   'scrape.scrapeNow': write('prometheus'),
   'remoteWrite.status': read('prometheus'),
   'remoteWrite.configure': write('prometheus'),
-  'remoteWrite.remove': write('prometheus')
+  'remoteWrite.remove': write('prometheus'),
+  // Webhooks notify of events across Vigil: managing them is `monitoring`; each delivers only the
+  // events of areas its creator may read.
+  'webhooks.list': read('monitoring'),
+  'webhooks.create': write('monitoring'),
+  'webhooks.update': write('monitoring'),
+  'webhooks.delete': write('monitoring'),
+  'webhooks.test': write('monitoring'),
+  'webhooks.deliveries': read('monitoring')
 }
 
 /** The area whose read permission a topic's events need (`any`: no data of an area). */
@@ -142,7 +150,10 @@ export const TOPIC_AREAS: Readonly<Record<Topic, PermissionArea | 'any'>> = {
   'oracle.snapshot': 'oracle',
   'app.upgrade': 'any',
   'postgres.collected': 'postgres',
-  'platform.event': 'platform'
+  'platform.event': 'platform',
+  'postgres.maintenance': 'postgres',
+  'scrape.health': 'prometheus',
+  'webhooks.changed': 'monitoring'
 }
 
 /** May `holder` use the channel? */

@@ -8,6 +8,7 @@ import type { RemoteWriteInput, RemoteWriteStatus } from './remote-write'
 import type { CollectionServer, CollectionTarget, Workspace, WorkspaceInput } from './scrape'
 import type { ErrorBody } from './errors'
 import type { Permission } from './teams'
+import type { CreateWebhook, UpdateWebhook, WebhookDelivery, WebhookDto, WebhookTest } from './webhooks'
 import type {
   OverviewAnswer,
   OverviewQuery,
@@ -50,6 +51,7 @@ import type {
   KillResult,
   LockGraph,
   LockRow,
+  MaintenanceJob,
   MaintenanceJobs,
   MaintenanceRequest,
   Notification,
@@ -243,6 +245,17 @@ export interface Contract {
   'remoteWrite.configure': { req: RemoteWriteInput; res: RemoteWriteStatus }
   /** Stops sending and forgets the receiver. */
   'remoteWrite.remove': { req: void; res: RemoteWriteStatus }
+  /** Webhooks (as /api/v1/webhooks/, acting as the owner): every one, by id. */
+  'webhooks.list': { req: void; res: WebhookDto[] }
+  /** `{url, events, secret?, name?}`, checked as the API checks it (field issues). */
+  'webhooks.create': { req: CreateWebhook; res: WebhookDto }
+  /** `{active: true}` re-enables a webhook Vigil disabled. */
+  'webhooks.update': { req: { id: number; changes: UpdateWebhook }; res: WebhookDto }
+  'webhooks.delete': { req: { id: number }; res: { id: number } }
+  /** Queues a webhook.test delivery; its attempts land in the deliveries log. */
+  'webhooks.test': { req: { id: number }; res: WebhookTest }
+  /** The deliveries log, newest attempt first (at most 100 kept). */
+  'webhooks.deliveries': { req: { id: number }; res: WebhookDelivery[] }
 }
 
 export type Channel = keyof Contract
@@ -346,7 +359,13 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'scrape.scrapeNow',
   'remoteWrite.status',
   'remoteWrite.configure',
-  'remoteWrite.remove'
+  'remoteWrite.remove',
+  'webhooks.list',
+  'webhooks.create',
+  'webhooks.update',
+  'webhooks.delete',
+  'webhooks.test',
+  'webhooks.deliveries'
 ] satisfies Channel[])
 
 /** One stored metric row as pushed live: its id, and the spec's fields under `values`. */
@@ -376,6 +395,12 @@ export interface Topics {
   'postgres.collected': { instanceId: number; ok: boolean; error: string | null; durationMs: number; at: number }
   /** The platform API's events (/ws): syncs started and ended, collectors down and up. */
   'platform.event': PlatformEvent
+  /** A PostgreSQL maintenance job changed state (its progress samples are not published). */
+  'postgres.maintenance': { type: 'scheduled' | 'started' | 'done' | 'failed' | 'cancelled' | 'missed'; job: MaintenanceJob; description: string }
+  /** A scrape target's health changed: down on its first failed scrape, up again on its first good one. */
+  'scrape.health': { targetId: string; job: string; instance: string; url: string; up: boolean; error: string | null; at: string }
+  /** A webhook changed: made, updated, deleted, disabled, or one of its deliveries was attempted. */
+  'webhooks.changed': { id: number }
 }
 export type Topic = keyof Topics
 export const TOPICS: readonly Topic[] = Object.freeze([
@@ -388,7 +413,10 @@ export const TOPICS: readonly Topic[] = Object.freeze([
   'oracle.snapshot',
   'app.upgrade',
   'postgres.collected',
-  'platform.event'
+  'platform.event',
+  'postgres.maintenance',
+  'scrape.health',
+  'webhooks.changed'
 ] satisfies Topic[])
 
 export function isChannel(value: unknown): value is Channel {

@@ -25,6 +25,10 @@ export const COLLECTION_STATES = [
 ] as const
 export type CollectionState = (typeof COLLECTION_STATES)[number]
 
+/** Collection states in which a server's collector gets no data: the server is down as far as Vigil can tell. */
+const FAILING_STATES: ReadonlySet<string> = new Set<CollectionState>(['auth_failed', 'host_key_mismatch', 'unreachable', 'error'])
+export const isFailingServerState = (state: string): boolean => FAILING_STATES.has(state)
+
 export const SERVER_REQUIRED_FIELDS = ['hostname', 'ip_address', 'ssh_username'] as const
 
 /** Optional free text; null (as GET returns it) or "" clears it. */

@@ -115,7 +115,8 @@ function rangeFunctionOverSteps(selection: Selection, { name, rangeMs, args = []
       const points = pointsInWindow(series.points, endMs - rangeMs, endMs)
       // The engine leaves out a series with no points in the window.
       if (points.length === 0) continue
-      const v = RANGE_FUNCTIONS[name]({ points, startMs: endMs - rangeMs, endMs, evalMs: t }, args)
+      const window = { timestamps: points.map((p) => p.t), values: points.map((p) => p.v), from: 0, to: points.length, startMs: endMs - rangeMs, endMs, evalMs: t }
+      const v = RANGE_FUNCTIONS[name](window, args)
       if (v !== undefined) addToGrid(grid, labels, t, v)
     }
   }

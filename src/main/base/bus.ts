@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Topic, Topics } from '../../shared/contract'
 
-/** In-process publish/subscribe; IPC, WebSockets and (later) webhooks all listen here. */
+/** In-process publish/subscribe; IPC, WebSockets and webhooks (src/main/webhooks) all listen here. */
 export class EventBus {
   private readonly emitter = new EventEmitter()
 

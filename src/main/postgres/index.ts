@@ -75,7 +75,11 @@ export function createPostgresFeature({ db, bus, secrets, settings, servers, hos
   const maintenance = new MaintenanceScheduler({
     repo: createPgMaintenanceJobsRepo(db),
     connect: (instanceId, database) => pools.connectDedicated(instances.target(instanceId), database),
-    onEvent: (event) => recordMaintenance(audit, event)
+    onEvent: (event) => {
+      recordMaintenance(audit, event)
+      // Progress samples come every 2 s per running job; only changes of state are news (webhooks).
+      if (event.type !== 'progress') bus.publish('postgres.maintenance', { type: event.type, job: event.job, description: event.description })
+    }
   })
   const agent = new PgAgentService({ instances, pools, engines, hosts: linkedHosts, maintenance, audit })
   return { instances, pools, agent, engines, maintenance, linkedHosts }

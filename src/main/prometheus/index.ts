@@ -2,6 +2,7 @@
 // the text formats (exposition/), what the /prometheus/api/v1 endpoints answer (api/), PromQL
 // (promql/, its engine in promql/engine/) and where the query endpoints meet the engine
 // (query-engine.ts). Public surface of the feature.
+import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
 import type { SecretBox } from '../base/security/secrets'
 import type { SeriesStore } from '../base/series/series-store'
@@ -18,6 +19,7 @@ import { importExposition, type ImportResult } from './exposition/importer'
 import type { ExpositionFormat } from './exposition/text-parser'
 import { createQueryEngine } from './query-engine'
 import { createJobsRepo } from './scrape/jobs-repo'
+import { scrapeHealthReporter } from './scrape/scrape-health'
 import { ScrapeManager } from './scrape/scrape-manager'
 import { WorkspacesService } from './scrape/workspaces-service'
 import { createRemoteWriteRepo } from './remote-write/remote-write-repo'
@@ -75,13 +77,16 @@ export interface PrometheusDeps {
   secrets: SecretBox
   remoteWrite?: RemoteWriterOptions
   log?: (message: string, level: 'info' | 'warn') => void
+  /** Where a scrape target's changes of health are published (scrape.health). */
+  bus?: EventBus
 }
 
-export function createPrometheusFeature({ db, series, servers, postgres, tables, version, secrets, remoteWrite, log }: PrometheusDeps): PrometheusFeature {
+export function createPrometheusFeature({ db, series, servers, postgres, tables, version, secrets, remoteWrite, log, bus }: PrometheusDeps): PrometheusFeature {
   const model = new SeriesModel(series, registryOf(servers, postgres, tables))
   const jobs = createJobsRepo(db)
   const workspaces = new WorkspacesService(jobs, servers, secrets)
-  const scraper = new ScrapeManager({ repo: jobs, secrets, store: series, userAgent: `Vigil/${version}` })
+  const onReport = bus ? scrapeHealthReporter(workspaces, (change) => bus.publish('scrape.health', change)) : undefined
+  const scraper = new ScrapeManager({ repo: jobs, secrets, store: series, userAgent: `Vigil/${version}`, onReport })
   workspaces.onChange({ changed: () => scraper.sync() })
   const endpoints = {
     series: new SeriesEndpoints(model),

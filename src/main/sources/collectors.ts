@@ -1,4 +1,5 @@
 import type { LogLevel, SourceType, SyncRun } from '../../shared/platform'
+import { isFailingServerState } from '../../shared/servers'
 import { isoSeconds } from '../../shared/time'
 import type { CollectorManager } from '../metrics'
 import type { PgInstanceEngines, PostgresInstancesService } from '../postgres'
@@ -53,10 +54,6 @@ export interface SourceProvider {
 
 export const SERVER_TABLES = ['vmstat', 'iostat', 'netstat', 'process'] as const
 export const PG_TABLE = 'pg_dashboard'
-/** Collection states in which a server's collector gets no data. */
-const FAILING_STATES = new Set(['auth_failed', 'host_key_mismatch', 'unreachable', 'error'])
-
-export const isFailingServerState = (state: string): boolean => FAILING_STATES.has(state)
 
 /** Every registered server, SSH or this machine: its collector and its four metric tables. */
 export function serverSources(servers: ServersService, collectors: CollectorManager): SourceProvider {
@@ -72,7 +69,7 @@ export function serverSources(servers: ServersService, collectors: CollectorMana
           enabled,
           state: row.collection_state,
           error: row.collection_error,
-          failing: enabled && FAILING_STATES.has(row.collection_state),
+          failing: enabled && isFailingServerState(row.collection_state),
           starting: enabled && (row.collection_state === 'connecting' || row.collection_state === 'collecting'),
           running: false,
           lastUpdate: row.last_seen,

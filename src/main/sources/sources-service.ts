@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks'
 import { AppError } from '../../shared/errors'
 import type { LogEntry, LogLevel, PlatformEvent, Source, SourceDetails, SourceStatus, SyncRun, SyncStarted } from '../../shared/platform'
+import { isFailingServerState } from '../../shared/servers'
 import { isoSeconds } from '../../shared/time'
 import type { AuditTrail } from '../audit'
 import type { EventBus } from '../base/bus'
-import { iso, isFailingServerState, PG_TABLE, type CollectorView, type SourceProvider, type Tracked } from './collectors'
+import { iso, PG_TABLE, type CollectorView, type SourceProvider, type Tracked } from './collectors'
 import type { RowCounts } from './row-counts'
 import type { SourcesRepo } from './sources-repo'
 

@@ -8,7 +8,7 @@ const points = (...pairs: Array<[number, number]>): Point[] => pairs.map(([s, v]
 
 /** A window [startS, endS] in seconds, evaluated at its end unless told. */
 function window(pts: Point[], startS: number, endS: number, evalS = endS): RangeWindow {
-  return { points: pts, startMs: startS * 1000, endMs: endS * 1000, evalMs: evalS * 1000 }
+  return { timestamps: pts.map((p) => p.t), values: pts.map((p) => p.v), from: 0, to: pts.length, startMs: startS * 1000, endMs: endS * 1000, evalMs: evalS * 1000 }
 }
 
 const call = (name: RangeFunctionName, w: RangeWindow, ...args: number[]): number | undefined => RANGE_FUNCTIONS[name](w, args)
@@ -169,6 +169,19 @@ describe('the *_over_time functions', () => {
   it('answer nothing for an empty window', () => {
     for (const name of Object.keys(RANGE_FUNCTIONS) as RangeFunctionName[]) {
       expect(call(name, window([], 0, 60), 0.5, 0.5), name).toBeUndefined()
+    }
+  })
+})
+
+describe('a window over longer columns', () => {
+  it('is read between its indexes only, as over its points alone', () => {
+    const inside = points([20, 2], [30, 12], [35, 1], [40, 22])
+    const around = points([0, 100], [10, 50], ...inside.map((p): [number, number] => [p.t / 1000, p.v]), [50, -7])
+    const columns = { timestamps: around.map((p) => p.t), values: around.map((p) => p.v), from: 2, to: 6 }
+    for (const name of Object.keys(RANGE_FUNCTIONS) as RangeFunctionName[]) {
+      const args = name === 'holt_winters' ? [0.5, 0.5] : [0.5]
+      const alone = call(name, window(inside, 15, 45), ...args)
+      expect(call(name, { ...window(inside, 15, 45), ...columns }, ...args), name).toBe(alone)
     }
   })
 })

@@ -7,7 +7,7 @@
 // session, or the owner — the startup token or a login-link session — who is admin. Each route
 // names the area it needs, checked as on every face (face.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import Type, { type TSchema } from 'typebox'
+import Type from 'typebox'
 import { AppError, type ErrorCode } from '../../../shared/errors'
 import {
   CreatedTokenSchema,
@@ -29,6 +29,9 @@ import type { AuditTrail } from '../../audit'
 import type { Callers } from '../callers'
 import { STATUS_OF } from '../errors'
 import type { ApiFace } from '../face'
+import { actorOf, envelope, ok, okPage, PageQuery, pageOf, tags } from './envelope'
+import { webhookRoutes } from './webhooks-routes'
+import type { WebhooksService } from '../../webhooks'
 
 export interface WebopsDeps {
   callers: Callers
@@ -36,6 +39,7 @@ export interface WebopsDeps {
   audit: AuditTrail
   users: UsersService
   tokens: ApiTokens
+  webhooks: WebhooksService
 }
 
 export const WEBOPS_PREFIX = '/api/v1'
@@ -64,19 +68,8 @@ export function webopsError(error: AppError): { success: false; error: { code: s
   return { success: false, error: { code: CODE_OF[error.code], message, details } }
 }
 
-const Pagination = Type.Object({ page: Type.Integer(), per_page: Type.Integer(), total: Type.Integer(), total_pages: Type.Integer() })
-const envelope = <T extends TSchema>(data: T, paged = false) =>
-  Type.Object({ success: Type.Boolean(), data, message: Type.String(), ...(paged ? { pagination: Pagination } : {}) })
-const ok = <T>(data: T, message: string) => ({ success: true, data, message })
-
 const IdParams = Type.Object({ id: Type.String({ description: 'The user’s numeric id' }) })
 const TokenParams = Type.Object({ token: Type.String({ description: 'The token itself (vgl_…)' }) })
-const PageQuery = Type.Object(
-  { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
-  { additionalProperties: true }
-)
-const tags = ['WebOps /api/v1']
-
 export function webopsFace(deps: WebopsDeps): ApiFace {
   return {
     name: 'webops',
@@ -87,7 +80,10 @@ export function webopsFace(deps: WebopsDeps): ApiFace {
     // Token minting and checking need only a credential (or none); each other route names its area.
     areas: [[WEBOPS_PREFIX, 'any']],
     authenticate: (request, reply) => authenticate(request, reply, deps),
-    routes: (scope) => webopsRoutes(scope, deps)
+    routes: (scope) => {
+      webopsRoutes(scope, deps)
+      webhookRoutes(scope, deps.webhooks)
+    }
   }
 }
 
@@ -98,11 +94,6 @@ export function webopsFace(deps: WebopsDeps): ApiFace {
  */
 function authenticate(request: FastifyRequest, reply: FastifyReply, deps: WebopsDeps): void {
   request.principal = deps.callers.identify(request, reply)
-}
-
-/** The name the audit trail gives the caller. */
-function actorOf(request: FastifyRequest): string {
-  return (request.principal as Principal).actor
 }
 
 function userIdOf(request: FastifyRequest): number {
@@ -175,10 +166,9 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
     '/users/',
     { config: userRoute, schema: { tags, summary: 'List users (admin)', querystring: PageQuery, response: { 200: envelope(Type.Array(UserSchema), true) } } },
     async (request) => {
-      const page = request.query.page ?? 1
-      const perPage = request.query.per_page ?? 20
+      const { page, perPage } = pageOf(request.query)
       const { users: list, total } = users.page(page, perPage)
-      return { ...ok(list, 'Users retrieved'), pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) } }
+      return okPage(list, 'Users retrieved', page, perPage, total)
     }
   )
   app.post(

@@ -118,6 +118,26 @@ export class BitReader {
     return ((word << (bit & 7)) >>> (32 - width)) >>> 0
   }
 
+  /**
+   * The next 32 bits as an unsigned integer, without moving (bits past the end read as 0): a
+   * decoder can look at a field's prefix and its value in one read, then skip what it used.
+   */
+  peek32(): number {
+    const bytes = this.bytes
+    const index = this.bit >>> 3
+    const shift = this.bit & 7
+    const word = ((bytes[index] ?? 0) << 24) | ((bytes[index + 1] ?? 0) << 16) | ((bytes[index + 2] ?? 0) << 8) | (bytes[index + 3] ?? 0)
+    if (shift === 0) return word >>> 0
+    return ((word << shift) | ((bytes[index + 4] ?? 0) >>> (8 - shift))) >>> 0
+  }
+
+  /** Moves past `width` bits (read with peek32). */
+  skip(width: number): void {
+    const bit = this.bit + width
+    if (bit > this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
+    this.bit = bit
+  }
+
   readBit(): boolean {
     if (this.bit >= this.bytes.length * 8) throw new RangeError('read past the end of the chunk')
     const set = ((this.bytes[this.bit >>> 3] as number) & (0x80 >>> (this.bit & 7))) !== 0

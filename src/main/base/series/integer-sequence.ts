@@ -151,15 +151,29 @@ export function readIntegers(input: BitReader, count: number, scale = 1): number
   const form = input.read(2) as Form
   const step = form === Form.Step ? readSigned(input) : 0
   const width = input.read(5)
+  // Most residuals are a 0 bit or `10` and `width` bits, which 32 bits peeked at once hold:
+  // one read of the stream a value, where bit-by-bit reading took three. The field is the top
+  // `width` bits of the 31 that follow the prefix's second bit (a shift by 32 would be by 0).
+  const fitsPeek = width <= 30
+  const fieldShift = 31 - width
   let previousDelta = 0
   for (let i = 1; i < count; i++) {
     let residual = 0
-    if (input.readBit()) {
-      if (input.readBit()) residual = readSigned(input)
-      else {
-        const zigzag = input.read(width) + 1
-        residual = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
-      }
+    const word = input.peek32()
+    if (word < 0x80000000) input.skip(1)
+    else if (word >= 0xc0000000) {
+      input.skip(2)
+      residual = readSigned(input)
+    } else if (fitsPeek) {
+      // The zigzag form less one, below 2^30: undone with integer operations (`%` on a number
+      // V8 cannot prove an integer is a floating-point remainder).
+      const stored = ((word << 2) >>> 1) >>> fieldShift
+      input.skip(2 + width)
+      residual = (stored & 1) === 1 ? (stored + 1) >> 1 : -((stored >> 1) + 1)
+    } else {
+      input.skip(2)
+      const zigzag = input.read(width) + 1
+      residual = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
     }
     const delta = form === Form.Whole ? residual - previous : form === Form.Delta ? residual : form === Form.Step ? residual + step : residual + previousDelta
     previous += delta

@@ -995,18 +995,13 @@ function concatenateInRange(parts: readonly Part[], columnCount: number, start: 
     const [part, from, to] = spans[0] as [Part, number, number]
     if (from === 0 && to === part.ts.length && part.columns.length === columnCount) return withLazySeq(part.ts, part.columns, seqOf)
   }
-  const ts = new Array<number>(total)
-  const columns: SampleValue[][] = Array.from({ length: columnCount }, () => new Array<SampleValue>(total))
-  let at = 0
-  for (const [part, from, to] of spans) {
-    for (let i = from; i < to; i++) ts[at + i - from] = part.ts[i] as number
-    for (let c = 0; c < columnCount; c++) {
-      const source = part.columns[c]
-      const target = columns[c] as SampleValue[]
-      for (let i = from; i < to; i++) target[at + i - from] = source?.[i] ?? null
-    }
-    at += to - from
-  }
+  // Array concat copies whole runs of elements at once (a memory copy for arrays of numbers),
+  // where a loop copied them one by one; most parts are taken whole.
+  const inRange = <T>(items: T[], from: number, to: number): T[] => (from === 0 && to === items.length ? items : items.slice(from, to))
+  const ts = ([] as number[]).concat(...spans.map(([part, from, to]) => inRange(part.ts, from, to)))
+  const columns = Array.from({ length: columnCount }, (_, c) =>
+    ([] as SampleValue[]).concat(...spans.map(([part, from, to]) => inRange(part.columns[c] ?? new Array<SampleValue>(part.ts.length).fill(null), from, to)))
+  )
   return withLazySeq(ts, columns, seqOf)
 }
 

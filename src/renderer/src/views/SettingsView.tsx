@@ -4,6 +4,7 @@ import { isDesktop } from '../transport/client'
 import { logout } from '../transport/http'
 import { RemoteWriteSection } from './settings/RemoteWriteSection'
 import { UsersSection } from './settings/UsersSection'
+import { WebhooksSection } from './settings/WebhooksSection'
 
 export function SettingsView() {
   const info = useSession((state) => state.info)
@@ -60,6 +61,7 @@ export function SettingsView() {
       </p>
       <UsersSection />
       <RemoteWriteSection />
+      <WebhooksSection />
       {!isDesktop ? (
         <button
           type="button"

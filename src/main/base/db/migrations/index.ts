@@ -16,6 +16,7 @@ import { m015ScrapeJobs } from './015-scrape-jobs'
 import { m016RemoteWrite } from './016-remote-write'
 import { m017Imports } from './017-imports'
 import { m018SessionUsers } from './018-session-users'
+import { m019Webhooks } from './019-webhooks'
 
 export interface Migration {
   version: number
@@ -42,7 +43,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m015ScrapeJobs,
   m016RemoteWrite,
   m017Imports,
-  m018SessionUsers
+  m018SessionUsers,
+  m019Webhooks
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

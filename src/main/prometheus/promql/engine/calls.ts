@@ -5,7 +5,7 @@
 //   range, t − offset] of the selected series (or of a subquery's result) at every step;
 // - any other function goes step by step over its arguments' vectors (functions.ts).
 import { absentLabels, timestamp } from '../kernels/instant-functions'
-import { RANGE_FUNCTIONS, type RangeFunctionName } from '../kernels/range-functions'
+import { RANGE_FUNCTIONS, type RangeFunctionName, type RangeWindow } from '../kernels/range-functions'
 import { Labels, PromqlExecutionError, type Point } from '../kernels/values'
 import { containsSameLabelset, type Evaluator, type StepMatrix } from './evaluator'
 import { instantFunction } from './functions'
@@ -91,15 +91,22 @@ function applyOverWindows(ev: Evaluator, name: RangeFunctionName, input: RangeIn
   for (const series of input.series) {
     ev.settings.deadline.check()
     const window = new SlidingWindow(series, ev.samples)
+    // One window object a series, moved along: the kernels keep nothing of it between calls.
+    const view: RangeWindow = { timestamps: series.timestamps, values: series.values, from: 0, to: 0, startMs: 0, endMs: 0, evalMs: 0 }
     const values: Point[] = []
     for (let ts = ev.startMs, step = 0; ts <= ev.endMs; ts += ev.intervalMs, step++) {
       const maxt = ts - input.offsetMs
       const mint = maxt - input.rangeMs
-      const inWindow = window.moveTo(mint, maxt)
-      if (inWindow.length === 0) continue
+      window.moveTo(mint, maxt)
+      if (window.to === window.from) continue
+      view.from = window.from
+      view.to = window.to
+      view.startMs = mint
+      view.endMs = maxt
+      view.evalMs = ts
       // Scalars have a value at every step.
       const args = scalarArgs.length === 0 ? noArgs : scalarArgs.map((matrix) => (matrix[0]?.points[step] as Point).v)
-      const v = f({ points: inWindow, startMs: mint, endMs: maxt, evalMs: ts }, args)
+      const v = f(view, args)
       if (v !== undefined) values.push({ t: ts, v })
     }
     // The output series is counted while the last window is still held.

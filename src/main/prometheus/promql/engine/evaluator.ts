@@ -6,7 +6,8 @@
 // fails with "too many samples" exactly where 2.42 would.
 import { scalarBinop, vectorScalarBinop, type BinaryOperator } from '../kernels/binary-ops'
 import { Labels, PromqlExecutionError, type Point, type Sample, type Series } from '../kernels/values'
-import { aggregation } from './aggregation'
+import { isSimpleAggregation } from '../kernels/aggregations'
+import { aggregation, simpleAggregationOverSteps } from './aggregation'
 import { setOffsetsForAt } from './at-modifier'
 import { evalCall } from './calls'
 import type { Deadline } from './errors'
@@ -171,8 +172,11 @@ export class Evaluator {
     for (const series of node.selector.series) {
       this.settings.deadline.check()
       // A window of its own per series: each is counted, none let go.
-      const points = new SlidingWindow(series, this.samples).moveTo(mint, maxt)
-      if (points.length > 0) output.push({ labels: series.labels, points: [...points] })
+      const window = new SlidingWindow(series, this.samples)
+      window.moveTo(mint, maxt)
+      const points: Point[] = []
+      for (let i = window.from; i < window.to; i++) points.push({ t: series.timestamps[i] as number, v: series.values[i] as number })
+      if (points.length > 0) output.push({ labels: series.labels, points })
     }
     return output
   }
@@ -228,6 +232,7 @@ export class Evaluator {
   }
 
   private evalAggregate(node: AggregateNode): StepMatrix {
+    if (isSimpleAggregation(node.op)) return simpleAggregationOverSteps(this, node.op, node.grouping, node.without, node.expr)
     const fold = aggregation(node.op, node.grouping, node.without)
     const param = node.param && unwrapInvariant(node.param)
     if (param?.kind === 'string') return this.rangeEval([node.expr], ([vector = []], t) => fold(vector, param.value, t))

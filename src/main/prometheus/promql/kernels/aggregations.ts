@@ -27,7 +27,7 @@ export interface AggregationOptions {
 }
 
 /** One group's running state: made from its first sample, fed the others in order. */
-interface Accumulator {
+export interface Accumulator {
   add(sample: Sample): void
   /** The group's samples out (topk/bottomk: the kept input samples; others: one, labelled `labels`). */
   finish(labels: Labels, t: number): Sample[]
@@ -237,6 +237,18 @@ class KeepExtremes implements Accumulator {
     if (this.heap.length > 1) goSort(this.heap, reversed(this.heapOrder))
     return this.heap.map(({ labels, v }) => ({ labels, t, v }))
   }
+}
+
+/** The aggregations without a parameter, whose accumulators read the samples' values only. */
+export type SimpleAggregationOp = keyof typeof SIMPLE_ACCUMULATORS
+
+export function isSimpleAggregation(op: string): op is SimpleAggregationOp {
+  return Object.hasOwn(SIMPLE_ACCUMULATORS, op)
+}
+
+/** A group's accumulator for a simple aggregation; it keeps the value of `first`, not the object. */
+export function simpleAccumulator(op: SimpleAggregationOp, first: Sample): Accumulator {
+  return SIMPLE_ACCUMULATORS[op](first)
 }
 
 const SIMPLE_ACCUMULATORS: Record<Exclude<AggregationOp, 'topk' | 'bottomk' | 'count_values' | 'quantile'>, (first: Sample) => Accumulator> = {

@@ -1,14 +1,22 @@
 // Every function of Prometheus 2.42 that takes a range vector, as a function of one series'
-// window. The engine selects the points, calls the function once per series and step, and drops
-// the metric name from the result (all but last_over_time).
+// window. The engine slides the window over the series' columns, calls the function once per
+// series and step, and drops the metric name from the result (all but last_over_time). Windows
+// are index ranges of the columns rather than points: no object a sample, and the kernels run
+// over plain arrays of numbers.
 import * as overTime from './over-time'
 import { extrapolatedRate, instantRate } from './rates'
 import { deriv, holtWinters, predictLinear } from './trends'
 import type { Point } from './values'
 
 export interface RangeWindow {
-  /** The series' points with startMs <= t <= endMs, ascending: 2.42 includes both ends. */
-  points: readonly Point[]
+  /**
+   * The series' sample times and values, ascending — its whole columns, not copied: the window
+   * is the samples [from, to) of them, those with startMs <= t <= endMs (2.42 includes both ends).
+   */
+  timestamps: ArrayLike<number>
+  values: ArrayLike<number>
+  from: number
+  to: number
   /** The evaluation time minus offset and range. */
   startMs: number
   /** The evaluation time minus offset. */

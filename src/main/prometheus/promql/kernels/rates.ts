@@ -1,7 +1,6 @@
 // rate, increase, delta (extrapolated to the window's ends) and irate, idelta (the last two
 // points), as Prometheus 2.42 computes them.
 import type { RangeWindow } from './range-functions'
-import type { Point } from './values'
 
 /**
  * The change over the window, extrapolated towards its ends:
@@ -15,19 +14,22 @@ import type { Point } from './values'
  * Fewer than two points: no value.
  */
 export function extrapolatedRate(window: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
-  const { points, startMs, endMs } = window
-  if (points.length < 2) return undefined
-  const first = points[0] as Point
-  const last = points[points.length - 1] as Point
-  const change = isCounter ? withResetsAdded(last.v - first.v, points) : last.v - first.v
+  const { timestamps, values, from, to, startMs, endMs } = window
+  const count = to - from
+  if (count < 2) return undefined
+  const firstT = timestamps[from] as number
+  const firstV = values[from] as number
+  const lastT = timestamps[to - 1] as number
+  const lastV = values[to - 1] as number
+  const change = isCounter ? withResetsAdded(lastV - firstV, values, from, to) : lastV - firstV
 
-  let durationToStart = (first.t - startMs) / 1000
-  const durationToEnd = (endMs - last.t) / 1000
-  const sampledInterval = (last.t - first.t) / 1000
-  const averageInterval = sampledInterval / (points.length - 1)
+  let durationToStart = (firstT - startMs) / 1000
+  const durationToEnd = (endMs - lastT) / 1000
+  const sampledInterval = (lastT - firstT) / 1000
+  const averageInterval = sampledInterval / (count - 1)
 
-  if (isCounter && change > 0 && first.v >= 0) {
-    const durationToZero = sampledInterval * (first.v / change)
+  if (isCounter && change > 0 && firstV >= 0) {
+    const durationToZero = sampledInterval * (firstV / change)
     if (durationToZero < durationToStart) durationToStart = durationToZero
   }
 
@@ -41,11 +43,11 @@ export function extrapolatedRate(window: RangeWindow, isCounter: boolean, isRate
   return change * factor
 }
 
-/** Adds back what each counter reset took away (the value before the drop), one drop at a time. */
-function withResetsAdded(change: number, points: readonly Point[]): number {
-  for (let i = 1; i < points.length; i++) {
-    const previous = (points[i - 1] as Point).v
-    if ((points[i] as Point).v < previous) change += previous
+/** Adds back what each counter reset in values [from, to) took away (the value before the drop), one drop at a time. */
+function withResetsAdded(change: number, values: ArrayLike<number>, from: number, to: number): number {
+  for (let i = from + 1; i < to; i++) {
+    const previous = values[i - 1] as number
+    if ((values[i] as number) < previous) change += previous
   }
   return change
 }
@@ -61,13 +63,13 @@ export function durationSeconds(ms: number): number {
  * No value with fewer than two points, or two at the same time.
  */
 export function instantRate(window: RangeWindow, isRate: boolean): number | undefined {
-  const { points } = window
-  if (points.length < 2) return undefined
-  const last = points[points.length - 1] as Point
-  const previous = points[points.length - 2] as Point
-  const elapsedMs = last.t - previous.t
+  const { timestamps, values, from, to } = window
+  if (to - from < 2) return undefined
+  const last = values[to - 1] as number
+  const previous = values[to - 2] as number
+  const elapsedMs = (timestamps[to - 1] as number) - (timestamps[to - 2] as number)
   if (elapsedMs === 0) return undefined
-  if (!isRate) return last.v - previous.v
-  const change = last.v < previous.v ? last.v : last.v - previous.v
+  if (!isRate) return last - previous
+  const change = last < previous ? last : last - previous
   return change / (elapsedMs / 1000)
 }

@@ -74,14 +74,33 @@ const bundledDeps = ['typebox', '@fastify/type-provider-typebox']
 const SHELL_MODULES = ['src/main/index.ts', 'src/main/safe-storage.ts', 'src/main/cli.ts'].map((path) => resolve(path))
 
 /**
+ * What `vigil` loads before it knows which command runs: its entry and everything of src that
+ * the entry imports statically — the client commands and the few modules they use. The server
+ * commands (and with them the whole core) are imported dynamically, so `vigil servers list` does
+ * not load the server.
+ */
+function clientModules(getModuleInfo: Rollup.GetModuleInfo): Set<string> {
+  const src = resolve('src')
+  const seen = new Set<string>()
+  const visit = (id: string): void => {
+    if (seen.has(id) || !id.startsWith(src)) return
+    seen.add(id)
+    for (const imported of getModuleInfo(id)?.importedIds ?? []) visit(imported)
+  }
+  visit(resolve('src/main/cli.ts'))
+  return seen
+}
+
+/**
  * The two shells (Electron, `vigil serve`) share one core; name the shared chunks for what they
  * hold instead of after whichever module Rollup met first. Nothing of the Electron shell may
- * land in the core, or `vigil serve` would need Electron.
+ * land in the core, or `vigil serve` would need Electron. The client commands' modules are a
+ * chunk of their own (the core imports the few it shares with them from there).
  */
-function mainChunkOf(id: string): string | undefined {
+function mainChunkOf(id: string, { getModuleInfo }: Rollup.ManualChunkMeta): string | undefined {
   if (id.includes('/node_modules/')) return 'vendor'
-  if (!SHELL_MODULES.includes(id) && id.startsWith(resolve('src'))) return 'core'
-  return undefined
+  if (SHELL_MODULES.includes(id) || !id.startsWith(resolve('src'))) return undefined
+  return clientModules(getModuleInfo).has(id) ? 'client' : 'core'
 }
 
 export default defineConfig({

@@ -4,7 +4,9 @@
 //   - src/shared imports nothing of Vigil; the renderer and the preload import only src/shared;
 //   - src/main/base imports no feature, no API face and no shell;
 //   - a feature imports another feature only through its index.ts, and never the API or a shell;
-//   - only src/main/api (and the shells that build it) import HTTP libraries (fastify, ws).
+//   - only src/main/api (and the shells that build it) import HTTP libraries (fastify, ws);
+//     `vigil`'s client commands (src/main/cli/, part of the cli shell) are an HTTP client by
+//     nature and take `ws` for the metrics WebSocket.
 import { dirname, relative, resolve, sep } from 'node:path'
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..')
@@ -21,6 +23,8 @@ export function layerOf(path) {
   if (parts[1] !== 'main') return { kind: 'outside' }
   const top = parts[2].replace(/\.tsx?$/, '')
   if (parts.length === 3 && SHELLS.has(top)) return { kind: 'shell', name: top }
+  // The `vigil` shell's own modules (its client commands), not a feature.
+  if (top === 'cli') return { kind: 'shell', name: 'cli' }
   if (top === 'base') return { kind: 'base' }
   if (top === 'api') return { kind: 'api' }
   const rest = parts.slice(3).join('/').replace(/\.tsx?$/, '')
@@ -67,7 +71,7 @@ const rule = {
       const spec = node?.value
       if (typeof spec !== 'string') return
       if (!spec.startsWith('.')) {
-        if (HTTP_LIBRARIES.test(spec) && from.kind !== 'api' && !(from.kind === 'shell' && from.name === 'app')) {
+        if (HTTP_LIBRARIES.test(spec) && from.kind !== 'api' && !(from.kind === 'shell' && (from.name === 'app' || from.name === 'cli'))) {
           context.report({ node, message: `'${spec}' belongs in src/main/api: engines and the base know nothing of HTTP` })
         }
         return

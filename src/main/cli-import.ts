@@ -7,13 +7,10 @@
 // file's line and column — then sent in batches of a few MiB (as Prometheus text with ms
 // timestamps), with a progress line. Importing a file again stores nothing twice, so a batch
 // that failed (the server stopped) is finished by running the command again.
-import { existsSync, readFileSync } from 'node:fs'
-import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { loadOrCreateApiToken } from './base/security/api-token'
-import { pinnedTlsOptions } from './base/security/tls-certificate'
-import { SERVE_FILE } from './config'
+import { sendRequest, type TlsTrust } from './cli/http'
+import { readServeFile } from './cli/serve-file'
 import { ExpositionError, parseImport, writePrometheusText, type ExpositionFormat, type ImportResult } from './prometheus'
 
 export const IMPORT_HELP = `  vigil import-metrics FILE [--format prometheus|openmetrics] [--data-dir DIR]
@@ -77,34 +74,12 @@ interface Server {
   url: string
   token: string
   /** A server on HTTPS: its certificate, trusted by fingerprint only (it may well be self-signed). */
-  tls: { fingerprint256: string; cert: string } | null
+  trust: TlsTrust | null
 }
 
 function runningServer(dataDir: string): Server | null {
-  const serveFile = join(dataDir, SERVE_FILE)
-  if (!existsSync(serveFile)) return null
-  const { url, tls } = JSON.parse(readFileSync(serveFile, 'utf8')) as { url: string; tls?: Server['tls'] }
-  return { url, token: loadOrCreateApiToken(dataDir), tls: tls ?? null }
-}
-
-/** POSTs one batch; over HTTPS the server must present the certificate `vigil serve` recorded. */
-function post(server: Server, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolveAnswer, reject) => {
-    const url = new URL(path, server.url)
-    const options = { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }
-    const request =
-      url.protocol === 'https:'
-        ? httpsRequest(url, { ...options, ...(server.tls ? pinnedTlsOptions(server.tls.fingerprint256, server.tls.cert) : {}) })
-        : httpRequest(url, options)
-    request.on('error', reject)
-    request.on('response', (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', reject)
-      response.on('end', () => resolveAnswer({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-    })
-    request.end(body)
-  })
+  const running = readServeFile(dataDir)
+  return running && { url: running.url, token: loadOrCreateApiToken(dataDir), trust: running.trust }
 }
 
 async function send(server: Server, parsed: ReturnType<typeof parseImport>, file: string, format: ExpositionFormat, output: CommandOutput): Promise<number> {
@@ -114,7 +89,12 @@ async function send(server: Server, parsed: ReturnType<typeof parseImport>, file
   for (const batch of writePrometheusText(parsed.series, Date.now(), BATCH_BYTES)) {
     let answer: { status: number; body: { data?: ImportResult; error?: string } }
     try {
-      const response = await post(server, '/prometheus/api/v1/import/prometheus', { Authorization: `Bearer ${server.token}`, 'Content-Type': 'text/plain; version=0.0.4' }, batch.text)
+      const response = await sendRequest(new URL('/prometheus/api/v1/import/prometheus', server.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'text/plain; version=0.0.4' },
+        body: batch.text,
+        trust: server.trust
+      })
       answer = { status: response.status, body: JSON.parse(response.text) as typeof answer.body }
     } catch (error) {
       answer = { status: 0, body: { error: `${server.url} did not answer (${(error as Error).message}); is 'vigil serve' still running?` } }

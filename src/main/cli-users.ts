@@ -4,9 +4,9 @@
 // `ps` would show them.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { DB_FILE } from './app'
 import { openDb } from './base/db/db'
+import { readPassword } from './cli/prompt'
 import { createUsersFeature } from './users'
 
 export const USERS_HELP = `  vigil users add NAME | passwd NAME | remove NAME | list [--data-dir DIR]
@@ -48,21 +48,4 @@ export async function usersCommand(dataDir: string, args: string[]): Promise<num
 function usage(): number {
   process.stderr.write(`Usage:\n${USERS_HELP}\n`)
   return 2
-}
-
-async function readPassword(prompt: string): Promise<string> {
-  if (!process.stdin.isTTY) {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
-  }
-  const input = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
-  // Echo nothing while the password is typed.
-  const output = input as unknown as { _writeToOutput: (text: string) => void }
-  process.stdout.write(prompt)
-  output._writeToOutput = () => {}
-  const password = await new Promise<string>((resolve) => input.question('', resolve))
-  input.close()
-  process.stdout.write('\n')
-  return password
 }

@@ -1,16 +1,12 @@
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import type { RateRule } from './base/security/rate-limiter'
 import type { RemoteWriteInput } from '../shared/remote-write'
 import type { RemoteWriterOptions } from './prometheus'
 import type { MonitorSettings } from './table-monitoring'
 import type { WebhooksOptions } from './webhooks'
 import { DEFAULT_RETENTION, type RetentionPolicy, type UpgradeSettings } from './metrics'
+import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './base/locations'
 
-export const DEFAULT_PORT = 7420
-export const DEFAULT_HOST = '127.0.0.1'
-/** Where `vigil serve` records its URL in the data dir, for the commands that reach it (login-url, import-metrics). */
-export const SERVE_FILE = 'serve.json'
+export { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, SERVE_FILE } from './base/locations'
 
 export interface VigilConfig {
   /** Where the SQLite file, the API token and the secrets key live. */
@@ -69,14 +65,6 @@ export interface ApiRateLimits {
 }
 
 export const DEFAULT_RATE_LIMITS: ApiRateLimits = { general: { max: 100, windowSeconds: 3600 }, auth: { max: 5, windowSeconds: 15 * 60 } }
-
-/** The platform's app-data folder, the same one Electron's `userData` uses for "Vigil". */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env.VIGIL_DATA_DIR) return env.VIGIL_DATA_DIR
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Vigil')
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Vigil')
-  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Vigil')
-}
 
 export function resolveConfig(overrides: Partial<VigilConfig> = {}): VigilConfig {
   return {

@@ -13,7 +13,7 @@ import type { Permission } from '../../src/shared/teams'
 import { AppError } from '../../src/shared/errors'
 import { makeTempDir } from '../helpers/temp-dir'
 
-const principal = (permissions: Permission[], isStaff = false): Principal => ({ kind: 'api_token', username: 'u', isStaff, permissions: new Set(permissions), tokenId: 1, actor: 'u' })
+const principal = (permissions: Permission[], isStaff = false): Principal => ({ kind: 'api_token', username: 'u', isStaff, permissions: new Set(permissions), actor: 'u' })
 
 describe('permissions', () => {
   it('grants read and write for an area, read only for area:read', () => {

@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors'
 import type { ApiRateLimits } from '../config'
 import { SESSION_COOKIE, type Authenticator } from '../base/security/browser-auth'
 import type { RateDecision, RateLimiter, RateRule } from '../base/security/rate-limiter'
+import { sha256 } from '../base/security/api-token'
 import { ApiTokens, OWNER_ACTORS, ownerPrincipal, userPrincipal, type Principal, type UsersService } from '../users'
 
 /** The header the sysmon spec (Prometheus API, OpenMetrics workspaces) sends its app key in: Vigil's API token. */
@@ -42,7 +43,8 @@ export class Callers {
   ofToken(token: string, reply: FastifyReply): Principal {
     if (ApiTokens.looksLikeToken(token)) {
       const principal = this.deps.tokens.authenticate(token)
-      applyLimit(reply, this.deps.limiter.hit(`token:${principal.tokenId}`, this.deps.limits.general), this.deps.limits.general)
+      // Keyed by the token's hash, not its row id: SQLite may give a revoked token's id to the next one.
+      applyLimit(reply, this.deps.limiter.hit(`token:${sha256(token)}`, this.deps.limits.general), this.deps.limits.general)
       return principal
     }
     if (this.deps.auth.tokenIsValid(token)) return ownerPrincipal(OWNER_ACTORS.token)

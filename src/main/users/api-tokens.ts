@@ -112,7 +112,6 @@ export class ApiTokens {
       username: row.username,
       isStaff: held.isStaff,
       permissions: intersect(JSON.parse(row.permissions) as Permission[], held.permissions),
-      tokenId: row.id,
       actor: row.username
     }
     return { principal, row }

@@ -16,8 +16,6 @@ export interface Principal {
   username: string | null
   isStaff: boolean
   permissions: ReadonlySet<Permission>
-  /** The token's row id (rate limits key on it); null otherwise. */
-  tokenId: number | null
   /** The name the audit trail records: the user's, or the owner's by how they came (OWNER_ACTORS). */
   actor: string
 }
@@ -29,17 +27,17 @@ export const OWNER_ACTORS = { token: 'api-token', ui: 'ui' } as const
 
 /** The owner, admin on every face; `actor` says how they came. */
 export function ownerPrincipal(actor: string): Principal {
-  return { kind: 'owner', username: null, isStaff: true, permissions: new Set(ALL_PERMISSIONS), tokenId: null, actor }
+  return { kind: 'owner', username: null, isStaff: true, permissions: new Set(ALL_PERMISSIONS), actor }
 }
 
 /** A user acting through a session their password opened, with what they may do now. */
 export function userPrincipal(username: string, held: { isStaff: boolean; permissions: ReadonlySet<Permission> }): Principal {
-  return { kind: 'session', username, isStaff: held.isStaff, permissions: held.permissions, tokenId: null, actor: username }
+  return { kind: 'session', username, isStaff: held.isStaff, permissions: held.permissions, actor: username }
 }
 
 /** A PostgreSQL instance's agent key: the agent face takes it on the routes its spec lists, for that instance only. */
 export function agentKeyPrincipal(): Principal {
-  return { kind: 'agent_key', username: null, isStaff: false, permissions: new Set(['postgres']), tokenId: null, actor: 'agent-key' }
+  return { kind: 'agent_key', username: null, isStaff: false, permissions: new Set(['postgres']), actor: 'agent-key' }
 }
 
 /** The one permission check of every face, channel and topic: may `principal` read or write `area`? */

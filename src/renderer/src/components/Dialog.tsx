@@ -72,7 +72,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, wide, onCo
 }
 
 /** Asks before a named thing goes: "Delete db-01?", and the danger button says the same verb. */
-export function RemoveDialog({ verb, name, message, onConfirm, onClose }: { verb: 'Delete' | 'Remove'; name: string } & Pick<ConfirmProps, 'message' | 'onConfirm' | 'onClose'>) {
+export function RemoveDialog({ verb, name, message, onConfirm, onClose }: { verb: 'Delete' | 'Remove' | 'Revoke'; name: string } & Pick<ConfirmProps, 'message' | 'onConfirm' | 'onClose'>) {
   return <ConfirmDialog title={`${verb} ${name}?`} message={message} confirmLabel={verb} danger onConfirm={onConfirm} onClose={onClose} />
 }
 

@@ -3,6 +3,7 @@ import { useTheme, type ThemePreference } from '../stores/theme'
 import { isDesktop } from '../transport/client'
 import { logout } from '../transport/http'
 import { RemoteWriteSection } from './settings/RemoteWriteSection'
+import { TokensSection } from './settings/TokensSection'
 import { UsersSection } from './settings/UsersSection'
 import { WebhooksSection } from './settings/WebhooksSection'
 
@@ -60,6 +61,7 @@ export function SettingsView() {
         token file.
       </p>
       <UsersSection />
+      <TokensSection />
       <RemoteWriteSection />
       <WebhooksSection />
       {!isDesktop ? (

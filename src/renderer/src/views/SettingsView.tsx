@@ -1,13 +1,12 @@
-import { useSession } from '../stores/session'
+import { useCan, useSession } from '../stores/session'
 import { useTheme, type ThemePreference } from '../stores/theme'
-import { isDesktop } from '../transport/client'
-import { logout } from '../transport/http'
 import { RemoteWriteSection } from './settings/RemoteWriteSection'
 import { UsersSection } from './settings/UsersSection'
 
 export function SettingsView() {
   const info = useSession((state) => state.info)
   const theme = useTheme()
+  const can = useCan()
   if (!info) return null
   return (
     <section className="view" aria-labelledby="settings-title">
@@ -58,19 +57,8 @@ export function SettingsView() {
         Scripts authenticate with <code>Authorization: Bearer &lt;token&gt;</code>, the token being the content of the
         token file.
       </p>
-      <UsersSection />
-      <RemoteWriteSection />
-      {!isDesktop ? (
-        <button
-          type="button"
-          onClick={async () => {
-            await logout()
-            await useSession.getState().load()
-          }}
-        >
-          Log out of this browser
-        </button>
-      ) : null}
+      {can('users.list') && <UsersSection />}
+      {can('remoteWrite.status') && <RemoteWriteSection />}
     </section>
   )
 }

@@ -45,7 +45,7 @@ export function LoginView() {
             Log in
           </button>
           <button type="button" className="login-switch" onClick={() => (setWithToken(false), setError(null))}>
-            Log in with username and password
+            Use a username and password instead
           </button>
         </form>
       ) : (

@@ -26,20 +26,20 @@ const ModelsView = area(() => import('./views/models/ModelsView').then((m) => m.
 const ActivityView = area(() => import('./views/activity/ActivityView').then((m) => m.ActivityView))
 const ImportsView = area(() => import('./views/imports/ImportsView').then((m) => m.ImportsView))
 
-/** The areas of the UI, each with the channel its page reads first: no right to it, no page. */
-const NAV: readonly { path: string; label: string; reads: Channel }[] = [
-  { path: '/overview', label: 'Overview', reads: 'metrics.overview' },
-  { path: '/servers', label: 'Servers', reads: 'servers.list' },
-  { path: '/oracle', label: 'Oracle', reads: 'oracle.databases.list' },
-  { path: '/postgres', label: 'PostgreSQL', reads: 'postgres.list' },
-  { path: '/targets', label: 'Targets', reads: 'scrape.workspaces' },
-  { path: '/explore', label: 'Explore', reads: 'prometheus.api' },
-  { path: '/sources', label: 'Sources', reads: 'sources.list' },
-  { path: '/models', label: 'Models', reads: 'models.list' },
-  { path: '/activity', label: 'Activity', reads: 'activity.list' },
-  { path: '/imports', label: 'Imports', reads: 'imports.list' },
+/** The areas of the UI, each with the channels its page reads: without them, no page. */
+const NAV: readonly { path: string; label: string; reads: readonly Channel[] }[] = [
+  { path: '/overview', label: 'Overview', reads: ['servers.list', 'metrics.overview'] },
+  { path: '/servers', label: 'Servers', reads: ['servers.list'] },
+  { path: '/oracle', label: 'Oracle', reads: ['oracle.databases.list'] },
+  { path: '/postgres', label: 'PostgreSQL', reads: ['postgres.list'] },
+  { path: '/targets', label: 'Targets', reads: ['scrape.workspaces', 'scrape.servers'] },
+  { path: '/explore', label: 'Explore', reads: ['prometheus.api'] },
+  { path: '/sources', label: 'Sources', reads: ['sources.list'] },
+  { path: '/models', label: 'Models', reads: ['models.list'] },
+  { path: '/activity', label: 'Activity', reads: ['activity.list'] },
+  { path: '/imports', label: 'Imports', reads: ['imports.list', 'sources.list'] },
   // Anyone may see Settings (version, theme); its sections are for those who may use them.
-  { path: '/settings', label: 'Settings', reads: 'app.info' }
+  { path: '/settings', label: 'Settings', reads: ['app.info'] }
 ]
 
 // Hash routes work the same from file:// (Electron) and http:// (vigil serve).
@@ -142,12 +142,12 @@ export function App() {
       </main>
     )
   }
-  const nav = NAV.filter((item) => can(item.reads))
+  const nav = NAV.filter((item) => item.reads.every(can))
   // No route (or an unknown one): the first page the caller may see, Overview for the owner.
   const known = NAV.find((item) => hashRoute.startsWith(item.path))
   const page = known ?? nav[0]
   const route = known ? hashRoute : (page?.path ?? '/settings')
-  const allowed = page !== undefined && can(page.reads)
+  const allowed = page !== undefined && page.reads.every(can)
   return (
     <div className="frame">
       <nav className="sidebar" aria-label="Main">

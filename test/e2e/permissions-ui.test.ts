@@ -72,6 +72,32 @@ describe('permissions in the browser UI', () => {
     await context.close()
   })
 
+  it('says how long to wait once the address has spent its login attempts', async () => {
+    // A Vigil of its own, allowing 2 attempts: the other tests' logins keep theirs.
+    const limited = await startVigil([], { env: { VIGIL_RATE_LIMIT_AUTH: '2/900' } })
+    try {
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      await page.goto(limited.url)
+      await page.getByLabel('Username').fill('nobody')
+      await page.getByLabel('Password').fill('not the password')
+      /** One attempt, to its answer's status. */
+      const attempt = async (): Promise<number> => {
+        const [answer] = await Promise.all([
+          page.waitForResponse((response) => response.url() === `${limited.url}/auth/login` && response.request().method() === 'POST'),
+          page.getByRole('button', { name: 'Log in', exact: true }).click()
+        ])
+        return answer.status()
+      }
+      expect([await attempt(), await attempt()]).toEqual([401, 401])
+      expect(await attempt()).toBe(429)
+      await page.getByRole('alert').getByText(/^Too many login attempts from this address; try again in \d+ seconds\.$/).waitFor()
+      await context.close()
+    } finally {
+      await limited.stop()
+    }
+  })
+
   it('hides every write from a read-only user, and the API refuses them anyway', async () => {
     const { context, page, problems } = await logIn('viewer')
     const nav = page.getByRole('navigation', { name: 'Main' })

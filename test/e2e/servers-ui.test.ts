@@ -104,10 +104,12 @@ describe('servers in the browser UI', () => {
     await page.close()
   })
 
-  it('asks a browser without a session for the token, then lets it in', async () => {
+  it('asks a browser without a session to log in, takes the owner’s token, then lets it in', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.goto(vigil.url)
+    // Username and password come first; the owner's token is the second way in.
+    await page.getByRole('button', { name: 'Owner: paste the API token' }).click()
     await page.getByLabel('API token').fill('wrong')
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.getByText('Invalid token.').waitFor()

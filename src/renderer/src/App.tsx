@@ -1,6 +1,9 @@
 import { lazy, Suspense, useEffect, useSyncExternalStore, type ComponentType } from 'react'
+import type { Channel } from '../../shared/contract'
 import { UpgradeBanner } from './components/UpgradeBanner'
-import { useSession } from './stores/session'
+import { useCan, useSession } from './stores/session'
+import { isDesktop } from './transport/client'
+import { logout } from './transport/http'
 import { LoginView } from './views/LoginView'
 import { isPgTab } from './views/postgres/pg-tabs'
 
@@ -23,19 +26,21 @@ const ModelsView = area(() => import('./views/models/ModelsView').then((m) => m.
 const ActivityView = area(() => import('./views/activity/ActivityView').then((m) => m.ActivityView))
 const ImportsView = area(() => import('./views/imports/ImportsView').then((m) => m.ImportsView))
 
-const NAV = [
-  { path: '/overview', label: 'Overview' },
-  { path: '/servers', label: 'Servers' },
-  { path: '/oracle', label: 'Oracle' },
-  { path: '/postgres', label: 'PostgreSQL' },
-  { path: '/targets', label: 'Targets' },
-  { path: '/explore', label: 'Explore' },
-  { path: '/sources', label: 'Sources' },
-  { path: '/models', label: 'Models' },
-  { path: '/activity', label: 'Activity' },
-  { path: '/imports', label: 'Imports' },
-  { path: '/settings', label: 'Settings' }
-] as const
+/** The areas of the UI, each with the channels its page reads: without them, no page. */
+const NAV: readonly { path: string; label: string; reads: readonly Channel[] }[] = [
+  { path: '/overview', label: 'Overview', reads: ['servers.list', 'metrics.overview'] },
+  { path: '/servers', label: 'Servers', reads: ['servers.list'] },
+  { path: '/oracle', label: 'Oracle', reads: ['oracle.databases.list'] },
+  { path: '/postgres', label: 'PostgreSQL', reads: ['postgres.list'] },
+  { path: '/targets', label: 'Targets', reads: ['scrape.workspaces', 'scrape.servers'] },
+  { path: '/explore', label: 'Explore', reads: ['prometheus.api'] },
+  { path: '/sources', label: 'Sources', reads: ['sources.list'] },
+  { path: '/models', label: 'Models', reads: ['models.list'] },
+  { path: '/activity', label: 'Activity', reads: ['activity.list'] },
+  { path: '/imports', label: 'Imports', reads: ['imports.list', 'sources.list'] },
+  // Anyone may see Settings (version, theme); its sections are for those who may use them.
+  { path: '/settings', label: 'Settings', reads: ['app.info'] }
+]
 
 // Hash routes work the same from file:// (Electron) and http:// (vigil serve).
 function useRoute(): string {
@@ -46,7 +51,7 @@ function useRoute(): string {
     },
     () => window.location.hash
   )
-  return hash.replace(/^#/, '').split('?')[0] || '/overview'
+  return hash.replace(/^#/, '').split('?')[0] ?? ''
 }
 
 function View({ route }: { route: string }) {
@@ -85,9 +90,42 @@ function View({ route }: { route: string }) {
   }
 }
 
+function NoAccess() {
+  return (
+    <section className="view">
+      <p className="hint" role="alert">
+        You do not have access to this page.
+      </p>
+    </section>
+  )
+}
+
+/** Who the UI acts for, and (in a browser) the way out. */
+function Who() {
+  const whoami = useSession((state) => state.whoami)
+  if (!whoami) return null
+  return (
+    <div className="who" aria-label="Logged in as">
+      <span className="who-name">{whoami.username ?? 'owner'}</span>
+      {!isDesktop ? (
+        <button
+          type="button"
+          onClick={async () => {
+            await logout()
+            await useSession.getState().load()
+          }}
+        >
+          Log out
+        </button>
+      ) : null}
+    </div>
+  )
+}
+
 export function App() {
   const session = useSession()
-  const route = useRoute()
+  const can = useCan()
+  const hashRoute = useRoute()
   useEffect(() => {
     void useSession.getState().load()
   }, [])
@@ -104,25 +142,31 @@ export function App() {
       </main>
     )
   }
-  const active = NAV.find((item) => route.startsWith(item.path))?.path ?? '/overview'
+  const nav = NAV.filter((item) => item.reads.every(can))
+  // No route (or an unknown one): the first page the caller may see, Overview for the owner.
+  const known = NAV.find((item) => hashRoute.startsWith(item.path))
+  const page = known ?? nav[0]
+  const route = known ? hashRoute : (page?.path ?? '/settings')
+  const allowed = page !== undefined && page.reads.every(can)
   return (
     <div className="frame">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Vigil</div>
         <ul>
-          {NAV.map((item) => (
+          {nav.map((item) => (
             <li key={item.path}>
-              <a href={`#${item.path}`} aria-current={active === item.path ? 'page' : undefined}>
+              <a href={`#${item.path}`} aria-current={page?.path === item.path ? 'page' : undefined}>
                 {item.label}
               </a>
             </li>
           ))}
         </ul>
+        <Who />
       </nav>
       <main className="content">
         <UpgradeBanner />
         <Suspense fallback={<p className="hint">Loading…</p>}>
-          <View route={route} />
+          {allowed ? <View route={route} /> : <NoAccess />}
         </Suspense>
       </main>
     </div>

@@ -4,6 +4,7 @@ import type { Source } from '../../../shared/platform'
 import type { CollectionServer } from '../../../shared/scrape'
 import { call } from '../transport/client'
 import { createLoader } from './loader'
+import { canInvoke, useSession } from './session'
 
 interface ImportsState {
   imports: ImportSourceView[] | null
@@ -28,9 +29,11 @@ export const useImports = create<ImportsState>((set) => {
     async load() {
       await loader.load(
         async () => {
-          const [imports, sources, servers] = await Promise.all([call('imports.list'), call('sources.list'), call('scrape.servers')])
+          // The servers are for making an nmon source; a caller without Prometheus's area makes CSV ones.
+          const servers = canInvoke(useSession.getState().holder, 'scrape.servers') ? call('scrape.servers') : Promise.resolve([])
+          const [imports, sources, serverList] = await Promise.all([call('imports.list'), call('sources.list'), servers])
           const names = new Set(imports.map((source) => source.name))
-          return { imports, servers, states: Object.fromEntries(sources.filter((source) => names.has(source.name)).map((source) => [source.name, source])) }
+          return { imports, servers: serverList, states: Object.fromEntries(sources.filter((source) => names.has(source.name)).map((source) => [source.name, source])) }
         },
         (value) => value
       )

@@ -84,15 +84,36 @@ export function createHttpBridge(base = ''): VigilBridge {
   }
 }
 
-/** Exchanges the API token for a session cookie (the browser's alternative to a login URL). */
-export async function loginWithToken(token: string, base = ''): Promise<{ ok: true } | { ok: false; message: string }> {
-  const response = await fetch(`${base}/auth/session`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token: token.trim() })
-  })
+export type LoginResult = { ok: true } | { ok: false; message: string }
+
+/** A user's username and password for a session cookie of theirs. */
+export function loginWithPassword(username: string, password: string, base = ''): Promise<LoginResult> {
+  return openSession(`${base}/auth/login`, { username: username.trim(), password })
+}
+
+/** Exchanges the owner's API token for a session cookie (the alternative to a login URL). */
+export function loginWithToken(token: string, base = ''): Promise<LoginResult> {
+  return openSession(`${base}/auth/session`, { token: token.trim() })
+}
+
+/** POSTs credentials; a refusal comes back as the message to show (a rate limit with its wait). */
+async function openSession(url: string, credentials: Record<string, string>): Promise<LoginResult> {
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(credentials)
+    })
+  } catch {
+    return { ok: false, message: 'Vigil is not reachable; is `vigil serve` running?' }
+  }
   if (response.ok) return { ok: true }
+  if (response.status === 429) {
+    const wait = Number(response.headers.get('Retry-After'))
+    return { ok: false, message: `Too many login attempts from this address; try again in ${Number.isFinite(wait) && wait > 0 ? wait : 'a few'} seconds.` }
+  }
   const body = (await response.json().catch(() => ({}))) as { error?: string }
   return { ok: false, message: body.error ?? `Login failed (HTTP ${response.status})` }
 }

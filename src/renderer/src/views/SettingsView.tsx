@@ -1,7 +1,5 @@
-import { useSession } from '../stores/session'
+import { useCan, useSession } from '../stores/session'
 import { useTheme, type ThemePreference } from '../stores/theme'
-import { isDesktop } from '../transport/client'
-import { logout } from '../transport/http'
 import { RemoteWriteSection } from './settings/RemoteWriteSection'
 import { TokensSection } from './settings/TokensSection'
 import { UsersSection } from './settings/UsersSection'
@@ -10,6 +8,7 @@ import { WebhooksSection } from './settings/WebhooksSection'
 export function SettingsView() {
   const info = useSession((state) => state.info)
   const theme = useTheme()
+  const can = useCan()
   if (!info) return null
   return (
     <section className="view" aria-labelledby="settings-title">
@@ -60,21 +59,10 @@ export function SettingsView() {
         Scripts authenticate with <code>Authorization: Bearer &lt;token&gt;</code>, the token being the content of the
         token file.
       </p>
-      <UsersSection />
+      {can('users.list') && <UsersSection />}
       <TokensSection />
-      <RemoteWriteSection />
-      <WebhooksSection />
-      {!isDesktop ? (
-        <button
-          type="button"
-          onClick={async () => {
-            await logout()
-            await useSession.getState().load()
-          }}
-        >
-          Log out of this browser
-        </button>
-      ) : null}
+      {can('remoteWrite.status') && <RemoteWriteSection />}
+      {can('webhooks.list') && <WebhooksSection />}
     </section>
   )
 }

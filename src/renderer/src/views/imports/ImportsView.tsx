@@ -7,6 +7,7 @@ import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
 import { useImports } from '../../stores/imports'
+import { useCan } from '../../stores/session'
 import { call, subscribe } from '../../transport/client'
 import { uploadFile } from './upload'
 
@@ -17,6 +18,7 @@ const DOT: Record<SourceStatus, string> = { synced: 'dot-ok', syncing: 'dot-pend
 export function ImportsView() {
   const loaded = useImports()
   const action = useAction()
+  const can = useCan()
   const [creating, setCreating] = useState(false)
   const [removing, setRemoving] = useState<ImportSourceView | null>(null)
   const [open, setOpen] = useState<string | null>(null)
@@ -43,9 +45,11 @@ export function ImportsView() {
     <section className="view" aria-labelledby="imports-title">
       <header className="view-header">
         <h1 id="imports-title">Imports</h1>
-        <button type="button" className="primary" onClick={() => setCreating(true)}>
-          New import source
-        </button>
+        {can('imports.create') && (
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            New import source
+          </button>
+        )}
       </header>
       <p className="hint">
         Metrics CSVs go into the series store (query them in Explore), table CSVs into a table of <code>imports.db</code> for models, nmon recordings into a server’s history. Files can also be put in
@@ -85,12 +89,16 @@ export function ImportsView() {
                       <button type="button" onClick={() => setOpen(open === source.name ? null : source.name)} aria-expanded={open === source.name} aria-label={`Files of ${source.name}`}>
                         Files
                       </button>
-                      <button type="button" disabled={state?.status === 'syncing'} onClick={() => void run(() => call('sources.sync', { name: source.name }))} aria-label={`Sync ${source.name} now`}>
-                        Sync now
-                      </button>
-                      <button type="button" className="danger" onClick={() => setRemoving(source)} aria-label={`Delete ${source.name}`}>
-                        Delete
-                      </button>
+                      {can('sources.sync') && (
+                        <button type="button" disabled={state?.status === 'syncing'} onClick={() => void run(() => call('sources.sync', { name: source.name }))} aria-label={`Sync ${source.name} now`}>
+                          Sync now
+                        </button>
+                      )}
+                      {can('imports.delete') && (
+                        <button type="button" className="danger" onClick={() => setRemoving(source)} aria-label={`Delete ${source.name}`}>
+                          Delete
+                        </button>
+                      )}
                     </span>
                   </td>
                 </tr>
@@ -137,6 +145,7 @@ function FilesPanel({ name, version, run }: { name: string; version: number; run
   const { reload } = files
   const [progress, setProgress] = useState<{ file: string; share: number } | null>(null)
   const [importNow, setImportNow] = useState(true)
+  const can = useCan()
   useEffect(() => {
     if (version > 0) reload()
   }, [version, reload])
@@ -156,23 +165,25 @@ function FilesPanel({ name, version, run }: { name: string; version: number; run
   return (
     <section className="import-files" aria-label={`Files of ${name}`}>
       <h2>Files of {name}</h2>
-      <form className="toolbar" onSubmit={(event) => void upload(event)} aria-label={`Upload a file to ${name}`}>
-        <input type="file" name="file" aria-label="File to upload" accept={files.data?.file_pattern === '*.nmon' ? '.nmon,.txt' : '.csv,.txt,.tsv'} />
-        <label>
-          <input type="checkbox" checked={importNow} onChange={(event) => setImportNow(event.target.checked)} /> import at once
-        </label>
-        <button type="submit" className="primary" disabled={progress !== null}>
-          Upload
-        </button>
-        {progress ? (
-          <span className="job-progress" role="status">
-            <progress max={1} value={progress.share} aria-label={`Uploading ${progress.file}`} />
-            <span className="cell-secondary">
-              {progress.file}: {Math.round(progress.share * 100)} %
+      {can('imports.uploadChunk') && (
+        <form className="toolbar" onSubmit={(event) => void upload(event)} aria-label={`Upload a file to ${name}`}>
+          <input type="file" name="file" aria-label="File to upload" accept={files.data?.file_pattern === '*.nmon' ? '.nmon,.txt' : '.csv,.txt,.tsv'} />
+          <label>
+            <input type="checkbox" checked={importNow} onChange={(event) => setImportNow(event.target.checked)} /> import at once
+          </label>
+          <button type="submit" className="primary" disabled={progress !== null}>
+            Upload
+          </button>
+          {progress ? (
+            <span className="job-progress" role="status">
+              <progress max={1} value={progress.share} aria-label={`Uploading ${progress.file}`} />
+              <span className="cell-secondary">
+                {progress.file}: {Math.round(progress.share * 100)} %
+              </span>
             </span>
-          </span>
-        ) : null}
-      </form>
+          ) : null}
+        </form>
+      )}
       {files.error ? <p className="state-error">{files.error}</p> : null}
       <div className="table-wrap">
         <table className="data-table" aria-label={`Uploaded files of ${name}`}>
@@ -213,9 +224,11 @@ function FilesPanel({ name, version, run }: { name: string; version: number; run
                   ) : null}
                 </td>
                 <td className="col-actions">
-                  <button type="button" className="danger" aria-label={`Delete ${file.filename}`} onClick={() => void run(() => call('imports.deleteFile', { name, file_path: file.path }))}>
-                    Delete
-                  </button>
+                  {can('imports.deleteFile') && (
+                    <button type="button" className="danger" aria-label={`Delete ${file.filename}`} onClick={() => void run(() => call('imports.deleteFile', { name, file_path: file.path }))}>
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

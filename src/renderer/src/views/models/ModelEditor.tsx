@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { MATERIALIZATIONS, type Materialization, type ModelDetail } from '../../../../shared/models'
 import { useAction } from '../../hooks/use-action'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 
 const NEW_MODEL_SQL = 'SELECT server, avg(us) AS cpu_user, max(us) AS cpu_user_max\nFROM vigil.vmstat\nGROUP BY server'
@@ -23,6 +24,7 @@ export function ModelEditor({ model, running, onSaved, onDeleted, onRun }: Props
   const [schedule, setSchedule] = useState(model?.schedule ?? '')
   const [cascade, setCascade] = useState(true)
   const action = useAction()
+  const can = useCan()
   const dirty =
     model === null || sql !== model.sql || description !== model.description || materialization !== model.materialization || schedule !== (model.schedule ?? '')
 
@@ -89,20 +91,28 @@ export function ModelEditor({ model, running, onSaved, onDeleted, onRun }: Props
         </p>
       ) : null}
       <div className="model-editor-actions">
-        <button type="submit" className="primary" disabled={action.pending || !dirty}>
-          Save
-        </button>
+        {can('models.save') && (
+          <button type="submit" className="primary" disabled={action.pending || !dirty}>
+            Save
+          </button>
+        )}
         {model ? (
           <>
-            <button type="button" onClick={() => onRun(model.name, cascade)} disabled={running || dirty} title={dirty ? 'Save first' : undefined}>
-              Run
-            </button>
-            <label className="checkbox">
-              <input type="checkbox" checked={cascade} onChange={(event) => setCascade(event.target.checked)} /> with dependants (cascade)
-            </label>
-            <button type="button" className="danger" onClick={() => void remove()} disabled={action.pending}>
-              Delete
-            </button>
+            {can('models.run') && (
+              <>
+                <button type="button" onClick={() => onRun(model.name, cascade)} disabled={running || dirty} title={dirty ? 'Save first' : undefined}>
+                  Run
+                </button>
+                <label className="checkbox">
+                  <input type="checkbox" checked={cascade} onChange={(event) => setCascade(event.target.checked)} /> with dependants (cascade)
+                </label>
+              </>
+            )}
+            {can('models.delete') && (
+              <button type="button" className="danger" onClick={() => void remove()} disabled={action.pending}>
+                Delete
+              </button>
+            )}
           </>
         ) : null}
       </div>

@@ -5,6 +5,7 @@ import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
 import { useModels } from '../../stores/models'
+import { useCan } from '../../stores/session'
 import { call, subscribe } from '../../transport/client'
 import { ModelEditor } from './ModelEditor'
 import { ModelGraph, STATUS_DOT } from './ModelGraph'
@@ -20,6 +21,7 @@ export function ModelsView() {
   const [version, setVersion] = useState(0)
   const [notice, setNotice] = useState<string | null>(null)
   const action = useAction()
+  const can = useCan()
   const detail = useLoad<ModelDetail | null>(() => (selected ? call('models.get', { name: selected }) : Promise.resolve(null)), [selected])
   const { reload: reloadDetail } = detail
   const running = (models ?? []).some((model) => model.status === 'running') || action.pending
@@ -55,16 +57,18 @@ export function ModelsView() {
       <header className="view-header">
         <h1 id="models-title">Models</h1>
         <div>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setSelected(null)
-              setCreating(true)
-            }}
-          >
-            New model
-          </button>{' '}
+          {can('models.save') && (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setSelected(null)
+                setCreating(true)
+              }}
+            >
+              New model
+            </button>
+          )}{' '}
           <button type="button" onClick={() => void load()}>
             Refresh
           </button>
@@ -105,9 +109,11 @@ export function ModelsView() {
                     {model.last_run?.duration_seconds !== null && model.last_run ? <div className="cell-secondary">{model.last_run.duration_seconds} s</div> : null}
                   </td>
                   <td className="col-actions">
-                    <button type="button" onClick={() => void run(model.name, true)} disabled={running} aria-label={`Run ${model.name}`}>
-                      Run
-                    </button>
+                    {can('models.run') && (
+                      <button type="button" onClick={() => void run(model.name, true)} disabled={running} aria-label={`Run ${model.name}`}>
+                        Run
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -6,6 +6,7 @@ import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
+import { useCan } from '../../stores/session'
 import { ConnectionState, MonitoringBadge, TaskState } from './badges'
 import { ConnectionTestDialog } from './ConnectionTest'
 import { DatabaseForm } from './DatabaseForm'
@@ -24,6 +25,7 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
   const [removing, setRemoving] = useState<OracleTable | null>(null)
   const [deleting, setDeleting] = useState(false)
   const action = useAction()
+  const can = useCan()
   const now = useNow()
 
   const database = state.databases.find((candidate) => candidate.id === databaseId)
@@ -61,15 +63,21 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
         }
       >
         <div className="header-actions">
-          <button type="button" onClick={() => setTesting(true)}>
-            Test connection
-          </button>
-          <button type="button" onClick={() => setEditingDatabase(true)}>
-            Edit
-          </button>
-          <button type="button" className="danger-text" onClick={() => setDeleting(true)}>
-            Delete
-          </button>
+          {can('oracle.databases.test') && (
+            <button type="button" onClick={() => setTesting(true)}>
+              Test connection
+            </button>
+          )}
+          {can('oracle.databases.update') && (
+            <button type="button" onClick={() => setEditingDatabase(true)}>
+              Edit
+            </button>
+          )}
+          {can('oracle.databases.delete') && (
+            <button type="button" className="danger-text" onClick={() => setDeleting(true)}>
+              Delete
+            </button>
+          )}
         </div>
       </DetailHeader>
 
@@ -107,9 +115,11 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
 
       <div className="section-header">
         <h2>Watched tables</h2>
-        <button type="button" className="primary" onClick={() => setEditingTable({})}>
-          Add table
-        </button>
+        {can('oracle.tables.add') && (
+          <button type="button" className="primary" onClick={() => setEditingTable({})}>
+            Add table
+          </button>
+        )}
       </div>
 
       <Notices notice={state.notice} onDismiss={() => state.say(null)} error={action.error ?? state.error} />
@@ -158,20 +168,26 @@ export function DatabaseView({ databaseId }: { databaseId: number }) {
                     {task?.status === 'failed' && task.error_message ? <div className="cell-secondary collection-error">{task.error_message}</div> : null}
                   </td>
                   <td className="col-actions">
-                    <button type="button" disabled={running} onClick={() =>
-                        void action.run(async () => {
-                          const result = await state.monitorNow(table.id)
-                          if (!result.success) throw new Error(`${table.full_table_name}: ${result.message}`)
-                        })
-                      } aria-label={`Monitor ${table.full_table_name} now`}>
-                      {running ? 'Running…' : 'Monitor now'}
-                    </button>
-                    <button type="button" onClick={() => setEditingTable({ table })} aria-label={`Configure ${table.full_table_name}`}>
-                      Configure
-                    </button>
-                    <button type="button" className="danger-text" onClick={() => setRemoving(table)} aria-label={`Remove ${table.full_table_name}`}>
-                      Remove
-                    </button>
+                    {can('oracle.tables.monitorNow') && (
+                      <button type="button" disabled={running} onClick={() =>
+                          void action.run(async () => {
+                            const result = await state.monitorNow(table.id)
+                            if (!result.success) throw new Error(`${table.full_table_name}: ${result.message}`)
+                          })
+                        } aria-label={`Monitor ${table.full_table_name} now`}>
+                        {running ? 'Running…' : 'Monitor now'}
+                      </button>
+                    )}
+                    {can('oracle.tables.update') && (
+                      <button type="button" onClick={() => setEditingTable({ table })} aria-label={`Configure ${table.full_table_name}`}>
+                        Configure
+                      </button>
+                    )}
+                    {can('oracle.tables.remove') && (
+                      <button type="button" className="danger-text" onClick={() => setRemoving(table)} aria-label={`Remove ${table.full_table_name}`}>
+                        Remove
+                      </button>
+                    )}
                   </td>
                 </tr>
               )

@@ -5,6 +5,7 @@ import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
+import { useCan } from '../../stores/session'
 import { ConnectionState } from './badges'
 import { ConnectionTestDialog } from './ConnectionTest'
 import { DatabaseForm } from './DatabaseForm'
@@ -20,6 +21,7 @@ export function DatabasesView() {
   const [deleting, setDeleting] = useState<OracleDatabase | null>(null)
   const [serverFilter, setServerFilter] = useState('')
   const action = useAction()
+  const can = useCan()
   const now = useNow()
 
   const servers = useMemo(() => {
@@ -39,9 +41,11 @@ export function DatabasesView() {
             Oracle (and PostgreSQL) tables snapshotted on a schedule; each snapshot is compared with the one before.
           </p>
         </div>
-        <button type="button" className="primary" onClick={() => setEditing({})}>
-          Add database
-        </button>
+        {can('oracle.databases.create') && (
+          <button type="button" className="primary" onClick={() => setEditing({})}>
+            Add database
+          </button>
+        )}
       </header>
 
       {state.databases.length > 0 ? (
@@ -95,15 +99,21 @@ export function DatabasesView() {
                 <td title={database.database_version ?? undefined}>{shortVersion(database.database_version)}</td>
                 <td className="numeric">{database.monitored_tables_count}</td>
                 <td className="col-actions">
-                  <button type="button" onClick={() => setTesting(database)} aria-label={`Test connection to ${database.name}`}>
-                    Test
-                  </button>
-                  <button type="button" onClick={() => setEditing({ database })} aria-label={`Edit ${database.name}`}>
-                    Edit
-                  </button>
-                  <button type="button" className="danger-text" onClick={() => setDeleting(database)} aria-label={`Delete ${database.name}`}>
-                    Delete
-                  </button>
+                  {can('oracle.databases.test') && (
+                    <button type="button" onClick={() => setTesting(database)} aria-label={`Test connection to ${database.name}`}>
+                      Test
+                    </button>
+                  )}
+                  {can('oracle.databases.update') && (
+                    <button type="button" onClick={() => setEditing({ database })} aria-label={`Edit ${database.name}`}>
+                      Edit
+                    </button>
+                  )}
+                  {can('oracle.databases.delete') && (
+                    <button type="button" className="danger-text" onClick={() => setDeleting(database)} aria-label={`Delete ${database.name}`}>
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -5,6 +5,7 @@ import { TabList, tabId, tabPanelId } from '../../components/TabList'
 import { useAction } from '../../hooks/use-action'
 import { useOracle } from '../../stores/oracle'
 import { useOracleTable } from '../../stores/oracle-table'
+import { useCan } from '../../stores/session'
 import { MonitoringBadge } from './badges'
 import { changeSentence, columnLabel, formatAgo, formatInterval, formatTime } from './diff-model'
 import { DiffView } from './DiffView'
@@ -30,6 +31,7 @@ export function TableView({ tableId }: { tableId: number }) {
   const [editing, setEditing] = useState(false)
   const [removing, setRemoving] = useState(false)
   const action = useAction()
+  const can = useCan()
   const now = useNow(5_000)
 
   useEffect(() => {
@@ -60,21 +62,29 @@ export function TableView({ tableId }: { tableId: number }) {
       >
         {table ? (
           <div className="header-actions">
-            <button type="button" className="primary" disabled={state.running} onClick={() => void state.monitorNow()}>
-              {state.running ? 'Monitoring…' : 'Monitor now'}
-            </button>
-            <button type="button" onClick={() => setEditing(true)}>
-              Configure
-            </button>
-            <button
-              type="button"
-              onClick={() => void action.run(() => useOracle.getState().updateTable(table.id, { is_active: !table.is_active }).then(() => state.reload()))}
-            >
-              {table.is_active ? 'Pause' : 'Resume'}
-            </button>
-            <button type="button" className="danger-text" onClick={() => setRemoving(true)}>
-              Remove
-            </button>
+            {can('oracle.tables.monitorNow') && (
+              <button type="button" className="primary" disabled={state.running} onClick={() => void state.monitorNow()}>
+                {state.running ? 'Monitoring…' : 'Monitor now'}
+              </button>
+            )}
+            {can('oracle.tables.update') && (
+              <button type="button" onClick={() => setEditing(true)}>
+                Configure
+              </button>
+            )}
+            {can('oracle.tables.update') && (
+              <button
+                type="button"
+                onClick={() => void action.run(() => useOracle.getState().updateTable(table.id, { is_active: !table.is_active }).then(() => state.reload()))}
+              >
+                {table.is_active ? 'Pause' : 'Resume'}
+              </button>
+            )}
+            {can('oracle.tables.remove') && (
+              <button type="button" className="danger-text" onClick={() => setRemoving(true)}>
+                Remove
+              </button>
+            )}
           </div>
         ) : null}
       </DetailHeader>

@@ -5,6 +5,7 @@ import { EmptyRow } from '../../components/DataTable'
 import { ConfirmDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { usePgActivity, type ActivityView, type BackendAction } from '../../stores/postgres-activity'
+import { useCan } from '../../stores/session'
 import { distinct, filterActivity, filtering, formatDuration, queryPreview, queryStartOf } from './activity-filters'
 import { localTime } from './format'
 import { LockTree } from './LockTree'
@@ -103,6 +104,9 @@ export function ActivityTab({ instanceId }: { instanceId: number }) {
   const state = usePgActivity()
   const [confirming, setConfirming] = useState<BackendAction | null>(null)
   const [shown, setShown] = useState<BackendFacts | null>(null)
+  const can = useCan()
+  const canCancel = can('pg.activity.cancel')
+  const canKill = can('pg.activity.kill')
 
   useEffect(() => {
     usePgActivity.getState().open(instanceId)
@@ -204,17 +208,21 @@ export function ActivityTab({ instanceId }: { instanceId: number }) {
 
       <Notices error={state.error} />
 
-      {selected.length > 0 ? (
+      {selected.length > 0 && (canCancel || canKill) ? (
         <BulkBar label="Actions on the selected backends" onClear={state.clearSelection}>
           <span>
             {selected.length} selected: PID {selected.join(', ')}
           </span>
-          <button type="button" onClick={() => setConfirming('cancel')}>
-            Cancel query…
-          </button>
-          <button type="button" className="danger" onClick={() => setConfirming('kill')}>
-            Terminate…
-          </button>
+          {canCancel && (
+            <button type="button" onClick={() => setConfirming('cancel')}>
+              Cancel query…
+            </button>
+          )}
+          {canKill && (
+            <button type="button" className="danger" onClick={() => setConfirming('kill')}>
+              Terminate…
+            </button>
+          )}
         </BulkBar>
       ) : null}
 

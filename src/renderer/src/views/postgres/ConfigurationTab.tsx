@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePgConfig } from '../../stores/postgres-config'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 import { enumChoices, isReadOnly, needsRestart, rangeText, searchSettings, valueProblem } from './settings-model'
 
@@ -48,6 +49,8 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
   const [restarting, setRestarting] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
   const action = useAction()
+  const can = useCan()
+  const canEdit = can('pg.pgconf.update')
 
   useEffect(() => {
     void usePgConfig.getState().open(instanceId)
@@ -110,7 +113,7 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
             ))}
             .
           </p>
-          {instance?.control ? (
+          {!can('pg.control') ? null : instance?.control ? (
             <button type="button" className="danger" onClick={() => setRestarting(true)}>
               Restart PostgreSQL…
             </button>
@@ -184,12 +187,12 @@ export function ConfigurationTab({ instanceId, instance }: { instanceId: number;
                         <span className={needsRestart(row) ? 'tone-warn' : undefined}>{row.context}</span>
                       </td>
                       <td className="col-actions">
-                        {!isReadOnly(row) && !isEditing ? (
+                        {canEdit && !isReadOnly(row) && !isEditing ? (
                           <button type="button" onClick={() => setEditing({ name: row.name, value: row.setting_raw })} aria-label={`Edit ${row.name}`}>
                             Edit
                           </button>
                         ) : null}
-                        {changed && !isEditing ? (
+                        {canEdit && changed && !isEditing ? (
                           <button type="button" onClick={() => setPending({ row, value: changed.previous_setting, revert: true })} aria-label={`Revert ${row.name}`}>
                             Revert
                           </button>

@@ -3,6 +3,7 @@ import type { MaintenanceJobView } from '../../../../shared/pg-agent'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
+import { useCan } from '../../stores/session'
 import { localTime } from './format'
 
 function Progress({ job }: { job: MaintenanceJobView }) {
@@ -67,6 +68,7 @@ const STATUS_CLASS: Record<string, string> = { done: 'badge-active', failed: 'ba
 export function JobsPanel() {
   const { jobs, error } = usePgMaintenance()
   const action = useAction()
+  const mayCancel = useCan()('pg.maintenance.cancel')
   const cancel = (job: MaintenanceJobView) => action.run(() => usePgMaintenance.getState().cancel(job.id))
   return (
     <section className="jobs-panel" aria-labelledby="jobs-title">
@@ -76,9 +78,11 @@ export function JobsPanel() {
         {(job) => (
           <>
             <JobHead job={job}>
-              <button type="button" className="danger-text" onClick={() => void cancel(job)} aria-label={`Stop ${job.description}`}>
-                Stop
-              </button>
+              {mayCancel && (
+                <button type="button" className="danger-text" onClick={() => void cancel(job)} aria-label={`Stop ${job.description}`}>
+                  Stop
+                </button>
+              )}
             </JobHead>
             <span className="cell-secondary">
               since {localTime(job.startedAt)} · by {job.requestedBy ?? 'vigil'}
@@ -91,9 +95,11 @@ export function JobsPanel() {
         {(job) => (
           <>
             <JobHead job={job}>
-              <button type="button" onClick={() => void cancel(job)} aria-label={`Cancel ${job.description}`}>
-                Cancel
-              </button>
+              {mayCancel && (
+                <button type="button" onClick={() => void cancel(job)} aria-label={`Cancel ${job.description}`}>
+                  Cancel
+                </button>
+              )}
             </JobHead>
             <span className="cell-secondary">
               at {localTime(job.scheduledAt)} · by {job.requestedBy ?? 'vigil'} · id {job.id}

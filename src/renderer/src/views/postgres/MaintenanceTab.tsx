@@ -4,6 +4,7 @@ import { EmptyRow } from '../../components/DataTable'
 import { Notices } from '../../components/Notices'
 import { useLoad } from '../../hooks/use-load'
 import { usePgMaintenance } from '../../stores/postgres-maintenance'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 import { BloatBar } from './BloatBar'
 import { formatCount, localTime, parseAgentTime } from './format'
@@ -57,6 +58,7 @@ export function MaintenanceTab({ instanceId }: { instanceId: number }) {
   const [path, setPath] = useState<Path>({ database: null, schema: null, table: null })
   const [dialog, setDialog] = useState<OpenDialog | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
+  const mayRun = useCan()('pg.maintenance.run')
 
   useEffect(() => {
     usePgMaintenance.getState().open(instanceId)
@@ -66,21 +68,22 @@ export function MaintenanceTab({ instanceId }: { instanceId: number }) {
   const { data: loaded, loading, error } = useLoad(() => readLevel(instanceId, path), [instanceId, path])
   const go = setPath
   /** One button per operation (the table's own page), or one that opens the dialog on the first (a row of a list). */
-  const actions = (target: MaintenanceTarget, name: string, operations: readonly MaintenanceOperation[] = ['vacuum', 'analyze', 'reindex'], compact = false) => (
-    <span className="row-actions">
-      {compact ? (
-        <button type="button" onClick={() => setDialog({ target, operation: operations[0] ?? 'vacuum' })} aria-label={`Maintain ${name}`}>
-          {operations.length === 1 ? `${operations[0]?.toUpperCase()}…` : 'Maintain…'}
-        </button>
-      ) : (
-        operations.map((operation) => (
-          <button key={operation} type="button" onClick={() => setDialog({ target, operation })} aria-label={`${operation.toUpperCase()} ${name}`}>
-            {operation.toUpperCase()}
+  const actions = (target: MaintenanceTarget, name: string, operations: readonly MaintenanceOperation[] = ['vacuum', 'analyze', 'reindex'], compact = false) =>
+    mayRun ? (
+      <span className="row-actions">
+        {compact ? (
+          <button type="button" onClick={() => setDialog({ target, operation: operations[0] ?? 'vacuum' })} aria-label={`Maintain ${name}`}>
+            {operations.length === 1 ? `${operations[0]?.toUpperCase()}…` : 'Maintain…'}
           </button>
-        ))
-      )}
-    </span>
-  )
+        ) : (
+          operations.map((operation) => (
+            <button key={operation} type="button" onClick={() => setDialog({ target, operation })} aria-label={`${operation.toUpperCase()} ${name}`}>
+              {operation.toUpperCase()}
+            </button>
+          ))
+        )}
+      </span>
+    ) : null
 
   const crumbs: Array<{ label: string; to: Path }> = [{ label: 'Databases', to: { database: null, schema: null, table: null } }]
   if (path.database) crumbs.push({ label: path.database, to: { database: path.database, schema: null, table: null } })

@@ -5,6 +5,7 @@ import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { usePostgres } from '../../stores/postgres'
+import { useCan } from '../../stores/session'
 import { subscribe } from '../../transport/client'
 import { ActiveBadge } from './ActiveBadge'
 import { ago } from './format'
@@ -55,6 +56,7 @@ export function PostgresView() {
   const [editing, setEditing] = useState<{ instance?: PostgresInstance } | null>(null)
   const [removing, setRemoving] = useState<PostgresInstance | null>(null)
   const action = useAction()
+  const can = useCan()
   const [now, setNow] = useState(() => Date.now())
 
   useEffect(() => {
@@ -72,9 +74,11 @@ export function PostgresView() {
     <section className="view" aria-labelledby="postgres-title">
       <header className="view-header">
         <h1 id="postgres-title">PostgreSQL</h1>
-        <button type="button" className="primary" onClick={() => setEditing({})}>
-          Add instance
-        </button>
+        {can('postgres.create') && (
+          <button type="button" className="primary" onClick={() => setEditing({})}>
+            Add instance
+          </button>
+        )}
       </header>
 
       <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
@@ -113,15 +117,21 @@ export function PostgresView() {
                 </td>
                 <td>{instance.server_name ?? <span className="hint">not linked</span>}</td>
                 <td className="col-actions">
-                  <button type="button" onClick={() => void action.run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
-                    Test
-                  </button>
-                  <button type="button" onClick={() => setEditing({ instance })} aria-label={`Edit ${instance.name}`}>
-                    Edit
-                  </button>
-                  <button type="button" className="danger-text" onClick={() => setRemoving(instance)} aria-label={`Remove ${instance.name}`}>
-                    Remove
-                  </button>
+                  {can('postgres.test') && (
+                    <button type="button" onClick={() => void action.run(() => state.test(instance.id))} aria-label={`Test ${instance.name}`} disabled={state.tests[instance.id] === 'running'}>
+                      Test
+                    </button>
+                  )}
+                  {can('postgres.update') && (
+                    <button type="button" onClick={() => setEditing({ instance })} aria-label={`Edit ${instance.name}`}>
+                      Edit
+                    </button>
+                  )}
+                  {can('postgres.delete') && (
+                    <button type="button" className="danger-text" onClick={() => setRemoving(instance)} aria-label={`Remove ${instance.name}`}>
+                      Remove
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

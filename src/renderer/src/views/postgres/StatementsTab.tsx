@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 import { queryPreview } from './activity-filters'
 import { formatCount } from './format'
@@ -24,6 +25,7 @@ const COLUMNS: ReadonlyArray<{ key: StatementSortKey; label: string; numeric: bo
 export function StatementsTab({ instanceId }: { instanceId: number }) {
   const { data: view, error, reload } = useLoad(() => call('pg.statements', { id: instanceId }), [instanceId])
   const reset = useAction()
+  const can = useCan()
   const [sort, setSort] = useState<{ key: StatementSortKey; descending: boolean }>({ key: 'total_time', descending: true })
   const [search, setSearch] = useState('')
   const [shown, setShown] = useState<StatementRow | null>(null)
@@ -40,7 +42,7 @@ export function StatementsTab({ instanceId }: { instanceId: number }) {
         <button type="button" onClick={reload}>
           Refresh
         </button>
-        {view?.may_reset ? (
+        {!can('pg.statements.reset') ? null : view?.may_reset ? (
           <button type="button" className="danger-text" onClick={() => setResetting(true)}>
             Reset statistics…
           </button>

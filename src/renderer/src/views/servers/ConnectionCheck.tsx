@@ -4,6 +4,7 @@ import type { Server } from '../../../../shared/servers'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 
 interface TestOutcome {
@@ -26,6 +27,7 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
   // A failed test shows its error alone, not the previous test's outcome.
   const test = useLoad(() => testServer(server.id), [server.id], { lazy: !runOnMount, failed: () => ({ data: null }) })
   const action = useAction()
+  const can = useCan()
   const [rejected, setRejected] = useState(false)
   const [accepted, setAccepted] = useState<string | null>(null)
   const result = test.data?.result ?? null
@@ -76,7 +78,7 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
             ) : null}
           </dl>
         ) : null}
-        {presented && !accepted && !rejected ? (
+        {presented && !accepted && !rejected && can('servers.acceptHostKey') ? (
           <div className="warning" role="alert">
             <p>
               Accept the new key only if the server&apos;s owner confirms this fingerprint (for instance after a
@@ -94,24 +96,28 @@ export function ConnectionCheck({ server, runOnMount }: { server: Server; runOnM
             >
               Accept {presented.fingerprint}
             </button>{' '}
-            <button
-              type="button"
-              onClick={async () => {
-                const answer = await action.run(() => call('servers.update', { id: server.id, changes: { monitoring_enabled: false } }))
-                if (answer.ok) setRejected(true)
-              }}
-            >
-              Reject and pause monitoring
-            </button>
+            {can('servers.update') && (
+              <button
+                type="button"
+                onClick={async () => {
+                  const answer = await action.run(() => call('servers.update', { id: server.id, changes: { monitoring_enabled: false } }))
+                  if (answer.ok) setRejected(true)
+                }}
+              >
+                Reject and pause monitoring
+              </button>
+            )}
           </div>
         ) : null}
         {accepted ? <p role="status">Accepted {accepted}; collection restarts with the new key.</p> : null}
         {rejected ? <p role="status">Kept the pinned key and paused monitoring of {server.hostname}.</p> : null}
-      <p>
-        <button type="button" onClick={run} disabled={running}>
-          {result || error ? 'Test again' : 'Test connection'}
-        </button>
-      </p>
+      {can('servers.testConnection') && (
+        <p>
+          <button type="button" onClick={run} disabled={running}>
+            {result || error ? 'Test again' : 'Test connection'}
+          </button>
+        </p>
+      )}
     </div>
   )
 }

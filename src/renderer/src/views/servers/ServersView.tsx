@@ -9,6 +9,7 @@ import { Pager } from '../../components/Pager'
 import { StatusBadge } from '../../components/StatusBadge'
 import { useAction } from '../../hooks/use-action'
 import { useServers } from '../../stores/servers'
+import { useCan } from '../../stores/session'
 import { subscribe } from '../../transport/client'
 import { ConnectionDialog } from './ConnectionDialog'
 import { ServerForm } from './ServerForm'
@@ -21,6 +22,9 @@ export function ServersView() {
   const [testing, setTesting] = useState<Server | null>(null)
   const [bulkStatus, setBulkStatus] = useState<ServerStatus>('maintenance')
   const action = useAction()
+  const can = useCan()
+  // Selecting is for the bulk actions: no right to them, no check boxes.
+  const canBulk = can('servers.bulkStatus')
 
   useEffect(() => {
     void useServers.getState().load()
@@ -39,9 +43,11 @@ export function ServersView() {
     <section className="view" aria-labelledby="servers-title">
       <header className="view-header">
         <h1 id="servers-title">Servers</h1>
-        <button type="button" className="primary" onClick={() => setEditing({})}>
-          Add server
-        </button>
+        {can('servers.create') && (
+          <button type="button" className="primary" onClick={() => setEditing({})}>
+            Add server
+          </button>
+        )}
       </header>
 
       <div className="toolbar" role="search">
@@ -85,7 +91,7 @@ export function ServersView() {
 
       <Notices notice={state.notice} onDismiss={state.dismissNotice} error={action.error ?? state.error} />
 
-      {selected.size > 0 ? (
+      {canBulk && selected.size > 0 ? (
         <BulkBar label="Bulk actions" onClear={state.clearSelection}>
           <span>{selected.size} selected</span>
           <label>
@@ -108,14 +114,16 @@ export function ServersView() {
         <table className="data-table" aria-busy={state.loading}>
           <thead>
             <tr>
-              <th className="col-check">
-                <input
-                  type="checkbox"
-                  aria-label="Select all servers on this page"
-                  checked={allOnPageSelected}
-                  onChange={state.toggleAllOnPage}
-                />
-              </th>
+              {canBulk && (
+                <th className="col-check">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all servers on this page"
+                    checked={allOnPageSelected}
+                    onChange={state.toggleAllOnPage}
+                  />
+                </th>
+              )}
               <th>Hostname</th>
               <th>IP address</th>
               <th>OS</th>
@@ -130,14 +138,16 @@ export function ServersView() {
           <tbody>
             {servers.map((server) => (
               <tr key={server.id} data-hostname={server.hostname}>
-                <td className="col-check">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${server.hostname}`}
-                    checked={selected.has(server.id)}
-                    onChange={() => state.toggle(server.id)}
-                  />
-                </td>
+                {canBulk && (
+                  <td className="col-check">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${server.hostname}`}
+                      checked={selected.has(server.id)}
+                      onChange={() => state.toggle(server.id)}
+                    />
+                  </td>
+                )}
                 <td>
                   <div className="cell-primary">
                     <a href={`#/servers/${server.id}`}>{server.hostname}</a>
@@ -159,25 +169,31 @@ export function ServersView() {
                 </td>
                 <td>{server.last_seen ? new Date(server.last_seen).toLocaleString() : 'never'}</td>
                 <td className="col-actions">
-                  <button
-                    type="button"
-                    className={server.collection_state === 'host_key_mismatch' ? 'danger' : undefined}
-                    onClick={() => setTesting(server)}
-                    aria-label={`Connection of ${server.hostname}`}
-                  >
-                    {server.collection_state === 'host_key_mismatch' ? 'Review key' : 'Test'}
-                  </button>
-                  <button type="button" onClick={() => setEditing({ server })} aria-label={`Edit ${server.hostname}`}>
-                    Edit
-                  </button>
-                  <button type="button" className="danger-text" onClick={() => setDeleting(server)} aria-label={`Delete ${server.hostname}`}>
-                    Delete
-                  </button>
+                  {can('servers.testConnection') && (
+                    <button
+                      type="button"
+                      className={server.collection_state === 'host_key_mismatch' ? 'danger' : undefined}
+                      onClick={() => setTesting(server)}
+                      aria-label={`Connection of ${server.hostname}`}
+                    >
+                      {server.collection_state === 'host_key_mismatch' ? 'Review key' : 'Test'}
+                    </button>
+                  )}
+                  {can('servers.update') && (
+                    <button type="button" onClick={() => setEditing({ server })} aria-label={`Edit ${server.hostname}`}>
+                      Edit
+                    </button>
+                  )}
+                  {can('servers.delete') && (
+                    <button type="button" className="danger-text" onClick={() => setDeleting(server)} aria-label={`Delete ${server.hostname}`}>
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
             {result && servers.length === 0 ? (
-              <EmptyRow colSpan={10}>
+              <EmptyRow colSpan={canBulk ? 10 : 9}>
                 {result.count === 0 && !Object.values(filters).some((value) => value !== undefined && value !== '')
                   ? 'No servers yet. Add one to start watching it.'
                   : 'No server matches these filters.'}

@@ -4,6 +4,7 @@ import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 
 /** How often the status is asked for while the section is shown: sending moves by the second. */
@@ -25,6 +26,7 @@ const STATE_TEXT: Record<RemoteWriteState, string> = {
 export function RemoteWriteSection() {
   const status = useLoad(() => call('remoteWrite.status'), [])
   const action = useAction()
+  const can = useCan()
   // What the user typed; null: the form shows what is saved (and follows it).
   const [draft, setDraft] = useState<{ url: string; enabled: boolean } | null>(null)
   const [token, setToken] = useState('')
@@ -56,46 +58,48 @@ export function RemoteWriteSection() {
         remote-write receiver: Prometheus with <code>--web.enable-remote-write-receiver</code>, Mimir, Thanos Receive, VictoriaMetrics.
         Samples stored from the moment it is set are sent; while the receiver is down they wait in the store.
       </p>
-      <form className="remote-write-form" onSubmit={(event) => void save(event)}>
-        <label>
-          Receiver URL
-          <input
-            type="url"
-            placeholder="http://prometheus:9090/api/v1/write"
-            value={url}
-            required
-            onChange={(event) => edit({ url: event.target.value })}
-          />
-        </label>
-        <label>
-          Bearer token
-          <input
-            type="password"
-            autoComplete="off"
-            placeholder={current?.hasBearerToken ? 'Set (leave empty to keep it)' : 'None'}
-            value={token}
-            onChange={(event) => setToken(event.target.value)}
-          />
-        </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={enabled}
-            onChange={(event) => edit({ enabled: event.target.checked })}
-          />
-          Send
-        </label>
-        <div className="toolbar">
-          <button type="submit" className="primary" disabled={action.pending}>
-            Save
-          </button>
-          {current?.url ? (
-            <button type="button" className="danger-text" onClick={() => setRemoving(true)}>
-              Remove receiver
+      {can('remoteWrite.configure') && (
+        <form className="remote-write-form" onSubmit={(event) => void save(event)}>
+          <label>
+            Receiver URL
+            <input
+              type="url"
+              placeholder="http://prometheus:9090/api/v1/write"
+              value={url}
+              required
+              onChange={(event) => edit({ url: event.target.value })}
+            />
+          </label>
+          <label>
+            Bearer token
+            <input
+              type="password"
+              autoComplete="off"
+              placeholder={current?.hasBearerToken ? 'Set (leave empty to keep it)' : 'None'}
+              value={token}
+              onChange={(event) => setToken(event.target.value)}
+            />
+          </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={enabled}
+              onChange={(event) => edit({ enabled: event.target.checked })}
+            />
+            Send
+          </label>
+          <div className="toolbar">
+            <button type="submit" className="primary" disabled={action.pending}>
+              Save
             </button>
-          ) : null}
-        </div>
-      </form>
+            {current?.url && can('remoteWrite.remove') ? (
+              <button type="button" className="danger-text" onClick={() => setRemoving(true)}>
+                Remove receiver
+              </button>
+            ) : null}
+          </div>
+        </form>
+      )}
       <Notices error={action.error ?? status.error} />
       {current?.url ? <RemoteWriteFacts status={current} /> : null}
       {removing ? (

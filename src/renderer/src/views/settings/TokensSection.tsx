@@ -5,6 +5,7 @@ import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
+import { useSession } from '../../stores/session'
 import { call } from '../../transport/client'
 
 const DAY = 86_400
@@ -17,7 +18,7 @@ const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString
 export function TokensSection() {
   const list = useLoad(() => call('tokens.list'), [])
   const action = useAction()
-  const whoami = useLoad(() => call('auth.whoami'), []).data
+  const whoami = useSession((state) => state.whoami)
   const [name, setName] = useState('')
   const [days, setDays] = useState('30')
   const [created, setCreated] = useState<CreatedToken | null>(null)

@@ -5,6 +5,7 @@ import { RemoveDialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
+import { useCan } from '../../stores/session'
 import { call, subscribe } from '../../transport/client'
 import { WebhookDeliveries } from './webhooks/WebhookDeliveries'
 import { WebhookForm } from './webhooks/WebhookForm'
@@ -19,6 +20,7 @@ const RELOAD_AFTER_MS = 150
  */
 export function WebhooksSection() {
   const list = useLoad(() => call('webhooks.list'), [])
+  const can = useCan()
   const [open, setOpen] = useState<number | null>(null)
   const deliveries = useLoad(() => (open === null ? Promise.resolve([]) : call('webhooks.deliveries', { id: open })), [open])
   const action = useAction()
@@ -92,20 +94,24 @@ export function WebhooksSection() {
                     {webhook.dropped > 0 ? ` · ${webhook.dropped} dropped (queue full)` : ''}
                   </td>
                   <td className="col-actions">
-                    <button type="button" onClick={() => void test(webhook)} disabled={action.pending} aria-label={`Test ${webhook.name}`}>
-                      Test
-                    </button>
+                    {can('webhooks.test') ? (
+                      <button type="button" onClick={() => void test(webhook)} disabled={action.pending} aria-label={`Test ${webhook.name}`}>
+                        Test
+                      </button>
+                    ) : null}
                     <button type="button" onClick={() => setOpen(webhook.id === open ? null : webhook.id)} aria-label={`Deliveries of ${webhook.name}`}>
                       Deliveries
                     </button>
-                    {webhook.active ? null : (
+                    {webhook.active || !can('webhooks.update') ? null : (
                       <button type="button" onClick={() => void enable(webhook)} aria-label={`Enable ${webhook.name}`}>
                         Enable
                       </button>
                     )}
-                    <button type="button" className="danger-text" onClick={() => setRemoving(webhook)} aria-label={`Delete ${webhook.name}`}>
-                      Delete
-                    </button>
+                    {can('webhooks.delete') ? (
+                      <button type="button" className="danger-text" onClick={() => setRemoving(webhook)} aria-label={`Delete ${webhook.name}`}>
+                        Delete
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -128,13 +134,17 @@ export function WebhooksSection() {
       ) : null}
       <Notices error={action.error ?? list.error ?? deliveries.error} />
       {notice ? <p role="status">{notice}</p> : null}
-      <h3>Add a webhook</h3>
-      <WebhookForm
-        onCreated={(webhook) => {
-          list.reload()
-          setNotice(`Added ${webhook.name}.`)
-        }}
-      />
+      {can('webhooks.create') ? (
+        <>
+          <h3>Add a webhook</h3>
+          <WebhookForm
+            onCreated={(webhook) => {
+              list.reload()
+              setNotice(`Added ${webhook.name}.`)
+            }}
+          />
+        </>
+      ) : null}
       {removing ? (
         <RemoveDialog
           verb="Delete"

@@ -4,6 +4,7 @@ import { ActionsHeader, EmptyRow } from '../../components/DataTable'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
+import { useCan } from '../../stores/session'
 import { call, subscribe } from '../../transport/client'
 
 const DOT: Record<SourceStatus, string> = {
@@ -63,6 +64,7 @@ function LogPanel({ name, version }: { name: string; version: number }) {
 export function SourcesView() {
   const sources = useLoad<Source[]>(() => call('sources.list'), [])
   const action = useAction()
+  const can = useCan()
   const [open, setOpen] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
   const [now, setNow] = useState(() => Date.now())
@@ -128,14 +130,16 @@ export function SourcesView() {
                 <td className="num">{source.row_count.toLocaleString()}</td>
                 <td className="state-error collection-error">{source.last_error ?? ''}</td>
                 <td className="col-actions">
-                  <button
-                    type="button"
-                    onClick={() => void sync(source)}
-                    disabled={!source.enabled || source.status === 'syncing'}
-                    aria-label={`Sync ${source.name} now`}
-                  >
-                    Sync now
-                  </button>
+                  {can('sources.sync') && (
+                    <button
+                      type="button"
+                      onClick={() => void sync(source)}
+                      disabled={!source.enabled || source.status === 'syncing'}
+                      aria-label={`Sync ${source.name} now`}
+                    >
+                      Sync now
+                    </button>
+                  )}
                   <button type="button" onClick={() => setOpen(open === source.name ? null : source.name)} aria-label={`Logs of ${source.name}`} aria-expanded={open === source.name}>
                     Logs
                   </button>

@@ -6,6 +6,7 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog'
 import { Notices } from '../../components/Notices'
 import { useAction } from '../../hooks/use-action'
 import { useTargets } from '../../stores/targets'
+import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
 
 /** Health is read again this often while the page is open (a target's scrape interval is 15 s by default). */
@@ -17,6 +18,7 @@ export function TargetsView() {
   const [editing, setEditing] = useState<{ workspace?: Workspace } | null>(null)
   const [removing, setRemoving] = useState<Workspace | null>(null)
   const action = useAction()
+  const can = useCan()
   const reload = (): Promise<void> => useTargets.getState().load()
 
   useEffect(() => {
@@ -37,9 +39,11 @@ export function TargetsView() {
     <section className="view" aria-labelledby="targets-title">
       <header className="view-header">
         <h1 id="targets-title">Scrape targets</h1>
-        <button type="button" className="primary" onClick={() => setEditing({})}>
-          Add workspace
-        </button>
+        {can('scrape.createWorkspace') && (
+          <button type="button" className="primary" onClick={() => setEditing({})}>
+            Add workspace
+          </button>
+        )}
       </header>
       <p className="hint">
         A workspace is a Prometheus job: a name (the <code>job</code> label) and a metrics path. Each target is a registered server and a port; Vigil
@@ -106,6 +110,7 @@ function WorkspacePanel({ workspace, targets, servers, run, onEdit, onRemove }: 
   const [hostId, setHostId] = useState('')
   const [port, setPort] = useState('9100')
   const [scraping, setScraping] = useState<string | null>(null)
+  const can = useCan()
   const titleId = `workspace-${workspace.jobId}`
   const add = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
@@ -123,12 +128,16 @@ function WorkspacePanel({ workspace, targets, servers, run, onEdit, onRemove }: 
           </span>
         </h2>
         <span className="row-actions">
-          <button type="button" onClick={onEdit}>
-            Edit
-          </button>
-          <button type="button" className="danger" onClick={onRemove}>
-            Remove
-          </button>
+          {can('scrape.updateWorkspace') && (
+            <button type="button" onClick={onEdit}>
+              Edit
+            </button>
+          )}
+          {can('scrape.deleteWorkspace') && (
+            <button type="button" className="danger" onClick={onRemove}>
+              Remove
+            </button>
+          )}
         </span>
       </header>
       {workspace.description ? <p className="hint">{workspace.description}</p> : null}
@@ -162,23 +171,27 @@ function WorkspacePanel({ workspace, targets, servers, run, onEdit, onRemove }: 
                 <td className="target-error">{target.failReason ?? ''}</td>
                 <td className="col-actions">
                   <span className="row-actions">
-                    <button
-                      type="button"
-                      disabled={scraping === target.targetId}
-                      onClick={async () => {
-                        setScraping(target.targetId)
-                        await run(() => call('scrape.scrapeNow', { jobId: workspace.jobId, targetId: target.targetId }))
-                        setScraping(null)
-                      }}
-                    >
-                      {scraping === target.targetId ? 'Scraping…' : 'Scrape now'}
-                    </button>
+                    {can('scrape.scrapeNow') && (
+                      <button
+                        type="button"
+                        disabled={scraping === target.targetId}
+                        onClick={async () => {
+                          setScraping(target.targetId)
+                          await run(() => call('scrape.scrapeNow', { jobId: workspace.jobId, targetId: target.targetId }))
+                          setScraping(null)
+                        }}
+                      >
+                        {scraping === target.targetId ? 'Scraping…' : 'Scrape now'}
+                      </button>
+                    )}
                     <a className="button" href={exploreHref(targetQuery(workspace.jobName, `${hostPart(target.svrIp)}:${target.port}`), 3600)}>
                       Explore
                     </a>
-                    <button type="button" className="danger" onClick={() => void run(() => call('scrape.removeTarget', { jobId: workspace.jobId, targetId: target.targetId }))}>
-                      Remove
-                    </button>
+                    {can('scrape.removeTarget') && (
+                      <button type="button" className="danger" onClick={() => void run(() => call('scrape.removeTarget', { jobId: workspace.jobId, targetId: target.targetId }))}>
+                        Remove
+                      </button>
+                    )}
                   </span>
                 </td>
               </tr>
@@ -186,20 +199,22 @@ function WorkspacePanel({ workspace, targets, servers, run, onEdit, onRemove }: 
           </tbody>
         </table>
       </div>
-      <form className="toolbar add-target" onSubmit={(event) => void add(event)} aria-label={`Add a target to ${workspace.jobName}`}>
-        <select aria-label="Server" value={hostId} onChange={(event) => setHostId(event.target.value)} disabled={servers.length === 0}>
-          {servers.length === 0 ? <option value="">No registered servers</option> : null}
-          {servers.map((server) => (
-            <option key={server.hostId} value={server.hostId}>
-              {server.hostNm} ({server.svrIp})
-            </option>
-          ))}
-        </select>
-        <input aria-label="Port" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} size={6} />
-        <button type="submit" disabled={servers.length === 0}>
-          Add target
-        </button>
-      </form>
+      {can('scrape.addTarget') && (
+        <form className="toolbar add-target" onSubmit={(event) => void add(event)} aria-label={`Add a target to ${workspace.jobName}`}>
+          <select aria-label="Server" value={hostId} onChange={(event) => setHostId(event.target.value)} disabled={servers.length === 0}>
+            {servers.length === 0 ? <option value="">No registered servers</option> : null}
+            {servers.map((server) => (
+              <option key={server.hostId} value={server.hostId}>
+                {server.hostNm} ({server.svrIp})
+              </option>
+            ))}
+          </select>
+          <input aria-label="Port" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} size={6} />
+          <button type="submit" disabled={servers.length === 0}>
+            Add target
+          </button>
+        </form>
+      )}
     </section>
   )
 }

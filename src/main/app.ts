@@ -227,7 +227,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const webhooks = webhooksFeature.service
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, tokens, audit, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
-    const callers = new Callers({ auth, users, tokens, limiter: new RateLimiter(db, clock), limits: config.rateLimits })
+    const limiter = new RateLimiter(db, clock)
+    const callers = new Callers({ auth, users, tokens, limiter, limits: config.rateLimits })
     const api = await buildApi({
       version: config.version,
       allowedHosts: config.allowedHosts,
@@ -334,6 +335,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       async close() {
         closing = true
         await api.close()
+        // The counts of the last second, so a restart hands nobody a fresh quota.
+        limiter.flush()
         // Before the features whose events it relays, and before the database its log is in.
         await webhooksFeature.close()
         selfMetrics.close()

@@ -80,10 +80,16 @@ describe('rate limiter', () => {
     expect(limiter.hit('k', rule)).toMatchObject({ allowed: true, remaining: 0, resetAt: 1_060_000 })
     expect(limiter.hit('k', rule)).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 50 })
     expect(limiter.hit('other', rule)).toMatchObject({ allowed: true, remaining: 1 })
+    // Counted in memory, written at flush (within a second, and at close).
+    expect(db.prepare("SELECT count FROM rate_limits WHERE key = 'k'").get()).toBeUndefined()
+    limiter.flush()
     expect(db.prepare("SELECT count FROM rate_limits WHERE key = 'k'").get()).toEqual({ count: 2 })
+    // A limiter started afresh on the same database (a restart) goes on from the written count.
+    expect(new RateLimiter(db, () => now).hit('k', rule)).toMatchObject({ allowed: false })
     now = 1_070_000
     expect(limiter.hit('k', rule)).toMatchObject({ allowed: true, remaining: 1, resetAt: 1_130_000 })
-    // The ended window of 'other' was purged when k's new one opened.
+    limiter.flush()
+    // The ended window of 'other' was purged when the counts were next written.
     expect(db.prepare("SELECT key FROM rate_limits WHERE key = 'other'").get()).toBeUndefined()
   })
 })

@@ -1,6 +1,7 @@
 // Password logins are no cheap denial of service and no oracle (issue 12, finding 1): scrypt
 // runs one at a time with a short line, the rest are refused at once; failures back off per
-// client and per user; an unknown instance id answers as a known one does.
+// client and per user; an unknown instance id answers as a known one does. And every login face
+// (the UI's, /api/v1's token, the agent's) shares the per-address limit of 5 attempts in 15 minutes.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -112,4 +113,48 @@ describe('password logins', () => {
     // Another user, from the same client, is not held back by bob's failures.
     expect((await login(instanceId, 'alice', PASSWORD)).status).toBe(200)
   })
+})
+
+describe('the address limit on every login face', () => {
+  // webops-api.md's "5 attempts / 15 minutes per IP", on each way to log in (here 2, to be quick).
+  // Each face gets its own Vigil: the attempts of one address count across all of them.
+  const faces: Array<{ name: string; attempt: (vigil: TestApi) => ReturnType<TestApi['request']>; refused: (body: any) => void }> = [
+    {
+      name: 'POST /api/v1/auth/token/',
+      attempt: (vigil) => vigil.request('POST', '/api/v1/auth/token/', { anonymous: true, body: { username: 'alice', password: 'wrong password' } }),
+      refused: (body) => expect(body).toMatchObject({ success: false, error: { code: 'RATE_LIMIT_EXCEEDED' } })
+    },
+    {
+      name: 'POST /pg/{id}/login',
+      attempt: (vigil) => vigil.request('POST', '/pg/1/login', { anonymous: true, body: { username: 'alice', password: 'wrong password' } }),
+      refused: (body) => expect(body).toEqual({ error: expect.stringMatching(/Rate limit exceeded/) })
+    },
+    {
+      name: 'POST /auth/login (the UI)',
+      attempt: (vigil) => vigil.request('POST', '/auth/login', { anonymous: true, body: { username: 'alice', password: 'wrong password' } }),
+      refused: (body) => expect(body).toMatchObject({ error: expect.stringMatching(/Rate limit exceeded/), timestamp: expect.any(String) })
+    },
+    {
+      name: 'POST /auth/session (the owner token pasted)',
+      attempt: (vigil) => vigil.request('POST', '/auth/session', { anonymous: true, body: { token: 'not the token' } }),
+      refused: (body) => expect(body).toMatchObject({ error: expect.stringMatching(/Rate limit exceeded/), timestamp: expect.any(String) })
+    }
+  ]
+
+  for (const face of faces) {
+    it(`refuses the third attempt from one address on ${face.name} with 429 and Retry-After, in that face's format`, async () => {
+      const vigil = await startApi({ rateLimits: { general: { max: 100, windowSeconds: 3600 }, auth: { max: 2, windowSeconds: 900 } } })
+      try {
+        await vigil.app.users.add('alice', PASSWORD)
+        for (let attempt = 0; attempt < 2; attempt++) expect([401, 404]).toContain((await face.attempt(vigil)).status)
+        const refused = await face.attempt(vigil)
+        expect(refused.status).toBe(429)
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+        expect(refused.headers.get('x-ratelimit-remaining')).toBe('0')
+        face.refused(refused.body)
+      } finally {
+        await vigil.close()
+      }
+    })
+  }
 })

@@ -8,7 +8,7 @@ import { openDb, pingDb, type Db } from './base/db/db'
 import { LOG_DIR, logLine, RotatingLogFile } from './base/log/log-file'
 import { securePrivateTree } from './base/security/private-file'
 import { createSettingsRepo } from './base/db/settings-repo'
-import { loadOrCreateApiToken, TOKEN_FILE } from './base/security/api-token'
+import { loadOrCreateApiToken, rotateApiToken, TOKEN_FILE } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
 import { createAuthRepo } from './base/security/auth-repo'
 import { loadSecretBox, type KeyWrapper } from './base/security/secrets'
@@ -69,7 +69,8 @@ export interface VigilApp {
   webhooks: WebhooksService
   handlers: Handlers
   api: FastifyInstance
-  apiToken: string
+  /** The owner's API token now (it changes when rotated). */
+  readonly apiToken: string
   /** What start-up changed or could not change in the data directory's modes (also in the log). */
   notices: string[]
   /** Vigil's log (errors always; requests too with --log), rotated in the data directory. */
@@ -114,6 +115,14 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const apiToken = loadOrCreateApiToken(config.dataDir)
     const clock = config.clock ?? Date.now
     const auth = new Authenticator(apiToken, createAuthRepo(db), clock)
+    // Every owner token this run has known, redacted from the log (a rotated one stays a secret).
+    const logSecrets = [apiToken]
+    const rotateOwnerToken = (keepSessionHash: string | null): string => {
+      const token = rotateApiToken(config.dataDir)
+      logSecrets.push(token)
+      auth.replaceToken(token, keepSessionHash)
+      return token
+    }
     const settings = createSettingsRepo(db)
     const audit = createAuditTrail(db, bus)
     const { users, sessions, tokens } = createUsersFeature(db, DEFAULT_LOGIN_LIMITS, clock)
@@ -226,7 +235,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     })
     const webhooks = webhooksFeature.service
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
-    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, tokens, audit, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
+    const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, tokens, audit, rotateOwnerToken, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
     const limiter = new RateLimiter(db, clock)
     const callers = new Callers({ auth, users, tokens, limiter, limits: config.rateLimits })
     const api = await buildApi({
@@ -234,7 +243,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       allowedHosts: config.allowedHosts,
       rendererDir: config.rendererDir,
       vendorDir: config.vendorDir,
-      log: { requests: config.logRequests, file: logFile, secrets: [apiToken] },
+      log: { requests: config.logRequests, file: logFile, secrets: logSecrets },
       webSockets: config.webSockets,
       auth,
       callers,
@@ -318,7 +327,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       webhooks,
       handlers,
       api,
-      apiToken,
+      get apiToken() {
+        return auth.token
+      },
       notices,
       logFile: logFile.path,
       get url() {

@@ -7,7 +7,7 @@ import type { ConnectionsService, ServersService } from './servers'
 import type { MetricSeriesService } from './metrics'
 import type { OracleDataService, OracleDatabasesService, OracleTablesService } from './table-monitoring'
 import type { PgAgentService, PostgresInstancesService } from './postgres'
-import { normalise, OWNER_ACTORS, ownerPrincipal, requirePermission, userChannels, type ApiTokens, type Principal, type UsersService } from './users'
+import { normalise, OWNER_ACTORS, ownerPrincipal, requirePermission, userChannels, type ApiTokens, type RotateOwnerToken, type Principal, type UsersService } from './users'
 import type { AuditTrail } from './audit'
 import { remoteWriteCall, WorkspaceError, type PrometheusFeature, type ResultName } from './prometheus'
 import type { SourcesService } from './sources'
@@ -36,6 +36,7 @@ export interface HandlerDeps {
   tokens: ApiTokens
   /** Changes to users and tokens made in the UI. */
   audit: AuditTrail
+  rotateOwnerToken: RotateOwnerToken
   oracle: { databases: OracleDatabasesService; tables: OracleTablesService; data: OracleDataService }
   prometheus: PrometheusFeature
   sources: SourcesService
@@ -45,7 +46,7 @@ export interface HandlerDeps {
   info: () => AppInfo
 }
 
-export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, tokens, audit, oracle, prometheus, sources, models, imports, webhooks, info }: HandlerDeps): Handlers {
+export function createHandlers({ servers, connections, metricSeries, postgres, pgAgent, users, tokens, audit, rotateOwnerToken, oracle, prometheus, sources, models, imports, webhooks, info }: HandlerDeps): Handlers {
   /** The instance a pg.* request names, as the registry's id (404 when it is not registered). */
   const pg = (req: { id?: unknown }): number => postgres.get(req.id as number).id
   return {
@@ -69,7 +70,7 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'metrics.overview': (query) => metricSeries.overview(query),
     'metrics.topProcesses': (query) => metricSeries.topProcesses(query),
     'metrics.processHistory': (query) => metricSeries.processHistory(query),
-    ...userChannels(users, tokens, audit),
+    ...userChannels(users, tokens, audit, rotateOwnerToken),
     'postgres.list': (query) => postgres.list(query ?? {}),
     'postgres.get': ({ id }) => postgres.get(id),
     'postgres.create': (input) => postgres.create(input),

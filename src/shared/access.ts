@@ -55,6 +55,8 @@ export const CHANNEL_ACCESS: Readonly<Record<Channel, { area: PermissionArea | '
   'tokens.list': { area: 'any', access: 'read' },
   'tokens.create': { area: 'any', access: 'write' },
   'tokens.revoke': { area: 'any', access: 'write' },
+  // The owner's token is admin: only an admin (the owner, an is_staff user) replaces it.
+  'auth.rotateOwnerToken': write('users'),
   'postgres.list': read('postgres'),
   'postgres.get': read('postgres'),
   'postgres.create': write('postgres'),

@@ -133,6 +133,8 @@ export interface Contract {
   'tokens.list': { req: void; res: TokenInfo[] }
   /** A token for the caller — a user who logged in with their password — shown this once. */
   'tokens.create': { req: CreateOwnToken; res: CreatedToken }
+  /** A new owner API token (shown once); the old one and the owner's other browser sessions end at once. */
+  'auth.rotateOwnerToken': { req: void; res: { token: string } }
   /** Revokes one of the caller's tokens (an admin: anyone's). */
   'tokens.revoke': { req: { id: number }; res: TokenInfo[] }
   'postgres.list': { req: PostgresInstanceListQuery; res: PostgresInstance[] }
@@ -288,6 +290,7 @@ export const CHANNELS: readonly Channel[] = Object.freeze([
   'tokens.list',
   'tokens.create',
   'tokens.revoke',
+  'auth.rotateOwnerToken',
   'postgres.list',
   'postgres.get',
   'postgres.create',

@@ -54,7 +54,10 @@ export async function startApi(overrides: Partial<VigilConfig> = {}): Promise<Te
   return {
     app,
     url,
-    token: app.apiToken,
+    // The owner's token now: a test (or the fuzzer) may rotate it.
+    get token() {
+      return app.apiToken
+    },
     dataDir,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers }

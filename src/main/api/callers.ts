@@ -70,7 +70,8 @@ export class Callers {
   private ofSession(sessionId: string): Principal {
     const session = this.deps.auth.session(sessionId)
     if (!session) throw new AppError('unauthorized', 'Session expired; log in again.')
-    return session.username === null ? ownerPrincipal(OWNER_ACTORS.ui) : this.ofUser(session.username)
+    const principal = session.username === null ? ownerPrincipal(OWNER_ACTORS.ui) : this.ofUser(session.username)
+    return { ...principal, sessionHash: session.hash }
   }
 }
 

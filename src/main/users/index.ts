@@ -8,7 +8,7 @@ import { createUsersRepo } from './users-repo'
 import { UsersService } from './users-service'
 
 export { AgentSessions } from './agent-sessions'
-export { userChannels } from './user-channels'
+export { userChannels, type RotateOwnerToken } from './user-channels'
 export { API_TOKEN_PATTERN, ApiTokens } from './api-tokens'
 export { USERNAME_PATTERN, UsersService } from './users-service'
 export { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './login-throttle'

@@ -18,6 +18,8 @@ export interface Principal {
   permissions: ReadonlySet<Permission>
   /** The name the audit trail records: the user's, or the owner's by how they came (OWNER_ACTORS). */
   actor: string
+  /** The hash of the browser session the request came with, if it came with one. */
+  sessionHash?: string
 }
 
 export const ALL_PERMISSIONS: readonly Permission[] = PERMISSION_AREAS

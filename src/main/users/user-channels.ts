@@ -9,13 +9,16 @@ import type { ApiTokens } from './api-tokens'
 import { allows, type Principal } from './permissions'
 import type { UsersService } from './users-service'
 
-type UserChannel = 'users.list' | 'users.add' | 'users.setPassword' | 'users.update' | 'users.remove' | 'tokens.list' | 'tokens.create' | 'tokens.revoke'
+type UserChannel = 'users.list' | 'users.add' | 'users.setPassword' | 'users.update' | 'users.remove' | 'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'auth.rotateOwnerToken'
 type UserHandlers = { [C in UserChannel]: (req: Req<C>, caller: Principal) => Res<C> | Promise<Res<C>> }
 
 /** Every user, by id (Vigil's teams are small: one page of the Users API's largest). */
 const everyone = (users: UsersService): UserDto[] => users.page(1, 10_000).users
 
-export function userChannels(users: UsersService, tokens: ApiTokens, audit: AuditTrail): UserHandlers {
+/** Makes a new owner token and returns it, ending the owner's browser sessions but the one named (app.ts). */
+export type RotateOwnerToken = (keepSessionHash: string | null) => string
+
+export function userChannels(users: UsersService, tokens: ApiTokens, audit: AuditTrail, rotateOwnerToken: RotateOwnerToken): UserHandlers {
   /** An admin sees and revokes everyone's tokens; anyone else their own (null: all). */
   const tokensOf = (caller: Principal): string | null => (allows(caller, 'users', 'write') ? null : (caller.username ?? ''))
   return {
@@ -51,6 +54,11 @@ export function userChannels(users: UsersService, tokens: ApiTokens, audit: Audi
       const created = tokens.create({ username: caller.username, ...wanted })
       audit.record(caller.actor, null, `Created API token '${created.name}' (${created.permissions.join(', ') || 'no permissions'}), expiring ${created.expires_at}`)
       return created
+    },
+    'auth.rotateOwnerToken': (_req, caller) => {
+      const token = rotateOwnerToken(caller.sessionHash ?? null)
+      audit.record(caller.actor, null, "Rotated the owner's API token (the old one and the owner's other browser sessions ended)")
+      return { token }
     },
     'tokens.revoke': ({ id }, caller) => {
       const revoked = tokens.revokeById(Number(id), tokensOf(caller))

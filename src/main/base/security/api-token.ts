@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { writePrivateFile } from './private-file'
+import { replacePrivateFile, writePrivateFile } from './private-file'
 
 export const TOKEN_FILE = 'api-token'
 
@@ -13,9 +13,20 @@ export function loadOrCreateApiToken(dataDir: string): string {
     if (/^[0-9a-f]{64}$/.test(token)) return token
     throw new Error(`${file} does not hold a Vigil API token; delete it to have a new one made`)
   }
-  const token = randomBytes(32).toString('hex')
+  const token = newApiToken()
   writePrivateFile(file, token + '\n')
   return token
+}
+
+/** Replaces the token file's token with a new one (atomically: `vigil token` reads the old or the new). */
+export function rotateApiToken(dataDir: string): string {
+  const token = newApiToken()
+  replacePrivateFile(join(dataDir, TOKEN_FILE), token + '\n')
+  return token
+}
+
+function newApiToken(): string {
+  return randomBytes(32).toString('hex')
 }
 
 export function sha256(value: string): string {

@@ -23,6 +23,10 @@ export function createAuthRepo(db: Db) {
     removeSession(idHash: string): void {
       deleteSession.run(idHash)
     },
+    /** Ends the owner's sessions (no user), but the one given. */
+    removeOwnerSessions(exceptHash: string | null): void {
+      db.prepare('DELETE FROM browser_sessions WHERE username IS NULL AND id_hash IS NOT ?').run(exceptHash)
+    },
     addLoginCode(codeHash: string, expiresAt: number): void {
       insertCode.run(codeHash, expiresAt)
     },

@@ -12,7 +12,7 @@ export const LOGIN_CODE_TTL_MS = 15 * 60 * 1000
  */
 export class Authenticator {
   constructor(
-    private readonly apiToken: string,
+    private apiToken: string,
     private readonly repo: AuthRepo,
     private readonly now: () => number = Date.now
   ) {}
@@ -21,11 +21,27 @@ export class Authenticator {
     return secretsEqual(this.apiToken, token)
   }
 
-  /** Whose the session is — `username` null for the owner's — or null when it is unknown or expired. */
-  session(sessionId: string): { username: string | null } | null {
+  /** The owner's token now (the shells print it; the log redacts it). */
+  get token(): string {
+    return this.apiToken
+  }
+
+  /**
+   * The owner's token is `token` from now on (the file already says so): the old one stops working
+   * at once, and so do the owner's browser sessions — a leaked token may have opened some — but
+   * the one `keepSessionHash` names (whoever rotated it from the UI).
+   */
+  replaceToken(token: string, keepSessionHash: string | null): void {
+    this.apiToken = token
+    this.repo.removeOwnerSessions(keepSessionHash)
+  }
+
+  /** Whose the session is — `username` null for the owner's — with its id's hash, or null when it is unknown or expired. */
+  session(sessionId: string): { username: string | null; hash: string } | null {
     if (!/^[0-9a-f]{64}$/.test(sessionId)) return null
-    const row = this.repo.session(sha256(sessionId))
-    return row !== undefined && row.expires_at > this.now() ? { username: row.username } : null
+    const hash = sha256(sessionId)
+    const row = this.repo.session(hash)
+    return row !== undefined && row.expires_at > this.now() ? { username: row.username, hash } : null
   }
 
   /** A single-use code for a login URL; it lives in the database so `vigil login-url` can mint one for a running server. */

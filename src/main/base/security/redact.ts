@@ -26,8 +26,9 @@ export function redactUrl(url: string): string {
  * as `Name: value`), `Bearer …` values, and any of the known secrets wherever they appear.
  */
 export function createRedactor(knownSecrets: readonly string[] = []): (text: string) => string {
-  const secrets = knownSecrets.filter((secret) => secret.length >= 8)
+  // Read at every line, not copied: a secret added later (a rotated API token) is redacted too.
   return (text) => {
+    const secrets = knownSecrets.filter((secret) => secret.length >= 8)
     let out = text.replace(PARAMETER, `$1${REDACTED}`).replace(HEADER_JSON, `$1"${REDACTED}"`).replace(HEADER_TEXT, `$1: ${REDACTED}`).replace(SCHEME, `$1 ${REDACTED}`).replace(API_TOKEN, `vgl_${REDACTED}`)
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
     return out

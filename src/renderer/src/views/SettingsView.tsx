@@ -1,5 +1,6 @@
 import { useCan, useSession } from '../stores/session'
 import { useTheme, type ThemePreference } from '../stores/theme'
+import { OwnerTokenRotation } from './settings/OwnerTokenRotation'
 import { RemoteWriteSection } from './settings/RemoteWriteSection'
 import { TokensSection } from './settings/TokensSection'
 import { UsersSection } from './settings/UsersSection'
@@ -59,6 +60,7 @@ export function SettingsView() {
         Scripts authenticate with <code>Authorization: Bearer &lt;token&gt;</code>, the token being the content of the
         token file.
       </p>
+      {can('auth.rotateOwnerToken') && <OwnerTokenRotation />}
       {can('users.list') && <UsersSection />}
       <TokensSection />
       {can('remoteWrite.status') && <RemoteWriteSection />}

@@ -73,7 +73,7 @@ describe('Authenticator', () => {
     const session = auth.redeemLoginCode(code)
     expect(session).toMatch(/^[0-9a-f]{64}$/)
     expect(auth.redeemLoginCode(code)).toBeNull()
-    expect(auth.session(session as string)).toEqual({ username: null })
+    expect(auth.session(session as string)).toEqual({ username: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
     now += SESSION_TTL_MS
     expect(auth.session(session as string)).toBeNull()
     expect(auth.session('../etc')).toBeNull()

@@ -227,7 +227,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       bus,
       secrets,
       audit,
-      permissionsOfUser: (username) => users.permissionsOfUser(username),
+      principalOf: (username) => users.principalOf(username),
       hostname: (id) => servers.allRows().find((row) => row.id === id)?.hostname ?? null,
       version: config.version,
       options: config.webhooks,

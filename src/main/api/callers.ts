@@ -7,8 +7,7 @@ import { AppError } from '../../shared/errors'
 import type { ApiRateLimits } from '../config'
 import { SESSION_COOKIE, type Authenticator } from '../base/security/browser-auth'
 import type { RateDecision, RateLimiter, RateRule } from '../base/security/rate-limiter'
-import { sha256 } from '../base/security/api-token'
-import { ApiTokens, OWNER_ACTORS, ownerPrincipal, userPrincipal, type Principal, type UsersService } from '../users'
+import { ApiTokens, OWNER_ACTORS, ownerPrincipal, type Principal, type UsersService } from '../users'
 
 /** The header the sysmon spec (Prometheus API, OpenMetrics workspaces) sends its app key in: Vigil's API token. */
 export const APP_KEY_HEADER = 'x-tc-app-key'
@@ -42,9 +41,9 @@ export class Callers {
   /** A bearer token: a user's `vgl_` token (limited) or the owner's. */
   ofToken(token: string, reply: FastifyReply): Principal {
     if (ApiTokens.looksLikeToken(token)) {
-      const principal = this.deps.tokens.authenticate(token)
+      const { principal, tokenHash } = this.deps.tokens.authenticate(token)
       // Keyed by the token's hash, not its row id: SQLite may give a revoked token's id to the next one.
-      applyLimit(reply, this.deps.limiter.hit(`token:${sha256(token)}`, this.deps.limits.general), this.deps.limits.general)
+      applyLimit(reply, this.deps.limiter.hit(`token:${tokenHash}`, this.deps.limits.general), this.deps.limits.general)
       return principal
     }
     if (this.deps.auth.tokenIsValid(token)) return ownerPrincipal(OWNER_ACTORS.token)
@@ -53,9 +52,9 @@ export class Callers {
 
   /** A user acting through a session their password opened (browser or agent): 401 if they are gone. */
   ofUser(username: string): Principal {
-    const held = this.deps.users.permissionsOfUser(username)
-    if (!held) throw new AppError('unauthorized', 'Session expired; log in again.')
-    return userPrincipal(username, held)
+    const principal = this.deps.users.principalOf(username)
+    if (!principal) throw new AppError('unauthorized', 'Session expired; log in again.')
+    return principal
   }
 
   /**

@@ -122,9 +122,18 @@ export function areaOfRoute(face: ApiFace, url: string, own: RouteArea | undefin
 export function checkAccess(request: FastifyRequest): void {
   const { area, access } = request.routeOptions.config ?? {}
   if (area === undefined || area === 'none') return
-  const principal = request.principal
-  if (!principal) throw new AppError('unauthorized', 'Authentication credentials were not provided.')
-  if (area !== 'any') requirePermission(principal, area, access ?? accessOf(request.method))
+  if (area !== 'any') requirePermission(callerOf(request), area, access ?? accessOf(request.method))
+}
+
+/** Who the request acts for: 401 if no authentication ran before (a route without an area never gets here). */
+export function callerOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthorized', 'Authentication credentials were not provided.')
+  return request.principal
+}
+
+/** The name the audit trail gives the caller (see Principal.actor). */
+export function actorOf(request: FastifyRequest): string {
+  return callerOf(request).actor
 }
 
 /**

@@ -54,9 +54,9 @@ export class ApiTokens {
    * The principal of a token, its last use recorded; unauthorized for an unknown, revoked or
    * expired token, or one whose user is gone.
    */
-  authenticate(token: string): Principal {
-    const { principal } = this.resolve(token)
-    return principal
+  authenticate(token: string): { principal: Principal; tokenHash: string } {
+    const { principal, tokenHash } = this.resolve(token)
+    return { principal, tokenHash }
   }
 
   /** What GET /auth/verify/ tells of the token. */
@@ -103,7 +103,8 @@ export class ApiTokens {
   }
 
   private resolve(token: string) {
-    const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(sha256(token)) : undefined
+    const tokenHash = sha256(token)
+    const row = API_TOKEN_PATTERN.test(token) ? this.repo.tokenByHash(tokenHash) : undefined
     if (!row) throw new AppError('unauthorized', 'Invalid token.')
     const now = this.now()
     if (row.expires_at <= now) throw new AppError('unauthorized', 'Token expired.')
@@ -118,6 +119,6 @@ export class ApiTokens {
       permissions: intersect(JSON.parse(row.permissions) as Permission[], held.permissions),
       actor: row.username
     }
-    return { principal, row }
+    return { principal, row, tokenHash }
   }
 }

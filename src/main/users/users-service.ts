@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors'
 import type { CreateUser, Permission, UpdateUser, UserDto } from '../../shared/teams'
 import { hashPassword, verifyPassword } from '../base/security/passwords'
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './login-throttle'
-import { normalise, userPermissions } from './permissions'
+import { normalise, userPermissions, userPrincipal, type Principal } from './permissions'
 import type { UserRecord, UsersRepo } from './users-repo'
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/
@@ -100,6 +100,12 @@ export class UsersService {
     const row = this.repo.recordByName(username)
     if (!row) return null
     return { isStaff: row.is_staff === 1, permissions: userPermissions(row.is_staff === 1, JSON.parse(row.permissions) as string[]) }
+  }
+
+  /** A user as a caller acting in their own name (a password-opened session, a webhook's creator): null once they are gone. */
+  principalOf(username: string): Principal | null {
+    const held = this.permissionsOfUser(username)
+    return held ? userPrincipal(username, held) : null
   }
 
   private record(id: number): UserRecord {

@@ -1,6 +1,6 @@
 // Webhooks (webops-api.md, /api/v1/webhooks/): Vigil's events posted to HTTP receivers, signed,
 // retried, and never to anyone whose creator may not read the event's area. Public surface of the feature.
-import type { Permission } from '../../shared/teams'
+import type { Principal } from '../users'
 import type { AuditTrail } from '../audit'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
@@ -28,7 +28,8 @@ export interface WebhooksDeps {
   bus: EventBus
   secrets: SecretBox
   audit: AuditTrail
-  permissionsOfUser: (username: string) => { isStaff: boolean; permissions: Set<Permission> } | null
+  /** A webhook's creator as a caller now; null once they are gone. */
+  principalOf: (username: string) => Principal | null
   /** A server's hostname by id, for server.down/up. */
   hostname: (serverId: string) => string | null
   version: string
@@ -42,13 +43,13 @@ export interface WebhooksFeature {
   close(): Promise<void>
 }
 
-export function createWebhooksFeature({ db, bus, secrets, audit, permissionsOfUser, hostname, version, options = {}, now = Date.now }: WebhooksDeps): WebhooksFeature {
+export function createWebhooksFeature({ db, bus, secrets, audit, principalOf, hostname, version, options = {}, now = Date.now }: WebhooksDeps): WebhooksFeature {
   const service = new WebhooksService({
     repo: createWebhooksRepo(db),
     secrets,
     audit,
     bus,
-    permissionsOfUser,
+    principalOf,
     sender: { ...DEFAULT_SENDER_OPTIONS, ...options.sender, userAgent: `Vigil-Webhooks/${version}`, now },
     disableAfter: options.disableAfter ?? DISABLE_AFTER_FAILURES,
     now

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../shared/errors'
-import type { Permission, PermissionArea } from '../../shared/teams'
+import type { PermissionArea } from '../../shared/teams'
 import {
   ALL_EVENTS,
   CreateWebhookSchema,
@@ -17,7 +17,7 @@ import type { AuditTrail } from '../audit'
 import type { EventBus } from '../base/bus'
 import type { SecretBox } from '../base/security/secrets'
 import { validated } from '../base/validated'
-import { allows, userPrincipal, type Principal } from '../users'
+import { allows, type Principal } from '../users'
 import type { VigilEvent } from './webhook-events'
 import { WebhookSender, type AttemptOutcome, type QueuedDelivery, type SenderOptions } from './webhook-sender'
 import type { DeliveryRow, WebhookRow, WebhooksRepo } from './webhooks-repo'
@@ -32,7 +32,8 @@ export interface WebhooksServiceDeps {
   audit: AuditTrail
   bus: EventBus
   /** What a user may do now; null when there is no such user (any more). */
-  permissionsOfUser: (username: string) => { isStaff: boolean; permissions: Set<Permission> } | null
+  /** A webhook's creator as a caller now; null once they are gone. */
+  principalOf: (username: string) => Principal | null
   sender: SenderOptions
   /** Failed deliveries in a row after which Vigil disables a webhook. */
   disableAfter: number
@@ -156,9 +157,8 @@ export class WebhooksService {
   /** The owner reads everything; a user what they hold now (a user gone reads nothing). */
   private mayRead(username: string | null, area: PermissionArea | null): boolean {
     if (username === null || area === null) return true
-    const held = this.deps.permissionsOfUser(username)
-    if (!held) return false
-    return allows(userPrincipal(username, held), area, 'read')
+    const creator = this.deps.principalOf(username)
+    return creator !== null && allows(creator, area, 'read')
   }
 
   /** Checked again before every attempt: deleted, disabled (a test goes anyway) or no longer readable, it is not sent. */

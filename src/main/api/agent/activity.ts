@@ -1,6 +1,7 @@
 // Activity and Administration plugins of postgres-agent-api.md.
 import type { FastifyInstance } from 'fastify'
-import { actorOf, instanceIdOf, type AgentDeps } from './scope'
+import { actorOf } from '../face'
+import { instanceIdOf, type AgentDeps } from './scope'
 
 export function activityRoutes(scope: FastifyInstance, deps: AgentDeps): void {
   const { service } = deps

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../../shared/errors'
 import { agentDate } from '../../audit'
 import { USERNAME_PATTERN } from '../../users'
-import { actorOf, instanceIdOf, instanceOf, type AgentDeps } from './scope'
+import { actorOf } from '../face'
+import { instanceIdOf, instanceOf, type AgentDeps } from './scope'
 
 export { AGENT_PLUGINS } from '../../postgres'
 

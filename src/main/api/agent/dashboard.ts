@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import { DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS } from '../../postgres'
 import type { FloatFields } from './float-json'
-import { actorOf, instanceIdOf, type AgentDeps } from './scope'
+import { actorOf } from '../face'
+import { instanceIdOf, type AgentDeps } from './scope'
 
 /** What the agent computes as floats in a dashboard data set, wherever it appears (a part, the whole, the history). */
 export const DASHBOARD_FLOATS: FloatFields = ['hitratio', 'loadaverage', 'time', 'timestamp', 'user', 'system', 'idle', 'iowait', 'steal', 'active', 'cached', 'free']

@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { MAINTENANCE_OPERATIONS, type MaintenanceOperation, type MaintenanceTarget, type ViewResult } from '../../../shared/pg-agent'
 import type { FloatFields } from './float-json'
-import { actorOf, instanceIdOf, type AgentDeps } from './scope'
+import { actorOf } from '../face'
+import { instanceIdOf, type AgentDeps } from './scope'
 
 type Params = { db: string; schema: string; table: string; index: string; id: string }
 

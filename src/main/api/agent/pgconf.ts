@@ -1,6 +1,7 @@
 // PgConf and Statements plugins of postgres-agent-api.md.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { actorOf, instanceIdOf, type AgentDeps } from './scope'
+import { actorOf } from '../face'
+import { instanceIdOf, type AgentDeps } from './scope'
 import { statementsJson } from './statements-json'
 
 export function pgconfRoutes(scope: FastifyInstance, deps: AgentDeps): void {

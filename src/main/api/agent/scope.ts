@@ -94,8 +94,3 @@ export function instanceOf(request: FastifyRequest, deps: AgentDeps): number {
   deps.instances.get(instanceId)
   return instanceId
 }
-
-/** The name the trail records for the request (set by the scope's authentication). */
-export function actorOf(request: FastifyRequest): string {
-  return (request.principal as Principal).actor
-}

@@ -6,7 +6,7 @@ import { allows, type Principal } from '../../users'
 import type { EventBus } from '../../base/bus'
 import { invoke, type Handlers } from '../../handlers'
 import { STATUS_OF } from '../errors'
-import type { ApiFace } from '../face'
+import { callerOf, type ApiFace } from '../face'
 
 /**
  * The renderer's contract over HTTP, for the UI opened in a browser from `vigil serve`: every
@@ -31,7 +31,7 @@ function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBus): voi
     async (request, reply) => {
       const { channel } = request.params
       if (!isChannel(channel)) throw new AppError('not_found', `Unknown channel '${channel}'`)
-      const outcome = await invoke(handlers, channel as Channel, request.body as never, request.principal as Principal, (error) =>
+      const outcome = await invoke(handlers, channel as Channel, request.body as never, callerOf(request), (error) =>
         request.log.error({ err: error, channel }, 'handler failed')
       )
       return reply.code(outcome.ok ? 200 : STATUS_OF[outcome.error.code]).send(outcome)
@@ -41,7 +41,7 @@ function rpcRoutes(app: FastifyInstance, handlers: Handlers, bus: EventBus): voi
   // Subscriptions: the client sends {"subscribe": topic} and gets {"subscribed": topic} back;
   // events then arrive as {"topic", "payload"}.
   app.get('/events', { websocket: true, schema: { hide: true } }, (socket, request) => {
-    const caller = request.principal as Principal
+    const caller = callerOf(request)
     const unsubscribers = new Map<Topic, () => void>()
     socket.on('message', (data: Buffer) => {
       let message: { subscribe?: unknown; unsubscribe?: unknown }

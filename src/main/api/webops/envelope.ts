@@ -1,8 +1,6 @@
 // The spec's success envelope `{success, data, message, pagination}` and what every /api/v1 route
-// shares to build it: page parameters, the docs' tag, the caller's name in the audit trail.
-import type { FastifyRequest } from 'fastify'
+// shares to build it: page parameters and the docs' tag.
 import Type, { type TSchema } from 'typebox'
-import type { Principal } from '../../users'
 
 const Pagination = Type.Object({ page: Type.Integer(), per_page: Type.Integer(), total: Type.Integer(), total_pages: Type.Integer() })
 
@@ -28,8 +26,3 @@ export function okPage<T>(data: T[], message: string, page: number, perPage: num
 }
 
 export const tags = ['WebOps /api/v1']
-
-/** The name the audit trail gives the caller (see Principal.actor). */
-export function actorOf(request: FastifyRequest): string {
-  return (request.principal as Principal).actor
-}

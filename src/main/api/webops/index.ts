@@ -24,12 +24,12 @@ import {
   type VerifiedToken
 } from '../../../shared/teams'
 import { validated } from '../../base/validated'
-import { normalise, type ApiTokens, type Principal, type UsersService } from '../../users'
+import { normalise, type ApiTokens, type UsersService } from '../../users'
 import type { AuditTrail } from '../../audit'
 import type { Callers } from '../callers'
 import { STATUS_OF } from '../errors'
-import type { ApiFace } from '../face'
-import { actorOf, envelope, ok, okPage, PageQuery, pageOf, tags } from './envelope'
+import { actorOf, callerOf, type ApiFace } from '../face'
+import { envelope, ok, okPage, PageQuery, pageOf, tags } from './envelope'
 import { webhookRoutes } from './webhooks-routes'
 import type { WebhooksService } from '../../webhooks'
 
@@ -132,7 +132,7 @@ function webopsRoutes(app: FastifyInstance, deps: WebopsDeps): void {
     '/auth/verify/',
     { schema: { tags, summary: 'Verify the token sent, and what it may do', response: { 200: envelope(VerifiedTokenSchema) } } },
     async (request) => {
-      const principal = request.principal as Principal
+      const principal = callerOf(request)
       const data: VerifiedToken =
         principal.kind === 'api_token'
           ? tokens.verify(bearerOf(request))

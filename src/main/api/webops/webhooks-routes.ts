@@ -5,8 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { AppError } from '../../../shared/errors'
 import { WebhookDeliverySchema, WebhookDetailSchema, WebhookSchema, WebhookTestSchema, WEBHOOK_EVENT_AREAS, ALL_EVENTS } from '../../../shared/webhooks'
-import type { Actor, WebhooksService } from '../../webhooks'
-import type { Principal } from '../../users'
+import type { WebhooksService } from '../../webhooks'
+import { callerOf } from '../face'
 import { envelope, ok, okPage, PageQuery, pageOf, tags, type PageParams } from './envelope'
 
 const IdParams = Type.Object({ id: Type.String({ description: 'The webhook’s numeric id' }) })
@@ -21,10 +21,6 @@ function idOf(request: FastifyRequest): number {
   return Number(text)
 }
 
-/** The creator is the user whose token called (null: the owner); the trail names the caller as every /api/v1 change does. */
-function actor(request: FastifyRequest): Actor {
-  return request.principal as Principal
-}
 
 export function webhookRoutes(app: FastifyInstance, webhooks: WebhooksService): void {
   app.get<{ Querystring: PageParams }>(
@@ -47,7 +43,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhooksService): 
         response: { 201: envelope(WebhookSchema) }
       }
     },
-    async (request, reply) => reply.code(201).send(ok(webhooks.create(request.body, actor(request)), 'Webhook created'))
+    async (request, reply) => reply.code(201).send(ok(webhooks.create(request.body, callerOf(request)), 'Webhook created'))
   )
   app.get(
     '/webhooks/:id/',
@@ -66,13 +62,13 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhooksService): 
         response: { 200: envelope(WebhookSchema) }
       }
     },
-    async (request) => ok(webhooks.update(idOf(request), request.body, actor(request)), 'Webhook updated')
+    async (request) => ok(webhooks.update(idOf(request), request.body, callerOf(request)), 'Webhook updated')
   )
   app.delete(
     '/webhooks/:id/',
     { config: route, schema: { tags, summary: 'Delete a webhook and its deliveries log', params: IdParams, response: { 200: envelope(Type.Null()) } } },
     async (request) => {
-      webhooks.remove(idOf(request), actor(request))
+      webhooks.remove(idOf(request), callerOf(request))
       return ok(null, 'Webhook deleted')
     }
   )

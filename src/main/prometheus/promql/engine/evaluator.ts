@@ -14,6 +14,7 @@ import type { Deadline } from './errors'
 import { vectorMatchingStep } from './matching'
 import { unwrapInvariant, type AggregateNode, type BinaryNode, type InvariantNode, type MatrixNode, type PlanNode, type SelectorNode, type SubqueryNode, type UnaryNode } from './plan'
 import type { SampleCounter } from './samples'
+import { ForwardIndex } from './selection'
 import { SlidingWindow } from './windows'
 
 export interface EvaluationSettings {
@@ -140,8 +141,9 @@ export class Evaluator {
     const output: StepMatrix = []
     for (const series of node.series) {
       const points: Point[] = []
+      const forward = new ForwardIndex(series, this.settings.lookbackMs)
       for (let ts = this.startMs; ts <= this.endMs; ts += this.intervalMs) {
-        const index = series.indexAt(ts - node.offset, this.settings.lookbackMs)
+        const index = forward.at(ts - node.offset)
         if (index < 0) continue
         this.samples.take()
         points.push({ t: ts, v: series.values[index] as number })

@@ -26,12 +26,37 @@ export class SelectedSeries {
    * unless it is older than the lookback (which includes its start) or a staleness marker came after it.
    */
   indexAt(refMs: number, lookbackMs: number): number {
-    const index = firstIndexAfter(this.timestamps, refMs) - 1
+    return this.readable(refMs, lookbackMs, firstIndexAfter(this.timestamps, refMs), firstIndexAfter(this.staleTimes, refMs))
+  }
+
+  /** indexAt, given where the first sample and the first staleness marker after refMs are. */
+  readable(refMs: number, lookbackMs: number, after: number, staleAfter: number): number {
+    const index = after - 1
     if (index < 0) return -1
     const t = this.timestamps[index] as number
     if (t < refMs - lookbackMs) return -1
-    const staleIndex = firstIndexAfter(this.staleTimes, refMs) - 1
-    return staleIndex >= 0 && (this.staleTimes[staleIndex] as number) > t ? -1 : index
+    return staleAfter > 0 && (this.staleTimes[staleAfter - 1] as number) > t ? -1 : index
+  }
+}
+
+/**
+ * SelectedSeries.indexAt for times that never go back (an instant selector over a range's steps):
+ * each search goes on from where the last one ended, a few samples a step, instead of halving the
+ * whole series at every step.
+ */
+export class ForwardIndex {
+  private after = 0
+  private staleAfter = 0
+
+  constructor(
+    private readonly series: SelectedSeries,
+    private readonly lookbackMs: number
+  ) {}
+
+  at(refMs: number): number {
+    this.after = firstIndexAfterFrom(this.series.timestamps, refMs, this.after)
+    this.staleAfter = firstIndexAfterFrom(this.series.staleTimes, refMs, this.staleAfter)
+    return this.series.readable(refMs, this.lookbackMs, this.after, this.staleAfter)
   }
 }
 
@@ -137,6 +162,23 @@ function slice(items: ArrayLike<number>, from: number, to: number): ArrayLike<nu
 function firstIndexAfter(times: ArrayLike<number>, t: number): number {
   let low = 0
   let high = times.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((times[middle] as number) > t) high = middle
+    else low = middle + 1
+  }
+  return low
+}
+
+/** firstIndexAfter, knowing every time before `from` is at or before t: gallops forward from there, then halves. */
+function firstIndexAfterFrom(times: ArrayLike<number>, t: number, from: number): number {
+  let low = from
+  let high = from
+  for (let stride = 1; high < times.length && (times[high] as number) <= t; stride *= 2) {
+    low = high + 1
+    high = low + stride
+  }
+  high = Math.min(high, times.length)
   while (low < high) {
     const middle = (low + high) >>> 1
     if ((times[middle] as number) > t) high = middle

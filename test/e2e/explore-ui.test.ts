@@ -121,4 +121,19 @@ describe('Explore', () => {
     expect(problems).toEqual([])
     await page.close()
   })
+
+  it('says so in the page’s place when its code cannot be loaded, and Reload brings it back', async () => {
+    // What a tab left open on an upgraded `vigil serve` meets: its page chunks are gone.
+    const page = await context.newPage()
+    await page.route(/\/assets\/ExploreView-[^/]*\.js$/, (route) => route.abort())
+    await page.goto(`${vigil.url}/#/explore`)
+    const alert = page.getByRole('alert').filter({ hasText: 'This page could not be shown' })
+    await alert.waitFor()
+    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explore' }).count()).toBe(1)
+
+    await page.unroute(/\/assets\/ExploreView-[^/]*\.js$/)
+    await alert.getByRole('button', { name: 'Reload Vigil' }).click()
+    await page.getByRole('heading', { name: 'Explore' }).waitFor()
+    await page.close()
+  })
 })

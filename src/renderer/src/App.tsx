@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useSyncExternalStore, type ComponentType } from 'react'
 import type { Channel } from '../../shared/contract'
+import { PageBoundary } from './components/PageBoundary'
 import { UpgradeBanner } from './components/UpgradeBanner'
 import { useCan, useSession } from './stores/session'
 import { isDesktop } from './transport/client'
@@ -165,9 +166,12 @@ export function App() {
       </nav>
       <main className="content">
         <UpgradeBanner />
-        <Suspense fallback={<p className="hint">Loading…</p>}>
-          {allowed ? <View route={route} /> : <NoAccess />}
-        </Suspense>
+        {/* Keyed by area: going to another page starts afresh after a failure. */}
+        <PageBoundary key={page?.path ?? route}>
+          <Suspense fallback={<p className="hint">Loading…</p>}>
+            {allowed ? <View route={route} /> : <NoAccess />}
+          </Suspense>
+        </PageBoundary>
       </main>
     </div>
   )

@@ -53,6 +53,7 @@ beforeAll(async () => {
   serverId = ((await created.json()) as { server: { id: string } }).server.id
   await addUser('viewer', ['servers:read', 'metrics:read'])
   await addUser('editor', ['servers', 'metrics:read'])
+  await addUser('dba', ['postgres', 'oracle'])
 })
 afterAll(async () => {
   await browser?.close()
@@ -146,6 +147,23 @@ describe('permissions in the browser UI', () => {
     await row.getByRole('button', { name: 'Delete perm-e2e-01' }).waitFor()
     await row.getByRole('button', { name: 'Connection of perm-e2e-01' }).waitFor()
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Oracle' }).count()).toBe(0)
+    expect(problems).toEqual([])
+    await context.close()
+  })
+
+  it('lets a user who may not read servers fill the PostgreSQL and Oracle forms, saying why no server can be chosen', async () => {
+    const { context, page, problems } = await logIn('dba')
+    await page.goto(`${vigil.url}/#/postgres`)
+    await page.getByRole('button', { name: 'Add instance' }).click()
+    await page.getByText('Linking a server needs read access to Servers: ask an admin.').waitFor()
+    expect(await page.locator('select[name="server_id"]').isDisabled()).toBe(true)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+
+    await page.goto(`${vigil.url}/#/oracle`)
+    await page.getByRole('button', { name: 'Add database' }).click()
+    await page.getByText('Choosing a server needs read access to Servers: ask an admin.').waitFor()
+    // No request the user may not make, so no "forbidden" anywhere.
+    expect(await page.getByText(/forbidden|Could not list the servers/i).count()).toBe(0)
     expect(problems).toEqual([])
     await context.close()
   })

@@ -4,6 +4,7 @@ import { fieldsOf, schemaIssues } from '../../forms/form-state'
 import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
 import { useForm } from '../../forms/use-form'
 import { useLoad } from '../../hooks/use-load'
+import { useCan } from '../../stores/session'
 import { useOracle } from '../../stores/oracle'
 import { emptyDatabaseForm, formFromDatabase, toDatabaseCreate, toDatabaseUpdate, withEngine, type DatabaseFormValues } from './database-form-model'
 
@@ -27,13 +28,19 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
   })
   const { values, setValues, errors, set } = form
   const { field, text, checkbox, secret } = controlsOf(form)
-  const servers = useLoad(async () => {
-    const list = await useOracle.getState().loadServers()
-    // One server registered: nothing to choose.
-    const only = list.length === 1 ? list[0] : undefined
-    if (only) setValues((current) => (current.server_id ? current : { ...current, server_id: only.id }))
-    return list
-  }, [setValues])
+  // Without servers:read the register cannot be listed: the database keeps its server, no new one can be chosen.
+  const mayListServers = useCan()('servers.list')
+  const servers = useLoad(
+    async () => {
+      const list = await useOracle.getState().loadServers()
+      // One server registered: nothing to choose.
+      const only = list.length === 1 ? list[0] : undefined
+      if (only) setValues((current) => (current.server_id ? current : { ...current, server_id: only.id }))
+      return list
+    },
+    [setValues],
+    { lazy: !mayListServers }
+  )
 
   // The core names 'sid' when neither is given and 'service_name' when both are: either shows at the one input.
   const addressError = errors[values.oracle_by] ?? errors[values.oracle_by === 'sid' ? 'service_name' : 'sid']
@@ -60,15 +67,21 @@ export function DatabaseForm({ database, onClose }: { database?: OracleDatabase;
           {field(
             'server_id',
             'Server *',
-            <select name="server_id" value={values.server_id} aria-invalid={errors.server_id ? true : undefined} onChange={(event) => set('server_id', event.target.value)}>
-              <option value="">{servers.data === null ? 'Loading servers…' : servers.data.length === 0 ? 'No server registered yet' : 'Choose the server it runs on'}</option>
-              {(servers.data ?? []).map((server) => (
-                <option key={server.id} value={server.id}>
-                  {server.hostname} ({server.ip_address})
-                </option>
-              ))}
-            </select>,
-            'The host the database runs on, as registered under Servers.'
+            mayListServers ? (
+              <select name="server_id" value={values.server_id} aria-invalid={errors.server_id ? true : undefined} onChange={(event) => set('server_id', event.target.value)}>
+                <option value="">{servers.data === null ? 'Loading servers…' : servers.data.length === 0 ? 'No server registered yet' : 'Choose the server it runs on'}</option>
+                {(servers.data ?? []).map((server) => (
+                  <option key={server.id} value={server.id}>
+                    {server.hostname} ({server.ip_address})
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <select name="server_id" value={values.server_id} disabled>
+                <option value={values.server_id}>{database?.server.hostname ?? '—'}</option>
+              </select>
+            ),
+            mayListServers ? 'The host the database runs on, as registered under Servers.' : 'Choosing a server needs read access to Servers: ask an admin.'
           )}
           {checkbox('is_active', 'Take snapshots of its tables')}
         </fieldset>

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/Dialog'
 import { controlsOf, FormErrors, FormFooter } from '../../forms/FormField'
 import { useForm } from '../../forms/use-form'
 import { usePostgres } from '../../stores/postgres'
+import { useCan } from '../../stores/session'
 import {
   CONTROL_FIELDS,
   emptyInstanceForm,
@@ -57,9 +58,11 @@ export function InstanceForm({ instance, onClose }: Props) {
   const { values, set } = form
   const { field, text, checkbox, secret } = controlsOf(form)
 
+  // Without servers:read the register cannot be listed: the instance keeps its link, no new one can be chosen.
+  const mayListServers = useCan()('servers.list')
   useEffect(() => {
-    void usePostgres.getState().loadServers()
-  }, [])
+    if (mayListServers) void usePostgres.getState().loadServers()
+  }, [mayListServers])
 
   const method = values.control_method
 
@@ -91,8 +94,9 @@ export function InstanceForm({ instance, onClose }: Props) {
           {field(
             'server_id',
             'Runs on server',
-            <select name="server_id" value={values.server_id} onChange={(event) => set('server_id', event.target.value)}>
+            <select name="server_id" value={values.server_id} disabled={!mayListServers} onChange={(event) => set('server_id', event.target.value)}>
               <option value="">— not linked —</option>
+              {!mayListServers && values.server_id ? <option value={values.server_id}>linked (server {values.server_id.slice(0, 8)}…)</option> : null}
               {servers.map((server) => (
                 <option key={server.id} value={server.id}>
                   {server.hostname}
@@ -100,7 +104,7 @@ export function InstanceForm({ instance, onClose }: Props) {
                 </option>
               ))}
             </select>,
-            'Host CPU, memory, per-backend figures and start/stop come from this server.'
+            mayListServers ? 'Host CPU, memory, per-backend figures and start/stop come from this server.' : 'Linking a server needs read access to Servers: ask an admin.'
           )}
         </fieldset>
         <fieldset>

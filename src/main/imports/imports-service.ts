@@ -12,7 +12,8 @@ import type { LogLevel } from '../../shared/platform'
 import { isoSeconds } from '../../shared/time'
 import { validated } from '../base/validated'
 import { importedFileMatchers, importedSourceMatchers, importLabelValue } from '../base/series/imported-groups'
-import type { SeriesStore } from '../base/series/series-store'
+import type { LabelMatcher } from '../base/series/matchers'
+import { DEFAULT_PARTITION_LABEL, type SeriesStore } from '../base/series/series-store'
 import { importFile, type FileOutcome } from './importer'
 import type { ImportsDb } from './imports-db'
 import type { ImportFileRow, ImportSourceRow, ImportsRepo } from './imports-repo'
@@ -75,7 +76,7 @@ export class ImportsService {
     const source = this.source(name)
     await this.exclusive(async () => {
       if (source.type === 'csv_table') this.deps.tables.dropTable(source.name)
-      else this.deps.store.deleteGroups(importedSourceMatchers(source.id))
+      else this.deps.store.deleteGroups([...importedSourceMatchers(source.id), ...serverOf(source)])
       this.deps.repo.remove(source.id)
       rmSync(this.uploadDir(source.name), { recursive: true, force: true })
     })
@@ -294,7 +295,7 @@ export class ImportsService {
   /** Deletes what a file imported: its rows of a csv_table, or the series store's groups it wrote. */
   private forgetImported(source: ImportSourceRow, filename: string): void {
     if (source.type === 'csv_table') this.deps.tables.deleteFile(source.name, filename)
-    else this.deps.store.deleteGroups(importedFileMatchers(source.id, filename))
+    else this.deps.store.deleteGroups([...importedFileMatchers(source.id, filename), ...serverOf(source)])
   }
 
   /** Runs `work` when no other import work runs (imports.db has one writer). */
@@ -303,6 +304,15 @@ export class ImportsService {
     this.queue = run.catch(() => undefined)
     return run
   }
+}
+
+/**
+ * An nmon source's groups are all of its server: saying so lets the store look for groups that
+ * left memory among that server's only (cold-groups.ts), not every group's. A metrics CSV may
+ * have a label column of any name, server_id too: none is assumed.
+ */
+function serverOf(source: ImportSourceRow): LabelMatcher[] {
+  return source.options.type === 'nmon' ? [{ name: DEFAULT_PARTITION_LABEL, op: '=', value: source.options.server_id }] : []
 }
 
 /** An upload's name as stored: its last path part, letters, digits, . _ - kept, the rest _. */

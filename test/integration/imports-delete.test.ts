@@ -80,6 +80,9 @@ describe('deleting an imported file', () => {
       ['web1', '1'],
       ['web3', '1']
     ])
+    // A file replaced under the same name: what its former content imported goes with it.
+    await importFile('app', 'second.csv', ['time,host,cpu', `${at(3)},web4,40`].join('\n'))
+    expect(await promValues('count_over_time(app_cpu[10m])', base + 3 * 60_000)).toEqual([['web4', '1']])
     // The source's deletion takes the rest.
     expect((await api.request('DELETE', '/api/sources/app')).status).toBe(200)
     expect(await promValues('app_cpu', base + 2 * 60_000)).toEqual([])

@@ -7,7 +7,7 @@
 // put in its source's upload directory and the source synced (POST /api/sources/{name}/sync);
 // the time is from the request to the sync's end (SourcesService.settled), the whole import:
 // for csv_metrics and nmon, the checking pass and the storing pass. RSS is sampled every
-// 100 ms; VmHWM is the kernel's peak.
+// 100 ms; VmHWM is the kernel's peak. Each imported file is then deleted (with its samples), timed.
 //   - metrics CSV: time (ISO), host (one of 20), 5 value columns → 5 samples a row;
 //   - table CSV (--table-mb): the same rows into imports.db;
 //   - nmon: a Linux-style recording, 8,640 snapshots (24 h at 10 s), CPU_ALL, MEM, PROC, VM,
@@ -164,6 +164,14 @@ async function importInto(api: TestApi, source: Record<string, unknown>, file: s
   return { rows: file0.rows_loaded, status: file0.status }
 }
 
+/** Deletes an imported file through the API (its samples go with it) and prints how long that took. */
+async function timeDelete(api: TestApi, source: string, filename: string): Promise<void> {
+  const started = performance.now()
+  const response = await api.request('DELETE', `/api/sources/${source}/csv-files?file_path=${filename}`)
+  if (response.status !== 200) throw new Error(`delete ${filename}: ${response.status}`)
+  console.log(`  deleting ${filename} and what it imported: ${((performance.now() - started) / 1000).toFixed(2)} s`)
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
@@ -183,6 +191,7 @@ async function main(): Promise<void> {
       const m = await measured(() => importInto(api, { name: 'bench_metrics', type: 'csv_metrics', timestamp_column: 'time', label_columns: ['host'], metric_prefix: 'bench_' }, file))
       if (m.value.status !== 'success' || m.value.rows !== rows) throw new Error(`metrics CSV: ${m.value.status}, ${m.value.rows} of ${rows} rows`)
       report('metrics CSV (5 values a row)', rows, bytes, m)
+      await timeDelete(api, 'bench_metrics', 'metrics.csv')
     }
     if (options.tableMb > 0) {
       const file = join(work, 'table.csv')
@@ -201,6 +210,7 @@ async function main(): Promise<void> {
       if (m.value.status !== 'success') throw new Error(`nmon: ${m.value.status}`)
       report(`nmon, ${snapshots.toLocaleString()} snapshots`, m.value.rows, bytes, m, 'rows')
       console.log(`  = ${Math.round(snapshots / m.seconds).toLocaleString()} snapshots/s`)
+      await timeDelete(api, 'bench_nmon', 'benchhost.nmon')
     }
   } finally {
     await api.close()

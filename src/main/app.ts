@@ -193,7 +193,6 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       serverExists: (id) => servers.allRows().some((row) => row.id === id),
       dropDebounceMs: config.dropDebounceMs,
       maxUploadBytes: config.importMaxUploadBytes,
-      rawRetentionDays: config.retention.rawDays,
       onError: (error) => logFile.write(logLine(`imports: ${error instanceof Error ? error.message : String(error)}`, 'error'))
     })
     const platform = createSourcesFeature({

@@ -2,13 +2,13 @@
 // uploads, the files listing and deletion, syncs, and what was imported read back where it went
 // — the Prometheus API for metrics CSVs, imports.db for raw tables, the historical metrics API
 // for nmon recordings (a hand-written AIX one, and one recorded here by Debian's nmon).
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApi, validServer, type TestApi } from '../helpers/api'
+import { aixRecording, recordNmon, settledFile as settledFileOf, uploadFile, userPercents } from '../helpers/imports'
 import { makeTempDir } from '../helpers/temp-dir'
 
 let api: TestApi
@@ -25,24 +25,8 @@ afterAll(async () => {
   temp.remove()
 })
 
-/** A real multipart/form-data upload (fetch's FormData encoder). */
-async function upload(source: string, filename: string, content: string | Buffer, query = ''): Promise<{ status: number; body: any }> {
-  const form = new FormData()
-  form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), filename)
-  const response = await fetch(`${api.url}/api/sources/${source}/upload-csv${query}`, { method: 'POST', headers: { Authorization: `Bearer ${api.token}` }, body: form })
-  return { status: response.status, body: await response.json() }
-}
-
-/** The file's entry once its import has ended (polled: imports are asynchronous). */
-async function settledFile(source: string, filename: string): Promise<any> {
-  for (;;) {
-    const { body } = await api.request('GET', `/api/sources/${source}/csv-files`)
-    const file = body.files.find((candidate: { filename: string }) => candidate.filename === filename)
-    const sourceState = (await api.request('GET', '/api/sources')).body.find((candidate: { name: string }) => candidate.name === source)
-    if (file && (file.status === 'success' || file.status === 'failed') && sourceState.status !== 'syncing') return file
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const upload = (source: string, filename: string, content: string | Buffer, query = ''): ReturnType<typeof uploadFile> => uploadFile(api, source, filename, content, query)
+const settledFile = (source: string, filename: string): Promise<any> => settledFileOf(api, source, filename)
 
 async function promQuery(expr: string, atMs: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const response = await api.request('GET', `/prometheus/api/v1/query?query=${encodeURIComponent(expr)}&time=${atMs / 1000}`)
@@ -194,10 +178,7 @@ describe('a generic CSV', () => {
 describe('nmon recordings', () => {
   it('fill the server’s history from a hand-written AIX recording, as collected data reads', async () => {
     const today = new Date().toISOString().slice(0, 10)
-    const [year, month, day] = today.split('-')
-    const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
-    // Today's date instead of the fixture's, so raw retention keeps the history.
-    const recording = readFileSync('test/fixtures/nmon/aix-handwritten.nmon', 'utf8').replaceAll('15-MAR-2024', `${day}-${months[Number(month) - 1]}-${year}`)
+    const recording = aixRecording(Date.now())
     expect((await api.request('POST', '/api/sources', { body: { name: 'aix_history', type: 'nmon', server_id: serverId, utc_offset: '+00:00' } })).status).toBe(201)
     await upload('aix_history', 'aixdb01_0315.nmon', recording, '?trigger_sync=true')
     expect(await settledFile('aix_history', 'aixdb01_0315.nmon')).toMatchObject({ status: 'success', bad_rows: 0 })
@@ -225,28 +206,39 @@ describe('nmon recordings', () => {
     ])
   })
 
-  it('fill it from a real recording made here by nmon', async () => {
-    const file = join(temp.dir, 'vm_recording.nmon')
-    // nmon -F records in the background; -p prints the recorder's pid, whose end is awaited.
-    const pid = Number(execFileSync('nmon', ['-F', file, '-s', '1', '-c', '3', '-t', '-p'], { encoding: 'utf8' }).trim())
-    expect(pid).toBeGreaterThan(0)
-    while (isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 100))
-    const recording = readFileSync(file, 'utf8')
-    const expected = recording
-      .split('\n')
-      .filter((line) => /^CPU_ALL,T\d+,/.test(line))
-      .map((line) => Number(line.split(',')[2]))
-    expect(expected.length).toBe(3)
+  it('fill it from real recordings made here by nmon with different options; deleting one takes only its history', async () => {
+    // Two runs of Debian's nmon, one after the other: top processes (-t), and a snapshot more
+    // with top's command lines (-T: a UARG section), NFS (-N: sections when the host has NFS)
+    // and one disk per line (-l 1: DISKBUSY1, DISKBUSY2… on a host with several disks).
+    const first = await recordNmon(join(temp.dir, 'vm_top.nmon'), ['-s', '1', '-c', '3', '-t'])
+    const second = await recordNmon(join(temp.dir, 'vm_args.nmon'), ['-s', '1', '-c', '4', '-T', '-N', '-l', '1'])
+    expect(second).toMatch(/^UARG,/m)
+    const [firstUs, secondUs] = [userPercents(first), userPercents(second)]
+    expect([firstUs.length, secondUs.length]).toEqual([3, 4])
 
     const otherId = (await api.request('POST', '/api/servers/create/', { body: validServer({ hostname: 'recorded-vm', monitoring_enabled: false }) })).body.server.id
     expect((await api.request('POST', '/api/sources', { body: { name: 'vm_history', type: 'nmon', server_id: otherId } })).status).toBe(201)
-    await upload('vm_history', 'vm_recording.nmon', recording, '?trigger_sync=true')
-    expect(await settledFile('vm_history', 'vm_recording.nmon')).toMatchObject({ status: 'success', bad_rows: 0 })
+    for (const [name, recording] of [
+      ['vm_top.nmon', first],
+      ['vm_args.nmon', second]
+    ] as const) {
+      await upload('vm_history', name, recording, '?trigger_sync=true')
+      expect(await settledFile('vm_history', name)).toMatchObject({ status: 'success', bad_rows: 0 })
+    }
     const now = Date.now()
-    const vmstat = (await api.request('GET', `/api/metrics/historical/?metric=vmstat&server_id=${otherId}&start=${new Date(now - 600_000).toISOString()}&end=${new Date(now + 60_000).toISOString()}`)).body
-    expect(vmstat.data.map((row: { us: number }) => row.us)).toEqual(expected)
-    const iostat = (await api.request('GET', `/api/metrics/historical/?metric=iostat&server_id=${otherId}&start=${new Date(now - 600_000).toISOString()}&end=${new Date(now + 60_000).toISOString()}`)).body
-    expect(iostat.count).toBeGreaterThanOrEqual(3)
+    const range = `server_id=${otherId}&start=${new Date(now - 600_000).toISOString()}&end=${new Date(now + 60_000).toISOString()}`
+    const userOf = async (): Promise<number[]> => (await api.request('GET', `/api/metrics/historical/?metric=vmstat&${range}`)).body.data.map((row: { us: number }) => row.us)
+    expect(await userOf()).toEqual([...firstUs, ...secondUs])
+    const iostat = (await api.request('GET', `/api/metrics/historical/?metric=iostat&${range}`)).body
+    expect(iostat.count).toBeGreaterThanOrEqual(7)
+    const processes = (await api.request('GET', `/api/metrics/historical/?metric=process&${range}`)).body
+    expect(processes.count).toBeGreaterThan(0)
+
+    expect((await api.request('DELETE', '/api/sources/vm_history/csv-files?file_path=vm_top.nmon')).status).toBe(200)
+    expect(await userOf()).toEqual(secondUs)
+    expect((await api.request('DELETE', '/api/sources/vm_history')).status).toBe(200)
+    expect(await userOf()).toEqual([])
+    for (const metric of ['iostat', 'netstat', 'process']) expect((await api.request('GET', `/api/metrics/historical/?metric=${metric}&${range}`)).body.count, metric).toBe(0)
   })
 })
 
@@ -265,12 +257,3 @@ describe('the drop folder', () => {
     expect(await source('dropped')).toMatchObject({ status: 'synced', row_count: 2 })
   })
 })
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}

@@ -4,11 +4,14 @@
 // - csv_table: one pass inside one transaction of imports.db, rolled back if the file is refused.
 // - csv_metrics, nmon: the series store is written in batches (ChunkBatcher), so the file is
 //   read twice: once to check every row (nothing stored), then to store it, each batch in one
-//   transaction with the file's resume line — an import cut short carries on after it.
+//   transaction with the file's resume line — an import cut short carries on after it. Every
+//   group they write carries the file's IMPORT_LABEL (imported-groups.ts): deleting the file
+//   deletes its groups, and retention leaves them alone.
 import { createReadStream } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import type { CsvMetricsOptions, CsvTableOptions, FileError, ImportSourceOptions, NmonOptions } from '../../shared/imports'
-import type { SeriesStore } from '../base/series/series-store'
+import { IMPORT_LABEL } from '../base/series/imported-groups'
+import type { GroupKey, SeriesStore } from '../base/series/series-store'
 import { sampleGroupKey, sampleRow } from '../metrics'
 import { externalGroupKey, labelSet } from '../prometheus'
 import { ChunkBatcher } from './chunk-batcher'
@@ -27,6 +30,8 @@ export interface ImportContext {
   tables: ImportsDb
   /** The file's name in its source's directory (csv_table rows carry it). */
   filename: string
+  /** The IMPORT_LABEL value of the groups the file writes (csv_metrics, nmon). */
+  importKey: string
   /** Lines up to here are stored already (an import cut short): skipped. */
   resumeLine: number
   /** Records how far the import got; called inside the transaction that stores those rows. */
@@ -42,8 +47,6 @@ export interface FileOutcome {
   errors: FileError[]
   /** Why nothing was stored; null when the file was imported. */
   refused: string | null
-  /** The oldest sample stored (nmon). */
-  firstTs?: number
 }
 
 class BadRows {
@@ -172,7 +175,7 @@ async function importMetrics(path: string, options: CsvMetricsOptions, ctx: Impo
           let id = known.get(labelKey)
           if (id === undefined) {
             const { metric } = mapped.values[v] as { metric: string }
-            id = ctx.store.groupId(externalGroupKey('csv', metric, labelSet(mapped.labels.map(({ name }, l) => [name, row.labelValues[l] as string]))))
+            id = ctx.store.groupId(ofFile(externalGroupKey('csv', metric, labelSet(mapped.labels.map(({ name }, l) => [name, row.labelValues[l] as string]))), ctx.importKey))
             known.set(labelKey, id)
           }
           batcher.add(id, row.ts, [value])
@@ -202,17 +205,15 @@ async function importNmon(path: string, options: NmonOptions & { server_id: stri
   const batcher = new ChunkBatcher(ctx.store, ctx.batchRows)
   let rows = 0
   let previous: number | null = null
-  let firstTs: number | undefined
   let lastLine = ctx.resumeLine
   const store = (snapshot: NmonSnapshot, run: Parameters<typeof snapshotRows>[1]): void => {
     const interval = previous === null ? run.interval : (snapshot.ts - previous) / 1000
     previous = snapshot.ts
     if (snapshot.line <= ctx.resumeLine) return
-    firstTs = Math.min(firstTs ?? snapshot.ts, snapshot.ts)
     const rowsOf = snapshotRows(snapshot, run, interval)
     for (const metric of METRICS as readonly MetricName[]) {
       for (const row of rowsOf[metric]) {
-        const key = sampleGroupKey(metric, options.server_id, row)
+        const key = ofFile(sampleGroupKey(metric, options.server_id, row), ctx.importKey)
         const id = batcher.groupOf(`${metric}\u0000${JSON.stringify(key.labels)}`, () => key)
         batcher.add(id, snapshot.ts, sampleRow(metric, row))
         rows++
@@ -225,5 +226,10 @@ async function importNmon(path: string, options: NmonOptions & { server_id: stri
   const write = new NmonReader({ snapshot: store, fault: () => undefined }, offset)
   await streamText(path, (text) => write.push(text), () => write.end(), (bytes) => ctx.progress(2, 2, bytes))
   batcher.flush(() => ctx.checkpoint(rows, lastLine))
-  return { rows, badRows: bad.count, errors: bad.errors, refused: null, firstTs }
+  return { rows, badRows: bad.count, errors: bad.errors, refused: null }
+}
+
+/** The group of the file's samples of a series: the series' labels and the file's. */
+function ofFile(key: GroupKey, importKey: string): GroupKey {
+  return { ...key, labels: { ...key.labels, [IMPORT_LABEL]: importKey } }
 }

@@ -11,7 +11,9 @@ import { CreateImportSourceSchema, type CsvFile, type CsvFiles, type FileDeleted
 import type { LogLevel } from '../../shared/platform'
 import { isoSeconds } from '../../shared/time'
 import { validated } from '../base/validated'
-import type { SeriesStore } from '../base/series/series-store'
+import { importedFileMatchers, importedSourceMatchers, importLabelValue } from '../base/series/imported-groups'
+import type { LabelMatcher } from '../base/series/matchers'
+import { DEFAULT_PARTITION_LABEL, type SeriesStore } from '../base/series/series-store'
 import { importFile, type FileOutcome } from './importer'
 import type { ImportsDb } from './imports-db'
 import type { ImportFileRow, ImportSourceRow, ImportsRepo } from './imports-repo'
@@ -29,7 +31,6 @@ export interface ImportsServiceDeps {
   /** Whether a server of this id is registered (an nmon source's server_id). */
   serverExists: (id: string) => boolean
   maxUploadBytes?: number
-  rawRetentionDays?: number
   now?: () => number
 }
 
@@ -75,6 +76,7 @@ export class ImportsService {
     const source = this.source(name)
     await this.exclusive(async () => {
       if (source.type === 'csv_table') this.deps.tables.dropTable(source.name)
+      else this.deps.store.deleteGroups([...importedSourceMatchers(source.id), ...serverOf(source)])
       this.deps.repo.remove(source.id)
       rmSync(this.uploadDir(source.name), { recursive: true, force: true })
     })
@@ -181,8 +183,9 @@ export class ImportsService {
 
   /**
    * Deletes a file of the source's directory (`filePath` as the listing gives it, or its bare
-   * name); anything outside that directory is refused. A csv_table file's rows go with it;
-   * samples already in the series store stay (README, "Imports").
+   * name); anything outside that directory is refused. What the file imported goes with it: a
+   * csv_table file's rows, a metrics CSV's or an nmon recording's samples (its groups, roll-ups
+   * included: imported-groups.ts), and nothing else.
    */
   async deleteFile(name: string, filePath: string | undefined): Promise<FileDeleted> {
     const source = this.source(name)
@@ -195,7 +198,7 @@ export class ImportsService {
     if (!existsSync(target) && !known) throw new AppError('not_found', `File not found: ${filename}`)
     await this.exclusive(async () => {
       rmSync(target, { force: true })
-      if (source.type === 'csv_table') this.deps.tables.deleteFile(source.name, filename)
+      this.forgetImported(source, filename)
       this.deps.repo.forget(source.id, filename)
     })
     return { success: true, message: `File deleted: ${filename}`, file_path: target, source_name: source.name, background_sync: false }
@@ -247,7 +250,11 @@ export class ImportsService {
     const resumeLine = file.resume?.resume_line ?? 0
     const resumedRows = file.resume?.rows_loaded ?? 0
     if (file.resume) log('INFO', `Resuming ${file.filename} after line ${resumeLine} (an import cut short)`)
-    else repo.start(source.id, file.filename, file.size, file.mtime, this.now())
+    else {
+      // A file replaced under the same name: what its former content imported goes first.
+      if (source.type !== 'csv_table') this.forgetImported(source, file.filename)
+      repo.start(source.id, file.filename, file.size, file.mtime, this.now())
+    }
     log('INFO', `Importing ${file.filename} (${file.size} bytes)`)
     let lastProgress = performance.now()
     let outcome: FileOutcome
@@ -256,6 +263,7 @@ export class ImportsService {
         store: this.deps.store,
         tables: this.deps.tables,
         filename: file.filename,
+        importKey: importLabelValue(source.id, file.filename),
         resumeLine,
         checkpoint: (rows, line) => repo.checkpoint(source.id, file.filename, resumedRows + rows, line),
         progress: (pass, passes, bytes) => {
@@ -279,13 +287,15 @@ export class ImportsService {
     }
     const rows = resumedRows + outcome.rows
     repo.finish(source.id, file.filename, 'success', rows, outcome.badRows, outcome.errors, this.now())
-    const retentionDays = this.deps.rawRetentionDays
-    if (source.type === 'nmon' && retentionDays !== undefined && outcome.firstTs !== undefined && outcome.firstTs < this.now() - retentionDays * 86_400_000) {
-      log('WARNING', `${file.filename} reaches back before the raw retention (${retentionDays} days, --retention-days): retention drops that part within the hour`)
-    }
     if (outcome.badRows > 0) log('WARNING', `${file.filename}: ${outcome.badRows} bad rows skipped (first at line ${outcome.errors[0]?.line ?? '?'}: ${outcome.errors[0]?.message ?? ''})`)
     log('SUCCESS', `Imported ${file.filename}: ${rows} rows in ${seconds} s`)
     return { ...outcome, rows: outcome.rows }
+  }
+
+  /** Deletes what a file imported: its rows of a csv_table, or the series store's groups it wrote. */
+  private forgetImported(source: ImportSourceRow, filename: string): void {
+    if (source.type === 'csv_table') this.deps.tables.deleteFile(source.name, filename)
+    else this.deps.store.deleteGroups([...importedFileMatchers(source.id, filename), ...serverOf(source)])
   }
 
   /** Runs `work` when no other import work runs (imports.db has one writer). */
@@ -294,6 +304,15 @@ export class ImportsService {
     this.queue = run.catch(() => undefined)
     return run
   }
+}
+
+/**
+ * An nmon source's groups are all of its server: saying so lets the store look for groups that
+ * left memory among that server's only (cold-groups.ts), not every group's. A metrics CSV may
+ * have a label column of any name, server_id too: none is assumed.
+ */
+function serverOf(source: ImportSourceRow): LabelMatcher[] {
+  return source.options.type === 'nmon' ? [{ name: DEFAULT_PARTITION_LABEL, op: '=', value: source.options.server_id }] : []
 }
 
 /** An upload's name as stored: its last path part, letters, digits, . _ - kept, the rest _. */

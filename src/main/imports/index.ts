@@ -26,8 +26,6 @@ export interface ImportsDeps {
   /** The drop folder's quiet time before it imports (default 2 s). */
   dropDebounceMs?: number
   maxUploadBytes?: number
-  /** Raw samples older than this are dropped by retention: an nmon import of older history is warned about. */
-  rawRetentionDays?: number
   onError?: (error: unknown) => void
 }
 
@@ -51,7 +49,7 @@ export interface ImportsFeature {
 export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
   const repo = createImportsRepo(deps.db)
   const tables = new ImportsDb(join(deps.dataDir, IMPORTS_DB_FILE))
-  const service = new ImportsService({ dataDir: deps.dataDir, repo, tables, store: deps.series, serverExists: deps.serverExists, maxUploadBytes: deps.maxUploadBytes, rawRetentionDays: deps.rawRetentionDays })
+  const service = new ImportsService({ dataDir: deps.dataDir, repo, tables, store: deps.series, serverExists: deps.serverExists, maxUploadBytes: deps.maxUploadBytes })
   const onError = deps.onError ?? (() => undefined)
   let sources: SourcesService | null = null
   const syncSoon = (name: string): void => {

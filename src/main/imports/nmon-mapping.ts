@@ -33,7 +33,7 @@ export function snapshotRows(snapshot: NmonSnapshot, run: NmonRun, intervalSecon
   const column = (section: string, name: string): number | null => {
     const line = snapshot.sections.get(section)
     const index = run.headers.get(section)?.indexOf(name) ?? -1
-    return line === undefined || index < 0 ? null : (line.values[index] ?? null)
+    return line === undefined || index < 0 ? null : available(line.values[index])
   }
   return {
     vmstat: vmstatRows(snapshot, run, column, intervalSeconds),
@@ -44,6 +44,13 @@ export function snapshotRows(snapshot: NmonSnapshot, run: NmonRun, intervalSecon
 }
 
 type Column = (section: string, name: string) => number | null
+
+/**
+ * nmon writes -1 where it has no value (Linux: the first snapshot's VM counters, PROC's syscall
+ * on kernels without it); every field Vigil maps is a rate, a count, a share or a size, never
+ * negative, so a negative one is no value.
+ */
+const available = (value: number | null | undefined): number | null => (value === undefined || value === null || value < 0 ? null : value)
 
 const scaled = (value: number | null, factor: number): number | null => (value === null ? null : value * factor)
 
@@ -76,7 +83,7 @@ function perName(snapshot: NmonSnapshot, run: NmonRun, base: string): Map<string
   for (const [section, line] of snapshot.sections) {
     if (section !== base && !(section.startsWith(base) && /^\d+$/.test(section.slice(base.length)))) continue
     const header = run.headers.get(section) ?? []
-    header.forEach((name, index) => values.set(name, line.values[index] ?? null))
+    header.forEach((name, index) => values.set(name, available(line.values[index])))
   }
   return values
 }
@@ -123,7 +130,7 @@ function netstatRows(snapshot: NmonSnapshot, run: NmonRun): SampleValues[] {
     if (!line) continue
     ;(run.headers.get(section) ?? []).forEach((name, index) => {
       const match = pattern.exec(name)
-      if (match) row(match[1] as string)[field] = line.values[index] ?? null
+      if (match) row(match[1] as string)[field] = available(line.values[index])
     })
   }
   return [...rows.values()]
@@ -139,7 +146,7 @@ function processRows(snapshot: NmonSnapshot, run: NmonRun, column: Column): Samp
     const number = (index: number): number | null => {
       if (index < 0) return null
       const value = Number(fields[index])
-      return fields[index] === '' || !Number.isFinite(value) ? null : value
+      return fields[index] === '' || !Number.isFinite(value) ? null : available(value)
     }
     const resident = number(resAt)
     const mem = ramAt >= 0 ? number(ramAt) : resident !== null && memTotalKib ? (resident / memTotalKib) * 100 : null

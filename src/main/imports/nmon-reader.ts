@@ -107,11 +107,17 @@ export class NmonReader {
     if (!MAPPED_SECTION.test(section)) return
     const snapshot = this.snapshotFor(second)
     if (snapshot === null) return
-    const header = this.run.headers.get(section)
+    let header = this.run.headers.get(section)
     if (header === undefined) return this.fault(`${section} data before its header line`)
     const raw = fields.slice(2)
     // nmon ends some lines with a comma (an empty last column): a field more than the header is fine when empty.
     while (raw.length > header.length && raw[raw.length - 1] === '') raw.pop()
+    // nmon 14–15 (Linux) writes NETPACKET's header with an empty column after each name
+    // (`lo-read/s,,eth0-read/s,,…`) but its data without: the names alone are the header.
+    if (raw.length !== header.length && header.includes('')) {
+      const named = header.filter((name) => name !== '')
+      if (named.length === raw.length) this.run.headers.set(section, (header = named))
+    }
     if (raw.length !== header.length) return this.fault(`${section} has ${raw.length} values under a header of ${header.length} columns`)
     const values: Array<number | null> = []
     for (const [index, field] of raw.entries()) {

@@ -1,6 +1,6 @@
 import { SERIES_KEY } from '../../shared/metrics'
 import type { ChartedMetric, ProcessRow, Series, Sparkline } from '../../shared/metric-series'
-import { numberOrNull } from '../base/series/sample'
+import { numberOrNull, type SampleValue } from '../base/series/sample'
 import type { GroupRows, MetricsStore } from './metrics-store'
 import { compareBusiest } from './samples'
 import { labelFields } from './series-mapping'
@@ -12,7 +12,7 @@ export function createMetricSeriesRepo(store: MetricsStore) {
   /** One series per group, sorted by disk or interface; `columnOf` names the stored column of a field. */
   const toSeries = (metric: ChartedMetric, fields: readonly string[], read: GroupRows[], columnOf: (field: string) => string): Series[] => {
     const keyLabel = SERIES_KEY[metric]
-    const series = read.map(({ group, rows }): Series => {
+    const series = joined(read, ({ group }) => (keyLabel ? (group.labels[keyLabel] ?? '') : '')).map(({ group, rows }): Series => {
       const values: Series['values'] = {}
       for (const field of fields) {
         const column = rows.columns[group.columns.indexOf(columnOf(field))] ?? []
@@ -38,7 +38,7 @@ export function createMetricSeriesRepo(store: MetricsStore) {
     sparklines(start: number, end: number): Map<string, Sparkline> {
       const byServer = new Map<string, Sparkline>()
       const groups = store.groups('vmstat').sort((a, b) => ((a.labels.server_id ?? '') < (b.labels.server_id ?? '') ? -1 : 1))
-      for (const { group, serverId, rows } of store.read(groups, start, end)) {
+      for (const { group, serverId, rows } of joined(store.read(groups, start, end), ({ serverId: id }) => id)) {
         const column = (name: string) => rows.columns[group.columns.indexOf(name)] ?? []
         const sum = (a: string, b: string): Array<number | null> => {
           const left = column(a)
@@ -80,5 +80,31 @@ export function createMetricSeriesRepo(store: MetricsStore) {
         })
       return { ts: latest, rows: rows.sort(compareBusiest) }
     }
+  }
+}
+
+/**
+ * One entry per key: a series and the imported files' groups of it (imported-groups.ts) are
+ * charted as one line, their rows in time order. Groups of one metric share their columns.
+ */
+function joined(read: readonly GroupRows[], keyOf: (rows: GroupRows) => string): GroupRows[] {
+  const byKey = new Map<string, GroupRows[]>()
+  for (const rows of read) {
+    const key = keyOf(rows)
+    const same = byKey.get(key)
+    if (same) same.push(rows)
+    else byKey.set(key, [rows])
+  }
+  return [...byKey.values()].map((parts) => (parts.length === 1 ? (parts[0] as GroupRows) : joinedRows(parts)))
+}
+
+function joinedRows(parts: readonly GroupRows[]): GroupRows {
+  const order = parts.flatMap((part, p) => part.rows.ts.map((ts, row) => ({ ts, p, row }))).sort((a, b) => a.ts - b.ts || a.p - b.p)
+  const first = parts[0] as GroupRows
+  const columns = first.group.columns.map((_, c) => order.map(({ p, row }): SampleValue => (parts[p] as GroupRows).rows.columns[c]?.[row] ?? null))
+  return {
+    group: first.group,
+    serverId: first.serverId,
+    rows: { ts: order.map(({ ts }) => ts), seq: order.map(({ p, row }) => (parts[p] as GroupRows).rows.seq[row] as number), columns }
   }
 }

@@ -1,4 +1,5 @@
 import { METRICS } from '../../shared/metrics'
+import { NOT_IMPORTED } from '../base/series/imported-groups'
 import type { LabelMatcher } from '../base/series/matchers'
 import { HOUR_MS, MINUTE_MS, rollUp } from '../base/series/rollups'
 import type { GroupInfo } from '../base/series/series-store'
@@ -94,13 +95,18 @@ export class MetricsMaintenance {
     series.flush()
   }
 
+  /**
+   * Drops what is older than each policy. Imported history (an nmon recording's groups, and
+   * their roll-ups) is left out: it is kept until its file is deleted (imported-groups.ts).
+   */
   private applyRetention(): void {
     const now = this.now()
     const series = this.store.series
-    series.dropBefore(now - this.retention.rawDays * DAY_MS, this.store.matchersOf(METRICS))
-    for (const matchers of this.alsoRaw) series.dropBefore(now - this.retention.rawDays * DAY_MS, matchers)
-    series.dropBefore(now - this.retention.minuteRollupDays * DAY_MS, this.store.rollupMatchersOf(ROLLED_UP, MINUTE_MS))
-    series.dropBefore(now - this.retention.hourRollupDays * DAY_MS, this.store.rollupMatchersOf(ROLLED_UP, HOUR_MS))
+    const collected = (matchers: readonly LabelMatcher[]): LabelMatcher[] => [...matchers, NOT_IMPORTED]
+    series.dropBefore(now - this.retention.rawDays * DAY_MS, collected(this.store.matchersOf(METRICS)))
+    for (const matchers of this.alsoRaw) series.dropBefore(now - this.retention.rawDays * DAY_MS, collected(matchers))
+    series.dropBefore(now - this.retention.minuteRollupDays * DAY_MS, collected(this.store.rollupMatchersOf(ROLLED_UP, MINUTE_MS)))
+    series.dropBefore(now - this.retention.hourRollupDays * DAY_MS, collected(this.store.rollupMatchersOf(ROLLED_UP, HOUR_MS)))
     this.lastRetention = now
   }
 

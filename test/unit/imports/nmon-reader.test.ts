@@ -93,4 +93,54 @@ describe('nmon recordings', () => {
     expect(faults[0]?.message).toMatch(/before any ZZZZ line \(a sorted file\?/)
     expect(read('time,value\n1,2\n').faults).toEqual([{ line: 1, message: 'not an nmon recording: it has no AAA lines' }])
   })
+
+  // Shapes seen in public recordings (bench/README.md, "imports"), written here by hand.
+  it('reads NETPACKET whose header has an empty column after each name (Linux nmon 14–15)', () => {
+    const text = [
+      'AAA,progname,nmon',
+      'AAA,OS,Linux,3.10,#1,x86_64',
+      'AAA,interval,30',
+      'NETPACKET,Network Packets h,eth0-read/s,,lo-read/s,,eth0-write/s,,lo-write/s,',
+      'ZZZZ,T0001,10:00:00,18-AUG-2015',
+      'NETPACKET,T0001,12.5,0.5,7.0,0.5',
+      'ZZZZ,T0002,10:00:30,18-AUG-2015',
+      'NETPACKET,T0002,13.5,0.0,8.0,0.0'
+    ].join('\n')
+    const { snapshots, faults } = read(text)
+    expect(faults).toEqual([])
+    const rows = snapshots.map(({ snapshot, run }) => snapshotRows(snapshot, run, 30).netstat.map((row) => [row.interface, row.ipkts_rate, row.opkts_rate]))
+    expect(rows).toEqual([
+      [
+        ['eth0', 12.5, 7],
+        ['lo', 0.5, 0.5]
+      ],
+      [
+        ['eth0', 13.5, 8],
+        ['lo', 0, 0]
+      ]
+    ])
+  })
+
+  it('takes nmon’s -1 (no value: the first snapshot’s VM counters) as no value, not a negative rate', () => {
+    const text = [
+      'AAA,progname,nmon',
+      'AAA,OS,Linux,3.2,#1,x86_64',
+      'AAA,interval,1',
+      'PROC,Processes h,Runnable,Swap-in,pswitch,syscall',
+      'ZZZZ,T0001,13:18:32,07-DEC-2012',
+      'VM,Paging and Virtual Memory,nr_dirty,pswpin,pswpout',
+      'VM,T0001,-1,-1,-1',
+      'PROC,T0001,1.0,-1.0,0.0,-1.0',
+      'ZZZZ,T0002,13:18:33,07-DEC-2012',
+      'VM,T0002,5,2,0',
+      'PROC,T0002,2.0,-1.0,3546.0,-1.0'
+    ].join('\n')
+    const { snapshots, faults } = read(text)
+    expect(faults).toEqual([])
+    const vmstat = snapshots.map(({ snapshot, run }) => snapshotRows(snapshot, run, 1).vmstat[0])
+    expect(vmstat.map((row) => [row?.r, row?.b, row?.cs, row?.pi, row?.po])).toEqual([
+      [1, null, 0, null, null],
+      [2, null, 3546, 8, 0]
+    ])
+  })
 })

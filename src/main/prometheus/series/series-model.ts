@@ -9,6 +9,7 @@
 import type { LabelMatcher as StoreMatcher } from '../../base/series/matchers'
 import type { GroupInfo, SeriesStore } from '../../base/series/series-store'
 import { METRIC_LABEL } from '../../base/series/group-catalog'
+import { withoutImportLabel } from '../../base/series/imported-groups'
 import type { LabelMatcher } from '../promql'
 import { externalMetricMatcher, externalName } from './external-series'
 import { familyLabelNames, type MetricDoc, type SeriesFamily } from './family'
@@ -138,7 +139,7 @@ export class SeriesModel {
    */
   seriesOfGroup(group: GroupInfo, registry: RegistrySnapshot): Array<{ column: number; labels: LabelSet }> {
     const name = externalName(group.metric)
-    if (name !== null) return [{ column: 0, labels: withName(labelSet(Object.entries(group.labels)), name) }]
+    if (name !== null) return [{ column: 0, labels: withName(externalLabels(group), name) }]
     const series: Array<{ column: number; labels: LabelSet }> = []
     for (const family of this.families) {
       if (family.storeMetric !== group.metric) continue
@@ -178,7 +179,7 @@ export class SeriesModel {
     for (const group of this.store.select(externalSelection(matchers), range)) {
       const name = externalName(group.metric)
       if (name === null) continue
-      const labels = labelSet(Object.entries(group.labels))
+      const labels = externalLabels(group)
       const full = withName(labels, name)
       if (matchers.every((matcher) => matcher.matches(full[matcher.name] ?? ''))) yield { group, labels, metrics: [{ name, column: 'value' }] }
     }
@@ -204,6 +205,15 @@ export class SeriesModel {
 interface TimeRange {
   start: number
   end: number
+}
+
+/**
+ * An external group's Prometheus labels: its own, without the file an import records
+ * (imported-groups.ts) — the same series imported from two files is one series, as Prometheus
+ * has it.
+ */
+function externalLabels(group: GroupInfo): LabelSet {
+  return labelSet(Object.entries(withoutImportLabel(group.labels)))
 }
 
 function withName(labels: LabelSet, name: string): LabelSet {

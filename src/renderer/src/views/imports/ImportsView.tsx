@@ -126,7 +126,13 @@ export function ImportsView() {
       {removing ? (
         <ConfirmDialog
           title={`Delete import source ${removing.name}`}
-          message={removing.type === 'csv_table' ? 'Its files and its table in imports.db are deleted.' : 'Its files are deleted; the samples already imported stay in the store.'}
+          message={
+            removing.type === 'csv_table'
+              ? 'Its files and its table in imports.db are deleted.'
+              : removing.type === 'nmon'
+                ? 'Its files are deleted, and the server history they imported (collected samples stay).'
+                : 'Its files are deleted, and the samples they imported.'
+          }
           confirmLabel="Delete"
           danger
           onConfirm={async () => {

@@ -2,7 +2,7 @@
 // run's bookkeeping, so that the models runner (runner-child.ts) does it apart from Vigil's main
 // thread and ModelsDb reads with the same rules.
 import type { Database } from 'better-sqlite3'
-import type { Materialization } from '../../shared/models'
+import type { Materialization, ModelRows } from '../../shared/models'
 
 /** A model's SQL that writes: refused before SQLite is asked to build anything with it. */
 export class NotASelect extends Error {}
@@ -28,6 +28,14 @@ export function buildModel(db: Database, name: string, materialization: Material
 
 export function countRows(db: Database, name: string): number {
   return Number((db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n)
+}
+
+/** A page of the model's rows, in the order SQLite gives them, and how many it holds. */
+export function rowsPage(db: Database, name: string, offset: number, limit: number): ModelRows {
+  const statement = db.prepare(`SELECT * FROM "${name}" LIMIT ? OFFSET ?`).raw(true)
+  const columns = statement.columns().map((column) => column.name)
+  const rows = (statement.all(limit, offset) as unknown[][]).map((row) => row.map(cell))
+  return { columns, rows, total: countRows(db, name), offset, limit }
 }
 
 /** Every row, as CSV lines (RFC 4180: quoted where needed, CRLF line ends), the header first. */

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { openDb, type Db } from '../base/db/db'
 import type { Materialization, ModelRows } from '../../shared/models'
-import { cell, countRows, NotASelect } from './model-build'
+import { countRows, NotASelect, rowsPage } from './model-build'
 import { attachStoreSchema, STORE_SCHEMA } from './store-tables'
 
 export { NotASelect } from './model-build'
@@ -117,10 +117,7 @@ export class ModelsDb {
 
   /** A page of the model's rows, in the order SQLite gives them. */
   rows(name: string, offset: number, limit: number): ModelRows {
-    const statement = this.db.prepare(`SELECT * FROM "${name}" LIMIT ? OFFSET ?`).raw(true)
-    const columns = statement.columns().map((column) => column.name)
-    const rows = (statement.all(limit, offset) as unknown[][]).map((row) => row.map(cell))
-    return { columns, rows, total: this.count(name), offset, limit }
+    return rowsPage(this.db, name, offset, limit)
   }
 
   startRun(model: string, trigger: string, at: number): number {

@@ -24,7 +24,7 @@ import { buildOrder, checkGraph, GraphError, runPlan, type Graph } from './model
 import { ModelFiles, type ModelFile } from './model-files'
 import { compileSql, errorPosition, modelNameProblem, parseRefs, sqlProblem } from './model-sql'
 import { MODELS_DB_FILE, ModelsDb, type RunRow } from './models-db'
-import { ModelsRunner } from './runner'
+import { ModelsRunner, TimeLimitExceeded } from './runner'
 import { fillStoreTables, storeTablesIn, type StoreReader } from './store-tables'
 
 /** A run is under way: the platform API answers 409, as for a sync. */
@@ -171,9 +171,23 @@ export class ModelsService {
     await this.running?.done
   }
 
+  /**
+   * A page of the model's rows. A table's stored rows are read here; a view runs its SQL for them
+   * (its count reads all of it), so it is read in a models runner, stopped at the model's limit.
+   */
   async rows(name: string, offset = 0, limit = 100): Promise<ModelRows> {
-    await this.readyToRead(name)
-    return this.database.rows(name, Math.max(0, offset), Math.max(1, limit))
+    const file = await this.readyToRead(name)
+    const [from, count] = [Math.max(0, offset), Math.max(1, limit)]
+    if (file.materialization === 'table') return this.database.rows(name, from, count)
+    const { runner, snapshot } = await this.reader(file)
+    try {
+      return await runner.rows(name, from, count, file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
+    } catch (error) {
+      if (error instanceof TimeLimitExceeded) throw new AppError('unavailable', `Reading model ${name}: ${error.message}`)
+      throw error
+    } finally {
+      this.afterward(runner.stop(), snapshot)
+    }
   }
 
   /**
@@ -182,19 +196,10 @@ export class ModelsService {
    * reader asks, so a million rows go out in bounded memory. The runner ends with the stream.
    */
   async csv(name: string): Promise<Readable> {
-    const file = await this.readyToRead(name)
-    // A table holds its rows: it reads nothing of the store.
-    const snapshot = file.materialization === 'view' ? this.snapshotFile() : null
-    try {
-      if (snapshot) await this.database.writeStoreSnapshot(snapshot)
-      const runner = await this.startRunner(snapshot)
-      const stream = runner.csv(name)
-      stream.once('close', () => removeFile(snapshot))
-      return stream
-    } catch (error) {
-      removeFile(snapshot)
-      throw error
-    }
+    const { runner, snapshot } = await this.reader(await this.readyToRead(name))
+    const stream = runner.csv(name)
+    stream.once('close', () => this.afterward(runner.stop(), snapshot))
+    return stream
   }
 
   /** The model's rows as CSV text, whole (the desktop app's export, over IPC). */
@@ -266,13 +271,10 @@ export class ModelsService {
     } catch (error) {
       unreadable = `What the models read could not be prepared: ${error instanceof Error ? error.message : String(error)}`
     }
-    // One runner for the run, started at the first build; a model stopped at its limit took its
-    // runner with it, and the next model starts another.
+    // One runner for the run, started before the first build (so a model's time is its SQL's
+    // alone); a model stopped at its limit took its runner with it, and the next model starts another.
     let runner: ModelsRunner | null = null
-    const build = async (file: ModelFile, sql: string): Promise<number> => {
-      runner = runner?.alive ? runner : await this.startRunner(snapshot, buildOrder(graph))
-      return runner.build(file.name, file.materialization, sql, file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
-    }
+    const order = buildOrder(graph)
     try {
       for (const name of plan) {
         const file = files.get(name) as ModelFile
@@ -282,7 +284,16 @@ export class ModelsService {
           this.deps.log(`model:${name}`, 'WARNING', `Model ${name} skipped: it depends on ${blocked}, which failed`)
           continue
         }
-        if (!(await this.buildOne(file, name === target ? trigger : 'cascade', unreadable, build))) failed.add(name)
+        let problem = unreadable
+        if (problem === null && !runner?.alive) {
+          try {
+            runner = await this.startRunner(snapshot, order)
+          } catch (error) {
+            problem = `The models runner could not start: ${error instanceof Error ? error.message : String(error)}`
+          }
+        }
+        const build = (sql: string): Promise<number> => (runner as ModelsRunner).build(name, file.materialization, sql, file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
+        if (!(await this.buildOne(file, name === target ? trigger : 'cascade', problem, build))) failed.add(name)
       }
     } finally {
       // The run is over once its last model is: the next may start while this runner goes.
@@ -300,7 +311,7 @@ export class ModelsService {
   }
 
   /** Builds one model, recording and announcing it; whether it succeeded. `failure`: why it cannot be built at all. */
-  private async buildOne(file: ModelFile, trigger: string, failure: string | null, build: (file: ModelFile, sql: string) => Promise<number>): Promise<boolean> {
+  private async buildOne(file: ModelFile, trigger: string, failure: string | null, build: (sql: string) => Promise<number>): Promise<boolean> {
     const { name } = file
     const source = `model:${name}`
     const startedAt = this.now()
@@ -311,7 +322,7 @@ export class ModelsService {
     try {
       if (failure !== null) throw new Error(failure)
       const sql = compileSql(file.sql)
-      const rows = await build(file, sql)
+      const rows = await build(sql)
       this.database.adopt(name, file.materialization, sql)
       const seconds = (performance.now() - clock) / 1000
       this.database.finishRun(runId, name, this.now(), { rows })
@@ -337,6 +348,18 @@ export class ModelsService {
       importsDb: this.database.importsFile,
       views: this.database.viewStatements(order)
     })
+  }
+
+  /** A runner to read `file`'s rows: a view's with a snapshot of the `vigil` tables (a table reads nothing of the store). */
+  private async reader(file: ModelFile): Promise<{ runner: ModelsRunner; snapshot: string | null }> {
+    const snapshot = file.materialization === 'view' ? this.snapshotFile() : null
+    try {
+      if (snapshot) await this.database.writeStoreSnapshot(snapshot)
+      return { runner: await this.startRunner(snapshot), snapshot }
+    } catch (error) {
+      removeFile(snapshot)
+      throw error
+    }
   }
 
   /** A new file name for a `vigil` snapshot. */

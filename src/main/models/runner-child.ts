@@ -9,7 +9,7 @@
 // an end kept running 6 s after terminate() and never stopped; better-sqlite3 exposes neither
 // sqlite3_interrupt nor a progress handler). A killed process stops at once, whatever it runs.
 import Database from 'better-sqlite3'
-import { buildModel, csvLines } from './model-build'
+import { buildModel, csvLines, rowsPage } from './model-build'
 import type { FromRunner, ToRunner } from './runner-protocol'
 
 /** About this much CSV text a message: large enough for throughput, small enough for memory. */
@@ -62,6 +62,9 @@ process.on('message', (message: ToRunner) => {
       case 'build':
         if (!db) throw new Error('the models runner was not set up')
         return send({ type: 'built', rows: buildModel(db, message.name, message.materialization, message.sql) })
+      case 'rows':
+        if (!db) throw new Error('the models runner was not set up')
+        return send({ type: 'rows', page: rowsPage(db, message.name, message.offset, message.limit) })
       case 'csv':
         if (!db) throw new Error('the models runner was not set up')
         csv = csvLines(db, message.name)

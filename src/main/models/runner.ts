@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import type { Materialization } from '../../shared/models'
+import type { Materialization, ModelRows } from '../../shared/models'
 import type { FromRunner, RunnerSetup, ToRunner } from './runner-protocol'
 
 /** The built runner, beside the entries (electron.vite.config.ts builds it as an entry of its own). */
@@ -70,7 +70,7 @@ export class ModelsRunner {
     const answer = await runner.ask({ type: 'setup', ...setup })
     if (answer.type !== 'ready') {
       await runner.stop()
-      throw new Error(answer.type === 'failed' ? answer.error : `the models runner answered ${answer.type}`)
+      throw answerError(answer)
     }
     return runner
   }
@@ -80,21 +80,16 @@ export class ModelsRunner {
    * with TimeLimitExceeded (once the process is gone, so that its lock on models.db is too).
    */
   async build(name: string, materialization: Materialization, sql: string, limitSeconds: number): Promise<number> {
-    let timer: NodeJS.Timeout | undefined
-    const limit = new Promise<'limit'>((resolve) => {
-      timer = setTimeout(() => resolve('limit'), limitSeconds * 1000)
-    })
-    try {
-      const answer = await Promise.race([this.ask({ type: 'build', name, materialization, sql }), limit])
-      if (answer === 'limit') {
-        await this.stop()
-        throw new TimeLimitExceeded(limitSeconds)
-      }
-      if (answer.type === 'built') return answer.rows
-      throw new Error(answer.type === 'failed' ? answer.error : `the models runner answered ${answer.type}`)
-    } finally {
-      clearTimeout(timer)
-    }
+    const answer = await this.askWithin({ type: 'build', name, materialization, sql }, limitSeconds)
+    if (answer.type === 'built') return answer.rows
+    throw answerError(answer)
+  }
+
+  /** A page of the model's rows and its count; killed as a build is after `limitSeconds`. */
+  async rows(name: string, offset: number, limit: number, limitSeconds: number): Promise<ModelRows> {
+    const answer = await this.askWithin({ type: 'rows', name, offset, limit }, limitSeconds)
+    if (answer.type === 'rows') return answer.page
+    throw answerError(answer)
   }
 
   /**
@@ -139,7 +134,23 @@ export class ModelsRunner {
       void this.stop()
       return
     }
-    stream.destroy(new Error(answer.type === 'failed' ? answer.error : `the models runner answered ${answer.type}`))
+    stream.destroy(answerError(answer))
+  }
+
+  /** ask(), the runner killed if no answer came within `limitSeconds` (TimeLimitExceeded). */
+  private async askWithin(message: ToRunner, limitSeconds: number): Promise<FromRunner> {
+    let timer: NodeJS.Timeout | undefined
+    const limit = new Promise<'limit'>((resolve) => {
+      timer = setTimeout(() => resolve('limit'), limitSeconds * 1000)
+    })
+    try {
+      const answer = await Promise.race([this.ask(message), limit])
+      if (answer !== 'limit') return answer
+      await this.stop()
+      throw new TimeLimitExceeded(limitSeconds)
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** Sends one request and waits for its one answer (requests never overlap). */
@@ -150,4 +161,9 @@ export class ModelsRunner {
       this.child.send(message)
     })
   }
+}
+
+/** An answer that is not the one asked for: the runner's failure, as an error. */
+function answerError(answer: FromRunner): Error {
+  return new Error(answer.type === 'failed' ? answer.error : `the models runner answered ${answer.type}`)
 }

@@ -4,6 +4,7 @@
 // leaves models.db as it was; the API answers while it runs; a normal model builds the rows the
 // same SQL gives on Vigil's own `vigil` tables; a million-row model's CSV is streamed. Against
 // Vigil's API in-process (the runner from the sources, through tsx) and the built `vigil serve`.
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
@@ -19,6 +20,21 @@ type DbtEvent = Extract<PlatformEvent, { model: string }>
 
 const RUNAWAY = 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) AS n FROM r'
 const MILLION = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 1000000) SELECT n, n * 2 AS twice, 'row ' || n AS label FROM r"
+
+/** The models runners this process has started and that are still there (Linux: /proc). */
+function runnerProcesses(): number[] {
+  const found: number[] = []
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('runner-child')) continue
+      const parent = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])
+      if (parent === process.pid) found.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found
+}
 
 /** The dbt_* messages of a /ws connection, and the first of a kind to come. */
 async function watchEvents(url: string, token: string) {
@@ -200,8 +216,11 @@ describe('models in the runner (in-process API)', () => {
     const response = await fetch(`${api.url}/api/dbt/models/million/csv`, { headers: { Authorization: `Bearer ${api.token}` }, signal: controller.signal })
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
     expect((await reader.read()).done).toBe(false)
+    expect(runnerProcesses()).toHaveLength(1)
     controller.abort()
-    // The API still exports (no runner left holding anything) and the first line is the header.
+    // The runner is killed with the reply (no event tells it: its process is watched going).
+    for (let waited = 0; runnerProcesses().length > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(runnerProcesses()).toEqual([])
     const again = await fetch(`${api.url}/api/dbt/models/runaway/csv`, { headers: { Authorization: `Bearer ${api.token}` } })
     expect(await again.text()).toBe('n\r\n8\r\n')
   })

@@ -4,6 +4,9 @@
 // would break anywhere but here. Attached: `vigil` (store-tables.ts: Vigil's store as tables,
 // in memory) and `imports` (<dataDir>/imports.db, the imported CSV tables, when it exists).
 // The run history is kept here too (vigil_model_runs), so models.db is the whole of the feature.
+// This is Vigil's own connection: it keeps the runs, fills `vigil`, reads tables' pages; the
+// models' SQL runs on the models runner's connection (runner-child.ts), which reads `vigil` from
+// a snapshot of this one's and recreates its temp views.
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'

@@ -70,6 +70,9 @@ export class ModelsService {
   private timer: NodeJS.Timeout | null = null
   private readonly runnerDir: string
   private snapshots = 0
+  /** The runner of the run under way, if it has one (close() stops it rather than wait for its model). */
+  private runRunner: ModelsRunner | null = null
+  private closing = false
   /** Runners being stopped and their snapshots removed. */
   private readonly cleanups = new Set<Promise<void>>()
 
@@ -253,6 +256,10 @@ export class ModelsService {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    // A model under way is not waited for (it could take its whole time limit): its runner is
+    // stopped, and the run records it failed.
+    this.closing = true
+    await this.runRunner?.stop()
     await this.settled()
     await Promise.all(this.cleanups)
     this.database.close()
@@ -277,6 +284,7 @@ export class ModelsService {
     const order = buildOrder(graph)
     try {
       for (const name of plan) {
+        if (this.closing) break
         const file = files.get(name) as ModelFile
         const blocked = (graph.get(name) ?? []).find((ref) => failed.has(ref))
         if (blocked !== undefined) {
@@ -288,6 +296,7 @@ export class ModelsService {
         if (problem === null && !runner?.alive) {
           try {
             runner = await this.startRunner(snapshot, order)
+            this.runRunner = runner
           } catch (error) {
             problem = `The models runner could not start: ${error instanceof Error ? error.message : String(error)}`
           }
@@ -297,6 +306,7 @@ export class ModelsService {
       }
     } finally {
       // The run is over once its last model is: the next may start while this runner goes.
+      this.runRunner = null
       this.afterward((runner as ModelsRunner | null)?.stop() ?? Promise.resolve(), snapshot)
     }
   }

@@ -1,5 +1,6 @@
 // SQL models over a realistic store: how long a run takes on a day of a few servers' metrics.
 //   npx tsx bench/models.ts [--servers 5] [--hours 24] [--interval 5] [--runs 5]
+//   node --expose-gc --import tsx bench/models.ts --servers 0 --runs 1    (the CSV export's memory alone)
 //
 // A data dir seeded through Vigil's own services (test/helpers/seed-history.ts: vmstat, iostat
 // for two disks, netstat for two interfaces, at `interval` seconds for `hours`, then the
@@ -11,7 +12,7 @@
 // copy out of the series store is part of the figure, and is reported on its own too, as is
 // the snapshot of them the models runner reads (when the tree has one). Last, a table of a
 // million rows is exported as CSV over HTTP, read as it comes, with the process's RSS sampled.
-import { rmSync } from 'node:fs'
+import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
           await database.writeStoreSnapshot(file)
           times.push(performance.now() - started)
         }
-        const { size } = await import('node:fs').then((fs) => fs.statSync(file))
+        const { size } = statSync(file)
         rmSync(file)
         console.log(`snapshot of the vigil tables for the runner: ${(size / 2 ** 20).toFixed(1)} MiB, median ${median(times).toFixed(0)} ms`)
       }

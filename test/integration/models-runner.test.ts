@@ -226,6 +226,31 @@ describe('models in the runner (in-process API)', () => {
   })
 })
 
+describe('closing Vigil during a run', () => {
+  it('stops the model under way rather than wait out its time limit, and records it', async () => {
+    const temp = makeTempDir()
+    try {
+      let api = await startApi({ dataDir: temp.dir })
+      const events = await watchEvents(api.url, api.token)
+      expect((await api.request('PUT', '/api/dbt/models/endless', { body: { sql: RUNAWAY } })).body.time_limit_seconds).toBe(300)
+      await api.request('POST', '/api/dbt/models/endless/run')
+      await events.next('endless', ['dbt_run_started'], 0)
+      events.socket.close()
+      const closing = performance.now()
+      await api.close()
+      expect(performance.now() - closing).toBeLessThan(3000)
+      api = await startApi({ dataDir: temp.dir })
+      try {
+        expect((await api.request('GET', '/api/dbt/models/endless')).body.last_run).toMatchObject({ status: 'error', error: 'Vigil stopped before the run ended' })
+      } finally {
+        await api.close()
+      }
+    } finally {
+      temp.remove()
+    }
+  })
+})
+
 describe('models in the runner (the built `vigil serve`)', () => {
   let vigil: VigilProcess
   let events: Awaited<ReturnType<typeof watchEvents>>

@@ -340,7 +340,8 @@ export class ModelsService {
       this.deps.event({ type: 'dbt_run_completed', model: name, timestamp: isoSeconds(this.now()), rows, duration_seconds: round3(seconds) })
       return true
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      // Closing Vigil killed the runner under the model: say so, as a restart says of a run it finds unfinished.
+      const message = this.closing ? 'Vigil stopped before the run ended' : error instanceof Error ? error.message : String(error)
       const position = errorPosition(file.sql, message)
       const text = position ? `${message} (line ${position.line}, column ${position.column})` : message
       this.database.finishRun(runId, name, this.now(), { error: text, line: position?.line ?? null, column: position?.column ?? null })

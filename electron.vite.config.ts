@@ -73,6 +73,10 @@ const bundledDeps = ['typebox', '@fastify/type-provider-typebox']
 // The shells' own modules: the Electron shell (the only importers of electron) and `vigil`'s entry.
 const SHELL_MODULES = ['src/main/index.ts', 'src/main/safe-storage.ts', 'src/main/cli.ts'].map((path) => resolve(path))
 
+/** The models runner's entry, and what it shares with the core (a chunk of its own, so neither loads the other). */
+const RUNNER_ENTRY = resolve('src/main/models/runner-child.ts')
+const RUNNER_SHARED = resolve('src/main/models/model-build.ts')
+
 /**
  * What `vigil` loads before it knows which command runs: its entry and everything of src that
  * the entry imports statically — the client commands and the few modules they use. The server
@@ -99,7 +103,9 @@ function clientModules(getModuleInfo: Rollup.GetModuleInfo): Set<string> {
  */
 function mainChunkOf(id: string, { getModuleInfo }: Rollup.ManualChunkMeta): string | undefined {
   if (id.includes('/node_modules/')) return 'vendor'
-  if (SHELL_MODULES.includes(id) || !id.startsWith(resolve('src'))) return undefined
+  // The models runner loads its few modules only, not the core: it starts for each run and export.
+  if (SHELL_MODULES.includes(id) || id === RUNNER_ENTRY || !id.startsWith(resolve('src'))) return undefined
+  if (id === RUNNER_SHARED) return 'models-build'
   return clientModules(getModuleInfo).has(id) ? 'client' : 'core'
 }
 
@@ -110,7 +116,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
-          cli: resolve('src/main/cli.ts')
+          cli: resolve('src/main/cli.ts'),
+          // The models runner, a child process both shells fork (src/main/models/runner.ts finds it here).
+          'models-runner': resolve('src/main/models/runner-child.ts')
         },
         output: { manualChunks: mainChunkOf }
       }

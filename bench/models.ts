@@ -1,5 +1,6 @@
 // SQL models over a realistic store: how long a run takes on a day of a few servers' metrics.
 //   npx tsx bench/models.ts [--servers 5] [--hours 24] [--interval 5] [--runs 5]
+//   node --expose-gc --import tsx bench/models.ts --servers 0 --runs 1    (the CSV export's memory alone)
 //
 // A data dir seeded through Vigil's own services (test/helpers/seed-history.ts: vmstat, iostat
 // for two disks, netstat for two interfaces, at `interval` seconds for `hours`, then the
@@ -8,7 +9,11 @@
 // table over vigil.iostat; each is run `runs` times (the first alone, then the cascade from the
 // first model), timed from the run's start to its end (ModelsService.settled()), with what each
 // model's run record says (build time, rows). The `vigil` tables are filled at every run: that
-// copy out of the series store is part of the figure, and is reported on its own too.
+// copy out of the series store is part of the figure, and is reported on its own too, as is
+// the snapshot of them the models runner reads (when the tree has one). Last, a table of a
+// million rows is exported as CSV over HTTP, read as it comes, with the process's RSS sampled.
+import { rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { fillStoreTables } from '../src/main/models/store-tables'
@@ -63,6 +68,20 @@ async function main(): Promise<void> {
         }
       }
       for (const [table, times] of Object.entries(fills)) console.log(`fill vigil.${table}: ${copied[table]?.toLocaleString()} rows, median ${median(times).toFixed(0)} ms`)
+      // The snapshot of those tables a run hands its runner (the models runner; absent before it).
+      const database = models.database as unknown as { writeStoreSnapshot?: (file: string) => Promise<void> }
+      if (database.writeStoreSnapshot) {
+        const times: number[] = []
+        const file = join(temp.dir, 'bench-snapshot.db')
+        for (let i = 0; i < runs; i++) {
+          const started = performance.now()
+          await database.writeStoreSnapshot(file)
+          times.push(performance.now() - started)
+        }
+        const { size } = statSync(file)
+        rmSync(file)
+        console.log(`snapshot of the vigil tables for the runner: ${(size / 2 ** 20).toFixed(1)} MiB, median ${median(times).toFixed(0)} ms`)
+      }
 
       // How long the API could wait for the event loop during a run: the longest stretch a run holds it.
       const delay = monitorEventLoopDelay({ resolution: 5 })
@@ -91,6 +110,27 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) disks.push(await timed('disk_daily', false))
       report('disk_daily (iostat → table)', disks, ['disk_daily'])
       delay.disable()
+
+      // A million-row table exported as CSV, read as it comes; RSS sampled every 20 ms.
+      models.save('million', {
+        materialization: 'table',
+        sql: "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 1000000) SELECT n, n * 2 AS twice, 'row ' || n AS label FROM r"
+      })
+      models.run('million', false)
+      await models.settled()
+      globalThis.gc?.()
+      const rssBefore = process.memoryUsage.rss()
+      let rssPeak = rssBefore
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20)
+      const exportStarted = performance.now()
+      const response = await fetch(`${api.url}/api/dbt/models/million/csv`, { headers: { Authorization: `Bearer ${api.token}` } })
+      let bytes = 0
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length
+      clearInterval(sampler)
+      const mib = (value: number): string => (value / 2 ** 20).toFixed(0)
+      console.log(
+        `CSV export of 1,000,000 rows: ${mib(bytes)} MiB in ${(performance.now() - exportStarted).toFixed(0)} ms; RSS ${mib(rssBefore)} → peak ${mib(rssPeak)} MiB (+${mib(rssPeak - rssBefore)})`
+      )
       const failures = models.failures()
       if (failures.length > 0) throw new Error(`models failed: ${JSON.stringify(failures)}`)
     } finally {

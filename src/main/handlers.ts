@@ -132,7 +132,7 @@ export function createHandlers({ servers, connections, metricSeries, postgres, p
     'models.run': ({ name, cascade }) => models.run(String(name ?? ''), cascade !== false),
     'models.rows': ({ name, offset, limit }) =>
       models.rows(String(name ?? ''), typeof offset === 'number' ? offset : 0, Math.min(MAX_PREVIEW_ROWS, typeof limit === 'number' ? limit : 100)),
-    'models.csv': async ({ name }) => ({ filename: `${String(name ?? '')}.csv`, text: await models.csv(String(name ?? '')) }),
+    'models.csv': async ({ name }) => ({ filename: `${String(name ?? '')}.csv`, text: await models.csvText(String(name ?? '')) }),
     'imports.list': () => imports.service.sources().map(importView),
     'imports.create': (body) => importView(imports.createSource(body)),
     'imports.delete': async ({ name }) => {

@@ -18,6 +18,10 @@ export const RESERVED_MODEL_PREFIXES = ['vigil', 'sqlite_'] as const
 export const MAX_MODEL_SQL = 100_000
 /** A schedule: every N minutes, hours or days (`15m`, `1h`, `1d`); at least a minute. */
 export const SCHEDULE_PATTERN = '^[1-9][0-9]{0,4}[mhd]$'
+/** How long one model's build may take unless its file says otherwise; then it is stopped and fails. */
+export const DEFAULT_MODEL_TIME_LIMIT_SECONDS = 300
+/** The longest time limit a model may have: a day. */
+export const MAX_MODEL_TIME_LIMIT_SECONDS = 86_400
 
 export const ErrorPositionSchema = Type.Object({ line: Type.Integer(), column: Type.Integer() })
 export type ErrorPosition = Static<typeof ErrorPositionSchema>
@@ -45,7 +49,8 @@ export const ModelSchema = Type.Object({
   // Vigil's additions.
   file: Type.String({ description: 'Vigil: where the model is kept, relative to the data directory' }),
   schedule: Type.Union([Type.String(), Type.Null()], { description: 'Vigil: run (with cascade) every `15m`, `1h`, `1d`…; null: only when asked' }),
-  last_run: Type.Union([ModelRunSchema, Type.Null()], { description: 'Vigil: the latest run' })
+  last_run: Type.Union([ModelRunSchema, Type.Null()], { description: 'Vigil: the latest run' }),
+  time_limit_seconds: Type.Integer({ description: `Vigil: how long a build of the model may take before it is stopped and fails (default ${DEFAULT_MODEL_TIME_LIMIT_SECONDS})` })
 })
 export type Model = Static<typeof ModelSchema>
 
@@ -67,6 +72,16 @@ export const ModelInputSchema = Type.Object(
     materialization: Type.Optional(Type.Enum([...MATERIALIZATIONS], { description: 'view (the default) or table' })),
     schedule: Type.Optional(
       Type.Union([Type.String({ pattern: SCHEDULE_PATTERN, description: 'Vigil: run with cascade every N minutes, hours or days (`15m`, `1h`, `1d`)' }), Type.Null()])
+    ),
+    time_limit_seconds: Type.Optional(
+      Type.Union([
+        Type.Integer({
+          minimum: 1,
+          maximum: MAX_MODEL_TIME_LIMIT_SECONDS,
+          description: `Vigil: stop a build of the model that takes longer (seconds); null: the default, ${DEFAULT_MODEL_TIME_LIMIT_SECONDS}`
+        }),
+        Type.Null()
+      ])
     )
   },
   { additionalProperties: false }

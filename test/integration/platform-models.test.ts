@@ -98,7 +98,8 @@ describe('keeping models', () => {
       status: 'not_run',
       file: 'models/cpu_by_server.sql',
       schedule: null,
-      last_run: null
+      last_run: null,
+      time_limit_seconds: 300
     })
   })
 

@@ -103,14 +103,22 @@ describe('the dependency graph', () => {
 
 describe('model files', () => {
   it('round-trip the header and the SQL', () => {
-    const text = formatModelFile({ description: 'Two\nlines', materialization: 'table', schedule: null, sql: 'SELECT 1\n' })
+    const text = formatModelFile({ description: 'Two\nlines', materialization: 'table', schedule: null, timeLimit: null, sql: 'SELECT 1\n' })
     expect(text).toBe('-- description: Two lines\n-- materialization: table\nSELECT 1\n')
-    expect(parseModelFile('m', text)).toEqual({ name: 'm', description: 'Two lines', materialization: 'table', schedule: null, sql: 'SELECT 1' })
-    expect(parseModelFile('m', '-- just a comment\nSELECT 2')).toEqual({ name: 'm', description: '', materialization: 'view', schedule: null, sql: '-- just a comment\nSELECT 2' })
-    const scheduled = formatModelFile({ description: '', materialization: 'view', schedule: '15m', sql: 'SELECT 3' })
+    expect(parseModelFile('m', text)).toEqual({ name: 'm', description: 'Two lines', materialization: 'table', schedule: null, timeLimit: null, sql: 'SELECT 1' })
+    expect(parseModelFile('m', '-- just a comment\nSELECT 2')).toEqual({ name: 'm', description: '', materialization: 'view', schedule: null, timeLimit: null, sql: '-- just a comment\nSELECT 2' })
+    const scheduled = formatModelFile({ description: '', materialization: 'view', schedule: '15m', timeLimit: null, sql: 'SELECT 3' })
     expect(scheduled).toBe('-- description: \n-- materialization: view\n-- schedule: 15m\nSELECT 3\n')
     expect(parseModelFile('m', scheduled).schedule).toBe('15m')
     expect(parseModelFile('m', '-- schedule: sometimes\nSELECT 4').schedule).toBeNull()
+  })
+
+  it('keep a time limit in the header only when the model has one', () => {
+    const limited = formatModelFile({ description: '', materialization: 'table', schedule: '1h', timeLimit: 30, sql: 'SELECT 5' })
+    expect(limited).toBe('-- description: \n-- materialization: table\n-- schedule: 1h\n-- time_limit: 30\nSELECT 5\n')
+    expect(parseModelFile('m', limited).timeLimit).toBe(30)
+    expect(parseModelFile('m', '-- time_limit: 600s\nSELECT 6').timeLimit).toBe(600)
+    for (const bad of ['0', 'soon', '-5', '86401', '1.5']) expect(parseModelFile('m', `-- time_limit: ${bad}\nSELECT 7`).timeLimit, bad).toBeNull()
   })
 
   it('reads schedules as intervals', () => {

@@ -4,11 +4,18 @@
 // would break anywhere but here. Attached: `vigil` (store-tables.ts: Vigil's store as tables,
 // in memory) and `imports` (<dataDir>/imports.db, the imported CSV tables, when it exists).
 // The run history is kept here too (vigil_model_runs), so models.db is the whole of the feature.
+// This is Vigil's own connection: it keeps the runs, fills `vigil`, reads tables' pages; the
+// models' SQL runs on the models runner's connection (runner-child.ts), which reads `vigil` from
+// a snapshot of this one's and recreates its temp views.
 import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { openDb, type Db } from '../base/db/db'
 import type { Materialization, ModelRows } from '../../shared/models'
-import { attachStoreSchema } from './store-tables'
+import { countRows, NotASelect, rowsPage } from './model-build'
+import { attachStoreSchema, STORE_SCHEMA } from './store-tables'
+
+export { NotASelect } from './model-build'
 
 export const MODELS_DB_FILE = 'models.db'
 export const IMPORTS_DB_FILE = 'imports.db'
@@ -28,9 +35,6 @@ export interface RunRow {
   error_line: number | null
   error_column: number | null
 }
-
-/** A model's SQL that writes: refused before SQLite is asked to build anything with it. */
-export class NotASelect extends Error {}
 
 export class ModelsDb {
   readonly db: Db
@@ -61,22 +65,35 @@ export class ModelsDb {
     this.importsAttached = true
   }
 
+  /** The imports database's file, once it exists (the models runner attaches it too). */
+  get importsFile(): string | null {
+    return this.importsAttached ? join(this.dataDir, IMPORTS_DB_FILE) : null
+  }
+
   /**
-   * Builds a model: a table (replaced in one transaction, so a failed run keeps the last good
-   * one) or a temp view. `sql` has its refs compiled; it must be a statement that only reads,
-   * as SQLite itself judges it (sqlite3_stmt_readonly). Answers the rows it holds.
+   * A model the runner has just built, as this connection must see it: a table is in the file
+   * already (a view of the same name from before would hide it: dropped); a view is a TEMP view,
+   * each connection's own, so it is created here again (creating a view runs nothing).
    */
-  build(name: string, materialization: Materialization, sql: string): number {
-    const statement = this.db.prepare(sql)
-    if (!statement.reader) throw new NotASelect(`Model ${name} is not a SELECT: it would write, and models only read (Vigil's store is never open to them for writing)`)
-    const quoted = `"${name}"`
-    this.db.transaction(() => {
-      this.db.exec(`DROP VIEW IF EXISTS temp.${quoted}`)
-      this.db.exec(`DROP TABLE IF EXISTS main.${quoted}`)
-      if (materialization === 'table') this.db.exec(`CREATE TABLE main.${quoted} AS ${sql}`)
-      else this.db.exec(`CREATE TEMP VIEW ${quoted} AS ${sql}`)
-    })()
-    return this.count(name)
+  adopt(name: string, materialization: Materialization, sql: string): void {
+    this.db.exec(`DROP VIEW IF EXISTS temp."${name}"`)
+    if (materialization === 'view') this.db.exec(`CREATE TEMP VIEW "${name}" AS ${sql}`)
+  }
+
+  /** The `CREATE TEMP VIEW` statements of the views this connection has, in the order given (dependencies first). */
+  viewStatements(order: readonly string[]): string[] {
+    const rows = this.db.prepare("SELECT name, sql FROM sqlite_temp_master WHERE type = 'view'").all() as Array<{ name: string; sql: string }>
+    const sqlOf = new Map(rows.map((row) => [row.name, row.sql]))
+    // SQLite keeps a temp view's text without its TEMP: put back, or the runner would write the view into models.db.
+    return order.flatMap((name) => sqlOf.get(name)?.replace(/^CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?VIEW\b/i, 'CREATE TEMP VIEW') ?? [])
+  }
+
+  /**
+   * The `vigil` schema as it stands, written to `file` for the models runner: the in-memory
+   * tables copied whole (sqlite3_serialize, a copy in memory), written without holding the event loop.
+   */
+  async writeStoreSnapshot(file: string): Promise<void> {
+    await writeFile(file, this.db.serialize({ attached: STORE_SCHEMA }), { mode: 0o600 })
   }
 
   /** A view model again, as at its last run (views are temp: gone when Vigil stopped). */
@@ -98,22 +115,12 @@ export class ModelsDb {
   }
 
   count(name: string): number {
-    return Number((this.db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n)
+    return countRows(this.db, name)
   }
 
   /** A page of the model's rows, in the order SQLite gives them. */
   rows(name: string, offset: number, limit: number): ModelRows {
-    const statement = this.db.prepare(`SELECT * FROM "${name}" LIMIT ? OFFSET ?`).raw(true)
-    const columns = statement.columns().map((column) => column.name)
-    const rows = (statement.all(limit, offset) as unknown[][]).map((row) => row.map(cell))
-    return { columns, rows, total: this.count(name), offset, limit }
-  }
-
-  /** Every row, as CSV (RFC 4180: quoted where needed, CRLF line ends). */
-  *csv(name: string): Generator<string> {
-    const statement = this.db.prepare(`SELECT * FROM "${name}"`).raw(true)
-    yield `${statement.columns().map((column) => csvField(column.name)).join(',')}\r\n`
-    for (const row of statement.iterate() as Iterable<unknown[]>) yield `${row.map((value) => csvField(cell(value))).join(',')}\r\n`
+    return rowsPage(this.db, name, offset, limit)
   }
 
   startRun(model: string, trigger: string, at: number): number {
@@ -144,19 +151,4 @@ export class ModelsDb {
   close(): void {
     this.db.close()
   }
-}
-
-/** A value as JSON carries it: blobs as hex, big integers as text. */
-function cell(value: unknown): string | number | null {
-  if (value === null || value === undefined) return null
-  if (typeof value === 'number' || typeof value === 'string') return value
-  if (typeof value === 'bigint') return value.toString()
-  if (Buffer.isBuffer(value)) return `x'${value.toString('hex')}'`
-  return String(value)
-}
-
-function csvField(value: string | number | null): string {
-  if (value === null) return ''
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

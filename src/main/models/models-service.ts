@@ -1,7 +1,11 @@
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import type { Readable } from 'node:stream'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { AppError } from '../../shared/errors'
 import {
+  DEFAULT_MODEL_TIME_LIMIT_SECONDS,
   ModelInputSchema,
   scheduleMs,
   type Model,
@@ -19,7 +23,8 @@ import { validated } from '../base/validated'
 import { buildOrder, checkGraph, GraphError, runPlan, type Graph } from './model-graph'
 import { ModelFiles, type ModelFile } from './model-files'
 import { compileSql, errorPosition, modelNameProblem, parseRefs, sqlProblem } from './model-sql'
-import { ModelsDb, type RunRow } from './models-db'
+import { MODELS_DB_FILE, ModelsDb, type RunRow } from './models-db'
+import { ModelsRunner, TimeLimitExceeded } from './runner'
 import { fillStoreTables, storeTablesIn, type StoreReader } from './store-tables'
 
 /** A run is under way: the platform API answers 409, as for a sync. */
@@ -33,6 +38,8 @@ export class ModelRunRunning extends AppError {
 const STORE_FRESH_MS = 60_000
 /** How often scheduled models are checked for being due. */
 const SCHEDULE_TICK_MS = 30_000
+/** Where the `vigil` snapshots the models runner reads are written (emptied at start: what a crash left). */
+const RUNNER_DIR = 'models-run'
 
 export interface ModelsServiceDeps {
   dataDir: string
@@ -47,7 +54,10 @@ export interface ModelsServiceDeps {
 /**
  * SQL models: files in <dataDir>/models, built in models.db in dependency order, one run at a
  * time. A run answers at once; each model's start and end go to /ws (dbt_run_started,
- * dbt_run_completed, dbt_run_failed), the activity log and the run history.
+ * dbt_run_completed, dbt_run_failed), the activity log and the run history. The models' SQL runs
+ * in the models runner (runner.ts), a child process stopped at a model's time limit; this side
+ * fills the `vigil` tables (only the main thread sees the series store's newest samples, in its
+ * heads), hands them over as a snapshot file, and keeps the run records.
  */
 export class ModelsService {
   readonly files: ModelFiles
@@ -58,11 +68,21 @@ export class ModelsService {
   /** Fills of the `vigil` tables, one after the other (a preview's and a run's must not interleave). */
   private filling: Promise<unknown> = Promise.resolve()
   private timer: NodeJS.Timeout | null = null
+  private readonly runnerDir: string
+  private snapshots = 0
+  /** The runner of the run under way, if it has one (close() stops it rather than wait for its model). */
+  private runRunner: ModelsRunner | null = null
+  private closing = false
+  /** Runners being stopped and their snapshots removed. */
+  private readonly cleanups = new Set<Promise<void>>()
 
   constructor(private readonly deps: ModelsServiceDeps) {
     this.now = deps.now ?? Date.now
     this.files = new ModelFiles(deps.dataDir)
     this.database = new ModelsDb(deps.dataDir)
+    this.runnerDir = join(deps.dataDir, RUNNER_DIR)
+    rmSync(this.runnerDir, { recursive: true, force: true })
+    mkdirSync(this.runnerDir, { recursive: true, mode: 0o700 })
     this.restoreViews()
   }
 
@@ -93,12 +113,16 @@ export class ModelsService {
       description: input.description ?? previous?.description ?? '',
       materialization: input.materialization ?? previous?.materialization ?? 'view',
       schedule: input.schedule === undefined ? (previous?.schedule ?? null) : input.schedule,
+      timeLimit: input.time_limit_seconds === undefined ? (previous?.timeLimit ?? null) : input.time_limit_seconds,
       sql: input.sql.trim()
     }
     graphCall(() => checkGraph(graphOf([...files, model])))
+    // Dropping the old form writes models.db, which the runner may hold for a build's length.
+    const reshaped = previous !== undefined && previous.materialization !== model.materialization
+    if (reshaped && this.running) throw new ModelRunRunning(this.running.models)
     this.files.write(model)
     // A model changed from table to view (or back) leaves nothing of its old form behind.
-    if (previous && previous.materialization !== model.materialization) this.database.drop(name)
+    if (reshaped) this.database.drop(name)
     this.deps.log(`model:${name}`, 'INFO', `Model ${name} ${previous ? 'saved' : 'created'} (${model.materialization})`)
     return this.get(name)
   }
@@ -108,7 +132,8 @@ export class ModelsService {
     this.find(name)
     const dependants = [...graphOf(this.files.all())].filter(([other, refs]) => other !== name && refs.includes(name)).map(([other]) => other)
     if (dependants.length > 0) throw AppError.invalidField('name', `Model ${name} is referred to by ${dependants.join(', ')}: change or delete those first`)
-    if (this.running?.models.includes(name)) throw new ModelRunRunning(this.running.models)
+    // Dropping writes models.db, which the runner may hold for a build's length.
+    if (this.running) throw new ModelRunRunning(this.running.models)
     this.files.remove(name)
     this.database.drop(name)
     this.database.forgetRuns(name)
@@ -149,15 +174,42 @@ export class ModelsService {
     await this.running?.done
   }
 
+  /**
+   * A page of the model's rows. A table's stored rows are read here; a view runs its SQL for them
+   * (its count reads all of it), so it is read in a models runner, stopped at the model's limit.
+   */
   async rows(name: string, offset = 0, limit = 100): Promise<ModelRows> {
-    await this.readyToRead(name)
-    return this.database.rows(name, Math.max(0, offset), Math.max(1, limit))
+    const file = await this.readyToRead(name)
+    const [from, count] = [Math.max(0, offset), Math.max(1, limit)]
+    if (file.materialization === 'table') return this.database.rows(name, from, count)
+    const { runner, snapshot } = await this.reader(file)
+    try {
+      return await runner.rows(name, from, count, file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
+    } catch (error) {
+      if (error instanceof TimeLimitExceeded) throw new AppError('unavailable', `Reading model ${name}: ${error.message}`)
+      throw error
+    } finally {
+      this.afterward(runner.stop(), snapshot)
+    }
   }
 
-  /** The model's rows as CSV text. */
-  async csv(name: string): Promise<string> {
-    await this.readyToRead(name)
-    return [...this.database.csv(name)].join('')
+  /**
+   * The model's rows as CSV, streamed: read by a models runner of its own (a view runs its SQL
+   * there, off the main thread, on a snapshot of the `vigil` tables), a chunk at a time as the
+   * reader asks, so a million rows go out in bounded memory. The runner ends with the stream.
+   */
+  async csv(name: string): Promise<Readable> {
+    const { runner, snapshot } = await this.reader(await this.readyToRead(name))
+    const stream = runner.csv(name)
+    stream.once('close', () => this.afterward(runner.stop(), snapshot))
+    return stream
+  }
+
+  /** The model's rows as CSV text, whole (the desktop app's export, over IPC). */
+  async csvText(name: string): Promise<string> {
+    const parts: string[] = []
+    for await (const part of await this.csv(name)) parts.push(String(part))
+    return parts.join('')
   }
 
   /** Models whose latest run failed (the platform health's dbt_failures). */
@@ -204,7 +256,12 @@ export class ModelsService {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    // A model under way is not waited for (it could take its whole time limit): its runner is
+    // stopped, and the run records it failed.
+    this.closing = true
+    await this.runRunner?.stop()
     await this.settled()
+    await Promise.all(this.cleanups)
     this.database.close()
   }
 
@@ -213,28 +270,58 @@ export class ModelsService {
     // Yield first: the caller's answer goes out before the first model starts.
     await nextTurn()
     let unreadable: string | null = null
+    const snapshot = this.snapshotFile()
     try {
       this.database.attachImports()
       await this.freshenStore(plan.map((name) => files.get(name) as ModelFile), true)
+      await this.database.writeStoreSnapshot(snapshot)
     } catch (error) {
       unreadable = `What the models read could not be prepared: ${error instanceof Error ? error.message : String(error)}`
     }
-    for (const name of plan) {
-      const file = files.get(name) as ModelFile
-      const blocked = (graph.get(name) ?? []).find((ref) => failed.has(ref))
-      if (blocked !== undefined) {
-        failed.add(name)
-        this.deps.log(`model:${name}`, 'WARNING', `Model ${name} skipped: it depends on ${blocked}, which failed`)
-        continue
+    // One runner for the run, started before the first build (so a model's time is its SQL's
+    // alone); a model stopped at its limit took its runner with it, and the next model starts another.
+    let runner: ModelsRunner | null = null
+    const order = buildOrder(graph)
+    try {
+      for (const name of plan) {
+        if (this.closing) break
+        const file = files.get(name) as ModelFile
+        const blocked = (graph.get(name) ?? []).find((ref) => failed.has(ref))
+        if (blocked !== undefined) {
+          failed.add(name)
+          this.deps.log(`model:${name}`, 'WARNING', `Model ${name} skipped: it depends on ${blocked}, which failed`)
+          continue
+        }
+        let problem = unreadable
+        if (problem === null && !runner?.alive) {
+          try {
+            runner = await this.startRunner(snapshot, order)
+            this.runRunner = runner
+          } catch (error) {
+            problem = `The models runner could not start: ${error instanceof Error ? error.message : String(error)}`
+          }
+        }
+        const build = (sql: string): Promise<number> => (runner as ModelsRunner).build(name, file.materialization, sql, file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
+        if (!(await this.buildOne(file, name === target ? trigger : 'cascade', problem, build))) failed.add(name)
       }
-      if (!this.buildOne(file, name === target ? trigger : 'cascade', unreadable)) failed.add(name)
-      // Between models the event loop has a turn: the API stays responsive through a long cascade.
-      await nextTurn()
+    } finally {
+      // The run is over once its last model is: the next may start while this runner goes.
+      this.runRunner = null
+      this.afterward((runner as ModelsRunner | null)?.stop() ?? Promise.resolve(), snapshot)
     }
   }
 
+  /** Removes the snapshot once `stopped` (the runner that read it gone); close() waits for it. */
+  private afterward(stopped: Promise<void>, snapshot: string | null): void {
+    const cleanup = stopped.finally(() => {
+      removeFile(snapshot)
+      this.cleanups.delete(cleanup)
+    })
+    this.cleanups.add(cleanup)
+  }
+
   /** Builds one model, recording and announcing it; whether it succeeded. `failure`: why it cannot be built at all. */
-  private buildOne(file: ModelFile, trigger: string, failure: string | null): boolean {
+  private async buildOne(file: ModelFile, trigger: string, failure: string | null, build: (sql: string) => Promise<number>): Promise<boolean> {
     const { name } = file
     const source = `model:${name}`
     const startedAt = this.now()
@@ -244,14 +331,17 @@ export class ModelsService {
     const clock = performance.now()
     try {
       if (failure !== null) throw new Error(failure)
-      const rows = this.database.build(name, file.materialization, compileSql(file.sql))
+      const sql = compileSql(file.sql)
+      const rows = await build(sql)
+      this.database.adopt(name, file.materialization, sql)
       const seconds = (performance.now() - clock) / 1000
       this.database.finishRun(runId, name, this.now(), { rows })
       this.deps.log(source, 'SUCCESS', `Model ${name} built: ${rows} rows in ${seconds.toFixed(3)} s`)
       this.deps.event({ type: 'dbt_run_completed', model: name, timestamp: isoSeconds(this.now()), rows, duration_seconds: round3(seconds) })
       return true
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      // Closing Vigil killed the runner under the model: say so, as a restart says of a run it finds unfinished.
+      const message = this.closing ? 'Vigil stopped before the run ended' : error instanceof Error ? error.message : String(error)
       const position = errorPosition(file.sql, message)
       const text = position ? `${message} (line ${position.line}, column ${position.column})` : message
       this.database.finishRun(runId, name, this.now(), { error: text, line: position?.line ?? null, column: position?.column ?? null })
@@ -261,11 +351,39 @@ export class ModelsService {
     }
   }
 
+  /** A models runner on models.db, the given `vigil` snapshot (none: empty) and imports.db, with this connection's views. */
+  private startRunner(snapshot: string | null, order: readonly string[] = buildOrder(graphOf(this.files.all()))): Promise<ModelsRunner> {
+    return ModelsRunner.start({
+      modelsDb: join(this.deps.dataDir, MODELS_DB_FILE),
+      storeSnapshot: snapshot ?? ':memory:',
+      importsDb: this.database.importsFile,
+      views: this.database.viewStatements(order)
+    })
+  }
+
+  /** A runner to read `file`'s rows: a view's with a snapshot of the `vigil` tables (a table reads nothing of the store). */
+  private async reader(file: ModelFile): Promise<{ runner: ModelsRunner; snapshot: string | null }> {
+    const snapshot = file.materialization === 'view' ? this.snapshotFile() : null
+    try {
+      if (snapshot) await this.database.writeStoreSnapshot(snapshot)
+      return { runner: await this.startRunner(snapshot), snapshot }
+    } catch (error) {
+      removeFile(snapshot)
+      throw error
+    }
+  }
+
+  /** A new file name for a `vigil` snapshot. */
+  private snapshotFile(): string {
+    return join(this.runnerDir, `vigil-${process.pid}-${++this.snapshots}.db`)
+  }
+
   /** A built model, its `vigil` tables fresh enough to read (a run under way is filling them: it is read as it stands). */
-  private async readyToRead(name: string): Promise<void> {
+  private async readyToRead(name: string): Promise<ModelFile> {
     const file = this.find(name)
     if (!this.database.built(name)) throw new AppError('validation', `Model ${name} has not been built yet: run it first`)
     if (!this.running) await this.freshenStore([file])
+    return file
   }
 
   /**
@@ -333,7 +451,8 @@ export class ModelsService {
       status: run === undefined ? 'not_run' : run.status,
       file: this.files.relative(file.name),
       schedule: file.schedule,
-      last_run: run ? runOf(run) : null
+      last_run: run ? runOf(run) : null,
+      time_limit_seconds: file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS
     }
   }
 }
@@ -366,4 +485,8 @@ function runOf(row: RunRow): ModelRun {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000
+}
+
+function removeFile(file: string | null): void {
+  if (file) rmSync(file, { force: true })
 }

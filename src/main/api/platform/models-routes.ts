@@ -82,11 +82,12 @@ export function modelRoutes(app: FastifyInstance, models: ModelsService): void {
     '/api/dbt/models/:model_name/csv',
     { schema: { tags, summary: 'Every row the model built, as CSV (Vigil)', params: ModelParams, produces: ['text/csv'] } },
     async (request, reply) => {
-      const text = await models.csv(request.params.model_name)
+      // A stream: Fastify pipes it to the reply, reading the next chunk as the client takes them.
+      const stream = await models.csv(request.params.model_name)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${request.params.model_name}.csv"`)
-        .send(text)
+        .send(stream)
     }
   )
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { MATERIALIZATIONS, type Materialization, type ModelDetail } from '../../../../shared/models'
+import { DEFAULT_MODEL_TIME_LIMIT_SECONDS, MATERIALIZATIONS, MAX_MODEL_TIME_LIMIT_SECONDS, type Materialization, type ModelDetail } from '../../../../shared/models'
 import { useAction } from '../../hooks/use-action'
 import { useCan } from '../../stores/session'
 import { call } from '../../transport/client'
@@ -22,14 +22,18 @@ export function ModelEditor({ model, running, onSaved, onDeleted, onRun }: Props
   const [materialization, setMaterialization] = useState<Materialization>(model?.materialization ?? 'view')
   const [sql, setSql] = useState(model?.sql ?? NEW_MODEL_SQL)
   const [schedule, setSchedule] = useState(model?.schedule ?? '')
+  const savedLimit = String(model?.time_limit_seconds ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
+  const [timeLimit, setTimeLimit] = useState(savedLimit)
   const [cascade, setCascade] = useState(true)
   const action = useAction()
   const can = useCan()
   const dirty =
-    model === null || sql !== model.sql || description !== model.description || materialization !== model.materialization || schedule !== (model.schedule ?? '')
+    model === null || sql !== model.sql || description !== model.description || materialization !== model.materialization || schedule !== (model.schedule ?? '') || timeLimit !== savedLimit
 
   const save = async (): Promise<void> => {
-    const answer = await action.run(() => call('models.save', { name: name.trim(), model: { sql, description, materialization, schedule: schedule.trim() || null } }))
+    // The limit is sent when changed only: a model left at the default follows it.
+    const limit = timeLimit !== savedLimit ? { time_limit_seconds: Number(timeLimit) } : {}
+    const answer = await action.run(() => call('models.save', { name: name.trim(), model: { sql, description, materialization, schedule: schedule.trim() || null, ...limit } }))
     if (answer.ok) onSaved(answer.value)
   }
   const remove = async (): Promise<void> => {
@@ -66,6 +70,18 @@ export function ModelEditor({ model, running, onSaved, onDeleted, onRun }: Props
         <label className="field">
           <span className="field-label">Schedule</span>
           <input value={schedule} onChange={(event) => setSchedule(event.target.value)} placeholder="none (e.g. 15m, 1h, 1d)" title="Run with its dependants every N minutes, hours or days" />
+        </label>
+        <label className="field">
+          <span className="field-label">Time limit (s)</span>
+          <input
+            type="number"
+            min={1}
+            max={MAX_MODEL_TIME_LIMIT_SECONDS}
+            required
+            value={timeLimit}
+            onChange={(event) => setTimeLimit(event.target.value)}
+            title="A build that takes longer is stopped and fails"
+          />
         </label>
         <label className="field model-description">
           <span className="field-label">Description</span>

@@ -3,17 +3,22 @@ import type { ModelRows } from '../../../../shared/models'
 import { Pager } from '../../components/Pager'
 import { useAction } from '../../hooks/use-action'
 import { useLoad } from '../../hooks/use-load'
-import { call } from '../../transport/client'
+import { call, isDesktop } from '../../transport/client'
 
 const PAGE_SIZE = 50
 
-/** Saves text as a file through the browser (in Electron too): a blob behind a link clicked once. */
-function download(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
+/** Saves a URL as a file through the browser: a link clicked once. */
+function download(filename: string, url: string): void {
   const link = document.createElement('a')
   link.href = url
   link.download = filename
   link.click()
+}
+
+/** Saves text as a file (the desktop app, whose export comes over IPC): a blob behind a link. */
+function downloadText(filename: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }))
+  download(filename, url)
   setTimeout(() => URL.revokeObjectURL(url), 0)
 }
 
@@ -29,8 +34,11 @@ export function ModelPreview({ name, version }: { name: string; version: number 
   }, [version, reload])
 
   const exportCsv = async (): Promise<void> => {
+    // In a browser the platform API's streamed CSV goes straight to the download (the session
+    // cookie authenticates it), never whole in the page's memory.
+    if (!isDesktop) return download(`${name}.csv`, `/api/dbt/models/${encodeURIComponent(name)}/csv`)
     const answer = await exporting.run(() => call('models.csv', { name }))
-    if (answer.ok) download(answer.value.filename, answer.value.text)
+    if (answer.ok) downloadText(answer.value.filename, answer.value.text)
   }
 
   const data = rows.data

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) {
         for (const table of ['vmstat', 'iostat']) {
           const started = performance.now()
-          const reader = { servers: () => api.app.servers.allRows(), samples: api.app.metrics.samplesBetween.bind(api.app.metrics) }
+          const reader = { servers: () => api.app.servers.allRows(), samples: api.app.metrics.samplesBetween.bind(api.app.metrics), hourly: api.app.metrics.hourlyBetween.bind(api.app.metrics) }
           copied = { ...copied, ...(await fillStoreTables(models.database.db, reader, [table], Date.now())) }
           fills[table]?.push(performance.now() - started)
         }

@@ -181,7 +181,11 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // join the platform's (the activity log, /ws), which is created next.
     const models = createModelsFeature({
       dataDir: config.dataDir,
-      store: { servers: () => servers.allRows(), samples: (metric, start, end, serverId) => metrics.samplesBetween(metric, start, end, serverId) },
+      store: {
+        servers: () => servers.allRows(),
+        samples: (metric, start, end, serverId) => metrics.samplesBetween(metric, start, end, serverId),
+        hourly: (metric, start, end, serverId) => metrics.hourlyBetween(metric, start, end, serverId)
+      },
       log: (source, level, message) => platform.sources.record(source, level, message),
       event: (event) => bus.publish('platform.event', event)
     })

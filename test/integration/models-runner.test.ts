@@ -108,6 +108,23 @@ describe('models in the runner (in-process API)', () => {
     expect(built.total).toBe(direct.length)
   })
 
+  it('reads the hourly roll-ups as `vigil.vmstat_hourly`, as the metrics API answers them at resolution=1h', async () => {
+    const sql = 'SELECT server_id, ts_ms, n, us_min, us_avg, us_max FROM vigil.vmstat_hourly ORDER BY ts_ms'
+    expect((await put('cpu_hourly', { sql, materialization: 'table' })).status).toBe(200)
+    const mark = events.mark()
+    expect((await api.request('POST', '/api/dbt/models/cpu_hourly/run')).status).toBe(200)
+    expect((await events.next('cpu_hourly', ['dbt_run_completed', 'dbt_run_failed'], mark)).type).toBe('dbt_run_completed')
+    await api.app.models.settled()
+    const built = (await api.request('GET', '/api/dbt/models/cpu_hourly/rows?limit=1000')).body as { rows: unknown[][] }
+
+    const serverId = (await api.request('GET', '/api/servers/')).body.servers[0].id as string
+    const range = `start=${new Date(Date.now() - 31 * 86_400_000).toISOString()}&end=${new Date().toISOString()}`
+    const hourly = (await api.request('GET', `/api/metrics/historical/?metric=vmstat&server_id=${serverId}&${range}&resolution=1h`)).body
+    const expected = (hourly.data as Array<Record<string, number | string>>).map((row) => [serverId, Date.parse(row.timestamp as string), row.samples, row.us_min, row.us, row.us_max])
+    expect(expected.length).toBeGreaterThan(0)
+    expect(built.rows).toEqual(expected)
+  })
+
   it('stops a runaway model at its time limit, answering the API meanwhile, and keeps the last good table', async () => {
     // A good build first: the table the stopped run must leave in place.
     expect((await put('runaway', { sql: 'SELECT 7 AS n', materialization: 'table' })).status).toBe(200)

@@ -58,6 +58,11 @@ export class MetricsService {
     return this.repo.samples(metric, { serverId, start, end, limit: -1, offset: 0 }).rows
   }
 
+  /** Every hourly roll-up of `metric` of one server with its bucket in [start, end], time order (SQL models read them as tables). */
+  hourlyBetween(metric: RolledUpMetric, start: number, end: number, serverId: string): StoredRollup[] {
+    return this.repo.rollups(metric, RESOLUTION_MS['1h'], { serverId, start, end }).rows
+  }
+
   realtime(query: RealtimeQuery) {
     const metric = metricOf(query.metric)
     const serverId = this.serverFilter(query)

@@ -1,16 +1,23 @@
 // The `vigil` schema models read: Vigil's store as plain tables — the servers register (no
-// secrets) and the raw metrics of the last STORE_WINDOW_HOURS — copied from Vigil's services
+// secrets), the raw metrics of the last STORE_WINDOW_HOURS and their hourly roll-ups of the last
+// HOURLY_WINDOW_DAYS (`vmstat_hourly`, …: reports over weeks) — copied from Vigil's services
 // into an in-memory database attached to the models connection. The models connection never
 // opens vigil.db, so no model can write the operational tables whatever its SQL; and the series
 // store's compressed chunks become rows a plain `SELECT … FROM vigil.vmstat` reads.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Database } from 'better-sqlite3'
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
+import { ROLLED_UP } from '../metrics'
 
 export const STORE_SCHEMA = 'vigil'
 /** How much raw history the metric tables hold: a day (raw samples are kept for days; a day at 5 s is 17,280 rows a server). */
 export const STORE_WINDOW_HOURS = 24
+/** How much hourly roll-up history the `_hourly` tables hold: a month (24 rows a day per server, disk or interface). */
+export const HOURLY_WINDOW_DAYS = 31
 const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
+
+type RolledUpMetric = (typeof ROLLED_UP)[number]
 /** A metric is copied an hour of one server at a time (about 720 rows at 5 s), the event loop free between them. */
 const SLICE_MS = HOUR_MS
 
@@ -38,6 +45,8 @@ export interface StoreReader {
   }>
   /** Raw rows of one metric of one server in [start, end], each with server_id, ts (epoch ms), its labels and fields. */
   samples(metric: MetricName, start: number, end: number, serverId: string): Array<Record<string, unknown>>
+  /** Hourly roll-ups of one metric of one server with buckets in [start, end]: bucket (epoch ms), n, its labels, `{field}_min/_avg/_max`. */
+  hourly(metric: RolledUpMetric, start: number, end: number, serverId: string): Array<Record<string, unknown>>
 }
 
 interface TableDef {
@@ -72,6 +81,34 @@ function metricTable(metric: MetricName): TableDef {
             for (const row of reader.samples(metric, from, to, serverId)) {
               const ts = Number(row.ts)
               yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), ...fields.map((field) => value(row[field]))]
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * A metric's hourly roll-ups: one row per server (disk, interface) and hour, `n` samples and each
+ * field's min, avg and max — what the metrics API answers at `resolution=1h`.
+ */
+function hourlyTable(metric: RolledUpMetric): TableDef {
+  const labels = LABELS[metric]
+  const fields = NUMERIC_FIELDS[metric] as readonly string[]
+  const stats = fields.flatMap((field) => [`${field}_min`, `${field}_avg`, `${field}_max`])
+  return {
+    columns: [['server', 'TEXT'], ['server_id', 'TEXT'], ['ts', 'TEXT'], ['ts_ms', 'INTEGER'], ...labels, ['n', 'INTEGER'], ...stats.map((stat): [string, 'REAL'] => [stat, 'REAL'])],
+    *parts(reader, now, hostnames) {
+      const start = Math.floor((now - HOURLY_WINDOW_DAYS * DAY_MS) / HOUR_MS) * HOUR_MS
+      for (const [serverId, hostname] of hostnames) {
+        // A day of one server at a time; [from, to] as for the raw tables.
+        for (let from = start; from < now; from += DAY_MS) {
+          const to = Math.min(now, from + DAY_MS - 1)
+          yield function* () {
+            for (const row of reader.hourly(metric, from, to, serverId)) {
+              const ts = Number(row.bucket)
+              yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), value(row.n), ...stats.map((stat) => value(row[stat]))]
             }
           }
         }
@@ -130,7 +167,8 @@ export const STORE_TABLES: Record<string, TableDef> = {
   vmstat: metricTable('vmstat'),
   iostat: metricTable('iostat'),
   netstat: metricTable('netstat'),
-  process: metricTable('process')
+  process: metricTable('process'),
+  ...Object.fromEntries(ROLLED_UP.map((metric) => [`${metric}_hourly`, hourlyTable(metric)]))
 }
 
 function value(raw: unknown): Value {

@@ -123,6 +123,7 @@ describe('models in the runner (in-process API)', () => {
     const expected = (hourly.data as Array<Record<string, number | string>>).map((row) => [serverId, Date.parse(row.timestamp as string), row.samples, row.us_min, row.us, row.us_max])
     expect(expected.length).toBeGreaterThan(0)
     expect(built.rows).toEqual(expected)
+    expect((await api.request('DELETE', '/api/dbt/models/cpu_hourly')).status).toBe(200)
   })
 
   it('stops a runaway model at its time limit, answering the API meanwhile, and keeps the last good table', async () => {

@@ -12,9 +12,9 @@
 // back bit for bit (a NaN's payload as far as the engine keeps it: float-bits.ts). Rows without
 // a number are null or STALE, told apart by a bit each only when the column has some.
 import { BitReader, BitWriter, MAX_SIGNED } from './bit-stream'
-import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
+import { MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
-import { integersCost, readIntegers, writeIntegers } from './integer-sequence'
+import { integersCost, planIntegers, readIntegers, writeIntegers, type IntegersPlan } from './integer-sequence'
 import { STALE, type SampleValue } from './sample'
 
 const enum Encoding {
@@ -57,13 +57,15 @@ export function encodeColumn(out: BitWriter, values: ColumnValues, context?: Col
   const exponent = present.length === 0 ? 0 : decimalExponent(present)
   if (exponent !== null) {
     const integers = present.length === 0 ? [] : scaledIntegers(present, exponent)
-    const predicted = context && present.length > 1 ? cheapestPrediction(values, integers, exponent, context) : null
+    // Weighed once: the prediction's search compares against it, and the column is written by it.
+    const plan = integers.length > 1 ? planIntegers(integers) : undefined
+    const predicted = context && plan ? cheapestPrediction(values, integers, exponent, context, plan) : null
     out.write(predicted ? Encoding.Derived : Encoding.Decimal, 2)
     writePresence(out, values, present.length, stale)
     if (present.length === 0) return
     if (predicted) return out.writeBits(predicted)
     out.write(exponent, 3)
-    writeIntegers(out, integers)
+    writeIntegers(out, integers, plan)
     return
   }
   const derived = context ? cheapestDerivation(values, present.length, context) : null
@@ -139,14 +141,35 @@ function readAbsent(input: BitReader, rows: number): Map<number, null | typeof S
 /** The fewest decimal places that hold every value exactly, or null when some value needs more. */
 function decimalExponent(values: readonly number[]): number | null {
   let exponent = 0
-  for (const value of values) {
+  let scale = 1
+  // The values from this one on were found exact at the current exponent.
+  let settledFrom = 0
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number
     if (!Number.isFinite(value) || Object.is(value, -0)) return null
-    while (!holdsExactly(value, exponent, MAX_SCALED)) if (++exponent > MAX_DECIMAL_PLACES) return null
+    if (exactAt(value, scale)) continue
+    do {
+      if (++exponent > MAX_DECIMAL_PLACES) return null
+      scale = SCALES[exponent] as number
+    } while (!exactAt(value, scale))
+    settledFrom = i
   }
   // A value exact at fewer places is almost always exact at more, but floating point promises
-  // nothing: check them all at the chosen exponent.
-  for (; exponent <= MAX_DECIMAL_PLACES; exponent++) if (values.every((value) => holdsExactly(value, exponent, MAX_SCALED))) return exponent
+  // nothing: check the values before the last rise at the chosen exponent (and all at any later one).
+  let from = settledFrom
+  for (; exponent <= MAX_DECIMAL_PLACES; exponent++, from = values.length) {
+    scale = SCALES[exponent] as number
+    let exact = true
+    for (let i = 0; i < from && exact; i++) exact = exactAt(values[i] as number, scale)
+    if (exact) return exponent
+  }
   return null
+}
+
+/** Whether `value` is exactly an integer within ±MAX_SCALED divided by `scale` (10^places; decimal.ts's holdsExactly without the power). */
+function exactAt(value: number, scale: number): boolean {
+  const scaled = Math.round(value * scale)
+  return Math.abs(scaled) <= MAX_SCALED && scaled / scale === value
 }
 
 function scaledIntegers(values: readonly number[], exponent: number): number[] {
@@ -205,14 +228,20 @@ function derive(values: ColumnValues, presentCount: number, context: ColumnConte
   // An average's numerator needs the most places any row's does (0.5 ÷ 2 needs one, 0 ÷ 2 none).
   let places = -1
   if (derivation === Derivation.Ratio) {
+    // A row no places hold is an exception at any places: once they alone are too many, the
+    // loop below would give up too (most columns are not an average of this one).
+    let hopeless = 0
     for (let i = 0; i < values.length; i++) {
       const value = values[i]
       if (typeof value !== 'number') continue
+      let found = false
       for (let p = 0; p <= MAX_DECIMAL_PLACES; p++) {
         if (ratioNumerator(value, source[i] ?? null, p) === null) continue
         if (p > places) places = p
+        found = true
         break
       }
+      if (!found && ++hopeless > 4 && hopeless * 4 > presentCount) return null
     }
     if (places < 0) return null
   }
@@ -260,11 +289,11 @@ function prediction(source: SampleValue | undefined, factor: number): number {
  * times a factor (iostat's kB/s from its kB in the interval: both printed from one count), as
  * (derivation, source, exponent, factor, residuals), when that beats the column on its own.
  */
-function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext): BitWriter | null {
-  const own = integersCost(integers)
+function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext, plan: IntegersPlan): BitWriter | null {
+  const own = integersCost(integers, plan)
   // Only columns that cost more than a byte a value are worth the search.
   if (own < 8 * integers.length) return null
-  let best: { bits: number; distance: number; factor: number; residuals: number[] } | null = null
+  let best: { bits: number; distance: number; factor: number; residuals: number[]; plan: IntegersPlan } | null = null
   const columnIndex = context.previous.length
   for (let k = 0; k < columnIndex; k++) {
     const source = context.previous[k] as ColumnValues
@@ -296,8 +325,9 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
       residuals.push(residual)
     }
     if (!writable) continue
-    const bits = integersCost(residuals) + 64 + 17
-    if (bits < (best?.bits ?? own)) best = { bits, distance: columnIndex - k, factor, residuals }
+    const residualsPlan = planIntegers(residuals)
+    const bits = integersCost(residuals, residualsPlan) + 64 + 17
+    if (bits < (best?.bits ?? own)) best = { bits, distance: columnIndex - k, factor, residuals, plan: residualsPlan }
   }
   if (!best) return null
   const out = new BitWriter(16 + best.bits / 8)
@@ -306,7 +336,7 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
   out.write(exponent, 3)
   out.write(highBits(best.factor), 32)
   out.write(lowBitsOfLast(), 32)
-  writeIntegers(out, best.residuals)
+  writeIntegers(out, best.residuals, best.plan)
   return out
 }
 

@@ -14,7 +14,7 @@
 import { BitReader, BitWriter, MAX_SIGNED } from './bit-stream'
 import { MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
-import { integersCost, planIntegers, readIntegers, writeIntegers, type IntegersPlan } from './integer-sequence'
+import { integersCost, planIntegers, readIntegers, sortedMedian, writeIntegers, type IntegersPlan } from './integer-sequence'
 import { STALE, type SampleValue } from './sample'
 
 const enum Encoding {
@@ -46,12 +46,18 @@ const MAX_SCALED = Math.floor(MAX_SIGNED / 4)
 const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
 export function encodeColumn(out: BitWriter, values: ColumnValues, context?: ColumnContext): void {
-  const present: number[] = []
+  let present: ArrayLike<number>
   let stale = false
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]
-    if (typeof value === 'number') present.push(value)
-    else if (value === STALE) stale = true
+  // A head's column without a gap comes as numbers: read as they are, not copied.
+  if (values instanceof Float64Array) present = values
+  else {
+    const numbers: number[] = []
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      if (typeof value === 'number') numbers.push(value)
+      else if (value === STALE) stale = true
+    }
+    present = numbers
   }
   if (present.length === 0 && !stale) return out.write(Encoding.AllNull, 2)
   const exponent = present.length === 0 ? 0 : decimalExponent(present)
@@ -139,7 +145,7 @@ function readAbsent(input: BitReader, rows: number): Map<number, null | typeof S
 // --- decimal ------------------------------------------------------------------------------------
 
 /** The fewest decimal places that hold every value exactly, or null when some value needs more. */
-function decimalExponent(values: readonly number[]): number | null {
+function decimalExponent(values: ArrayLike<number>): number | null {
   let exponent = 0
   let scale = 1
   // The values from this one on were found exact at the current exponent.
@@ -172,9 +178,11 @@ function exactAt(value: number, scale: number): boolean {
   return Math.abs(scaled) <= MAX_SCALED && scaled / scale === value
 }
 
-function scaledIntegers(values: readonly number[], exponent: number): number[] {
+function scaledIntegers(values: ArrayLike<number>, exponent: number): number[] {
   const scale = SCALES[exponent] as number
-  return values.map((value) => Math.round(value * scale))
+  const integers = new Array<number>(values.length)
+  for (let i = 0; i < values.length; i++) integers[i] = Math.round((values[i] as number) * scale)
+  return integers
 }
 
 function readDecimal(input: BitReader, count: number): number[] {
@@ -284,6 +292,9 @@ function prediction(source: SampleValue | undefined, factor: number): number {
   return typeof source === 'number' && Number.isFinite(source) ? Math.round(source * factor) : 0
 }
 
+/** cheapestPrediction's ratios, reused (it runs for every noisy column of every chunk). */
+let ratioScratch = new Float64Array(64)
+
 /**
  * A noisy decimal column written as what is left after predicting it from an earlier column
  * times a factor (iostat's kB/s from its kB in the interval: both printed from one count), as
@@ -298,7 +309,10 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
   for (let k = 0; k < columnIndex; k++) {
     const source = context.previous[k] as ColumnValues
     // The factor: the median ratio over (up to) 31 rows spread over the chunk.
-    const ratios: number[] = []
+    // At most about 62 ratios (every n/31-th of n); sized for the column to be sure.
+    if (ratioScratch.length < integers.length) ratioScratch = new Float64Array(integers.length)
+    const ratios = ratioScratch
+    let count = 0
     let paired = 0
     let r = 0
     const every = Math.max(1, Math.floor(integers.length / 31))
@@ -306,13 +320,12 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
       if (typeof values[i] !== 'number') continue
       const from = source[i]
       if (typeof from === 'number' && Number.isFinite(from) && from !== 0) {
-        if (paired++ % every === 0) ratios.push((integers[r] as number) / from)
+        if (paired++ % every === 0) ratios[count++] = (integers[r] as number) / from
       }
       r++
     }
     if (paired < integers.length / 2) continue
-    ratios.sort((a, b) => a - b)
-    const factor = ratios[ratios.length >> 1] as number
+    const factor = sortedMedian(ratios, count)
     if (!Number.isFinite(factor) || factor === 0) continue
     const residuals: number[] = []
     let writable = true
@@ -410,7 +423,7 @@ function readMiddle(input: BitReader, leading: number, trailing: number): [high:
   return [high, low]
 }
 
-function writeXor(out: BitWriter, values: readonly number[]): void {
+function writeXor(out: BitWriter, values: ArrayLike<number>): void {
   let previousHigh = highBits(values[0] as number)
   let previousLow = lowBitsOfLast()
   out.write(previousHigh, 32)

@@ -10,6 +10,9 @@ const INITIAL_ROWS = 8
 /** Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut. */
 export const DEFAULT_PART_ROWS = 120
 
+/** Where typedColumns puts a head's numbers for the encoder (grown as needed, never shrunk). */
+let columnScratch = new Float64Array(16 * 1024)
+
 /** Rows of a head kept encoded, as a chunk of their own. */
 interface Part {
   data: Uint8Array
@@ -138,13 +141,8 @@ export class GroupHead {
     const count = this.count
     let ts: ArrayLike<number>
     let columns: ArrayLike<SampleValue>[]
-    if (this.parts.length === 0) {
-      const times = new Float64Array(count)
-      for (let i = 0; i < count; i++) times[i] = this.rows[i * this.stride] as number
-      ts = times
-      columns = []
-      for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
-    } else ({ ts, columns } = this.read(-Infinity, Infinity))
+    if (this.parts.length === 0) ({ ts, columns } = this.typedColumns())
+    else ({ ts, columns } = this.read(-Infinity, Infinity))
     const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
     this.live = 0
@@ -156,27 +154,38 @@ export class GroupHead {
   /** Encodes the typed rows as a part and empties them. */
   private encodePart(): void {
     const live = this.live
-    const ts = new Float64Array(live)
-    for (let i = 0; i < live; i++) ts[i] = this.rows[i * this.stride] as number
-    const columns: ArrayLike<SampleValue>[] = []
-    for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    const { ts, columns } = this.typedColumns()
     this.parts.push({ data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number })
     this.live = 0
     this.kinds?.fill(NUMBER)
   }
 
-  /** One column's typed rows: numbers when every value is one, else an array. */
-  private column(c: number): ArrayLike<SampleValue> {
+  /**
+   * The typed rows' times and columns (numbers when every value is one, else an array), for
+   * encoding at once: the numbers are views of one buffer shared by every head, which the next
+   * call overwrites — a fleet cuts tens of thousands of heads, and a buffer each was most of
+   * the cut's garbage.
+   */
+  private typedColumns(): { ts: Float64Array; columns: ArrayLike<SampleValue>[] } {
     const count = this.live
     const stride = this.stride
-    if (this.kinds === null) {
-      const column = new Float64Array(count)
-      for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
-      return column
+    if (columnScratch.length < count * stride) columnScratch = new Float64Array(Math.max(count * stride, columnScratch.length * 2))
+    const scratch = columnScratch
+    const ts = scratch.subarray(0, count)
+    for (let i = 0; i < count; i++) ts[i] = this.rows[i * stride] as number
+    const columns: ArrayLike<SampleValue>[] = []
+    for (let c = 0; c < this.columns; c++) {
+      if (this.kinds === null) {
+        const column = scratch.subarray((c + 1) * count, (c + 2) * count)
+        for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
+        columns.push(column)
+      } else {
+        const column = new Array<SampleValue>(count)
+        for (let i = 0; i < count; i++) column[i] = this.valueAt(i, c)
+        columns.push(column)
+      }
     }
-    const column = new Array<SampleValue>(count)
-    for (let i = 0; i < count; i++) column[i] = this.valueAt(i, c)
-    return column
+    return { ts, columns }
   }
 
   private markAbsent(index: number, kind: number): void {

@@ -46,13 +46,34 @@ function residualOf(form: Form, value: number, delta: number, previousDelta: num
 function sampledStep(values: ArrayLike<number>): number {
   const n = values.length - 1
   const picks = Math.min(15, n)
-  const sample: number[] = []
+  const sample = stepSample
   for (let j = 0; j < picks; j++) {
     const i = 1 + Math.floor((j * n) / picks)
-    sample.push((values[i] as number) - (values[i - 1] as number))
+    sample[j] = (values[i] as number) - (values[i - 1] as number)
   }
-  sample.sort((a, b) => a - b)
-  return sample[sample.length >> 1] as number
+  return sortedMedian(sample, picks)
+}
+
+/** sampledStep's differences: one array for every call (this runs for every column of every chunk). */
+const stepSample = new Float64Array(15)
+
+/**
+ * The median (the element at count >> 1 once sorted ascending) of `values[0, count)`, which it
+ * sorts in place: an insertion sort, stable as Array.prototype.sort with (a, b) => a − b is, so
+ * that the same element is picked, but without the copy that sort allocates on every call.
+ * For the few dozen values of a sample; none may be NaN.
+ */
+export function sortedMedian(values: Float64Array, count: number): number {
+  for (let i = 1; i < count; i++) {
+    const value = values[i] as number
+    let j = i - 1
+    while (j >= 0 && (values[j] as number) > value) {
+      values[j + 1] = values[j] as number
+      j--
+    }
+    values[j + 1] = value
+  }
+  return values[count >> 1] as number
 }
 
 /** How writeIntegers writes a sequence (its step, form and width), and about the bits it spends. */

@@ -91,7 +91,8 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
   // chunk cut (and for each prediction tried), so it is a good part of the ingest path. A
   // zero's count goes to slot 63 of its form (no residual of 2^52 or less is 63 bits long):
   // one branch-free increment per form and row.
-  const counts = new Int32Array(4 * 64)
+  const counts = tallies
+  counts.fill(0)
   let previous = values[0] as number
   let previousDelta = 0
   for (let i = 1; i < values.length; i++) {
@@ -127,6 +128,12 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
   }
   return best
 }
+
+/**
+ * bestEncoding's counts, reused: a typed array of this size lives outside the JavaScript heap,
+ * and allocating one per column (hundreds of thousands a cut) cost more than filling it.
+ */
+const tallies = new Int32Array(4 * 64)
 
 /** Where a residual is counted: ZERO_SLOT for 0, else the bit length of its zigzag form less one. */
 const ZERO_SLOT = 63

@@ -35,10 +35,14 @@ export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValue
     if (i > 0 && time < (ts[i - 1] as number)) throw new RangeError('timestamps must not go backwards within a chunk')
   }
   writeIntegers(out, ts)
+  // The columns before the one encoded: one array, grown column by column (not a copy each).
+  const previous: ColumnValues[] = []
+  const context = quick ? undefined : { ts, previous }
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c] as ColumnValues
     if (column.length !== rows) throw new RangeError('every column needs one value (or null) per timestamp')
-    encodeColumn(out, column, quick ? undefined : { ts, previous: columns.slice(0, c) })
+    encodeColumn(out, column, context)
+    previous.push(column)
   }
   return out.finish()
 }

@@ -38,6 +38,12 @@ export class GroupHead {
   private kinds: Uint8Array | null = null
   private readonly stride: number
   count = 0
+  /**
+   * The newest row's time, kept here as well as in the rows: the store compares each new row's
+   * time with it, and a fleet's heads are far beyond the caches — reading it from the rows cost
+   * a cache miss per row where the head itself is at hand.
+   */
+  private newestTs = 0
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
 
@@ -62,8 +68,9 @@ export class GroupHead {
     return this.parts.length > 0 ? (this.parts[0] as Part).firstTs : (this.rows[0] as number)
   }
 
+  /** The newest row's time (while the head has rows). */
   get lastTs(): number {
-    return this.live > 0 ? (this.rows[(this.live - 1) * this.stride] as number) : (this.parts.at(-1) as Part).lastTs
+    return this.newestTs
   }
 
   /** Whether the newest row is a staleness marker in every column: the series ended there. */
@@ -84,6 +91,7 @@ export class GroupHead {
     this.count++
     const rows = this.rows
     rows[base] = ts
+    this.newestTs = ts
     const columns = this.columns
     for (let c = 0; c < columns; c++) {
       const value = row[c]

@@ -11,6 +11,13 @@ import type { SampleValue } from './sample'
 const FORMAT = 2
 const MAX_ROWS = 2 ** 24 - 1
 
+/**
+ * The bits of the chunk being encoded, in one buffer reused from chunk to chunk (encoding is
+ * synchronous): a fleet cuts tens of thousands of chunks, and a buffer each, outside the
+ * JavaScript heap, was garbage that pushed the collector; finish() copies the chunk out.
+ */
+const chunkWriter = new BitWriter(1 << 16)
+
 export interface DecodedChunk {
   /** Milliseconds since the epoch, ascending (equal times allowed). */
   ts: number[]
@@ -25,7 +32,8 @@ export interface DecodedChunk {
 export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
   const rows = ts.length
   if (rows === 0 || rows > MAX_ROWS) throw new RangeError(`a chunk holds 1 to ${MAX_ROWS} rows, not ${rows}`)
-  const out = new BitWriter(16 + rows * (1 + columns.length))
+  const out = chunkWriter
+  out.reset()
   out.write(FORMAT, 4)
   out.write(rows, 24)
   out.write(columns.length, 12)

@@ -292,6 +292,9 @@ function prediction(source: SampleValue | undefined, factor: number): number {
   return typeof source === 'number' && Number.isFinite(source) ? Math.round(source * factor) : 0
 }
 
+/** cheapestPrediction's residuals (of the candidate tried and of the best), reused. */
+let residualScratch: Float64Array[] = [new Float64Array(1024), new Float64Array(1024)]
+
 /** cheapestPrediction's ratios, reused (it runs for every noisy column of every chunk). */
 let ratioScratch = new Float64Array(64)
 
@@ -304,7 +307,10 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
   const own = integersCost(integers, plan)
   // Only columns that cost more than a byte a value are worth the search.
   if (own < 8 * integers.length) return null
-  let best: { bits: number; distance: number; factor: number; residuals: number[]; plan: IntegersPlan } | null = null
+  let best: { bits: number; distance: number; factor: number; residuals: Float64Array; plan: IntegersPlan } | null = null
+  // Residuals of the candidate tried, and of the best so far: two buffers that swap roles.
+  if ((residualScratch[0] as Float64Array).length < integers.length) residualScratch = [new Float64Array(integers.length), new Float64Array(integers.length)]
+  let [candidate, kept] = residualScratch as [Float64Array, Float64Array]
   const columnIndex = context.previous.length
   for (let k = 0; k < columnIndex; k++) {
     const source = context.previous[k] as ColumnValues
@@ -327,20 +333,23 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
     if (paired < integers.length / 2) continue
     const factor = sortedMedian(ratios, count)
     if (!Number.isFinite(factor) || factor === 0) continue
-    const residuals: number[] = []
+    const residuals = candidate.subarray(0, integers.length)
     let writable = true
     r = 0
     for (let i = 0; i < values.length && writable; i++) {
       if (typeof values[i] !== 'number') continue
       // Residuals within the bound decimals keep, so that their differences are writable too.
-      const residual = (integers[r++] as number) - prediction(source[i], factor)
+      const residual = (integers[r] as number) - prediction(source[i], factor)
       if (Math.abs(residual) > MAX_SCALED) writable = false
-      residuals.push(residual)
+      residuals[r++] = residual
     }
     if (!writable) continue
     const residualsPlan = planIntegers(residuals)
     const bits = integersCost(residuals, residualsPlan) + 64 + 17
-    if (bits < (best?.bits ?? own)) best = { bits, distance: columnIndex - k, factor, residuals, plan: residualsPlan }
+    if (bits < (best?.bits ?? own)) {
+      best = { bits, distance: columnIndex - k, factor, residuals, plan: residualsPlan }
+      ;[candidate, kept] = [kept, candidate]
+    }
   }
   if (!best) return null
   const out = new BitWriter(16 + best.bits / 8)

@@ -70,6 +70,11 @@ export class BitWriter {
     return this.bit
   }
 
+  /** The size of its buffer, which grows as bits are written. */
+  get capacityBytes(): number {
+    return this.bytes.length
+  }
+
   /** The bits written so far, zero-padded to whole bytes (a copy). */
   finish(): Uint8Array {
     return this.bytes.slice(0, (this.bit + 7) >>> 3)

@@ -11,12 +11,16 @@ import type { SampleValue } from './sample'
 const FORMAT = 2
 const MAX_ROWS = 2 ** 24 - 1
 
+const CHUNK_WRITER_BYTES = 1 << 16
+/** A writer grown past this by a large chunk (a bulk import's) is not kept for the next one. */
+const CHUNK_WRITER_KEPT_BYTES = 1 << 20
+
 /**
  * The bits of the chunk being encoded, in one buffer reused from chunk to chunk (encoding is
  * synchronous): a fleet cuts tens of thousands of chunks, and a buffer each, outside the
  * JavaScript heap, was garbage that pushed the collector; finish() copies the chunk out.
  */
-const chunkWriter = new BitWriter(1 << 16)
+let chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
 
 export interface DecodedChunk {
   /** Milliseconds since the epoch, ascending (equal times allowed). */
@@ -52,7 +56,9 @@ export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValue
     encodeColumn(out, column, context)
     previous.push(column)
   }
-  return out.finish()
+  const bytes = out.finish()
+  if (out.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
+  return bytes
 }
 
 export function decodeChunk(bytes: Uint8Array): DecodedChunk {

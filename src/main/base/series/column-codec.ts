@@ -293,7 +293,9 @@ function prediction(source: SampleValue | undefined, factor: number): number {
 }
 
 /** cheapestPrediction's residuals (of the candidate tried and of the best), reused. */
-let residualScratch: Float64Array[] = [new Float64Array(1024), new Float64Array(1024)]
+const RESIDUAL_SCRATCH = 1024
+const RESIDUAL_SCRATCH_KEPT = 1 << 16
+let residualScratch: Float64Array[] = [new Float64Array(RESIDUAL_SCRATCH), new Float64Array(RESIDUAL_SCRATCH)]
 
 /** cheapestPrediction's ratios, reused (it runs for every noisy column of every chunk). */
 let ratioScratch = new Float64Array(64)
@@ -309,14 +311,21 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
   if (own < 8 * integers.length) return null
   let best: { bits: number; distance: number; factor: number; residuals: Float64Array; plan: IntegersPlan } | null = null
   // Residuals of the candidate tried, and of the best so far: two buffers that swap roles.
-  if ((residualScratch[0] as Float64Array).length < integers.length) residualScratch = [new Float64Array(integers.length), new Float64Array(integers.length)]
+  // Sized for the chunk (720 rows by default); a bulk chunk's larger ones are not kept.
+  const scratchLength = (residualScratch[0] as Float64Array).length
+  if (scratchLength < integers.length || (scratchLength > RESIDUAL_SCRATCH_KEPT && integers.length <= RESIDUAL_SCRATCH)) {
+    const length = Math.max(integers.length, RESIDUAL_SCRATCH)
+    residualScratch = [new Float64Array(length), new Float64Array(length)]
+  }
   let [candidate, kept] = residualScratch as [Float64Array, Float64Array]
   const columnIndex = context.previous.length
   for (let k = 0; k < columnIndex; k++) {
     const source = context.previous[k] as ColumnValues
     // The factor: the median ratio over (up to) 31 rows spread over the chunk.
     // At most about 62 ratios (every n/31-th of n); sized for the column to be sure.
-    if (ratioScratch.length < integers.length) ratioScratch = new Float64Array(integers.length)
+    if (ratioScratch.length < integers.length || (ratioScratch.length > RESIDUAL_SCRATCH_KEPT && integers.length <= RESIDUAL_SCRATCH)) {
+      ratioScratch = new Float64Array(Math.max(integers.length, 64))
+    }
     const ratios = ratioScratch
     let count = 0
     let paired = 0

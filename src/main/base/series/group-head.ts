@@ -11,7 +11,9 @@ const INITIAL_ROWS = 8
 export const DEFAULT_PART_ROWS = 120
 
 /** Where typedColumns puts a head's numbers for the encoder (grown as needed, never shrunk). */
-let columnScratch = new Float64Array(16 * 1024)
+const COLUMN_SCRATCH = 16 * 1024
+const COLUMN_SCRATCH_KEPT = 1 << 20
+let columnScratch = new Float64Array(COLUMN_SCRATCH)
 
 /** Rows of a head kept encoded, as a chunk of their own. */
 interface Part {
@@ -178,6 +180,8 @@ export class GroupHead {
     const count = this.live
     const stride = this.stride
     if (columnScratch.length < count * stride) columnScratch = new Float64Array(Math.max(count * stride, columnScratch.length * 2))
+    // A head of unusually many columns grew it: not kept once heads are ordinary again.
+    else if (columnScratch.length > COLUMN_SCRATCH_KEPT && count * stride <= COLUMN_SCRATCH) columnScratch = new Float64Array(COLUMN_SCRATCH)
     const scratch = columnScratch
     const ts = scratch.subarray(0, count)
     for (let i = 0; i < count; i++) ts[i] = this.rows[i * stride] as number

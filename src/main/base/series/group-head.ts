@@ -10,7 +10,7 @@ const INITIAL_ROWS = 8
 /** Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut. */
 export const DEFAULT_PART_ROWS = 120
 
-/** Where typedColumns puts a head's numbers for the encoder (grown as needed, never shrunk). */
+/** Where typedColumns puts a head's numbers for the encoder (grown as needed; not kept at the size of an unusually wide head). */
 const COLUMN_SCRATCH = 16 * 1024
 const COLUMN_SCRATCH_KEPT = 1 << 20
 let columnScratch = new Float64Array(COLUMN_SCRATCH)

@@ -173,14 +173,16 @@ export class MetricsStore {
    * of processes an hour, and one that comes back is found through the store.
    */
   private markEndedProcesses(batch: SampleBatch, live: Map<number, RowKey>, known: Map<RowKey, KnownGroup[]>): void {
-    for (const [groupId, key] of this.liveProcesses.get(batch.serverId) ?? []) {
-      const group = live.has(groupId) ? undefined : this.series.group(groupId)
-      if (!group) continue
-      this.series.append(groupId, batch.ts, group.columns.map(() => STALE))
+    // forEach rather than for…of: no [key, value] array per process and batch.
+    this.liveProcesses.get(batch.serverId)?.forEach((key, groupId) => {
+      if (live.has(groupId)) return
+      const group = this.series.group(groupId)
+      if (!group) return
+      this.series.append(groupId, batch.ts, staleRow(group.columns.length))
       const rest = known.get(key)?.filter((candidate) => candidate.id !== groupId) ?? []
       if (rest.length > 0) known.set(key, rest)
       else known.delete(key)
-    }
+    })
     this.liveProcesses.set(batch.serverId, live)
   }
 }
@@ -196,6 +198,13 @@ interface KnownGroup {
   user: string | number | null
   /** The store's forgetCount when the group was last known to be there. */
   checkedAt: number
+}
+
+const staleRows: SampleValue[][] = []
+
+/** A staleness marker's row (every column STALE), shared: the store copies the rows it is given. */
+function staleRow(columns: number): readonly SampleValue[] {
+  return (staleRows[columns] ??= new Array<SampleValue>(columns).fill(STALE))
 }
 
 function serverMatchers(metric: string, serverId: string | undefined): LabelMatcher[] {

@@ -193,4 +193,26 @@ describe('chunk codec', () => {
     const decoded = decodeChunk(encodeChunk([27, 3289, 635166947, 635171947], columns))
     expect(decoded.columns.map((column) => column.map(bitsOf))).toEqual(columns.map((column) => column.map(bitsOf)))
   })
+
+  it('encodes the same bytes before and after a large chunk (the encoder reuses its buffers)', () => {
+    // Noisy decimals, a column predicted from another, and a counter's rate: every buffer the
+    // encoder keeps between chunks is used, then grown by a bulk-sized chunk, then used again.
+    const chunk = (rows: number, seed: number) => {
+      let state = seed
+      const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
+      const ts = Array.from({ length: rows }, (_, i) => 1_700_000_000_000 + i * 5000 + Math.floor(next() * 3))
+      const kb = ts.map(() => Math.round(next() * 1e6) / 100)
+      const rate = kb.map((value) => Math.round((value / 5) * 100) / 100)
+      const counter = ts.map((_, i) => i * 1000 + Math.floor(next() * 10))
+      const perSecond = counter.map((value, i) => (i === 0 ? 0.5 : (value - (counter[i - 1] as number)) / (((ts[i] as number) - (ts[i - 1] as number)) / 1000)))
+      return { ts, columns: [kb, rate, counter, perSecond] as SampleValue[][] }
+    }
+    const small = chunk(720, 1)
+    const before = encodeChunk(small.ts, small.columns)
+    const large = chunk(300_000, 2)
+    const decodedLarge = decodeChunk(encodeChunk(large.ts, large.columns))
+    expect(decodedLarge.columns.map((column) => column.map(bitsOf))).toEqual(large.columns.map((column) => column.map(bitsOf)))
+    expect(encodeChunk(small.ts, small.columns)).toEqual(before)
+    expect(decodeChunk(before).columns.map((column) => column.map(bitsOf))).toEqual(small.columns.map((column) => column.map(bitsOf)))
+  })
 })

@@ -16,6 +16,11 @@ export class BitWriter {
   write(value: number, width: number): void {
     if (width === 0) return
     this.reserve(width)
+    // Bits past the end are always 0 (reset zero-fills what it used): zeros are only skipped.
+    if (value === 0) {
+      this.bit += width
+      return
+    }
     let remaining = width
     // Fields of up to 24 bits fit a 32-bit integer with the partial byte in front of them: one
     // shift and an OR per byte. Wider ones are split, since a shift by 32 is a shift by 0 here.
@@ -63,6 +68,11 @@ export class BitWriter {
 
   get bitLength(): number {
     return this.bit
+  }
+
+  /** The size of its buffer, which grows as bits are written. */
+  get capacityBytes(): number {
+    return this.bytes.length
   }
 
   /** The bits written so far, zero-padded to whole bytes (a copy). */

@@ -11,6 +11,17 @@ import type { SampleValue } from './sample'
 const FORMAT = 2
 const MAX_ROWS = 2 ** 24 - 1
 
+const CHUNK_WRITER_BYTES = 1 << 16
+/** A writer grown past this by a large chunk (a bulk import's) is not kept for the next one. */
+const CHUNK_WRITER_KEPT_BYTES = 1 << 20
+
+/**
+ * The bits of the chunk being encoded, in one buffer reused from chunk to chunk (encoding is
+ * synchronous): a fleet cuts tens of thousands of chunks, and a buffer each, outside the
+ * JavaScript heap, was garbage that pushed the collector; finish() copies the chunk out.
+ */
+let chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
+
 export interface DecodedChunk {
   /** Milliseconds since the epoch, ascending (equal times allowed). */
   ts: number[]
@@ -25,7 +36,8 @@ export interface DecodedChunk {
 export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
   const rows = ts.length
   if (rows === 0 || rows > MAX_ROWS) throw new RangeError(`a chunk holds 1 to ${MAX_ROWS} rows, not ${rows}`)
-  const out = new BitWriter(16 + rows * (1 + columns.length))
+  const out = chunkWriter
+  out.reset()
   out.write(FORMAT, 4)
   out.write(rows, 24)
   out.write(columns.length, 12)
@@ -35,12 +47,18 @@ export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValue
     if (i > 0 && time < (ts[i - 1] as number)) throw new RangeError('timestamps must not go backwards within a chunk')
   }
   writeIntegers(out, ts)
+  // The columns before the one encoded: one array, grown column by column (not a copy each).
+  const previous: ColumnValues[] = []
+  const context = quick ? undefined : { ts, previous }
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c] as ColumnValues
     if (column.length !== rows) throw new RangeError('every column needs one value (or null) per timestamp')
-    encodeColumn(out, column, quick ? undefined : { ts, previous: columns.slice(0, c) })
+    encodeColumn(out, column, context)
+    previous.push(column)
   }
-  return out.finish()
+  const bytes = out.finish()
+  if (out.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
+  return bytes
 }
 
 export function decodeChunk(bytes: Uint8Array): DecodedChunk {

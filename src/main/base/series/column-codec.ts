@@ -12,9 +12,9 @@
 // back bit for bit (a NaN's payload as far as the engine keeps it: float-bits.ts). Rows without
 // a number are null or STALE, told apart by a bit each only when the column has some.
 import { BitReader, BitWriter, MAX_SIGNED } from './bit-stream'
-import { holdsExactly, MAX_DECIMAL_PLACES } from './decimal'
+import { MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
-import { integersCost, readIntegers, writeIntegers } from './integer-sequence'
+import { integersCost, planIntegers, readIntegers, sortedMedian, writeIntegers, type IntegersPlan } from './integer-sequence'
 import { STALE, type SampleValue } from './sample'
 
 const enum Encoding {
@@ -46,24 +46,32 @@ const MAX_SCALED = Math.floor(MAX_SIGNED / 4)
 const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
 export function encodeColumn(out: BitWriter, values: ColumnValues, context?: ColumnContext): void {
-  const present: number[] = []
+  let present: ArrayLike<number>
   let stale = false
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]
-    if (typeof value === 'number') present.push(value)
-    else if (value === STALE) stale = true
+  // A head's column without a gap comes as numbers: read as they are, not copied.
+  if (values instanceof Float64Array) present = values
+  else {
+    const numbers: number[] = []
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      if (typeof value === 'number') numbers.push(value)
+      else if (value === STALE) stale = true
+    }
+    present = numbers
   }
   if (present.length === 0 && !stale) return out.write(Encoding.AllNull, 2)
   const exponent = present.length === 0 ? 0 : decimalExponent(present)
   if (exponent !== null) {
     const integers = present.length === 0 ? [] : scaledIntegers(present, exponent)
-    const predicted = context && present.length > 1 ? cheapestPrediction(values, integers, exponent, context) : null
+    // Weighed once: the prediction's search compares against it, and the column is written by it.
+    const plan = integers.length > 1 ? planIntegers(integers) : undefined
+    const predicted = context && plan ? cheapestPrediction(values, integers, exponent, context, plan) : null
     out.write(predicted ? Encoding.Derived : Encoding.Decimal, 2)
     writePresence(out, values, present.length, stale)
     if (present.length === 0) return
     if (predicted) return out.writeBits(predicted)
     out.write(exponent, 3)
-    writeIntegers(out, integers)
+    writeIntegers(out, integers, plan)
     return
   }
   const derived = context ? cheapestDerivation(values, present.length, context) : null
@@ -137,21 +145,44 @@ function readAbsent(input: BitReader, rows: number): Map<number, null | typeof S
 // --- decimal ------------------------------------------------------------------------------------
 
 /** The fewest decimal places that hold every value exactly, or null when some value needs more. */
-function decimalExponent(values: readonly number[]): number | null {
+function decimalExponent(values: ArrayLike<number>): number | null {
   let exponent = 0
-  for (const value of values) {
+  let scale = 1
+  // The values from this one on were found exact at the current exponent.
+  let settledFrom = 0
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number
     if (!Number.isFinite(value) || Object.is(value, -0)) return null
-    while (!holdsExactly(value, exponent, MAX_SCALED)) if (++exponent > MAX_DECIMAL_PLACES) return null
+    if (exactAt(value, scale)) continue
+    do {
+      if (++exponent > MAX_DECIMAL_PLACES) return null
+      scale = SCALES[exponent] as number
+    } while (!exactAt(value, scale))
+    settledFrom = i
   }
   // A value exact at fewer places is almost always exact at more, but floating point promises
-  // nothing: check them all at the chosen exponent.
-  for (; exponent <= MAX_DECIMAL_PLACES; exponent++) if (values.every((value) => holdsExactly(value, exponent, MAX_SCALED))) return exponent
+  // nothing: check the values before the last rise at the chosen exponent (and all at any later one).
+  let from = settledFrom
+  for (; exponent <= MAX_DECIMAL_PLACES; exponent++, from = values.length) {
+    scale = SCALES[exponent] as number
+    let exact = true
+    for (let i = 0; i < from && exact; i++) exact = exactAt(values[i] as number, scale)
+    if (exact) return exponent
+  }
   return null
 }
 
-function scaledIntegers(values: readonly number[], exponent: number): number[] {
+/** Whether `value` is exactly an integer within ±MAX_SCALED divided by `scale` (10^places; decimal.ts's holdsExactly without the power). */
+function exactAt(value: number, scale: number): boolean {
+  const scaled = Math.round(value * scale)
+  return Math.abs(scaled) <= MAX_SCALED && scaled / scale === value
+}
+
+function scaledIntegers(values: ArrayLike<number>, exponent: number): number[] {
   const scale = SCALES[exponent] as number
-  return values.map((value) => Math.round(value * scale))
+  const integers = new Array<number>(values.length)
+  for (let i = 0; i < values.length; i++) integers[i] = Math.round((values[i] as number) * scale)
+  return integers
 }
 
 function readDecimal(input: BitReader, count: number): number[] {
@@ -205,14 +236,20 @@ function derive(values: ColumnValues, presentCount: number, context: ColumnConte
   // An average's numerator needs the most places any row's does (0.5 ÷ 2 needs one, 0 ÷ 2 none).
   let places = -1
   if (derivation === Derivation.Ratio) {
+    // A row no places hold is an exception at any places: once they alone are too many, the
+    // loop below would give up too (most columns are not an average of this one).
+    let hopeless = 0
     for (let i = 0; i < values.length; i++) {
       const value = values[i]
       if (typeof value !== 'number') continue
+      let found = false
       for (let p = 0; p <= MAX_DECIMAL_PLACES; p++) {
         if (ratioNumerator(value, source[i] ?? null, p) === null) continue
         if (p > places) places = p
+        found = true
         break
       }
+      if (!found && ++hopeless > 4 && hopeless * 4 > presentCount) return null
     }
     if (places < 0) return null
   }
@@ -255,21 +292,42 @@ function prediction(source: SampleValue | undefined, factor: number): number {
   return typeof source === 'number' && Number.isFinite(source) ? Math.round(source * factor) : 0
 }
 
+/** cheapestPrediction's residuals (of the candidate tried and of the best), reused. */
+const RESIDUAL_SCRATCH = 1024
+const RESIDUAL_SCRATCH_KEPT = 1 << 16
+let residualScratch: Float64Array[] = [new Float64Array(RESIDUAL_SCRATCH), new Float64Array(RESIDUAL_SCRATCH)]
+
+/** cheapestPrediction's ratios, reused (it runs for every noisy column of every chunk). */
+let ratioScratch = new Float64Array(64)
+
 /**
  * A noisy decimal column written as what is left after predicting it from an earlier column
  * times a factor (iostat's kB/s from its kB in the interval: both printed from one count), as
  * (derivation, source, exponent, factor, residuals), when that beats the column on its own.
  */
-function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext): BitWriter | null {
-  const own = integersCost(integers)
+function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext, plan: IntegersPlan): BitWriter | null {
+  const own = integersCost(integers, plan)
   // Only columns that cost more than a byte a value are worth the search.
   if (own < 8 * integers.length) return null
-  let best: { bits: number; distance: number; factor: number; residuals: number[] } | null = null
+  let best: { bits: number; distance: number; factor: number; residuals: Float64Array; plan: IntegersPlan } | null = null
+  // Residuals of the candidate tried, and of the best so far: two buffers that swap roles.
+  // Sized for the chunk (720 rows by default); a bulk chunk's larger ones are not kept.
+  const scratchLength = (residualScratch[0] as Float64Array).length
+  if (scratchLength < integers.length || (scratchLength > RESIDUAL_SCRATCH_KEPT && integers.length <= RESIDUAL_SCRATCH)) {
+    const length = Math.max(integers.length, RESIDUAL_SCRATCH)
+    residualScratch = [new Float64Array(length), new Float64Array(length)]
+  }
+  let [candidate, kept] = residualScratch as [Float64Array, Float64Array]
   const columnIndex = context.previous.length
   for (let k = 0; k < columnIndex; k++) {
     const source = context.previous[k] as ColumnValues
     // The factor: the median ratio over (up to) 31 rows spread over the chunk.
-    const ratios: number[] = []
+    // At most about 62 ratios (every n/31-th of n); sized for the column to be sure.
+    if (ratioScratch.length < integers.length || (ratioScratch.length > RESIDUAL_SCRATCH_KEPT && integers.length <= RESIDUAL_SCRATCH)) {
+      ratioScratch = new Float64Array(Math.max(integers.length, 64))
+    }
+    const ratios = ratioScratch
+    let count = 0
     let paired = 0
     let r = 0
     const every = Math.max(1, Math.floor(integers.length / 31))
@@ -277,27 +335,30 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
       if (typeof values[i] !== 'number') continue
       const from = source[i]
       if (typeof from === 'number' && Number.isFinite(from) && from !== 0) {
-        if (paired++ % every === 0) ratios.push((integers[r] as number) / from)
+        if (paired++ % every === 0) ratios[count++] = (integers[r] as number) / from
       }
       r++
     }
     if (paired < integers.length / 2) continue
-    ratios.sort((a, b) => a - b)
-    const factor = ratios[ratios.length >> 1] as number
+    const factor = sortedMedian(ratios, count)
     if (!Number.isFinite(factor) || factor === 0) continue
-    const residuals: number[] = []
+    const residuals = candidate.subarray(0, integers.length)
     let writable = true
     r = 0
     for (let i = 0; i < values.length && writable; i++) {
       if (typeof values[i] !== 'number') continue
       // Residuals within the bound decimals keep, so that their differences are writable too.
-      const residual = (integers[r++] as number) - prediction(source[i], factor)
+      const residual = (integers[r] as number) - prediction(source[i], factor)
       if (Math.abs(residual) > MAX_SCALED) writable = false
-      residuals.push(residual)
+      residuals[r++] = residual
     }
     if (!writable) continue
-    const bits = integersCost(residuals) + 64 + 17
-    if (bits < (best?.bits ?? own)) best = { bits, distance: columnIndex - k, factor, residuals }
+    const residualsPlan = planIntegers(residuals)
+    const bits = integersCost(residuals, residualsPlan) + 64 + 17
+    if (bits < (best?.bits ?? own)) {
+      best = { bits, distance: columnIndex - k, factor, residuals, plan: residualsPlan }
+      ;[candidate, kept] = [kept, candidate]
+    }
   }
   if (!best) return null
   const out = new BitWriter(16 + best.bits / 8)
@@ -306,7 +367,7 @@ function cheapestPrediction(values: ColumnValues, integers: readonly number[], e
   out.write(exponent, 3)
   out.write(highBits(best.factor), 32)
   out.write(lowBitsOfLast(), 32)
-  writeIntegers(out, best.residuals)
+  writeIntegers(out, best.residuals, best.plan)
   return out
 }
 
@@ -380,7 +441,7 @@ function readMiddle(input: BitReader, leading: number, trailing: number): [high:
   return [high, low]
 }
 
-function writeXor(out: BitWriter, values: readonly number[]): void {
+function writeXor(out: BitWriter, values: ArrayLike<number>): void {
   let previousHigh = highBits(values[0] as number)
   let previousLow = lowBitsOfLast()
   out.write(previousHigh, 32)

@@ -10,6 +10,11 @@ const INITIAL_ROWS = 8
 /** Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut. */
 export const DEFAULT_PART_ROWS = 120
 
+/** Where typedColumns puts a head's numbers for the encoder (grown as needed; not kept at the size of an unusually wide head). */
+const COLUMN_SCRATCH = 16 * 1024
+const COLUMN_SCRATCH_KEPT = 1 << 20
+let columnScratch = new Float64Array(COLUMN_SCRATCH)
+
 /** Rows of a head kept encoded, as a chunk of their own. */
 interface Part {
   data: Uint8Array
@@ -35,6 +40,12 @@ export class GroupHead {
   private kinds: Uint8Array | null = null
   private readonly stride: number
   count = 0
+  /**
+   * The newest row's time, kept here as well as in the rows: the store compares each new row's
+   * time with it, and a fleet's heads are far beyond the caches — reading it from the rows cost
+   * a cache miss per row where the head itself is at hand.
+   */
+  private newestTs = 0
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
 
@@ -59,8 +70,9 @@ export class GroupHead {
     return this.parts.length > 0 ? (this.parts[0] as Part).firstTs : (this.rows[0] as number)
   }
 
+  /** The newest row's time (while the head has rows). */
   get lastTs(): number {
-    return this.live > 0 ? (this.rows[(this.live - 1) * this.stride] as number) : (this.parts.at(-1) as Part).lastTs
+    return this.newestTs
   }
 
   /** Whether the newest row is a staleness marker in every column: the series ended there. */
@@ -81,6 +93,7 @@ export class GroupHead {
     this.count++
     const rows = this.rows
     rows[base] = ts
+    this.newestTs = ts
     const columns = this.columns
     for (let c = 0; c < columns; c++) {
       const value = row[c]
@@ -138,13 +151,8 @@ export class GroupHead {
     const count = this.count
     let ts: ArrayLike<number>
     let columns: ArrayLike<SampleValue>[]
-    if (this.parts.length === 0) {
-      const times = new Float64Array(count)
-      for (let i = 0; i < count; i++) times[i] = this.rows[i * this.stride] as number
-      ts = times
-      columns = []
-      for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
-    } else ({ ts, columns } = this.read(-Infinity, Infinity))
+    if (this.parts.length === 0) ({ ts, columns } = this.typedColumns())
+    else ({ ts, columns } = this.read(-Infinity, Infinity))
     const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
     this.live = 0
@@ -156,27 +164,40 @@ export class GroupHead {
   /** Encodes the typed rows as a part and empties them. */
   private encodePart(): void {
     const live = this.live
-    const ts = new Float64Array(live)
-    for (let i = 0; i < live; i++) ts[i] = this.rows[i * this.stride] as number
-    const columns: ArrayLike<SampleValue>[] = []
-    for (let c = 0; c < this.columns; c++) columns.push(this.column(c))
+    const { ts, columns } = this.typedColumns()
     this.parts.push({ data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number })
     this.live = 0
     this.kinds?.fill(NUMBER)
   }
 
-  /** One column's typed rows: numbers when every value is one, else an array. */
-  private column(c: number): ArrayLike<SampleValue> {
+  /**
+   * The typed rows' times and columns (numbers when every value is one, else an array), for
+   * encoding at once: the numbers are views of one buffer shared by every head, which the next
+   * call overwrites — a fleet cuts tens of thousands of heads, and a buffer each was most of
+   * the cut's garbage.
+   */
+  private typedColumns(): { ts: Float64Array; columns: ArrayLike<SampleValue>[] } {
     const count = this.live
     const stride = this.stride
-    if (this.kinds === null) {
-      const column = new Float64Array(count)
-      for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
-      return column
+    if (columnScratch.length < count * stride) columnScratch = new Float64Array(Math.max(count * stride, columnScratch.length * 2))
+    // A head of unusually many columns grew it: not kept once heads are ordinary again.
+    else if (columnScratch.length > COLUMN_SCRATCH_KEPT && count * stride <= COLUMN_SCRATCH) columnScratch = new Float64Array(COLUMN_SCRATCH)
+    const scratch = columnScratch
+    const ts = scratch.subarray(0, count)
+    for (let i = 0; i < count; i++) ts[i] = this.rows[i * stride] as number
+    const columns: ArrayLike<SampleValue>[] = []
+    for (let c = 0; c < this.columns; c++) {
+      if (this.kinds === null) {
+        const column = scratch.subarray((c + 1) * count, (c + 2) * count)
+        for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
+        columns.push(column)
+      } else {
+        const column = new Array<SampleValue>(count)
+        for (let i = 0; i < count; i++) column[i] = this.valueAt(i, c)
+        columns.push(column)
+      }
     }
-    const column = new Array<SampleValue>(count)
-    for (let i = 0; i < count; i++) column[i] = this.valueAt(i, c)
-    return column
+    return { ts, columns }
   }
 
   private markAbsent(index: number, kind: number): void {

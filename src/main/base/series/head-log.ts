@@ -217,8 +217,8 @@ class SegmentCodec {
         const scale = SCALES[exponent] as number
         const m = Math.round(value * scale)
         if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
-          out.writeBit(false)
-          d[3 * n + c] = writeFitted(out, m - (d[2 * n + c] as number), d[3 * n + c] as number)
+          // The code's 0 bit goes with the difference's own bits (writeFitted).
+          d[3 * n + c] = writeFitted(out, m - (d[2 * n + c] as number), d[3 * n + c] as number, 1)
           d[2 * n + c] = m
           continue
         }
@@ -321,19 +321,26 @@ class SegmentCodec {
 /**
  * A difference in a width that follows the column (adaptive Rice coding): 0 in one bit; one that
  * fits the width in 2 + width bits; anything else escaped. Returns the column's new mean size.
+ * `zeros`: 0 bits the caller's code puts first (written with the difference's bits, in one
+ * write where they fit: this runs for every value logged).
  */
-function writeFitted(out: BitWriter, value: number, size: number): number {
+function writeFitted(out: BitWriter, value: number, size: number, zeros = 0): number {
   const width = fittedWidth(size)
   if (value === 0) {
-    out.writeBit(false)
+    out.write(0, zeros + 1)
     return size - size / 4
   }
   const stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
-  if (stored < 2 ** width) {
-    out.write(0b10, 2)
-    out.write(stored, width)
+  const limit = 2 ** width
+  if (stored < limit) {
+    // 0…0 10 and the width's bits: one field of at most 32 bits (BitWriter.write splits those over 24).
+    if (zeros + 2 + width <= 32) out.write(2 * limit + stored, zeros + 2 + width)
+    else {
+      out.write(0b10, zeros + 2)
+      out.write(stored, width)
+    }
   } else {
-    out.write(0b11, 2)
+    out.write(0b11, zeros + 2)
     writeSigned(out, value)
   }
   return size + (stored - size) / 4

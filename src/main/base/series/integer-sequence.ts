@@ -46,22 +46,53 @@ function residualOf(form: Form, value: number, delta: number, previousDelta: num
 function sampledStep(values: ArrayLike<number>): number {
   const n = values.length - 1
   const picks = Math.min(15, n)
-  const sample: number[] = []
+  const sample = stepSample
   for (let j = 0; j < picks; j++) {
     const i = 1 + Math.floor((j * n) / picks)
-    sample.push((values[i] as number) - (values[i - 1] as number))
+    sample[j] = (values[i] as number) - (values[i - 1] as number)
   }
-  sample.sort((a, b) => a - b)
-  return sample[sample.length >> 1] as number
+  return sortedMedian(sample, picks)
+}
+
+/** sampledStep's differences: one array for every call (this runs for every column of every chunk). */
+const stepSample = new Float64Array(15)
+
+/**
+ * The median (the element at count >> 1 once sorted ascending) of `values[0, count)`, which it
+ * sorts in place: an insertion sort, stable as Array.prototype.sort with (a, b) => a − b is, so
+ * that the same element is picked, but without the copy that sort allocates on every call.
+ * For the few dozen values of a sample; none may be NaN.
+ */
+export function sortedMedian(values: Float64Array, count: number): number {
+  for (let i = 1; i < count; i++) {
+    const value = values[i] as number
+    let j = i - 1
+    while (j >= 0 && (values[j] as number) > value) {
+      values[j + 1] = values[j] as number
+      j--
+    }
+    values[j + 1] = value
+  }
+  return values[count >> 1] as number
+}
+
+/** How writeIntegers writes a sequence (its step, form and width), and about the bits it spends. */
+export interface IntegersPlan {
+  step: number
+  form: Form
+  width: number
+  bits: number
 }
 
 /** The cheapest form and width for the sequence (one pass over it), and their bits. */
 function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; width: number; bits: number } {
   // Per form: zeros, and non-zero residuals by the bit length of their zigzag form less one.
   // The four forms are tallied side by side, written out: this runs for every column of every
-  // chunk cut (and for each prediction tried), so it is a good part of the ingest path.
-  const counts = new Int32Array(4 * 64)
-  const zeros = new Int32Array(4)
+  // chunk cut (and for each prediction tried), so it is a good part of the ingest path. A
+  // zero's count goes to slot 63 of its form (no residual of 2^52 or less is 63 bits long):
+  // one branch-free increment per form and row.
+  const counts = tallies
+  counts.fill(0)
   let previous = values[0] as number
   let previousDelta = 0
   for (let i = 1; i < values.length; i++) {
@@ -69,10 +100,14 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
     const delta = value - previous
     const ofDelta = delta - previousDelta
     const fromStep = delta - step
-    tally(counts, zeros, Form.Delta, delta)
-    tally(counts, zeros, Form.DeltaOfDelta, ofDelta)
-    tally(counts, zeros, Form.Step, fromStep)
-    tally(counts, zeros, Form.Whole, value)
+    const deltaAt = Form.Delta * 64 + lengthSlot(delta)
+    counts[deltaAt] = (counts[deltaAt] as number) + 1
+    const deltaOfDeltaAt = Form.DeltaOfDelta * 64 + lengthSlot(ofDelta)
+    counts[deltaOfDeltaAt] = (counts[deltaOfDeltaAt] as number) + 1
+    const stepAt = Form.Step * 64 + lengthSlot(fromStep)
+    counts[stepAt] = (counts[stepAt] as number) + 1
+    const wholeAt = Form.Whole * 64 + lengthSlot(value)
+    counts[wholeAt] = (counts[wholeAt] as number) + 1
     previous = value
     previousDelta = delta
   }
@@ -80,9 +115,9 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
   for (const form of FORMS) {
     // bits(width) = zeros + (2 + width) × (residuals that fit) + (escapes of the rest).
     let escaped = 0
-    for (let length = 0; length < 64; length++) escaped += (counts[form * 64 + length] as number) * (ESCAPE_BITS[length] as number)
+    for (let length = 0; length < 63; length++) escaped += (counts[form * 64 + length] as number) * (ESCAPE_BITS[length] as number)
     let fitting = 0
-    const extra = (zeros[form] as number) + (form === Form.Step ? signedCost(step) : 0)
+    const extra = (counts[form * 64 + ZERO_SLOT] as number) + (form === Form.Step ? signedCost(step) : 0)
     for (let width = 0; width <= MAX_WIDTH; width++) {
       const count = counts[form * 64 + width] as number
       fitting += count
@@ -94,25 +129,42 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
   return best
 }
 
-/** Counts a residual of a form: a zero, or a non-zero one by the bit length of its zigzag form less one. */
-function tally(counts: Int32Array, zeros: Int32Array, form: Form, residual: number): void {
-  const at = residual === 0 ? -1 : form * 64 + bitLength(zigzagLess1(residual))
-  if (at < 0) zeros[form] = (zeros[form] as number) + 1
-  else counts[at] = (counts[at] as number) + 1
+/**
+ * bestEncoding's counts, reused: a typed array of this size lives outside the JavaScript heap,
+ * and allocating one per column (hundreds of thousands a cut) cost more than filling it.
+ */
+const tallies = new Int32Array(4 * 64)
+
+/** Where a residual is counted: ZERO_SLOT for 0, else the bit length of its zigzag form less one. */
+const ZERO_SLOT = 63
+
+function lengthSlot(residual: number): number {
+  // Most residuals are small: their zigzag form less one in 32-bit integer operations.
+  if (residual > 0 && residual < 0x40000000) return 32 - Math.clz32(residual * 2 - 1)
+  if (residual < 0 && residual > -0x40000000) return 32 - Math.clz32(-residual * 2 - 2)
+  return residual === 0 ? ZERO_SLOT : bitLength(zigzagLess1(residual))
 }
 
-/** About the bits writeIntegers would spend on `values`, without writing them. */
-export function integersCost(values: ArrayLike<number>): number {
+/** How writeIntegers would write `values` (at least two), found without writing them. */
+export function planIntegers(values: ArrayLike<number>): IntegersPlan {
+  const step = sampledStep(values)
+  return { step, ...bestEncoding(values, step) }
+}
+
+/** About the bits writeIntegers would spend on `values`, without writing them (`plan`: planIntegers' of them, if known). */
+export function integersCost(values: ArrayLike<number>, plan?: IntegersPlan): number {
   const first = signedCost((values[0] as number | undefined) ?? 0)
-  return values.length < 2 ? first : first + 7 + bestEncoding(values, sampledStep(values)).bits
+  return values.length < 2 ? first : first + 7 + (plan ?? planIntegers(values)).bits
 }
 
-/** Writes integers (each within ±MAX_SIGNED / 4, so every residual is writable). */
-export function writeIntegers(out: BitWriter, values: ArrayLike<number>): void {
+/**
+ * Writes integers (each within ±MAX_SIGNED / 4, so every residual is writable); `plan` is
+ * planIntegers' of the same values, when the caller has it already (it weighed their cost).
+ */
+export function writeIntegers(out: BitWriter, values: ArrayLike<number>, plan?: IntegersPlan): void {
   writeSigned(out, values[0] as number)
   if (values.length < 2) return
-  const step = sampledStep(values)
-  const { form, width } = bestEncoding(values, step)
+  const { step, form, width } = plan ?? planIntegers(values)
   out.write(form, 2)
   if (form === Form.Step) writeSigned(out, step)
   out.write(width, 5)

@@ -60,27 +60,25 @@ function vmstatRow(free: number): string {
 }
 
 const DISKS = ['sda', 'sdb', 'dm-0', 'dm-1']
-const IOSTAT_HEADER = 'Device             tps    kB_read/s    kB_wrtn/s    kB_dscd/s    kB_read    kB_wrtn    kB_dscd\n'
+const IOSTAT_HEADER =
+  'Device            r/s     rkB/s   rrqm/s  %rrqm r_await rareq-sz     w/s     wkB/s   wrqm/s  %wrqm w_await wareq-sz' +
+  '     d/s     dkB/s   drqm/s  %drqm d_await dareq-sz     f/s f_await  aqu-sz  %util\n'
 
 function iostatBanner(hostname: string): string {
   return `Linux 6.1.0-27-amd64 (${hostname}) \t11/24/26 \t_x86_64_\t(8 CPU)\n\n`
 }
 
-/** One interval report of `iostat -d -k -y N`. */
-function iostatReport(seconds: number): string {
+/** One interval report of `iostat -d -k -x -y N` (sysstat 12's extended columns). */
+function iostatReport(): string {
   const rows = DISKS.map((disk) => {
-    const readRate = rand(0, 2000)
-    const writeRate = rand(0, 9000)
-    return (
-      disk.padEnd(14) +
-      pad(rand(0, 900).toFixed(2), 7) +
-      pad(readRate.toFixed(2), 13) +
-      pad(writeRate.toFixed(2), 13) +
-      pad('0.00', 13) +
-      pad(Math.round(readRate * seconds), 11) +
-      pad(Math.round(writeRate * seconds), 11) +
-      pad(0, 11)
-    )
+    const reads = rand(0, 300)
+    const writes = rand(0, 600)
+    const cells = [
+      reads, reads * rand(4, 64), rand(0, 20), rand(0, 10), rand(0, 2), rand(4, 64),
+      writes, writes * rand(4, 64), rand(0, 40), rand(0, 10), rand(0, 3), rand(4, 64),
+      0, 0, 0, 0, 0, 0, rand(0, 5), rand(0, 1), rand(0, 2), rand(0, 60)
+    ]
+    return disk.padEnd(14) + cells.map((value) => pad(value.toFixed(2), 9)).join('')
   })
   return IOSTAT_HEADER + rows.join('\n') + '\n\n\n'
 }
@@ -152,24 +150,33 @@ function commandHandler(command: string, hostname: string, net: NetCounters): { 
   if (command === 'LC_ALL=C cat /proc/net/dev') return { kind: 'netdev', run: (channel) => finish(channel, net.render()) }
   const ps = /^LC_ALL=C ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu \| head -n (\d+)$/.exec(command)
   if (ps) return { kind: 'ps', run: (channel) => finish(channel, psOutput(Number(ps[1]) - 1)) }
-  const vmstat = /^LC_ALL=C vmstat -n -a (\d+)$/.exec(command)
+  // Vigil's vmstat pipeline (commands.ts, linuxVmstat): the page size once, then before each
+  // line of vmstat the page reclaim counter read from /proc/vmstat at that moment.
+  const vmstat = /^LC_ALL=C vmstat -n -a (\d+) \| \{ LC_ALL=C getconf PAGESIZE /.exec(command)
   if (vmstat) {
     const ms = Number(vmstat[1]) * 1000
+    let pgsteal = int(0, 1_000_000)
+    const withPgsteal = (lines: string): string =>
+      lines
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => `vigil-pgsteal ${(pgsteal += int(0, 50))}\n${line}\n`)
+        .join('')
     return {
       kind: 'vmstat',
       run: (channel, track) => {
         // The first row is the since-boot average; then one row per interval.
-        channel.write(VMSTAT_HEADER + vmstatRow(Date.now()))
+        channel.write('vigil-pagesize 4096\n' + withPgsteal(VMSTAT_HEADER + vmstatRow(Date.now())))
         track(
           setInterval(() => {
             stats.vmstatRows++
-            channel.write(vmstatRow(Date.now()))
+            channel.write(withPgsteal(vmstatRow(Date.now())))
           }, ms)
         )
       }
     }
   }
-  const iostat = /^LC_ALL=C iostat -d -k -y (\d+)$/.exec(command)
+  const iostat = /^LC_ALL=C iostat -d -k -x -y (\d+)$/.exec(command)
   if (iostat) {
     const seconds = Number(iostat[1])
     return {
@@ -179,7 +186,7 @@ function commandHandler(command: string, hostname: string, net: NetCounters): { 
         track(
           setInterval(() => {
             stats.iostatReports++
-            channel.write(iostatReport(seconds))
+            channel.write(iostatReport())
           }, seconds * 1000)
         )
       }

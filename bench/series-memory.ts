@@ -6,6 +6,7 @@
 // grows with the fleet. `--snapshot FILE` writes a heap snapshot at the end and prints the
 // largest retainers by constructor (self size).
 //   node --expose-gc --import tsx bench/series-memory.ts [--servers 1000] [--minutes 60] [--every 10]
+//     [--head-rows N] [--part-rows N] [--max-head-age MIN]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +32,11 @@ async function main(): Promise<void> {
       every: { type: 'string', default: '10' },
       interval: { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
-      snapshot: { type: 'string' }
+      snapshot: { type: 'string' },
+      // The store's head knobs, to measure a policy before changing its defaults.
+      'head-rows': { type: 'string' },
+      'part-rows': { type: 'string' },
+      'max-head-age': { type: 'string' }
     }
   })
   const gc = (globalThis as { gc?: () => void }).gc
@@ -46,7 +51,14 @@ async function main(): Promise<void> {
 
   const db = openDb(join(dir, 'vigil.db'))
   let now = startMs
-  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), now: () => now })
+  const knob = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value))
+  const store = new SeriesStore(db, {
+    logDir: join(dir, 'series-head'),
+    now: () => now,
+    headRows: knob(args['head-rows']),
+    headPartRows: knob(args['part-rows']),
+    maxHeadAgeMs: args['max-head-age'] === undefined ? undefined : Number(args['max-head-age']) * 60_000
+  })
   const metrics = new MetricsStore(store)
   const writer = new MetricsWriter(metrics, { markSeen: () => {} }, new EventBus(), DEFAULT_WRITER_OPTIONS, (error) => {
     throw error

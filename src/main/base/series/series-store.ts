@@ -2,7 +2,7 @@
 //
 // Samples arrive by group (fields sampled together) into an in-memory head per group, and are
 // encoded into the head log (head-log.ts) as they come; each flush writes them as one record.
-// A head is cut into a chunk when it is full (`headRows` rows: half an hour at 5 s), so chunks are
+// A head is cut into a chunk when it is full (`headRows` rows: an hour at 5 s), so chunks are
 // large and few. Chunks and new groups reach SQLite in one transaction every `cutEveryMs` (15
 // minutes: each write rewrites a few pages whatever it carries), or sooner when many are
 // waiting; each such write lands in a few pages (the chunk table is appended to, and its index
@@ -18,7 +18,7 @@
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
 import { decodeChunk, encodeChunk } from './chunk-codec'
-import { GroupHead } from './group-head'
+import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
 import { BUCKETS, ColdGroups } from './cold-groups'
 import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
@@ -131,14 +131,7 @@ interface Generation {
   segment: number | null
 }
 
-// Heads are what the store's memory grows with: every live series keeps its rows here until
-// the cut, and at 1,000 servers that is ~60,000 groups (processes that left a top list wait
-// here for a while as well). Half an hour rather than an hour, with the newest 32 rows as
-// numbers rather than 120, halves the heads' memory at a fleet's steady state; chunks of 360
-// rows compress a little worse than 720 (bench/README.md, `series-memory.ts`).
-export const DEFAULT_HEAD_ROWS = 360
-/** Rows of a head kept as numbers (see headPartRows); older ones wait encoded. */
-export const DEFAULT_HEAD_PART_ROWS = 32
+export const DEFAULT_HEAD_ROWS = 720
 export const DEFAULT_CUT_EVERY_MS = 15 * 60_000
 export const DEFAULT_MAX_HEAD_AGE_MS = 65 * 60_000
 const DEFAULT_FIRST_CUT_SPREAD = 0.5
@@ -200,7 +193,7 @@ export class SeriesStore {
     options: SeriesStoreOptions
   ) {
     this.headRows = options.headRows ?? DEFAULT_HEAD_ROWS
-    this.headPartRows = options.headPartRows ?? DEFAULT_HEAD_PART_ROWS
+    this.headPartRows = options.headPartRows ?? DEFAULT_PART_ROWS
     this.cutEveryMs = options.cutEveryMs ?? DEFAULT_CUT_EVERY_MS
     this.maxHeadAgeMs = options.maxHeadAgeMs ?? DEFAULT_MAX_HEAD_AGE_MS
     this.firstCutSpread = options.firstCutSpread ?? DEFAULT_FIRST_CUT_SPREAD

@@ -71,18 +71,34 @@ function metricTable(metric: MetricName): TableDef {
   const fields = NUMERIC_FIELDS[metric] as readonly string[]
   return {
     columns: [['server', 'TEXT'], ['server_id', 'TEXT'], ['ts', 'TEXT'], ['ts_ms', 'INTEGER'], ...labels, ...fields.map((field): [string, 'REAL'] => [field, 'REAL'])],
-    *parts(reader, now, hostnames) {
-      const start = now - STORE_WINDOW_HOURS * HOUR_MS
-      for (const [serverId, hostname] of hostnames) {
-        for (let from = start; from < now; from += SLICE_MS) {
-          // [from, to]: the store's ranges include both ends, so each slice stops a millisecond short of the next.
-          const to = Math.min(now, from + SLICE_MS - 1)
-          yield function* () {
-            for (const row of reader.samples(metric, from, to, serverId)) {
-              const ts = Number(row.ts)
-              yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), ...fields.map((field) => value(row[field]))]
-            }
-          }
+    parts: (reader, now, hostnames) =>
+      serverSlices(hostnames, now - STORE_WINDOW_HOURS * HOUR_MS, now, SLICE_MS, {
+        read: (serverId, from, to) => reader.samples(metric, from, to, serverId),
+        tsOf: (row) => Number(row.ts),
+        valuesOf: (row) => [...labels.map(([name]) => value(row[name])), ...fields.map((field) => value(row[field]))]
+      })
+  }
+}
+
+/**
+ * A store table's rows in parts: each server's [start, now) in slices of `sliceMs`, every row led
+ * by the server, its id and the time (ISO and epoch ms). The store's ranges include both ends, so
+ * each slice stops a millisecond short of the next.
+ */
+function* serverSlices<R>(
+  hostnames: Map<string, string>,
+  start: number,
+  now: number,
+  sliceMs: number,
+  rows: { read: (serverId: string, from: number, to: number) => R[]; tsOf: (row: R) => number; valuesOf: (row: R) => Value[] }
+): Iterable<() => Iterable<Value[]>> {
+  for (const [serverId, hostname] of hostnames) {
+    for (let from = start; from < now; from += sliceMs) {
+      const to = Math.min(now, from + sliceMs - 1)
+      yield function* () {
+        for (const row of rows.read(serverId, from, to)) {
+          const ts = rows.tsOf(row)
+          yield [hostname, serverId, new Date(ts).toISOString(), ts, ...rows.valuesOf(row)]
         }
       }
     }
@@ -99,21 +115,13 @@ function hourlyTable(metric: RolledUpMetric): TableDef {
   const stats = fields.flatMap((field) => [`${field}_min`, `${field}_avg`, `${field}_max`])
   return {
     columns: [['server', 'TEXT'], ['server_id', 'TEXT'], ['ts', 'TEXT'], ['ts_ms', 'INTEGER'], ...labels, ['n', 'INTEGER'], ...stats.map((stat): [string, 'REAL'] => [stat, 'REAL'])],
-    *parts(reader, now, hostnames) {
-      const start = Math.floor((now - HOURLY_WINDOW_DAYS * DAY_MS) / HOUR_MS) * HOUR_MS
-      for (const [serverId, hostname] of hostnames) {
-        // A day of one server at a time; [from, to] as for the raw tables.
-        for (let from = start; from < now; from += DAY_MS) {
-          const to = Math.min(now, from + DAY_MS - 1)
-          yield function* () {
-            for (const row of reader.hourly(metric, from, to, serverId)) {
-              const ts = Number(row.bucket)
-              yield [hostname, serverId, new Date(ts).toISOString(), ts, ...labels.map(([name]) => value(row[name])), value(row.n), ...stats.map((stat) => value(row[stat]))]
-            }
-          }
-        }
-      }
-    }
+    // A day of one server at a time.
+    parts: (reader, now, hostnames) =>
+      serverSlices(hostnames, Math.floor((now - HOURLY_WINDOW_DAYS * DAY_MS) / HOUR_MS) * HOUR_MS, now, DAY_MS, {
+        read: (serverId, from, to) => reader.hourly(metric, from, to, serverId),
+        tsOf: (row) => Number(row.bucket),
+        valuesOf: (row) => [...labels.map(([name]) => value(row[name])), value(row.n), ...stats.map((stat) => value(row[stat]))]
+      })
   }
 }
 

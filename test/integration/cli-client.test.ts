@@ -340,7 +340,7 @@ describe('vigil servers, metrics, pg, query (with the owner token)', () => {
       expect(json.code, json.stderr).toBe(0)
       expect(JSON.parse(json.stdout).rows).toContainEqual(expect.objectContaining({ pid, user: pg.superuser }))
       const table = await cli(config, ['pg', 'activity', String(instance.id)])
-      expect(table.stdout).toMatch(/^ +PID +DATABASE +USER +CLIENT +STATE +WAIT +DURATION +CPU% +MEM% +QUERY$/m)
+      expect(table.stdout).toMatch(/^ *PID +DATABASE +USER +CLIENT +STATE +WAIT +DURATION +CPU% +MEM% +QUERY$/m)
       expect(table.stdout).toMatch(new RegExp(`^ *${pid} +postgres +${pg.superuser} `, 'm'))
     } finally {
       await client.end()

@@ -54,6 +54,7 @@ beforeAll(async () => {
   await addUser('viewer', ['servers:read', 'metrics:read'])
   await addUser('editor', ['servers', 'metrics:read'])
   await addUser('dba', ['postgres', 'oracle'])
+  await addUser('observer', ['servers:read'])
 })
 afterAll(async () => {
   await browser?.close()
@@ -164,6 +165,25 @@ describe('permissions in the browser UI', () => {
     await page.getByText('Choosing a server needs read access to Servers: ask an admin.').waitFor()
     // No request the user may not make, so no "forbidden" anywhere.
     expect(await page.getByText(/forbidden|Could not list the servers/i).count()).toBe(0)
+    expect(problems).toEqual([])
+    await context.close()
+  })
+
+  it('shows a server to a user who may read servers but not metrics, without asking for its charts', async () => {
+    const { context, page, problems } = await logIn('observer')
+    const refused: string[] = []
+    page.on('response', (response) => {
+      if (response.status() === 403) refused.push(response.url())
+    })
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['Servers', 'Settings'])
+    await page.goto(`${vigil.url}/#/servers/${serverId}`)
+    await page.getByRole('heading', { name: 'perm-e2e-01' }).waitFor()
+    await page.getByText('Charts and processes need read access to Metrics: ask an admin.').waitFor()
+    const tabs = page.getByRole('tablist', { name: 'Server views' }).getByRole('tab')
+    expect(await tabs.allInnerTexts()).toEqual(['Connection'])
+    await page.getByText('Last error').waitFor()
+    expect(await page.getByText(/forbidden/i).count()).toBe(0)
+    expect(refused).toEqual([])
     expect(problems).toEqual([])
     await context.close()
   })

@@ -26,7 +26,9 @@ interface DetailState {
   ranges: Record<ChartedMetric, ResolvedRange>
   loading: boolean
   error: string | null
-  open(serverId: string): Promise<void>
+  /** Whether the user may read metrics: without it the server is shown, its charts are not asked for. */
+  readsMetrics: boolean
+  open(serverId: string, readsMetrics: boolean): Promise<void>
   close(): void
   setRange(choice: RangeChoice): Promise<void>
   reload(): Promise<void>
@@ -70,11 +72,13 @@ export const useServerDetail = create<DetailState>((set, get) => {
 
   const startLive = (serverId: string): void => {
     stopLive?.()
-    const unsubscribeSamples = subscribe('metrics.samples', (payload) => {
-      if (payload.serverId !== serverId || payload.metric === 'process') return
-      pending.push(payload)
-      schedule()
-    })
+    const unsubscribeSamples = get().readsMetrics
+      ? subscribe('metrics.samples', (payload) => {
+          if (payload.serverId !== serverId || payload.metric === 'process') return
+          pending.push(payload)
+          schedule()
+        })
+      : () => undefined
     const unsubscribeState = subscribe('servers.state', (change) => {
       const server = get().server
       if (server && change.id === server.id) {
@@ -98,7 +102,7 @@ export const useServerDetail = create<DetailState>((set, get) => {
   }
 
   const load = async (): Promise<void> => {
-    const { serverId, choice } = get()
+    const { serverId, choice, readsMetrics } = get()
     if (!serverId) return
     const range = resolveRange(choice, Date.now())
     const resolution = resolutionFor(range)
@@ -106,7 +110,9 @@ export const useServerDetail = create<DetailState>((set, get) => {
       () =>
         Promise.all([
           call('servers.get', { id: serverId }),
-          Promise.all(CHARTED_METRICS.map((metric) => call('metrics.series', { serverId, metric, start: range.start, end: range.end, resolution, fields: fieldsDrawn(metric) })))
+          readsMetrics
+            ? Promise.all(CHARTED_METRICS.map((metric) => call('metrics.series', { serverId, metric, start: range.start, end: range.end, resolution, fields: fieldsDrawn(metric) })))
+            : Promise.resolve([])
         ]),
       ([server, answers]) => ({
         server,
@@ -128,9 +134,11 @@ export const useServerDetail = create<DetailState>((set, get) => {
     ranges: everyMetric(resolveRange({ kind: 'live' }, Date.now())),
     loading: false,
     error: null,
+    readsMetrics: true,
 
-    async open(serverId) {
+    async open(serverId, readsMetrics) {
       if (get().serverId !== serverId) set({ serverId, server: null, data: {}, error: null })
+      set({ readsMetrics })
       if (get().choice.kind === 'live') startLive(serverId)
       await load()
     },

@@ -3,6 +3,7 @@ import { CollectionBadge } from '../../components/CollectionBadge'
 import { DetailHeader } from '../../components/DetailHeader'
 import { StatusBadge } from '../../components/StatusBadge'
 import { TabList, tabId, tabPanelId } from '../../components/TabList'
+import { useCan } from '../../stores/session'
 import { useServerDetail } from '../../stores/server-detail'
 import { ConnectionCheck } from '../servers/ConnectionCheck'
 import { ChartsPanel } from './ChartsPanel'
@@ -15,17 +16,21 @@ const TABS = [
   { id: 'connection', label: 'Connection' }
 ] as const
 type TabId = (typeof TABS)[number]['id']
+/** What a user who may read servers but not metrics can open: the charts and processes are metrics. */
+const CONNECTION_ONLY = TABS.filter((each) => each.id === 'connection')
 
 /** One server: live and historical charts, its processes, and its connection. */
 export function ServerDetailView({ serverId }: { serverId: string }) {
   const detail = useServerDetail()
-  const [tab, setTab] = useState<TabId>('charts')
+  const readsMetrics = useCan()('metrics.series')
+  const [chosenTab, setTab] = useState<TabId>('charts')
+  const tab: TabId = readsMetrics ? chosenTab : 'connection'
   const [chosenPids, setChosenPids] = useState<number[]>([])
 
   useEffect(() => {
-    void useServerDetail.getState().open(serverId)
+    void useServerDetail.getState().open(serverId, readsMetrics)
     return () => useServerDetail.getState().close()
-  }, [serverId])
+  }, [serverId, readsMetrics])
 
   const server = detail.server
   const name = server?.hostname ?? 'Server'
@@ -57,8 +62,12 @@ export function ServerDetailView({ serverId }: { serverId: string }) {
           </button>
         </p>
       ) : null}
-      <RangeBar choice={detail.choice} loading={detail.loading} onChoose={(choice) => void detail.setRange(choice)} />
-      <TabList label="Server views" tabs={TABS} active={tab} onSelect={setTab} />
+      {readsMetrics ? (
+        <RangeBar choice={detail.choice} loading={detail.loading} onChoose={(choice) => void detail.setRange(choice)} />
+      ) : (
+        <p className="hint">Charts and processes need read access to Metrics: ask an admin.</p>
+      )}
+      <TabList label="Server views" tabs={readsMetrics ? TABS : CONNECTION_ONLY} active={tab} onSelect={setTab} />
       <div role="tabpanel" id={tabPanelId('', tab)} aria-labelledby={tabId('', tab)}>
         {tab === 'charts' ? <ChartsPanel key={serverId} serverId={serverId} exportName={name} data={detail.data} versions={detail.versions} ranges={detail.ranges} /> : null}
         {tab === 'processes' ? <ProcessesPanel key={`${serverId} ${JSON.stringify(detail.choice)}`} serverId={serverId} exportName={name} choice={detail.choice} chosen={chosenPids} onChoose={setChosenPids} /> : null}

@@ -3,7 +3,8 @@
 // two pages of 10,000), and process aggregation (interval=60) over 1 h of 500 processes (5 s
 // samples, 360,000 rows). The series store is timed through the real HTTP API of a running
 // app; both stores are also timed in-process through MetricsService (what the API calls), which
-// is the like-for-like comparison. Prints p50/p99 over N runs, and the process's CPU time per
+// is the like-for-like comparison ("in-process JSON bytes": what the API sends, the answer's
+// JSON as bytes — MetricsService.historicalJson, or JSON.stringify's where there is none). Prints p50/p99 over N runs, and the process's CPU time per
 // run (p50: user + system, every thread — the HTTP client's work included, since it runs here).
 // The HTTP client is node:http reading the answer's bytes (each answer is parsed and checked
 // once, before the timed runs): fetch cost ~25 ms of CPU for the two 24 h pages in this same
@@ -124,6 +125,15 @@ async function main(): Promise<void> {
     return performance.now() - started
   }
 
+  // What the API sends: the answer's JSON bytes (MetricsService.historicalJson, where there is one).
+  const service = app.metrics as MetricsService & { historicalJson?: (query: Record<string, string>) => Buffer }
+  const inProcessJson = (query: Record<string, string>): number => {
+    const started = performance.now()
+    if (service.historicalJson) service.historicalJson(query)
+    else Buffer.from(JSON.stringify(service.historical(query)))
+    return performance.now() - started
+  }
+
   const iso = (ms: number) => new Date(ms).toISOString()
   const vmstat = { metric: 'vmstat', server_id: server.id, start: iso(dayStart), end: iso(end), per_page: '10000' }
   const processes = { metric: 'process', server_id: server.id, start: iso(hourStart), end: iso(end), interval: '60' }
@@ -131,9 +141,11 @@ async function main(): Promise<void> {
   const cases: Array<[string, () => Promise<number> | number]> = [
     ['historical vmstat 24 h (2 pages) — series store, HTTP', async () => (await overHttp(query(vmstat))) + (await overHttp(query({ ...vmstat, page: '2' })))],
     ['historical vmstat 24 h (2 pages) — series store, in-process', () => inProcess(app.metrics, vmstat) + inProcess(app.metrics, { ...vmstat, page: '2' })],
+    ['historical vmstat 24 h (2 pages) — series store, in-process JSON bytes', () => inProcessJson(vmstat) + inProcessJson({ ...vmstat, page: '2' })],
     ['historical vmstat 24 h (2 pages) — release 9 tables, in-process', () => inProcess(legacy, vmstat) + inProcess(legacy, { ...vmstat, page: '2' })],
     ['process aggregation 1 h × 500 — series store, HTTP', () => overHttp(query(processes))],
     ['process aggregation 1 h × 500 — series store, in-process', () => inProcess(app.metrics, processes)],
+    ['process aggregation 1 h × 500 — series store, in-process JSON bytes', () => inProcessJson(processes)],
     ['process aggregation 1 h × 500 — release 9 tables, in-process', () => inProcess(legacy, processes)]
   ]
 

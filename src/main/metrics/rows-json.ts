@@ -5,7 +5,7 @@
 import { NUMERIC_FIELDS, type MetricName } from '../../shared/metrics'
 import { isoSeconds } from '../../shared/time'
 import type { SampleValue } from '../base/series/sample'
-import type { SamplePage } from './metric-rows'
+import { pageLength, type SamplePage } from './metric-rows'
 import type { GroupRows, ServerNames } from './metrics-store'
 import type { RowRef } from './row-merge'
 import { labelFields, sampleId } from './series-mapping'
@@ -40,9 +40,11 @@ export function samplesJson(metric: MetricName, page: SamplePage, rest: Record<s
     out.bytes(shape.server)
     const ts = rows.ts[row] as number
     out.timestamp(ts)
-    for (const step of shape.steps) {
-      if (step.text !== null) out.bytes(step.text)
-      if (step.column >= 0) out.value(rows.columns[step.column]?.[row])
+    const { texts, columns } = shape
+    for (let s = 0; s < texts.length; s++) {
+      out.bytes(texts[s] as Uint8Array)
+      const column = columns[s]
+      if (column !== undefined) out.value(rows.columns[column]?.[row])
     }
     if (metric === 'netstat') {
       out.bytes(TIME)
@@ -50,12 +52,12 @@ export function samplesJson(metric: MetricName, page: SamplePage, rest: Record<s
     }
     out.byte(CLOSE_BRACE)
   }
-  if (page.refs === null) {
-    const rows = page.read[0]?.rows.ts.length ?? 0
-    for (let row = 0; row < rows; row++) write(0, row, row === 0)
-  } else {
-    const refs = page.refs
-    for (let i = 0; i < refs.length; i++) write((refs[i] as RowRef).source, (refs[i] as RowRef).row, i === 0)
+  const length = pageLength(page)
+  for (let i = 0; i < length; i++) {
+    if (page.refs === null) write(0, i, i === 0)
+    else write((page.refs[i] as RowRef).source, (page.refs[i] as RowRef).row, i === 0)
+    // The rest of the page is about as long a row as the first: room for it at once, not by doubling.
+    if (i === 0) out.reserve(Math.ceil(out.length * 1.15 * length) + 4096)
   }
   out.text(`],${JSON.stringify(rest).slice(1)}`)
   return out.finish()
@@ -65,8 +67,9 @@ export function samplesJson(metric: MetricName, page: SamplePage, rest: Record<s
 interface RowShape {
   /** `,"server_id":…,"server_alias":…,"timestamp":"` */
   server: Uint8Array
-  /** Text (a member's name, or a member of the group's labels whole), then a column's value, or -1. */
-  steps: Array<{ text: Uint8Array | null; column: number }>
+  /** Text (members' names, and the group's labels' members whole), each followed by the value of columns[i] when there is one. */
+  texts: Uint8Array[]
+  columns: number[]
   /** The most bytes a row of the group takes. */
   maxBytes: number
 }
@@ -76,22 +79,24 @@ function rowShape(metric: MetricName, { group, serverId }: GroupRows, names: Map
   const labels = labelFields(metric, group)
   const json = JSON.stringify
   const serverText = `,"server_id":${json(serverId)},"server_hostname":${json(server.hostname)},"server_alias":${json(server.alias)},"timestamp":`
-  const steps: RowShape['steps'] = []
+  const texts: Uint8Array[] = []
+  const columns: number[] = []
   let pending = ''
   const numeric: readonly string[] = NUMERIC_FIELDS[metric]
   for (const field of SPEC_FIELDS[metric]) {
     const column = numeric.indexOf(field)
     if (column < 0) pending += `,${json(field)}:${json(labels[field] ?? null)}`
     else {
-      steps.push({ text: utf8(`${pending},${json(field)}:`), column })
+      texts.push(utf8(`${pending},${json(field)}:`))
+      columns.push(column)
       pending = ''
     }
   }
-  if (pending !== '') steps.push({ text: utf8(pending), column: -1 })
+  if (pending !== '') texts.push(utf8(pending))
   const serverBytes = utf8(serverText)
   let maxBytes = ID.length + NUMBER_BYTES + serverBytes.length + 32 + TIME.length + NUMBER_BYTES + 2
-  for (const step of steps) maxBytes += (step.text?.length ?? 0) + (step.column >= 0 ? NUMBER_BYTES : 0)
-  return { server: serverBytes, steps, maxBytes }
+  for (const text of texts) maxBytes += text.length + NUMBER_BYTES
+  return { server: serverBytes, texts, columns, maxBytes }
 }
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8')
@@ -109,6 +114,11 @@ class JsonBytes {
   /** The day whose date ("2024-08-07T") is in dayPrefix; NaN for none. */
   private day = Number.NaN
   private dayPrefix: Uint8Array = new Uint8Array(0)
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.at
+  }
 
   reserve(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return
@@ -157,11 +167,18 @@ class JsonBytes {
       const buffer = this.buffer
       let at = this.at + digits
       this.at = at
-      do {
+      // Below 2^31 in 32-bit integer operations; above, in floating point (exact: n < 2^53).
+      while (n >= 2147483648) {
         const next = Math.floor(n / 10)
         buffer[--at] = ZERO + (n - next * 10)
         n = next
-      } while (n > 0)
+      }
+      let small = n | 0
+      do {
+        const next = (small / 10) | 0
+        buffer[--at] = ZERO + (small - next * 10)
+        small = next
+      } while (small > 0)
       return
     }
     this.ascii(Number.isFinite(value) ? String(value) : 'null')

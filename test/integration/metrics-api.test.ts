@@ -108,6 +108,22 @@ describe('historical', () => {
     expect(second.body.data.map((row: { us: number }) => row.us)).toEqual([50, 51, 52, 53, 54, 55, 56, 57, 58, 59])
   })
 
+  it('sends raw rows as the bytes JSON.stringify writes of the answer, as JSON', async () => {
+    for (const query of [
+      `metric=vmstat&server_id=${serverId}&start=${start}&end=${end}&per_page=7&page=3`,
+      `metric=vmstat&start=${start}&end=${end}`,
+      `metric=process&start=${start}&end=${end}&pids=1234,9`,
+      `metric=process&start=${start}&end=${end}&interval=300`,
+      `metric=vmstat&start=${start}&end=${end}&resolution=1m`
+    ]) {
+      const { status, headers, text } = await api.request('GET', `/api/metrics/historical/?${query}`)
+      expect(status).toBe(200)
+      expect(headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(Number(headers.get('content-length'))).toBe(Buffer.byteLength(text))
+      expect(text).toBe(JSON.stringify(api.app.metrics.historical(Object.fromEntries(new URLSearchParams(query)))))
+    }
+  })
+
   it('covers every server without a filter', async () => {
     const { body } = await api.request('GET', `/api/metrics/historical/?metric=vmstat&start=${start}&end=${end}`)
     expect(body.count).toBe(120)

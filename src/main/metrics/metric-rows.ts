@@ -8,7 +8,7 @@ import type { GroupInfo } from '../base/series/series-store'
 import type { ServerRow } from '../servers'
 import type { GroupRows, MetricsStore, ServerNames } from './metrics-store'
 import { ProcessBuckets } from './process-buckets'
-import { mergePage, type TieBreak } from './row-merge'
+import { mergePage, type RowRef, type TieBreak } from './row-merge'
 import {
   compareBusiest,
   compareText,
@@ -29,8 +29,21 @@ export interface ServerDirectory {
   rowOf(id: string): ServerRow
 }
 
-/** What the metrics API and the process views read. */
-export type MetricReads = Pick<MetricRows, 'samples' | 'rollups' | 'processAggregates'>
+/** What the metrics API and the process views read (release 9's tables answer all but samplePage). */
+export type MetricReads = Pick<MetricRows, 'samples' | 'rollups' | 'processAggregates'> & Partial<Pick<MetricRows, 'samplePage'>>
+
+/** A page of raw rows as read: row i is row refs[i].row of read[refs[i].source] — or, when refs is null, row i of read[0]. */
+export interface SamplePage {
+  read: GroupRows[]
+  refs: RowRef[] | null
+  total: number
+  names: Map<string, ServerNames>
+}
+
+/** The rows a page holds. */
+export function pageLength(page: SamplePage): number {
+  return page.refs === null ? (page.read[0]?.rows.ts.length ?? 0) : page.refs.length
+}
 
 export class MetricRows {
   constructor(
@@ -40,24 +53,34 @@ export class MetricRows {
 
   /** Raw rows in a time range, oldest first, with the total for paging. */
   samples(metric: MetricName, query: RangeQuery): { rows: StoredSample[]; total: number } {
+    const page = this.samplePage(metric, query)
+    const sample = sampleBuilder(metric, page.read, page.names)
+    const rows = new Array<StoredSample>(pageLength(page))
+    if (page.refs === null) for (let row = 0; row < rows.length; row++) rows[row] = sample(0, row)
+    else for (let i = 0; i < rows.length; i++) rows[i] = sample((page.refs[i] as RowRef).source, (page.refs[i] as RowRef).row)
+    return { rows, total: page.total }
+  }
+
+  /**
+   * The page of raw rows in a time range, as read (samples() makes them stored samples, the
+   * metrics API writes them as JSON straight from here: rows-json.ts): the groups read, which
+   * row of which group each row of the page is, the total for paging, the servers' names.
+   */
+  samplePage(metric: MetricName, query: RangeQuery): SamplePage {
     const { wanted, names } = this.wantedGroups(this.store.groups(metric, query.serverId, query), query)
     if (wanted.length === 1) {
       // One series (a server's vmstat): its rows are the page, read alone; the rest are only counted.
       const { read, total } = this.store.readPage(wanted[0] as GroupInfo, query)
-      const sample = sampleBuilder(metric, [read], names)
-      const rows = new Array<StoredSample>(read.rows.ts.length)
-      for (let row = 0; row < rows.length; row++) rows[row] = sample(0, row)
-      return { rows, total }
+      return { read: [read], refs: null, total, names }
     }
     const read = this.store.read(wanted, query.start, query.end)
-    const page = mergePage(
+    const refs = mergePage(
       read.map(({ rows }) => rows),
       metric === 'process' ? busiestFirst(read) : seriesOrder(read),
       query.offset,
       query.limit
     )
-    const sample = sampleBuilder(metric, read, names)
-    return { rows: page.map(({ source, row }) => sample(source, row)), total: countRows(read) }
+    return { read, refs, total: countRows(read), names }
   }
 
   /** Roll-up rows (n, and min/avg/max per field) in a range, oldest first, with the total for paging. */
@@ -97,23 +120,18 @@ export class MetricRows {
    * the greatest of the bucket's — as the SQL of the tables before the store did.
    */
   processAggregates(query: ProcessAggregateQuery): { rows: ProcessAggregateRow[]; total: number } {
-    // Staleness markers are read too: ProcessBuckets leaves them out as it goes, without a copy.
-    const { read, names } = this.readGroups(this.store.groups('process', query.serverId, query), query, true)
+    const { wanted, names } = this.wantedGroups(this.store.groups('process', query.serverId, query), query)
     const buckets = new ProcessBuckets()
-    for (const { group, serverId, rows } of read) {
-      const process = buckets.process(serverId, Number(group.labels.pid))
-      const labels = { command: group.labels.command ?? '', user: group.labels.user ?? '' }
-      const cpu = rows.columns[0] ?? []
-      const mem = rows.columns[1] ?? []
-      // A group's rows are in time order: each bucket is one run of them.
-      for (let from = 0; from < rows.ts.length; ) {
-        const bucket = Math.floor((rows.ts[from] as number) / query.intervalMs) * query.intervalMs
-        let to = from + 1
-        while (to < rows.ts.length && (rows.ts[to] as number) < bucket + query.intervalMs) to++
-        buckets.addRun(process, bucket, labels, cpu, mem, from, to)
-        from = to
-      }
-    }
+    const processes = wanted.map((group) => ({
+      process: buckets.process(group.labels.server_id ?? '', Number(group.labels.pid)),
+      names: { command: group.labels.command ?? '', user: group.labels.user ?? '' }
+    }))
+    // Every group's chunks in one query, decoded into reused arrays and folded as they come;
+    // staleness markers are read too, and left out by ProcessBuckets as it goes.
+    this.store.scan(wanted, query.start, query.end, (index, rows, from, to) => {
+      const { process, names: labels } = processes[index] as (typeof processes)[number]
+      buckets.addRows(process, labels, rows, from, to, query.intervalMs)
+    })
     return { rows: buckets.rows(names, query.offset, query.limit), total: buckets.size }
   }
 

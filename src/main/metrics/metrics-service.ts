@@ -14,6 +14,7 @@ import {
 import { MAX_PAGE } from '../../shared/limits'
 import { isoSeconds } from '../../shared/time'
 import type { MetricReads } from './metric-rows'
+import { samplesJson, SPEC_FIELDS } from './rows-json'
 import type { ProcessAggregateRow, RolledUpMetric, StoredRollup, StoredSample } from './samples'
 import type { ServersService } from '../servers'
 
@@ -81,6 +82,43 @@ export class MetricsService {
   }
 
   historical(query: HistoricalQuery) {
+    const { metric, range, frame, resolution, interval, pids, page, perPage } = this.historicalQuery(query)
+    if (resolution !== 'raw') {
+      const { rows, total } = this.repo.rollups(metric as RolledUpMetric, RESOLUTION_MS[resolution], range)
+      return { data: rows.map((row) => rollupRow(metric as RolledUpMetric, row, resolution)), ...paging(total, page, perPage), ...frame, metric: METRIC_LABELS[metric], resolution }
+    }
+    if (metric === 'process' && interval !== undefined) {
+      const { rows, total } = this.repo.processAggregates({ ...range, intervalMs: interval * 1000, pids })
+      return {
+        data: rows.map(aggregateRow),
+        ...paging(total, page, perPage),
+        ...frame,
+        metric: 'process',
+        interval_seconds: interval,
+        pids_filtered: pids ?? null
+      }
+    }
+    const { rows, total } = this.repo.samples(metric, { ...range, pids })
+    return { data: rows.map((row) => apiRow(metric, row)), ...paging(total, page, perPage), ...frame, metric: METRIC_LABELS[metric] }
+  }
+
+  /**
+   * historical()'s answer as the JSON bytes the API sends: JSON.stringify's of it, byte for byte.
+   * Pages of raw rows are written straight from the columns read (rows-json.ts), not built as
+   * objects first, when the reads can give them so (the series store; not release 9's tables).
+   */
+  historicalJson(query: HistoricalQuery): Buffer {
+    const read = this.historicalQuery(query)
+    const { metric, range, frame, resolution, interval, pids, page, perPage } = read
+    if (resolution !== 'raw' || (metric === 'process' && interval !== undefined) || this.repo.samplePage === undefined) {
+      return Buffer.from(JSON.stringify(this.historical(query)), 'utf8')
+    }
+    const rows = this.repo.samplePage(metric, { ...range, pids })
+    return samplesJson(metric, rows, { ...paging(rows.total, page, perPage), ...frame, metric: METRIC_LABELS[metric] })
+  }
+
+  /** A historical query checked: what to read, and the answer's frame. */
+  private historicalQuery(query: HistoricalQuery) {
     const missing = (['metric', 'start', 'end'] as const).filter((name) => !query[name])
     if (missing.length > 0) {
       throw new AppError('validation', 'Missing required parameters', { extra: { required: ['metric', 'start', 'end'] } })
@@ -100,25 +138,8 @@ export class MetricsService {
     const range = { serverId, start, end, limit: perPage, offset: (page - 1) * perPage }
     const frame = { start_time: isoSeconds(start), end_time: isoSeconds(end) }
     const resolution = resolutionOf(query.resolution, metric, end - start)
-    if (resolution !== 'raw') {
-      if (metric === 'process') throw AppError.invalidField('resolution', 'process samples are kept raw only: use interval to aggregate')
-      const { rows, total } = this.repo.rollups(metric, RESOLUTION_MS[resolution], range)
-      return { data: rows.map((row) => rollupRow(metric, row, resolution)), ...paging(total, page, perPage), ...frame, metric: METRIC_LABELS[metric], resolution }
-    }
-
-    if (metric === 'process' && interval !== undefined) {
-      const { rows, total } = this.repo.processAggregates({ ...range, intervalMs: interval * 1000, pids })
-      return {
-        data: rows.map(aggregateRow),
-        ...paging(total, page, perPage),
-        ...frame,
-        metric: 'process',
-        interval_seconds: interval,
-        pids_filtered: pids ?? null
-      }
-    }
-    const { rows, total } = this.repo.samples(metric, { ...range, pids })
-    return { data: rows.map((row) => apiRow(metric, row)), ...paging(total, page, perPage), ...frame, metric: METRIC_LABELS[metric] }
+    if (resolution !== 'raw' && metric === 'process') throw AppError.invalidField('resolution', 'process samples are kept raw only: use interval to aggregate')
+    return { metric, range, frame, resolution, interval, pids, page, perPage }
   }
 
   private serverFilter(query: RealtimeQuery): string | undefined {
@@ -198,14 +219,6 @@ export function sampleValues(metric: MetricName, row: Record<string, unknown>): 
 function copySampleValues(metric: MetricName, row: Record<string, unknown>, into: Record<string, unknown>): Record<string, unknown> {
   for (const field of SPEC_FIELDS[metric]) into[field] = row[field] ?? null
   return into
-}
-
-/** Each metric's fields in the spec's order. */
-const SPEC_FIELDS: Record<MetricName, readonly string[]> = {
-  vmstat: NUMERIC_FIELDS.vmstat,
-  iostat: ['disk', ...NUMERIC_FIELDS.iostat],
-  netstat: ['interface', ...NUMERIC_FIELDS.netstat],
-  process: ['pid', 'user', 'cpu', 'mem', 'command']
 }
 
 /** Each metric's row in the API, every member null: id, server, timestamp, the spec's fields (and netstat's time). */

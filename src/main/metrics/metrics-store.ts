@@ -4,6 +4,7 @@
 // metric-series-repo.ts, roll-ups and retention in metrics-maintenance.ts.
 import { NUMERIC_FIELDS, SERIES_KEY, type MetricName } from '../../shared/metrics'
 import { METRIC_LABEL } from '../base/series/group-catalog'
+import type { ColumnarRows } from '../base/series/columnar-rows'
 import type { LabelMatcher } from '../base/series/matchers'
 import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
 import { isStaleRow, numberOrNull, STALE, type SampleValue } from '../base/series/sample'
@@ -90,6 +91,20 @@ export class MetricsStore {
       if (rows.ts.length > 0) read.push({ group, serverId: group.labels.server_id ?? '', rows })
     }
     return read
+  }
+
+  /**
+   * The groups' rows in [start, end], staleness markers included, group after group in the
+   * order given, part by part in typed arrays reused from part to part (SeriesStore.scan): for
+   * reads that fold many series as they go.
+   */
+  scan(groups: readonly GroupInfo[], start: number, end: number, visit: (index: number, rows: ColumnarRows, from: number, to: number) => void): void {
+    this.series.scan(
+      groups.map((group) => group.id),
+      start,
+      end,
+      visit
+    )
   }
 
   /** One group's page of rows in [start, end] (staleness markers left out), and how many rows the range holds. */

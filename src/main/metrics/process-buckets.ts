@@ -4,8 +4,8 @@
 // An hour of 500 processes is 360,000 rows into some 30,000 buckets: the totals live in one
 // growing Float64Array (a slot of numbers per bucket) rather than objects per bucket and field,
 // whose number fields each row would box, so that adding a row allocates nothing.
+import { ROW_NUMBER, ROW_STALE, type ColumnarRows } from '../base/series/columnar-rows'
 import { addCompensated, compensatedTotal } from '../base/series/neumaier-sum'
-import { STALE, type SampleValue } from '../base/series/sample'
 import { compareText, type ProcessAggregateRow } from './samples'
 import type { ServerNames } from './metrics-store'
 
@@ -18,6 +18,9 @@ const N = 0
 const MIN = 1
 const MAX = 2
 const SUM = 3
+/** Row kinds (ColumnarRows), as locals: read for every row. */
+const NUMBER: number = ROW_NUMBER
+const STALE_KIND: number = ROW_STALE
 
 /** A process's buckets: its slot in each. */
 export interface ProcessKey {
@@ -41,33 +44,33 @@ export class ProcessBuckets {
   }
 
   /**
-   * Adds rows [from, to) of one process series — all in `bucket` — leaving out staleness
-   * markers (both fields STALE). A pid reused by another command within one bucket is folded
-   * into one row, its command and user the greatest of the bucket's.
+   * Adds rows [from, to) of one process series (time order; cpu in column 0, mem in column 1)
+   * to their buckets of `intervalMs`, leaving out staleness markers (both fields STALE). A pid
+   * reused by another command within one bucket is folded into one row, its command and user
+   * the greatest of the bucket's.
    */
-  addRun(
-    process: ProcessKey,
-    bucket: number,
-    names: { command: string; user: string },
-    cpu: ArrayLike<SampleValue>,
-    mem: ArrayLike<SampleValue>,
-    from: number,
-    to: number
-  ): void {
-    const isMarker = (r: number): boolean => cpu[r] === STALE && mem[r] === STALE
-    let r = from
-    while (r < to && isMarker(r)) r++
-    // Markers alone make no row (nor a bucket).
-    if (r === to) return
-    const base = this.slot(process, bucket, names) * SLOT
-    const totals = this.totals
-    for (; r < to; r++) {
-      if (isMarker(r)) continue
-      const c = cpu[r]
-      const m = mem[r]
-      totals[base + COUNT] = (totals[base + COUNT] as number) + 1
-      if (typeof c === 'number') addValue(totals, base + CPU, c)
-      if (typeof m === 'number') addValue(totals, base + MEM, m)
+  addRows(process: ProcessKey, names: { command: string; user: string }, rows: ColumnarRows, from: number, to: number, intervalMs: number): void {
+    const ts = rows.ts
+    const cpu = rows.values[0] as Float64Array
+    const mem = rows.values[1] as Float64Array
+    const cpuKinds = rows.kinds[0] ?? null
+    const memKinds = rows.kinds[1] ?? null
+    for (let r = from; r < to; ) {
+      // A series' rows are in time order: each bucket is one run of them, looked up once.
+      const bucket = Math.floor((ts[r] as number) / intervalMs) * intervalMs
+      const next = bucket + intervalMs
+      let base = -1
+      for (; r < to && (ts[r] as number) < next; r++) {
+        const cpuKind = cpuKinds === null ? NUMBER : (cpuKinds[r] as number)
+        const memKind = memKinds === null ? NUMBER : (memKinds[r] as number)
+        // A staleness marker is not a sample (markers alone make no row, nor a bucket).
+        if (cpuKind === STALE_KIND && memKind === STALE_KIND) continue
+        if (base < 0) base = this.slot(process, bucket, names) * SLOT
+        const totals = this.totals
+        totals[base + COUNT] = (totals[base + COUNT] as number) + 1
+        if (cpuKind === NUMBER) addValue(totals, base + CPU, cpu[r] as number)
+        if (memKind === NUMBER) addValue(totals, base + MEM, mem[r] as number)
+      }
     }
   }
 
@@ -77,15 +80,45 @@ export class ProcessBuckets {
 
   /** The rows, by bucket, server and pid; `offset` and `limit` (-1 for all) select a page. */
   rows(names: Map<string, ServerNames>, offset: number, limit: number): ProcessAggregateRow[] {
+    const order = this.order()
+    const page = limit < 0 ? order.subarray(offset) : order.subarray(offset, offset + limit)
+    return Array.from(page, (slot) => this.row(slot, names))
+  }
+
+  /**
+   * The slots by bucket, server and pid. Each process has a rank (by server, then pid) and each
+   * slot one (bucket, process): the slots sort as numbers, bucket × processes + rank, with the
+   * slot in the low bits — a typed array's sort, rather than a comparison function called some
+   * 450,000 times for 30,000 slots.
+   */
+  private order(): Uint32Array {
     const slots = this.slots
-    const order = slots.map((_, slot) => slot)
-    order.sort((a, b) => {
+    const ranked = [...this.processes.values()].sort((a, b) => compareText(a.serverId, b.serverId) || a.pid - b.pid)
+    const rank = new Map<ProcessKey, number>()
+    ranked.forEach((process, r) => rank.set(process, r))
+    const order = new Uint32Array(slots.length)
+    const buckets = new Set<number>()
+    for (const { bucket } of slots) buckets.add(bucket)
+    const bucketIndex = new Map([...buckets].sort((a, b) => a - b).map((bucket, i) => [bucket, i]))
+    const keys = new Float64Array(slots.length)
+    const slotFactor = slots.length
+    if (buckets.size * ranked.length * slotFactor < 2 ** 53) {
+      for (let slot = 0; slot < slots.length; slot++) {
+        const { bucket, process } = slots[slot] as (typeof slots)[number]
+        keys[slot] = ((bucketIndex.get(bucket) as number) * ranked.length + (rank.get(process) as number)) * slotFactor + slot
+      }
+      keys.sort()
+      for (let i = 0; i < keys.length; i++) order[i] = (keys[i] as number) % slotFactor
+      return order
+    }
+    const sorted = slots.map((_, slot) => slot)
+    sorted.sort((a, b) => {
       const sa = slots[a] as (typeof slots)[number]
       const sb = slots[b] as (typeof slots)[number]
-      return sa.bucket - sb.bucket || compareText(sa.process.serverId, sb.process.serverId) || sa.process.pid - sb.process.pid
+      return sa.bucket - sb.bucket || (rank.get(sa.process) as number) - (rank.get(sb.process) as number)
     })
-    const page = limit < 0 ? order.slice(offset) : order.slice(offset, offset + limit)
-    return page.map((slot) => this.row(slot, names))
+    order.set(sorted)
+    return order
   }
 
   private slot(process: ProcessKey, bucket: number, names: { command: string; user: string }): number {

@@ -3,8 +3,9 @@
 // an integer sequence (a steady interval costs one bit a row), then each column, which may be
 // written as computed from the timestamps and the columns before it (column-codec.ts).
 import { BitReader, BitWriter } from './bit-stream'
-import { decodeColumn, encodeColumn, holdsStale, type ColumnValues } from './column-codec'
-import { readIntegers, writeIntegers } from './integer-sequence'
+import { ROW_NULL, type ColumnarRows } from './columnar-rows'
+import { decodeColumn, decodeColumnInto, encodeColumn, holdsStale, type ColumnValues } from './column-codec'
+import { readIntegers, readIntegersInto, writeIntegers } from './integer-sequence'
 import type { SampleValue } from './sample'
 
 /** Format of the chunk's bit stream, first in every chunk, so a later layout can be told apart. */
@@ -66,6 +67,34 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
   const columns: SampleValue[][] = []
   for (let c = 0; c < columnCount; c++) columns.push(decodeColumn(input, rows, { ts, previous: columns }))
   return { ts, columns }
+}
+
+/**
+ * A chunk decoded into `into`'s typed arrays (reused from chunk to chunk), rather than arrays
+ * of values; a column the chunk lacks reads as null. Columns computed from others, or written
+ * as doubles, are decoded by decodeChunk and copied.
+ */
+export function decodeChunkInto(bytes: Uint8Array, into: ColumnarRows): void {
+  const input = new BitReader(bytes)
+  const format = input.read(4)
+  if (format !== FORMAT) throw new RangeError(`unknown chunk format ${format}`)
+  const rows = input.read(24)
+  const columnCount = input.read(12)
+  into.reset(rows)
+  readIntegersInto(input, rows, 1, into.ts)
+  for (let c = 0; c < into.columnCount; c++) {
+    if (c >= columnCount) {
+      into.kindsOf(c).fill(ROW_NULL, 0, rows)
+      continue
+    }
+    const found = decodeColumnInto(input, rows, into.values[c] as Float64Array, into.kindsOf(c))
+    if (found === 'unsupported') {
+      const decoded = decodeChunk(bytes)
+      into.copyFrom(decoded, 0, rows)
+      return
+    }
+    if (found === 'numbers') into.kinds[c] = null
+  }
 }
 
 /**

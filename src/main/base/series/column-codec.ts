@@ -14,7 +14,8 @@
 import { BitReader, BitWriter, MAX_SIGNED } from './bit-stream'
 import { MAX_DECIMAL_PLACES } from './decimal'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
-import { integersCost, planIntegers, readIntegers, sortedMedian, writeIntegers, type IntegersPlan } from './integer-sequence'
+import { integersCost, planIntegers, readIntegers, readIntegersInto, sortedMedian, writeIntegers, type IntegersPlan } from './integer-sequence'
+import { ROW_NULL, ROW_NUMBER, ROW_STALE } from './columnar-rows'
 import { STALE, type SampleValue } from './sample'
 
 const enum Encoding {
@@ -107,6 +108,49 @@ export function decodeColumn(input: BitReader, rows: number, context?: ColumnCon
   let next = 0
   for (let i = 0; i < rows; i++) column[i] = absent?.has(i) ? (absent.get(i) as null | typeof STALE) : (present[next++] as number)
   return column
+}
+
+/**
+ * What decodeColumnInto found: every row a number (`kinds` untouched); `kinds` says which rows
+ * hold one (ROW_NUMBER, ROW_NULL, ROW_STALE); or a column computed from others, or of doubles,
+ * to be read with decodeColumn instead (the reader is left mid-column).
+ */
+export type DecodedInto = 'numbers' | 'kinds' | 'unsupported'
+
+/**
+ * A column decoded into numbers (`values`, from index 0) and, when some row has none, their
+ * kinds — for readers that decode chunk after chunk into the same typed arrays, not an array
+ * of values per column. Decimal and all-null columns only, most of what Vigil stores; others
+ * are Unsupported.
+ */
+export function decodeColumnInto(input: BitReader, rows: number, values: Float64Array, kinds: Uint8Array): DecodedInto {
+  const encoding = input.read(2) as Encoding
+  if (encoding === Encoding.AllNull) {
+    kinds.fill(ROW_NULL, 0, rows)
+    return 'kinds'
+  }
+  if (encoding !== Encoding.Decimal) return 'unsupported'
+  const absent = readAbsent(input, rows)
+  if (absent === null) {
+    readIntegersInto(input, rows, SCALES[input.read(3)] as number, values)
+    return 'numbers'
+  }
+  const count = rows - absent.size
+  // The present values first (a column without any has no exponent written), then spread out
+  // to their rows from the last one back.
+  if (count > 0) readIntegersInto(input, count, SCALES[input.read(3)] as number, values)
+  let next = count - 1
+  for (let i = rows - 1; i >= 0; i--) {
+    const mark = absent.get(i)
+    if (mark === undefined) {
+      values[i] = values[next--] as number
+      kinds[i] = ROW_NUMBER
+    } else {
+      values[i] = 0
+      kinds[i] = mark === STALE ? ROW_STALE : ROW_NULL
+    }
+  }
+  return 'kinds'
 }
 
 /**

@@ -197,9 +197,29 @@ export function writeIntegers(out: BitWriter, values: ArrayLike<number>, plan?: 
 export function readIntegers(input: BitReader, count: number, scale = 1): number[] {
   const values = new Array<number>(count)
   if (count === 0) return values
+  if (integerScratch.length < count) integerScratch = new Float64Array(Math.max(count, integerScratch.length * 2))
+  const read = integerScratch
+  readIntegersInto(input, count, scale, read)
+  for (let i = 0; i < count; i++) values[i] = read[i] as number
+  if (integerScratch.length > INTEGER_SCRATCH_KEPT) integerScratch = new Float64Array(INTEGER_SCRATCH)
+  return values
+}
+
+/** readIntegers' values before they are copied out: one array for every call (reading is synchronous). */
+const INTEGER_SCRATCH = 1024
+const INTEGER_SCRATCH_KEPT = 1 << 16
+let integerScratch = new Float64Array(INTEGER_SCRATCH)
+
+/**
+ * Reads `count` integers into `out` from index 0, each divided by `scale` as it is read: for
+ * readers that decode chunk after chunk into the same arrays (process aggregation), and
+ * readIntegers.
+ */
+export function readIntegersInto(input: BitReader, count: number, scale: number, out: Float64Array): void {
+  if (count === 0) return
   let previous = readSigned(input)
-  values[0] = previous / scale
-  if (count < 2) return values
+  out[0] = previous / scale
+  if (count < 2) return
   const form = input.read(2) as Form
   const step = form === Form.Step ? readSigned(input) : 0
   const width = input.read(5)
@@ -230,7 +250,6 @@ export function readIntegers(input: BitReader, count: number, scale = 1): number
     const delta = form === Form.Whole ? residual - previous : form === Form.Delta ? residual : form === Form.Step ? residual + step : residual + previousDelta
     previous += delta
     previousDelta = delta
-    values[i] = previous / scale
+    out[i] = previous / scale
   }
-  return values
 }

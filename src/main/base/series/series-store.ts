@@ -17,7 +17,8 @@
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
-import { decodeChunk, encodeChunk } from './chunk-codec'
+import { decodeChunk, decodeChunkInto, encodeChunk } from './chunk-codec'
+import { ColumnarRows } from './columnar-rows'
 import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
 import { BUCKETS, ColdGroups } from './cold-groups'
@@ -388,6 +389,55 @@ export class SeriesStore {
   }
 
   /**
+   * The rows of many groups with times in [start, end], staleness markers included, handed to
+   * `visit` group after group (in the order given), each group's in time order, part by part (a
+   * chunk, the head's rows): rows [from, to) of `rows` — typed arrays reused from part to part,
+   * valid during the call. The stored chunks of all the groups are read in one query, and
+   * decoded into the same arrays: what read() gives a group at a time, without its arrays of
+   * values (a fold over 500 process series of an hour allocated 40 MB that way).
+   */
+  scan(groupIds: readonly number[], start: number, end: number, visit: (index: number, rows: ColumnarRows, from: number, to: number) => void): void {
+    if (end < start) return
+    const states = groupIds.map((id) => this.stateOf(id))
+    const stored = this.storedChunksOf(states, start, end)
+    const scratch = new Map<number, ColumnarRows>()
+    for (let index = 0; index < states.length; index++) {
+      const state = states[index]
+      if (state === undefined) continue
+      const columnCount = state.info.columns.length
+      let rows = scratch.get(columnCount)
+      if (rows === undefined) scratch.set(columnCount, (rows = new ColumnarRows(columnCount)))
+      const parts: Array<{ data: Uint8Array; startTs: number; endTs: number }> = stored.get(state.info.id) ?? []
+      for (const chunk of state.pending ?? []) if (chunk.startTs <= end && chunk.endTs >= start) parts.push(chunk)
+      const head = state.head !== null && state.head.count > 0 ? state.head.read(start, end) : null
+      // Parts that overlap in time (a late sample started a chunk) are merged by read(), in time order.
+      let ordered = true
+      let previousEnd = -Infinity
+      for (const part of parts) {
+        if (part.startTs < previousEnd) ordered = false
+        previousEnd = part.endTs
+      }
+      if (head !== null && head.ts.length > 0 && (head.ts[0] as number) < previousEnd) ordered = false
+      if (!ordered) {
+        const range = this.read(state.info.id, start, end)
+        rows.copyFrom(range, 0, range.ts.length)
+        if (rows.rows > 0) visit(index, rows, 0, rows.rows)
+        continue
+      }
+      for (const part of parts) {
+        decodeChunkInto(part.data, rows)
+        const from = firstAtOrAfter(rows.ts, rows.rows, start)
+        const to = firstAfter(rows.ts, rows.rows, end, from)
+        if (to > from) visit(index, rows, from, to)
+      }
+      if (head !== null && head.ts.length > 0) {
+        rows.copyFrom(head, 0, head.ts.length)
+        visit(index, rows, 0, rows.rows)
+      }
+    }
+  }
+
+  /**
    * A page of a group's rows with times in [start, end] — its samples, staleness markers left
    * out (isStaleRow) — and how many there are: the chunks the page does not reach are counted
    * from their times, not decoded (row-page.ts).
@@ -660,6 +710,35 @@ export class SeriesStore {
     if (retiredSegments.length > 0) this.statements.clearLogDone.run(Math.min(...retiredSegments))
   }
 
+  /** The chunks in SQLite of these groups that overlap [start, end], by group, each group's in time order: one query. */
+  private storedChunksOf(states: ReadonlyArray<GroupState | undefined>, start: number, end: number): Map<number, Array<{ data: Uint8Array; startTs: number; endTs: number }>> {
+    const byGroup = new Map<number, Array<{ data: Uint8Array; startTs: number; endTs: number }>>()
+    const ids: number[] = []
+    let last = -Infinity
+    for (const state of states) {
+      if (state === undefined || !state.stored || state.storedLast === null || state.storedLast < start) continue
+      ids.push(state.info.id)
+      if (state.storedLast > last) last = state.storedLast
+    }
+    if (ids.length === 0) return byGroup
+    const first = this.firstBucket()
+    if (first === null) return byGroup
+    // As storedChunks: a chunk overlapping [start, end] ends at or after start, and no later than its group's newest.
+    const rows = this.statements.chunksOfGroups.all(Math.max(first, bucketOf(start)), bucketOf(last), JSON.stringify(ids), end, start) as Array<{
+      group_id: number
+      start_ts: number
+      end_ts: number
+      data: Uint8Array
+    }>
+    for (const row of rows) {
+      const chunk = { data: row.data, startTs: row.start_ts, endTs: row.end_ts }
+      const chunks = byGroup.get(row.group_id)
+      if (chunks === undefined) byGroup.set(row.group_id, [chunk])
+      else chunks.push(chunk)
+    }
+    return byGroup
+  }
+
   /** A group's chunks in SQLite that overlap [start, end], in time order. */
   private storedChunks(state: GroupState, start: number, end: number): Array<{ first_seq: number; data: Uint8Array }> {
     if (!state.stored || state.storedLast === null || state.storedLast < start) return []
@@ -909,6 +988,9 @@ function prepare(db: Db) {
     chunksIn: db.prepare(
       `${BUCKETS} SELECT first_seq, data FROM series_chunks WHERE bucket IN buckets AND group_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts`
     ),
+    chunksOfGroups: db.prepare(
+      `${BUCKETS} SELECT group_id, start_ts, end_ts, data FROM series_chunks WHERE bucket IN buckets AND group_id IN (SELECT value FROM json_each(?)) AND start_ts <= ? AND end_ts >= ? ORDER BY group_id, start_ts`
+    ),
     firstStart: db.prepare(`${BUCKETS} SELECT MIN(start_ts) FROM series_chunks WHERE bucket IN buckets AND group_id = ?`).pluck(),
     firstBucket: db.prepare('SELECT MIN(bucket) FROM series_chunks').pluck(),
     lastBucket: db.prepare('SELECT MAX(bucket) FROM series_chunks').pluck(),
@@ -1015,4 +1097,27 @@ function withLazySeq(ts: number[], columns: SampleValue[][], seqOf: () => number
       return (seq ??= seqOf())
     }
   }
+}
+
+/** The first of rows [0, count) whose time is at or after `time` (times ascending). */
+function firstAtOrAfter(ts: Float64Array, count: number, time: number): number {
+  let low = 0
+  let high = count
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((ts[middle] as number) < time) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** The first of rows [low, count) whose time is after `time`. */
+function firstAfter(ts: Float64Array, count: number, time: number, low: number): number {
+  let high = count
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((ts[middle] as number) <= time) low = middle + 1
+    else high = middle
+  }
+  return low
 }

@@ -2,7 +2,8 @@
 // and the sample-to-WebSocket latency. Goal: 1,000 servers at 5 s with under half a core and
 // p99 under 250 ms.
 //   npm run build && npx tsx bench/fleet.ts [--window 120] [--settle 20] [--interval 5] [--ws vmstat|all]
-//       [--profile] [--profile-out PREFIX] [--cli PATH] 100 500 1000
+//       [--profile] [--profile-out PREFIX] [--memory] [--heap-snapshot PREFIX] [--node-arg FLAG]... [--env NAME=VALUE]...
+//       [--cli PATH] 100 500 1000
 //
 // For each N: a fresh `node out/main/cli.js serve --port 0` on a temp data dir (its built-in
 // "this machine" server is switched off, so only the fleet is collected); N servers registered
@@ -15,9 +16,13 @@
 // simulator wrote into vmstat's `free` column, stored as `fre`), and the rows Vigil stored in
 // that window (read from its SQLite file after it stopped). --profile samples Vigil's CPU
 // over the window through the inspector (127.0.0.1 only) and prints where the time went; its
-// figures then include the profiler's overhead.
+// figures then include the profiler's overhead. --memory reads Vigil's memory by kind at the end
+// of the window (V8 heap spaces, array buffers, native) and logs its event-loop stalls and GC
+// pauses over the window (a timer and a GC observer installed through the inspector);
+// --heap-snapshot PREFIX writes a heap snapshot at the end and prints its largest constructors.
+// --node-arg and --env pass node flags and environment variables to `vigil serve` only.
 import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -42,10 +47,33 @@ interface Options {
   profile: boolean
   /** Where to keep the raw .cpuprofile (open it in Chrome DevTools); the summary is printed anyway. */
   profileOut: string | null
+  /** --memory: where Vigil's memory is (V8 heap spaces, array buffers, native) and its event-loop stalls and GC pauses over the window. */
+  memory: boolean
+  /** --alloc-profile: where Vigil allocates over the window (V8's sampling heap profiler, collected objects included). */
+  allocProfile: boolean
+  /** --heap-snapshot FILE: a heap snapshot of Vigil at the end of the window, summarised by constructor. */
+  heapSnapshot: string | null
+  /** --node-arg ARG (repeatable): a flag for the node running `vigil serve` (e.g. --max-semi-space-size=16). */
+  nodeArgs: string[]
+  /** --env NAME=VALUE (repeatable): an environment variable for `vigil serve` only (e.g. MALLOC_ARENA_MAX=2). */
+  env: Record<string, string>
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { fleets: [], windowS: 120, settleS: 20, intervalS: 5, ws: 'vmstat', profile: false, profileOut: null }
+  const options: Options = {
+    fleets: [],
+    windowS: 120,
+    settleS: 20,
+    intervalS: 5,
+    ws: 'vmstat',
+    profile: false,
+    profileOut: null,
+    memory: false,
+    heapSnapshot: null,
+    allocProfile: false,
+    nodeArgs: [],
+    env: {}
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const value = (): string => {
@@ -59,7 +87,14 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--ws') options.ws = value() === 'all' ? 'all' : 'vmstat'
     else if (arg === '--profile') options.profile = true
     else if (arg === '--cli') CLI = resolve(value()) // another build of cli.js, for A/B comparisons
-    else if (arg === '--profile-out') {
+    else if (arg === '--memory') options.memory = true
+    else if (arg === '--alloc-profile') options.allocProfile = true
+    else if (arg === '--heap-snapshot') options.heapSnapshot = resolve(value())
+    else if (arg === '--node-arg') options.nodeArgs.push(value())
+    else if (arg === '--env') {
+      const [name, ...rest] = value().split('=')
+      options.env[name as string] = rest.join('=')
+    } else if (arg === '--profile-out') {
       options.profile = true
       options.profileOut = resolve(value())
     }
@@ -162,11 +197,14 @@ interface Vigil {
   output(): string
 }
 
-async function startVigil(inspect: boolean): Promise<Vigil> {
+async function startVigil(inspect: boolean, options: Options): Promise<Vigil> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`)
   const dataDir = makeTempDir('vigil-fleet-')
-  const nodeArgs = inspect ? ['--inspect=127.0.0.1:0'] : []
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: 'pipe' })
+  const nodeArgs = [...options.nodeArgs, ...(inspect ? ['--inspect=127.0.0.1:0'] : [])]
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: 'pipe',
+    env: { ...process.env, ...options.env }
+  })
   children.add(child)
   let output = ''
   const keep = (text: string): void => {
@@ -269,10 +307,13 @@ interface CpuProfile {
 class Inspector {
   private nextId = 1
   private readonly pending = new Map<number, (result: unknown) => void>()
+  /** Listeners of protocol events (no id), by method. */
+  readonly events = new Map<string, (params: unknown) => void>()
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: WebSocket.RawData) => {
-      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown }
+      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; method?: string; params?: unknown }
+      if (message.id === undefined && message.method) this.events.get(message.method)?.(message.params)
       const answer = message.id === undefined ? undefined : this.pending.get(message.id)
       if (answer && message.id !== undefined) {
         this.pending.delete(message.id)
@@ -301,6 +342,222 @@ class Inspector {
   close(): void {
     this.socket.close()
   }
+}
+
+
+// --- memory, event-loop stalls and GC pauses of Vigil, through the inspector ---
+
+/**
+ * Installed in Vigil (Runtime.evaluate) at the start of the window: a 20 ms timer that records
+ * every gap over 100 ms (an event-loop stall: offset and length), a PerformanceObserver of GC
+ * pauses over 10 ms (offset, length, kind), and perf_hooks' event-loop delay histogram. Read
+ * back by PROBE_READ at the end. Only ever runs in a bench's own `vigil serve --inspect`.
+ */
+const PROBE_INSTALL = `(() => {
+  const { PerformanceObserver, monitorEventLoopDelay, performance } = require('node:perf_hooks')
+  const probe = { t0: performance.now(), stalls: [], gcs: [], gcMs: { 1: 0, 2: 0, 4: 0, 8: 0 }, gcCount: { 1: 0, 2: 0, 4: 0, 8: 0 } }
+  probe.delay = monitorEventLoopDelay({ resolution: 10 })
+  probe.delay.enable()
+  let last = performance.now()
+  probe.timer = setInterval(() => {
+    const now = performance.now()
+    const gap = now - last - 20
+    if (gap > 100) probe.stalls.push([Math.round(last - probe.t0), Math.round(gap)])
+    last = now
+  }, 20)
+  probe.timer.unref()
+  probe.observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail ? entry.detail.kind : entry.kind
+      probe.gcMs[kind] = (probe.gcMs[kind] || 0) + entry.duration
+      probe.gcCount[kind] = (probe.gcCount[kind] || 0) + 1
+      if (entry.duration > 10) probe.gcs.push([Math.round(entry.startTime - probe.t0), Math.round(entry.duration), kind])
+    }
+  })
+  probe.observer.observe({ entryTypes: ['gc'] })
+  globalThis.__fleetProbe = probe
+  return 'ok'
+})()`
+
+const PROBE_READ = `(() => {
+  const probe = globalThis.__fleetProbe
+  const v8 = require('node:v8')
+  const memory = process.memoryUsage()
+  const spaces = v8.getHeapSpaceStatistics().map((s) => ({ name: s.space_name, used: s.space_used_size, committed: s.physical_space_size }))
+  const heap = v8.getHeapStatistics()
+  const result = { memory, spaces, heap, handles: process.getActiveResourcesInfo().length }
+  if (probe) {
+    clearInterval(probe.timer)
+    probe.observer.disconnect()
+    probe.delay.disable()
+    Object.assign(result, {
+      stalls: probe.stalls,
+      gcs: probe.gcs,
+      gcMs: probe.gcMs,
+      gcCount: probe.gcCount,
+      delay: { p50: probe.delay.percentile(50) / 1e6, p99: probe.delay.percentile(99) / 1e6, max: probe.delay.max / 1e6 }
+    })
+    delete globalThis.__fleetProbe
+  }
+  return JSON.stringify(result)
+})()`
+
+interface ProbeResult {
+  memory: NodeJS.MemoryUsage
+  spaces: Array<{ name: string; used: number; committed: number }>
+  heap: { total_heap_size: number; used_heap_size: number; malloced_memory: number; external_memory: number }
+  handles: number
+  stalls?: Array<[number, number]>
+  gcs?: Array<[number, number, number]>
+  gcMs?: Record<string, number>
+  gcCount?: Record<string, number>
+  delay?: { p50: number; p99: number; max: number }
+}
+
+async function evaluate<T>(inspector: Inspector, expression: string): Promise<T> {
+  const answer = await inspector.call<{ result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
+    'Runtime.evaluate',
+    { expression, includeCommandLineAPI: true, returnByValue: true }
+  )
+  if (answer.exceptionDetails) throw new Error(`inspector: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`)
+  return answer.result.value as T
+}
+
+/** RssAnon / RssFile / RssShmem of /proc/<pid>/status, in MiB. */
+function rssParts(pid: number): Record<string, number> {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const parts: Record<string, number> = {}
+  for (const name of ['RssAnon', 'RssFile', 'RssShmem']) parts[name] = Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024
+  return parts
+}
+
+const GC_KIND: Record<string, string> = { '1': 'scavenge', '2': 'mark-compact', '4': 'incremental marking', '8': 'weak callbacks' }
+
+function memoryText(pid: number, probe: ProbeResult, windowS: number): string {
+  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = probe.memory
+  const parts = rssParts(pid)
+  const lines = [
+    `  memory at the end of the window: RSS ${mib(rss)} (anon ${f1(parts.RssAnon ?? NaN)}, file ${f1(parts.RssFile ?? NaN)}, shmem ${f1(parts.RssShmem ?? NaN)} MiB); ` +
+      `V8 heap ${mib(heapUsed)} used of ${mib(heapTotal)} committed; external ${mib(external)} (of which array buffers ${mib(arrayBuffers)}); ` +
+      `V8 malloced ${mib(probe.heap.malloced_memory)}; RSS − heap committed − external = ${mib(rss - heapTotal - external)} (native: code, libuv, OpenSSL, SQLite, malloc arenas)`,
+    `  heap spaces (used / committed): ${probe.spaces.map((s) => `${s.name.replace(/_space$/, '')} ${mib(s.used)} / ${mib(s.committed)}`).join(', ')}`,
+    `  active handles and requests: ${probe.handles}`
+  ]
+  if (probe.delay && probe.stalls && probe.gcs && probe.gcMs && probe.gcCount) {
+    lines.push(
+      `  event-loop delay: p50 ${f1(probe.delay.p50)} ms, p99 ${f1(probe.delay.p99)} ms, max ${f1(probe.delay.max)} ms; ${probe.stalls.length} stalls over 100 ms: ` +
+        probe.stalls.map(([at, ms]) => `+${f1(at / 1000)} s ${ms} ms`).join(', ')
+    )
+    lines.push(
+      `  GC over the window: ` +
+        Object.keys(probe.gcMs)
+          .filter((kind) => (probe.gcCount?.[kind] ?? 0) > 0)
+          .map((kind) => `${GC_KIND[kind] ?? kind} ${probe.gcCount?.[kind]}× ${Math.round(probe.gcMs?.[kind] ?? 0)} ms`)
+          .join(', ') +
+        ` (${f1((100 * Object.values(probe.gcMs).reduce((a, b) => a + b, 0)) / (windowS * 1000))} % of the window); pauses over 10 ms: ` +
+        probe.gcs.map(([at, ms, kind]) => `+${f1(at / 1000)} s ${ms} ms ${GC_KIND[String(kind)] ?? kind}`).join(', ')
+    )
+  }
+  return lines.join('\n')
+}
+
+/**
+ * Takes a heap snapshot through the inspector into `file` and returns the largest constructors
+ * by self size (a heap of hundreds of MiB makes a snapshot too big for one string: then only the
+ * file is written).
+ */
+async function heapSnapshot(inspector: Inspector, file: string): Promise<string> {
+  const fd = openSync(file, 'w')
+  let bytes = 0
+  inspector.events.set('HeapProfiler.addHeapSnapshotChunk', (params) => {
+    const chunk = (params as { chunk: string }).chunk
+    bytes += chunk.length
+    writeSync(fd, chunk)
+  })
+  await inspector.call('HeapProfiler.enable')
+  await inspector.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  inspector.events.delete('HeapProfiler.addHeapSnapshotChunk')
+  closeSync(fd)
+  if (bytes > 400 * 2 ** 20) return `  heap snapshot ${file}: ${Math.round(bytes / 2 ** 20)} MiB, too big to summarise here (open it in Chrome DevTools)`
+  return summarizeSnapshot(JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot, file)
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
+  nodes: number[]
+  strings: string[]
+}
+
+function summarizeSnapshot(snapshot: HeapSnapshot, file: string): string {
+  const fields = snapshot.snapshot.meta.node_fields
+  const width = fields.length
+  const typeAt = fields.indexOf('type')
+  const nameAt = fields.indexOf('name')
+  const sizeAt = fields.indexOf('self_size')
+  const types = snapshot.snapshot.meta.node_types[0]
+  const bySize = new Map<string, { bytes: number; count: number }>()
+  let total = 0
+  for (let n = 0; n < snapshot.nodes.length; n += width) {
+    const type = types[snapshot.nodes[n + typeAt] as number] as string
+    const name = type === 'object' || type === 'native' ? (snapshot.strings[snapshot.nodes[n + nameAt] as number] as string) : `(${type})`
+    const entry = bySize.get(name) ?? { bytes: 0, count: 0 }
+    const bytes = snapshot.nodes[n + sizeAt] as number
+    entry.bytes += bytes
+    total += bytes
+    entry.count++
+    bySize.set(name, entry)
+  }
+  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+  return [
+    `  heap snapshot ${file}: ${mib(total)} live; largest by self size (bytes, objects, constructor):`,
+    ...[...bySize]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .slice(0, 30)
+      .map(([name, { bytes, count }]) => `    ${mib(bytes).padStart(11)} ${count.toLocaleString('en').padStart(11)}  ${name.slice(0, 80)}`)
+  ].join('\n')
+}
+
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  selfSize: number
+  children: AllocationNode[]
+}
+
+/** Bytes allocated per second over the window by function (self), and inclusive for Vigil's own functions. */
+function summarizeAllocations(head: AllocationNode, seconds: number): string {
+  const self = new Map<string, number>()
+  const inclusive = new Map<string, number>()
+  let total = 0
+  const label = (node: AllocationNode): string => {
+    const { functionName, url, lineNumber } = node.callFrame
+    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/out\//, 'out/').replace(/^file:\/\//, '')
+    return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim()
+  }
+  const walk = (node: AllocationNode, stack: string[]): number => {
+    const name = label(node)
+    let sum = node.selfSize
+    total += node.selfSize
+    self.set(name, (self.get(name) ?? 0) + node.selfSize)
+    const own = node.callFrame.url.includes('out/main/') && !stack.includes(name)
+    for (const child of node.children) sum += walk(child, own ? [...stack, name] : stack)
+    if (own) inclusive.set(name, (inclusive.get(name) ?? 0) + sum)
+    return sum
+  }
+  walk(head, [])
+  const rate = (bytes: number): string => `${(bytes / seconds / 2 ** 20).toFixed(2).padStart(6)} MiB/s`
+  const top = (map: Map<string, number>, n: number): string[] =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, bytes]) => `    ${rate(bytes)}  ${name}`)
+  return [
+    `  allocations over the window (sampled): ${rate(total)} in all`,
+    '  by function (self):',
+    ...top(self, 25),
+    "  Vigil's own functions (inclusive):",
+    ...top(inclusive, 25)
+  ].join('\n')
 }
 
 const SQLITE_NATIVE = new Set(['run', 'get', 'all', 'iterate', 'exec', 'prepare', 'pragma'])
@@ -365,6 +622,41 @@ function summarizeProfile(profile: CpuProfile): string {
       inclusive.set(name, (inclusive.get(name) ?? 0) + ms)
     }
   }
+  // Busy stretches over 100 ms (no idle sample between): the event-loop stalls, and what ran in them.
+  const stretches: string[] = []
+  let runStart = 0
+  let at = 0
+  let run: Array<[number, number]> = []
+  const closeRun = (): void => {
+    const ms = run.reduce((sum, [, d]) => sum + d, 0)
+    if (ms > 100) {
+      const inRun = new Map<string, number>()
+      for (const [id, d] of run) {
+        const seen = new Set<string>()
+        for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
+          const node = byId.get(up) as ProfileNode
+          const name = node.callFrame.functionName === '(garbage collector)' ? 'GC' : node.callFrame.url.includes('out/main/') ? label(node) : null
+          if (name === null || seen.has(name)) continue
+          seen.add(name)
+          inRun.set(name, (inRun.get(name) ?? 0) + d)
+        }
+      }
+      // The innermost Vigil functions covering most of the stretch tell what it was.
+      const names = [...inRun.entries()].filter(([, d]) => d >= 0.2 * ms).sort((a, b) => a[1] - b[1]).slice(0, 3)
+      stretches.push(`    +${(runStart / 1000).toFixed(1)} s ${Math.round(ms)} ms: ${names.map(([name, d]) => `${name} ${Math.round(d)}`).join(' < ')}`)
+    }
+    run = []
+  }
+  profile.samples.forEach((id, index) => {
+    const d = (profile.timeDeltas[index] ?? 0) / 1000
+    at += d
+    if (byId.get(id)?.callFrame.functionName === '(idle)') closeRun()
+    else {
+      if (run.length === 0) runStart = at
+      run.push([id, d])
+    }
+  })
+  closeRun()
   const pct = (ms: number): string => `${((100 * ms) / busy).toFixed(1).padStart(5)} %`
   const top = (map: Map<string, number>, n: number): string[] =>
     [...map.entries()]
@@ -378,7 +670,9 @@ function summarizeProfile(profile: CpuProfile): string {
     '  self time, top functions:',
     ...top(byFunction, 25),
     "  inclusive time of Vigil's own functions (out/main):",
-    ...top(inclusive, 15)
+    ...top(inclusive, 15),
+    `  busy stretches over 100 ms (offset, length: Vigil functions and GC covering ≥ 20 % of it, innermost first): ${stretches.length}`,
+    ...stretches
   ].join('\n')
 }
 
@@ -413,7 +707,7 @@ interface Result {
 }
 
 async function runFleet(sim: Simulator, n: number, options: Options): Promise<Result> {
-  const vigil = await startVigil(options.profile)
+  const vigil = await startVigil(options.profile || options.memory || options.allocProfile || options.heapSnapshot !== null, options)
   try {
     // Only the fleet: switch off the built-in server that collects this machine by local exec.
     for (const server of await allServers(vigil)) {
@@ -496,8 +790,13 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     await sleep(options.settleS * 1000)
 
     // The measurement window.
-    const inspector = options.profile && vigil.inspectorUrl ? await Inspector.connect(vigil.inspectorUrl) : null
-    if (inspector) {
+    const inspector = vigil.inspectorUrl ? await Inspector.connect(vigil.inspectorUrl) : null
+    if (inspector && options.memory) await evaluate(inspector, PROBE_INSTALL)
+    if (inspector && options.allocProfile) {
+      await inspector.call('HeapProfiler.enable')
+      await inspector.call('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+    }
+    if (inspector && options.profile) {
       await inspector.call('Profiler.enable')
       await inspector.call('Profiler.setSamplingInterval', { interval: 1000 })
       await inspector.call('Profiler.start')
@@ -523,16 +822,22 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     const walMiB = statSync(join(vigil.dataDir, 'vigil.db-wal'), { throwIfNoEntry: false })?.size ?? 0
     const simAfter = await sim.stats()
     let profileText = ''
-    if (inspector) {
+    if (inspector && options.memory) profileText += memoryText(vigil.pid, JSON.parse(await evaluate<string>(inspector, PROBE_READ)) as ProbeResult, wallS) + '\n'
+    if (inspector && options.allocProfile) {
+      const { profile } = await inspector.call<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling')
+      profileText += summarizeAllocations(profile.head, wallS) + '\n'
+    }
+    if (inspector && options.profile) {
       const { profile } = await inspector.call<{ profile: CpuProfile }>('Profiler.stop')
-      inspector.close()
-      profileText = summarizeProfile(profile)
+      profileText += summarizeProfile(profile)
       if (options.profileOut) {
         const file = `${options.profileOut}-${n}.cpuprofile`
         writeFileSync(file, JSON.stringify(profile))
         profileText += `\n  raw profile: ${file}`
       }
     }
+    if (inspector && options.heapSnapshot) profileText += '\n' + (await heapSnapshot(inspector, `${options.heapSnapshot}-${n}.heapsnapshot`))
+    inspector?.close()
 
     const fleet = (await allServers(vigil)).filter((server) => server.hostname.startsWith('fleet-'))
     const notCollecting = fleet.filter((server) => server.collection_state !== 'collecting')

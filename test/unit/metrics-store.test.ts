@@ -93,6 +93,25 @@ describe('roll-ups', () => {
     expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(0)
   })
 
+  it('keeps rolling up minute after minute with one maintenance, and lets go of the groups of a deleted server', () => {
+    let now = T0
+    const maintenance = new MetricsMaintenance(store, undefined, () => now)
+    for (let minute = 0; minute < 5; minute++) {
+      seedVmstatFrom(minute, 1)
+      now = T0 + (minute + 1) * MINUTE_MS + 15_000
+      maintenance.tick()
+    }
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: T0, end: now }).rows.map((row) => row.n)).toEqual([12, 12, 12, 12, 12])
+    expect(maintenance.rememberedRollups).toBe(1)
+    // The server's groups go; new samples make new groups, whose roll-ups are found afresh.
+    store.deleteServer(S1)
+    seedVmstatFrom(5, 1)
+    now = T0 + 6 * MINUTE_MS + 15_000
+    maintenance.tick()
+    expect(maintenance.rememberedRollups).toBe(1)
+    expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: T0, end: now }).rows.map((row) => row.bucket)).toEqual([T0 + 5 * MINUTE_MS])
+  })
+
   it('forgets the series of a deleted server', () => {
     seedVmstat(1)
     db.prepare('DELETE FROM servers').run()

@@ -17,10 +17,31 @@ export interface Token {
   readonly start: number
 }
 
-export function tokenizeWithPositions(line: string): Token[] {
+/**
+ * The words of a line with where each starts, the first `max` of them (all by default): a
+ * scan rather than a regular expression, as parsers call it for every line of every report.
+ */
+export function tokenizeWithPositions(line: string, max = Infinity): Token[] {
   const tokens: Token[] = []
-  for (const match of line.matchAll(/\S+/g)) tokens.push({ text: match[0], start: match.index })
+  const length = line.length
+  let at = 0
+  while (tokens.length < max) {
+    while (at < length && isSpace(line.charCodeAt(at))) at++
+    if (at >= length) break
+    const start = at
+    while (at < length && !isSpace(line.charCodeAt(at))) at++
+    tokens.push({ text: line.slice(start, at), start })
+  }
   return tokens
+}
+
+/** What \s matches (ECMAScript's white space and line terminators). */
+function isSpace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13)
+  if (code < 160) return false
+  return (
+    code === 160 || code === 5760 || (code >= 8192 && code <= 8202) || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279
+  )
 }
 
 // Plain decimals only: LC_ALL=C output has no thousands separators, exponents or locale commas,

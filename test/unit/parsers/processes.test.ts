@@ -34,6 +34,11 @@ describe('parseProcesses', () => {
     expect(rows.map((row) => row.pid)).not.toContain(7733720)
   })
 
+  it('reads a two-word start date before a command of many words, tabs and spaces kept', () => {
+    const text = '  PID USER     STIME     %CPU %MEM COMMAND\n 4242 app      Nov 28     1.5  0.2 java  -Xmx2g\t-jar a.jar --x 1 --y 2 --z 3 --w 4\n'
+    expect(rowsOf(parseProcesses(text, 'linux'))).toEqual([{ pid: 4242, user: 'app', cpu: 1.5, mem: 0.2, command: 'java  -Xmx2g\t-jar a.jar --x 1 --y 2 --z 3 --w 4' }])
+  })
+
   it('gives null for a %CPU or %MEM ps could not compute', () => {
     const text = '  PID USER     %CPU %MEM COMMAND\n  812 oracle      -    - ora_pmon_ORCL\n'
     expect(rowsOf(parseProcesses(text, 'aix'))).toEqual([{ pid: 812, user: 'oracle', cpu: null, mem: null, command: 'ora_pmon_ORCL' }])

@@ -51,8 +51,14 @@ function sourceColumns(group: GroupKey): string[] {
  * roll-up's newest bucket up to the last bucket that ends by `settledUntil`. Returns the buckets
  * written.
  */
-export function rollUp(store: SeriesStore, source: GroupInfo, resolutionMs: number, settledUntil: number): number {
-  const target = store.groupId(rollupKey(source, resolutionMs))
+export function rollUp(
+  store: SeriesStore,
+  source: GroupInfo,
+  resolutionMs: number,
+  settledUntil: number,
+  /** The roll-up group's id when the caller knows it (else found from its key). */
+  target = store.groupId(rollupKey(source, resolutionMs))
+): number {
   const until = Math.floor(settledUntil / resolutionMs) * resolutionMs
   const last = store.lastTs(target)
   const firstSource = last === null ? store.firstTs(source.id) : null

@@ -38,6 +38,7 @@ export interface HostCollectorDeps {
   connect(onState: (state: CollectionState, error: string | null) => void, onReady: () => void): ConnectedRunner
   detectOs(unameOutput: string): { ok: true; os: OsKind } | { ok: false; error: string }
   planFor(os: OsKind, intervalSeconds: number): CollectionPlan
+  /** The current counters' row with the rates since the previous one added. */
   interfaceRates(previous: InterfaceCounters | undefined, current: InterfaceCounters, elapsedSeconds: number): SampleValues
   record(metric: MetricName, ts: number, rows: SampleValues[]): void
   setState(state: CollectionState, error: string | null): void
@@ -204,7 +205,9 @@ export class HostCollector implements Collector {
       const previous = this.previousCounters.get(counters.interface)
       this.previousCounters.set(counters.interface, { counters, at })
       const elapsed = previous ? (at - previous.at) / 1000 : 0
-      return { ...row, ...this.deps.interfaceRates(previous?.counters, counters, elapsed) }
+      // The row with its rates, in one new object (not a copy of a copy: this runs for every
+      // interface of every server each interval).
+      return this.deps.interfaceRates(previous?.counters, counters, elapsed)
     })
   }
 

@@ -29,7 +29,10 @@ function readPsHeader(tokens: readonly string[]): PsHeader | null {
 }
 
 function readPsRow(line: string, header: PsHeader): ProcessSample | null {
-  const tokens = tokenizeWithPositions(line)
+  // Only the columns before the command are split (each may be a two-word date, then the
+  // command's first word): a command line has many words, and this runs for every process of
+  // every server each interval.
+  const tokens = tokenizeWithPositions(line, 2 * header.names.length)
   const values: string[] = []
   let next = 0
   for (const name of header.names.slice(0, -1)) {

@@ -93,13 +93,13 @@ describe('roll-ups', () => {
     expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: 0, end: now }).rows).toHaveLength(0)
   })
 
-  it('keeps rolling up minute after minute with one maintenance, and lets go of the groups of a deleted server', () => {
+  it('keeps rolling up minute after minute with one maintenance, and lets go of the groups of a deleted server', async () => {
     let now = T0
     const maintenance = new MetricsMaintenance(store, undefined, () => now)
     for (let minute = 0; minute < 5; minute++) {
       seedVmstatFrom(minute, 1)
       now = T0 + (minute + 1) * MINUTE_MS + 15_000
-      maintenance.tick()
+      await maintenance.tick()
     }
     expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: T0, end: now }).rows.map((row) => row.n)).toEqual([12, 12, 12, 12, 12])
     expect(maintenance.rememberedRollups).toBe(1)
@@ -107,9 +107,37 @@ describe('roll-ups', () => {
     store.deleteServer(S1)
     seedVmstatFrom(5, 1)
     now = T0 + 6 * MINUTE_MS + 15_000
-    maintenance.tick()
+    await maintenance.tick()
     expect(maintenance.rememberedRollups).toBe(1)
     expect(repo.rollups('vmstat', MINUTE_MS, { serverId: S1, start: T0, end: now }).rows.map((row) => row.bucket)).toEqual([T0 + 5 * MINUTE_MS])
+  })
+
+  it('rolls up in slices with the event loop free between them, and stops between two slices', async () => {
+    const servers = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(100 + i).padStart(12, '0')}`)
+    for (let t = 0; t < 2 * MINUTE_MS; t += 5000) {
+      store.write(servers.map((serverId) => ({ metric: 'vmstat' as const, serverId, ts: T0 + t, rows: [{ us: t / 1000, sy: 1, r: 1 }] })))
+    }
+    const now = T0 + 2 * MINUTE_MS + 15_000
+    const rolledUp = (): number => store.rollupGroups('vmstat', MINUTE_MS).length
+
+    // A slice of 0 ms is one group a turn: other work runs while the pass goes on.
+    const sliced = new MetricsMaintenance(store, undefined, () => now, undefined, 0)
+    const pass = sliced.tick()
+    await new Promise((resolve) => setImmediate(resolve))
+    const midway = rolledUp()
+    expect(midway).toBeGreaterThan(0)
+    expect(midway).toBeLessThan(servers.length)
+    await pass
+    expect(rolledUp()).toBe(servers.length)
+    expect(store.series.read(store.rollupGroups('vmstat', MINUTE_MS)[0]!.id, 0, now).ts).toHaveLength(2)
+
+    // stop() ends a pass between two slices: the rest is left for the next start.
+    store.deleteServer(servers[0]!)
+    const stopped = new MetricsMaintenance(store, undefined, () => now + MINUTE_MS, undefined, 0)
+    const cut = stopped.tick()
+    stopped.stop()
+    await cut
+    expect(stopped.rememberedRollups).toBe(1)
   })
 
   it('forgets the series of a deleted server', () => {

@@ -1,6 +1,7 @@
 // Where a SQLite store's disk writes go (bench/store-size.ts --account): the WAL's frames by the
 // table or index that owns each page, the pages each checkpoint copies into the database, and
-// the pages written more than once between checkpoints. SQLite's own automatic checkpoint is
+// the pages written more than once between checkpoints. Each checkpoint reads the whole file
+// (dbstat): slow on large files. SQLite's own automatic checkpoint is
 // replaced by the same rule run here (after a commit, a PASSIVE checkpoint once the WAL holds
 // `autocheckpoint` frames), so that the WAL can be read just before each checkpoint.
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
@@ -55,7 +56,7 @@ export class WriteAccounting {
     for (const page of frames) counts.set(page, (counts.get(page) ?? 0) + 1)
     const here = new Map<string, Tally>()
     for (const [page, count] of counts) {
-      const name = owners.get(page) ?? 'series_chunks (or free)'
+      const name = owners.get(page) ?? '(free or new)'
       for (const map of [here, this.byName]) {
         const tally = map.get(name) ?? { frames: 0, pages: 0 }
         tally.frames += count
@@ -96,12 +97,10 @@ export class WriteAccounting {
     }
   }
 
-  /** Page → table or index, for every b-tree but the chunk table (the largest; its pages are the rest). */
+  /** Page → table or index (one pass of dbstat over the whole file; pages of no b-tree are free). */
   private owners(): Map<number, string> {
-    const names = (this.db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') AND name <> 'series_chunks'").pluck().all() as string[]).concat(['sqlite_schema'])
     const owners = new Map<number, string>()
-    const pagesOf = this.db.prepare('SELECT pageno FROM dbstat WHERE name = ?').pluck()
-    for (const name of names) for (const page of pagesOf.all(name) as number[]) owners.set(page, name)
+    for (const { name, pageno } of this.db.prepare('SELECT name, pageno FROM dbstat').iterate() as Iterable<{ name: string; pageno: number }>) owners.set(pageno, name)
     return owners
   }
 

@@ -4,7 +4,7 @@
 // (dbstat): slow on large files. SQLite's own automatic checkpoint is
 // replaced by the same rule run here (after a commit, a PASSIVE checkpoint once the WAL holds
 // `autocheckpoint` frames), so that the WAL can be read just before each checkpoint.
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
 import type { Db } from '../src/main/base/db/db'
 
 interface Tally {
@@ -32,17 +32,8 @@ export class WriteAccounting {
 
   /** After each commit: SQLite's autocheckpoint rule. */
   afterCommit(): void {
-    const wal = this.file + '-wal'
-    let size = 0
-    try {
-      size = statSync(wal).size
-    } catch {
-      return
-    }
-    if (size < 32 + this.autocheckpoint * (24 + this.pageSize)) return
     const frames = this.readFrames()
-    if (frames.length < this.autocheckpoint) return
-    this.checkpoint(frames)
+    if (frames.length >= this.autocheckpoint) this.checkpoint(frames)
   }
 
   /** Before the final (TRUNCATE) checkpoint. */
@@ -70,28 +61,51 @@ export class WriteAccounting {
       .map(([name, t]) => `${name} ${t.frames}/${t.pages}`)
       .join(', ')
     this.checkpoints.push({ at: this.clock(), frames: frames.length, pages: counts.size, top })
-    if (run) this.db.pragma('wal_checkpoint(PASSIVE)')
+    if (run) {
+      this.db.pragma('wal_checkpoint(PASSIVE)')
+      // Those frames are in the database now: not counted again if the WAL goes on in the same generation.
+      this.seen.pages = []
+      this.seen.committed = 0
+    }
   }
 
-  /** Page numbers of the committed frames of the WAL's current generation, in order. */
+  /** What was read of the WAL's current generation: its salts, its committed frames, where to read on. */
+  private seen = { salt1: -1, salt2: -1, pages: [] as number[], committed: 0, offset: 32 }
+
+  /**
+   * Page numbers of the committed frames of the WAL's current generation, in order. Only the
+   * frames appended since the last call are read (after a checkpoint the WAL starts over in
+   * the same file, with new salts).
+   */
   private readFrames(): number[] {
-    const fd = openSync(this.file + '-wal', 'r')
+    let fd: number
+    try {
+      fd = openSync(this.file + '-wal', 'r')
+    } catch {
+      return []
+    }
     try {
       const header = Buffer.alloc(32)
       if (readSync(fd, header, 0, 32, 0) < 32) return []
       const pageSize = header.readUInt32BE(8)
       const salt1 = header.readUInt32BE(16)
       const salt2 = header.readUInt32BE(20)
+      if (salt1 !== this.seen.salt1 || salt2 !== this.seen.salt2) this.seen = { salt1, salt2, pages: [], committed: 0, offset: 32 }
+      const seen = this.seen
       const frame = Buffer.alloc(24)
-      const pages: number[] = []
-      let committed = 0
-      for (let offset = 32; ; offset += 24 + pageSize) {
+      // Uncommitted frames at the end are read again next time.
+      seen.pages.length = seen.committed
+      for (let offset = seen.offset; ; offset += 24 + pageSize) {
         if (readSync(fd, frame, 0, 24, offset) < 24) break
         if (frame.readUInt32BE(8) !== salt1 || frame.readUInt32BE(12) !== salt2) break
-        pages.push(frame.readUInt32BE(0))
-        if (frame.readUInt32BE(4) !== 0) committed = pages.length
+        seen.pages.push(frame.readUInt32BE(0))
+        if (frame.readUInt32BE(4) !== 0) {
+          seen.committed = seen.pages.length
+          seen.offset = offset + 24 + pageSize
+        }
       }
-      return pages.slice(0, committed)
+      seen.pages.length = seen.committed
+      return seen.pages
     } finally {
       closeSync(fd)
     }

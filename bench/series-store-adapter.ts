@@ -11,11 +11,23 @@ import { DEFAULT_RETENTION, MetricsMaintenance } from '../src/main/metrics/metri
 import { MetricsStore } from '../src/main/metrics/metrics-store'
 import { DEFAULT_WRITER_OPTIONS, MetricsWriter } from '../src/main/metrics/metrics-writer'
 import type { StoreFactory, StorePart } from './store-size'
+import { WriteAccounting } from './write-accounting'
 
-export const seriesStore: StoreFactory = (dir) => {
+export const seriesStore: StoreFactory = (dir, _servers, options) => {
   const file = join(dir, 'vigil.db')
   const db = openDb(file)
   let now = 0
+  const accounting = options?.account ? new WriteAccounting(db, file, () => now) : null
+  // The head log's bytes: each segment's largest size seen (segments are only appended to).
+  const logDir = join(dir, 'series-head')
+  const segmentBytes = new Map<string, number>()
+  let accounted = false
+  const measureLog = (): void => {
+    for (const name of readdirSync(logDir)) {
+      const size = statSync(join(logDir, name), { throwIfNoEntry: false })?.size ?? 0
+      if (size > (segmentBytes.get(name) ?? 0)) segmentBytes.set(name, size)
+    }
+  }
   const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), now: () => now })
   const metrics = new MetricsStore(store)
   // A batch the store refuses is a broken benchmark, not a sample to drop.
@@ -31,10 +43,27 @@ export const seriesStore: StoreFactory = (dir) => {
         writer.add(batch)
       }
     },
-    flush: () => writer.flush(),
+    flush() {
+      if (accounting) measureLog()
+      writer.flush()
+      if (accounting) {
+        measureLog()
+        accounting.afterCommit()
+      }
+    },
     checkpoint() {
       store.cutAll()
+      if (accounting && !accounted) {
+        accounted = true
+        measureLog()
+        accounting.beforeFinalCheckpoint()
+      }
       db.pragma('wal_checkpoint(TRUNCATE)')
+    },
+    report() {
+      if (!accounting) return []
+      const log = [...segmentBytes.values()].reduce((a, b) => a + b, 0)
+      return [`  head log written: ${(log / 1024 / 1024).toFixed(1)} MiB in ${segmentBytes.size} segments`, ...accounting.report()]
     },
     maintain(nowMs) {
       now = nowMs

@@ -7,7 +7,7 @@
 // own (/proc/self/io): write_bytes (what reached the page cache as new dirty pages, i.e. what
 // the disk will get) and wchar (bytes passed to write calls).
 //   npx tsx bench/store-size.ts [--servers 50] [--hours 24 | --days 7] [--interval 5] [--seed 1]
-//     [--values realistic|constant] [--flush-ms 100] [--store row] [--dir PATH] [--keep]
+//     [--values realistic|constant] [--flush-ms 100] [--store row] [--dir PATH] [--keep] [--account]
 // --flush-ms replays another writer flush interval (how many rows each commit carries).
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -36,6 +36,8 @@ export interface StoreUnderTest {
   /** What production would have done in the background by `nowMs`: roll-ups, retention, compaction. */
   maintain(nowMs: number): void
   bytesOnDisk(): StoreBytes
+  /** With --account: where the disk writes went, as lines to print. */
+  report?(): string[]
   close(): void
 }
 
@@ -53,7 +55,7 @@ export interface StorePart {
   bytes: number
 }
 
-export type StoreFactory = (dir: string, servers: readonly ServerProfile[]) => StoreUnderTest
+export type StoreFactory = (dir: string, servers: readonly ServerProfile[], options?: { account: boolean }) => StoreUnderTest
 
 /** Today's store: one SQLite row per sample (migration 003), through MetricsWriter and the repo. */
 export const rowStore: StoreFactory = (dir, servers) => {
@@ -136,7 +138,8 @@ async function main(): Promise<void> {
       'flush-ms': { type: 'string', default: String(DEFAULT_WRITER_OPTIONS.flushIntervalMs) },
       store: { type: 'string', default: 'row' },
       dir: { type: 'string', default: tmpdir() },
-      keep: { type: 'boolean', default: false }
+      keep: { type: 'boolean', default: false },
+      account: { type: 'boolean', default: false }
     }
   })
   const servers = Number(args.servers)
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
       process.exit(130)
     })
   }
-  const store = factory(dir, workload.servers)
+  const store = factory(dir, workload.servers, { account: args.account })
 
   const rows = new Map<MetricName, number>(METRICS.map((m) => [m, 0]))
   const values = new Map<MetricName, number>(METRICS.map((m) => [m, 0]))
@@ -217,6 +220,7 @@ async function main(): Promise<void> {
   const maintainMs = performance.now() - maintainStarted
   const maintainWritten = ioSince(maintainIo)
   const bytes = store.bytesOnDisk()
+  const report = store.report?.() ?? []
   store.close()
   removeDir()
 
@@ -258,6 +262,7 @@ async function main(): Promise<void> {
   console.log(
     `  disk writes during ingest: ${mib(ingestWritten.writeBytes)} write_bytes (${fixed(ingestWritten.writeBytes / bytes.total, 2)}× the file, ${fixed(ingestWritten.writeBytes / totalValues, 1)} B/value), ${mib(ingestWritten.wchar)} wchar`
   )
+  for (const line of report) console.log(line)
   console.log(`  maintenance (roll-ups, retention) + checkpoint: ${fixed(maintainMs / 1000, 2)} s, ${mib(maintainWritten.writeBytes)} write_bytes, ${mib(maintainWritten.wchar)} wchar`)
   console.log(
     `| ${args.values} | ${servers} × ${fixed(hours, hours < 10 ? 1 : 0)} h | ${int(totalRows)} | ${int(totalValues)} | ${int(totalRows / flushes)} | ${int(totalValues / seconds)} (${int(totalRows / seconds)}) | ` +

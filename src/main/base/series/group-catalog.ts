@@ -1,6 +1,7 @@
 // The series groups as SQLite keeps them: names and labels as ids of interned strings, so a
 // process that lived a minute costs a few dozen bytes of catalogue, not a few hundred. Both
-// tables are only appended to (and a group's row updated where it ends). The store holds the
+// tables are only appended to (and a group's row updated when its series ends or starts again,
+// with where it ends; meanwhile that is appended to series_group_ends: group-ends.ts). The store holds the
 // groups whose series go on in memory, with the label index that matchers use (label-postings.ts);
 // groups that ended are read back from here by id when a read reaches their time
 // (011-series-cold-groups.ts), not through an SQLite label index that every new process would
@@ -75,8 +76,8 @@ export class GroupCatalog {
     return (this.statements.maxId.get() as number | null) ?? 0
   }
 
-  /** Stores a group (within the caller's transaction). */
-  insert(group: GroupInfo, nextSeq = 0, lastTs: number | null = null): void {
+  /** Stores a group (within the caller's transaction); `ended` keeps it out of loadLive. */
+  insert(group: GroupInfo, nextSeq = 0, lastTs: number | null = null, ended = false): void {
     const labels = sortedLabels(group.labels)
     const out = new BitWriter(8 + labels.length * 6)
     writeSigned(out, labels.length)
@@ -84,17 +85,16 @@ export class GroupCatalog {
       writeSigned(out, this.intern(name))
       writeSigned(out, this.intern(value))
     }
-    this.statements.insertGroup.run(group.id, this.intern(group.metric), out.finish(), this.intern(JSON.stringify(group.columns)), nextSeq, lastTs)
+    this.statements.insertGroup.run(group.id, this.intern(group.metric), out.finish(), this.intern(JSON.stringify(group.columns)), nextSeq, lastTs, ended ? 1 : 0)
   }
 
-  /** Where a stored group's samples end (within the caller's transaction). */
-  update(id: number, nextSeq: number, lastTs: number | null): void {
-    this.statements.updateGroup.run(nextSeq, lastTs, id)
-  }
-
-  /** Marks a group as ended (it leaves memory) or going on again (within the caller's transaction). */
-  setEnded(id: number, ended: boolean): void {
-    this.statements.setEnded.run(ended ? 1 : 0, id)
+  /**
+   * Where a stored group's samples end, and whether its series ended (left out of loadLive)
+   * or goes on (within the caller's transaction). The store writes a row only when the group
+   * ends or starts again; where a live group ends meanwhile is in series_group_ends (group-ends.ts).
+   */
+  update(id: number, nextSeq: number, lastTs: number | null, ended: boolean): void {
+    this.statements.updateGroup.run(nextSeq, lastTs, ended ? 1 : 0, id)
   }
 
   /** Deletes a group, not its chunks (within the caller's transaction). */
@@ -191,9 +191,8 @@ function prepare(db: Db) {
     liveGroups: db.prepare(`SELECT ${GROUP_COLUMNS} FROM series_groups WHERE ended = 0`),
     groupById: db.prepare(`SELECT ${GROUP_COLUMNS} FROM series_groups WHERE id = ?`),
     maxId: db.prepare('SELECT MAX(id) FROM series_groups').pluck(),
-    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns, next_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?)'),
-    updateGroup: db.prepare('UPDATE series_groups SET next_seq = ?, last_ts = ? WHERE id = ?'),
-    setEnded: db.prepare('UPDATE series_groups SET ended = ? WHERE id = ?'),
+    insertGroup: db.prepare('INSERT INTO series_groups (id, metric, labels, columns, next_seq, last_ts, ended) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    updateGroup: db.prepare('UPDATE series_groups SET next_seq = ?, last_ts = ?, ended = ? WHERE id = ?'),
     deleteGroup: db.prepare('DELETE FROM series_groups WHERE id = ?')
   }
 }

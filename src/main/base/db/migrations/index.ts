@@ -17,6 +17,7 @@ import { m016RemoteWrite } from './016-remote-write'
 import { m017Imports } from './017-imports'
 import { m018SessionUsers } from './018-session-users'
 import { m019Webhooks } from './019-webhooks'
+import { m020SeriesGroupEnds } from './020-series-group-ends'
 
 export interface Migration {
   version: number
@@ -44,7 +45,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m016RemoteWrite,
   m017Imports,
   m018SessionUsers,
-  m019Webhooks
+  m019Webhooks,
+  m020SeriesGroupEnds
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

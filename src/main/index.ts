@@ -5,6 +5,7 @@ import { isChannel, isTopic, type Outcome } from '../shared/contract'
 import { createApp, type VigilApp } from './app'
 import { resolveConfig } from './config'
 import { DESKTOP_OWNER, invoke } from './handlers'
+import { limitHeapGrowth } from './heap-growth'
 import { safeStorageKeyWrapper } from './safe-storage'
 
 // The Electron shell, and the only module that touches Electron (with safe-storage.ts).
@@ -94,6 +95,7 @@ async function start(): Promise<void> {
     vendorDir: join(__dirname, '../vendor'),
     version: app.getVersion()
   })
+  limitHeapGrowth()
   const core = await createApp(config, { keyWrapper: safeStorageKeyWrapper() })
   for (const notice of core.notices) console.warn(`[vigil] ${notice}`)
   try {

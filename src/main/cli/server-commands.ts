@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../../../package.json'
 import { createApp, DB_FILE } from '../app'
+import { limitHeapGrowth } from '../heap-growth'
 import { IMPORT_HELP, importMetricsCommand } from '../cli-import'
 import { USERS_HELP, usersCommand } from '../cli-users'
 import { CLIENT_HELP } from './client'
@@ -180,6 +181,7 @@ async function serve(
     topProcesses,
     remoteWrite
   })
+  limitHeapGrowth()
   // The upgrade's lines (a data dir of an earlier Vigil) may come before the banner below.
   const app = await createApp(config, { onUpgradeLine: (line) => process.stdout.write(`${line}\n`) })
   const url = await app.listen()

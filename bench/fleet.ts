@@ -29,6 +29,7 @@ import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
 import WebSocket from 'ws'
 import type { SimMessage, SimStats } from './fleet-sim'
+import { summarizeHeapSnapshot } from './heap-snapshot'
 import { cpuSeconds, memoryMiB, storageWrites } from './proc-stats'
 import { SeriesStore } from '../src/main/base/series/series-store'
 import { MetricsStore } from '../src/main/metrics/metrics-store'
@@ -480,42 +481,7 @@ async function heapSnapshot(inspector: Inspector, file: string): Promise<string>
   inspector.events.delete('HeapProfiler.addHeapSnapshotChunk')
   closeSync(fd)
   if (bytes > 400 * 2 ** 20) return `  heap snapshot ${file}: ${Math.round(bytes / 2 ** 20)} MiB, too big to summarise here (open it in Chrome DevTools)`
-  return summarizeSnapshot(JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot, file)
-}
-
-interface HeapSnapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
-  nodes: number[]
-  strings: string[]
-}
-
-function summarizeSnapshot(snapshot: HeapSnapshot, file: string): string {
-  const fields = snapshot.snapshot.meta.node_fields
-  const width = fields.length
-  const typeAt = fields.indexOf('type')
-  const nameAt = fields.indexOf('name')
-  const sizeAt = fields.indexOf('self_size')
-  const types = snapshot.snapshot.meta.node_types[0]
-  const bySize = new Map<string, { bytes: number; count: number }>()
-  let total = 0
-  for (let n = 0; n < snapshot.nodes.length; n += width) {
-    const type = types[snapshot.nodes[n + typeAt] as number] as string
-    const name = type === 'object' || type === 'native' ? (snapshot.strings[snapshot.nodes[n + nameAt] as number] as string) : `(${type})`
-    const entry = bySize.get(name) ?? { bytes: 0, count: 0 }
-    const bytes = snapshot.nodes[n + sizeAt] as number
-    entry.bytes += bytes
-    total += bytes
-    entry.count++
-    bySize.set(name, entry)
-  }
-  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`
-  return [
-    `  heap snapshot ${file}: ${mib(total)} live; largest by self size (bytes, objects, constructor):`,
-    ...[...bySize]
-      .sort((a, b) => b[1].bytes - a[1].bytes)
-      .slice(0, 30)
-      .map(([name, { bytes, count }]) => `    ${mib(bytes).padStart(11)} ${count.toLocaleString('en').padStart(11)}  ${name.slice(0, 80)}`)
-  ].join('\n')
+  return summarizeHeapSnapshot(file)
 }
 
 interface AllocationNode {

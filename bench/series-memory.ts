@@ -7,7 +7,7 @@
 // largest retainers by constructor (self size).
 //   node --expose-gc --import tsx bench/series-memory.ts [--servers 1000] [--minutes 60] [--every 10]
 //     [--head-rows N] [--part-rows N] [--max-head-age MIN]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -19,6 +19,7 @@ import { DEFAULT_RETENTION, MetricsMaintenance } from '../src/main/metrics/metri
 import { MetricsStore } from '../src/main/metrics/metrics-store'
 import { DEFAULT_WRITER_OPTIONS, MetricsWriter } from '../src/main/metrics/metrics-writer'
 import type { SampleBatch } from '../src/main/metrics/samples'
+import { summarizeHeapSnapshot } from './heap-snapshot'
 import { countValues, createWorkload } from './workload'
 
 const MIB = 1024 * 1024
@@ -108,37 +109,9 @@ async function main(): Promise<void> {
   }
   console.log('heap spaces (used / committed):')
   for (const space of getHeapSpaceStatistics()) console.log(`  ${space.space_name.padEnd(26)} ${mib(space.space_used_size).padStart(11)} / ${mib(space.physical_space_size)}`)
-  if (args.snapshot) summariseSnapshot(writeHeapSnapshot(args.snapshot))
+  if (args.snapshot) console.log(summarizeHeapSnapshot(writeHeapSnapshot(args.snapshot), 25))
   store.close()
   db.close()
-}
-
-/** The constructors whose objects hold the most (self size), from a heap snapshot file. */
-function summariseSnapshot(file: string): void {
-  const snapshot = JSON.parse(readFileSync(file, 'utf8')) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
-    nodes: number[]
-    strings: string[]
-  }
-  const fields = snapshot.snapshot.meta.node_fields
-  const width = fields.length
-  const typeAt = fields.indexOf('type')
-  const nameAt = fields.indexOf('name')
-  const sizeAt = fields.indexOf('self_size')
-  const types = snapshot.snapshot.meta.node_types[0]
-  const bySize = new Map<string, { bytes: number; count: number }>()
-  for (let n = 0; n < snapshot.nodes.length; n += width) {
-    const type = types[snapshot.nodes[n + typeAt] as number] as string
-    const name = type === 'object' || type === 'native' ? (snapshot.strings[snapshot.nodes[n + nameAt] as number] as string) : `(${type})`
-    const entry = bySize.get(name) ?? { bytes: 0, count: 0 }
-    entry.bytes += snapshot.nodes[n + sizeAt] as number
-    entry.count++
-    bySize.set(name, entry)
-  }
-  console.log(`heap snapshot ${file}: largest by self size`)
-  for (const [name, { bytes, count }] of [...bySize].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 25)) {
-    console.log(`  ${mib(bytes).padStart(11)} ${count.toLocaleString('en').padStart(11)}  ${name.slice(0, 80)}`)
-  }
 }
 
 void main()

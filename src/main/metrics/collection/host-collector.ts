@@ -172,12 +172,13 @@ export class HostCollector implements Collector {
     let handle: StreamHandle | null = null
     let watchdog: NodeJS.Timeout | null = null
     const lastReport = new Map<MetricName, number>(spec.metrics.map((metric) => [metric, this.now()]))
-    const retire = (): void => {
+    /** This run is over: forget it, and close its channel unless it ended by itself. */
+    const retire = (close: boolean): void => {
       live = false
       if (watchdog) this.cancel(watchdog)
       watchdog = null
       if (handle && this.streams.get(key) === handle) this.streams.delete(key)
-      handle?.close()
+      if (close) handle?.close()
     }
     const take = (report: StreamReport): void => {
       const { metric, parsed } = report
@@ -186,7 +187,7 @@ export class HostCollector implements Collector {
         if (report.useFallback && spec.fallback && !fallback) {
           // e.g. a /proc/net/dev that does not read: netstat -i from now on, at once and without an error.
           this.fallbacks.add(key)
-          retire()
+          retire(true)
           return this.openStream(spec, generation)
         }
         return this.problem([metric], parsed.error)
@@ -207,7 +208,7 @@ export class HostCollector implements Collector {
         const silent = spec.metrics.filter((metric) => now - (lastReport.get(metric) ?? 0) >= silenceMs)
         if (silent.length === 0) return watch(Math.min(...lastReport.values()) + silenceMs - now)
         this.problem(silent, `no report from ${label} for ${Math.round(silenceMs / 1000)} s: it was started again`)
-        retire()
+        retire(true)
         this.openStream(spec, generation)
       }, Math.max(1, ms))
     }
@@ -223,7 +224,7 @@ export class HostCollector implements Collector {
       },
       (end) => {
         if (!live) return
-        retire()
+        retire(false)
         if (generation !== this.generation || this.stopped) return
         const said = [end.error, end.stderr].filter((text): text is string => !!text?.trim()).join('\n')
         if (!fallback && spec.fallback?.refusal && !printed && spec.fallback.refusal.test(said)) {
@@ -276,7 +277,7 @@ export class HostCollector implements Collector {
   private reportProblems(): void {
     const byError = new Map<string, string[]>()
     for (const [metric, error] of this.problems) byError.set(error, [...(byError.get(error) ?? []), metric])
-    const text = [...byError].map(([error, metrics]) => `${metrics.join(', ')}: ${error}`).join('; ')
+    const text = [...byError].map(([error, metrics]) => `${metrics.sort().join(', ')}: ${error}`).join('; ')
     this.deps.setState('collecting', text || null)
   }
 

@@ -233,6 +233,25 @@ describe('HostCollector report loop (netstat and process in one stream)', () => 
     await t.collector.stop()
   })
 
+  it('reads the interface counters from netstat -i when the shell found no /proc/net/dev (the marker says so), with rates', async () => {
+    const t = setup()
+    t.collector.start()
+    await vi.advanceTimersByTimeAsync(0)
+    const netstat = (ok: number): string =>
+      `:vigil-report: netstat netstat\nKernel Interface table\nIface      MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n` +
+      `eth0      1500   ${ok}      0      0 0          20      0      0      0 BMRU\n:vigil-report: process\n${PS}:vigil-report: end\n`
+    t.loop().onData(netstat(10))
+    await vi.advanceTimersByTimeAsync(5000)
+    t.loop().onData(netstat(60))
+    expect(t.loops()).toHaveLength(1) // no fallback needed: the loop itself chose netstat -i
+    expect(t.records.filter((record) => record.metric === 'netstat').map((record) => record.rows[0])).toEqual([
+      expect.objectContaining({ interface: 'eth0', ipkts: 10, ipkts_rate: null }),
+      expect.objectContaining({ interface: 'eth0', ipkts: 60, ipkts_rate: 10 })
+    ])
+    expect(t.error()).toBeNull()
+    await t.collector.stop()
+  })
+
   it('shows the loop ending for both metrics and starts it again after STREAM_RESTART_MS, like vmstat and iostat', async () => {
     const t = setup()
     t.collector.start()

@@ -35,7 +35,7 @@ export class MetricsStore {
    * The group of each (server, metric, row key) seen, so a row finds its group without building
    * its labels: by the disk or interface name, or by pid and then command and user.
    */
-  private readonly knownGroups = new Map<string, Map<MetricName, Map<RowKey, KnownGroup[]>>>()
+  private readonly knownGroups = new Map<string, Map<MetricName, Map<RowKey, KnownGroup>>>()
 
   constructor(readonly series: SeriesStore) {}
 
@@ -145,7 +145,7 @@ export class MetricsStore {
     return ids
   }
 
-  private knownOf(serverId: string, metric: MetricName): Map<RowKey, KnownGroup[]> {
+  private knownOf(serverId: string, metric: MetricName): Map<RowKey, KnownGroup> {
     let byMetric = this.knownGroups.get(serverId)
     if (!byMetric) this.knownGroups.set(serverId, (byMetric = new Map()))
     let known = byMetric.get(metric)
@@ -154,18 +154,24 @@ export class MetricsStore {
   }
 
   /** The row's group: known by its key, or looked up (created on first use) and remembered. */
-  private groupOf(known: Map<RowKey, KnownGroup[]>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
-    const candidates = known.get(key)
-    if (candidates) {
+  private groupOf(known: Map<RowKey, KnownGroup>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
+    const first = known.get(key)
+    if (first !== undefined) {
       const command = row.command ?? null
       const user = row.user ?? null
-      for (const candidate of candidates) {
+      for (let candidate: KnownGroup | null = first; candidate !== null; candidate = candidate.other) {
         if (candidate.command === command && candidate.user === user && this.stillKnown(candidate)) return candidate
       }
     }
     const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
-    const entry: KnownGroup = { id, handle: this.series.handleOf(id) as GroupHandle, command: row.command ?? null, user: row.user ?? null, checkedAt: this.series.forgetCount }
-    known.set(key, [...(candidates ?? []).filter((candidate) => this.series.group(candidate.id)), entry])
+    const entry: KnownGroup = { id, handle: this.series.handleOf(id) as GroupHandle, command: row.command ?? null, user: row.user ?? null, checkedAt: this.series.forgetCount, other: null }
+    // The others of its key go after it, those the store let go left out.
+    let last = entry
+    for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) {
+      if (this.series.group(candidate.id)) last = last.other = candidate
+    }
+    last.other = null
+    known.set(key, entry)
     return entry
   }
 
@@ -187,16 +193,14 @@ export class MetricsStore {
    * Ended processes get their staleness marker, and leave the lookup: a fleet starts thousands
    * of processes an hour, and one that comes back is found through the store.
    */
-  private markEndedProcesses(batch: SampleBatch, live: Map<number, RowKey>, known: Map<RowKey, KnownGroup[]>): void {
+  private markEndedProcesses(batch: SampleBatch, live: Map<number, RowKey>, known: Map<RowKey, KnownGroup>): void {
     // forEach rather than for…of: no [key, value] array per process and batch.
     this.liveProcesses.get(batch.serverId)?.forEach((key, groupId) => {
       if (live.has(groupId)) return
       const group = this.series.group(groupId)
       if (!group) return
       this.series.append(groupId, batch.ts, staleRow(group.columns.length))
-      const rest = known.get(key)?.filter((candidate) => candidate.id !== groupId) ?? []
-      if (rest.length > 0) known.set(key, rest)
-      else known.delete(key)
+      forgetKnown(known, key, groupId)
     })
     this.liveProcesses.set(batch.serverId, live)
   }
@@ -213,6 +217,28 @@ interface KnownGroup {
   user: string | number | null
   /** The store's forgetCount when the group was last known to be there. */
   checkedAt: number
+  /**
+   * The next group known by the same row key (a pid that another command or user took), or
+   * null: a chain rather than an array per key, one object fewer to reach for every row.
+   */
+  other: KnownGroup | null
+}
+
+/** Takes a group out of its key's chain. */
+function forgetKnown(known: Map<RowKey, KnownGroup>, key: RowKey, groupId: number): void {
+  const first = known.get(key)
+  if (first === undefined) return
+  if (first.id === groupId) {
+    if (first.other === null) known.delete(key)
+    else known.set(key, first.other)
+    return
+  }
+  for (let before = first; before.other !== null; before = before.other) {
+    if (before.other.id === groupId) {
+      before.other = before.other.other
+      return
+    }
+  }
 }
 
 const staleRows: SampleValue[][] = []

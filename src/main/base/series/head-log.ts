@@ -331,7 +331,8 @@ function writeFitted(out: BitWriter, value: number, size: number, zeros = 0): nu
     return size - size / 4
   }
   const stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
-  const limit = 2 ** width
+  // A shift, not 2 ** width (a call to Math.pow for a width not known in advance): width <= 30.
+  const limit = 1 << width
   if (stored < limit) {
     // 0…0 10 and the width's bits: one field of at most 32 bits (BitWriter.write splits those over 24).
     if (zeros + 2 + width <= 32) out.write(2 * limit + stored, zeros + 2 + width)

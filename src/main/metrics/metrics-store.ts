@@ -139,7 +139,7 @@ export class MetricsStore {
     // The groups of this process sample, in their rows' order, each once.
     const live: KnownGroup[] | null = batch.metric === 'process' ? [] : null
     const previous = known.previous
-    previous.length = rows.length
+    if (previous.length !== rows.length) previous.length = rows.length
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as SampleValues
       const key = rowKey === null ? '' : (row[rowKey] ?? '')

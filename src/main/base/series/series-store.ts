@@ -590,8 +590,12 @@ export class SeriesStore {
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
     else if (head.count >= state.cutAt || (head.count > 0 && ts < head.lastTs)) this.cutHead(state)
     if (head.count === 0) state.headGeneration = this.generation
-    state.lastGeneration = this.generation
-    state.lastGenerationStart = this.generationStart
+    // Once per generation: a time is a double, kept in a box of its own outside the state, and
+    // writing it for every row reached one more place in memory.
+    if (state.lastGeneration !== this.generation) {
+      state.lastGeneration = this.generation
+      state.lastGenerationStart = this.generationStart
+    }
     state.ended = state.idleChecked = false
     const seq = state.nextSeq++
     head.append(ts, seq, row)

@@ -47,8 +47,10 @@ const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
 // Each group's last sample in the segment, which the next one is written against: its context.
 // A segment keeps every group's context in one Float64Array, a run of numbers at the context's
-// offset (CONTEXT_HEADER + 5 per column), rather than an object and an array each: appending a
-// row of a fleet's tens of thousands of groups reached both, two cache misses a row. A run:
+// offset (CONTEXT_HEADER + 5 per column), rather than an object and a Float64Array each: for a
+// fleet's tens of thousands of groups, appending a row reached the object, its time (a double
+// field, which V8 keeps in a box of its own), the array's object and its numbers — four cache
+// misses where a run is one. A run:
 const COLUMNS = 0
 /** Samples of the group in the segment so far. */
 const SAMPLES = 1

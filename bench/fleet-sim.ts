@@ -2,7 +2,8 @@
 // accepts any user and password and answers the exact commands Vigil sends
 // (src/main/metrics/parsers/commands.ts) with output in the real formats
 // (test/fixtures/linux-*.txt). `vmstat N` and `iostat N` print a report every N seconds
-// until their channel closes. Every vmstat row carries the moment it was written, in ms since
+// until their channel closes, and so does the report loop (interface counters and processes,
+// each after its marker line, every N seconds, as the remote shell loop would). Every vmstat row carries the moment it was written, in ms since
 // the epoch, in its `free` column (stored by Vigil unchanged as `fre`), so a WebSocket client
 // can compute sample-to-WebSocket latency. It runs in its own process so its CPU is not
 // counted as Vigil's; bench/fleet.ts forks it and reads its stats over the IPC channel.
@@ -20,6 +21,8 @@ export interface SimStats {
   execs: Record<string, number>
   vmstatRows: number
   iostatReports: number
+  /** Rounds of the report loop written (one /proc/net/dev and one ps report each). */
+  loopReports: number
 }
 
 export type SimMessage = { type: 'ready'; port: number; pid: number } | { type: 'stats'; stats: SimStats }
@@ -30,9 +33,10 @@ const stats: SimStats = {
   connectionsTotal: 0,
   authFailures: 0,
   openChannels: 0,
-  execs: { uname: 0, vmstat: 0, iostat: 0, netdev: 0, ps: 0, other: 0 },
+  execs: { uname: 0, vmstat: 0, iostat: 0, netdev: 0, ps: 0, loop: 0, other: 0 },
   vmstatRows: 0,
-  iostatReports: 0
+  iostatReports: 0,
+  loopReports: 0
 }
 
 const rand = (min: number, max: number): number => min + Math.random() * (max - min)
@@ -173,6 +177,24 @@ function commandHandler(command: string, hostname: string, net: NetCounters): { 
             channel.write(withPgsteal(vmstatRow(Date.now())))
           }, ms)
         )
+      }
+    }
+  }
+  // Vigil's report loop (commands.ts, reportLoop) on a host with a readable /proc/net/dev: a
+  // round at once, then one every interval, each section after its marker, until the channel closes.
+  const loop = /^LC_ALL=C; export LC_ALL; while :; do if \[ -r \/proc\/net\/dev \]; then .* head -n (\d+); echo ':vigil-report: end' \|\| exit; sleep (\d+); done$/.exec(command)
+  if (loop) {
+    const rows = Number(loop[1]) - 1
+    const ms = Number(loop[2]) * 1000
+    const round = (): string => {
+      stats.loopReports++
+      return `:vigil-report: netstat procnetdev\n${net.render()}:vigil-report: process\n${psOutput(rows)}:vigil-report: end\n`
+    }
+    return {
+      kind: 'loop',
+      run: (channel, track) => {
+        channel.write(round())
+        track(setInterval(() => channel.write(round()), ms))
       }
     }
   }

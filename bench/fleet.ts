@@ -666,6 +666,10 @@ interface Result {
   simCores: number
   benchCores: number
   simExecsPerS: number
+  /** Every command channel the simulator opened (uname, ps, netdev, restarted streams…), per second. */
+  simChannelsPerS: number
+  /** Rounds of the report loop (a netstat and a ps report each) the simulator wrote, per second. */
+  simLoopReportsPerS: number
   firstErrors: string[]
   /** Seconds of the window whose slowest sample took over 250 ms, and the slowest seconds. */
   slowSeconds: number
@@ -823,6 +827,7 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
     latencies.sort((a, b) => a - b)
     const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN
     const simExecs = (['ps', 'netdev'] as const).reduce((sum, kind) => sum + (simAfter.execs[kind] ?? 0) - (simBefore.execs[kind] ?? 0), 0)
+    const simChannels = Object.keys(simAfter.execs).reduce((sum, kind) => sum + (simAfter.execs[kind] ?? 0) - (simBefore.execs[kind] ?? 0), 0)
     const result: Result = {
       servers: n,
       startS,
@@ -845,6 +850,8 @@ async function runFleet(sim: Simulator, n: number, options: Options): Promise<Re
       simCores: (simCpu1 - simCpu0) / wallS,
       benchCores: (benchCpu.user + benchCpu.system) / 1e6 / wallS,
       simExecsPerS: simExecs / wallS,
+      simChannelsPerS: simChannels / wallS,
+      simLoopReportsPerS: ((simAfter.loopReports ?? 0) - (simBefore.loopReports ?? 0)) / wallS,
       slowSeconds: [...slowestBySecond.values()].filter((ms) => ms > 250).length,
       worstSeconds: [...slowestBySecond.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5),
       firstErrors: [...new Set([...withError, ...notCollecting].map((server) => `${server.collection_state}: ${server.collection_error ?? ''}`))].slice(0, 3)
@@ -865,7 +872,8 @@ function printResult(r: Result, options: Options): void {
   console.log(
     `  ${r.servers} servers: all collecting ${f1(r.startS)} s after the bulk start; vmstat ${f1(r.samplesPerS)}/s of ${f1(r.expectedPerS)} expected` +
       (options.ws === 'all' ? ` (${Math.round(r.messagesPerS)} WebSocket messages/s in all)` : '') +
-      `, ${Math.round(r.rowsPerS)} rows/s stored (${f1(r.diskMiBPerS)} MiB/s written to disk, WAL ${Math.round(r.walMiB)} MiB), ${f1(r.simExecsPerS)} ps+netdev execs/s`
+      `, ${Math.round(r.rowsPerS)} rows/s stored (${f1(r.diskMiBPerS)} MiB/s written to disk, WAL ${Math.round(r.walMiB)} MiB), ${f1(r.simExecsPerS)} ps+netdev execs/s, ` +
+      `${f1(r.simLoopReportsPerS)} report-loop rounds/s, ${f1(r.simChannelsPerS)} channels opened/s`
   )
   console.log(
     `    Vigil ${f2(r.cores)} cores, RSS ${Math.round(r.rss)} MiB (peak ${Math.round(r.peak)}); latency p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms, max ${Math.round(r.max)} ms; ` +

@@ -35,8 +35,12 @@ export interface CatalogueField {
 export interface CommandDoc {
   /** The command as run; <interval> and <N> stand for the numbers Vigil fills in. */
   readonly command: string
-  /** "stream": one long-running channel; "exec": run once per collection cycle. */
-  readonly mode: 'stream' | 'exec'
+  /**
+   * "stream": one long-running channel; "exec": run once per collection cycle; "loop": run every
+   * interval inside the report loop, the one long-running shell loop per server that prints each
+   * such report after a marker line (Sync now runs the command on its own).
+   */
+  readonly mode: 'stream' | 'exec' | 'loop'
   readonly note: string
   /** Run instead when the command fails or its output does not parse. */
   readonly fallback: string | null
@@ -216,13 +220,13 @@ const netstat: CatalogueMetric = {
   commands: {
     linux: {
       command: 'LC_ALL=C cat /proc/net/dev',
-      mode: 'exec',
-      note: 'Always present on Linux; read by its Receive/Transmit column names.',
+      mode: 'loop',
+      note: 'Always present on Linux; read by its Receive/Transmit column names. The loop reads netstat -i where /proc/net/dev cannot be read, and runs a loop with netstat -i only for a host whose /proc/net/dev does not read.',
       fallback: 'LC_ALL=C netstat -i'
     },
     aix: {
       command: 'LC_ALL=C netstat -in',
-      mode: 'exec',
+      mode: 'loop',
       note: 'One row kept per interface (AIX adds a row per address, with the same counters); -n avoids name lookups.',
       fallback: null
     }
@@ -277,13 +281,13 @@ const processes: CatalogueMetric = {
   commands: {
     linux: {
       command: 'LC_ALL=C ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu | head -n <N+1>',
-      mode: 'exec',
+      mode: 'loop',
       note: 'procps ps, sorted by %CPU, header plus the top N.',
       fallback: null
     },
     aix: {
       command: 'LC_ALL=C ps -e -o pid,user,pcpu,pmem,args | { IFS= read -r h; printf \'%s\\n\' "$h"; LC_ALL=C sort -k3,3nr | head -n <N>; }',
-      mode: 'exec',
+      mode: 'loop',
       note: 'AIX ps cannot sort: the header is kept and the rest sorted by %CPU. -e leaves out kernel processes (wait and friends). Zombie and exiting processes, printed with empty columns, are skipped.',
       fallback: null
     }

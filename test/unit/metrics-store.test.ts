@@ -168,6 +168,35 @@ describe('rows', () => {
     expect(repo.samples('vmstat', { start: 0, end: Infinity, limit: -1, offset: 0 }).rows).toEqual(before)
   })
 
+  it('finds each row\'s series when rows change places, a pid changes command, or a process comes twice', () => {
+    const disk = (name: string, tps: number) => ({ disk: name, tps })
+    store.write([{ metric: 'iostat', serverId: S1, ts: T0, rows: [disk('sda', 1), disk('sdb', 2)] }])
+    store.write([{ metric: 'iostat', serverId: S1, ts: T0 + 5000, rows: [disk('sdb', 4), disk('sda', 3)] }])
+    store.write([{ metric: 'iostat', serverId: S1, ts: T0 + 10_000, rows: [disk('sda', 5), disk('sdc', 6), disk('sdb', 7)] }])
+    const iostat = repo.samples('iostat', { start: 0, end: Infinity, limit: -1, offset: 0 }).rows
+    const byDisk = (name: string) => iostat.filter((row) => row.disk === name).map((row) => [row.ts - T0, row.tps])
+    expect(byDisk('sda')).toEqual([[0, 1], [5000, 3], [10_000, 5]])
+    expect(byDisk('sdb')).toEqual([[0, 2], [5000, 4], [10_000, 7]])
+    expect(byDisk('sdc')).toEqual([[10_000, 6]])
+
+    const process = (pid: number, command: string, cpu: number) => ({ pid, user: 'app', cpu, mem: 1, command })
+    store.write([{ metric: 'process', serverId: S1, ts: T0, rows: [process(1, 'a', 1), process(2, 'b', 2)] }])
+    // Pid 2 now runs another command, at the same place: a series of its own, and b's ended.
+    store.write([{ metric: 'process', serverId: S1, ts: T0 + 5000, rows: [process(1, 'a', 3), process(2, 'c', 4)] }])
+    // The same process twice in one sample, and pid 1 moved.
+    store.write([{ metric: 'process', serverId: S1, ts: T0 + 10_000, rows: [process(2, 'c', 5), process(1, 'a', 6), process(1, 'a', 7)] }])
+    store.write([{ metric: 'process', serverId: S1, ts: T0 + 15_000, rows: [process(1, 'a', 8)] }])
+    const rows = repo.samples('process', { start: 0, end: Infinity, limit: -1, offset: 0 }).rows
+    const of = (pid: number, command: string) => rows.filter((row) => row.pid === pid && row.command === command).map((row) => [row.ts - T0, row.cpu])
+    expect(of(1, 'a')).toEqual([[0, 1], [5000, 3], [10_000, 6], [10_000, 7], [15_000, 8]])
+    expect(of(2, 'b')).toEqual([[0, 2]])
+    expect(of(2, 'c')).toEqual([[5000, 4], [10_000, 5]])
+    expect(store.groups('process', S1)).toHaveLength(3)
+    // Each ended series got its marker once, when it first went missing.
+    const markers = store.read(store.groups('process', S1), 0, Infinity, true).map(({ group, rows: range }) => [group.labels.command, range.ts.length])
+    expect(markers.sort()).toEqual([['a', 5], ['b', 2], ['c', 3]])
+  })
+
   it('leaves a process that ended out of later samples (a staleness marker), and answers it again when it comes back', () => {
     const process = (pid: number, cpu: number) => ({ pid, user: 'app', cpu, mem: 1, command: `worker ${pid}` })
     store.write([{ metric: 'process', serverId: S1, ts: T0, rows: [process(1, 5), process(2, 3)] }])

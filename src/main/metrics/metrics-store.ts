@@ -30,12 +30,14 @@ export class MetricsStore {
    * Each server's process groups in its last process sample, with their row keys (pids): those
    * missing from the next go stale.
    */
-  private readonly liveProcesses = new Map<string, Map<number, RowKey>>()
+  private readonly liveProcesses = new Map<string, KnownGroup[]>()
   /**
    * The group of each (server, metric, row key) seen, so a row finds its group without building
    * its labels: by the disk or interface name, or by pid and then command and user.
    */
-  private readonly knownGroups = new Map<string, Map<MetricName, Map<RowKey, KnownGroup[]>>>()
+  private readonly knownGroups = new Map<string, Map<MetricName, KnownRows>>()
+  /** Batches appended: a process's group notes the last one it was in. */
+  private batches = 0
 
   constructor(readonly series: SeriesStore) {}
 
@@ -131,41 +133,65 @@ export class MetricsStore {
     const fields = NUMERIC_FIELDS[batch.metric]
     // One array for every row's values: the store copies them.
     const values = new Array<SampleValue>(fields.length)
-    const ids = new Array<number>(batch.rows.length)
-    const live = batch.metric === 'process' ? new Map<number, RowKey>() : null
-    for (let r = 0; r < batch.rows.length; r++) {
-      const row = batch.rows[r] as SampleValues
+    const rows = batch.rows
+    const ids = new Array<number>(rows.length)
+    const stamp = ++this.batches
+    // The groups of this process sample, in their rows' order, each once.
+    const live: KnownGroup[] | null = batch.metric === 'process' ? [] : null
+    const previous = known.previous
+    if (previous.length !== rows.length) previous.length = rows.length
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as SampleValues
       const key = rowKey === null ? '' : (row[rowKey] ?? '')
-      const group = this.groupOf(known, key, batch, row)
+      // Most rows are where they were in the last sample (a server's disks, its interfaces).
+      let group = previous[r]
+      if (group === undefined || group.key !== key || !this.isGroupOf(group, row)) previous[r] = group = this.groupOf(known.byKey, key, batch, row)
       for (let f = 0; f < fields.length; f++) values[f] = numberOrNull(row[fields[f] as string])
       ids[r] = sampleId(group.id, this.series.appendTo(group.handle, batch.ts, values))
-      live?.set(group.id, key)
+      if (live !== null && group.seen !== stamp) {
+        group.seen = stamp
+        live.push(group)
+      }
     }
-    if (live !== null) this.markEndedProcesses(batch, live, known)
+    if (live !== null) this.markEndedProcesses(batch, live, stamp, known.byKey)
     return ids
   }
 
-  private knownOf(serverId: string, metric: MetricName): Map<RowKey, KnownGroup[]> {
+  private knownOf(serverId: string, metric: MetricName): KnownRows {
     let byMetric = this.knownGroups.get(serverId)
     if (!byMetric) this.knownGroups.set(serverId, (byMetric = new Map()))
     let known = byMetric.get(metric)
-    if (!known) byMetric.set(metric, (known = new Map()))
+    if (!known) byMetric.set(metric, (known = { byKey: new Map(), previous: [] }))
     return known
   }
 
+  /** Whether a known group of the row's key is the row's: same command and user, and still in the store. */
+  private isGroupOf(candidate: KnownGroup, row: SampleValues): boolean {
+    return candidate.command === (row.command ?? null) && candidate.user === (row.user ?? null) && this.stillKnown(candidate)
+  }
+
   /** The row's group: known by its key, or looked up (created on first use) and remembered. */
-  private groupOf(known: Map<RowKey, KnownGroup[]>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
-    const candidates = known.get(key)
-    if (candidates) {
-      const command = row.command ?? null
-      const user = row.user ?? null
-      for (const candidate of candidates) {
-        if (candidate.command === command && candidate.user === user && this.stillKnown(candidate)) return candidate
-      }
-    }
+  private groupOf(known: Map<RowKey, KnownGroup>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
+    const first = known.get(key)
+    for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) if (this.isGroupOf(candidate, row)) return candidate
     const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
-    const entry: KnownGroup = { id, handle: this.series.handleOf(id) as GroupHandle, command: row.command ?? null, user: row.user ?? null, checkedAt: this.series.forgetCount }
-    known.set(key, [...(candidates ?? []).filter((candidate) => this.series.group(candidate.id)), entry])
+    const entry: KnownGroup = {
+      id,
+      handle: this.series.handleOf(id) as GroupHandle,
+      key,
+      command: row.command ?? null,
+      user: row.user ?? null,
+      checkedAt: this.series.forgetCount,
+      other: null,
+      seen: 0
+    }
+    // The others of its key go after it, those the store let go left out.
+    let last = entry
+    for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) {
+      if (this.series.group(candidate.id)) last = last.other = candidate
+    }
+    last.other = null
+    known.set(key, entry)
     return entry
   }
 
@@ -187,17 +213,14 @@ export class MetricsStore {
    * Ended processes get their staleness marker, and leave the lookup: a fleet starts thousands
    * of processes an hour, and one that comes back is found through the store.
    */
-  private markEndedProcesses(batch: SampleBatch, live: Map<number, RowKey>, known: Map<RowKey, KnownGroup[]>): void {
-    // forEach rather than for…of: no [key, value] array per process and batch.
-    this.liveProcesses.get(batch.serverId)?.forEach((key, groupId) => {
-      if (live.has(groupId)) return
-      const group = this.series.group(groupId)
-      if (!group) return
-      this.series.append(groupId, batch.ts, staleRow(group.columns.length))
-      const rest = known.get(key)?.filter((candidate) => candidate.id !== groupId) ?? []
-      if (rest.length > 0) known.set(key, rest)
-      else known.delete(key)
-    })
+  private markEndedProcesses(batch: SampleBatch, live: KnownGroup[], stamp: number, known: Map<RowKey, KnownGroup>): void {
+    for (const ended of this.liveProcesses.get(batch.serverId) ?? []) {
+      if (ended.seen === stamp) continue
+      const group = this.series.group(ended.id)
+      if (!group) continue
+      this.series.append(ended.id, batch.ts, staleRow(group.columns.length))
+      forgetKnown(known, ended.key, ended.id)
+    }
     this.liveProcesses.set(batch.serverId, live)
   }
 }
@@ -205,14 +228,46 @@ export class MetricsStore {
 /** What tells a metric's rows apart: the disk, the interface, the pid ('' for vmstat). */
 type RowKey = string | number
 
+/** A server's known groups of one metric. */
+interface KnownRows {
+  byKey: Map<RowKey, KnownGroup>
+  /** The group of each row of the last sample, by row. */
+  previous: KnownGroup[]
+}
+
 /** A group known by its row key; processes are told apart by command and user too. */
 interface KnownGroup {
   id: number
   handle: GroupHandle
+  key: RowKey
   command: string | number | null
   user: string | number | null
   /** The store's forgetCount when the group was last known to be there. */
   checkedAt: number
+  /**
+   * The next group known by the same row key (a pid that another command or user took), or
+   * null: a chain rather than an array per key, one object fewer to reach for every row.
+   */
+  other: KnownGroup | null
+  /** The last batch it was in (processes only): those of a server's last process sample not in this one ended. */
+  seen: number
+}
+
+/** Takes a group out of its key's chain. */
+function forgetKnown(known: Map<RowKey, KnownGroup>, key: RowKey, groupId: number): void {
+  const first = known.get(key)
+  if (first === undefined) return
+  if (first.id === groupId) {
+    if (first.other === null) known.delete(key)
+    else known.set(key, first.other)
+    return
+  }
+  for (let before = first; before.other !== null; before = before.other) {
+    if (before.other.id === groupId) {
+      before.other = before.other.other
+      return
+    }
+  }
 }
 
 const staleRows: SampleValue[][] = []

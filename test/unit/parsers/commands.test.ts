@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { COMMANDS, parseInterfaces, parseProcesses, type OsKind } from '../../../src/main/metrics/parsers'
+import { COMMANDS, createReportLoopStream, parseInterfaces, parseProcesses, type LoopReport, type OsKind } from '../../../src/main/metrics/parsers'
 import { METRICS_CATALOGUE } from '../../../src/shared/metrics-catalogue'
 import { readFixture, rowsOf } from './fixtures'
 
@@ -44,6 +44,33 @@ describe('COMMANDS', () => {
     })
   })
 
+  it('run netstat and ps as one report loop: each report after its marker line, then the end marker, then the interval', () => {
+    const linuxPs = `echo ':vigil-report: process' || exit; ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu 2>&1 | head -n 11`
+    const tail = `echo ':vigil-report: end' || exit; sleep 5; done`
+    expect(COMMANDS.linux.reportLoop(5, 10)).toEqual({
+      mode: 'stream',
+      command:
+        `LC_ALL=C; export LC_ALL; while :; do if [ -r /proc/net/dev ]; then echo ':vigil-report: netstat procnetdev' || exit; cat /proc/net/dev 2>&1; ` +
+        `else echo ':vigil-report: netstat netstat' || exit; netstat -i 2>&1; fi; ${linuxPs}; ${tail}`,
+      // For a /proc/net/dev that does not read: netstat -i only.
+      fallback: { command: `LC_ALL=C; export LC_ALL; while :; do echo ':vigil-report: netstat netstat' || exit; netstat -i 2>&1; ${linuxPs}; ${tail}` }
+    })
+    expect(COMMANDS.aix.reportLoop(30, 10)).toEqual({
+      mode: 'stream',
+      command:
+        `LC_ALL=C; export LC_ALL; while :; do echo ':vigil-report: netstat netstat' || exit; netstat -in 2>&1; ` +
+        `echo ':vigil-report: process' || exit; ps -e -o pid,user,pcpu,pmem,args 2>&1 | { IFS= read -r h; printf '%s\\n' "$h"; sort -k3,3nr | head -n 10; }; ` +
+        `echo ':vigil-report: end' || exit; sleep 30; done`
+    })
+    for (const os of OSES) {
+      const loop = COMMANDS[os].reportLoop(5, 10)
+      expect(Object.isFrozen(loop)).toBe(true)
+      // Its reports are the exec commands' (collectOnce still runs those), minus the per-command LC_ALL=C.
+      expect(loop.command).toContain(COMMANDS[os].processes(10).command.replace(/LC_ALL=C /g, '').replace(/ \| /, ' 2>&1 | '))
+      for (const { command } of COMMANDS[os].interfaces) expect(loop.command).toContain(`${command.replace('LC_ALL=C ', '')} 2>&1`)
+    }
+  })
+
   it('always start with LC_ALL=C and hold no text but the numbers given', () => {
     for (const os of OSES) {
       for (const command of everyCommand(os)) {
@@ -60,6 +87,12 @@ describe('COMMANDS', () => {
         expect(() => COMMANDS[os].iostat(bad)).toThrow(RangeError)
       }
       for (const bad of [0, -3, 2.5, 1001, Number.NaN]) expect(() => COMMANDS[os].processes(bad)).toThrow(RangeError)
+      for (const bad of [0, -1, 1.5, Number.NaN, 86_401]) expect(() => COMMANDS[os].reportLoop(bad, 10)).toThrow(RangeError)
+      for (const bad of [0, 2.5, 1001]) expect(() => COMMANDS[os].reportLoop(5, bad)).toThrow(RangeError)
+      const loop = COMMANDS[os].reportLoop(86_400, 1000)
+      expect([loop.command, loop.fallback?.command ?? ''].join(' ')).not.toMatch(/\$\(|`/)
+      expect(loop.command).toMatch(/ sleep 86400; done$/)
+      expect(loop.command).toMatch(/head -n 100[01][; ]/)
       expect(COMMANDS[os].vmstat(86_400).command).toMatch(/ 86400( \||$)/)
       expect(COMMANDS[os].processes(1000).command).toMatch(/head -n 100[01];? ?\}?$/)
     }
@@ -117,6 +150,60 @@ describe.runIf(process.platform === 'linux')('the exec commands, run on this hos
     expect(refusal?.test(readFixture('linux-iostat-usage-sysstat10.0.txt'))).toBe(true)
     expect(refusal?.test('sh: 1: iostat: not found')).toBe(false)
     expect(refusal?.test('Cannot find disk data')).toBe(false)
+  })
+
+  /** Runs a report loop until it printed `rounds` rounds (or timeoutMs passed), then closes its stdout as a closed channel would. */
+  async function runLoop(command: string, rounds: number, timeoutMs = 15_000): Promise<{ output: string; exit: { code: number | null; signal: string | null } }> {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+    let output = ''
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk
+        if (output.split(':vigil-report: end\n').length > rounds) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+    child.stdout.destroy()
+    // It sleeps a second, then its next write finds no reader: SIGPIPE (or `|| exit`).
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    const exit = await exited
+    clearTimeout(killer)
+    return { output, exit }
+  }
+
+  it('the Linux report loop prints a round per interval, read by the parsers, and dies once nobody reads it', async () => {
+    const { output, exit } = await runLoop(COMMANDS.linux.reportLoop(1, 3).command, 2)
+    const reports = createReportLoopStream('linux').push(output)
+    expect(reports.map((report) => report.section)).toEqual(['netstat', 'process', 'netstat', 'process'])
+    const netstat = reports[0] as Extract<LoopReport, { section: 'netstat' }>
+    expect(netstat.source).toBe('procnetdev')
+    expect(rowsOf(netstat.parsed).map((row) => row.interface)).toContain('lo')
+    const processes = rowsOf((reports[1] as Extract<LoopReport, { section: 'process' }>).parsed)
+    expect(processes.length).toBeGreaterThan(0)
+    expect(processes.length).toBeLessThanOrEqual(3)
+    expect(exit.signal === 'SIGPIPE' || exit.code !== null).toBe(true)
+    expect(exit.signal).not.toBe('SIGKILL')
+  })
+
+  it('the netstat-only loop (and the AIX loop run with procps ps) print an error as its report', async () => {
+    for (const [os, command] of [
+      ['linux', COMMANDS.linux.reportLoop(1, 3).fallback?.command ?? ''],
+      ['aix', COMMANDS.aix.reportLoop(1, 4).command]
+    ] as const) {
+      const { output } = await runLoop(command, 1)
+      const [netstat, processes] = createReportLoopStream(os).push(output)
+      expect(netstat).toMatchObject({ section: 'netstat', source: 'netstat' })
+      // This host may have netstat or not: rows, or an error that quotes what the shell said.
+      if (netstat?.parsed.ok === false) expect(netstat.parsed.error).toMatch(/not found|netstat/)
+      const rows = rowsOf((processes as Extract<LoopReport, { section: 'process' }>).parsed)
+      expect(rows.length).toBeGreaterThan(0)
+      const cpus = rows.map((row) => row.cpu ?? 0)
+      expect(cpus).toEqual([...cpus].sort((a, b) => b - a))
+    }
   })
 
   it('Linux interfaces from /proc/net/dev, parsed (lo is always there)', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   createIostatStream,
+  createReportLoopStream,
   createVmstatStream,
   detectOs,
   parseInterfaces,
@@ -37,6 +38,8 @@ function parseEverything(text: string, offsets: readonly number[] = []): void {
     for (const stream of [createVmstatStream(os), createIostatStream(os)]) {
       for (const chunk of chunksAt(text, offsets)) expectParsed(stream.push(chunk))
     }
+    const loop = createReportLoopStream(os)
+    for (const chunk of chunksAt(text, offsets)) for (const report of loop.push(chunk)) expectParsed(report.parsed)
   }
 }
 
@@ -45,6 +48,7 @@ const WORDS = [
   'Device', 'Device:', 'Disks:', '%', 'tm_act', 'Kbps', 'tps', 'Kb_read', 'Kb_wrtn', 'kB_read/s', 'r/s', 'w/s', 'svctm',
   'Iface', 'RX-OK', 'RX-ERR', 'TX-OK', 'TX-ERR', 'Flg', 'Name', 'Ipkts', 'Ierrs', 'Opkts', 'Oerrs', 'face', '|', 'packets', 'errs', ':',
   'PID', 'USER', '%CPU', '%MEM', 'COMMAND', 'STIME', 'Nov', '28', '<defunct>',
+  ':vigil-report: ', ':vigil-report:', 'netstat', 'procnetdev', 'process', 'end',
   'Linux', 'AIX', '0', '1', '12', '3.5', '-', '-1', '1e9', '9007199254740993', 'NaN', '*', 'constructor', '__proto__',
   ' ', ' ', '  ', '\t', '\n', '\n', '\r\n', '\u0000', '\uffff', 'é'
 ]

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
 import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
-import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
+import { identityHash, SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
 import { makeTempDir } from '../../helpers/temp-dir'
 
 const T0 = 1_764_633_600_000
@@ -54,6 +54,56 @@ describe('series store', () => {
     const others = [key({ server_id: 'a', pid: '1' }), key({ server_id: 'a', pid: '1', command: 'sh', user: 'x' }), { ...key({ server_id: 'a', pid: '1', command: 'sh' }), metric: 'other' }]
     expect(new Set([id, ...others.map((other) => store.groupId(other))]).size).toBe(4)
     expect(store.groupId(key({ pid: '1', server_id: 'a', command: 'sh' }))).toBe(id)
+  })
+
+  it('hashes a group\'s identity whatever order its labels come in, telling names from values', () => {
+    const hash = (labels: Record<string, string>, metric = 'process') => identityHash({ metric, labels })
+    expect(hash({ command: 'sh', pid: '1', server_id: 'a' })).toBe(hash({ server_id: 'a', pid: '1', command: 'sh' }))
+    expect(hash({ a: 'x', b: 'y' })).not.toBe(hash({ a: 'y', b: 'x' }))
+    expect(hash({ ab: 'c' })).not.toBe(hash({ a: 'bc' }))
+    expect(hash({ a: 'x' })).not.toBe(hash({ a: 'x' }, 'other'))
+    // A fleet's processes: pids of a few hundred servers, few enough collisions to tell apart by labels.
+    const hashes = new Set<number>()
+    for (let server = 0; server < 200; server++) for (let pid = 0; pid < 100; pid++) hashes.add(hash({ server_id: `server-${server}`, pid: String(1000 + pid), command: 'java', user: 'app' }))
+    expect(hashes.size).toBeGreaterThan(19_990)
+  })
+
+  it('keeps groups apart whose labels swap values', () => {
+    const { store } = open(tempDir())
+    const key = (labels: Record<string, string>): GroupKey => ({ metric: 'm', labels, columns: ['v'] })
+    const first = store.groupId(key({ a: 'x', b: 'y' }))
+    const second = store.groupId(key({ a: 'y', b: 'x' }))
+    expect(second).not.toBe(first)
+    expect(store.groupId(key({ b: 'x', a: 'y' }))).toBe(second)
+  })
+
+  it('replays a segment of many groups of several widths (their log contexts outgrow the first array)', () => {
+    const dir = tempDir()
+    const first = open(dir)
+    const groups: Array<{ id: number; rows: SampleValue[][] }> = []
+    for (let g = 0; g < 600; g++) {
+      const columns = Array.from({ length: 1 + (g % 5) }, (_, c) => `c${c}`)
+      groups.push({ id: first.store.groupId({ metric: 'm', labels: { g: String(g) }, columns }), rows: [] })
+    }
+    for (let i = 0; i < 6; i++) {
+      for (const [g, group] of groups.entries()) {
+        const width = 1 + (g % 5)
+        const row: SampleValue[] = Array.from({ length: width }, (_, c) => ((g + i + c) % 7 === 0 ? null : (g + i + c) % 11 === 0 ? Math.PI * i : Math.round((g * 0.37 + i * 1.5 + c) * 10) / 10))
+        if (i === 5 && g % 13 === 0) row.fill(STALE)
+        group.rows.push(row)
+        first.store.append(group.id, T0 + i * 5000, row)
+      }
+      first.store.flush()
+    }
+    first.db.close()
+
+    const second = open(dir).store
+    for (const group of groups) {
+      const range = second.read(group.id, 0, Infinity)
+      expect(range.ts).toEqual([0, 1, 2, 3, 4, 5].map((i) => T0 + i * 5000))
+      const width = group.rows[0]?.length ?? 0
+      for (let c = 0; c < width; c++) expect(range.columns[c]).toEqual(group.rows.map((row) => row[c]))
+    }
   })
 
   it('keeps a late sample: it starts a chunk of its own and reads back in order', () => {

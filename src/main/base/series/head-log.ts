@@ -63,41 +63,30 @@ const SYNC_EVERY_MS = 1000
 const MAX_SCALED = Math.floor(MAX_SIGNED / 2)
 const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
-/** Each group's last sample in the segment, which the next one is written against. */
-class GroupContext {
-  /** Samples of the group in the segment so far. */
-  samples = 0
-  lastTs = 0
-  lastSeq = -1
-  /** The group that followed this one last time: logged in one bit when it does again. */
-  successor = -1
-  readonly columns: number
-  /**
-   * Per column, in one array (one allocation, adjacent in memory: appending touches little):
-   * [0, n) its last number; [n, 2n) the one before, while a row is written (for rates of
-   * counters); [2n, 3n) the last value times 10^exponent; [3n, 4n) a running mean of the size of
-   * its differences, which picks their width; [4n, 5n) the decimal places of the last value, or
-   * -1 when it was not a decimal.
-   */
-  readonly data: Float64Array
-
-  /** Starts over, for another segment (a context is reused rather than allocated again). */
-  reset(): void {
-    this.samples = 0
-    this.lastTs = 0
-    this.lastSeq = -1
-    this.successor = -1
-    this.data.fill(0)
-    this.data.fill(-1, 4 * this.columns)
-  }
-
-  constructor(columns: number) {
-    this.columns = columns
-    // Offsets rather than subarray views: a view is an object of its own, and a fleet has
-    // hundreds of thousands of contexts.
-    this.data = new Float64Array(5 * columns).fill(-1, 4 * columns)
-  }
-}
+// Each group's last sample in the segment, which the next one is written against: its context.
+// A segment keeps every group's context in one Float64Array, a run of numbers at the context's
+// offset (CONTEXT_HEADER + 5 per column), rather than an object and a Float64Array each: for a
+// fleet's tens of thousands of groups, appending a row reached the object, its time (a double
+// field, which V8 keeps in a box of its own), the array's object and its numbers — four cache
+// misses where a run is one. A run:
+const COLUMNS = 0
+/** Samples of the group in the segment so far. */
+const SAMPLES = 1
+const LAST_TS = 2
+const LAST_SEQ = 3
+/** The group that followed this one last time: logged in one bit when it does again. */
+const SUCCESSOR = 4
+/**
+ * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the one before, while
+ * a row is written (for rates of counters); [2n, 3n) the last value times 10^exponent; [3n, 4n)
+ * a running mean of the size of its differences, which picks their width; [4n, 5n) the decimal
+ * places of the last value, or -1 when it was not a decimal.
+ */
+const CONTEXT_HEADER = 5
+/** Numbers a segment's contexts start with (it doubles as groups come). */
+const INITIAL_CONTEXTS = 1 << 12
+/** No context (no sample written yet in the segment). */
+const NONE = -1
 
 // Value codes, by prefix: 0 a decimal at the column's last exponent (its difference), 10 a
 // decimal at new places (whole), 110 a double's 64 bits, 1110 null, 11110 stale, 11111 the rate
@@ -106,18 +95,22 @@ class GroupContext {
 
 /**
  * Where a caller keeps a group's place in the log's current segment, so that appending a sample
- * needs no lookup (the store has one per group).
+ * needs no lookup (the store has one per group): the segment's codec, and the group's context in it.
  */
 export interface LogSlot {
   codec: unknown
-  context: unknown
+  context: number | null
 }
 
 /** The encoding (and decoding) state of one segment. */
 class SegmentCodec {
-  private readonly groups = new Map<number, GroupContext>()
+  /** Each group's context: its offset in `contexts`. */
+  private readonly groups = new Map<number, number>()
+  private contexts = new Float64Array(INITIAL_CONTEXTS)
+  /** Numbers of `contexts` in use. */
+  private used = 0
   /** The context of the last sample written (whose successor the next one may be). */
-  private lastContext: GroupContext | undefined = undefined
+  private lastContext = NONE
   private lastGroup = 0
   private lastTs = 0
   /** The id of the last group record (version 2 writes the next one's as a difference). */
@@ -183,9 +176,23 @@ class SegmentCodec {
   }
 
   /** The group's context in the segment, new when it has none (or its width changed). */
-  private context(groupId: number, columns: number): GroupContext {
-    let context = this.groups.get(groupId)
-    if (!context || context.columns !== columns) this.groups.set(groupId, (context = new GroupContext(columns)))
+  private context(groupId: number, columns: number): number {
+    const known = this.groups.get(groupId)
+    if (known !== undefined && this.contexts[known + COLUMNS] === columns) return known
+    const size = CONTEXT_HEADER + 5 * columns
+    if (this.used + size > this.contexts.length) {
+      const grown = new Float64Array(Math.max(this.contexts.length * 2, this.used + size))
+      grown.set(this.contexts.subarray(0, this.used))
+      this.contexts = grown
+    }
+    const context = this.used
+    this.used += size
+    const d = this.contexts
+    d[context + COLUMNS] = columns
+    d[context + LAST_SEQ] = -1
+    d[context + SUCCESSOR] = -1
+    d.fill(-1, context + CONTEXT_HEADER + 4 * columns, context + size)
+    this.groups.set(groupId, context)
     return context
   }
 
@@ -193,66 +200,55 @@ class SegmentCodec {
   write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
     const previous = this.lastContext
     const columns = row.length
-    let context: GroupContext
-    const kept = slot?.context as GroupContext | null | undefined
-    if (slot !== undefined && slot.codec === this && kept && kept.columns === columns) context = kept
-    else if (slot !== undefined && kept && kept.columns === columns && !this.groups.has(groupId)) {
-      // The group's context from an earlier segment, started over for this one.
-      context = kept
-      context.reset()
-      this.groups.set(groupId, context)
-      slot.codec = this
-    } else {
+    let context: number
+    if (slot !== undefined && slot.codec === this && this.contexts[(slot.context as number) + COLUMNS] === columns) context = slot.context as number
+    else {
       context = this.context(groupId, columns)
       if (slot !== undefined) {
         slot.codec = this
         slot.context = context
       }
     }
-    const follows = previous !== undefined && previous.successor === groupId
-    if (follows && ts === this.lastTs && context.samples > 0 && seq === context.lastSeq + 1) out.writeBit(false)
+    // After context(), which may have grown it.
+    const d = this.contexts
+    const samples = d[context + SAMPLES] as number
+    const lastTs = d[context + LAST_TS] as number
+    const follows = previous !== NONE && d[previous + SUCCESSOR] === groupId
+    if (follows && ts === this.lastTs && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1) out.writeBit(false)
     else {
       out.write(0b10, 2)
       if (follows) out.writeBit(false)
       else {
         out.writeBit(true)
         writeSigned(out, groupId - this.lastGroup)
-        if (previous !== undefined) previous.successor = groupId
+        if (previous !== NONE) d[previous + SUCCESSOR] = groupId
       }
       writeSigned(out, ts - this.lastTs)
-      if (context.samples > 0) out.writeBit(false)
+      if (samples > 0) out.writeBit(false)
       else {
         out.writeBit(true)
         writeSigned(out, columns)
       }
-      writeSigned(out, seq - context.lastSeq - 1)
+      writeSigned(out, seq - (d[context + LAST_SEQ] as number) - 1)
     }
     this.lastGroup = groupId
     this.lastTs = ts
     this.lastContext = context
-    if (context.samples > 0) {
-      if (repeats(context, row)) {
+    const n = columns
+    const at = context + CONTEXT_HEADER
+    if (samples > 0) {
+      if (repeats(d, at, row)) {
         out.writeBit(true)
-        repeatRow(context)
-        context.samples++
-        context.lastSeq = seq
-        context.lastTs = ts
+        repeatRow(d, at, n)
+        d[context + SAMPLES] = samples + 1
+        d[context + LAST_SEQ] = seq
+        d[context + LAST_TS] = ts
         return
       }
       out.writeBit(false)
     }
-    this.writeValues(out, context, ts, row)
-    context.samples++
-    context.lastSeq = seq
-    context.lastTs = ts
-  }
-
-  private writeValues(out: BitWriter, context: GroupContext, ts: number, row: readonly SampleValue[]): void {
-    const columns = row.length
-    const rates = context.samples > 0 && ts > context.lastTs
-    const elapsed = (ts - context.lastTs) / 1000
-    const d = context.data
-    const n = columns
+    const rates = samples > 0 && ts > lastTs
+    const elapsed = (ts - lastTs) / 1000
     for (let c = 0; c < columns; c++) {
       const value = row[c]
       if (typeof value !== 'number') {
@@ -260,16 +256,16 @@ class SegmentCodec {
         else out.write(0b1110, 4)
         continue
       }
-      d[n + c] = d[c] as number
-      d[c] = value
-      const exponent = d[4 * n + c] as number
+      d[at + n + c] = d[at + c] as number
+      d[at + c] = value
+      const exponent = d[at + 4 * n + c] as number
       if (exponent >= 0) {
         const scale = SCALES[exponent] as number
         const m = Math.round(value * scale)
         if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
           // The code's 0 bit goes with the difference's own bits (writeFitted).
-          d[3 * n + c] = writeFitted(out, m - (d[2 * n + c] as number), d[3 * n + c] as number, 1)
-          d[2 * n + c] = m
+          d[at + 3 * n + c] = writeFitted(out, m - (d[at + 2 * n + c] as number), d[at + 3 * n + c] as number, 1)
+          d[at + 2 * n + c] = m
           continue
         }
       }
@@ -279,15 +275,15 @@ class SegmentCodec {
         out.write(0b10, 2)
         out.write(places, 3)
         writeSigned(out, m)
-        d[4 * n + c] = places
-        d[2 * n + c] = m
+        d[at + 4 * n + c] = places
+        d[at + 2 * n + c] = m
         continue
       }
-      d[4 * n + c] = -1
+      d[at + 4 * n + c] = -1
       let from = -1
       if (rates && !Object.is(value, -0)) {
         for (let k = 0; k < c; k++) {
-          if (typeof row[k] === 'number' && ((d[k] as number) - (d[n + k] as number)) / elapsed === value) {
+          if (typeof row[k] === 'number' && ((d[at + k] as number) - (d[at + n + k] as number)) / elapsed === value) {
             from = k
             break
           }
@@ -302,6 +298,9 @@ class SegmentCodec {
         out.write(lowBitsOfLast(), 32)
       }
     }
+    d[context + SAMPLES] = samples + 1
+    d[context + LAST_SEQ] = seq
+    d[context + LAST_TS] = ts
   }
 
   /** A sample entry after its tag: `common` for version 2's 0 tag (the header implied). */
@@ -309,61 +308,61 @@ class SegmentCodec {
     const previous = this.groups.get(this.lastGroup)
     let groupId: number
     let ts: number
-    let context: GroupContext
-    let seq: number
+    let context: number
     if (common) {
       if (previous === undefined) throw new RangeError('log: a group follows none')
-      groupId = previous.successor
+      groupId = this.contexts[previous + SUCCESSOR] as number
       ts = this.lastTs
       const known = this.groups.get(groupId)
-      if (known === undefined || known.samples === 0) throw new RangeError('log: a common row of a group without samples')
+      if (known === undefined || this.contexts[known + SAMPLES] === 0) throw new RangeError('log: a common row of a group without samples')
       context = known
-      seq = context.lastSeq + 1
     } else {
       if (!input.readBit()) {
         if (previous === undefined) throw new RangeError('log: a group follows none')
-        groupId = previous.successor
+        groupId = this.contexts[previous + SUCCESSOR] as number
       } else {
         groupId = this.lastGroup + readSigned(input)
-        if (previous !== undefined) previous.successor = groupId
+        if (previous !== undefined) this.contexts[previous + SUCCESSOR] = groupId
       }
       ts = this.lastTs + readSigned(input)
       const known = this.groups.get(groupId)
       context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
-      seq = context.lastSeq + 1 + readSigned(input)
     }
     this.lastGroup = groupId
     this.lastTs = ts
-    if (this.version >= 2 && context.samples > 0 && input.readBit()) {
-      repeatRow(context)
-      context.samples++
-      context.lastSeq = seq
-      context.lastTs = ts
-      const d = context.data
-      return { groupId, ts, seq, row: Array.from(d.subarray(0, context.columns)) }
+    const d = this.contexts
+    const seq = (d[context + LAST_SEQ] as number) + 1 + (common ? 0 : readSigned(input))
+    if (this.version >= 2 && (d[context + SAMPLES] as number) > 0 && input.readBit()) {
+      const n = d[context + COLUMNS] as number
+      const at = context + CONTEXT_HEADER
+      repeatRow(d, at, n)
+      d[context + SAMPLES] = (d[context + SAMPLES] as number) + 1
+      d[context + LAST_SEQ] = seq
+      d[context + LAST_TS] = ts
+      return { groupId, ts, seq, row: Array.from(d.subarray(at, at + n)) }
     }
-    const elapsed = (ts - context.lastTs) / 1000
-    const d = context.data
-    const columns = context.columns
+    const elapsed = (ts - (d[context + LAST_TS] as number)) / 1000
+    const columns = d[context + COLUMNS] as number
     const n = columns
+    const at = context + CONTEXT_HEADER
     const row: SampleValue[] = new Array<SampleValue>(columns)
     for (let c = 0; c < columns; c++) {
       let value: number
       const code = readOnes(input, 5)
       if (code === 0) {
-        const [difference, size] = readFitted(input, d[3 * n + c] as number)
-        d[3 * n + c] = size
-        const m = (d[2 * n + c] as number) + difference
-        d[2 * n + c] = m
-        value = m / (SCALES[d[4 * n + c] as number] as number)
+        const [difference, size] = readFitted(input, d[at + 3 * n + c] as number)
+        d[at + 3 * n + c] = size
+        const m = (d[at + 2 * n + c] as number) + difference
+        d[at + 2 * n + c] = m
+        value = m / (SCALES[d[at + 4 * n + c] as number] as number)
       } else if (code === 1) {
         const places = input.read(3)
         const m = readSigned(input)
-        d[4 * n + c] = places
-        d[2 * n + c] = m
+        d[at + 4 * n + c] = places
+        d[at + 2 * n + c] = m
         value = m / (SCALES[places] as number)
       } else if (code === 2) {
-        d[4 * n + c] = -1
+        d[at + 4 * n + c] = -1
         value = fromBits(input.read(32), input.read(32))
       } else if (code === 3) {
         row[c] = null
@@ -373,16 +372,16 @@ class SegmentCodec {
         continue
       } else {
         const from = c - readSigned(input)
-        d[4 * n + c] = -1
-        value = ((d[from] as number) - (d[n + from] as number)) / elapsed
+        d[at + 4 * n + c] = -1
+        value = ((d[at + from] as number) - (d[at + n + from] as number)) / elapsed
       }
-      d[n + c] = d[c] as number
-      d[c] = value
+      d[at + n + c] = d[at + c] as number
+      d[at + c] = value
       row[c] = value
     }
-    context.samples++
-    context.lastSeq = seq
-    context.lastTs = ts
+    d[context + SAMPLES] = (d[context + SAMPLES] as number) + 1
+    d[context + LAST_SEQ] = seq
+    d[context + LAST_TS] = ts
     return { groupId, ts, seq, row }
   }
 }
@@ -391,29 +390,26 @@ class SegmentCodec {
  * Whether every value of the row is the group's last one of its column, a decimal at the same
  * places (so that each would be written as a zero difference): then the row is one bit.
  */
-function repeats(context: GroupContext, row: readonly SampleValue[]): boolean {
-  const d = context.data
+function repeats(d: Float64Array, at: number, row: readonly SampleValue[]): boolean {
   const n = row.length
   for (let c = 0; c < n; c++) {
     const value = row[c]
-    if (typeof value !== 'number' || value !== d[c]) return false
-    const exponent = d[4 * n + c] as number
+    if (typeof value !== 'number' || value !== d[at + c]) return false
+    const exponent = d[at + 4 * n + c] as number
     if (exponent < 0) return false
     const scale = SCALES[exponent] as number
     const m = Math.round(value * scale)
-    if (m !== d[2 * n + c] || m / scale !== value || Object.is(value, -0)) return false
+    if (m !== d[at + 2 * n + c] || m / scale !== value || Object.is(value, -0)) return false
   }
   return true
 }
 
-/** What writing (or reading) a zero difference for every column does to the context. */
-function repeatRow(context: GroupContext): void {
-  const d = context.data
-  const n = context.columns
+/** What writing (or reading) a zero difference for every column does to the context at `at`. */
+function repeatRow(d: Float64Array, at: number, n: number): void {
   for (let c = 0; c < n; c++) {
-    d[n + c] = d[c] as number
-    const size = d[3 * n + c] as number
-    d[3 * n + c] = size - size / 4
+    d[at + n + c] = d[at + c] as number
+    const size = d[at + 3 * n + c] as number
+    d[at + 3 * n + c] = size - size / 4
   }
 }
 
@@ -430,7 +426,8 @@ function writeFitted(out: BitWriter, value: number, size: number, zeros = 0): nu
     return size - size / 4
   }
   const stored = (value > 0 ? value * 2 : -value * 2 - 1) - 1
-  const limit = 2 ** width
+  // A shift, not 2 ** width (a call to Math.pow for a width not known in advance): width <= 30.
+  const limit = 1 << width
   if (stored < limit) {
     // 0…0 10 and the width's bits: one field of at most 32 bits (BitWriter.write splits those over 24).
     if (zeros + 2 + width <= 32) out.write(2 * limit + stored, zeros + 2 + width)

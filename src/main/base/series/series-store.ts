@@ -23,7 +23,7 @@ import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
 import { BUCKETS, ColdGroups } from './cold-groups'
 import { GroupEnds, type GroupEnd } from './group-ends'
-import { GroupCatalog, groupIdentity, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
+import { GroupCatalog, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
 import { LabelPostings } from './label-postings'
 import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
 import { pageOfRange, pageOfSources, type PageQuery, type RowPage, type RowSource } from './row-page'
@@ -255,7 +255,7 @@ export class SeriesStore {
       }
     }
     const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: this.columnList(key.columns) }
-    this.pendingGroups.push(this.remember(group))
+    this.pendingGroups.push(this.remember(group, hash))
     this.log?.addGroup(group)
     return group.id
   }
@@ -590,8 +590,12 @@ export class SeriesStore {
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
     else if (head.count >= state.cutAt || (head.count > 0 && ts < head.lastTs)) this.cutHead(state)
     if (head.count === 0) state.headGeneration = this.generation
-    state.lastGeneration = this.generation
-    state.lastGenerationStart = this.generationStart
+    // Once per generation: a time is a double, kept in a box of its own outside the state, and
+    // writing it for every row reached one more place in memory.
+    if (state.lastGeneration !== this.generation) {
+      state.lastGeneration = this.generation
+      state.lastGenerationStart = this.generationStart
+    }
     state.ended = state.idleChecked = false
     const seq = state.nextSeq++
     head.append(ts, seq, row)
@@ -997,10 +1001,10 @@ export class SeriesStore {
     this.states.delete(id)
   }
 
-  private remember(group: GroupInfo): GroupState {
+  /** Keeps a group in memory; `hash` is its identityHash, when the caller has it. */
+  private remember(group: GroupInfo, hash = identityHash(group)): GroupState {
     const state = this.newState(group)
     this.states.set(group.id, state)
-    const hash = identityHash(group)
     const known = this.idsByHash.get(hash)
     this.idsByHash.set(hash, known === undefined ? group.id : typeof known === 'number' ? [known, group.id] : [...known, group.id])
     this.postings.add(group)
@@ -1052,12 +1056,35 @@ export class SeriesStore {
   }
 }
 
-/** A 32-bit hash (FNV-1a) of a group's identity; groups that share one are told apart by their labels. */
-function identityHash(key: Pick<GroupInfo, 'metric' | 'labels'>): number {
-  const text = groupIdentity(key)
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+/**
+ * A 32-bit hash of a group's identity, its metric and labels; groups that share one are told
+ * apart by their labels. Each label's hash is added, so the labels' order does not matter and
+ * they need no sorting (the identity's text, sorted labels as JSON, cost more than the rest of
+ * creating a group). Kept in memory only: it may change from release to release.
+ */
+export function identityHash(key: Pick<GroupInfo, 'metric' | 'labels'>): number {
+  let hash = textHash(key.metric, FNV_OFFSET)
+  for (const name in key.labels) {
+    // The name, a separator no name holds, the value; mixed, so that sums do not cancel out.
+    hash = (hash + mix32(textHash(key.labels[name] as string, Math.imul(textHash(name, FNV_OFFSET) ^ 0xffff, FNV_PRIME)))) | 0
+  }
   return hash >>> 0
+}
+
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+
+/** FNV-1a over a string's UTF-16 code units, from `hash`. */
+function textHash(text: string, hash: number): number {
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME)
+  return hash
+}
+
+/** MurmurHash3's finalizer: every input bit moves every output bit. */
+function mix32(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+  return hash ^ (hash >>> 16)
 }
 
 function sameIdentity(group: GroupInfo, key: GroupKey): boolean {

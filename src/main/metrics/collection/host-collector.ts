@@ -2,32 +2,49 @@ import type { MetricName } from '../../../shared/metrics'
 import type { CollectionState } from '../../../shared/servers'
 import type { SampleValues } from '../samples'
 import type { Collector } from './collector-manager'
-import type { InterfaceCounters, OsKind, Parsed, StreamParser } from '../parsers/types'
+import type { InterfaceCounters, OsKind, Parsed } from '../parsers/types'
 import type { CommandRunner, StreamHandle } from '../../base/exec/runner'
 import type { OnceResult } from './collect-once'
 
-/** A command that prints a report per interval, parsed as it streams (vmstat N, iostat N). */
-export interface StreamingMetric {
-  metric: 'vmstat' | 'iostat'
-  command: string
-  parser: () => StreamParser<SampleValues>
-  /**
-   * What to run instead when the command ends at once refusing an option (`refusal` matches what
-   * it printed): an older iostat without -y. Chosen once per server, kept across reconnects.
-   */
-  fallback?: { command: string; refusal: RegExp; parser: () => StreamParser<SampleValues> }
+/** What a stream's reader made of a chunk, for one metric: the rows (or the error) the chunk completed. */
+export interface StreamReport {
+  metric: MetricName
+  parsed: Parsed<SampleValues>
+  /** This command cannot give the metric on this host: run the stream's fallback from now on (a /proc/net/dev that does not read). */
+  useFallback?: boolean
 }
 
-/** A command run once per interval (ps, interface counters). */
-export interface PeriodicMetric {
-  metric: 'process' | 'netstat'
-  /** Ways to get it, in order of preference: the first that runs and parses is kept. */
-  variants: ReadonlyArray<{ command: string; parse: (text: string) => Parsed<SampleValues> }>
+export interface StreamReader {
+  /** Feeds raw output (any chunking); returns a report per metric the chunk completed something of. */
+  push(chunk: string): StreamReport[]
+}
+
+/**
+ * A long-running command that prints a report per interval, read as it streams: `vmstat N`,
+ * `iostat N`, and the report loop that prints the interface counters and the processes.
+ */
+export interface StreamingMetric {
+  /** What it reports: one metric, or several (the report loop). */
+  metrics: MetricName[]
+  command: string
+  /** How messages name it; the command, quoted, by default. */
+  label?: string
+  reader: () => StreamReader
+  /**
+   * What to run instead when the command ends at once refusing an option (`refusal` matches what
+   * it printed: an older iostat without -y), or when a report asks for it (`useFallback`).
+   * Chosen once per server, kept across reconnects.
+   */
+  fallback?: { command: string; refusal?: RegExp; reader: () => StreamReader }
+  /**
+   * Silence watchdog: a metric without a report this long (a command that hangs, a section that
+   * stopped coming) is shown as a problem and the command is started again.
+   */
+  silenceMs?: number
 }
 
 export interface CollectionPlan {
   streams: StreamingMetric[]
-  periodic: PeriodicMetric[]
 }
 
 /** What a host collector needs from the rest of Vigil. */
@@ -54,9 +71,15 @@ export interface ConnectedRunner extends CommandRunner {
 /** How long a stream that died on its own waits before it is started again. */
 export const STREAM_RESTART_MS = 5_000
 
+/** How long a command that reports every interval may stay silent: three intervals, and never under 30 s. */
+export function silenceLimitMs(intervalSeconds: number): number {
+  return Math.max(30_000, 3 * intervalSeconds * 1000)
+}
+
 /**
- * Collects one server: detects its OS, keeps a streaming channel per interval-mode command
- * and runs the others each interval, turning interface counters into rates. It never
+ * Collects one server: detects its OS and keeps a streaming channel per command of its plan
+ * (vmstat N, iostat N, the report loop for interfaces and processes), turning interface
+ * counters into rates. It never
  * throws: every failure becomes the server's state and error, visible in the API and UI.
  */
 export class HostCollector implements Collector {
@@ -122,7 +145,8 @@ export class HostCollector implements Collector {
       if (generation !== this.generation || this.stopped) return
       this.deps.setState('error', `Could not run uname: ${messageOf(error)}`)
       // The connection is up, so this may pass (a busy server, a slow login script): try again.
-      return this.later(() => void this.begin(), STREAM_RESTART_MS)
+      this.later(() => void this.begin(), STREAM_RESTART_MS)
+      return
     }
     if (generation !== this.generation || this.stopped) return
     const detected = this.deps.detectOs(uname)
@@ -132,70 +156,93 @@ export class HostCollector implements Collector {
     this.problems.clear()
     this.deps.setState('collecting', null)
     for (const stream of plan.streams) this.openStream(stream, generation)
-    for (const periodic of plan.periodic) this.schedule(periodic, generation)
   }
 
   private openStream(spec: StreamingMetric, generation: number): void {
     const runner = this.runner
     if (!runner || generation !== this.generation) return
-    const fallback = this.fallbacks.has(spec.metric) ? spec.fallback : undefined
+    const key = spec.metrics.join(', ')
+    const fallback = this.fallbacks.has(key) ? spec.fallback : undefined
     const command = fallback?.command ?? spec.command
-    const parser = (fallback ?? spec).parser()
+    const label = spec.label ?? `\`${command}\``
+    const reader = (fallback ?? spec).reader()
     let printed = false
-    const handle = runner.stream(
+    // False once this run is over (ended, or closed by us): what its channel still says is not heard.
+    let live = true
+    let handle: StreamHandle | null = null
+    let watchdog: NodeJS.Timeout | null = null
+    const lastReport = new Map<MetricName, number>(spec.metrics.map((metric) => [metric, this.now()]))
+    /** This run is over: forget it, and close its channel unless it ended by itself. */
+    const retire = (close: boolean): void => {
+      live = false
+      if (watchdog) this.cancel(watchdog)
+      watchdog = null
+      if (handle && this.streams.get(key) === handle) this.streams.delete(key)
+      if (close) handle?.close()
+    }
+    const take = (report: StreamReport): void => {
+      const { metric, parsed } = report
+      lastReport.set(metric, this.now())
+      if (!parsed.ok) {
+        if (report.useFallback && spec.fallback && !fallback) {
+          // e.g. a /proc/net/dev that does not read: netstat -i from now on, at once and without an error.
+          this.fallbacks.add(key)
+          retire(true)
+          return this.openStream(spec, generation)
+        }
+        return this.problem([metric], parsed.error)
+      }
+      if (parsed.rows.length > 0) this.deps.record(metric, this.now(), metric === 'netstat' ? this.withRates(parsed.rows) : parsed.rows)
+      // A line that does not read is shown (with the rows that did read still recorded) until
+      // a whole report reads cleanly again.
+      if (parsed.rejected?.length) this.problem([metric], rejectedText(parsed.rejected))
+      else if ((parsed.cleanReports ?? 0) > 0) this.clearProblem(metric)
+    }
+    const silenceMs = spec.silenceMs
+    const watch = (ms: number): void => {
+      if (silenceMs === undefined) return
+      watchdog = this.later(() => {
+        watchdog = null
+        if (!live) return
+        const now = this.now()
+        const silent = spec.metrics.filter((metric) => now - (lastReport.get(metric) ?? 0) >= silenceMs)
+        if (silent.length === 0) return watch(Math.min(...lastReport.values()) + silenceMs - now)
+        this.problem(silent, `no report from ${label} for ${Math.round(silenceMs / 1000)} s: it was started again`)
+        retire(true)
+        this.openStream(spec, generation)
+      }, Math.max(1, ms))
+    }
+    handle = runner.stream(
       command,
       (chunk) => {
+        if (!live) return
         printed ||= chunk.trim() !== ''
-        const parsed = parser.push(chunk)
-        if (!parsed.ok) return this.problem(spec.metric, parsed.error)
-        if (parsed.rows.length > 0) this.deps.record(spec.metric, this.now(), parsed.rows)
-        // A line that does not read is shown (with the rows that did read still recorded) until
-        // a whole report reads cleanly again.
-        if (parsed.rejected?.length) this.problem(spec.metric, rejectedText(parsed.rejected))
-        else if ((parsed.cleanReports ?? 0) > 0) this.clearProblem(spec.metric)
+        for (const report of reader.push(chunk)) {
+          take(report)
+          if (!live) return
+        }
       },
       (end) => {
-        this.streams.delete(spec.metric)
+        if (!live) return
+        retire(false)
         if (generation !== this.generation || this.stopped) return
         const said = [end.error, end.stderr].filter((text): text is string => !!text?.trim()).join('\n')
-        if (!fallback && spec.fallback && !printed && spec.fallback.refusal.test(said)) {
+        if (!fallback && spec.fallback?.refusal && !printed && spec.fallback.refusal.test(said)) {
           // An older command that refuses an option (iostat before -y): use the fallback from now on.
-          this.fallbacks.add(spec.metric)
+          this.fallbacks.add(key)
           return this.openStream(spec, generation)
         }
         // The connection dropping is reported by the connection; a command ending is ours to report
         // and retry. These commands never end by themselves: one that does (exit status 0 included,
         // as a pipeline's status is its last command's) is an error, with what it printed.
-        this.problem(spec.metric, `\`${command}\` ended: ${firstLines(said) || `it exited (${end.code ?? 'no status'}) without an error message`}`)
+        this.problem(spec.metrics, `${label} ended: ${firstLines(said) || `it exited (${end.code ?? 'no status'}) without an error message`}`)
         this.later(() => this.openStream(spec, generation), STREAM_RESTART_MS)
       }
     )
-    this.streams.set(spec.metric, handle)
-  }
-
-  private schedule(spec: PeriodicMetric, generation: number): void {
-    let variant = 0
-    const run = async (): Promise<void> => {
-      const runner = this.runner
-      const current = spec.variants[variant]
-      if (!runner || !current || generation !== this.generation) return
-      try {
-        const result = await runner.exec(current.command, { timeoutMs: Math.max(10_000, this.deps.intervalSeconds * 2000) })
-        if (generation !== this.generation) return
-        const parsed = current.parse(result.stdout)
-        if (parsed.ok) {
-          this.deps.record(spec.metric, this.now(), spec.metric === 'netstat' ? this.withRates(parsed.rows) : parsed.rows)
-          // Each run is a whole report: clean, or showing its first line that did not read.
-          if (parsed.rejected?.length) this.problem(spec.metric, rejectedText(parsed.rejected))
-          else this.clearProblem(spec.metric)
-        } else if (variant + 1 < spec.variants.length) variant++ // e.g. no /proc/net/dev: fall back to netstat -i
-        else this.problem(spec.metric, result.stderr.trim() || parsed.error)
-      } catch (error) {
-        if (generation === this.generation) this.problem(spec.metric, messageOf(error))
-      }
-      if (generation === this.generation && !this.stopped) this.later(() => void run(), this.deps.intervalSeconds * 1000)
-    }
-    void run()
+    // A runner may end a stream before returning its handle (a channel refused at once).
+    if (!live) return
+    this.streams.set(key, handle)
+    watch(silenceMs ?? 0)
   }
 
   private withRates(rows: SampleValues[]): SampleValues[] {
@@ -216,23 +263,36 @@ export class HostCollector implements Collector {
   }
 
   /** A metric failing does not stop the others: the server keeps collecting and says what is wrong. */
-  private problem(metric: string, error: string): void {
-    if (this.problems.get(metric) === error) return
-    this.problems.set(metric, error)
-    this.reportProblems()
+  private problem(metrics: readonly string[], error: string): void {
+    let changed = false
+    for (const metric of metrics) {
+      if (this.problems.get(metric) === error) continue
+      this.problems.set(metric, error)
+      changed = true
+    }
+    if (changed) this.reportProblems()
   }
 
+  /** Each error once, after the metrics it concerns ("netstat, process: … ended: …"). */
   private reportProblems(): void {
-    const text = [...this.problems.entries()].map(([metric, error]) => `${metric}: ${error}`).join('; ')
+    const byError = new Map<string, string[]>()
+    for (const [metric, error] of this.problems) byError.set(error, [...(byError.get(error) ?? []), metric])
+    const text = [...byError].map(([error, metrics]) => `${metrics.sort().join(', ')}: ${error}`).join('; ')
     this.deps.setState('collecting', text || null)
   }
 
-  private later(action: () => void, ms: number): void {
+  private later(action: () => void, ms: number): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       action()
     }, ms)
     this.timers.add(timer)
+    return timer
+  }
+
+  private cancel(timer: NodeJS.Timeout): void {
+    clearTimeout(timer)
+    this.timers.delete(timer)
   }
 
   /** Stops commands and timers; the connection stays (or reconnects) and begin() starts again. */

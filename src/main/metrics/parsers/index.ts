@@ -15,9 +15,12 @@ export {
   MAX_INTERVAL_SECONDS,
   MAX_TOP_PROCESSES,
   MIN_INTERVAL_SECONDS,
+  REPORT_MARKER,
+  REPORT_SECTIONS,
   type ExecCommand,
   type InterfacesCommand,
   type OsCommands,
+  type ReportLoopCommand,
   type StreamCommand
 } from './commands'
 export { parseVmstat } from './vmstat'
@@ -25,4 +28,5 @@ export { parseIostat } from './iostat'
 export { parseInterfaces, type InterfaceSource } from './interfaces'
 export { parseProcesses } from './processes'
 export { createIostatStream, createVmstatStream } from './streams'
+export { createReportLoopStream, createReportSplitter, MAX_SECTION_CHARS, type LoopReport, type ReportSection } from './report-loop'
 export { interfaceRates, interfaceRatesAll, type InterfaceRates } from './rates'

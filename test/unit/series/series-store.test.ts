@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
@@ -424,5 +424,30 @@ describe('series store', () => {
     store.cutAll()
     expect(db.prepare('SELECT rows FROM series_chunks').pluck().all()).toEqual([500])
     check()
+  })
+
+  it('replays, after the upgrade, log segments a crash left in the format before the marker (version 1)', () => {
+    const dir = tempDir()
+    const fixture = join(__dirname, '../../fixtures/head-log-v1')
+    mkdirSync(join(dir, 'series-head'))
+    for (const name of readdirSync(fixture).filter((file) => file.endsWith('.log'))) copyFileSync(join(fixture, name), join(dir, 'series-head', name))
+    const visits = JSON.parse(readFileSync(join(fixture, 'expected.json'), 'utf8')) as Array<[string, number, ...unknown[]]>
+    const deleted = new Set(visits.filter((visit) => visit[0] === 'deleted').map((visit) => visit[1]))
+    const expected = new Map<number, number[]>()
+    for (const visit of visits) if (visit[0] === 'sample' && !deleted.has(visit[1])) expected.set(visit[1], [...(expected.get(visit[1]) ?? []), visit[2] as number])
+    expect(expected.size).toBeGreaterThan(5)
+
+    const first = open(dir)
+    for (const [id, ts] of expected) expect(first.store.read(id, 0, Infinity).ts).toEqual([...ts].sort((a, b) => a - b))
+    for (const id of deleted) expect(first.store.handleOf(id)).toBeUndefined()
+    // Written on in the new format, closed cleanly, opened again: the same.
+    const [id] = expected.keys() as IterableIterator<number>
+    const last = Math.max(...(expected.get(id as number) as number[]))
+    first.store.append(id as number, last + 5000, first.store.read(id as number, last, last).columns.map(() => 1))
+    first.store.flush()
+    const before = first.store.read(id as number, 0, Infinity)
+    first.db.close() // a crash: now the old segments and a new one replay
+    const second = open(dir)
+    expect(second.store.read(id as number, 0, Infinity)).toEqual(before)
   })
 })

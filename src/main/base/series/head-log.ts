@@ -8,7 +8,10 @@
 // segment is encoded against itself only: each group's first sample in a segment is written
 // whole, the next ones against the group's previous sample (times, sequence numbers, values as
 // scaled decimals or as the rate of a counter column). The log is written once for every value
-// the store keeps, on top of SQLite's own writes, so it must cost less than a chunk does.
+// the store keeps, on top of SQLite's own writes, so it must cost less than a chunk does: the
+// usual row of a collector's snapshot (the group that came next last time, at the same time)
+// costs one bit of header, and a row whose values are all the ones before one more bit — most of
+// a fleet's rows are processes whose two values did not change.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -36,10 +39,25 @@ export interface LogVisitor {
 
 const SEGMENT_SUFFIX = '.log'
 const RECORD_HEADER = 8
+/** The first 4 bytes of a segment with a format marker: as a record length, one none has. */
+const FORMAT_MARK = 0xffffffff
+const FORMAT_VERSION = 2
 const SYNC_EVERY_MS = 1000
 
-// A record is a run of entries, each after a tag: 0 a sample, 10 a group created, 110 a group
-// deleted, 111 the end.
+// A segment starts with a marker of its format: 8 bytes, 0xFFFFFFFF (a record length no record
+// has: an older reader takes the segment for empty) and the version. Segments without it were
+// written before version 2 and are still read (a crash may leave them for the upgraded app).
+//
+// Version 2 (since 2026-12): a record is a run of entries, each after a tag: 0 a sample whose
+// group is the one that followed the previous sample's group last time, at the previous sample's
+// time, with the next sequence number and a context in the segment (the common row of a
+// collector's snapshot: nothing else is written for it); 10 any other sample (its group, time,
+// width and sequence number written as differences); 110 a group created; 1110 a group deleted;
+// 1111 the end. A sample of a group with an earlier one in the segment then has a bit: 1 when
+// every value is the one before (a decimal at the same places), each column then as a zero
+// difference, 0 when its values follow.
+// Version 1: entries after 0 a sample (always with the header of 10 above, no repeat bit), 10 a
+// group created, 110 a group deleted, 111 the end; group ids whole rather than differences.
 
 /** Scaled decimals stay within this, so that differences of two of them are exact. */
 const MAX_SCALED = Math.floor(MAX_SIGNED / 2)
@@ -95,12 +113,18 @@ class SegmentCodec {
   private lastContext = NONE
   private lastGroup = 0
   private lastTs = 0
+  /** The id of the last group record (version 2 writes the next one's as a difference). */
+  private lastCreated = 0
   /** Strings of group records (a server's id, a column list), each written once per segment. */
   private readonly stringIds = new Map<string, number>()
   private readonly strings: string[] = []
 
+  /** @param version the segment's format (writing is always in the current one) */
+  constructor(readonly version: number = FORMAT_VERSION) {}
+
   writeGroup(out: BitWriter, group: LoggedGroup): void {
-    writeSigned(out, group.id)
+    writeSigned(out, group.id - this.lastCreated)
+    this.lastCreated = group.id
     this.writeString(out, group.metric)
     const labels = Object.entries(group.labels)
     writeSigned(out, labels.length)
@@ -112,7 +136,8 @@ class SegmentCodec {
   }
 
   readGroup(input: BitReader): LoggedGroup {
-    const id = readSigned(input)
+    const id = this.version >= 2 ? this.lastCreated + readSigned(input) : readSigned(input)
+    this.lastCreated = id
     const metric = this.readString(input)
     const labels: Record<string, string> = {}
     for (let count = readSigned(input); count > 0; count--) {
@@ -171,17 +196,9 @@ class SegmentCodec {
     return context
   }
 
+  /** A sample entry, its tag included (version 2). */
   write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
     const previous = this.lastContext
-    if (previous !== NONE && this.contexts[previous + SUCCESSOR] === groupId) out.writeBit(false)
-    else {
-      out.writeBit(true)
-      writeSigned(out, groupId - this.lastGroup)
-      if (previous !== NONE) this.contexts[previous + SUCCESSOR] = groupId
-    }
-    this.lastGroup = groupId
-    writeSigned(out, ts - this.lastTs)
-    this.lastTs = ts
     const columns = row.length
     let context: number
     if (slot !== undefined && slot.codec === this && this.contexts[(slot.context as number) + COLUMNS] === columns) context = slot.context as number
@@ -194,19 +211,44 @@ class SegmentCodec {
     }
     // After context(), which may have grown it.
     const d = this.contexts
-    this.lastContext = context
     const samples = d[context + SAMPLES] as number
     const lastTs = d[context + LAST_TS] as number
-    if (samples > 0) out.writeBit(false)
+    const follows = previous !== NONE && d[previous + SUCCESSOR] === groupId
+    if (follows && ts === this.lastTs && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1) out.writeBit(false)
     else {
-      out.writeBit(true)
-      writeSigned(out, columns)
+      out.write(0b10, 2)
+      if (follows) out.writeBit(false)
+      else {
+        out.writeBit(true)
+        writeSigned(out, groupId - this.lastGroup)
+        if (previous !== NONE) d[previous + SUCCESSOR] = groupId
+      }
+      writeSigned(out, ts - this.lastTs)
+      if (samples > 0) out.writeBit(false)
+      else {
+        out.writeBit(true)
+        writeSigned(out, columns)
+      }
+      writeSigned(out, seq - (d[context + LAST_SEQ] as number) - 1)
     }
-    writeSigned(out, seq - (d[context + LAST_SEQ] as number) - 1)
-    const rates = samples > 0 && ts > lastTs
-    const elapsed = (ts - lastTs) / 1000
+    this.lastGroup = groupId
+    this.lastTs = ts
+    this.lastContext = context
     const n = columns
     const at = context + CONTEXT_HEADER
+    if (samples > 0) {
+      if (repeats(d, at, row)) {
+        out.writeBit(true)
+        repeatRow(d, at, n)
+        d[context + SAMPLES] = samples + 1
+        d[context + LAST_SEQ] = seq
+        d[context + LAST_TS] = ts
+        return
+      }
+      out.writeBit(false)
+    }
+    const rates = samples > 0 && ts > lastTs
+    const elapsed = (ts - lastTs) / 1000
     for (let c = 0; c < columns; c++) {
       const value = row[c]
       if (typeof value !== 'number') {
@@ -261,23 +303,44 @@ class SegmentCodec {
     d[context + LAST_TS] = ts
   }
 
-  read(input: BitReader): { groupId: number; ts: number; seq: number; row: SampleValue[] } {
+  /** A sample entry after its tag: `common` for version 2's 0 tag (the header implied). */
+  read(input: BitReader, common = false): { groupId: number; ts: number; seq: number; row: SampleValue[] } {
     const previous = this.groups.get(this.lastGroup)
     let groupId: number
-    if (!input.readBit()) {
+    let ts: number
+    let context: number
+    if (common) {
       if (previous === undefined) throw new RangeError('log: a group follows none')
       groupId = this.contexts[previous + SUCCESSOR] as number
+      ts = this.lastTs
+      const known = this.groups.get(groupId)
+      if (known === undefined || this.contexts[known + SAMPLES] === 0) throw new RangeError('log: a common row of a group without samples')
+      context = known
     } else {
-      groupId = this.lastGroup + readSigned(input)
-      if (previous !== undefined) this.contexts[previous + SUCCESSOR] = groupId
+      if (!input.readBit()) {
+        if (previous === undefined) throw new RangeError('log: a group follows none')
+        groupId = this.contexts[previous + SUCCESSOR] as number
+      } else {
+        groupId = this.lastGroup + readSigned(input)
+        if (previous !== undefined) this.contexts[previous + SUCCESSOR] = groupId
+      }
+      ts = this.lastTs + readSigned(input)
+      const known = this.groups.get(groupId)
+      context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
     }
     this.lastGroup = groupId
-    const ts = this.lastTs + readSigned(input)
     this.lastTs = ts
-    const known = this.groups.get(groupId)
-    const context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
     const d = this.contexts
-    const seq = (d[context + LAST_SEQ] as number) + 1 + readSigned(input)
+    const seq = (d[context + LAST_SEQ] as number) + 1 + (common ? 0 : readSigned(input))
+    if (this.version >= 2 && (d[context + SAMPLES] as number) > 0 && input.readBit()) {
+      const n = d[context + COLUMNS] as number
+      const at = context + CONTEXT_HEADER
+      repeatRow(d, at, n)
+      d[context + SAMPLES] = (d[context + SAMPLES] as number) + 1
+      d[context + LAST_SEQ] = seq
+      d[context + LAST_TS] = ts
+      return { groupId, ts, seq, row: Array.from(d.subarray(at, at + n)) }
+    }
     const elapsed = (ts - (d[context + LAST_TS] as number)) / 1000
     const columns = d[context + COLUMNS] as number
     const n = columns
@@ -320,6 +383,33 @@ class SegmentCodec {
     d[context + LAST_SEQ] = seq
     d[context + LAST_TS] = ts
     return { groupId, ts, seq, row }
+  }
+}
+
+/**
+ * Whether every value of the row is the group's last one of its column, a decimal at the same
+ * places (so that each would be written as a zero difference): then the row is one bit.
+ */
+function repeats(d: Float64Array, at: number, row: readonly SampleValue[]): boolean {
+  const n = row.length
+  for (let c = 0; c < n; c++) {
+    const value = row[c]
+    if (typeof value !== 'number' || value !== d[at + c]) return false
+    const exponent = d[at + 4 * n + c] as number
+    if (exponent < 0) return false
+    const scale = SCALES[exponent] as number
+    const m = Math.round(value * scale)
+    if (m !== d[at + 2 * n + c] || m / scale !== value || Object.is(value, -0)) return false
+  }
+  return true
+}
+
+/** What writing (or reading) a zero difference for every column does to the context at `at`. */
+function repeatRow(d: Float64Array, at: number, n: number): void {
+  for (let c = 0; c < n; c++) {
+    d[at + n + c] = d[at + c] as number
+    const size = d[at + 3 * n + c] as number
+    d[at + 3 * n + c] = size - size / 4
   }
 }
 
@@ -398,6 +488,8 @@ export class HeadLog {
   private readonly record = new BitWriter(1 << 16)
   private entries = 0
   private lastSync = 0
+  /** Whether the current segment's format marker is written. */
+  private marked = false
 
   /**
    * @param now names new segments (the store's clock); fsyncs follow the real clock, whatever
@@ -425,20 +517,37 @@ export class HeadLog {
       visited.push(id)
       visitor.segment(id)
       const bytes = readFileSync(this.path(id))
-      const codec = new SegmentCodec()
       let offset = 0
+      let version = 1
+      if (bytes.length >= RECORD_HEADER && bytes.readUInt32LE(0) === FORMAT_MARK) {
+        version = bytes.readUInt32LE(4)
+        offset = RECORD_HEADER
+        // A later version's segment (from a newer app): not ours to read.
+        if (version > FORMAT_VERSION) continue
+      }
+      const codec = new SegmentCodec(version)
       while (offset + RECORD_HEADER <= bytes.length) {
         const length = bytes.readUInt32LE(offset)
         const checksum = bytes.readUInt32LE(offset + 4)
         const payload = bytes.subarray(offset + RECORD_HEADER, offset + RECORD_HEADER + length)
         if (payload.length < length || crc32(payload) !== checksum) break
         const input = new BitReader(payload)
-        for (let tag = readOnes(input, 3); tag !== 3; tag = readOnes(input, 3)) {
-          if (tag === 0) {
-            const { groupId, ts, seq, row } = codec.read(input)
-            visitor.sample(groupId, ts, seq, row)
-          } else if (tag === 1) visitor.group(codec.readGroup(input))
-          else visitor.deleted(readSigned(input))
+        if (version === 1) {
+          for (let tag = readOnes(input, 3); tag !== 3; tag = readOnes(input, 3)) {
+            if (tag === 0) {
+              const { groupId, ts, seq, row } = codec.read(input)
+              visitor.sample(groupId, ts, seq, row)
+            } else if (tag === 1) visitor.group(codec.readGroup(input))
+            else visitor.deleted(readSigned(input))
+          }
+        } else {
+          for (let tag = readOnes(input, 4); tag !== 4; tag = readOnes(input, 4)) {
+            if (tag <= 1) {
+              const { groupId, ts, seq, row } = codec.read(input, tag === 0)
+              visitor.sample(groupId, ts, seq, row)
+            } else if (tag === 2) visitor.group(codec.readGroup(input))
+            else visitor.deleted(readSigned(input))
+          }
         }
         offset += RECORD_HEADER + length
       }
@@ -454,21 +563,20 @@ export class HeadLog {
 
   addGroup(group: LoggedGroup): void {
     this.open()
-    this.record.write(0b10, 2)
+    this.record.write(0b110, 3)
     this.codec.writeGroup(this.record, group)
     this.entries++
   }
 
   addSample(groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
     this.open()
-    this.record.writeBit(false)
     this.codec.write(this.record, groupId, ts, seq, row, slot)
     this.entries++
   }
 
   addDeleted(groupId: number): void {
     this.open()
-    this.record.write(0b110, 3)
+    this.record.write(0b1110, 4)
     writeSigned(this.record, groupId)
     this.entries++
   }
@@ -476,14 +584,21 @@ export class HeadLog {
   /** Writes what was added since the last flush as one record; fsyncs at most once a second. */
   flush(): void {
     if (this.entries === 0 || this.fd === null) return
-    this.record.write(0b111, 3)
+    this.record.write(0b1111, 4)
     const payloadLength = (this.record.bitLength + 7) >>> 3
-    const buffer = Buffer.allocUnsafe(RECORD_HEADER + payloadLength)
-    const payload = buffer.subarray(RECORD_HEADER)
+    // The segment's format marker goes with its first record (a segment never written to stays empty).
+    const start = this.marked ? 0 : RECORD_HEADER
+    const buffer = Buffer.allocUnsafe(start + RECORD_HEADER + payloadLength)
+    if (!this.marked) {
+      buffer.writeUInt32LE(FORMAT_MARK, 0)
+      buffer.writeUInt32LE(FORMAT_VERSION, 4)
+    }
+    const payload = buffer.subarray(start + RECORD_HEADER)
     this.record.copyTo(payload)
-    buffer.writeUInt32LE(payloadLength, 0)
-    buffer.writeUInt32LE(crc32(payload), 4)
+    buffer.writeUInt32LE(payloadLength, start)
+    buffer.writeUInt32LE(crc32(payload), start + 4)
     writeSync(this.fd, buffer)
+    this.marked = true
     this.record.reset()
     this.entries = 0
     const now = performance.now()
@@ -533,6 +648,7 @@ export class HeadLog {
     this.record.reset()
     this.entries = 0
     this.fd = openSync(this.path(this.segmentId), 'a', 0o600)
+    this.marked = false
   }
 
   private closeSegment(): void {

@@ -348,34 +348,46 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       },
       async close() {
         closing = true
-        await api.close()
+        // Every step runs even when one before it fails (a database already gone, a pool that will
+        // not close): a step skipped would leave its timers running in a process that goes on,
+        // writing to a closed database. The first failure is thrown at the end.
+        const failures: unknown[] = []
+        const step = async (work: () => unknown): Promise<void> => {
+          try {
+            await work()
+          } catch (error) {
+            failures.push(error)
+          }
+        }
+        await step(() => api.close())
         // The counts of the last second, so a restart hands nobody a fresh quota.
-        limiter.flush()
+        await step(() => limiter.flush())
         // Before the features whose events it relays, and before the database its log is in.
-        await webhooksFeature.close()
-        selfMetrics.close()
-        await models.close()
-        await platform.sources.stop(`Vigil ${config.version} stopping`)
-        imports.close()
-        await upgrade.stop()
-        detachTableMonitoring()
-        await oracle.monitor.stop()
-        await oracle.sources.closeAll()
-        await collectors.stop()
-        detachScrapeTargets()
-        await prometheus.scraper.stop()
-        await prometheus.remoteWrite.stop()
-        await pgEngines.stop()
-        linkedHosts.close()
-        await pgMaintenance.close()
-        await postgresPools.closeAll()
-        maintenance.stop()
-        metricsWriter.close()
-        metricsFeature.detach()
-        servers.writeLastSeen()
-        series.close()
-        db.close()
-        logFile.close()
+        await step(() => webhooksFeature.close())
+        await step(() => selfMetrics.close())
+        await step(() => models.close())
+        await step(() => platform.sources.stop(`Vigil ${config.version} stopping`))
+        await step(() => imports.close())
+        await step(() => upgrade.stop())
+        await step(() => detachTableMonitoring())
+        await step(() => oracle.monitor.stop())
+        await step(() => oracle.sources.closeAll())
+        await step(() => collectors.stop())
+        await step(() => detachScrapeTargets())
+        await step(() => prometheus.scraper.stop())
+        await step(() => prometheus.remoteWrite.stop())
+        await step(() => pgEngines.stop())
+        await step(() => linkedHosts.close())
+        await step(() => pgMaintenance.close())
+        await step(() => postgresPools.closeAll())
+        await step(() => maintenance.stop())
+        await step(() => metricsWriter.close())
+        await step(() => metricsFeature.detach())
+        await step(() => servers.writeLastSeen())
+        await step(() => series.close())
+        await step(() => db.close())
+        await step(() => logFile.close())
+        if (failures.length > 0) throw failures[0]
       }
     }
     return app

@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { SeriesStore } from '../../src/main/base/series/series-store'
+import { SourcesService } from '../../src/main/sources/sources-service'
 import { startApi, validServer, type TestApi } from '../helpers/api'
 
 let api: TestApi | undefined
 
 afterEach(async () => {
+  vi.restoreAllMocks()
   await api?.close().catch(() => {})
   api = undefined
 })
@@ -16,6 +19,20 @@ describe('health', () => {
     expect(response.status).toBe(500)
     expect(response.body).toMatchObject({ status: 'unhealthy', error: 'Database connection failed' })
     expect(response.body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+  })
+})
+
+describe('closing', () => {
+  it('stops every feature even when the database went first, and throws what failed', async () => {
+    const started = await startApi()
+    // Stopping the sources clears their flush timer: skipped, it threw on the closed database a
+    // second later in whatever ran next in the process.
+    const sourcesStop = vi.spyOn(SourcesService.prototype, 'stop')
+    const seriesClose = vi.spyOn(SeriesStore.prototype, 'close')
+    started.app.db.close()
+    await expect(started.app.close()).rejects.toThrow(/database connection is not open/)
+    expect(sourcesStop).toHaveBeenCalledTimes(1)
+    expect(seriesClose).toHaveBeenCalledTimes(1)
   })
 })
 

@@ -5,6 +5,7 @@ import { decodeChunk, decodeTimes, encodeChunk } from '../../../src/main/base/se
 import { decodeColumn, encodeColumn } from '../../../src/main/base/series/column-codec'
 import { fromBits, highBits, isStaleNan, lowBitsOfLast, STALE_NAN } from '../../../src/main/base/series/float-bits'
 import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
+import { anyValue } from '../../helpers/sample-arbitraries'
 
 /**
  * A double's bits, so −0 and every bit of a number compare. NaNs compare as NaN: V8 does not keep
@@ -30,14 +31,6 @@ function columnBits(values: SampleValue[]): number {
   return out.bitLength
 }
 
-const anyDouble = fc.oneof(
-  fc.double(),
-  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0, STALE_NAN, fromBits(0x7ff80000, 2), Number.MIN_VALUE, Number.MAX_VALUE),
-  fc.integer({ min: -1e9, max: 1e9 }),
-  fc.integer({ min: -100_000, max: 100_000 }).map((n) => n / 100)
-)
-
-const anyValue = fc.oneof({ weight: 8, arbitrary: anyDouble }, fc.constant<SampleValue>(null), fc.constant<SampleValue>(STALE))
 
 describe('bit stream', () => {
   it('reads back any sequence of fields of 0 to 32 bits', () => {

@@ -2,22 +2,15 @@ import fc from 'fast-check'
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { fromBits, STALE_NAN } from '../../../src/main/base/series/float-bits'
 import { HeadLog, type LogSlot } from '../../../src/main/base/series/head-log'
 import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
 import { encodeValue, recorder, type Visit } from '../../fixtures/head-log-v1/generate'
 import { makeTempDir } from '../../helpers/temp-dir'
+import { anyValue } from '../../helpers/sample-arbitraries'
 
 const T0 = 1_764_633_600_000
 const FIXTURE = join(__dirname, '../../fixtures/head-log-v1')
 
-const anyDouble = fc.oneof(
-  fc.double(),
-  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0, STALE_NAN, fromBits(0x7ff80000, 2), Number.MIN_VALUE, Number.MAX_VALUE),
-  fc.integer({ min: -1e9, max: 1e9 }),
-  fc.integer({ min: -100_000, max: 100_000 }).map((n) => n / 100)
-)
-const anyValue = fc.oneof({ weight: 8, arbitrary: anyDouble }, fc.constant<SampleValue>(null), fc.constant<SampleValue>(STALE))
 
 type Op =
   | { kind: 'sample'; group: number; dts: number; gap: number; row: SampleValue[] | 'repeat' | 'repeat-but-one' }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppInfo } from '../shared/contract'
 import { buildApi } from './api/server'
 import { createAuditTrail, type AuditTrail } from './audit'
+import { failureMessage, type FailureReporter } from './base/background'
 import { EventBus } from './base/bus'
 import { openDb, pingDb, type Db } from './base/db/db'
 import { LOG_DIR, logLine, RotatingLogFile } from './base/log/log-file'
@@ -21,7 +22,7 @@ import { createPrometheusFeature, externalOriginMatchers, type PrometheusFeature
 import { createServersFeature, seedLocalServer, type ConnectionsService, type ServersService } from './servers'
 import { createSelfMetrics } from './self-metrics'
 import { createModelsFeature, type ModelsService } from './models'
-import { createSourcesFeature, type SourcesFeature } from './sources'
+import { createSourcesFeature, type SourcesFeature, type SourcesService } from './sources'
 import { createImportsFeature, type ImportsFeature } from './imports'
 import { createTableMonitoring, TABLE_SNAPSHOT_MATCHERS, type TableMonitoringFeature } from './table-monitoring'
 import { RateLimiter } from './base/security/rate-limiter'
@@ -123,6 +124,22 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       auth.replaceToken(token, keepSessionHash)
       return token
     }
+    // A background task's failure (a timer's work): in Vigil's log, and in the activity log (the
+    // UI’s Activity page, GET /api/logs) unless writing there is what fails.
+    let activityLog: SourcesService | null = null
+    const failures: FailureReporter = (task) => (error) => {
+      const line = `${task} failed: ${failureMessage(error)}`
+      try {
+        logFile.write(logLine(line, 'error'))
+      } catch {
+        console.error(`[vigil] ${line}`)
+      }
+      try {
+        activityLog?.record(null, 'ERROR', line)
+      } catch {
+        // The database is what fails: the line is in Vigil's log.
+      }
+    }
     const settings = createSettingsRepo(db)
     const audit = createAuditTrail(db, bus)
     const { users, sessions, tokens } = createUsersFeature(db, DEFAULT_LOGIN_LIMITS, clock)
@@ -135,9 +152,9 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         postgresFeature.linkedHosts.forget(id)
       }
     })
-    const metricsFeature = createMetricsFeature({ series, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses })
+    const metricsFeature = createMetricsFeature({ series, bus, servers, hostKeys, retention: config.retention, topProcesses: config.topProcesses, failures })
     const { metrics, writer: metricsWriter, maintenance, collectors } = metricsFeature
-    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention })
+    const postgresFeature = createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention: config.retention, failures })
     const { instances: postgres, pools: postgresPools, agent: pgAgent, engines: pgEngines, maintenance: pgMaintenance, linkedHosts } = postgresFeature
     const { detach: detachTableMonitoring, ...oracle } = createTableMonitoring({ db, bus, secrets, servers, series, settings: config.snapshotMonitor })
     // A table's snapshot counts, and what scrape targets expose, are kept as long as raw metrics.
@@ -187,7 +204,8 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         hourly: (metric, start, end, serverId) => metrics.hourlyBetween(metric, start, end, serverId)
       },
       log: (source, level, message) => platform.sources.record(source, level, message),
-      event: (event) => bus.publish('platform.event', event)
+      event: (event) => bus.publish('platform.event', event),
+      onError: failures('the models’ schedule')
     })
     const imports = createImportsFeature({
       dataDir: config.dataDir,
@@ -197,7 +215,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       serverExists: (id) => servers.allRows().some((row) => row.id === id),
       dropDebounceMs: config.dropDebounceMs,
       maxUploadBytes: config.importMaxUploadBytes,
-      onError: (error) => logFile.write(logLine(`imports: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+      onError: failures('importing from the drop folder')
     })
     const platform = createSourcesFeature({
       db,
@@ -210,6 +228,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
       scrape: prometheus,
       imports: imports.provider,
       rawRetentionDays: config.retention.rawDays,
+      failures,
       health: {
         version: config.version,
         dataDir: config.dataDir,
@@ -225,6 +244,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
         watcher: () => imports.watcher.status()
       }
     })
+    activityLog = platform.sources
     const webhooksFeature = createWebhooksFeature({
       db,
       bus,
@@ -239,7 +259,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     const webhooks = webhooksFeature.service
     const selfMetrics = createSelfMetrics({ bus, servers, sources: platform.sources, series, remoteWrite: prometheus.remoteWrite, dbFile: join(config.dataDir, DB_FILE) })
     const handlers = createHandlers({ servers, connections, metricSeries: metricsFeature.series, postgres, pgAgent, users, tokens, audit, rotateOwnerToken, oracle, prometheus, sources: platform.sources, models, imports, webhooks, info })
-    const limiter = new RateLimiter(db, clock)
+    const limiter = new RateLimiter(db, failures('writing rate-limit counts'), clock)
     const callers = new Callers({ auth, users, tokens, limiter, limits: config.rateLimits })
     const api = await buildApi({
       version: config.version,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SeriesStore } from '../../src/main/base/series/series-store'
 import { SourcesService } from '../../src/main/sources/sources-service'
@@ -33,6 +35,20 @@ describe('closing', () => {
     await expect(started.app.close()).rejects.toThrow(/database connection is not open/)
     expect(sourcesStop).toHaveBeenCalledTimes(1)
     expect(seriesClose).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('background failures', () => {
+  it('puts a background task’s failure in Vigil’s log and the activity log, and serves on', async () => {
+    api = await startApi()
+    // A batch with no valid time is refused by the writer's flush, which a timer runs in production.
+    api.app.metricsWriter.add({ metric: 'vmstat', serverId: '1', ts: Number.NaN, rows: [{ us: 1 }] })
+    expect(() => api?.app.metricsWriter.flush()).not.toThrow()
+    const line = 'storing collected samples failed: a vmstat sample of server 1 has no valid time (NaN)'
+    const activity = await api.request('GET', '/api/logs?limit=50')
+    expect(activity.status).toBe(200)
+    expect(activity.body).toContainEqual(expect.objectContaining({ level: 'ERROR', source: null, message: line }))
+    expect(readFileSync(join(api.dataDir, 'logs', 'vigil.log'), 'utf8')).toContain(line)
   })
 })
 

@@ -12,6 +12,7 @@ import type { ConnectInstanceDatabase, MaintenanceOperation, MaintenanceTarget }
 import { databaseView, instanceView, schemaView, tableView } from '../../src/main/postgres/maintenance/views'
 import { openDb, type Db } from '../../src/main/base/db/db'
 import { createPgMaintenanceJobsRepo } from '../../src/main/postgres/maintenance/jobs-repo'
+import { unexpectedFailure } from '../helpers/failures'
 import { startPostgres, statsCollectorCaughtUp, type Postgres, type RoleCredentials } from '../helpers/postgres'
 import { makeTempDir } from '../helpers/temp-dir'
 
@@ -128,7 +129,7 @@ describe('PostgreSQL maintenance', () => {
     await statsCollectorCaughtUp(pg.serverVersionNum)
     temp = makeTempDir('vigil-maint-')
     db = openStore(join(temp.dir, 'vigil.db'))
-    scheduler = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(db), connect: ownerSessions, onEvent: log.push, progressIntervalMs: 50 })
+    scheduler = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(db), connect: ownerSessions, onError: unexpectedFailure, onEvent: log.push, progressIntervalMs: 50 })
     scheduler.start()
   })
 
@@ -334,14 +335,14 @@ describe('PostgreSQL maintenance', () => {
       const file = join(temp.dir, 'restart.db')
       const events = new EventLog()
       const firstStore = openStore(file)
-      const first = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(firstStore), connect: ownerSessions, onEvent: events.push })
+      const first = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(firstStore), connect: ownerSessions, onError: unexpectedFailure, onEvent: events.push })
       first.start()
       const id = await post('vacuum', onTable('Fresh', 'Sales'), { mode: 'analyze', datetime: soon() }, first)
       await first.close()
       firstStore.close()
 
       const secondStore = openStore(file)
-      const second = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(secondStore), connect: ownerSessions, onEvent: events.push })
+      const second = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(secondStore), connect: ownerSessions, onError: unexpectedFailure, onEvent: events.push })
       second.start()
       const end = await events.end(id)
       expect(end.job).toMatchObject({ status: 'done', mode: 'analyze' })
@@ -353,7 +354,7 @@ describe('PostgreSQL maintenance', () => {
     it('marks missed a job long past when Vigil starts again', async () => {
       const file = join(temp.dir, 'missed.db')
       const firstStore = openStore(file)
-      const first = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(firstStore), connect: ownerSessions })
+      const first = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(firstStore), connect: ownerSessions, onError: unexpectedFailure })
       first.start()
       const id = await post('vacuum', onTable(BLOATED), { mode: 'full', datetime: formatDatetime(Date.now() + 60_000) }, first)
       await first.close()
@@ -362,7 +363,7 @@ describe('PostgreSQL maintenance', () => {
       const events = new EventLog()
       const threeHoursLater = { ...SYSTEM_CLOCK, now: () => Date.now() + 3 * HOUR }
       const secondStore = openStore(file)
-      const second = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(secondStore), connect: ownerSessions, onEvent: events.push, clock: threeHoursLater })
+      const second = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(secondStore), connect: ownerSessions, onError: unexpectedFailure, onEvent: events.push, clock: threeHoursLater })
       second.start()
       const end = await events.end(id)
       expect(end.job.status).toBe('missed')
@@ -376,7 +377,7 @@ describe('PostgreSQL maintenance', () => {
       const file = join(temp.dir, 'shutdown.db')
       const events = new EventLog()
       const store = openStore(file)
-      const own = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(store), connect: ownerSessions, onEvent: events.push })
+      const own = new MaintenanceScheduler({ repo: createPgMaintenanceJobsRepo(store), connect: ownerSessions, onError: unexpectedFailure, onEvent: events.push })
       own.start()
       const locker = await kept(pg.connectionConfig('shop'))
       await locker.query('BEGIN')

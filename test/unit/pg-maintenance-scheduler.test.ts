@@ -4,11 +4,13 @@
 // until the test releases them, which is all the policy needs to be observed.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MaintenanceScheduler, type MaintenanceEvent, type NewMaintenanceJob } from '../../src/main/postgres/maintenance/scheduler'
+import type { FailureReport } from '../../src/main/base/background'
+import { MaintenanceScheduler, RETRY_AFTER_FAILURE_MS, type MaintenanceEvent, type NewMaintenanceJob } from '../../src/main/postgres/maintenance/scheduler'
 import type { ConnectInstanceDatabase, MaintenanceSession, SchedulerClock } from '../../src/main/postgres/maintenance/types'
 import { openDb, type Db } from '../../src/main/base/db/db'
 import { createPgMaintenanceJobsRepo } from '../../src/main/postgres/maintenance/jobs-repo'
 import { AppError } from '../../src/shared/errors'
+import { unexpectedFailure } from '../helpers/failures'
 import { makeTempDir } from '../helpers/temp-dir'
 
 const HOUR = 3_600_000
@@ -81,13 +83,8 @@ afterEach(() => {
   temp.remove()
 })
 
-function scheduler(clock: TestClock, connect: ConnectInstanceDatabase = unreachable, events: MaintenanceEvent[] = [], store: Db = db) {
-  return new MaintenanceScheduler({
-    repo: createPgMaintenanceJobsRepo(store),
-    connect,
-    clock,
-    onEvent: (event) => events.push(event)
-  })
+function scheduler(clock: TestClock, connect: ConnectInstanceDatabase = unreachable, events: MaintenanceEvent[] = [], store: Db = db, repo = createPgMaintenanceJobsRepo(store), onError: FailureReport = unexpectedFailure) {
+  return new MaintenanceScheduler({ repo, connect, clock, onEvent: (event) => events.push(event), onError })
 }
 
 function job(overrides: Partial<NewMaintenanceJob> = {}): NewMaintenanceJob {
@@ -129,6 +126,34 @@ describe('MaintenanceScheduler', () => {
     expect(events.map((event) => event.type)).toEqual(['scheduled', 'started', 'failed'])
     expect(events[0]?.description).toBe('VACUUM (FULL) "public"."city" in database "shop"')
     expect(clock.nextAt()).toBeUndefined()
+    await s.close()
+  })
+
+  it('reports a failed look at due jobs and looks again later, so the job still runs', async () => {
+    const clock = new TestClock(T0)
+    const events: MaintenanceEvent[] = []
+    const failures: unknown[] = []
+    const repo = createPgMaintenanceJobsRepo(db)
+    let failNext = false
+    const due = repo.due.bind(repo)
+    repo.due = (now) => {
+      if (!failNext) return due(now)
+      failNext = false
+      throw new Error('SQLITE_IOERR: disk I/O error')
+    }
+    const s = scheduler(clock, unreachable, events, db, repo, (error) => failures.push(error))
+    s.start()
+    const created = s.schedule(job({ datetime: T0 + 90_000 }))
+    failNext = true
+    expect(() => clock.advanceTo(T0 + 90_000)).not.toThrow()
+    expect(failures).toEqual([new Error('SQLITE_IOERR: disk I/O error')])
+    expect(s.get(created.id)?.status).toBe('scheduled')
+    expect(clock.nextAt()).toBe(T0 + 90_000 + RETRY_AFTER_FAILURE_MS)
+
+    clock.advanceTo(T0 + 90_000 + RETRY_AFTER_FAILURE_MS)
+    await settle()
+    expect(s.get(created.id)).toMatchObject({ status: 'failed', startedAt: T0 + 90_000 + RETRY_AFTER_FAILURE_MS })
+    expect(events.map((event) => event.type)).toEqual(['scheduled', 'started', 'failed'])
     await s.close()
   })
 

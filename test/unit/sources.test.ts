@@ -2,10 +2,11 @@
 // failure logged once per reason and announced as collector_down/up, syncs one at a time,
 // bounded logs, rows counted per day within the retention; and which face owns a path.
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ApiFace } from '../../src/main/api/face'
 import { faceOf } from '../../src/main/api/face'
 import { createAuditTrail } from '../../src/main/audit'
+import type { FailureReport } from '../../src/main/base/background'
 import { EventBus } from '../../src/main/base/bus'
 import { openDb, type Db } from '../../src/main/base/db/db'
 import type { CollectorView, SourceProvider } from '../../src/main/sources'
@@ -14,6 +15,7 @@ import { PlatformHealthService } from '../../src/main/sources/platform-health'
 import { createSourcesRepo, LOG_LINES_PER_SOURCE } from '../../src/main/sources/sources-repo'
 import { SourcesService, SyncRunning } from '../../src/main/sources/sources-service'
 import type { PlatformEvent } from '../../src/shared/platform'
+import { unexpectedFailure } from '../helpers/failures'
 import { makeTempDir } from '../helpers/temp-dir'
 
 const DAY = 86_400_000
@@ -49,13 +51,13 @@ function view(overrides: Partial<CollectorView> = {}): CollectorView {
   }
 }
 
-function setup(current: () => CollectorView[], sync: SourceProvider['sync'] = async () => ({ rows: 3, warning: null }), now = () => Date.now()) {
+function setup(current: () => CollectorView[], sync: SourceProvider['sync'] = async () => ({ rows: 3, warning: null }), now = () => Date.now(), onError: FailureReport = unexpectedFailure) {
   const bus = new EventBus()
   const repo = createSourcesRepo(db)
   const rows = new RowCounts(repo, 7, now)
   const events: PlatformEvent[] = []
   bus.subscribe('platform.event', (event) => events.push(event))
-  const service = new SourcesService({ repo, rows, bus, audit: createAuditTrail(db, bus), providers: [{ list: current, sync }], now })
+  const service = new SourcesService({ repo, rows, bus, audit: createAuditTrail(db, bus), providers: [{ list: current, sync }], onError, now })
   service.start('started')
   return { bus, service, events, rows, repo }
 }
@@ -88,6 +90,26 @@ describe('SourcesService', () => {
     expect(() => service.sync('server:nope')).toThrow("Source 'server:nope' not found")
     current = view({ enabled: false })
     expect(() => service.sync('server:web-01')).toThrow('disabled')
+  })
+
+  it('reports a periodic flush the database refused, out of harm’s way, and writes what it held at the next', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const failures: unknown[] = []
+      const { bus, service } = setup(() => [view()], undefined, undefined, (error) => failures.push(error))
+      bus.publish('metrics.samples', { metric: 'vmstat', serverId: '1', timestamp: new Date().toISOString(), samples: [{ id: 1, values: {} }, { id: 2, values: {} }] })
+      db.exec('ALTER TABLE source_rows RENAME TO source_rows_away')
+      expect(() => vi.advanceTimersToNextTimer()).not.toThrow()
+      expect(failures).toHaveLength(1)
+      expect(String(failures[0])).toMatch(/no such table: source_rows/)
+      db.exec('ALTER TABLE source_rows_away RENAME TO source_rows')
+      vi.advanceTimersToNextTimer()
+      expect(failures).toHaveLength(1)
+      expect(db.prepare('SELECT SUM(rows) AS rows FROM source_rows').get()).toEqual({ rows: 2 })
+      await service.stop('stopped')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('logs a failure once per reason, announces down and up, and a recovery with its duration', () => {

@@ -1,16 +1,17 @@
 // Issue 18's pieces without HTTP: the one permission check every face is to call, the persisted
 // rate limiter, migration 014 on a data dir that already has users, and the limits' env form.
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from '../../src/main/config'
 import { migrate, openDb, type Db } from '../../src/main/base/db/db'
 import { MIGRATIONS } from '../../src/main/base/db/migrations'
-import { RateLimiter } from '../../src/main/base/security/rate-limiter'
+import { FLUSH_AFTER_MS, RateLimiter } from '../../src/main/base/security/rate-limiter'
 import { accessOf, allows, OWNER_ACTORS, ownerPrincipal, requirePermission, type Principal } from '../../src/main/users'
 import { intersect, missingPermissions, normalise, userPermissions } from '../../src/main/users/permissions'
 import { createUsersFeature } from '../../src/main/users'
 import type { Permission } from '../../src/shared/teams'
 import { AppError } from '../../src/shared/errors'
+import { unexpectedFailure } from '../helpers/failures'
 import { makeTempDir } from '../helpers/temp-dir'
 
 const principal = (permissions: Permission[], isStaff = false): Principal => ({ kind: 'api_token', username: 'u', isStaff, permissions: new Set(permissions), actor: 'u' })
@@ -73,7 +74,7 @@ describe('rate limiter', () => {
   })
 
   it('counts within a fixed window, refuses without counting, and opens a new window when it ends', () => {
-    const limiter = new RateLimiter(db, () => now)
+    const limiter = new RateLimiter(db, unexpectedFailure, () => now)
     const rule = { max: 2, windowSeconds: 60 }
     expect(limiter.hit('k', rule)).toEqual({ allowed: true, limit: 2, remaining: 1, resetAt: 1_060_000, retryAfterSeconds: 60 })
     now += 10_000
@@ -85,12 +86,33 @@ describe('rate limiter', () => {
     limiter.flush()
     expect(db.prepare("SELECT count FROM rate_limits WHERE key = 'k'").get()).toEqual({ count: 2 })
     // A limiter started afresh on the same database (a restart) goes on from the written count.
-    expect(new RateLimiter(db, () => now).hit('k', rule)).toMatchObject({ allowed: false })
+    expect(new RateLimiter(db, unexpectedFailure, () => now).hit('k', rule)).toMatchObject({ allowed: false })
     now = 1_070_000
     expect(limiter.hit('k', rule)).toMatchObject({ allowed: true, remaining: 1, resetAt: 1_130_000 })
     limiter.flush()
     // The ended window of 'other' was purged when the counts were next written.
     expect(db.prepare("SELECT key FROM rate_limits WHERE key = 'other'").get()).toBeUndefined()
+  })
+
+  it('reports a timed write the database refused, out of harm’s way, and writes the counts at the next', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const failures: unknown[] = []
+      const limiter = new RateLimiter(db, (error) => failures.push(error), () => now)
+      const rule = { max: 5, windowSeconds: 60 }
+      limiter.hit('k', rule)
+      db.exec('ALTER TABLE rate_limits RENAME TO rate_limits_away')
+      expect(() => vi.advanceTimersByTime(FLUSH_AFTER_MS)).not.toThrow()
+      expect(failures).toHaveLength(1)
+      expect(String(failures[0])).toMatch(/no such table: rate_limits/)
+      db.exec('ALTER TABLE rate_limits_away RENAME TO rate_limits')
+      limiter.hit('k', rule)
+      vi.advanceTimersByTime(FLUSH_AFTER_MS)
+      expect(failures).toHaveLength(1)
+      expect(db.prepare("SELECT count FROM rate_limits WHERE key = 'k'").get()).toEqual({ count: 2 })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs'
 import { join } from 'node:path'
 import type { WatcherStatus } from '../../shared/platform'
+import { reportingFailures } from '../base/background'
 import type { ImportSourceRow } from './imports-repo'
 import { ImportsService } from './imports-service'
 
@@ -73,10 +74,13 @@ export class DropWatcher {
   /** Debounced: the take runs once the folder has been quiet for debounceMs. */
   schedule(name: string): void {
     clearTimeout(this.timers.get(name))
-    const timer = setTimeout(() => {
-      this.timers.delete(name)
-      this.take(name)
-    }, this.deps.debounceMs)
+    const timer = setTimeout(
+      reportingFailures(() => {
+        this.timers.delete(name)
+        this.take(name)
+      }, this.deps.onError),
+      this.deps.debounceMs
+    )
     timer.unref()
     this.timers.set(name, timer)
   }

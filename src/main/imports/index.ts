@@ -2,6 +2,7 @@
 // drop folder — into the series store, a server's history, or a raw table of imports.db.
 import { basename, join } from 'node:path'
 import { isoSeconds } from '../../shared/time'
+import type { FailureReport } from '../base/background'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
 import type { SeriesStore } from '../base/series/series-store'
@@ -26,7 +27,8 @@ export interface ImportsDeps {
   /** The drop folder's quiet time before it imports (default 2 s). */
   dropDebounceMs?: number
   maxUploadBytes?: number
-  onError?: (error: unknown) => void
+  /** A failure of the drop folder's watch or of a sync it started. */
+  onError: FailureReport
 }
 
 export interface ImportsFeature {
@@ -50,7 +52,7 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
   const repo = createImportsRepo(deps.db)
   const tables = new ImportsDb(join(deps.dataDir, IMPORTS_DB_FILE))
   const service = new ImportsService({ dataDir: deps.dataDir, repo, tables, store: deps.series, serverExists: deps.serverExists, maxUploadBytes: deps.maxUploadBytes })
-  const onError = deps.onError ?? (() => undefined)
+  const onError = deps.onError
   let sources: SourcesService | null = null
   const syncSoon = (name: string): void => {
     const attempt = async (): Promise<void> => {

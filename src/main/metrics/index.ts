@@ -1,5 +1,6 @@
 // Metrics: collection over SSH and local exec, the parsers, storage in the series store,
 // roll-ups and retention. Public surface of the feature.
+import type { FailureReporter } from '../base/background'
 import type { EventBus } from '../base/bus'
 import type { SeriesStore } from '../base/series/series-store'
 import type { ServerHostKeys, ServersService } from '../servers'
@@ -49,12 +50,14 @@ export interface MetricsDeps {
   retention: RetentionPolicy
   /** Processes kept from each ps snapshot, the busiest first. */
   topProcesses: number
+  /** Where the failures of background work (storing samples, roll-ups, retention) go. */
+  failures: FailureReporter
 }
 
-export function createMetricsFeature({ series, bus, servers, hostKeys, retention, topProcesses }: MetricsDeps): MetricsFeature {
+export function createMetricsFeature({ series, bus, servers, hostKeys, retention, topProcesses, failures }: MetricsDeps): MetricsFeature {
   const store = new MetricsStore(series)
   const rows = new MetricRows(store, servers)
-  const writer = new MetricsWriter(store, servers, bus, undefined, (error) => console.error('[vigil] dropped a batch of samples:', error))
+  const writer = new MetricsWriter(store, servers, bus, undefined, failures('storing collected samples'))
   // A deleted server's series go with it.
   const detach = bus.subscribe('servers.changed', ({ ids }) => {
     for (const id of ids) if (!servers.exists(id)) store.deleteServer(id)
@@ -63,7 +66,7 @@ export function createMetricsFeature({ series, bus, servers, hostKeys, retention
     metrics: new MetricsService(rows, servers),
     series: new MetricSeriesService(createMetricSeriesRepo(store), rows, servers),
     writer,
-    maintenance: new MetricsMaintenance(store, retention, Date.now, (error) => console.error('[vigil] metrics roll-up or retention failed:', error)),
+    maintenance: new MetricsMaintenance(store, retention, Date.now, failures('metrics roll-ups and retention')),
     collectors: new CollectorManager(servers, bus, (row) => createCollector(row, { servers, writer, hostKeys, topProcesses })),
     detach
   }

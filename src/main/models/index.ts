@@ -3,6 +3,7 @@
 // database of their own (models.db) that reads Vigil's store as the `vigil` schema and the
 // imported CSV tables as `imports`.
 import type { LogLevel, PlatformEvent } from '../../shared/platform'
+import type { FailureReport } from '../base/background'
 import { ModelsService } from './models-service'
 import type { StoreReader } from './store-tables'
 
@@ -15,6 +16,8 @@ export interface ModelsDeps {
   store: StoreReader
   log: (source: string, level: LogLevel, message: string) => void
   event: (event: PlatformEvent) => void
+  /** A failure of the schedule's periodic check. */
+  onError: FailureReport
 }
 
 export function createModelsFeature(deps: ModelsDeps): ModelsService {

@@ -19,6 +19,7 @@ import {
 } from '../../shared/models'
 import type { LogLevel, PlatformEvent } from '../../shared/platform'
 import { isoSeconds } from '../../shared/time'
+import { reportingFailures, type FailureReport } from '../base/background'
 import { validated } from '../base/validated'
 import { buildOrder, checkGraph, GraphError, runPlan, type Graph } from './model-graph'
 import { ModelFiles, type ModelFile } from './model-files'
@@ -48,6 +49,8 @@ export interface ModelsServiceDeps {
   log: (source: string, level: LogLevel, message: string) => void
   /** A platform event for /ws. */
   event: (event: PlatformEvent) => void
+  /** A failure of the schedule's periodic check. */
+  onError: FailureReport
   now?: () => number
 }
 
@@ -226,7 +229,7 @@ export class ModelsService {
 
   /** Checks the scheduled models every 30 s. */
   start(): void {
-    this.timer ??= setInterval(() => this.runDue(), SCHEDULE_TICK_MS)
+    this.timer ??= setInterval(reportingFailures(() => this.runDue(), this.deps.onError), SCHEDULE_TICK_MS)
     this.timer.unref()
   }
 

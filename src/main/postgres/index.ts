@@ -2,6 +2,7 @@
 // administration, pgconf, maintenance, monitoring, dashboard, statements) and the host side
 // through linked servers. Public surface of the feature.
 import type { AuditTrail } from '../audit'
+import type { FailureReporter } from '../base/background'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
 import type { SettingsRepo } from '../base/db/settings-repo'
@@ -53,11 +54,13 @@ export interface PostgresDeps {
   series: SeriesStore
   /** How long the dashboards' series are kept: the raw metrics' retention; all of them when not given. */
   retention?: { rawDays: number }
+  /** Where the failures of background work (the maintenance schedule) go. */
+  failures: FailureReporter
 }
 
 const DAY_MS = 86_400_000
 
-export function createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention }: PostgresDeps): PostgresFeature {
+export function createPostgresFeature({ db, bus, secrets, settings, servers, hostKeys, audit, series, retention, failures }: PostgresDeps): PostgresFeature {
   const linkedHosts = new LinkedHosts(servers, hostKeys)
   const pools = new PostgresPools({}, (id, error) =>
     console.warn(`[vigil] PostgreSQL instance ${id}: an idle session failed: ${error.message}`)
@@ -75,6 +78,7 @@ export function createPostgresFeature({ db, bus, secrets, settings, servers, hos
   const maintenance = new MaintenanceScheduler({
     repo: createPgMaintenanceJobsRepo(db),
     connect: (instanceId, database) => pools.connectDedicated(instances.target(instanceId), database),
+    onError: failures('starting scheduled PostgreSQL maintenance'),
     onEvent: (event) => {
       recordMaintenance(audit, event)
       // Progress samples come every 2 s per running job; only changes of state are news (webhooks).

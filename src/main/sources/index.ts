@@ -2,6 +2,7 @@
 // instances, watched tables — as a source with its state, rows, freshness, syncs and own log;
 // OpenMetrics scrape targets; import sources (src/main/imports); Vigil's health and the activity log.
 import type { AuditTrail } from '../audit'
+import type { FailureReporter } from '../base/background'
 import type { EventBus } from '../base/bus'
 import type { Db } from '../base/db/db'
 import type { CollectorManager } from '../metrics'
@@ -37,6 +38,8 @@ export interface SourcesDeps {
   imports?: SourceProvider
   /** Rows are counted within the raw retention. */
   rawRetentionDays: number
+  /** Where the failures of the sources' own background work (their periodic flush) go. */
+  failures: FailureReporter
   health: Omit<PlatformHealthDeps, 'sources'>
 }
 
@@ -50,6 +53,6 @@ export function createSourcesFeature(deps: SourcesDeps): SourcesFeature {
     scrapeSources(deps.scrape),
     ...(deps.imports ? [deps.imports] : [])
   ]
-  const sources: SourcesService = new SourcesService({ repo, rows, bus: deps.bus, audit: deps.audit, providers })
+  const sources: SourcesService = new SourcesService({ repo, rows, bus: deps.bus, audit: deps.audit, providers, onError: deps.failures('writing the sources’ states and row counts') })
   return { sources, health: new PlatformHealthService({ ...deps.health, sources }) }
 }

@@ -50,9 +50,9 @@ export class RowCounts {
   /** Writes what was counted since the last flush; drops days out of retention once a day. */
   flush(): void {
     if (this.pending.size > 0) {
-      const entries = [...this.pending.values()]
+      // Forgotten once written: a write that fails (the database?) leaves them for the next flush.
+      this.repo.addRows(this.pending.values())
       this.pending = new Map()
-      this.repo.addRows(entries)
     }
     const first = this.firstDay()
     if (first !== this.prunedDay) {

@@ -4,6 +4,7 @@ import type { LogEntry, LogLevel, PlatformEvent, Source, SourceDetails, SourceSt
 import { isFailingServerState } from '../../shared/servers'
 import { isoSeconds } from '../../shared/time'
 import type { AuditTrail } from '../audit'
+import { reportingFailures, type FailureReport } from '../base/background'
 import type { EventBus } from '../base/bus'
 import { iso, PG_TABLE, type CollectorView, type SourceProvider, type Tracked } from './collectors'
 import type { RowCounts } from './row-counts'
@@ -32,6 +33,8 @@ export interface SourcesServiceDeps {
   bus: EventBus
   audit: AuditTrail
   providers: SourceProvider[]
+  /** A failure of the periodic flush (the activity log is in the same database: not there). */
+  onError: FailureReport
   now?: () => number
 }
 
@@ -47,6 +50,7 @@ export class SourcesService {
   private readonly bus: EventBus
   private readonly audit: AuditTrail
   private readonly providers: SourceProvider[]
+  private readonly onError: FailureReport
   private readonly now: () => number
   private readonly tracked = new Map<string, Tracked>()
   private readonly dirty = new Set<string>()
@@ -65,6 +69,7 @@ export class SourcesService {
     this.bus = deps.bus
     this.audit = deps.audit
     this.providers = deps.providers
+    this.onError = deps.onError
     this.now = deps.now ?? Date.now
     for (const row of this.repo.states()) this.tracked.set(row.source, { lastOk: row.last_ok, failingSince: row.failing_since, error: row.error })
     this.repo.failUnfinishedRuns(this.now())
@@ -124,7 +129,7 @@ export class SourcesService {
         }
       })
     )
-    this.timer = setInterval(() => this.flush(), FLUSH_EVERY_MS)
+    this.timer = setInterval(reportingFailures(() => this.flush(), this.onError), FLUSH_EVERY_MS)
     this.timer.unref()
   }
 
@@ -152,8 +157,8 @@ export class SourcesService {
       const state = this.track(source)
       return { source, last_ok: state.lastOk, failing_since: state.failingSince, error: state.error }
     })
-    this.dirty.clear()
     this.repo.saveStates(rows)
+    this.dirty.clear()
   }
 
   list(): Source[] {
@@ -242,9 +247,9 @@ export class SourcesService {
 
   /**
    * A line from another feature (an SQL model's run: `model:NAME`) in the activity log. Sources
-   * with no collector are shown under their key.
+   * with no collector are shown under their key; null is Vigil itself (a background task failed).
    */
-  record(source: string, level: LogLevel, message: string): void {
+  record(source: string | null, level: LogLevel, message: string): void {
     this.log(source, level, message)
   }
 

@@ -1,3 +1,4 @@
+import { reportingFailures, type FailureReport } from '../background'
 import type { Db } from '../db/db'
 
 /** At most `max` requests per `windowSeconds` (a fixed window opened by the first request). */
@@ -42,6 +43,8 @@ export class RateLimiter {
 
   constructor(
     private readonly db: Db,
+    /** A failure of the timer's flush (the counts stay, written at the next flush). */
+    private readonly onError: FailureReport,
     private readonly now: () => number = Date.now
   ) {
     this.read = db.prepare('SELECT reset_at, count FROM rate_limits WHERE key = ?')
@@ -66,7 +69,7 @@ export class RateLimiter {
     if (allowed) {
       window.count++
       this.dirty.add(key)
-      this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref()
+      this.timer ??= setTimeout(reportingFailures(() => this.flush(), this.onError), FLUSH_AFTER_MS).unref()
     }
     return { allowed, limit: rule.max, remaining: Math.max(0, rule.max - window.count), resetAt: window.resetAt, retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)) }
   }

@@ -24,6 +24,7 @@
 // - Every change of state and every progress sample is published through `onEvent`.
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
+import type { FailureReport } from '../../base/background'
 import type { PgMaintenanceJobFilter, PgMaintenanceJobRow, PgMaintenanceJobsRepo, PgMaintenanceJobStatus } from './jobs-repo'
 import { errorText, INTERRUPTED_BY_SHUTDOWN, runJob, type JobControl, type JobOutcome } from './job-runner'
 import { isMissed, jobsOverlap } from './policy'
@@ -53,6 +54,8 @@ export interface SchedulerOptions {
   repo: PgMaintenanceJobsRepo
   connect: ConnectInstanceDatabase
   onEvent?: (event: MaintenanceEvent) => void
+  /** The timer's look at due jobs failed; it looks again RETRY_AFTER_FAILURE_MS later. */
+  onError: FailureReport
   clock?: SchedulerClock
   /** How late a job may start after Vigil was down (or asleep) at its time; 1 hour by default. */
   graceMs?: number
@@ -86,6 +89,8 @@ const HOUR_MS = 3_600_000
 const DEFAULTS = { graceMs: HOUR_MS, progressIntervalMs: 2_000, historyMs: 30 * 24 * HOUR_MS, shutdownTimeoutMs: 10_000 }
 /** setTimeout's longest delay (about 24.8 days); a later job is reached in several waits. */
 const MAX_TIMER_MS = 2 ** 31 - 1
+/** After the timer's look at due jobs failed (the database?), the next look is this much later. */
+export const RETRY_AFTER_FAILURE_MS = 60_000
 const PENDING: readonly PgMaintenanceJobStatus[] = ['scheduled', 'running']
 
 export const SYSTEM_CLOCK: SchedulerClock = {
@@ -109,6 +114,7 @@ export class MaintenanceScheduler {
   private readonly repo: PgMaintenanceJobsRepo
   private readonly connect: ConnectInstanceDatabase
   private readonly onEvent: (event: MaintenanceEvent) => void
+  private readonly onError: FailureReport
   private readonly clock: SchedulerClock
   private readonly settings: typeof DEFAULTS
   private readonly running = new Map<string, RunningJob>()
@@ -122,6 +128,7 @@ export class MaintenanceScheduler {
     this.repo = options.repo
     this.connect = options.connect
     this.onEvent = options.onEvent ?? (() => undefined)
+    this.onError = options.onError
     this.clock = options.clock ?? SYSTEM_CLOCK
     this.settings = {
       graceMs: options.graceMs ?? DEFAULTS.graceMs,
@@ -351,10 +358,20 @@ export class MaintenanceScheduler {
     if (this.closed) return
     const next = this.repo.nextScheduledAfter(now)
     if (next === null) return
+    this.wake(Math.min(next - now, MAX_TIMER_MS))
+  }
+
+  /** Runs due jobs after `ms`; if that fails, it is reported and tried again later, not dropped. */
+  private wake(ms: number): void {
     this.timer = this.clock.setTimeout(() => {
       this.timer = null
-      this.pump()
-    }, Math.min(next - now, MAX_TIMER_MS))
+      try {
+        this.pump()
+      } catch (error) {
+        this.onError(error)
+        if (!this.closed && this.timer === null) this.wake(RETRY_AFTER_FAILURE_MS)
+      }
+    }, ms)
   }
 
   private disarm(): void {

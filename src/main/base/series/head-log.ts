@@ -316,13 +316,12 @@ class SegmentCodec {
       d[at + 4 * n + c] = -1
       let from = -1
       if (rates && !Object.is(value, -0)) {
-        const isRateOf = (k: number): boolean => typeof row[k] === 'number' && ((d[at + k] as number) - (d[at + n + k] as number)) / elapsed === value
         // The column it was the rate of last time, first: it almost always is again.
         const usual = c - (d[at + RATE_OF * n + c] as number)
-        if (usual < c && isRateOf(usual)) from = usual
+        if (usual < c && isRateOf(d, at, n, row, usual, elapsed, value)) from = usual
         else {
           for (let k = 0; k < c; k++) {
-            if (isRateOf(k)) {
+            if (isRateOf(d, at, n, row, k, elapsed, value)) {
               from = k
               break
             }
@@ -471,6 +470,11 @@ function repeatRow(d: Float64Array, at: number, n: number): void {
     const size = d[at + 3 * n + c] as number
     d[at + 3 * n + c] = size - size / 4
   }
+}
+
+/** Whether `value` is the rate of column k: its change since the row before ÷ `elapsed` seconds, to the bit. */
+function isRateOf(d: Float64Array, at: number, n: number, row: readonly SampleValue[], k: number, elapsed: number, value: number): boolean {
+  return typeof row[k] === 'number' && ((d[at + k] as number) - (d[at + n + k] as number)) / elapsed === value
 }
 
 /**

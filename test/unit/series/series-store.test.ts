@@ -426,9 +426,12 @@ describe('series store', () => {
     check()
   })
 
-  it('replays, after the upgrade, log segments a crash left in the format before the marker (version 1)', () => {
+  it.each([
+    ['before the marker (version 1)', 'head-log-v1'],
+    ['of version 2', 'head-log-v2']
+  ])('replays, after the upgrade, log segments a crash left in the format %s', (_format, fixtureDir) => {
     const dir = tempDir()
-    const fixture = join(__dirname, '../../fixtures/head-log-v1')
+    const fixture = join(__dirname, '../../fixtures', fixtureDir)
     mkdirSync(join(dir, 'series-head'))
     for (const name of readdirSync(fixture).filter((file) => file.endsWith('.log'))) copyFileSync(join(fixture, name), join(dir, 'series-head', name))
     const visits = JSON.parse(readFileSync(join(fixture, 'expected.json'), 'utf8')) as Array<[string, number, ...unknown[]]>

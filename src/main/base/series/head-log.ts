@@ -11,7 +11,9 @@
 // the store keeps, on top of SQLite's own writes, so it must cost less than a chunk does: the
 // usual row of a collector's snapshot (the group that came next last time, at the same time)
 // costs one bit of header, and a row whose values are all the ones before one more bit — most of
-// a fleet's rows are processes whose two values did not change.
+// a fleet's rows are processes whose two values did not change. A decimal that goes with an
+// earlier column of its row (iostat's kB/s and the kB of the interval, printed from one count)
+// is written as what is left after predicting it from that column, as chunks store it.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -41,13 +43,20 @@ const SEGMENT_SUFFIX = '.log'
 const RECORD_HEADER = 8
 /** The first 4 bytes of a segment with a format marker: as a record length, one none has. */
 const FORMAT_MARK = 0xffffffff
-const FORMAT_VERSION = 2
+const FORMAT_VERSION = 3
 const SYNC_EVERY_MS = 1000
 
 // A segment starts with a marker of its format: 8 bytes, 0xFFFFFFFF (a record length no record
 // has: an older reader takes the segment for empty) and the version. Segments without it were
 // written before version 2 and are still read (a crash may leave them for the upgraded app).
 //
+// Version 3 (since 2026-12-03): as version 2, but for three things in the values of a sample
+// (the "Value codes" and learnPrediction below). A decimal at the column's last places is
+// written as its difference from a prediction: the value before, or — once the column has been
+// seen to go with an earlier column of the row — that column's value times the factor seen
+// then. A rate of the counter the column was the rate of last time costs one bit after its
+// code, not the counter's place. A row may repeat (its one bit) with nulls in the columns that
+// were null in the group's row before.
 // Version 2 (since 2026-12): a record is a run of entries, each after a tag: 0 a sample whose
 // group is the one that followed the previous sample's group last time, at the previous sample's
 // time, with the next sequence number and a context in the segment (the common row of a
@@ -65,10 +74,10 @@ const SCALES = Array.from({ length: MAX_DECIMAL_PLACES + 1 }, (_, e) => 10 ** e)
 
 // Each group's last sample in the segment, which the next one is written against: its context.
 // A segment keeps every group's context in one Float64Array, a run of numbers at the context's
-// offset (CONTEXT_HEADER + 5 per column), rather than an object and a Float64Array each: for a
-// fleet's tens of thousands of groups, appending a row reached the object, its time (a double
-// field, which V8 keeps in a box of its own), the array's object and its numbers — four cache
-// misses where a run is one. A run:
+// offset (CONTEXT_HEADER + COLUMN_FIELDS per column), rather than an object and a Float64Array
+// each: for a fleet's tens of thousands of groups, appending a row reached the object, its
+// time (a double field, which V8 keeps in a box of its own), the array's object and its
+// numbers — four cache misses where a run is one. A run:
 const COLUMNS = 0
 /** Samples of the group in the segment so far. */
 const SAMPLES = 1
@@ -80,18 +89,30 @@ const SUCCESSOR = 4
  * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the one before, while
  * a row is written (for rates of counters); [2n, 3n) the last value times 10^exponent; [3n, 4n)
  * a running mean of the size of its differences, which picks their width; [4n, 5n) the decimal
- * places of the last value, or -1 when it was not a decimal.
+ * places of the last value, or -1 when it was not a decimal; [5n, 6n) how many columns back is
+ * the one it is predicted from, 0 for none (version 3); [6n, 7n) the factor of that
+ * prediction; [7n, 8n) 1 when the last value was null (version 3's repeated rows hold those);
+ * [8n, 9n) how many columns back is the counter it was last written as the rate of, 0 for none.
  */
 const CONTEXT_HEADER = 5
+const COLUMN_FIELDS = 9
+const SOURCE = 5
+const FACTOR = 6
+const WAS_NULL = 7
+const RATE_OF = 8
+/** A prediction from another column is only looked for when a value moved by this much (scaled). */
+const MIN_PREDICTED_CHANGE = 16
 /** Numbers a segment's contexts start with (it doubles as groups come). */
 const INITIAL_CONTEXTS = 1 << 12
 /** No context (no sample written yet in the segment). */
 const NONE = -1
 
-// Value codes, by prefix: 0 a decimal at the column's last exponent (its difference), 10 a
+// Value codes, by prefix: 0 a decimal at the column's last exponent (its difference from the
+// prediction, version 3; from the value before, version 2), 10 a
 // decimal at new places (whole), 110 a double's 64 bits, 1110 null, 11110 stale, 11111 the rate
 // of an earlier column: (its value − its previous value) ÷ seconds since the last sample, as
-// the collectors compute rates, to the bit.
+// the collectors compute rates, to the bit. The rate's column follows as how many columns back
+// it is; in version 3 after a bit, 0 when it is the one of the column's last rate (no more).
 
 /**
  * Where a caller keeps a group's place in the log's current segment, so that appending a sample
@@ -119,8 +140,13 @@ class SegmentCodec {
   private readonly stringIds = new Map<string, number>()
   private readonly strings: string[] = []
 
+  /** Whether decimals are predicted and repeated rows hold nulls (version 3). */
+  private readonly predicts: boolean
+
   /** @param version the segment's format (writing is always in the current one) */
-  constructor(readonly version: number = FORMAT_VERSION) {}
+  constructor(readonly version: number = FORMAT_VERSION) {
+    this.predicts = version >= 3
+  }
 
   writeGroup(out: BitWriter, group: LoggedGroup): void {
     writeSigned(out, group.id - this.lastCreated)
@@ -179,7 +205,7 @@ class SegmentCodec {
   private context(groupId: number, columns: number): number {
     const known = this.groups.get(groupId)
     if (known !== undefined && this.contexts[known + COLUMNS] === columns) return known
-    const size = CONTEXT_HEADER + 5 * columns
+    const size = CONTEXT_HEADER + COLUMN_FIELDS * columns
     if (this.used + size > this.contexts.length) {
       const grown = new Float64Array(Math.max(this.contexts.length * 2, this.used + size))
       grown.set(this.contexts.subarray(0, this.used))
@@ -191,12 +217,13 @@ class SegmentCodec {
     d[context + COLUMNS] = columns
     d[context + LAST_SEQ] = -1
     d[context + SUCCESSOR] = -1
-    d.fill(-1, context + CONTEXT_HEADER + 4 * columns, context + size)
+    d.fill(-1, context + CONTEXT_HEADER + 4 * columns, context + CONTEXT_HEADER + 5 * columns)
+    d.fill(0, context + CONTEXT_HEADER + 5 * columns, context + size)
     this.groups.set(groupId, context)
     return context
   }
 
-  /** A sample entry, its tag included (version 2). */
+  /** A sample entry, its tag included (the current version). */
   write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
     const previous = this.lastContext
     const columns = row.length
@@ -254,8 +281,10 @@ class SegmentCodec {
       if (typeof value !== 'number') {
         if (value === STALE) out.write(0b11110, 5)
         else out.write(0b1110, 4)
+        d[at + WAS_NULL * n + c] = value === null ? 1 : 0
         continue
       }
+      d[at + WAS_NULL * n + c] = 0
       d[at + n + c] = d[at + c] as number
       d[at + c] = value
       const exponent = d[at + 4 * n + c] as number
@@ -263,8 +292,11 @@ class SegmentCodec {
         const scale = SCALES[exponent] as number
         const m = Math.round(value * scale)
         if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
+          const last = d[at + 2 * n + c] as number
+          const predicted = predict(d, at, n, c, row, last)
           // The code's 0 bit goes with the difference's own bits (writeFitted).
-          d[at + 3 * n + c] = writeFitted(out, m - (d[at + 2 * n + c] as number), d[at + 3 * n + c] as number, 1)
+          d[at + 3 * n + c] = writeFitted(out, m - predicted, d[at + 3 * n + c] as number, 1)
+          learnPrediction(d, at, n, c, row, m, last, predicted)
           d[at + 2 * n + c] = m
           continue
         }
@@ -277,21 +309,33 @@ class SegmentCodec {
         writeSigned(out, m)
         d[at + 4 * n + c] = places
         d[at + 2 * n + c] = m
+        // A factor found for other places no longer holds.
+        d[at + SOURCE * n + c] = 0
         continue
       }
       d[at + 4 * n + c] = -1
       let from = -1
       if (rates && !Object.is(value, -0)) {
-        for (let k = 0; k < c; k++) {
-          if (typeof row[k] === 'number' && ((d[at + k] as number) - (d[at + n + k] as number)) / elapsed === value) {
-            from = k
-            break
+        // The column it was the rate of last time, first: it almost always is again.
+        const usual = c - (d[at + RATE_OF * n + c] as number)
+        if (usual < c && isRateOf(d, at, n, row, usual, elapsed, value)) from = usual
+        else {
+          for (let k = 0; k < c; k++) {
+            if (isRateOf(d, at, n, row, k, elapsed, value)) {
+              from = k
+              break
+            }
           }
         }
       }
       if (from >= 0) {
         out.write(0b11111, 5)
-        writeSigned(out, c - from)
+        if (c - from === d[at + RATE_OF * n + c]) out.writeBit(false)
+        else {
+          out.writeBit(true)
+          writeSigned(out, c - from)
+          d[at + RATE_OF * n + c] = c - from
+        }
       } else {
         out.write(0b110, 3)
         out.write(highBits(value), 32)
@@ -339,7 +383,9 @@ class SegmentCodec {
       d[context + SAMPLES] = (d[context + SAMPLES] as number) + 1
       d[context + LAST_SEQ] = seq
       d[context + LAST_TS] = ts
-      return { groupId, ts, seq, row: Array.from(d.subarray(at, at + n)) }
+      const row: SampleValue[] = Array.from(d.subarray(at, at + n))
+      if (this.predicts) for (let c = 0; c < n; c++) if (d[at + WAS_NULL * n + c] === 1) row[c] = null
+      return { groupId, ts, seq, row }
     }
     const elapsed = (ts - (d[context + LAST_TS] as number)) / 1000
     const columns = d[context + COLUMNS] as number
@@ -350,9 +396,12 @@ class SegmentCodec {
       let value: number
       const code = readOnes(input, 5)
       if (code === 0) {
+        const last = d[at + 2 * n + c] as number
+        const predicted = this.predicts ? predict(d, at, n, c, row, last) : last
         const [difference, size] = readFitted(input, d[at + 3 * n + c] as number)
         d[at + 3 * n + c] = size
-        const m = (d[at + 2 * n + c] as number) + difference
+        const m = predicted + difference
+        if (this.predicts) learnPrediction(d, at, n, c, row, m, last, predicted)
         d[at + 2 * n + c] = m
         value = m / (SCALES[d[at + 4 * n + c] as number] as number)
       } else if (code === 1) {
@@ -360,21 +409,29 @@ class SegmentCodec {
         const m = readSigned(input)
         d[at + 4 * n + c] = places
         d[at + 2 * n + c] = m
+        d[at + SOURCE * n + c] = 0
         value = m / (SCALES[places] as number)
       } else if (code === 2) {
         d[at + 4 * n + c] = -1
         value = fromBits(input.read(32), input.read(32))
       } else if (code === 3) {
         row[c] = null
+        d[at + WAS_NULL * n + c] = 1
         continue
       } else if (code === 4) {
         row[c] = STALE
+        d[at + WAS_NULL * n + c] = 0
         continue
       } else {
-        const from = c - readSigned(input)
+        let distance: number
+        if (!this.predicts) distance = readSigned(input)
+        else if (input.readBit()) d[at + RATE_OF * n + c] = distance = readSigned(input)
+        else distance = d[at + RATE_OF * n + c] as number
+        const from = c - distance
         d[at + 4 * n + c] = -1
         value = ((d[at + from] as number) - (d[at + n + from] as number)) / elapsed
       }
+      d[at + WAS_NULL * n + c] = 0
       d[at + n + c] = d[at + c] as number
       d[at + c] = value
       row[c] = value
@@ -388,13 +445,15 @@ class SegmentCodec {
 
 /**
  * Whether every value of the row is the group's last one of its column, a decimal at the same
- * places (so that each would be written as a zero difference): then the row is one bit.
+ * places, or null where that was null: then the row is one bit.
  */
 function repeats(d: Float64Array, at: number, row: readonly SampleValue[]): boolean {
   const n = row.length
   for (let c = 0; c < n; c++) {
     const value = row[c]
-    if (typeof value !== 'number' || value !== d[at + c]) return false
+    const wasNull = d[at + WAS_NULL * n + c] === 1
+    if (value === null && wasNull) continue
+    if (typeof value !== 'number' || wasNull || value !== d[at + c]) return false
     const exponent = d[at + 4 * n + c] as number
     if (exponent < 0) return false
     const scale = SCALES[exponent] as number
@@ -410,6 +469,68 @@ function repeatRow(d: Float64Array, at: number, n: number): void {
     d[at + n + c] = d[at + c] as number
     const size = d[at + 3 * n + c] as number
     d[at + 3 * n + c] = size - size / 4
+  }
+}
+
+/** Whether `value` is the rate of column k: its change since the row before ÷ `elapsed` seconds, to the bit. */
+function isRateOf(d: Float64Array, at: number, n: number, row: readonly SampleValue[], k: number, elapsed: number, value: number): boolean {
+  return typeof row[k] === 'number' && ((d[at + k] as number) - (d[at + n + k] as number)) / elapsed === value
+}
+
+/**
+ * What a decimal column's next scaled value is written against (version 3): the column it goes
+ * with times the factor seen, when it has one and that column holds a number in this row; else
+ * `last`, the column's value before.
+ */
+function predict(d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[], last: number): number {
+  const distance = d[at + SOURCE * n + c] as number
+  if (distance === 0) return last
+  const source = row[c - distance]
+  if (typeof source !== 'number') return last
+  const predicted = Math.round(source * (d[at + FACTOR * n + c] as number))
+  // Within the bound, the difference is exact (a NaN or an infinite source fails the test).
+  return Math.abs(predicted) <= MAX_SCALED ? predicted : last
+}
+
+/**
+ * After a decimal column's value `m` (scaled) was written against `predicted`: a prediction
+ * from another column that did worse than the value before would have is dropped; a column
+ * without one that moved looks for an earlier column of the row whose ratio to it, this row's,
+ * would have predicted the value before (with that column's value before) far better than the
+ * move — iostat's kB/s from its kB of the interval. Writer and reader run it on the same
+ * numbers, so both know the prediction without a bit of it written. Small moves are not worth
+ * a search (and two small integers match by chance).
+ */
+function learnPrediction(d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[], m: number, last: number, predicted: number): void {
+  const distance = d[at + SOURCE * n + c] as number
+  if (distance !== 0) {
+    if (m === predicted) return
+    if (Math.abs(m - predicted) > Math.abs(m - last)) {
+      d[at + SOURCE * n + c] = 0
+      return
+    }
+    // Missed, but close: this row's ratio replaces the factor when it also gives the value
+    // before, so that one odd row (iostat's 5.01 s) does not move a factor that holds.
+    const now = row[c - distance]
+    if (typeof now !== 'number') return
+    const factor = m / now
+    if (Math.round((d[at + n + c - distance] as number) * factor) === last) d[at + FACTOR * n + c] = factor
+    return
+  }
+  const move = Math.abs(m - last)
+  if (move < MIN_PREDICTED_CHANGE) return
+  for (let k = c - 1; k >= 0; k--) {
+    const now = row[k]
+    if (typeof now !== 'number' || now === 0 || !Number.isFinite(now)) continue
+    // The column's value before this row: set for the columns already written in it.
+    const before = d[at + n + k] as number
+    if (before === now) continue
+    const factor = m / now
+    if (Math.abs(last - Math.round(before * factor)) * 8 < move) {
+      d[at + SOURCE * n + c] = c - k
+      d[at + FACTOR * n + c] = factor
+      return
+    }
   }
 }
 

@@ -175,11 +175,13 @@ export class MetricsStore {
     const first = known.get(key)
     for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) if (this.isGroupOf(candidate, row)) return candidate
     const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
+    const handle = this.series.handleOf(id) as GroupHandle
     const entry: KnownGroup = {
       id,
-      handle: this.series.handleOf(id) as GroupHandle,
+      handle,
       key,
-      command: row.command ?? null,
+      // The group's label (a copy of its own) rather than the row's command, a slice of the whole ps report.
+      command: typeof row.command === 'string' ? (handle.info.labels.command ?? row.command) : (row.command ?? null),
       user: row.user ?? null,
       checkedAt: this.series.forgetCount,
       other: null,

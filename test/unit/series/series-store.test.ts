@@ -68,16 +68,6 @@ describe('series store', () => {
     expect(hashes.size).toBeGreaterThan(19_990)
   })
 
-  it('keeps each label\'s exact text however it was cut from a larger one, lone surrogates included', () => {
-    const { store } = open(tempDir())
-    const report = `  PID COMMAND\n    1 /usr/lib/systemd/systemd --switched-root --system \ud800x\n${'-'.repeat(10_000)}`
-    const command = report.slice(report.indexOf('/usr'), report.indexOf('x\n') + 1)
-    const key: GroupKey = { metric: 'process', labels: { server_id: 'a', pid: '1', command }, columns: ['cpu'] }
-    const id = store.groupId(key)
-    expect(store.group(id)?.labels).toEqual({ command: '/usr/lib/systemd/systemd --switched-root --system \ud800x', pid: '1', server_id: 'a' })
-    expect(store.groupId({ ...key, labels: { ...key.labels, command: `${command}` } })).toBe(id)
-  })
-
   it('keeps groups apart whose labels swap values', () => {
     const { store } = open(tempDir())
     const key = (labels: Record<string, string>): GroupKey => ({ metric: 'm', labels, columns: ['v'] })

@@ -17,7 +17,6 @@
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
-import { detachedCopy } from '../text'
 import { decodeChunk, decodeChunkInto, encodeChunk } from './chunk-codec'
 import { ColumnarRows } from './columnar-rows'
 import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
@@ -255,9 +254,7 @@ export class SeriesStore {
         if (sameIdentity((this.states.get(id) as GroupState).info, key)) return id
       }
     }
-    // Labels live as long as the group: kept as copies of their own, not as slices of the text they were parsed from.
-    const labels = Object.fromEntries(sortedLabels(key.labels).map(([name, value]) => [name, detachedCopy(value)]))
-    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels, columns: this.columnList(key.columns) }
+    const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: this.columnList(key.columns) }
     this.pendingGroups.push(this.remember(group, hash))
     this.log?.addGroup(group)
     return group.id

@@ -74,3 +74,13 @@ export function excerpt(text: string, max = 80): string {
 export function firstLine(text: string): string {
   return excerpt(splitLines(text).find((line) => line.trim() !== '') ?? '')
 }
+
+/**
+ * A copy of `text` that keeps no larger string alive. V8 keeps a substring of 13 characters or
+ * more as a slice of the string it was cut from, so a label kept for as long as its series (a
+ * process's command, cut from a whole `ps` report) would hold that report in memory with it.
+ * Through UTF-16 code units, so that any string, lone surrogates included, comes back the same.
+ */
+export function detachedCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le')
+}

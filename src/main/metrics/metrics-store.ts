@@ -4,6 +4,7 @@
 // metric-series-repo.ts, roll-ups and retention in metrics-maintenance.ts.
 import { NUMERIC_FIELDS, SERIES_KEY, type MetricName } from '../../shared/metrics'
 import { METRIC_LABEL } from '../base/series/group-catalog'
+import { detachedCopy } from '../base/text'
 import type { ColumnarRows } from '../base/series/columnar-rows'
 import type { LabelMatcher } from '../base/series/matchers'
 import { RESOLUTION_LABEL, rollupMetricName } from '../base/series/rollups'
@@ -174,12 +175,15 @@ export class MetricsStore {
   private groupOf(known: Map<RowKey, KnownGroup>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
     const first = known.get(key)
     for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) if (this.isGroupOf(candidate, row)) return candidate
-    const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, row))
+    // A process's command is a slice of its whole ps report, which V8 would keep alive with it for
+    // as long as the group lives: the group and its entry here keep a copy of their own.
+    const command = typeof row.command === 'string' ? detachedCopy(row.command) : (row.command ?? null)
+    const id = this.series.groupId(sampleGroupKey(batch.metric, batch.serverId, command === null ? row : { ...row, command }))
     const entry: KnownGroup = {
       id,
       handle: this.series.handleOf(id) as GroupHandle,
       key,
-      command: row.command ?? null,
+      command,
       user: row.user ?? null,
       checkedAt: this.series.forgetCount,
       other: null,

@@ -23,6 +23,9 @@ interface Part {
   lastTs: number
 }
 
+/** The parts of every head that has none (most heads, most of the time): one empty array shared rather than one each. */
+const NO_PARTS: readonly Part[] = []
+
 /**
  * The newest samples of one series group, not yet in a chunk. The newest (up to partRows) are
  * typed arrays that grow as needed, so a fleet's heads cost a few bytes a value rather than a
@@ -33,7 +36,7 @@ interface Part {
 export class GroupHead {
   /** Row after row: its time, then its values (one array: appending a row touches one place). */
   private rows: Float64Array
-  private parts: Part[] = []
+  private parts: readonly Part[] = NO_PARTS
   /** Rows in the typed arrays. */
   private live = 0
   /** Null while every value so far is a number (most groups, always). */
@@ -136,7 +139,7 @@ export class GroupHead {
   clear(): void {
     this.count = 0
     this.live = 0
-    this.parts = []
+    this.parts = NO_PARTS
     this.kinds?.fill(NUMBER)
   }
 
@@ -156,7 +159,7 @@ export class GroupHead {
     const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
     this.live = 0
-    this.parts = []
+    this.parts = NO_PARTS
     this.kinds?.fill(NUMBER)
     return chunk
   }
@@ -165,7 +168,7 @@ export class GroupHead {
   private encodePart(): void {
     const live = this.live
     const { ts, columns } = this.typedColumns()
-    this.parts.push({ data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number })
+    this.parts = [...this.parts, { data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number }]
     this.live = 0
     this.kinds?.fill(NUMBER)
   }

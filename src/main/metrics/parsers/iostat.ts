@@ -1,4 +1,4 @@
-import { firstLine, parseDecimal, splitLines, tokenize } from '../../base/text'
+import { detachedCopy, firstLine, parseDecimal, splitLines, tokenize } from '../../base/text'
 import { rejectedRow, type IostatSample, type OsKind, type Parsed } from './types'
 
 // sysstat (Linux) and AIX iostat device reports, read by column name. Layouts handled:
@@ -201,7 +201,8 @@ export class IostatReader {
     if (header) {
       this.endSection()
       this.header = header
-      this.headerLine = line.trim()
+      // Kept until the next header: a copy, not a slice holding the whole chunk of output it came in.
+      this.headerLine = detachedCopy(line.trim())
       this.headersSeen++
       return { kind: 'header' }
     }

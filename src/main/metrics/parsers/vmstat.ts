@@ -1,4 +1,4 @@
-import { firstLine, parseDecimal, parseWhole, splitLines, tokenize } from '../../base/text'
+import { detachedCopy, firstLine, parseDecimal, parseWhole, splitLines, tokenize } from '../../base/text'
 import { rejectedRow, type OsKind, type Parsed, type VmstatSample } from './types'
 
 // Linux (procps) and AIX vmstat, read by column name. Units and the meaning of each mapping
@@ -140,7 +140,8 @@ export class VmstatReader {
     const header = readVmstatHeader(tokens, this.os)
     if (header) {
       this.header = header
-      this.headerLine = line.trim()
+      // Kept until the next header: a copy, not a slice holding the whole chunk of output it came in.
+      this.headerLine = detachedCopy(line.trim())
       return { kind: 'header' }
     }
     if (!this.header || parseDecimal(tokens[0]) === null) return { kind: 'other' }

@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import type { AppInfo } from '../shared/contract'
 import { buildApi } from './api/server'
 import { createAuditTrail, type AuditTrail } from './audit'
-import { failureMessage, type FailureReporter } from './base/background'
+import type { FailureReporter } from './base/background'
 import { EventBus } from './base/bus'
 import { openDb, pingDb, type Db } from './base/db/db'
 import { LOG_DIR, logLine, RotatingLogFile } from './base/log/log-file'
 import { securePrivateTree } from './base/security/private-file'
+import { messageOf } from './base/text'
 import { createSettingsRepo } from './base/db/settings-repo'
 import { loadOrCreateApiToken, rotateApiToken, TOKEN_FILE } from './base/security/api-token'
 import { Authenticator } from './base/security/browser-auth'
@@ -128,7 +129,7 @@ export async function createApp(config: VigilConfig, options: AppOptions = {}): 
     // UI’s Activity page, GET /api/logs) unless writing there is what fails.
     let activityLog: SourcesService | null = null
     const failures: FailureReporter = (task) => (error) => {
-      const line = `${task} failed: ${failureMessage(error)}`
+      const line = `${task} failed: ${messageOf(error)}`
       try {
         logFile.write(logLine(line, 'error'))
       } catch {

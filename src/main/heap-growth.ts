@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8'
 
 /**
  * How much V8's old generation may grow past what its last full collection kept, in percent.
- * 25 since branch `fleet-rss2` (50 before): at 1,000 servers a full collection every ~9 s
+ * 25 since 2026-12-03 (50 before): at 1,000 servers a full collection every ~9 s
  * instead of ~17 s, for ~15 MiB less committed old space (bench/README.md, fleet.ts).
  */
 export const HEAP_GROWING_PERCENT = 25

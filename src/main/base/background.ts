@@ -19,8 +19,3 @@ export function reportingFailures(work: () => unknown, report: FailureReport): (
     }
   }
 }
-
-/** An error's message, for a log line. */
-export function failureMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}

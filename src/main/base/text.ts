@@ -75,6 +75,11 @@ export function firstLine(text: string): string {
   return excerpt(splitLines(text).find((line) => line.trim() !== '') ?? '')
 }
 
+/** An error's message, for a line of text (anything thrown that is not an Error, as a string). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /**
  * A copy of `text` that keeps no larger string alive. V8 keeps a substring of 13 characters or
  * more as a slice of the string it was cut from, so a label kept for as long as its series (a

@@ -52,7 +52,6 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
   const repo = createImportsRepo(deps.db)
   const tables = new ImportsDb(join(deps.dataDir, IMPORTS_DB_FILE))
   const service = new ImportsService({ dataDir: deps.dataDir, repo, tables, store: deps.series, serverExists: deps.serverExists, maxUploadBytes: deps.maxUploadBytes })
-  const onError = deps.onError
   let sources: SourcesService | null = null
   const syncSoon = (name: string): void => {
     const attempt = async (): Promise<void> => {
@@ -67,7 +66,7 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
         }
       }
     }
-    attempt().catch(onError)
+    attempt().catch(deps.onError)
   }
   const announce: ImportsFeature['announce'] = (type, source, file) => deps.bus.publish('platform.event', { type, source, file, timestamp: isoSeconds(Date.now()) })
   const watcher = new DropWatcher({
@@ -79,7 +78,7 @@ export function createImportsFeature(deps: ImportsDeps): ImportsFeature {
       announce('csv_uploaded', name, basename(path))
     },
     trigger: syncSoon,
-    onError
+    onError: deps.onError
   })
   return {
     service,

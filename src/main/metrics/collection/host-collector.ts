@@ -4,6 +4,7 @@ import type { SampleValues } from '../samples'
 import type { Collector } from './collector-manager'
 import type { InterfaceCounters, OsKind, Parsed } from '../parsers/types'
 import type { CommandRunner, StreamHandle } from '../../base/exec/runner'
+import { messageOf } from '../../base/text'
 import type { OnceResult } from './collect-once'
 
 /** What a stream's reader made of a chunk, for one metric: the rows (or the error) the chunk completed. */
@@ -318,8 +319,4 @@ function firstLines(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '')
   const shown = lines.slice(0, 3).join(' / ')
   return shown.length > 300 ? `${shown.slice(0, 300)}…` : shown
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/errors'
 import { PREVIEW_ROWS, type ChangeSummary, type SnapshotEvent } from '../../../shared/oracle'
 import { isoSeconds } from '../../../shared/time'
 import type { EventBus } from '../../base/bus'
+import { messageOf } from '../../base/text'
 import type { OracleMonitoringRepo, OracleTableView, SnapshotView } from '../monitoring-repo'
 import { diffSnapshots, hasChanges, type SnapshotDiff, type SnapshotRow } from './diff'
 import { validateOrderBy } from '../sql/order-by'
@@ -75,10 +76,6 @@ export function isConnectionFailure(error: unknown): boolean {
 /** Not the statement's fault: the database is unreachable, or too slow to answer (a timeout). */
 export function isUnavailable(error: unknown): boolean {
   return isConnectionFailure(error) || (error instanceof AppError && error.code === 'unavailable')
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 interface Collected {

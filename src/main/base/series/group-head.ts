@@ -32,10 +32,11 @@ const PARTS_GROWTH = 1.5
  * of an hour at 1,000 servers costs tens of megabytes rather than hundreds. Cutting the head
  * encodes all its rows as one chunk (large chunks compress and pack best).
  *
- * The encoded parts of a head are one byte array, part after part, each framed by its length
- * and its newest row's time (varints): an object and a buffer per part cost more than a small
- * part's bytes, and parts are small so that few rows are kept as numbers. Every part holds
- * exactly partRows rows (a part is made only when the numbers are full).
+ * The encoded parts of a head are one byte array: the head's oldest time, then part after part,
+ * each framed by its length and its newest row's time less the oldest (varints) — an object and
+ * a buffer per part cost more than a small part's bytes, and parts are small so that few rows
+ * are kept as numbers. Every part holds exactly partRows rows (a part is made only when the
+ * numbers are full).
  */
 export class GroupHead {
   /** Row after row: its time, then its values (one array: appending a row touches one place). */
@@ -57,8 +58,6 @@ export class GroupHead {
   private newestTs = 0
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
-  /** The oldest row's time (while the head has rows): the parts' times are framed as offsets from it. */
-  private oldestTs = 0
 
   /**
    * @param partRows rows kept as numbers before they are encoded into a part (memory for CPU:
@@ -78,7 +77,7 @@ export class GroupHead {
   }
 
   get firstTs(): number {
-    return this.oldestTs
+    return this.partsLength > 0 ? readVarint(this.parts, 0) : (this.rows[0] as number)
   }
 
   /** The newest row's time (while the head has rows). */
@@ -96,10 +95,7 @@ export class GroupHead {
 
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
   append(ts: number, seq: number, row: readonly SampleValue[]): void {
-    if (this.count === 0) {
-      this.firstSeq = seq
-      this.oldestTs = ts
-    }
+    if (this.count === 0) this.firstSeq = seq
     if (this.live === this.partRows) this.encodePart()
     const stride = this.stride
     if ((this.live + 1) * stride > this.rows.length) this.grow()
@@ -123,12 +119,13 @@ export class GroupHead {
     const columns: SampleValue[][] = Array.from({ length: this.columns }, () => [])
     let offset = 0
     const parts = this.parts
+    const oldestTs = this.partsLength > 0 ? readVarint(parts, 0) : 0
     // No part starts before the one before it ends: that end bounds a part's first time from below.
-    let startsFrom = this.oldestTs
-    for (let at = 0; at < this.partsLength; ) {
+    let startsFrom = oldestTs
+    for (let at = this.partsLength > 0 ? varintEnd(parts, 0) : 0; at < this.partsLength; ) {
       const length = readVarint(parts, at)
       at = varintEnd(parts, at)
-      const lastTs = this.oldestTs + readVarint(parts, at)
+      const lastTs = oldestTs + readVarint(parts, at)
       at = varintEnd(parts, at)
       if (lastTs >= start && startsFrom <= end) {
         const decoded = decodeChunk(parts.subarray(at, at + length))
@@ -191,14 +188,17 @@ export class GroupHead {
     const live = this.live
     const { ts, columns } = this.typedColumns()
     const data = encodeChunk(ts, columns, true)
-    const lastOffset = (ts[live - 1] as number) - this.oldestTs
-    const needed = this.partsLength + varintLength(data.length) + varintLength(lastOffset) + data.length
+    const first = this.partsLength === 0
+    const oldestTs = first ? (ts[0] as number) : readVarint(this.parts, 0)
+    const lastOffset = (ts[live - 1] as number) - oldestTs
+    const needed = (first ? varintLength(oldestTs) : this.partsLength) + varintLength(data.length) + varintLength(lastOffset) + data.length
     if (needed > this.parts.length) {
-      const parts = new Uint8Array(this.partsLength === 0 ? needed : Math.max(needed, Math.ceil(this.parts.length * PARTS_GROWTH)))
+      const parts = new Uint8Array(first ? needed : Math.max(needed, Math.ceil(this.parts.length * PARTS_GROWTH)))
       parts.set(this.parts.subarray(0, this.partsLength))
       this.parts = parts
     }
-    let at = writeVarint(this.parts, this.partsLength, data.length)
+    let at = first ? writeVarint(this.parts, 0, oldestTs) : this.partsLength
+    at = writeVarint(this.parts, at, data.length)
     at = writeVarint(this.parts, at, lastOffset)
     this.parts.set(data, at)
     this.partsLength = at + data.length

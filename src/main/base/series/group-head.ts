@@ -1,4 +1,4 @@
-import { decodeChunk, encodeChunk } from './chunk-codec'
+import { decodeChunk, encodeChunk, encodeChunkView } from './chunk-codec'
 import { STALE, type SampleValue } from './sample'
 
 const NUMBER = 0
@@ -22,8 +22,12 @@ let columnScratch = new Float64Array(COLUMN_SCRATCH)
 
 /** The encoded parts of every head that has none (new heads, and every head just after its cut): shared rather than one each. */
 const NO_PARTS = new Uint8Array(0)
-/** The bytes of a head's first part are allocated to fit; later ones grow them by half, so a head of an hour is copied a few times, not once per part. */
-const PARTS_GROWTH = 1.5
+/**
+ * A head's parts are grown to the next power of two, so a head of an hour is copied a few times,
+ * not once per part, and the buffers tens of thousands of heads let go as they grow come in few
+ * sizes, which the allocator hands out again rather than leaving holes of every size.
+ */
+const MIN_PARTS_BYTES = 64
 
 /**
  * The newest samples of one series group, not yet in a chunk. The newest (up to partRows) are
@@ -187,13 +191,13 @@ export class GroupHead {
   private encodePart(): void {
     const live = this.live
     const { ts, columns } = this.typedColumns()
-    const data = encodeChunk(ts, columns, true)
+    const data = encodeChunkView(ts, columns, true)
     const first = this.partsLength === 0
     const oldestTs = first ? (ts[0] as number) : readVarint(this.parts, 0)
     const lastOffset = (ts[live - 1] as number) - oldestTs
     const needed = (first ? varintLength(oldestTs) : this.partsLength) + varintLength(data.length) + varintLength(lastOffset) + data.length
     if (needed > this.parts.length) {
-      const parts = new Uint8Array(first ? needed : Math.max(needed, Math.ceil(this.parts.length * PARTS_GROWTH)))
+      const parts = new Uint8Array(Math.max(MIN_PARTS_BYTES, 2 ** Math.ceil(Math.log2(needed))))
       parts.set(this.parts.subarray(0, this.partsLength))
       this.parts = parts
     }

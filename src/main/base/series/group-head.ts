@@ -10,8 +10,8 @@ const INITIAL_ROWS = 8
 /**
  * Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut.
  * 16 rather than 120 (2026-12-03): an hour of a fleet's heads as numbers was most of its RSS;
- * parts this small cost ~10 % more CPU on the append path (each is planned and encoded, and
- * decoded again at the cut).
+ * parts this small cost ~15 % more CPU a value on the append path (each is planned and
+ * encoded, and decoded again at the cut: bench/README.md, fleet-rss3).
  */
 export const DEFAULT_PART_ROWS = 16
 

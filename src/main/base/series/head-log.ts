@@ -11,7 +11,9 @@
 // the store keeps, on top of SQLite's own writes, so it must cost less than a chunk does: the
 // usual row of a collector's snapshot (the group that came next last time, at the same time)
 // costs one bit of header, and a row whose values are all the ones before one more bit — most of
-// a fleet's rows are processes whose two values did not change. A decimal that goes with an
+// a fleet's rows are processes whose two values did not change. A snapshot's first row is
+// written as which of the snapshots expected about then it is (each comes again a period after
+// the last) and the milliseconds since the sample before. A decimal that goes with an
 // earlier column of its row (iostat's kB/s and the kB of the interval, printed from one count)
 // is written as what is left after predicting it from that column, as chunks store it.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
@@ -50,6 +52,15 @@ const SYNC_EVERY_MS = 1000
 // has: an older reader takes the segment for empty) and the version. Segments without it were
 // written before version 2 and are still read (a crash may leave them for the upgraded app).
 //
+// Version 4 (since 2026-12-03, later): as version 3, but for the header of a sample at a new
+// time, or of one that starts another run at the same time (the first row of a snapshot; see
+// "runs" below). Tags: 0 as before; 10 a run expected, whose first row is the group's, with the
+// next sequence number: the gap since the sample before's time (writeFitted) and the run's
+// place among the runs expected, nearest that time first (writeFitted); 110 any other sample,
+// as version 3's 10; 1110 any other run start: the gap, then either 1, the run's place and the
+// group (0 the run's first, 1 and its difference from that) or 0 and the group as a difference
+// from the sample before's (a new run); then the width (0, or 1 and the width) and the sequence
+// number as in 110; 11110 a group created; 111110 a group deleted; 111111 the end.
 // Version 3 (since 2026-12-03): as version 2, but for three things in the values of a sample
 // (the "Value codes" and learnPrediction below). A decimal at the column's last places is
 // written as its difference from a prediction: the value before, or — once the column has been
@@ -113,10 +124,11 @@ const NONE = -1
 // one after the other, which come again an interval later — first rows of runs are most of the
 // rows not written in one bit. The codec keeps a run's fields in one Float64Array as it keeps
 // contexts, RUN_FIELDS per run:
-/** When its next snapshot is expected: the last one's time and the period. */
+/** When its next snapshot is expected (ms, whole). */
 const RUN_EXPECTED = 0
+/** Its last snapshot's time, smoothed: the collector's schedule without the jitter, as far as known (NaN before one). */
 const RUN_LAST_TS = 1
-/** The time between its snapshots, a running mean (0 while unknown). */
+/** The time between its snapshots, smoothed (0 while unknown). */
 const RUN_PERIOD = 2
 /** The group of its last snapshot's first row. */
 const RUN_FIRST = 3
@@ -423,8 +435,11 @@ class SegmentCodec {
   }
 
   /**
-   * A run's first row came at `ts`: the period follows (a running mean, so that one late
-   * snapshot does not move it; a change of interval replaces it) and the run is expected again.
+   * A run's first row came at `ts`: the run is expected again a period later. Its time and
+   * period follow the snapshots smoothed (a g-h filter: a quarter of the miss to the time, an
+   * eighth to the period), so that what is predicted is the collector's schedule, not the last
+   * snapshot's jitter (2.8 ms of miss becomes ~2.1 in the benchmark's fleet); a miss of more
+   * than a quarter period (a snapshot skipped, a new interval) starts them over.
    */
   private recur(run: number, groupId: number, ts: number): void {
     const r = this.runs

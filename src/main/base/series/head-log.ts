@@ -135,6 +135,8 @@ const RUN_FIRST = 3
 /** 1 while it is among the runs expected (`SegmentCodec.expected`). */
 const RUN_WAITING = 4
 const RUN_FIELDS = 5
+/** Runs a segment has room for at first (it doubles as runs come). */
+const INITIAL_RUNS = 1 << 10
 /** A run further than this down the expected ones is written as a new one (cheaper by then). */
 const MAX_PICK = 64
 
@@ -170,17 +172,20 @@ class SegmentCodec {
   private lastGroup = 0
   private lastTs = 0
   /** Runs' fields (RUN_FIELDS each), and how many of its numbers are in use. */
-  private runs = new Float64Array(INITIAL_CONTEXTS)
+  private runs = new Float64Array(INITIAL_RUNS * RUN_FIELDS)
   private runsUsed = 0
   /**
-   * The runs expected to come again, by the time expected (then by offset): a run's first row
-   * is written as its place in this order, which the snapshots of a fleet keep from one
-   * interval to the next but for a few places (two servers' jitter), and its time as the miss.
+   * The runs expected to come again, in [expectedFrom, expectedTo), by the time expected (then
+   * by offset): a run's first row is written as its place in this order counted from the time
+   * it came, nearest first. A run that comes is near the front, and goes back in near the end
+   * (a period later): it is taken out by moving the few before it, not the many after.
    */
-  private readonly expected: number[] = []
+  private expected = new Int32Array(INITIAL_RUNS)
+  private expectedFrom = 0
+  private expectedTo = 0
   /** The run the last sample belongs to. */
   private currentRun = NONE
-  /** Running means of the size of those places and misses, which pick their widths. */
+  /** Running means of the size of the gaps and places written, which pick their widths. */
   private gapSize = 0
   private pickSize = 0
   /** The id of the last group record (version 2 writes the next one's as a difference). */
@@ -274,10 +279,11 @@ class SegmentCodec {
   }
 
   /**
-   * The header of a sample at a new time, after its tag 10: the first row of a run. When the
-   * group's run is expected: its place among them, the time's miss and whether the group is
-   * the run's first last time (the usual: one bit); else the time and group as differences
-   * from the sample before's, and a new run.
+   * The header of the first row of a run (a sample at a new time, or one of another run at the
+   * same time): the gap since the sample before; when the group's run is expected, its place
+   * among the runs expected nearest that time — with the tag 10 nothing more in the usual case
+   * (the run's first group, the next sequence number) —, else the group as a difference from the
+   * sample before's, and a new run.
    */
   private writeRunStart(out: BitWriter, groupId: number, context: number, ts: number, seq: number, columns: number): void {
     const d = this.contexts
@@ -345,21 +351,20 @@ class SegmentCodec {
   /** Runs expected so long ago that they are taken for gone (a server, a collector): no longer ranked. */
   private dropLate(): void {
     const r = this.runs
-    let late = 0
-    while (late < this.expected.length) {
-      const run = this.expected[late] as number
+    const e = this.expected
+    while (this.expectedFrom < this.expectedTo) {
+      const run = e[this.expectedFrom] as number
       if ((r[run + RUN_EXPECTED] as number) + (r[run + RUN_PERIOD] as number) / 2 >= this.lastTs) break
       r[run + RUN_WAITING] = 0
-      late++
+      this.expectedFrom++
     }
-    if (late > 0) this.expected.splice(0, late)
   }
 
   /** The first of the runs expected at `ts` or later (their number when none is). */
   private atOrAfter(ts: number): number {
     const r = this.runs
-    let low = 0
-    let high = this.expected.length
+    let low = this.expectedFrom
+    let high = this.expectedTo
     while (low < high) {
       const middle = (low + high) >>> 1
       if ((r[(this.expected[middle] as number) + RUN_EXPECTED] as number) < ts) low = middle + 1
@@ -378,10 +383,12 @@ class SegmentCodec {
     const r = this.runs
     let right = this.atOrAfter(ts)
     let left = right - 1
-    for (let step = 0; step < MAX_PICK && (left >= 0 || right < e.length); step++) {
+    const from = this.expectedFrom
+    const to = this.expectedTo
+    for (let step = 0; step < MAX_PICK && (left >= from || right < to); step++) {
       let at: number
-      if (left < 0) at = right++
-      else if (right >= e.length) at = left--
+      if (left < from) at = right++
+      else if (right >= to) at = left--
       else if ((r[(e[right] as number) + RUN_EXPECTED] as number) - ts <= ts - (r[(e[left] as number) + RUN_EXPECTED] as number)) at = right++
       else at = left--
       if (run === NONE ? step === pick : e[at] === run) return run === NONE ? at : step
@@ -389,12 +396,12 @@ class SegmentCodec {
     return run === NONE ? -1 : MAX_PICK
   }
 
-  /** Where `run` is (or goes) in `expected`. */
+  /** Where `run` (expected) is in `expected`. */
   private rankOf(run: number): number {
     const r = this.runs
     const at = r[run + RUN_EXPECTED] as number
-    let low = 0
-    let high = this.expected.length
+    let low = this.expectedFrom
+    let high = this.expectedTo
     while (low < high) {
       const middle = (low + high) >>> 1
       const other = this.expected[middle] as number
@@ -407,11 +414,42 @@ class SegmentCodec {
 
   /** Takes the run at `rank` out of the expected ones (its first row came); returns it. */
   private take(rank: number): number {
-    const run = this.expected[rank]
-    if (run === undefined) throw new RangeError('log: no run expected there')
-    this.expected.splice(rank, 1)
+    const e = this.expected
+    if (rank < this.expectedFrom || rank >= this.expectedTo) throw new RangeError('log: no run expected there')
+    const run = e[rank] as number
+    e.copyWithin(this.expectedFrom + 1, this.expectedFrom, rank)
+    this.expectedFrom++
     this.runs[run + RUN_WAITING] = 0
     return run
+  }
+
+  /** Puts `run` (whose expected time is set) among the expected runs: most often last, or a few before. */
+  private expect(run: number): void {
+    const r = this.runs
+    if (this.expectedTo === this.expected.length) {
+      // Full: what was taken from the front makes room, or the array doubles.
+      if (this.expectedFrom * 2 >= this.expected.length) this.expected.copyWithin(0, this.expectedFrom, this.expectedTo)
+      else {
+        const grown = new Int32Array(this.expected.length * 2)
+        grown.set(this.expected.subarray(this.expectedFrom, this.expectedTo))
+        this.expected = grown
+      }
+      this.expectedTo -= this.expectedFrom
+      this.expectedFrom = 0
+    }
+    const e = this.expected
+    const when = r[run + RUN_EXPECTED] as number
+    let at = this.expectedTo
+    while (at > this.expectedFrom) {
+      const other = e[at - 1] as number
+      const otherWhen = r[other + RUN_EXPECTED] as number
+      if (otherWhen < when || (otherWhen === when && other < run)) break
+      at--
+    }
+    e.copyWithin(at + 1, at, this.expectedTo)
+    e[at] = run
+    this.expectedTo++
+    r[run + RUN_WAITING] = 1
   }
 
   /**
@@ -458,8 +496,7 @@ class SegmentCodec {
     const next = r[run + RUN_PERIOD] as number
     if (next > 0) {
       r[run + RUN_EXPECTED] = Math.round((r[run + RUN_LAST_TS] as number) + next)
-      this.expected.splice(this.rankOf(run), 0, run)
-      r[run + RUN_WAITING] = 1
+      this.expect(run)
     }
   }
 

@@ -351,6 +351,21 @@ describe('head log', () => {
     expect(all.slice(expected.length).filter((visit) => visit[0] !== 'segment')).toEqual(later)
   })
 
+  it('refuses a time that is not a whole number of milliseconds, and logs on as if it had not been given', () => {
+    const dir = tempDir()
+    const log = new HeadLog(dir, () => T0)
+    const slot = { codec: null, context: null } as LogSlot
+    log.addGroup({ id: 1, metric: 'vmstat', labels: {}, columns: ['r'] })
+    log.addSample(1, T0, 0, [1], slot)
+    expect(() => log.addSample(1, T0 + 5000.5, 1, [2], slot)).toThrow(RangeError)
+    log.addSample(1, T0 + 5000, 1, [2], slot)
+    log.close()
+    expect(replay(dir).filter((visit) => visit[0] === 'sample')).toEqual([
+      ['sample', 1, T0, 0, [1]],
+      ['sample', 1, T0 + 5000, 1, [2]]
+    ])
+  })
+
   it('marks each segment with its format, leaves a segment never written to empty, and skips a later version', () => {
     const dir = tempDir()
     write(dir, [{ kind: 'sample', group: 0, dts: 0, gap: 0, row: [1, 2, 3, 4] }])

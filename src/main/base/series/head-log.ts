@@ -286,6 +286,9 @@ class SegmentCodec {
    * sample before's, and a new run.
    */
   private writeRunStart(out: BitWriter, groupId: number, context: number, ts: number, seq: number, columns: number): void {
+    // writeFitted takes whole numbers only (format 3's writeSigned refused the others too):
+    // refused before anything is written or changed, so the reader stays in step.
+    if (!Number.isSafeInteger(ts - this.lastTs)) throw new RangeError(`log: cannot write the time ${ts}`)
     const d = this.contexts
     const r = this.runs
     this.dropLate()

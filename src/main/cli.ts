@@ -2,6 +2,7 @@
 // `vigil`: the client commands (client.ts) run at once; the server commands load Vigil's core
 // (server-commands.ts) only when one of them runs, which keeps a `vigil servers list` quick.
 import { isClientCommand, runClientCommand } from './cli/client'
+import { messageOf } from './base/text'
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`vigil: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(`vigil: ${messageOf(error)}\n`)
     process.exit(1)
   }
 )

@@ -20,6 +20,7 @@ import { createAuthRepo } from '../base/security/auth-repo'
 import { openDb } from '../base/db/db'
 import { replacePrivateFile } from '../base/security/private-file'
 import { loadOrCreateSelfSigned, loadTlsFiles, TLS_CERT_FILE, TlsSetupError, type TlsIdentity } from '../base/security/tls-certificate'
+import { messageOf } from '../base/text'
 
 const HELP = `Vigil ${version} — operations console
 
@@ -106,7 +107,7 @@ function remoteWriteFlags(url: string | undefined, tokenFile: string | undefined
   try {
     receiverUrl(url)
   } catch (error) {
-    throw new Error(`--remote-write: ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(`--remote-write: ${messageOf(error)}`)
   }
   if (tokenFile === undefined) return { url }
   let token: string
@@ -156,7 +157,7 @@ async function serve(
   try {
     remoteWrite = remoteWriteFlags(values['remote-write'], values['remote-write-token-file'])
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(`${messageOf(error)}\n`)
     return 2
   }
   let tls: TlsIdentity | null

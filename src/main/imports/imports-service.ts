@@ -17,6 +17,7 @@ import { DEFAULT_PARTITION_LABEL, type SeriesStore } from '../base/series/series
 import { importFile, type FileOutcome } from './importer'
 import type { ImportsDb } from './imports-db'
 import type { ImportFileRow, ImportSourceRow, ImportsRepo } from './imports-repo'
+import { messageOf } from '../base/text'
 
 export const UPLOADS_DIR = 'uploads'
 /** Uploads larger than this are refused (413); `vigil serve` may set another. */
@@ -274,7 +275,7 @@ export class ImportsService {
         }
       })
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       repo.finish(source.id, file.filename, 'failed', 0, 0, [{ line: 0, message }], this.now())
       log('ERROR', `${file.filename} failed: ${message}`)
       return { rows: 0, badRows: 0, errors: [], refused: message }

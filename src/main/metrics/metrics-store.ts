@@ -137,8 +137,9 @@ export class MetricsStore {
     const rows = batch.rows
     const ids = new Array<number>(rows.length)
     const stamp = ++this.batches
+    const processes = batch.metric === 'process'
     // The groups of this process sample, in their rows' order, each once.
-    const live: KnownGroup[] | null = batch.metric === 'process' ? [] : null
+    const live: KnownGroup[] | null = processes ? [] : null
     const previous = known.previous
     if (previous.length !== rows.length) previous.length = rows.length
     for (let r = 0; r < rows.length; r++) {
@@ -146,7 +147,7 @@ export class MetricsStore {
       const key = rowKey === null ? '' : (row[rowKey] ?? '')
       // Most rows are where they were in the last sample (a server's disks, its interfaces).
       let group = previous[r]
-      if (group === undefined || group.key !== key || !this.isGroupOf(group, row)) previous[r] = group = this.groupOf(known.byKey, key, batch, row)
+      if (group === undefined || group.key !== key || !this.isGroupOf(group, row, processes)) previous[r] = group = this.groupOf(known.byKey, key, batch, row, processes)
       for (let f = 0; f < fields.length; f++) values[f] = numberOrNull(row[fields[f] as string])
       ids[r] = sampleId(group.id, this.series.appendTo(group.handle, batch.ts, values))
       if (live !== null && group.seen !== stamp) {
@@ -166,15 +167,20 @@ export class MetricsStore {
     return known
   }
 
-  /** Whether a known group of the row's key is the row's: same command and user, and still in the store. */
-  private isGroupOf(candidate: KnownGroup, row: SampleValues): boolean {
-    return candidate.command === (row.command ?? null) && candidate.user === (row.user ?? null) && this.stillKnown(candidate)
+  /**
+   * Whether a known group of the row's key is the row's: still in the store, and for a process
+   * the same command and user. Other metrics' groups are named by their key alone (GROUP_LABELS),
+   * and their rows have neither field: looking for them was a lookup of an absent property on
+   * every disk's, interface's and vmstat's row.
+   */
+  private isGroupOf(candidate: KnownGroup, row: SampleValues, processes: boolean): boolean {
+    return (!processes || (candidate.command === (row.command ?? null) && candidate.user === (row.user ?? null))) && this.stillKnown(candidate)
   }
 
   /** The row's group: known by its key, or looked up (created on first use) and remembered. */
-  private groupOf(known: Map<RowKey, KnownGroup>, key: RowKey, batch: SampleBatch, row: SampleValues): KnownGroup {
+  private groupOf(known: Map<RowKey, KnownGroup>, key: RowKey, batch: SampleBatch, row: SampleValues, processes: boolean): KnownGroup {
     const first = known.get(key)
-    for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) if (this.isGroupOf(candidate, row)) return candidate
+    for (let candidate = first ?? null; candidate !== null; candidate = candidate.other) if (this.isGroupOf(candidate, row, processes)) return candidate
     // A process's command is a slice of its whole ps report, which V8 would keep alive with it for
     // as long as the group lives: the group and its entry here keep a copy of their own.
     const command = typeof row.command === 'string' ? detachedCopy(row.command) : (row.command ?? null)

@@ -9,6 +9,7 @@ import type { EventBus } from '../base/bus'
 import type { SeriesStore } from '../base/series/series-store'
 import { INITIAL_UPGRADE_STATUS, MAX_LISTED_MISMATCHES, upgradePercent, type UpgradeStatus } from '../../shared/upgrade'
 import { convertMetricTables, describeMismatch, type ConversionResult } from './series-conversion'
+import { messageOf } from '../base/text'
 
 export interface UpgradeSettings {
   /** Rows per transaction (default: the converter's). Smaller steps keep the process more responsive. */
@@ -121,7 +122,7 @@ export class MetricsUpgrade {
         }
         return false
       }
-      this.fail(error instanceof Error ? error.message : String(error), ERROR_ADVICE, [], 0)
+      this.fail(messageOf(error), ERROR_ADVICE, [], 0)
       if (error instanceof Error && error.stack) this.deps.write(`upgrade: ${error.stack}`, 'error')
       return false
     }

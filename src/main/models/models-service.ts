@@ -27,6 +27,7 @@ import { compileSql, errorPosition, modelNameProblem, parseRefs, sqlProblem } fr
 import { MODELS_DB_FILE, ModelsDb, type RunRow } from './models-db'
 import { ModelsRunner, TimeLimitExceeded } from './runner'
 import { fillStoreTables, storeTablesIn, type StoreReader } from './store-tables'
+import { messageOf } from '../base/text'
 
 /** A run is under way: the platform API answers 409, as for a sync. */
 export class ModelRunRunning extends AppError {
@@ -250,7 +251,7 @@ export class ModelsService {
         this.run(file.name, true, 'schedule')
         return file.name
       } catch (error) {
-        this.deps.log(`model:${file.name}`, 'ERROR', `Scheduled run of ${file.name} not started: ${error instanceof Error ? error.message : String(error)}`)
+        this.deps.log(`model:${file.name}`, 'ERROR', `Scheduled run of ${file.name} not started: ${messageOf(error)}`)
       }
     }
     return null
@@ -279,7 +280,7 @@ export class ModelsService {
       await this.freshenStore(plan.map((name) => files.get(name) as ModelFile), true)
       await this.database.writeStoreSnapshot(snapshot)
     } catch (error) {
-      unreadable = `What the models read could not be prepared: ${error instanceof Error ? error.message : String(error)}`
+      unreadable = `What the models read could not be prepared: ${messageOf(error)}`
     }
     // One runner for the run, started before the first build (so a model's time is its SQL's
     // alone); a model stopped at its limit took its runner with it, and the next model starts another.
@@ -301,7 +302,7 @@ export class ModelsService {
             runner = await this.startRunner(snapshot, order)
             this.runRunner = runner
           } catch (error) {
-            problem = `The models runner could not start: ${error instanceof Error ? error.message : String(error)}`
+            problem = `The models runner could not start: ${messageOf(error)}`
           }
         }
         const build = (sql: string): Promise<number> => (runner as ModelsRunner).build(name, file.materialization, sql, file.timeLimit ?? DEFAULT_MODEL_TIME_LIMIT_SECONDS)
@@ -344,7 +345,7 @@ export class ModelsService {
       return true
     } catch (error) {
       // Closing Vigil killed the runner under the model: say so, as a restart says of a run it finds unfinished.
-      const message = this.closing ? 'Vigil stopped before the run ended' : error instanceof Error ? error.message : String(error)
+      const message = this.closing ? 'Vigil stopped before the run ended' : messageOf(error)
       const position = errorPosition(file.sql, message)
       const text = position ? `${message} (line ${position.line}, column ${position.column})` : message
       this.database.finishRun(runId, name, this.now(), { error: text, line: position?.line ?? null, column: position?.column ?? null })

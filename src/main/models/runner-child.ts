@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3'
 import { buildModel, csvLines, rowsPage } from './model-build'
 import type { FromRunner, ToRunner } from './runner-protocol'
+import { messageOf } from '../base/text'
 
 /** About this much CSV text a message: large enough for throughput, small enough for memory. */
 const CHUNK_CHARS = 128 * 1024
@@ -23,7 +24,7 @@ function send(message: FromRunner): void {
 }
 
 function fail(error: unknown): void {
-  send({ type: 'failed', error: error instanceof Error ? error.message : String(error) })
+  send({ type: 'failed', error: messageOf(error) })
 }
 
 function setup(message: Extract<ToRunner, { type: 'setup' }>): void {

@@ -19,6 +19,7 @@ import { CONTROL_ACTIONS, type ControlAction, type ControlResponse } from '../..
 import { checkControlConfig, type ControlConfig } from '../../shared/postgres-control'
 import type { ExecResult } from '../base/exec/runner'
 import type { Queryable } from './queryable'
+import { messageOf } from '../base/text'
 
 export { CONTROL_ACTIONS, type ControlAction, type ControlResponse } from '../../shared/pg-agent'
 /** The actions that run a command on the host. */
@@ -172,7 +173,7 @@ export async function controlServer(action: ServerAction, config: ControlConfig 
     result = await exec(command)
   } catch (error) {
     if (error instanceof AppError) throw error
-    throw new AppError('internal', `Could not run the ${action} command (${command}): ${error instanceof Error ? error.message : String(error)}`)
+    throw new AppError('internal', `Could not run the ${action} command (${command}): ${messageOf(error)}`)
   }
   if (result.code !== 0) {
     const output = tail(result.stderr) || tail(result.stdout) || '(no output)'

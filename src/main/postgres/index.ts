@@ -18,6 +18,7 @@ import { createPgMaintenanceJobsRepo } from './maintenance/jobs-repo'
 import { MaintenanceScheduler } from './maintenance/scheduler'
 import { recordMaintenance } from './maintenance/trail'
 import { PostgresPools } from './pool'
+import { messageOf } from '../base/text'
 
 export { AGENT_PLUGINS, DASHBOARD_DB_PARTS, DASHBOARD_HOST_PARTS, PgAgentService } from './agent-service'
 export { rowEstimateSql } from './catalog-sql'
@@ -68,7 +69,7 @@ export function createPostgresFeature({ db, bus, secrets, settings, servers, hos
   const instances = new PostgresInstancesService(createPostgresInstancesRepo(db), servers, secrets, bus, pools)
   const retentionMs = retention ? retention.rawDays * DAY_MS : undefined
   const engines = new PgInstanceEngines(instances, pools, settings, bus, linkedHosts, series, retentionMs, (id, error) =>
-    console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${error instanceof Error ? error.message : String(error)}`)
+    console.warn(`[vigil] PostgreSQL instance ${id}: dashboard collection failed: ${messageOf(error)}`)
   )
   // A deleted instance takes its dashboard series with it (ids are never reused: AUTOINCREMENT).
   bus.subscribe('postgres.changed', ({ ids }) => {

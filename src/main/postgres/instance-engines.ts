@@ -8,6 +8,7 @@ import type { SettingsRepo } from '../base/db/settings-repo'
 import type { SeriesStore } from '../base/series/series-store'
 import type { LinkedHosts } from './host/linked-hosts'
 import type { PostgresInstancesService } from './instances-service'
+import { messageOf } from '../base/text'
 
 /** What the dashboard and monitoring plugins keep per instance for Vigil's life. */
 export interface InstanceEngines {
@@ -114,7 +115,7 @@ export class PgInstanceEngines {
       end(true, null)
       return result
     } catch (error) {
-      end(false, error instanceof Error ? error.message : String(error))
+      end(false, messageOf(error))
       throw error
     }
   }

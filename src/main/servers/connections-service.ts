@@ -6,6 +6,7 @@ import { testConnection, type HostKey, type HostKeyStore, type SshConnectionOpti
 import type { HostKeysRepo } from './host-keys-repo'
 import type { ServerRow } from './servers-repo'
 import type { ServersService } from './servers-service'
+import { messageOf } from '../base/text'
 
 
 /** The SSH options a server row describes, secrets opened. Servers are reached by their IP address. */
@@ -57,7 +58,7 @@ export class ConnectionsService {
         if (run.code === 0) return { status: 'success', ...base, output: run.stdout.trim(), host_key: null }
         return { status: 'error', ...base, error: run.stderr.trim() || `uname exited with ${run.code}`, state: 'error', presented_host_key: null }
       } catch (error) {
-        return { status: 'error', ...base, error: error instanceof Error ? error.message : String(error), state: 'error', presented_host_key: null }
+        return { status: 'error', ...base, error: messageOf(error), state: 'error', presented_host_key: null }
       }
     }
     const result = await testConnection(sshOptionsOf(row, this.servers), this.store)

@@ -9,6 +9,7 @@ import type { EventBus } from '../base/bus'
 import { iso, PG_TABLE, type CollectorView, type SourceProvider, type Tracked } from './collectors'
 import type { RowCounts } from './row-counts'
 import type { SourcesRepo } from './sources-repo'
+import { messageOf } from '../base/text'
 
 /** A sync of the source is already running: the platform API answers 409. */
 export class SyncRunning extends AppError {
@@ -200,7 +201,7 @@ export class SourcesService {
           this.event({ type: 'sync_completed', source: view.name, rows: outcome.rows, timestamp: isoSeconds(this.now()), duration_seconds: round3(duration) })
         },
         (error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error)
+          const message = messageOf(error)
           this.repo.finishRun(runId, view.key, this.now(), 'failed', 0, message)
           this.log(view.key, 'ERROR', `Sync failed after ${seconds((performance.now() - clock) / 1000)}: ${message}`)
           this.event({ type: 'sync_failed', source: view.name, error: message, timestamp: isoSeconds(this.now()) })

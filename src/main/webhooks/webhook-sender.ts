@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto'
 import type { PermissionArea } from '../../shared/teams'
 import type { WebhookPayload } from '../../shared/webhooks'
+import { messageOf } from '../base/text'
 
 export interface SenderOptions {
   /** Per attempt, headers and body included. */
@@ -217,5 +218,5 @@ export class WebhookSender {
 function failureText(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { message?: string; code?: string } | undefined) : undefined
   if (cause?.message) return cause.message
-  return error instanceof Error ? error.message : String(error)
+  return messageOf(error)
 }

@@ -11,7 +11,9 @@
 // the store keeps, on top of SQLite's own writes, so it must cost less than a chunk does: the
 // usual row of a collector's snapshot (the group that came next last time, at the same time)
 // costs one bit of header, and a row whose values are all the ones before one more bit — most of
-// a fleet's rows are processes whose two values did not change. A decimal that goes with an
+// a fleet's rows are processes whose two values did not change. A snapshot's first row is
+// written as which of the snapshots expected about then it is (each comes again a period after
+// the last) and the milliseconds since the sample before. A decimal that goes with an
 // earlier column of its row (iostat's kB/s and the kB of the interval, printed from one count)
 // is written as what is left after predicting it from that column, as chunks store it.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
@@ -43,13 +45,22 @@ const SEGMENT_SUFFIX = '.log'
 const RECORD_HEADER = 8
 /** The first 4 bytes of a segment with a format marker: as a record length, one none has. */
 const FORMAT_MARK = 0xffffffff
-const FORMAT_VERSION = 3
+const FORMAT_VERSION = 4
 const SYNC_EVERY_MS = 1000
 
 // A segment starts with a marker of its format: 8 bytes, 0xFFFFFFFF (a record length no record
 // has: an older reader takes the segment for empty) and the version. Segments without it were
 // written before version 2 and are still read (a crash may leave them for the upgraded app).
 //
+// Version 4 (since 2026-12-03, later): as version 3, but for the header of a sample at a new
+// time, or of one that starts another run at the same time (the first row of a snapshot; see
+// "runs" below). Tags: 0 as before; 10 a run expected, whose first row is the group's, with the
+// next sequence number: the gap since the sample before's time (writeFitted) and the run's
+// place among the runs expected, nearest that time first (writeFitted); 110 any other sample,
+// as version 3's 10; 1110 any other run start: the gap, then either 1, the run's place and the
+// group (0 the run's first, 1 and its difference from that) or 0 and the group as a difference
+// from the sample before's (a new run); then the width (0, or 1 and the width) and the sequence
+// number as in 110; 11110 a group created; 111110 a group deleted; 111111 the end.
 // Version 3 (since 2026-12-03): as version 2, but for three things in the values of a sample
 // (the "Value codes" and learnPrediction below). A decimal at the column's last places is
 // written as its difference from a prediction: the value before, or — once the column has been
@@ -85,6 +96,8 @@ const LAST_TS = 2
 const LAST_SEQ = 3
 /** The group that followed this one last time: logged in one bit when it does again. */
 const SUCCESSOR = 4
+/** The run (below) of the group's last sample, NONE for none (version 4). */
+const RUN = 5
 /**
  * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the last value times
  * 10^exponent; [2n, 3n) a running mean of the size of its differences, which picks their width;
@@ -95,7 +108,7 @@ const SUCCESSOR = 4
  * is the counter it was last written as the rate of (0 for none), and whether the last value
  * was null (version 3's repeated rows hold those).
  */
-const CONTEXT_HEADER = 5
+const CONTEXT_HEADER = 6
 const COLUMN_FIELDS = 6
 const SCALED = 1
 const SIZE = 2
@@ -123,6 +136,26 @@ const INITIAL_CONTEXTS = 1 << 12
 /** No context (no sample written yet in the segment). */
 const NONE = -1
 
+// A run (version 4) is what a collector's snapshot is to the log: samples at one time, written
+// one after the other, which come again an interval later — first rows of runs are most of the
+// rows not written in one bit. The codec keeps a run's fields in one Float64Array as it keeps
+// contexts, RUN_FIELDS per run:
+/** When its next snapshot is expected (ms, whole). */
+const RUN_EXPECTED = 0
+/** Its last snapshot's time, smoothed: the collector's schedule without the jitter, as far as known (NaN before one). */
+const RUN_LAST_TS = 1
+/** The time between its snapshots, smoothed (0 while unknown). */
+const RUN_PERIOD = 2
+/** The group of its last snapshot's first row. */
+const RUN_FIRST = 3
+/** 1 while it is among the runs expected (`SegmentCodec.expected`). */
+const RUN_WAITING = 4
+const RUN_FIELDS = 5
+/** Runs a segment has room for at first (it doubles as runs come). */
+const INITIAL_RUNS = 1 << 10
+/** A run further than this down the expected ones is written as a new one (cheaper by then). */
+const MAX_PICK = 64
+
 // Value codes, by prefix: 0 a decimal at the column's last exponent (its difference from the
 // prediction, version 3; from the value before, version 2), 10 a
 // decimal at new places (whole), 110 a double's 64 bits, 1110 null, 11110 stale, 11111 the rate
@@ -139,6 +172,10 @@ export interface LogSlot {
   context: number | null
 }
 
+/** How a sample entry's header is written, by its tag (version 4: 0, 10, 110, 1110). */
+type SampleHeader = 'common' | 'run' | 'any run' | 'other'
+const SAMPLE_HEADERS: readonly SampleHeader[] = ['common', 'run', 'other', 'any run']
+
 /** The encoding (and decoding) state of one segment. */
 class SegmentCodec {
   /** Each group's context: its offset in `contexts`. */
@@ -150,6 +187,23 @@ class SegmentCodec {
   private lastContext = NONE
   private lastGroup = 0
   private lastTs = 0
+  /** Runs' fields (RUN_FIELDS each), and how many of its numbers are in use. */
+  private runs = new Float64Array(INITIAL_RUNS * RUN_FIELDS)
+  private runsUsed = 0
+  /**
+   * The runs expected to come again, in [expectedFrom, expectedTo), by the time expected (then
+   * by offset): a run's first row is written as its place in this order counted from the time
+   * it came, nearest first. A run that comes is near the front, and goes back in near the end
+   * (a period later): it is taken out by moving the few before it, not the many after.
+   */
+  private expected = new Int32Array(INITIAL_RUNS)
+  private expectedFrom = 0
+  private expectedTo = 0
+  /** The run the last sample belongs to. */
+  private currentRun = NONE
+  /** Running means of the size of the gaps and places written, which pick their widths. */
+  private gapSize = 0
+  private pickSize = 0
   /** The id of the last group record (version 2 writes the next one's as a difference). */
   private lastCreated = 0
   /** Strings of group records (a server's id, a column list), each written once per segment. */
@@ -235,10 +289,236 @@ class SegmentCodec {
     d[context + COLUMNS] = columns
     d[context + LAST_SEQ] = -1
     d[context + SUCCESSOR] = -1
+    d[context + RUN] = NONE
     d.fill(-1, context + CONTEXT_HEADER + PLACES * columns, context + CONTEXT_HEADER + (PLACES + 1) * columns)
     d.fill(0, context + CONTEXT_HEADER + (PLACES + 1) * columns, context + size)
     this.groups.set(groupId, context)
     return context
+  }
+
+  /**
+   * The header of the first row of a run (a sample at a new time, or one of another run at the
+   * same time): the gap since the sample before; when the group's run is expected, its place
+   * among the runs expected nearest that time — with the tag 10 nothing more in the usual case
+   * (the run's first group, the next sequence number) —, else the group as a difference from the
+   * sample before's, and a new run.
+   */
+  private writeRunStart(out: BitWriter, groupId: number, context: number, ts: number, seq: number, columns: number): void {
+    // writeFitted takes whole numbers only (format 3's writeSigned refused the others too):
+    // refused before anything is written or changed, so the reader stays in step.
+    if (!Number.isSafeInteger(ts - this.lastTs)) throw new RangeError(`log: cannot write the time ${ts}`)
+    const d = this.contexts
+    const r = this.runs
+    this.dropLate()
+    const known = d[context + RUN] as number
+    const pick = known !== NONE && r[known + RUN_WAITING] === 1 ? this.nearest(ts, known, 0) : MAX_PICK
+    const samples = d[context + SAMPLES] as number
+    const first = pick < MAX_PICK ? (r[known + RUN_FIRST] as number) : NONE
+    const usual = groupId === first && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1
+    out.write(usual ? 0b10 : 0b1110, usual ? 2 : 4)
+    this.gapSize = writeFitted(out, ts - this.lastTs, this.gapSize)
+    let run: number
+    if (pick < MAX_PICK) {
+      if (!usual) out.writeBit(true)
+      this.pickSize = writeFitted(out, pick % 2 === 0 ? pick / 2 : -(pick + 1) / 2, this.pickSize)
+      this.take(this.rankOf(known))
+      if (usual) return this.recur(known, groupId, ts)
+      if (groupId === first) out.writeBit(false)
+      else {
+        out.writeBit(true)
+        writeSigned(out, groupId - first)
+      }
+      run = known
+    } else {
+      out.writeBit(false)
+      writeSigned(out, groupId - this.lastGroup)
+      run = this.newRun(context)
+    }
+    if (samples > 0) out.writeBit(false)
+    else {
+      out.writeBit(true)
+      writeSigned(out, columns)
+    }
+    writeSigned(out, seq - (d[context + LAST_SEQ] as number) - 1)
+    this.recur(run, groupId, ts)
+  }
+
+  /**
+   * Whether a sample at `ts`, the time of the one before, of a group that was in `run` last
+   * time, starts a run: when that run is expected about now, it is another server's snapshot
+   * taken in the same millisecond (or another collector's of the same server), not a row of
+   * the current one. (A run that came already is expected a period later.)
+   */
+  private startsRun(run: number, ts: number): boolean {
+    const r = this.runs
+    return run !== NONE && run !== this.currentRun && r[run + RUN_WAITING] === 1 && (r[run + RUN_EXPECTED] as number) - ts < (r[run + RUN_PERIOD] as number) / 2
+  }
+
+  /**
+   * The sample's group is in the current run from now on — unless the run it was in last time
+   * is expected and another: then that run came, in a header that did not say so (the common
+   * row's one bit, when the two snapshots came at the same time last time too), and is taken
+   * as it would have been; left expected, it would stand before the others for half a period.
+   */
+  private join(context: number, groupId: number, ts: number): void {
+    const run = this.contexts[context + RUN] as number
+    if (this.startsRun(run, ts)) {
+      this.take(this.rankOf(run))
+      this.recur(run, groupId, ts)
+    }
+    this.contexts[context + RUN] = this.currentRun
+  }
+
+  /** Runs expected so long ago that they are taken for gone (a server, a collector): no longer ranked. */
+  private dropLate(): void {
+    const r = this.runs
+    const e = this.expected
+    while (this.expectedFrom < this.expectedTo) {
+      const run = e[this.expectedFrom] as number
+      if ((r[run + RUN_EXPECTED] as number) + (r[run + RUN_PERIOD] as number) / 2 >= this.lastTs) break
+      r[run + RUN_WAITING] = 0
+      this.expectedFrom++
+    }
+  }
+
+  /** The first of the runs expected at `ts` or later (their number when none is). */
+  private atOrAfter(ts: number): number {
+    const r = this.runs
+    let low = this.expectedFrom
+    let high = this.expectedTo
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if ((r[(this.expected[middle] as number) + RUN_EXPECTED] as number) < ts) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+
+  /**
+   * The expected runs in the order of their distance from `ts`, the nearest first (of two as
+   * near, the later): with `run`, how many come before it (MAX_PICK when that many or more);
+   * else where the `pick`-th is in `expected` (-1 when there are not as many).
+   */
+  private nearest(ts: number, run: number, pick: number): number {
+    const e = this.expected
+    const r = this.runs
+    let right = this.atOrAfter(ts)
+    let left = right - 1
+    const from = this.expectedFrom
+    const to = this.expectedTo
+    for (let step = 0; step < MAX_PICK && (left >= from || right < to); step++) {
+      let at: number
+      if (left < from) at = right++
+      else if (right >= to) at = left--
+      else if ((r[(e[right] as number) + RUN_EXPECTED] as number) - ts <= ts - (r[(e[left] as number) + RUN_EXPECTED] as number)) at = right++
+      else at = left--
+      if (run === NONE ? step === pick : e[at] === run) return run === NONE ? at : step
+    }
+    return run === NONE ? -1 : MAX_PICK
+  }
+
+  /** Where `run` (expected) is in `expected`. */
+  private rankOf(run: number): number {
+    const r = this.runs
+    const at = r[run + RUN_EXPECTED] as number
+    let low = this.expectedFrom
+    let high = this.expectedTo
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      const other = this.expected[middle] as number
+      const when = r[other + RUN_EXPECTED] as number
+      if (when < at || (when === at && other < run)) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+
+  /** Takes the run at `rank` out of the expected ones (its first row came); returns it. */
+  private take(rank: number): number {
+    const e = this.expected
+    if (rank < this.expectedFrom || rank >= this.expectedTo) throw new RangeError('log: no run expected there')
+    const run = e[rank] as number
+    e.copyWithin(this.expectedFrom + 1, this.expectedFrom, rank)
+    this.expectedFrom++
+    this.runs[run + RUN_WAITING] = 0
+    return run
+  }
+
+  /** Puts `run` (whose expected time is set) among the expected runs: most often last, or a few before. */
+  private expect(run: number): void {
+    const r = this.runs
+    if (this.expectedTo === this.expected.length) {
+      // Full: what was taken from the front makes room, or the array doubles.
+      if (this.expectedFrom * 2 >= this.expected.length) this.expected.copyWithin(0, this.expectedFrom, this.expectedTo)
+      else {
+        const grown = new Int32Array(this.expected.length * 2)
+        grown.set(this.expected.subarray(this.expectedFrom, this.expectedTo))
+        this.expected = grown
+      }
+      this.expectedTo -= this.expectedFrom
+      this.expectedFrom = 0
+    }
+    const e = this.expected
+    const when = r[run + RUN_EXPECTED] as number
+    let at = this.expectedTo
+    while (at > this.expectedFrom) {
+      const other = e[at - 1] as number
+      const otherWhen = r[other + RUN_EXPECTED] as number
+      if (otherWhen < when || (otherWhen === when && other < run)) break
+      at--
+    }
+    e.copyWithin(at + 1, at, this.expectedTo)
+    e[at] = run
+    this.expectedTo++
+    r[run + RUN_WAITING] = 1
+  }
+
+  /**
+   * A run, whose period will be the time since the group's last sample, if it has one. The
+   * group's run before, if still expected, is not any more: it would stand in front of the
+   * others for half a period — and make more runs new (ranked too far), which stand in front…
+   */
+  private newRun(context: number): number {
+    const d = this.contexts
+    const before = d[context + RUN] as number
+    if (before !== NONE && this.runs[before + RUN_WAITING] === 1) this.take(this.rankOf(before))
+    if (this.runsUsed + RUN_FIELDS > this.runs.length) {
+      const grown = new Float64Array(this.runs.length * 2)
+      grown.set(this.runs)
+      this.runs = grown
+    }
+    const run = this.runsUsed
+    this.runsUsed += RUN_FIELDS
+    this.runs[run + RUN_LAST_TS] = (d[context + SAMPLES] as number) > 0 ? (d[context + LAST_TS] as number) : Number.NaN
+    return run
+  }
+
+  /**
+   * A run's first row came at `ts`: the run is expected again a period later. Its time and
+   * period follow the snapshots smoothed (a g-h filter: a quarter of the miss to the time, an
+   * eighth to the period), so that what is predicted is the collector's schedule, not the last
+   * snapshot's jitter (2.8 ms of miss becomes ~2.1 in the benchmark's fleet); a miss of more
+   * than a quarter period (a snapshot skipped, a new interval) starts them over.
+   */
+  private recur(run: number, groupId: number, ts: number): void {
+    const r = this.runs
+    const at = r[run + RUN_LAST_TS] as number
+    const period = r[run + RUN_PERIOD] as number
+    const miss = ts - at - period
+    if (period > 0 && Math.abs(miss) * 4 <= period) {
+      r[run + RUN_PERIOD] = period + miss / 8
+      r[run + RUN_LAST_TS] = at + period + miss / 4
+    } else {
+      if (ts > at) r[run + RUN_PERIOD] = ts - at
+      r[run + RUN_LAST_TS] = ts
+    }
+    r[run + RUN_FIRST] = groupId
+    this.currentRun = run
+    const next = r[run + RUN_PERIOD] as number
+    if (next > 0) {
+      r[run + RUN_EXPECTED] = Math.round((r[run + RUN_LAST_TS] as number) + next)
+      this.expect(run)
+    }
   }
 
   /** A sample entry, its tag included (the current version). */
@@ -260,8 +540,9 @@ class SegmentCodec {
     const lastTs = d[context + LAST_TS] as number
     const follows = previous !== NONE && d[previous + SUCCESSOR] === groupId
     if (follows && ts === this.lastTs && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1) out.writeBit(false)
+    else if (ts !== this.lastTs || this.startsRun(d[context + RUN] as number, ts)) this.writeRunStart(out, groupId, context, ts, seq, columns)
     else {
-      out.write(0b10, 2)
+      out.write(0b110, 3)
       if (follows) out.writeBit(false)
       else {
         out.writeBit(true)
@@ -276,6 +557,7 @@ class SegmentCodec {
       }
       writeSigned(out, seq - (d[context + LAST_SEQ] as number) - 1)
     }
+    this.join(context, groupId, ts)
     this.lastGroup = groupId
     this.lastTs = ts
     this.lastContext = context
@@ -365,13 +647,40 @@ class SegmentCodec {
     d[context + LAST_TS] = ts
   }
 
-  /** A sample entry after its tag: `common` for version 2's 0 tag (the header implied). */
-  read(input: BitReader, common = false): { groupId: number; ts: number; seq: number; row: SampleValue[] } {
+  /**
+   * A sample entry after its tag: `common` for version 2's 0 tag (the header implied), `run` for
+   * version 4's 10 (a run's first row), `other` for any other sample.
+   */
+  read(input: BitReader, header: SampleHeader): { groupId: number; ts: number; seq: number; row: SampleValue[] } {
     const previous = this.groups.get(this.lastGroup)
+    const common = header === 'common'
     let groupId: number
     let ts: number
     let context: number
-    if (common) {
+    if (header === 'run' || header === 'any run') {
+      const usual = header === 'run'
+      this.dropLate()
+      let run = NONE
+      const [gap, gapSize] = readFitted(input, this.gapSize)
+      this.gapSize = gapSize
+      ts = this.lastTs + gap
+      if (usual || input.readBit()) {
+        const [signed, pickSize] = readFitted(input, this.pickSize)
+        this.pickSize = pickSize
+        const at = this.nearest(ts, NONE, signed >= 0 ? 2 * signed : -2 * signed - 1)
+        if (at < 0) throw new RangeError('log: no run expected there')
+        run = this.take(at)
+        const first = this.runs[run + RUN_FIRST] as number
+        groupId = !usual && input.readBit() ? first + readSigned(input) : first
+      } else groupId = this.lastGroup + readSigned(input)
+      const known = this.groups.get(groupId)
+      if (usual) {
+        if (known === undefined || this.contexts[known + SAMPLES] === 0) throw new RangeError('log: a run of a group without samples')
+        context = known
+      } else context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
+      if (run === NONE) run = this.newRun(context)
+      this.recur(run, groupId, ts)
+    } else if (common) {
       if (previous === undefined) throw new RangeError('log: a group follows none')
       groupId = this.contexts[previous + SUCCESSOR] as number
       ts = this.lastTs
@@ -390,10 +699,11 @@ class SegmentCodec {
       const known = this.groups.get(groupId)
       context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
     }
+    this.join(context, groupId, ts)
     this.lastGroup = groupId
     this.lastTs = ts
     const d = this.contexts
-    const seq = (d[context + LAST_SEQ] as number) + 1 + (common ? 0 : readSigned(input))
+    const seq = (d[context + LAST_SEQ] as number) + 1 + (common || header === 'run' ? 0 : readSigned(input))
     if (this.version >= 2 && (d[context + SAMPLES] as number) > 0 && input.readBit()) {
       const n = d[context + COLUMNS] as number
       const at = context + CONTEXT_HEADER
@@ -693,17 +1003,25 @@ export class HeadLog {
         if (version === 1) {
           for (let tag = readOnes(input, 3); tag !== 3; tag = readOnes(input, 3)) {
             if (tag === 0) {
-              const { groupId, ts, seq, row } = codec.read(input)
+              const { groupId, ts, seq, row } = codec.read(input, 'other')
               visitor.sample(groupId, ts, seq, row)
             } else if (tag === 1) visitor.group(codec.readGroup(input))
             else visitor.deleted(readSigned(input))
           }
-        } else {
+        } else if (version <= 3) {
           for (let tag = readOnes(input, 4); tag !== 4; tag = readOnes(input, 4)) {
             if (tag <= 1) {
-              const { groupId, ts, seq, row } = codec.read(input, tag === 0)
+              const { groupId, ts, seq, row } = codec.read(input, tag === 0 ? 'common' : 'other')
               visitor.sample(groupId, ts, seq, row)
             } else if (tag === 2) visitor.group(codec.readGroup(input))
+            else visitor.deleted(readSigned(input))
+          }
+        } else {
+          for (let tag = readOnes(input, 6); tag !== 6; tag = readOnes(input, 6)) {
+            if (tag <= 3) {
+              const { groupId, ts, seq, row } = codec.read(input, SAMPLE_HEADERS[tag] as SampleHeader)
+              visitor.sample(groupId, ts, seq, row)
+            } else if (tag === 4) visitor.group(codec.readGroup(input))
             else visitor.deleted(readSigned(input))
           }
         }
@@ -721,7 +1039,7 @@ export class HeadLog {
 
   addGroup(group: LoggedGroup): void {
     this.open()
-    this.record.write(0b110, 3)
+    this.record.write(0b11110, 5)
     this.codec.writeGroup(this.record, group)
     this.entries++
   }
@@ -734,7 +1052,7 @@ export class HeadLog {
 
   addDeleted(groupId: number): void {
     this.open()
-    this.record.write(0b1110, 4)
+    this.record.write(0b111110, 6)
     writeSigned(this.record, groupId)
     this.entries++
   }
@@ -742,7 +1060,7 @@ export class HeadLog {
   /** Writes what was added since the last flush as one record; fsyncs at most once a second. */
   flush(): void {
     if (this.entries === 0 || this.fd === null) return
-    this.record.write(0b1111, 4)
+    this.record.write(0b111111, 6)
     const payloadLength = (this.record.bitLength + 7) >>> 3
     // The segment's format marker goes with its first record (a segment never written to stays empty).
     const start = this.marked ? 0 : RECORD_HEADER

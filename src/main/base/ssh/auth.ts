@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2'
 import type { AuthLog, ConnectFailure } from './errors'
 import type { ResolvedSshOptions } from './types'
+import { messageOf } from '../text'
 
 export interface Credentials {
   password?: string
@@ -32,7 +33,7 @@ function fileErrorText(err: unknown): string {
   if (code === 'ENOENT') return 'no such file'
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
   if (code === 'EISDIR') return 'it is a directory'
-  return err instanceof Error ? err.message : String(err)
+  return messageOf(err)
 }
 
 async function loadPrivateKey(path: string, passphrase: string | undefined): Promise<{ ok: true; parsed: ParsedKey } | { ok: false; message: string }> {

@@ -5,6 +5,7 @@ import { loadCredentials, makeAuthHandler, newAuthLog } from './auth'
 import { classifyConnectError, type ConnectFailure, type FailureContext } from './errors'
 import { hostKeyOf, type HostKey, type HostKeyStore } from './host-keys'
 import type { ResolvedSshOptions } from './types'
+import { messageOf } from '../text'
 
 export type AttemptResult =
   | { ok: true; client: Client; hostKey: HostKey; newlyPinned: boolean }
@@ -14,10 +15,6 @@ export interface ConnectAttempt {
   result: Promise<AttemptResult>
   /** Abandons the attempt (or closes the client it produced). */
   cancel(): void
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
 
 export function connectOnce(options: ResolvedSshOptions, store: HostKeyStore): ConnectAttempt {
@@ -67,7 +64,7 @@ export function connectOnce(options: ResolvedSshOptions, store: HostKeyStore): C
         return false
       }
       check().then(verify, (err: unknown) => {
-        context.hostKeyStoreError = errorText(err)
+        context.hostKeyStoreError = messageOf(err)
         verify(false)
       })
     }
@@ -109,7 +106,7 @@ export function connectOnce(options: ResolvedSshOptions, store: HostKeyStore): C
         client.connect(config)
       } catch (err) {
         // ssh2 checks the settings synchronously; retrying the same settings cannot help.
-        fail({ state: 'error', message: `Invalid SSH settings for ${options.host}: ${errorText(err)}`, retry: false })
+        fail({ state: 'error', message: `Invalid SSH settings for ${options.host}: ${messageOf(err)}`, retry: false })
       }
     }
 

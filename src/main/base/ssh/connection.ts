@@ -18,6 +18,7 @@ import type {
   StreamEndInfo,
   StreamHandle
 } from './types'
+import { messageOf } from '../text'
 
 /**
  * OpenSSH frees a session a moment after its channel closes, so a channel opened right then
@@ -181,7 +182,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     try {
       this.emit('state', snapshot)
     } catch (err) {
-      process.emitWarning(`An SSH state listener threw: ${err instanceof Error ? err.message : String(err)}`)
+      process.emitWarning(`An SSH state listener threw: ${messageOf(err)}`)
     }
   }
 
@@ -197,7 +198,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
       .then((result) => this.onAttemptResult(generation, result))
       .catch((err: unknown) => {
         // Only a bug of ours lands here; show it rather than hang in 'connecting'.
-        if (generation === this.generation) this.setStatus('error', `Internal error: ${err instanceof Error ? err.message : String(err)}`, null)
+        if (generation === this.generation) this.setStatus('error', `Internal error: ${messageOf(err)}`, null)
       })
   }
 
@@ -327,7 +328,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
         task.start(client, slot)
       } catch (err) {
         slot.release()
-        task.abort(new SshCommandError('channel_failed', `Cannot start a command on ${this.where}: ${err instanceof Error ? err.message : String(err)}`))
+        task.abort(new SshCommandError('channel_failed', `Cannot start a command on ${this.where}: ${messageOf(err)}`))
       }
     }
   }

@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder'
 import type { Client, ClientChannel } from 'ssh2'
 import { describeChannelError, formatSeconds, SshCommandError } from './errors'
 import type { ExecOptions, ExecResult, StreamEndInfo } from './types'
+import { messageOf } from '../text'
 
 /** The session a task was given; exactly one of the two must be called, once. */
 export interface SessionSlot {
@@ -171,7 +172,7 @@ function callSafely(callback: () => void): void {
   try {
     callback()
   } catch (err) {
-    process.emitWarning(`An SSH stream callback threw: ${err instanceof Error ? err.message : String(err)}`)
+    process.emitWarning(`An SSH stream callback threw: ${messageOf(err)}`)
   }
 }
 

@@ -6,6 +6,7 @@ import { resolveSshOptions } from './options'
 import { detectOs, type OsKind } from '../exec/os'
 import { createExecTask } from './session-tasks'
 import type { SshConnectionOptions } from './types'
+import { messageOf } from '../text'
 
 export const TEST_COMMAND = 'LC_ALL=C uname -a'
 
@@ -58,7 +59,7 @@ export async function testConnection(
     const kernel = detectOs(output.split(/\s+/, 1)[0] ?? '')
     return { ok: true, output, os: kernel.ok ? kernel.os : 'other', fingerprint: hostKey.fingerprint, algorithm: hostKey.algorithm, newlyPinned }
   } catch (err) {
-    return { ok: false, state: 'error', error: err instanceof Error ? err.message : String(err), presentedHostKey: null }
+    return { ok: false, state: 'error', error: messageOf(err), presentedHostKey: null }
   } finally {
     client.end()
   }

@@ -2,6 +2,7 @@ import type { MetricName } from '../../../shared/metrics'
 import type { CommandRunner } from '../../base/exec/runner'
 import { COMMANDS, createIostatStream, createVmstatStream, interfaceRates, parseInterfaces, parseProcesses, type OsKind, type Parsed } from '../parsers'
 import type { SampleValues } from '../samples'
+import { messageOf } from '../../base/text'
 
 /** How one metric of a one-off collection ended. */
 export interface OnceResult {
@@ -32,7 +33,7 @@ export async function collectOnce(runner: CommandRunner, os: OsKind, topProcesse
         if (parsed.ok && parsed.rows.length > 0) return { metric, rows: parsed.rows, error: null }
         error = result.stderr.trim() || (parsed.ok ? `\`${variant.command}\` printed no rows` : parsed.error)
       } catch (caught) {
-        error = caught instanceof Error ? caught.message : String(caught)
+        error = messageOf(caught)
       }
     }
     return { metric, rows: [], error }

@@ -24,6 +24,7 @@ import {
   type ProcStat,
   type SystemIdentity
 } from './parsers'
+import { messageOf } from '../../base/text'
 
 export type { CpuTimes, FilesystemUsage, HostDescription, LoadAverage, MemInfo, ProcStat, SystemIdentity } from './parsers'
 
@@ -102,7 +103,7 @@ export class CommandSystemSource implements SystemSource {
     try {
       output = await this.run(command)
     } catch (error) {
-      throw new AppError('unavailable', `Could not read ${what}: ${error instanceof Error ? error.message : String(error)}`)
+      throw new AppError('unavailable', `Could not read ${what}: ${messageOf(error)}`)
     }
     const parsed = parse(output)
     if (!parsed.ok) throw new AppError('unavailable', `Could not read ${what}: ${parsed.error}`)

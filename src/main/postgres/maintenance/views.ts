@@ -30,6 +30,7 @@ import {
   TABLE_INDEXES_SQL,
   TABLE_SQL
 } from './views-sql'
+import { messageOf } from '../../base/text'
 
 export type {
   DatabaseSummary,
@@ -221,7 +222,7 @@ export async function instanceView(client: Queryable, connect: ConnectDatabase):
       }
     } catch (error) {
       databases.push(sortedKeys({ datname, ...UNKNOWN_TOTALS, ...size }))
-      warnings.push(`Totals of database ${datname} are unknown: ${error instanceof Error ? error.message : String(error)}`)
+      warnings.push(`Totals of database ${datname} are unknown: ${messageOf(error)}`)
     }
   }
   const { rows: pretty } = await client.query('SELECT pg_size_pretty($1::numeric) AS total_size', [totalBytes])

@@ -20,6 +20,7 @@ import type { SeriesModel } from '../series/series-model'
 import type { RemoteWriteRepo, RemoteWriteTarget } from './remote-write-repo'
 import { SendBacklog } from './send-backlog'
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, type RemoteSeries } from './write-request'
+import { messageOf } from '../../base/text'
 
 export interface RemoteWriterOptions {
   /** Samples a request carries at most (Prometheus: max_samples_per_send). */
@@ -200,7 +201,7 @@ export class RemoteWriter {
       } catch (error) {
         // Vigil's own failure (reading the store, recording the cursors): shown, and tried again.
         if (stop.aborted) return
-        this.fail('retrying', `Vigil could not read or record what to send: ${error instanceof Error ? error.message : String(error)}`, target)
+        this.fail('retrying', `Vigil could not read or record what to send: ${messageOf(error)}`, target)
         await this.pause(this.maxBackoffMs, stop)
       }
     }

@@ -18,6 +18,7 @@ import { parseExposition, type ParsedExposition } from '../exposition/text-parse
 import { externalGroupKey, isReservedName } from '../series/external-series'
 import { labelSet, labelSetKey, type LabelSet } from '../series/label-sets'
 import { SCRAPE_RESULT, ScrapeFailure, type ScrapedBody, type ScrapeResultCode } from './http-scrape'
+import { messageOf } from '../../base/text'
 
 export interface TargetConfig {
   targetId: string
@@ -256,5 +257,5 @@ function metadataOf(parsed: ParsedExposition): Map<string, ScrapedMetadata> {
 function asFailure(error: unknown): ScrapeFailure {
   if (error instanceof ScrapeFailure) return error
   if (error instanceof Error && error.name === 'ExpositionError') return new ScrapeFailure(SCRAPE_RESULT.INVALID_EXPOSITION, `invalid exposition at ${error.message}`)
-  return new ScrapeFailure(SCRAPE_RESULT.INTERNAL, `internal error: ${error instanceof Error ? error.message : String(error)}`)
+  return new ScrapeFailure(SCRAPE_RESULT.INTERNAL, `internal error: ${messageOf(error)}`)
 }

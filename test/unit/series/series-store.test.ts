@@ -426,6 +426,43 @@ describe('series store', () => {
     check()
   })
 
+  it('reads a head exactly across the boundaries of its encoded parts, by default', () => {
+    const dir = tempDir()
+    const { db, store } = open(dir, { headRows: 1000 })
+    const id = store.groupId(vmstat('a'))
+    // Uneven steps, some of minutes (times framed in more than one varint byte), and values
+    // that only read back exactly bit for bit: NaN, −0, ±Infinity, doubles, nulls, staleness.
+    const times: number[] = []
+    for (let i = 0, t = T0; i < 203; i++, t += i % 37 === 0 ? 600_000 : 1000 + (i % 5) * 7) times.push(t)
+    const special = [NaN, -0, Infinity, -Infinity, 0.1 + 0.2, 1e300, -5e-324]
+    const row = (i: number): SampleValue[] => [i % 11 === 0 ? null : i % 13 === 0 ? (special[(i / 13) % special.length] as number) : i * 3, i % 29 === 28 ? STALE : i / 8]
+    times.forEach((t, i) => store.append(id, t, row(i)))
+    store.flush()
+    const bits = (values: readonly SampleValue[]) => values.map((value) => (typeof value === 'number' ? (Object.is(value, -0) ? '-0' : String(value)) : value))
+    const check = (reader: SeriesStore) => {
+      // Every window that starts or ends at a part's edge (16 rows), and ones between rows.
+      for (const [from, to] of [[0, 202], [15, 16], [16, 31], [31, 32], [17, 17], [100, 150], [190, 202], [0, 0]] as const) {
+        const range = reader.read(id, times[from] as number, times[to] as number)
+        expect(range.ts).toEqual(times.slice(from, to + 1))
+        expect(range.seq).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i))
+        for (let c = 0; c < 2; c++) expect(bits(range.columns[c] as SampleValue[])).toEqual(bits(times.slice(from, to + 1).map((_, i) => row(from + i)[c] as SampleValue)))
+      }
+      // A window in the gap before row 36's part-crossing jump, and one past the end.
+      expect(reader.read(id, (times[35] as number) + 1, (times[36] as number) - 1).ts).toEqual([])
+      expect(reader.read(id, (times[202] as number) + 1, Infinity).ts).toEqual([])
+      expect(reader.firstTs(id)).toBe(times[0])
+      expect(reader.lastTs(id)).toBe(times[202])
+    }
+    check(store)
+    // The same after the head is rebuilt from its log, and once it is cut into one chunk.
+    db.close()
+    const reopened = open(dir, { headRows: 1000 })
+    check(reopened.store)
+    reopened.store.cutAll()
+    expect(reopened.db.prepare('SELECT rows FROM series_chunks').pluck().all()).toEqual([203])
+    check(reopened.store)
+  })
+
   it.each([
     ['before the marker (version 1)', 'head-log-v1'],
     ['of version 2', 'head-log-v2']

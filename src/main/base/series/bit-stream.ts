@@ -80,6 +80,11 @@ export class BitWriter {
     return this.bytes.slice(0, (this.bit + 7) >>> 3)
   }
 
+  /** The bits written so far, zero-padded to whole bytes, as a view of its buffer: valid until it is written to or reset. */
+  view(): Uint8Array {
+    return this.bytes.subarray(0, (this.bit + 7) >>> 3)
+  }
+
   /** Copies the bits written so far, zero-padded to whole bytes, into `target`. */
   copyTo(target: Uint8Array): void {
     target.set(this.bytes.subarray(0, (this.bit + 7) >>> 3))

@@ -35,6 +35,25 @@ export interface DecodedChunk {
  *   predictions): for a head's parts, which are decoded and encoded again when it is cut
  */
 export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
+  const bytes = writeChunk(ts, columns, quick).finish()
+  if (chunkWriter.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
+  return bytes
+}
+
+/**
+ * encodeChunk's bytes as a view of the encoder's buffer, valid until the next chunk is encoded:
+ * for a caller that copies them at once (a head's part, into its parts), without a buffer made
+ * and dropped outside the JavaScript heap for each.
+ */
+export function encodeChunkView(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
+  const bytes = writeChunk(ts, columns, quick).view()
+  // A grown buffer is let go after this chunk (the view keeps it until then).
+  if (chunkWriter.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
+  return bytes
+}
+
+/** Writes the chunk into the shared writer, and returns it. */
+function writeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick: boolean): BitWriter {
   const rows = ts.length
   if (rows === 0 || rows > MAX_ROWS) throw new RangeError(`a chunk holds 1 to ${MAX_ROWS} rows, not ${rows}`)
   const out = chunkWriter
@@ -57,9 +76,7 @@ export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValue
     encodeColumn(out, column, context)
     previous.push(column)
   }
-  const bytes = out.finish()
-  if (out.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
-  return bytes
+  return out
 }
 
 export function decodeChunk(bytes: Uint8Array): DecodedChunk {

@@ -1,4 +1,4 @@
-import { decodeChunk, encodeChunk } from './chunk-codec'
+import { decodeChunk, encodeChunk, encodeChunkView } from './chunk-codec'
 import { STALE, type SampleValue } from './sample'
 
 const NUMBER = 0
@@ -7,24 +7,27 @@ const STALE_MARK = 2
 
 /** Rows a head starts with; it doubles up to its part size, so a process seen once costs little. */
 const INITIAL_ROWS = 8
-/** Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut. */
-export const DEFAULT_PART_ROWS = 120
+/**
+ * Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut.
+ * 16 rather than 120 (2026-12-03): an hour of a fleet's heads as numbers was most of its RSS;
+ * parts this small cost ~15 % more CPU a value on the append path (each is planned and
+ * encoded, and decoded again at the cut: bench/README.md, fleet-rss3).
+ */
+export const DEFAULT_PART_ROWS = 16
 
 /** Where typedColumns puts a head's numbers for the encoder (grown as needed; not kept at the size of an unusually wide head). */
 const COLUMN_SCRATCH = 16 * 1024
 const COLUMN_SCRATCH_KEPT = 1 << 20
 let columnScratch = new Float64Array(COLUMN_SCRATCH)
 
-/** Rows of a head kept encoded, as a chunk of their own. */
-interface Part {
-  data: Uint8Array
-  rows: number
-  firstTs: number
-  lastTs: number
-}
-
-/** The parts of every head that has none (most heads, most of the time): one empty array shared rather than one each. */
-const NO_PARTS: readonly Part[] = []
+/** The encoded parts of every head that has none (new heads, and every head just after its cut): shared rather than one each. */
+const NO_PARTS = new Uint8Array(0)
+/**
+ * A head's parts are grown to the next power of two, so a head of an hour is copied a few times,
+ * not once per part, and the buffers tens of thousands of heads let go as they grow come in few
+ * sizes, which the allocator hands out again rather than leaving holes of every size.
+ */
+const MIN_PARTS_BYTES = 64
 
 /**
  * The newest samples of one series group, not yet in a chunk. The newest (up to partRows) are
@@ -32,11 +35,19 @@ const NO_PARTS: readonly Part[] = []
  * JavaScript object each; older rows are kept encoded, about as compact as in SQLite, so a head
  * of an hour at 1,000 servers costs tens of megabytes rather than hundreds. Cutting the head
  * encodes all its rows as one chunk (large chunks compress and pack best).
+ *
+ * The encoded parts of a head are one byte array: the head's oldest time, then part after part,
+ * each framed by its length and its newest row's time less the oldest (varints) — an object and
+ * a buffer per part cost more than a small part's bytes, and parts are small so that few rows
+ * are kept as numbers. Every part holds exactly partRows rows (a part is made only when the
+ * numbers are full).
  */
 export class GroupHead {
   /** Row after row: its time, then its values (one array: appending a row touches one place). */
   private rows: Float64Array
-  private parts: readonly Part[] = NO_PARTS
+  /** The encoded parts, oldest first, in parts[0, partsLength). */
+  private parts: Uint8Array = NO_PARTS
+  private partsLength = 0
   /** Rows in the typed arrays. */
   private live = 0
   /** Null while every value so far is a number (most groups, always). */
@@ -70,7 +81,7 @@ export class GroupHead {
   }
 
   get firstTs(): number {
-    return this.parts.length > 0 ? (this.parts[0] as Part).firstTs : (this.rows[0] as number)
+    return this.partsLength > 0 ? readVarint(this.parts, 0) : (this.rows[0] as number)
   }
 
   /** The newest row's time (while the head has rows). */
@@ -111,10 +122,18 @@ export class GroupHead {
     const seq: number[] = []
     const columns: SampleValue[][] = Array.from({ length: this.columns }, () => [])
     let offset = 0
-    for (const part of this.parts) {
-      if (part.lastTs >= start && part.firstTs <= end) {
-        const decoded = decodeChunk(part.data)
-        for (let i = 0; i < part.rows; i++) {
+    const parts = this.parts
+    const oldestTs = this.partsLength > 0 ? readVarint(parts, 0) : 0
+    // No part starts before the one before it ends: that end bounds a part's first time from below.
+    let startsFrom = oldestTs
+    for (let at = this.partsLength > 0 ? varintEnd(parts, 0) : 0; at < this.partsLength; ) {
+      const length = readVarint(parts, at)
+      at = varintEnd(parts, at)
+      const lastTs = oldestTs + readVarint(parts, at)
+      at = varintEnd(parts, at)
+      if (lastTs >= start && startsFrom <= end) {
+        const decoded = decodeChunk(parts.subarray(at, at + length))
+        for (let i = 0; i < this.partRows; i++) {
           const time = decoded.ts[i] as number
           if (time < start || time > end) continue
           ts.push(time)
@@ -122,7 +141,9 @@ export class GroupHead {
           for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push((decoded.columns[c] as SampleValue[])[i] ?? null)
         }
       }
-      offset += part.rows
+      at += length
+      offset += this.partRows
+      startsFrom = lastTs
     }
     const stride = this.stride
     for (let i = 0; i < this.live; i++) {
@@ -140,6 +161,7 @@ export class GroupHead {
     this.count = 0
     this.live = 0
     this.parts = NO_PARTS
+    this.partsLength = 0
     this.kinds?.fill(NUMBER)
   }
 
@@ -154,12 +176,13 @@ export class GroupHead {
     const count = this.count
     let ts: ArrayLike<number>
     let columns: ArrayLike<SampleValue>[]
-    if (this.parts.length === 0) ({ ts, columns } = this.typedColumns())
+    if (this.partsLength === 0) ({ ts, columns } = this.typedColumns())
     else ({ ts, columns } = this.read(-Infinity, Infinity))
     const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
     this.count = 0
     this.live = 0
     this.parts = NO_PARTS
+    this.partsLength = 0
     this.kinds?.fill(NUMBER)
     return chunk
   }
@@ -168,7 +191,21 @@ export class GroupHead {
   private encodePart(): void {
     const live = this.live
     const { ts, columns } = this.typedColumns()
-    this.parts = [...this.parts, { data: encodeChunk(ts, columns, true), rows: live, firstTs: ts[0] as number, lastTs: ts[live - 1] as number }]
+    const data = encodeChunkView(ts, columns, true)
+    const first = this.partsLength === 0
+    const oldestTs = first ? (ts[0] as number) : readVarint(this.parts, 0)
+    const lastOffset = (ts[live - 1] as number) - oldestTs
+    const needed = (first ? varintLength(oldestTs) : this.partsLength) + varintLength(data.length) + varintLength(lastOffset) + data.length
+    if (needed > this.parts.length) {
+      const parts = new Uint8Array(Math.max(MIN_PARTS_BYTES, 2 ** Math.ceil(Math.log2(needed))))
+      parts.set(this.parts.subarray(0, this.partsLength))
+      this.parts = parts
+    }
+    let at = first ? writeVarint(this.parts, 0, oldestTs) : this.partsLength
+    at = writeVarint(this.parts, at, data.length)
+    at = writeVarint(this.parts, at, lastOffset)
+    this.parts.set(data, at)
+    this.partsLength = at + data.length
     this.live = 0
     this.kinds?.fill(NUMBER)
   }
@@ -224,4 +261,42 @@ export class GroupHead {
     const kind = this.kinds === null ? NUMBER : this.kinds[index]
     return kind === NUMBER ? (this.rows[index] as number) : kind === STALE_MARK ? STALE : null
   }
+}
+
+// Unsigned varints (7 bits a byte, low first) for the parts' framing. Times and lengths stay
+// below 2^53; division rather than shifts, which would cut them to 32 bits.
+
+function varintLength(value: number): number {
+  let length = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80)
+    length++
+  }
+  return length
+}
+
+/** Writes value at `at`; returns the index after it. */
+function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value % 0x80) | 0x80
+    value = Math.floor(value / 0x80)
+  }
+  bytes[at++] = value
+  return at
+}
+
+function readVarint(bytes: Uint8Array, at: number): number {
+  let value = 0
+  let scale = 1
+  for (;;) {
+    const byte = bytes[at++] as number
+    value += (byte & 0x7f) * scale
+    if (byte < 0x80) return value
+    scale *= 0x80
+  }
+}
+
+function varintEnd(bytes: Uint8Array, at: number): number {
+  while ((bytes[at++] as number) >= 0x80);
+  return at
 }

@@ -99,20 +99,36 @@ const SUCCESSOR = 4
 /** The run (below) of the group's last sample, NONE for none (version 4). */
 const RUN = 5
 /**
- * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the one before, while
- * a row is written (for rates of counters); [2n, 3n) the last value times 10^exponent; [3n, 4n)
- * a running mean of the size of its differences, which picks their width; [4n, 5n) the decimal
- * places of the last value, or -1 when it was not a decimal; [5n, 6n) how many columns back is
- * the one it is predicted from, 0 for none (version 3); [6n, 7n) the factor of that
- * prediction; [7n, 8n) 1 when the last value was null (version 3's repeated rows hold those);
- * [8n, 9n) how many columns back is the counter it was last written as the rate of, 0 for none.
+ * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the last value times
+ * 10^exponent; [2n, 3n) a running mean of the size of its differences, which picks their width;
+ * [3n, 4n) the decimal places of the last value, or -1 when it was not a decimal; [4n, 5n) the
+ * factor of its prediction (version 3); [5n, 6n) its links, three small integers in one number
+ * (a fleet keeps tens of thousands of contexts: a number each was a third of them) — how many
+ * columns back is the one it is predicted from (0 for none, version 3), how many columns back
+ * is the counter it was last written as the rate of (0 for none), and whether the last value
+ * was null (version 3's repeated rows hold those).
  */
 const CONTEXT_HEADER = 6
-const COLUMN_FIELDS = 9
-const SOURCE = 5
-const FACTOR = 6
-const WAS_NULL = 7
-const RATE_OF = 8
+const COLUMN_FIELDS = 6
+const SCALED = 1
+const SIZE = 2
+const PLACES = 3
+const FACTOR = 4
+const LINKS = 5
+/** A link's distance takes 15 bits of the links: SOURCE's at bit 0, RATE_OF's at bit 15; WAS_NULL is bit 30. */
+const DISTANCE_MASK = 0x7fff
+const RATE_OF_SHIFT = 15
+const WAS_NULL_BIT = 1 << 30
+/** Columns a logged group may have, so that a distance between two fits its 15 bits. */
+const MAX_LOGGED_COLUMNS = DISTANCE_MASK
+
+/**
+ * Each column's number before the row being written or read (for the rates of counters, and
+ * predictions from another column): needed only within one row, so one array serves every
+ * context, rather than a number per column in each. A column's entry is set as the row reaches
+ * it, and read only for earlier columns that held a number in the row.
+ */
+let numbersBefore = new Float64Array(64)
 /** A prediction from another column is only looked for when a value moved by this much (scaled). */
 const MIN_PREDICTED_CHANGE = 16
 /** Numbers a segment's contexts start with (it doubles as groups come). */
@@ -259,6 +275,8 @@ class SegmentCodec {
   private context(groupId: number, columns: number): number {
     const known = this.groups.get(groupId)
     if (known !== undefined && this.contexts[known + COLUMNS] === columns) return known
+    if (columns > MAX_LOGGED_COLUMNS) throw new RangeError(`log: a group of ${columns} columns (at most ${MAX_LOGGED_COLUMNS})`)
+    if (columns > numbersBefore.length) numbersBefore = new Float64Array(columns)
     const size = CONTEXT_HEADER + COLUMN_FIELDS * columns
     if (this.used + size > this.contexts.length) {
       const grown = new Float64Array(Math.max(this.contexts.length * 2, this.used + size))
@@ -272,8 +290,8 @@ class SegmentCodec {
     d[context + LAST_SEQ] = -1
     d[context + SUCCESSOR] = -1
     d[context + RUN] = NONE
-    d.fill(-1, context + CONTEXT_HEADER + 4 * columns, context + CONTEXT_HEADER + 5 * columns)
-    d.fill(0, context + CONTEXT_HEADER + 5 * columns, context + size)
+    d.fill(-1, context + CONTEXT_HEADER + PLACES * columns, context + CONTEXT_HEADER + (PLACES + 1) * columns)
+    d.fill(0, context + CONTEXT_HEADER + (PLACES + 1) * columns, context + size)
     this.groups.set(groupId, context)
     return context
   }
@@ -563,23 +581,23 @@ class SegmentCodec {
       if (typeof value !== 'number') {
         if (value === STALE) out.write(0b11110, 5)
         else out.write(0b1110, 4)
-        d[at + WAS_NULL * n + c] = value === null ? 1 : 0
+        setWasNull(d, at + LINKS * n + c, value === null)
         continue
       }
-      d[at + WAS_NULL * n + c] = 0
-      d[at + n + c] = d[at + c] as number
+      setWasNull(d, at + LINKS * n + c, false)
+      numbersBefore[c] = d[at + c] as number
       d[at + c] = value
-      const exponent = d[at + 4 * n + c] as number
+      const exponent = d[at + PLACES * n + c] as number
       if (exponent >= 0) {
         const scale = SCALES[exponent] as number
         const m = Math.round(value * scale)
         if (m / scale === value && Math.abs(m) <= MAX_SCALED && !Object.is(value, -0)) {
-          const last = d[at + 2 * n + c] as number
+          const last = d[at + SCALED * n + c] as number
           const predicted = predict(d, at, n, c, row, last)
           // The code's 0 bit goes with the difference's own bits (writeFitted).
-          d[at + 3 * n + c] = writeFitted(out, m - predicted, d[at + 3 * n + c] as number, 1)
+          d[at + SIZE * n + c] = writeFitted(out, m - predicted, d[at + SIZE * n + c] as number, 1)
           learnPrediction(d, at, n, c, row, m, last, predicted)
-          d[at + 2 * n + c] = m
+          d[at + SCALED * n + c] = m
           continue
         }
       }
@@ -589,17 +607,17 @@ class SegmentCodec {
         out.write(0b10, 2)
         out.write(places, 3)
         writeSigned(out, m)
-        d[at + 4 * n + c] = places
-        d[at + 2 * n + c] = m
+        d[at + PLACES * n + c] = places
+        d[at + SCALED * n + c] = m
         // A factor found for other places no longer holds.
-        d[at + SOURCE * n + c] = 0
+        setSource(d, at + LINKS * n + c, 0)
         continue
       }
-      d[at + 4 * n + c] = -1
+      d[at + PLACES * n + c] = -1
       let from = -1
       if (rates && !Object.is(value, -0)) {
         // The column it was the rate of last time, first: it almost always is again.
-        const usual = c - (d[at + RATE_OF * n + c] as number)
+        const usual = c - rateOf(d, at + LINKS * n + c)
         if (usual < c && isRateOf(d, at, n, row, usual, elapsed, value)) from = usual
         else {
           for (let k = 0; k < c; k++) {
@@ -612,11 +630,11 @@ class SegmentCodec {
       }
       if (from >= 0) {
         out.write(0b11111, 5)
-        if (c - from === d[at + RATE_OF * n + c]) out.writeBit(false)
+        if (c - from === rateOf(d, at + LINKS * n + c)) out.writeBit(false)
         else {
           out.writeBit(true)
           writeSigned(out, c - from)
-          d[at + RATE_OF * n + c] = c - from
+          setRateOf(d, at + LINKS * n + c, c - from)
         }
       } else {
         out.write(0b110, 3)
@@ -694,7 +712,7 @@ class SegmentCodec {
       d[context + LAST_SEQ] = seq
       d[context + LAST_TS] = ts
       const row: SampleValue[] = Array.from(d.subarray(at, at + n))
-      if (this.predicts) for (let c = 0; c < n; c++) if (d[at + WAS_NULL * n + c] === 1) row[c] = null
+      if (this.predicts) for (let c = 0; c < n; c++) if (wasNull(d, at + LINKS * n + c)) row[c] = null
       return { groupId, ts, seq, row }
     }
     const elapsed = (ts - (d[context + LAST_TS] as number)) / 1000
@@ -706,43 +724,45 @@ class SegmentCodec {
       let value: number
       const code = readOnes(input, 5)
       if (code === 0) {
-        const last = d[at + 2 * n + c] as number
+        const last = d[at + SCALED * n + c] as number
         const predicted = this.predicts ? predict(d, at, n, c, row, last) : last
-        const [difference, size] = readFitted(input, d[at + 3 * n + c] as number)
-        d[at + 3 * n + c] = size
+        const [difference, size] = readFitted(input, d[at + SIZE * n + c] as number)
+        d[at + SIZE * n + c] = size
         const m = predicted + difference
         if (this.predicts) learnPrediction(d, at, n, c, row, m, last, predicted)
-        d[at + 2 * n + c] = m
-        value = m / (SCALES[d[at + 4 * n + c] as number] as number)
+        d[at + SCALED * n + c] = m
+        value = m / (SCALES[d[at + PLACES * n + c] as number] as number)
       } else if (code === 1) {
         const places = input.read(3)
         const m = readSigned(input)
-        d[at + 4 * n + c] = places
-        d[at + 2 * n + c] = m
-        d[at + SOURCE * n + c] = 0
+        d[at + PLACES * n + c] = places
+        d[at + SCALED * n + c] = m
+        setSource(d, at + LINKS * n + c, 0)
         value = m / (SCALES[places] as number)
       } else if (code === 2) {
-        d[at + 4 * n + c] = -1
+        d[at + PLACES * n + c] = -1
         value = fromBits(input.read(32), input.read(32))
       } else if (code === 3) {
         row[c] = null
-        d[at + WAS_NULL * n + c] = 1
+        setWasNull(d, at + LINKS * n + c, true)
         continue
       } else if (code === 4) {
         row[c] = STALE
-        d[at + WAS_NULL * n + c] = 0
+        setWasNull(d, at + LINKS * n + c, false)
         continue
       } else {
         let distance: number
         if (!this.predicts) distance = readSigned(input)
-        else if (input.readBit()) d[at + RATE_OF * n + c] = distance = readSigned(input)
-        else distance = d[at + RATE_OF * n + c] as number
+        else if (input.readBit()) {
+          distance = readSigned(input)
+          setRateOf(d, at + LINKS * n + c, distance)
+        } else distance = rateOf(d, at + LINKS * n + c)
         const from = c - distance
-        d[at + 4 * n + c] = -1
-        value = ((d[at + from] as number) - (d[at + n + from] as number)) / elapsed
+        d[at + PLACES * n + c] = -1
+        value = ((d[at + from] as number) - (numbersBefore[from] as number)) / elapsed
       }
-      d[at + WAS_NULL * n + c] = 0
-      d[at + n + c] = d[at + c] as number
+      setWasNull(d, at + LINKS * n + c, false)
+      numbersBefore[c] = d[at + c] as number
       d[at + c] = value
       row[c] = value
     }
@@ -753,6 +773,24 @@ class SegmentCodec {
   }
 }
 
+// A column's links (at index i of a context array).
+
+const sourceOf = (d: Float64Array, i: number): number => (d[i] as number) & DISTANCE_MASK
+const rateOf = (d: Float64Array, i: number): number => ((d[i] as number) >>> RATE_OF_SHIFT) & DISTANCE_MASK
+const wasNull = (d: Float64Array, i: number): boolean => ((d[i] as number) & WAS_NULL_BIT) !== 0
+
+function setSource(d: Float64Array, i: number, distance: number): void {
+  d[i] = ((d[i] as number) & ~DISTANCE_MASK) | (distance & DISTANCE_MASK)
+}
+
+function setRateOf(d: Float64Array, i: number, distance: number): void {
+  d[i] = ((d[i] as number) & ~(DISTANCE_MASK << RATE_OF_SHIFT)) | ((distance & DISTANCE_MASK) << RATE_OF_SHIFT)
+}
+
+function setWasNull(d: Float64Array, i: number, set: boolean): void {
+  d[i] = set ? (d[i] as number) | WAS_NULL_BIT : (d[i] as number) & ~WAS_NULL_BIT
+}
+
 /**
  * Whether every value of the row is the group's last one of its column, a decimal at the same
  * places, or null where that was null: then the row is one bit.
@@ -761,14 +799,14 @@ function repeats(d: Float64Array, at: number, row: readonly SampleValue[]): bool
   const n = row.length
   for (let c = 0; c < n; c++) {
     const value = row[c]
-    const wasNull = d[at + WAS_NULL * n + c] === 1
-    if (value === null && wasNull) continue
-    if (typeof value !== 'number' || wasNull || value !== d[at + c]) return false
-    const exponent = d[at + 4 * n + c] as number
+    const lastNull = wasNull(d, at + LINKS * n + c)
+    if (value === null && lastNull) continue
+    if (typeof value !== 'number' || lastNull || value !== d[at + c]) return false
+    const exponent = d[at + PLACES * n + c] as number
     if (exponent < 0) return false
     const scale = SCALES[exponent] as number
     const m = Math.round(value * scale)
-    if (m !== d[at + 2 * n + c] || m / scale !== value || Object.is(value, -0)) return false
+    if (m !== d[at + SCALED * n + c] || m / scale !== value || Object.is(value, -0)) return false
   }
   return true
 }
@@ -776,15 +814,14 @@ function repeats(d: Float64Array, at: number, row: readonly SampleValue[]): bool
 /** What writing (or reading) a zero difference for every column does to the context at `at`. */
 function repeatRow(d: Float64Array, at: number, n: number): void {
   for (let c = 0; c < n; c++) {
-    d[at + n + c] = d[at + c] as number
-    const size = d[at + 3 * n + c] as number
-    d[at + 3 * n + c] = size - size / 4
+    const size = d[at + SIZE * n + c] as number
+    d[at + SIZE * n + c] = size - size / 4
   }
 }
 
 /** Whether `value` is the rate of column k: its change since the row before ÷ `elapsed` seconds, to the bit. */
 function isRateOf(d: Float64Array, at: number, n: number, row: readonly SampleValue[], k: number, elapsed: number, value: number): boolean {
-  return typeof row[k] === 'number' && ((d[at + k] as number) - (d[at + n + k] as number)) / elapsed === value
+  return typeof row[k] === 'number' && ((d[at + k] as number) - (numbersBefore[k] as number)) / elapsed === value
 }
 
 /**
@@ -793,7 +830,7 @@ function isRateOf(d: Float64Array, at: number, n: number, row: readonly SampleVa
  * `last`, the column's value before.
  */
 function predict(d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[], last: number): number {
-  const distance = d[at + SOURCE * n + c] as number
+  const distance = sourceOf(d, at + LINKS * n + c)
   if (distance === 0) return last
   const source = row[c - distance]
   if (typeof source !== 'number') return last
@@ -812,11 +849,11 @@ function predict(d: Float64Array, at: number, n: number, c: number, row: readonl
  * a search (and two small integers match by chance).
  */
 function learnPrediction(d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[], m: number, last: number, predicted: number): void {
-  const distance = d[at + SOURCE * n + c] as number
+  const distance = sourceOf(d, at + LINKS * n + c)
   if (distance !== 0) {
     if (m === predicted) return
     if (Math.abs(m - predicted) > Math.abs(m - last)) {
-      d[at + SOURCE * n + c] = 0
+      setSource(d, at + LINKS * n + c, 0)
       return
     }
     // Missed, but close: this row's ratio replaces the factor when it also gives the value
@@ -824,7 +861,7 @@ function learnPrediction(d: Float64Array, at: number, n: number, c: number, row:
     const now = row[c - distance]
     if (typeof now !== 'number') return
     const factor = m / now
-    if (Math.round((d[at + n + c - distance] as number) * factor) === last) d[at + FACTOR * n + c] = factor
+    if (Math.round((numbersBefore[c - distance] as number) * factor) === last) d[at + FACTOR * n + c] = factor
     return
   }
   const move = Math.abs(m - last)
@@ -833,11 +870,11 @@ function learnPrediction(d: Float64Array, at: number, n: number, c: number, row:
     const now = row[k]
     if (typeof now !== 'number' || now === 0 || !Number.isFinite(now)) continue
     // The column's value before this row: set for the columns already written in it.
-    const before = d[at + n + k] as number
+    const before = numbersBefore[k] as number
     if (before === now) continue
     const factor = m / now
     if (Math.abs(last - Math.round(before * factor)) * 8 < move) {
-      d[at + SOURCE * n + c] = c - k
+      setSource(d, at + LINKS * n + c, c - k)
       d[at + FACTOR * n + c] = factor
       return
     }

@@ -95,38 +95,58 @@ function bestEncoding(values: ArrayLike<number>, step: number): { form: Form; wi
   counts.fill(0)
   let previous = values[0] as number
   let previousDelta = 0
+  // The longest residual of any form (zeros aside): no width past it can cost less, so the
+  // search below stops there — a head's small parts would otherwise spend most of their
+  // planning on widths nothing needs.
+  let longest = 0
   for (let i = 1; i < values.length; i++) {
     const value = values[i] as number
     const delta = value - previous
     const ofDelta = delta - previousDelta
     const fromStep = delta - step
-    const deltaAt = Form.Delta * 64 + lengthSlot(delta)
+    const deltaSlot = lengthSlot(delta)
+    const deltaAt = Form.Delta * 64 + deltaSlot
     counts[deltaAt] = (counts[deltaAt] as number) + 1
-    const deltaOfDeltaAt = Form.DeltaOfDelta * 64 + lengthSlot(ofDelta)
+    const deltaOfDeltaSlot = lengthSlot(ofDelta)
+    const deltaOfDeltaAt = Form.DeltaOfDelta * 64 + deltaOfDeltaSlot
     counts[deltaOfDeltaAt] = (counts[deltaOfDeltaAt] as number) + 1
-    const stepAt = Form.Step * 64 + lengthSlot(fromStep)
+    const stepSlot = lengthSlot(fromStep)
+    const stepAt = Form.Step * 64 + stepSlot
     counts[stepAt] = (counts[stepAt] as number) + 1
-    const wholeAt = Form.Whole * 64 + lengthSlot(value)
+    const wholeSlot = lengthSlot(value)
+    const wholeAt = Form.Whole * 64 + wholeSlot
     counts[wholeAt] = (counts[wholeAt] as number) + 1
+    if (deltaSlot !== ZERO_SLOT && deltaSlot > longest) longest = deltaSlot
+    if (deltaOfDeltaSlot !== ZERO_SLOT && deltaOfDeltaSlot > longest) longest = deltaOfDeltaSlot
+    if (stepSlot !== ZERO_SLOT && stepSlot > longest) longest = stepSlot
+    if (wholeSlot !== ZERO_SLOT && wholeSlot > longest) longest = wholeSlot
     previous = value
     previousDelta = delta
   }
-  let best = { form: Form.Delta, width: 0, bits: Infinity }
+  let bestForm: Form = Form.Delta
+  let bestWidth = 0
+  let bestBits = Infinity
+  // Past the longest residual every one fits and none is escaped: wider only costs more.
+  const widest = Math.min(longest, MAX_WIDTH)
   for (const form of FORMS) {
     // bits(width) = zeros + (2 + width) × (residuals that fit) + (escapes of the rest).
     let escaped = 0
-    for (let length = 0; length < 63; length++) escaped += (counts[form * 64 + length] as number) * (ESCAPE_BITS[length] as number)
+    for (let length = 0; length <= longest; length++) escaped += (counts[form * 64 + length] as number) * (ESCAPE_BITS[length] as number)
     let fitting = 0
     const extra = (counts[form * 64 + ZERO_SLOT] as number) + (form === Form.Step ? signedCost(step) : 0)
-    for (let width = 0; width <= MAX_WIDTH; width++) {
+    for (let width = 0; width <= widest; width++) {
       const count = counts[form * 64 + width] as number
       fitting += count
       escaped -= count * (ESCAPE_BITS[width] as number)
       const bits = extra + (2 + width) * fitting + escaped
-      if (bits < best.bits) best = { form, width, bits }
+      if (bits < bestBits) {
+        bestForm = form
+        bestWidth = width
+        bestBits = bits
+      }
     }
   }
-  return best
+  return { form: bestForm, width: bestWidth, bits: bestBits }
 }
 
 /**

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncat
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../../../src/main/base/db/db'
+import { MAX_CHUNK_COLUMNS } from '../../../src/main/base/series/chunk-codec'
 import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
 import { identityHash, SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
 import { makeTempDir } from '../../helpers/temp-dir'
@@ -280,6 +281,19 @@ describe('series store', () => {
     expect(() => store.writeChunks([{ groupId: id, ts: [T0, T0 - 1], columns: [[1, 2], [1, 2]] }])).toThrow(RangeError)
     expect(() => store.writeChunks([{ groupId: id, ts: [], columns: [[], []] }])).toThrow(RangeError)
     expect(store.read(id, 0, Infinity).ts).toEqual([])
+  })
+
+  it('refuses a group wider than a chunk holds before it exists, and cuts one as wide as that', () => {
+    const { store } = open(tempDir(), { headRows: 2 })
+    const names = (count: number): string[] => Array.from({ length: count }, (_, c) => `c${c}`)
+    expect(() => store.groupId({ metric: 'wide', labels: { server: 'a' }, columns: names(MAX_CHUNK_COLUMNS + 1) })).toThrow(/at most 4095 columns/)
+    expect(store.stats().groups).toBe(0)
+    const id = store.groupId({ metric: 'wide', labels: { server: 'a' }, columns: names(MAX_CHUNK_COLUMNS) })
+    const row = names(MAX_CHUNK_COLUMNS).map((_, c) => c / 4)
+    store.append(id, T0, row)
+    store.append(id, T0 + 5000, row)
+    store.cutAll()
+    expect(store.read(id, 0, Infinity).columns.map((column) => column[1])).toEqual(row)
   })
 
   it('keeps heads in memory only when it has no log directory', () => {

@@ -11,6 +11,8 @@ import type { SampleValue } from './sample'
 /** Format of the chunk's bit stream, first in every chunk, so a later layout can be told apart. */
 const FORMAT = 2
 const MAX_ROWS = 2 ** 24 - 1
+/** A chunk's column count takes 12 bits: a group may have no more columns than this. */
+export const MAX_CHUNK_COLUMNS = 2 ** 12 - 1
 
 const CHUNK_WRITER_BYTES = 1 << 16
 /** A writer grown past this by a large chunk (a bulk import's) is not kept for the next one. */
@@ -56,6 +58,7 @@ export function encodeChunkView(ts: ArrayLike<number>, columns: readonly ColumnV
 function writeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick: boolean): BitWriter {
   const rows = ts.length
   if (rows === 0 || rows > MAX_ROWS) throw new RangeError(`a chunk holds 1 to ${MAX_ROWS} rows, not ${rows}`)
+  if (columns.length > MAX_CHUNK_COLUMNS) throw new RangeError(`a chunk holds at most ${MAX_CHUNK_COLUMNS} columns, not ${columns.length}`)
   const out = chunkWriter
   out.reset()
   out.write(FORMAT, 4)

@@ -17,7 +17,7 @@
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
-import { decodeChunk, decodeChunkInto, encodeChunk } from './chunk-codec'
+import { decodeChunk, decodeChunkInto, encodeChunk, MAX_CHUNK_COLUMNS } from './chunk-codec'
 import { ColumnarRows } from './columnar-rows'
 import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
@@ -254,6 +254,8 @@ export class SeriesStore {
         if (sameIdentity((this.states.get(id) as GroupState).info, key)) return id
       }
     }
+    // Refused before it exists: a group too wide for a chunk would take rows it could never store.
+    if (key.columns.length > MAX_CHUNK_COLUMNS) throw new RangeError(`a series group has at most ${MAX_CHUNK_COLUMNS} columns, not ${key.columns.length}`)
     const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: this.columnList(key.columns) }
     this.pendingGroups.push(this.remember(group, hash))
     this.log?.addGroup(group)

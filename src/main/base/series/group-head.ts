@@ -9,11 +9,11 @@ const STALE_MARK = 2
 const INITIAL_ROWS = 8
 /**
  * Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut.
- * 16 rather than 120 (2026-12-03): an hour of a fleet's heads as numbers was most of its RSS;
- * parts this small cost ~15 % more CPU a value on the append path (each is planned and
- * encoded, and decoded again at the cut: bench/README.md, fleet-rss3).
+ * 64 rather than 120 (2026-12-03): an hour of a fleet's heads as numbers was most of its RSS.
+ * Smaller parts save little more and cost CPU — each is planned, encoded and decoded again at
+ * the cut: at 16 the append path took 14 % more CPU a value (bench/README.md, fleet-rss3).
  */
-export const DEFAULT_PART_ROWS = 16
+export const DEFAULT_PART_ROWS = 64
 
 /** Where typedColumns puts a head's numbers for the encoder (grown as needed; not kept at the size of an unusually wide head). */
 const COLUMN_SCRATCH = 16 * 1024

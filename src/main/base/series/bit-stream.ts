@@ -77,7 +77,7 @@ export class BitWriter {
 
   /** The bits written so far, zero-padded to whole bytes (a copy). */
   finish(): Uint8Array {
-    return this.bytes.slice(0, (this.bit + 7) >>> 3)
+    return this.view().slice()
   }
 
   /** The bits written so far, zero-padded to whole bytes, as a view of its buffer: valid until it is written to or reset. */
@@ -87,7 +87,7 @@ export class BitWriter {
 
   /** Copies the bits written so far, zero-padded to whole bytes, into `target`. */
   copyTo(target: Uint8Array): void {
-    target.set(this.bytes.subarray(0, (this.bit + 7) >>> 3))
+    target.set(this.view())
   }
 
   /** Empties the writer, keeping its buffer. */

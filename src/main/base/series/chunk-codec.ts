@@ -37,9 +37,7 @@ export interface DecodedChunk {
  *   predictions): for a head's parts, which are decoded and encoded again when it is cut
  */
 export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
-  const bytes = writeChunk(ts, columns, quick).finish()
-  if (chunkWriter.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
-  return bytes
+  return encodeChunkView(ts, columns, quick).slice()
 }
 
 /**

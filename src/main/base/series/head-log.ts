@@ -280,11 +280,7 @@ class SegmentCodec {
     if (columns > MAX_LOGGED_COLUMNS) throw new RangeError(`log: a group of ${columns} columns (at most ${MAX_LOGGED_COLUMNS})`)
     if (columns > numbersBefore.length) numbersBefore = new Float64Array(columns)
     const size = CONTEXT_HEADER + COLUMN_FIELDS * columns
-    if (this.used + size > this.contexts.length) {
-      const grown = new Float64Array(Math.max(this.contexts.length * 2, this.used + size))
-      grown.set(this.contexts.subarray(0, this.used))
-      this.contexts = grown
-    }
+    this.contexts = withRoom(this.contexts, this.used, size)
     const context = this.used
     this.used += size
     const d = this.contexts
@@ -421,18 +417,10 @@ class SegmentCodec {
 
   /** Where `run` (expected) is in `expected`. */
   private rankOf(run: number): number {
-    const r = this.runs
-    const at = r[run + RUN_EXPECTED] as number
-    let low = this.expectedFrom
-    let high = this.expectedTo
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      const other = this.expected[middle] as number
-      const when = r[other + RUN_EXPECTED] as number
-      if (when < at || (when === at && other < run)) low = middle + 1
-      else high = middle
-    }
-    return low
+    // Runs expected at the same time are few: the first of them, then a step or two.
+    let at = this.atOrAfter(this.runs[run + RUN_EXPECTED] as number)
+    while (at < this.expectedTo && this.expected[at] !== run) at++
+    return at
   }
 
   /** Takes the run at `rank` out of the expected ones (its first row came); returns it. */
@@ -484,11 +472,7 @@ class SegmentCodec {
     const d = this.contexts
     const before = d[context + RUN] as number
     if (before !== NONE && this.runs[before + RUN_WAITING] === 1) this.take(this.rankOf(before))
-    if (this.runsUsed + RUN_FIELDS > this.runs.length) {
-      const grown = new Float64Array(this.runs.length * 2)
-      grown.set(this.runs)
-      this.runs = grown
-    }
+    this.runs = withRoom(this.runs, this.runsUsed, RUN_FIELDS)
     const run = this.runsUsed
     this.runsUsed += RUN_FIELDS
     this.runs[run + RUN_LAST_TS] = (d[context + SAMPLES] as number) > 0 ? (d[context + LAST_TS] as number) : Number.NaN
@@ -881,6 +865,14 @@ function learnPrediction(d: Float64Array, at: number, n: number, c: number, row:
       return
     }
   }
+}
+
+/** `numbers`, or a copy twice as large (at least) holding its first `used`, so that `needed` more fit after them. */
+function withRoom(numbers: Float64Array<ArrayBuffer>, used: number, needed: number): Float64Array<ArrayBuffer> {
+  if (used + needed <= numbers.length) return numbers
+  const grown = new Float64Array(Math.max(numbers.length * 2, used + needed))
+  grown.set(numbers.subarray(0, used))
+  return grown
 }
 
 /**

@@ -17,7 +17,7 @@
 // carried over into the new segment, so that the log stays about an hour long and tiny chunks
 // stay rare; one whose series ended (a staleness marker, then nothing for 5 minutes) is cut and
 // let go at the next write. Once its chunks are written and a grace has passed, such a group
-// leaves memory altogether (processes come and go by the thousand an hour): reads with a time
+// leaves memory altogether, at a catalogue write (processes come and go by the thousand an hour): reads with a time
 // range find it again through SQLite (cold-groups.ts), and a sample for it brings it back. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
@@ -287,8 +287,8 @@ export class SeriesStore {
   }
 
   /**
-   * The id of the group with this metric and these labels, created on first use (stored at the
-   * next write). A lookup hashes the group's identity: callers that append row after row keep
+   * The id of the group with this metric and these labels, created on first use (its row stored
+   * at the next catalogue write, CATALOGUE_EVERY_ROTATIONS). A lookup hashes the group's identity: callers that append row after row keep
    * the id (MetricsStore does).
    */
   groupId(key: GroupKey): number {

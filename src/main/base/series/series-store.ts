@@ -729,8 +729,7 @@ export class SeriesStore {
     // Segments left from a previous run that no generation knows (all replayed into heads now cut).
     const known = new Set([...this.generations.values()].map((generation) => generation.segment))
     for (const segment of older) if (!known.has(segment) && !retired.includes(segment)) retired.push(segment)
-    // Only at a catalogue write: a group leaves memory once its row says it ended.
-    const ending = withCatalogue ? this.groupsToLetGo(now) : []
+    const ending = this.groupsToLetGo(now, withCatalogue)
     this.writePending({ retired, ending, withCatalogue })
     this.log?.retire(retired)
     for (const state of ending) this.forget(state.info.id)
@@ -988,15 +987,17 @@ export class SeriesStore {
   /**
    * Groups to let go of memory: their series ended (a staleness marker last, learned at the cut
    * or, for a group idle since before the store opened, by reading its newest sample) longer than
-   * the grace ago, and everything of them is in SQLite. Called at catalogue writes only, which
-   * write their rows as ended.
+   * the grace ago, and everything of them is in SQLite. A group leaves memory once its row says
+   * it ended: between catalogue writes only those whose row says so already (written ended at
+   * an earlier catalogue write) may go; the others wait for the next catalogue write, which
+   * writes their rows.
    */
-  private groupsToLetGo(now: number): GroupState[] {
+  private groupsToLetGo(now: number, withCatalogue: boolean): GroupState[] {
     const ending: GroupState[] = []
     let checks = 0
     for (const state of this.states.values()) {
-      // A group without its row yet is let go too: this is a catalogue write, which inserts it.
       if (state.head !== null || state.pending !== null || state.storedLast === null || now - state.storedLast < this.endedGraceMs) continue
+      if (!withCatalogue && !state.rowEnded) continue
       if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_CATALOGUE_WRITE) {
         checks++
         state.idleChecked = true

@@ -17,7 +17,7 @@
 // carried over into the new segment, so that the log stays about an hour long and tiny chunks
 // stay rare; one whose series ended (a staleness marker, then nothing for 5 minutes) is cut and
 // let go at the next write. Once its chunks are written and a grace has passed, such a group
-// leaves memory altogether, at a catalogue write (processes come and go by the thousand an hour): reads with a time
+// leaves memory altogether once its row says it ended (processes come and go by the thousand an hour): reads with a time
 // range find it again through SQLite (cold-groups.ts), and a sample for it brings it back. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.

@@ -105,6 +105,11 @@ describe('groups whose series ended', () => {
     })
     expect(f.store.group(job)).toBeUndefined()
     expect(ids(f.store.select([processes, server('c')], range()))).toEqual([job])
+    // And after a restart: the server's id was stored once, under the id its groups are filed by.
+    f.store.close()
+    f.db.close()
+    const again = open(dirOf(f.db))
+    expect(ids(again.store.select([processes, server('c')], { start: T0, end: again.now }))).toEqual([job])
   })
 
   it('come back into memory when they get a sample again, and stay after a restart', () => {

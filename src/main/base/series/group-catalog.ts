@@ -136,6 +136,10 @@ export class GroupCatalog {
     if (id === undefined) {
       id = Number(this.statements.insertString.run(text).lastInsertRowid)
       this.remember(text, id)
+      // A partition value looked for before any group had it (a read for a new server) is
+      // stored now: it must be found, or partitionId would store it again under another id, and
+      // after a restart findPartition (the lowest id) would not find the groups filed under that one.
+      this.absentPartitions.delete(text)
     }
     return id
   }

@@ -3,16 +3,21 @@
 // Samples arrive by group (fields sampled together) into an in-memory head per group, and are
 // encoded into the head log (head-log.ts) as they come; each flush writes them as one record.
 // A head is cut into a chunk when it is full (`headRows` rows: an hour at 5 s), so chunks are
-// large and few. Chunks and new groups reach SQLite in one transaction every `cutEveryMs` (15
-// minutes: each write rewrites a few pages whatever it carries), or sooner when many are
-// waiting; each such write lands in a few pages (the chunk table is appended to, and its index
-// leads with the hour: 010-series.ts), so SQLite writes little more than it stores. The log starts a new segment at each of these writes and deletes the old
-// ones once no head holds a sample logged in them. A head that lives longer than
+// large and few. Chunks reach SQLite in one transaction every `cutEveryMs` (15 minutes: each
+// write rewrites a few pages whatever it carries), or sooner when many are waiting; each such
+// write lands in a few pages (the chunk table is appended to, and its index leads with the
+// hour: 010-series.ts), so SQLite writes little more than it stores. The catalogue — new
+// groups' rows, and rows whose series ended — goes with every fourth of these writes
+// (CATALOGUE_EVERY_ROTATIONS), so that a process seen at one write and gone by the next has its
+// row written once, already ended; meanwhile its chunks' end is in series_group_ends and the
+// log keeps the segment that holds its creation. The log starts a new segment at each write
+// and deletes the old ones once no head holds a sample logged in them and no group without
+// its row was created in them. A head that lives longer than
 // `maxHeadAgeMs` (a slow group: a roll-up) is cut then, or — if it is small and still alive —
 // carried over into the new segment, so that the log stays about an hour long and tiny chunks
 // stay rare; one whose series ended (a staleness marker, then nothing for 5 minutes) is cut and
 // let go at the next write. Once its chunks are written and a grace has passed, such a group
-// leaves memory altogether (processes come and go by the thousand an hour): reads with a time
+// leaves memory altogether once its row says it ended (processes come and go by the thousand an hour): reads with a time
 // range find it again through SQLite (cold-groups.ts), and a sample for it brings it back. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
@@ -109,8 +114,14 @@ interface GroupState extends LogSlot, GroupHandle {
   lastGenerationStart: number
   /** The sequence number the next sample gets. */
   nextSeq: number
-  /** Whether the group's row is in SQLite. */
+  /**
+   * Whether the group's row is in SQLite. Until it is (catalogue writes come every
+   * CATALOGUE_EVERY_ROTATIONS rotations), its chunks may be, where they end in series_group_ends, and
+   * the log segment of createdGeneration — its creation — is kept for it.
+   */
   stored: boolean
+  /** The log generation (segment) in which the group's creation was logged. */
+  createdGeneration: number
   /** The end of its newest chunk in SQLite, and the sequence number after that chunk's last row. */
   storedLast: number | null
   storedNextSeq: number
@@ -131,6 +142,20 @@ interface GroupState extends LogSlot, GroupHandle {
   rowNextSeq: number
   rowLast: number | null
   rowEnded: boolean
+}
+
+/** What one write to SQLite carries (writePending). */
+interface PendingWrite {
+  /** Log segments whose samples are all in SQLite once this commits. */
+  retired?: readonly number[]
+  /** Chunks of the bulk path. */
+  bulk?: readonly PendingChunk[]
+  /** The caller's part of the transaction (the bulk path's record of how far it got). */
+  alsoInTransaction?: () => void
+  /** Groups that leave memory after this write (their rows must say they ended). */
+  ending?: readonly GroupState[]
+  /** Whether the catalogue is written too (CATALOGUE_EVERY_ROTATIONS). */
+  withCatalogue: boolean
 }
 
 interface Generation {
@@ -159,8 +184,19 @@ export const DEFAULT_PARTITION_LABEL = 'server_id'
 export const DEFAULT_ENDED_GRACE_MS = 30 * 60_000
 /** A head whose newest row is a staleness marker older than this (or than a rotation period, if shorter) is cut at a rotation. */
 const ENDED_HEAD_MS = 5 * 60_000
-/** Idle groups whose newest sample is read per rotation, to learn whether they ended. */
-const IDLE_CHECKS_PER_ROTATION = 2000
+/** Idle groups whose newest sample is read per catalogue write, to learn whether they ended. */
+const IDLE_CHECKS_PER_CATALOGUE_WRITE = 2000
+
+/**
+ * The catalogue (new groups' rows, and a live row's change to ended) is written at every this
+ * many rotations (the writes every `cutEveryMs`) rather than at each: 95 % of a fleet's row
+ * updates came one write after the row's insert (a process seen at one write and gone by the
+ * next), and each write rewrote the pages of the write before's inserts. Chunks are still
+ * written at every write; where they end goes to series_group_ends meanwhile. At 15-minute
+ * rotations that holds the log segments of an hour of new groups, about what heads hold anyway
+ * (DEFAULT_MAX_HEAD_AGE_MS).
+ */
+const CATALOGUE_EVERY_ROTATIONS = 4
 
 const bucketOf = (ts: number): number => Math.floor(ts / BUCKET_MS)
 
@@ -179,8 +215,17 @@ export class SeriesStore {
   private readonly maxHeadAgeMs: number
   private readonly firstCutSpread: number
   private readonly now: () => number
-  /** Groups not in SQLite yet. */
+  /** Groups whose row is not in SQLite yet (inserted at the next catalogue write). */
   private pendingGroups: GroupState[] = []
+  /** Stored groups whose row's change to ended waits for the next catalogue write. */
+  private readonly rowsDue = new Set<GroupState>()
+  /**
+   * Rotations since the catalogue was last written. The first one after opening writes it: the
+   * groups replayed from the log get their rows, and a new data dir interns the names every row
+   * holds (metrics, label names, column lists) before the partition label's values that chunks
+   * intern (series_group_buckets): small ids, written in fewer bits in every row.
+   */
+  private rotationsSinceCatalogue = CATALOGUE_EVERY_ROTATIONS - 1
   /** Groups with chunks waiting. */
   private dirty: GroupState[] = []
   private nextGroupId: number
@@ -202,7 +247,7 @@ export class SeriesStore {
   /** Groups brought back into memory from SQLite (a sample for a group that had ended): not ended any more at the next write. */
   private revived: GroupState[] = []
   private readonly ends: GroupEnds
-  /** Groups in memory whose row is behind where they end (series_group_ends holds it). */
+  /** Groups in memory whose row is behind where they end, or not written yet while they have chunks (series_group_ends holds it). */
   private readonly rowsBehind = new Set<GroupState>()
 
   constructor(
@@ -225,25 +270,25 @@ export class SeriesStore {
     for (const stored of this.catalog.loadLive()) this.rememberStored(stored)
     this.ends = new GroupEnds(db)
     let maxId = this.catalog.maxId()
+    // Ends of groups with no row yet (chunks written before the catalogue was): the log replays their creation.
+    const endsWithoutRow = new Map<number, GroupEnd>()
     for (const end of this.ends.loadAll()) {
       // An id in the list may be a group deleted since: never given to a new group.
       maxId = Math.max(maxId, end.id)
       const state = this.states.get(end.id)
-      if (state === undefined) continue
-      if (end.nextSeq > state.storedNextSeq) state.nextSeq = state.storedNextSeq = end.nextSeq
-      if (end.lastTs !== null && (state.storedLast === null || end.lastTs > state.storedLast)) state.storedLast = end.lastTs
-      if (state.storedNextSeq !== state.rowNextSeq || state.storedLast !== state.rowLast) this.rowsBehind.add(state)
+      if (state === undefined) endsWithoutRow.set(end.id, laterEnd(endsWithoutRow.get(end.id), end))
+      else this.takeEnd(state, end)
     }
     this.nextGroupId = maxId + 1
     if (this.cold.needsBackfill()) this.backfillBuckets()
     this.log = options.logDir === null ? null : new HeadLog(options.logDir, this.now)
-    if (this.log) this.replay(this.log)
+    if (this.log) this.replay(this.log, endsWithoutRow)
     this.startGeneration()
   }
 
   /**
-   * The id of the group with this metric and these labels, created on first use (stored at the
-   * next write). A lookup hashes the group's identity: callers that append row after row keep
+   * The id of the group with this metric and these labels, created on first use (its row stored
+   * at the next catalogue write, CATALOGUE_EVERY_ROTATIONS). A lookup hashes the group's identity: callers that append row after row keep
    * the id (MetricsStore does).
    */
   groupId(key: GroupKey): number {
@@ -257,7 +302,9 @@ export class SeriesStore {
     // Refused before it exists: a group too wide for a chunk would take rows it could never store.
     if (key.columns.length > MAX_CHUNK_COLUMNS) throw new RangeError(`a series group has at most ${MAX_CHUNK_COLUMNS} columns, not ${key.columns.length}`)
     const group: GroupInfo = { id: this.nextGroupId++, metric: key.metric, labels: Object.fromEntries(sortedLabels(key.labels)), columns: this.columnList(key.columns) }
-    this.pendingGroups.push(this.remember(group, hash))
+    const state = this.remember(group, hash)
+    state.createdGeneration = this.generation
+    this.pendingGroups.push(state)
     this.log?.addGroup(group)
     return group.id
   }
@@ -316,7 +363,11 @@ export class SeriesStore {
   flush(): void {
     this.log?.flush()
     if (this.now() - this.lastCut >= this.cutEveryMs) this.rotate(false)
-    else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) this.writePending([])
+    else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) {
+      // A chunk may go to SQLite before its group's row: the group's creation must be durable in the log first.
+      this.log?.sync()
+      this.writePending({ withCatalogue: false })
+    }
   }
 
   /** Cuts every head into chunks, writes them, and retires the whole log. */
@@ -347,7 +398,7 @@ export class SeriesStore {
       state.nextSeq += ts.length
       return { state, startTs: ts[0] as number, endTs: ts[ts.length - 1] as number, rows: ts.length, firstSeq, data }
     })
-    this.writePending([], bulk, alsoInTransaction)
+    this.writePending({ bulk, alsoInTransaction, withCatalogue: true })
   }
 
   /**
@@ -492,7 +543,8 @@ export class SeriesStore {
    * of each went.
    */
   dropBefore(ts: number, matchers?: readonly LabelMatcher[]): { chunks: number; groups: number } {
-    this.writePending([])
+    // With the catalogue: every group in memory has its row, and its row where it ends.
+    this.writePending({ withCatalogue: true })
     const from = this.firstBucket() ?? Infinity
     const bucket = bucketOf(ts)
     const hot = [...(matchers === undefined ? this.states.keys() : selectGroups(this.postings, matchers))].map((id) => this.states.get(id) as GroupState)
@@ -535,7 +587,7 @@ export class SeriesStore {
   /** Deletes the groups every matcher selects, with their chunks and heads (a server that went). */
   deleteGroups(matchers: readonly LabelMatcher[]): number {
     if (matchers.length === 0) throw new RangeError('deleteGroups needs at least one matcher')
-    this.writePending([])
+    this.writePending({ withCatalogue: true })
     const from = this.firstBucket()
     const hot = [...selectGroups(this.postings, matchers)].map((id) => this.states.get(id) as GroupState)
     const cold = from === null ? [] : this.coldMatching(matchers, from).map((stored) => this.coldState(stored))
@@ -544,7 +596,7 @@ export class SeriesStore {
 
   /** Deletes these groups (unknown ids are skipped), with their chunks and heads. */
   deleteGroupIds(ids: readonly number[]): number {
-    this.writePending([])
+    this.writePending({ withCatalogue: true })
     const hot: GroupState[] = []
     const cold: GroupState[] = []
     for (const id of ids) {
@@ -623,6 +675,8 @@ export class SeriesStore {
    */
   private rotate(all: boolean): void {
     const now = this.now()
+    const withCatalogue = all || this.rotationsSinceCatalogue + 1 >= CATALOGUE_EVERY_ROTATIONS
+    this.rotationsSinceCatalogue = withCatalogue ? 0 : this.rotationsSinceCatalogue + 1
     const carried: GroupState[] = []
     for (const state of this.withHeads) {
       const head = state.head
@@ -664,6 +718,8 @@ export class SeriesStore {
     } else for (const state of carried) state.headGeneration = this.generation
     let oldest = this.generation
     for (const state of this.withHeads) if (state.head !== null && state.head.count > 0 && state.headGeneration < oldest) oldest = state.headGeneration
+    // A group whose row waits for a later write is known after a crash only by its creation in the log.
+    if (!withCatalogue) for (const state of this.pendingGroups) if (state.createdGeneration < oldest) oldest = state.createdGeneration
     const retired: number[] = []
     for (const [generation, { segment }] of this.generations) {
       if (generation >= oldest) continue
@@ -673,8 +729,8 @@ export class SeriesStore {
     // Segments left from a previous run that no generation knows (all replayed into heads now cut).
     const known = new Set([...this.generations.values()].map((generation) => generation.segment))
     for (const segment of older) if (!known.has(segment) && !retired.includes(segment)) retired.push(segment)
-    const ending = this.groupsToLetGo(now)
-    this.writePending(retired, [], undefined, ending)
+    const ending = this.groupsToLetGo(now, withCatalogue)
+    this.writePending({ retired, ending, withCatalogue })
     this.log?.retire(retired)
     for (const state of ending) this.forget(state.info.id)
     this.lastCut = now
@@ -693,15 +749,32 @@ export class SeriesStore {
   }
 
   /**
-   * One transaction: the new groups, the cut chunks (and bulk ones), where each group now ends,
-   * and the log segments they retire. A group's row is written when it is new, when its series
-   * ended (a staleness marker cut, or `ending`: leaving memory) or starts again; where a group
-   * whose series goes on ends is appended to series_group_ends instead of rewriting its row.
+   * One transaction: the cut chunks (and bulk ones), where each group now ends, the log segments
+   * they retire and — `withCatalogue` — the catalogue: new groups' rows, and the rows of groups
+   * whose series ended (a staleness marker cut, or `ending`: leaving memory). Between catalogue
+   * writes, where a group ends is appended to series_group_ends, whether its row is behind or
+   * not written yet. A row that says its series ended is rewritten at once when the group goes
+   * on (revived, or back within the grace): such a row is read as it is, by a restart and by
+   * reads of groups out of memory. A live row's change to ended may wait: after a crash the
+   * group loads as live, where it ends from series_group_ends (reads stay exact), and is found
+   * ended and let go again at a later catalogue write (groupsToLetGo reads its newest sample).
    */
-  private writePending(retiredSegments: readonly number[], bulk: readonly PendingChunk[] = [], alsoInTransaction?: () => void, ending: readonly GroupState[] = []): void {
-    const groups = this.pendingGroups
+  private writePending(write: PendingWrite): void {
+    const { retired = [], bulk = [], alsoInTransaction, ending = [], withCatalogue } = write
+    const groups = withCatalogue ? this.pendingGroups : []
     const dirty = this.dirty
-    if (groups.length === 0 && dirty.length === 0 && bulk.length === 0 && retiredSegments.length === 0 && this.revived.length === 0 && ending.length === 0 && !alsoInTransaction) return
+    const rowsDue = withCatalogue ? this.rowsDue : new Set<GroupState>()
+    if (
+      groups.length === 0 &&
+      rowsDue.size === 0 &&
+      dirty.length === 0 &&
+      bulk.length === 0 &&
+      retired.length === 0 &&
+      this.revived.length === 0 &&
+      ending.length === 0 &&
+      !alsoInTransaction
+    )
+      return
     const chunks: PendingChunk[] = []
     for (const state of dirty) for (const chunk of state.pending as PendingChunk[]) chunks.push(chunk)
     for (const chunk of bulk) chunks.push(chunk)
@@ -714,29 +787,41 @@ export class SeriesStore {
       end.first = Math.min(end.first, chunk.startTs)
       ends.set(chunk.state, end)
     }
-    // Rows to write (new or ended or going on again) and ends to append.
-    const rows: GroupState[] = []
-    const appended: GroupState[] = []
-    const visit = (state: GroupState): void => {
-      if (!state.stored) return
-      const end = ends.get(state)
-      const nextSeq = end?.nextSeq ?? state.storedNextSeq
-      const last = end === undefined ? state.storedLast : end.last
-      if (state.ended !== state.rowEnded || (state.ended && (nextSeq !== state.rowNextSeq || last !== state.rowLast))) rows.push(state)
-      else if (nextSeq !== state.rowNextSeq || last !== state.rowLast) appended.push(state)
-    }
-    for (const state of ends.keys()) visit(state)
-    for (const state of this.revived) if (!ends.has(state)) visit(state)
-    for (const state of ending) if (!ends.has(state)) visit(state)
     const endOf = (state: GroupState): { nextSeq: number; last: number | null } => {
       const end = ends.get(state)
       return end === undefined ? { nextSeq: state.storedNextSeq, last: state.storedLast } : end
     }
+    // What a written row says: where an ended group ends; a live group's is inserted as it
+    // started (the size it keeps until its series ends: series_group_ends has where it ends).
+    const rowEndOf = (state: GroupState): { nextSeq: number; last: number | null } =>
+      state.ended || state.stored ? endOf(state) : { nextSeq: 0, last: null }
+    // Rows to write, rows whose change waits for the catalogue, and ends to append.
+    const rows: GroupState[] = []
+    const deferred: GroupState[] = []
+    const appended: GroupState[] = []
+    for (const state of new Set([...ends.keys(), ...this.revived, ...ending, ...rowsDue])) {
+      const end = endOf(state)
+      const behind = end.nextSeq !== state.rowNextSeq || end.last !== state.rowLast
+      if (!state.stored) {
+        // Until its row is inserted, and after if it is live, where its chunks end is appended.
+        if (behind && !(withCatalogue && state.ended)) appended.push(state)
+        continue
+      }
+      const changed = state.ended !== state.rowEnded || (state.ended && behind)
+      if (changed && (withCatalogue || state.rowEnded)) rows.push(state)
+      else {
+        if (changed) deferred.push(state)
+        if (behind) appended.push(state)
+      }
+    }
+    // The rows this write leaves saying exactly where their group ends.
+    const exactRows = new Set(rows)
+    for (const state of groups) if (state.ended) exactRows.add(state)
     const snapshot = this.ends.snapshotDue
     this.db.transaction(() => {
       for (const state of groups) {
-        const end = ends.get(state)
-        this.catalog.insert(state.info, end?.nextSeq ?? 0, end?.last ?? null, state.ended)
+        const end = rowEndOf(state)
+        this.catalog.insert(state.info, end.nextSeq, end.last, state.ended)
       }
       const insert = this.statements.insertChunk
       for (const chunk of chunks) {
@@ -745,36 +830,29 @@ export class SeriesStore {
         this.cold.recordChunk(bucket, this.partitionOf(chunk.state), chunk.state.info.id)
       }
       for (const state of rows) {
-        const end = endOf(state)
+        const end = rowEndOf(state)
         this.catalog.update(state.info.id, end.nextSeq, end.last, state.ended)
       }
-      // A snapshot lists every group whose row stays behind (this write's among them).
+      // A snapshot lists every group whose row stays behind or unwritten (this write's among them).
       const entries: GroupEnd[] = []
-      const written = new Set(rows)
       const behind = snapshot ? new Set([...this.rowsBehind, ...appended]) : appended
       for (const state of behind) {
-        if (written.has(state)) continue
+        if (exactRows.has(state)) continue
         const end = endOf(state)
         entries.push({ id: state.info.id, nextSeq: end.nextSeq, lastTs: end.last })
       }
       if (entries.length > 0 || snapshot) this.ends.append(entries, snapshot)
-      for (const segment of retiredSegments) this.statements.logDone.run(segment)
+      for (const segment of retired) this.statements.logDone.run(segment)
       alsoInTransaction?.()
     })()
-    for (const state of groups) {
+    for (const state of [...groups, ...rows]) {
+      const end = rowEndOf(state)
       state.stored = true
-      const end = ends.get(state)
-      state.rowNextSeq = end?.nextSeq ?? 0
-      state.rowLast = end?.last ?? null
-      state.rowEnded = state.ended
-    }
-    for (const state of rows) {
-      const end = endOf(state)
       state.rowNextSeq = end.nextSeq
       state.rowLast = end.last
       state.rowEnded = state.ended
-      this.rowsBehind.delete(state)
     }
+    for (const state of exactRows) this.rowsBehind.delete(state)
     for (const state of appended) this.rowsBehind.add(state)
     for (const [state, end] of ends) {
       state.storedNextSeq = end.nextSeq
@@ -782,13 +860,17 @@ export class SeriesStore {
       if (state.storedFirst !== undefined && (state.storedFirst === null || end.first < state.storedFirst)) state.storedFirst = end.first
     }
     for (const state of dirty) state.pending = null
-    this.pendingGroups = []
     this.dirty = []
     this.revived = []
     this.pendingChunkBytes = 0
+    if (withCatalogue) {
+      this.pendingGroups = []
+      this.rowsDue.clear()
+    }
+    for (const state of deferred) this.rowsDue.add(state)
     // The segments' files are deleted after this commit; their marks can go at the next write,
     // when the files are certainly gone.
-    if (retiredSegments.length > 0) this.statements.clearLogDone.run(Math.min(...retiredSegments))
+    if (retired.length > 0) this.statements.clearLogDone.run(Math.min(...retired))
   }
 
   /** The chunks in SQLite of these groups that overlap [start, end], by group, each group's in time order: one query. */
@@ -797,7 +879,7 @@ export class SeriesStore {
     const ids: number[] = []
     let last = -Infinity
     for (const state of states) {
-      if (state === undefined || !state.stored || state.storedLast === null || state.storedLast < start) continue
+      if (state === undefined || state.storedLast === null || state.storedLast < start) continue
       ids.push(state.info.id)
       if (state.storedLast > last) last = state.storedLast
     }
@@ -822,7 +904,7 @@ export class SeriesStore {
 
   /** A group's chunks in SQLite that overlap [start, end], in time order. */
   private storedChunks(state: GroupState, start: number, end: number): Array<{ first_seq: number; data: Uint8Array }> {
-    if (!state.stored || state.storedLast === null || state.storedLast < start) return []
+    if (state.storedLast === null || state.storedLast < start) return []
     // A chunk overlapping [start, end] ends at or after start, and no later than the group's newest.
     const first = this.firstBucket()
     if (first === null) return []
@@ -834,7 +916,7 @@ export class SeriesStore {
     if (state.storedFirst === undefined) {
       const from = this.firstBucket()
       state.storedFirst =
-        !state.stored || state.storedLast === null || from === null
+        state.storedLast === null || from === null
           ? null
           : ((this.statements.firstStart.get(from, bucketOf(state.storedLast), state.info.id) as number | null) ?? null)
     }
@@ -845,12 +927,19 @@ export class SeriesStore {
     return this.statements.firstBucket.get() as number | null
   }
 
+  /** Where series_group_ends says a group ends, when past what its row says. */
+  private takeEnd(state: GroupState, end: GroupEnd): void {
+    if (end.nextSeq > state.storedNextSeq) state.nextSeq = state.storedNextSeq = end.nextSeq
+    if (end.lastTs !== null && (state.storedLast === null || end.lastTs > state.storedLast)) state.storedLast = end.lastTs
+    if (state.storedNextSeq !== state.rowNextSeq || state.storedLast !== state.rowLast) this.rowsBehind.add(state)
+  }
+
   /**
    * Brings the heads back from the log after a restart. A sample whose sequence number is below
    * its group's next one is skipped: it is in a chunk already, or was logged twice (carried over
    * into a newer segment before the older one was deleted).
    */
-  private replay(log: HeadLog): void {
+  private replay(log: HeadLog, endsWithoutRow: ReadonlyMap<number, GroupEnd>): void {
     const done = new Set(this.statements.logDoneAll.all() as number[])
     log.replay(
       {
@@ -863,6 +952,10 @@ export class SeriesStore {
           // In memory, or stored and ended (its samples are all in chunks).
           if (this.states.has(group.id) || this.cold.load([group.id]).length > 0) return
           const state = this.remember({ ...group, columns: this.columnList(group.columns) })
+          state.createdGeneration = this.generation
+          // Its chunks may be in SQLite already, written before its row: the samples they hold are skipped.
+          const end = endsWithoutRow.get(group.id)
+          if (end !== undefined) this.takeEnd(state, end)
           this.pendingGroups.push(state)
           this.nextGroupId = Math.max(this.nextGroupId, group.id + 1)
         },
@@ -894,14 +987,18 @@ export class SeriesStore {
   /**
    * Groups to let go of memory: their series ended (a staleness marker last, learned at the cut
    * or, for a group idle since before the store opened, by reading its newest sample) longer than
-   * the grace ago, and everything of them is in SQLite.
+   * the grace ago, and everything of them is in SQLite. A group leaves memory once its row says
+   * it ended: between catalogue writes only those whose row says so already (written ended at
+   * an earlier catalogue write) may go; the others wait for the next catalogue write, which
+   * writes their rows.
    */
-  private groupsToLetGo(now: number): GroupState[] {
+  private groupsToLetGo(now: number, withCatalogue: boolean): GroupState[] {
     const ending: GroupState[] = []
     let checks = 0
     for (const state of this.states.values()) {
-      if (state.head !== null || state.pending !== null || !state.stored || state.storedLast === null || now - state.storedLast < this.endedGraceMs) continue
-      if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_ROTATION) {
+      if (state.head !== null || state.pending !== null || state.storedLast === null || now - state.storedLast < this.endedGraceMs) continue
+      if (!withCatalogue && !state.rowEnded) continue
+      if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_CATALOGUE_WRITE) {
         checks++
         state.idleChecked = true
         state.ended = this.endsStale(state)
@@ -1000,7 +1097,10 @@ export class SeriesStore {
     this.postings.remove(state.info)
     this.withHeads.delete(state)
     this.rowsBehind.delete(state)
+    this.rowsDue.delete(state)
     this.states.delete(id)
+    // Found in SQLite from now on: what was cached of it is stale (an absence looked up before its row was written, at a replay).
+    this.cold.invalidate(id)
   }
 
   /** Keeps a group in memory; `hash` is its identityHash, when the caller has it. */
@@ -1025,6 +1125,7 @@ export class SeriesStore {
       lastGenerationStart: 0,
       nextSeq: 0,
       stored: false,
+      createdGeneration: 0,
       storedLast: null,
       storedNextSeq: 0,
       storedFirst: undefined,
@@ -1087,6 +1188,13 @@ function mix32(hash: number): number {
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
   return hash ^ (hash >>> 16)
+}
+
+/** The later of two entries for one group in series_group_ends. */
+function laterEnd(known: GroupEnd | undefined, end: GroupEnd): GroupEnd {
+  if (known === undefined) return end
+  const lastTs = known.lastTs === null ? end.lastTs : end.lastTs === null ? known.lastTs : Math.max(known.lastTs, end.lastTs)
+  return { id: end.id, nextSeq: Math.max(known.nextSeq, end.nextSeq), lastTs }
 }
 
 function sameIdentity(group: GroupInfo, key: GroupKey): boolean {

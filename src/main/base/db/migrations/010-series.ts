@@ -10,7 +10,8 @@ import type { Migration } from './index'
  *   group per metric and labels itself (it is the only writer), so no unique index repeats them.
  * - A group's row also keeps what the store needs of it at start-up without reading its chunks:
  *   next_seq, the sequence number its next sample gets, and last_ts, the end of its newest chunk
- *   (both updated with every chunk written).
+ *   (at first updated with every chunk written; since 020-series-group-ends.ts exact only in the
+ *   row of a group that ended, and rows are written in batches: see that migration).
  * - No label index in SQLite: the store holds every group in memory (it loads them at start-up)
  *   and matches labels there. An index keyed by label takes each new process's rows at random
  *   places (its pid, its command, its server's run of groups), dirtying pages all over it at

@@ -13,7 +13,9 @@ import type { Migration } from './index'
  *   cannot read).
  * - series_groups.ended marks a group that ended and left memory; the partial index lists the
  *   others, which the store loads at start-up. New groups are appended to it, and a group that
- *   ends is taken out near its end (processes are short-lived), so it stays small and cheap.
+ *   ends is taken out near its end (processes are short-lived), so it stays small and cheap;
+ *   since rows are written in batches (020-series-group-ends.ts), most short-lived processes'
+ *   rows are inserted already ended and never enter it.
  */
 export const m011SeriesColdGroups: Migration = {
   version: 11,

@@ -17,6 +17,15 @@ import type { Migration } from './index'
  *   group's ends only grow): the same next_seq and last_ts as a row kept up to date.
  * A data dir from before this migration has every row up to date and an empty table: nothing to
  * convert. A group's row with ended = 1 is always exact.
+ *
+ * Later (no schema change): the rows themselves are written at every fourth write, not at each
+ * (series-store.ts, CATALOGUE_EVERY_ROTATIONS) — a new group's row, already ended when its
+ * process is gone by then, and a live row's change to ended. Until its row is written, a group's
+ * chunks may be in SQLite with where they end in this table (ids with no row yet), and the head
+ * log keeps the segment that holds its creation, so that a restart replays the group and applies
+ * these ends to it. A live row whose change to ended was not written before a crash loads as
+ * live, exact with these ends, and is found ended and written so again later. A row that says
+ * ended is still rewritten at once when its group goes on, so ended = 1 stays exact.
  */
 export const m020SeriesGroupEnds: Migration = {
   version: 20,

@@ -113,20 +113,21 @@ const SUCCESSOR = 4
 /** The run (below) of the group's last sample, NONE for none (version 4). */
 const RUN = 5
 /**
+ * Where the group was in its run's snapshot when it last came (version 5): that snapshot's
+ * number in the run × MAX_MEMBERS + its place among the snapshot's rows (NONE for none).
+ */
+const MEMBER = 6
+/**
  * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the last value times
  * 10^exponent; [2n, 3n) a running mean of the size of its differences, which picks their width;
  * [3n, 4n) the decimal places of the last value, or -1 when it was not a decimal; [4n, 5n) the
- * factor of its prediction (version 3); [5n, 6n) its links, three small integers in one number
+ * factor of its prediction (version 3), or in a column last written as a share its columns and
+ * places (version 5, "Shares" below); [5n, 6n) its links, three small integers in one number
  * (a fleet keeps tens of thousands of contexts: a number each was a third of them) — how many
  * columns back is the one it is predicted from (0 for none, version 3), how many columns back
  * is the counter it was last written as the rate of (0 for none), and whether the last value
  * was null (version 3's repeated rows hold those).
  */
-/**
- * Where the group was in its run's snapshot when it last came (version 5): that snapshot's
- * number in the run × MAX_MEMBERS + its place among the snapshot's rows (NONE for none).
- */
-const MEMBER = 6
 const CONTEXT_HEADER = 7
 const COLUMN_FIELDS = 6
 const SCALED = 1
@@ -175,7 +176,7 @@ const RUN_NEXT_COUNT = 6
 const RUN_FIELDS = 7
 /** Runs a segment has room for at first (it doubles as runs come). */
 const INITIAL_RUNS = 1 << 10
-/** Where a segment's codec keeps the mean sizes of run starts' gaps and places (writeFitted). */
+/** Where a segment's codec keeps the mean sizes of run starts' gaps and places (writeFitted; writeRice since version 5). */
 const GAP_SIZE = 0
 const PICK_SIZE = 1
 /** And of a member's place among the last members less its place in the snapshot coming (version 5). */
@@ -231,7 +232,7 @@ class SegmentCodec {
   private expectedTo = 0
   /** The run the last sample belongs to. */
   private currentRun = NONE
-  /** Running means of the size of the gaps (GAP_SIZE) and places (PICK_SIZE) written, which pick their widths. */
+  /** Running means of the size of the gaps (GAP_SIZE), places (PICK_SIZE) and members' places (MEMBER_SIZE) written, which pick their widths. */
   private readonly sizes = new Float64Array(3)
   /**
    * A row of a snapshot that did not follow the row before as last time (a process that moved
@@ -436,7 +437,6 @@ class SegmentCodec {
     return member >= last * MAX_MEMBERS && member < (last + 1) * MAX_MEMBERS ? member - last * MAX_MEMBERS : -1
   }
 
-
   /** Runs expected so long ago that they are taken for gone (a server, a collector): no longer ranked. */
   private dropLate(): void {
     const r = this.runs
@@ -635,9 +635,10 @@ class SegmentCodec {
     const samples = d[context + SAMPLES] as number
     const lastTs = d[context + LAST_TS] as number
     const follows = previous !== NONE && d[previous + SUCCESSOR] === groupId
-    if (follows && ts === this.lastTs && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1) out.writeBit(false)
+    const next = samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1
+    if (follows && ts === this.lastTs && next) out.writeBit(false)
     else if (ts !== this.lastTs || this.startsRun(d[context + RUN] as number, ts)) this.writeRunStart(out, groupId, context, ts, seq, columns, known)
-    else if (!follows && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1 && this.memberPlace(context) >= 0) {
+    else if (!follows && next && this.memberPlace(context) >= 0) {
       // 110, 1 (not the group that followed), 1: a member of the run, at the same time, with the next sequence number.
       out.write(0b11011, 5)
       writeFitted(out, this.memberPlace(context) - (this.runs[this.currentRun + RUN_NEXT_COUNT] as number), this.sizes, MEMBER_SIZE)

@@ -422,7 +422,7 @@ describe('head log', () => {
     expect(replay(dir).filter((visit) => visit[0] === 'sample')).toHaveLength(runs.length * intervals)
   })
 
-  it("writes the row of a process that moved in ps's top N in about 12 bits, and AIX's shared read and write rates in about 32", () => {
+  it("writes the row of a process that moved in ps's top N in about 10 bits, and AIX's shared read and write rates in about 35", () => {
     // 100 servers' ps snapshots of 20 processes, sorted by CPU: each interval a few processes
     // move a place or three. Their groups were made as the fleet's processes came (a server's
     // are not next to each other): format 4 wrote such a row with the general header, the
@@ -443,13 +443,13 @@ describe('head log', () => {
     for (let interval = 0; interval < intervals; interval++) {
       for (const { phase, order } of servers) {
         if (interval > 2) {
-          const before = new Map(order.map((id, p) => [id, order[p - 1]]))
+          const predecessors = new Map(order.map((id, p) => [id, order[p - 1]]))
           for (let swaps = 0; swaps < 3; swaps++) {
             const from = Math.floor(random() * 20)
             const to = Math.max(0, Math.min(19, from + Math.floor(random() * 7) - 3))
             order.splice(to, 0, ...order.splice(from, 1))
           }
-          moved += order.filter((id, p) => p > 0 && before.get(id) !== order[p - 1]).length
+          moved += order.filter((id, p) => p > 0 && predecessors.get(id) !== order[p - 1]).length
         }
         for (const id of order) {
           const seq = seqs.get(id) ?? 0

@@ -15,7 +15,10 @@
 // written as which of the snapshots expected about then it is (each comes again a period after
 // the last) and the milliseconds since the sample before. A decimal that goes with an
 // earlier column of its row (iostat's kB/s and the kB of the interval, printed from one count)
-// is written as what is left after predicting it from that column, as chunks store it.
+// is written as what is left after predicting it from that column, as chunks store it; a double
+// that is a decimal's share of two earlier columns (AIX iostat's read and write rates) as that
+// decimal. A row of a snapshot in another place than last time (ps's top N) is written as its
+// place in the snapshot before.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -45,13 +48,24 @@ const SEGMENT_SUFFIX = '.log'
 const RECORD_HEADER = 8
 /** The first 4 bytes of a segment with a format marker: as a record length, one none has. */
 const FORMAT_MARK = 0xffffffff
-const FORMAT_VERSION = 4
+const FORMAT_VERSION = 5
 const SYNC_EVERY_MS = 1000
 
 // A segment starts with a marker of its format: 8 bytes, 0xFFFFFFFF (a record length no record
 // has: an older reader takes the segment for empty) and the version. Segments without it were
 // written before version 2 and are still read (a crash may leave them for the upgraded app).
 //
+// Version 5 (since 2026-12-03, writes-5): as version 4, but for five things. (1) A run start's
+// gap and place are Rice codes (writeRice: the quotient in unary, the width from the mean of
+// the last ~16) rather than writeFitted's, a place as the whole number it is. (2) Version 4's
+// 110 header, after its 1 (not the group that followed): 1 a *member* — a group of the
+// current run's last snapshot, at the same time, with the next sequence number, written as its
+// place in that snapshot less the number of rows of this one so far (writeFitted); 0 then the
+// group as before. (3) Where a group is written as a difference from the sample before's, a
+// bit comes first: 1 the group created last (no difference), 0 the difference. (4) A group's
+// context is made with its record, so its first sample says no width (the width bit is 0
+// when the group has a context of the row's width). (5) The value code 110 is followed by a
+// bit: 0 the double's 64 bits, 1 a *share* (see "Shares" below).
 // Version 4 (since 2026-12-03, later): as version 3, but for the header of a sample at a new
 // time, or of one that starts another run at the same time (the first row of a snapshot; see
 // "runs" below). Tags: 0 as before; 10 a run expected, whose first row is the group's, with the
@@ -99,16 +113,22 @@ const SUCCESSOR = 4
 /** The run (below) of the group's last sample, NONE for none (version 4). */
 const RUN = 5
 /**
+ * Where the group was in its run's snapshot when it last came (version 5): that snapshot's
+ * number in the run × MAX_MEMBERS + its place among the snapshot's rows (NONE for none).
+ */
+const MEMBER = 6
+/**
  * Then per column, from CONTEXT_HEADER: [0, n) its last number; [n, 2n) the last value times
  * 10^exponent; [2n, 3n) a running mean of the size of its differences, which picks their width;
  * [3n, 4n) the decimal places of the last value, or -1 when it was not a decimal; [4n, 5n) the
- * factor of its prediction (version 3); [5n, 6n) its links, three small integers in one number
+ * factor of its prediction (version 3), or in a column last written as a share its columns and
+ * places (version 5, "Shares" below); [5n, 6n) its links, three small integers in one number
  * (a fleet keeps tens of thousands of contexts: a number each was a third of them) — how many
  * columns back is the one it is predicted from (0 for none, version 3), how many columns back
  * is the counter it was last written as the rate of (0 for none), and whether the last value
  * was null (version 3's repeated rows hold those).
  */
-const CONTEXT_HEADER = 6
+const CONTEXT_HEADER = 7
 const COLUMN_FIELDS = 6
 const SCALED = 1
 const SIZE = 2
@@ -150,18 +170,26 @@ const RUN_PERIOD = 2
 const RUN_FIRST = 3
 /** 1 while it is among the runs expected (`SegmentCodec.expected`). */
 const RUN_WAITING = 4
-const RUN_FIELDS = 5
+/** How many snapshots it had in the segment, and how many rows the one coming has so far (version 5; see `MEMBER`). */
+const RUN_SNAPSHOTS = 5
+const RUN_NEXT_COUNT = 6
+const RUN_FIELDS = 7
 /** Runs a segment has room for at first (it doubles as runs come). */
 const INITIAL_RUNS = 1 << 10
-/** Where a segment's codec keeps the mean sizes of run starts' gaps and places (writeFitted). */
+/** Where a segment's codec keeps the mean sizes of run starts' gaps and places (writeFitted; writeRice since version 5). */
 const GAP_SIZE = 0
 const PICK_SIZE = 1
+/** And of a member's place among the last members less its place in the snapshot coming (version 5). */
+const MEMBER_SIZE = 2
 /** A run further than this down the expected ones is written as a new one (cheaper by then). */
 const MAX_PICK = 64
+/** Rows of a snapshot that have a place as members (the rest are written as jumps). */
+const MAX_MEMBERS = 1 << 20
 
 // Value codes, by prefix: 0 a decimal at the column's last exponent (its difference from the
 // prediction, version 3; from the value before, version 2), 10 a
-// decimal at new places (whole), 110 a double's 64 bits, 1110 null, 11110 stale, 11111 the rate
+// decimal at new places (whole), 110 a double's 64 bits (version 5: 1100, and 1101 a share),
+// 1110 null, 11110 stale, 11111 the rate
 // of an earlier column: (its value − its previous value) ÷ seconds since the last sample, as
 // the collectors compute rates, to the bit. The rate's column follows as how many columns back
 // it is; in version 3 after a bit, 0 when it is the one of the column's last rate (no more).
@@ -204,8 +232,19 @@ class SegmentCodec {
   private expectedTo = 0
   /** The run the last sample belongs to. */
   private currentRun = NONE
-  /** Running means of the size of the gaps (GAP_SIZE) and places (PICK_SIZE) written, which pick their widths. */
-  private readonly sizes = new Float64Array(2)
+  /** Running means of the size of the gaps (GAP_SIZE), places (PICK_SIZE) and members' places (MEMBER_SIZE) written, which pick their widths. */
+  private readonly sizes = new Float64Array(3)
+  /**
+   * A row of a snapshot that did not follow the row before as last time (a process that moved
+   * up or down ps's top N) is written as its place among the rows of its run's last snapshot,
+   * its *members* (version 5): the writer knows a group's place from its context (MEMBER); a
+   * reader keeps each run's members, by run ÷ RUN_FIELDS — those of its last snapshot in the
+   * order they came, and those of the one coming, which become the last ones when the run
+   * comes again (the two arrays are swapped, never cut). Keeping them in the writer too was
+   * ~8 % of its CPU.
+   */
+  private readonly lastMembers: number[][] = []
+  private readonly nextMembers: number[][] = []
   /** The id of the last group record (version 2 writes the next one's as a difference). */
   private lastCreated = 0
   /** Strings of group records (a server's id, a column list), each written once per segment. */
@@ -215,14 +254,22 @@ class SegmentCodec {
   /** Whether decimals are predicted and repeated rows hold nulls (version 3). */
   private readonly predicts: boolean
 
-  /** @param version the segment's format (writing is always in the current one) */
-  constructor(readonly version: number = FORMAT_VERSION) {
+  /**
+   * @param version the segment's format (writing is always in the current one)
+   * @param reads whether the codec reads (it then keeps the runs' members)
+   */
+  constructor(
+    readonly version: number = FORMAT_VERSION,
+    private readonly reads = false
+  ) {
     this.predicts = version >= 3
   }
 
   writeGroup(out: BitWriter, group: LoggedGroup): void {
     writeSigned(out, group.id - this.lastCreated)
     this.lastCreated = group.id
+    // Its context, from now (version 5): its first sample need not say how many columns it has.
+    this.context(group.id, group.columns.length)
     this.writeString(out, group.metric)
     const labels = Object.entries(group.labels)
     writeSigned(out, labels.length)
@@ -242,7 +289,9 @@ class SegmentCodec {
       const name = this.readString(input)
       labels[name] = this.readString(input)
     }
-    return { id, metric, labels, columns: JSON.parse(this.readString(input)) as string[] }
+    const columns = JSON.parse(this.readString(input)) as string[]
+    if (this.version >= 5) this.context(id, columns.length)
+    return { id, metric, labels, columns }
   }
 
   private writeString(out: BitWriter, text: string): void {
@@ -288,6 +337,7 @@ class SegmentCodec {
     d[context + LAST_SEQ] = -1
     d[context + SUCCESSOR] = -1
     d[context + RUN] = NONE
+    d[context + MEMBER] = NONE
     d.fill(-1, context + CONTEXT_HEADER + PLACES * columns, context + CONTEXT_HEADER + (PLACES + 1) * columns)
     d.fill(0, context + CONTEXT_HEADER + (PLACES + 1) * columns, context + size)
     this.groups.set(groupId, context)
@@ -301,38 +351,40 @@ class SegmentCodec {
    * (the run's first group, the next sequence number) —, else the group as a difference from the
    * sample before's, and a new run.
    */
-  private writeRunStart(out: BitWriter, groupId: number, context: number, ts: number, seq: number, columns: number): void {
+  private writeRunStart(out: BitWriter, groupId: number, context: number, ts: number, seq: number, columns: number, known: boolean): void {
     // writeFitted takes whole numbers only (format 3's writeSigned refused the others too):
     // refused before anything is written or changed, so the reader stays in step.
     if (!Number.isSafeInteger(ts - this.lastTs)) throw new RangeError(`log: cannot write the time ${ts}`)
     const d = this.contexts
     const r = this.runs
     this.dropLate()
-    const known = d[context + RUN] as number
-    const pick = known !== NONE && r[known + RUN_WAITING] === 1 ? this.nearest(ts, known, 0) : MAX_PICK
+    const last = d[context + RUN] as number
+    const pick = last !== NONE && r[last + RUN_WAITING] === 1 ? this.nearest(ts, last, 0) : MAX_PICK
     const samples = d[context + SAMPLES] as number
-    const first = pick < MAX_PICK ? (r[known + RUN_FIRST] as number) : NONE
+    const first = pick < MAX_PICK ? (r[last + RUN_FIRST] as number) : NONE
     const usual = groupId === first && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1
     out.write(usual ? 0b10 : 0b1110, usual ? 2 : 4)
-    writeFitted(out, ts - this.lastTs, this.sizes, GAP_SIZE)
+    if (this.version >= 5) writeRice(out, ts - this.lastTs, this.sizes, GAP_SIZE)
+    else writeFitted(out, ts - this.lastTs, this.sizes, GAP_SIZE)
     let run: number
     if (pick < MAX_PICK) {
       if (!usual) out.writeBit(true)
-      writeFitted(out, pick % 2 === 0 ? pick / 2 : -(pick + 1) / 2, this.sizes, PICK_SIZE)
-      this.take(this.rankOf(known))
-      if (usual) return this.recur(known, groupId, ts)
+      if (this.version >= 5) writeRice(out, pick, this.sizes, PICK_SIZE)
+      else writeFitted(out, pick % 2 === 0 ? pick / 2 : -(pick + 1) / 2, this.sizes, PICK_SIZE)
+      this.take(this.rankOf(last))
+      if (usual) return this.recur(last, groupId, ts)
       if (groupId === first) out.writeBit(false)
       else {
         out.writeBit(true)
         writeSigned(out, groupId - first)
       }
-      run = known
+      run = last
     } else {
       out.writeBit(false)
-      writeSigned(out, groupId - this.lastGroup)
+      this.writeJump(out, groupId)
       run = this.newRun(context)
     }
-    if (samples > 0) out.writeBit(false)
+    if (known) out.writeBit(false)
     else {
       out.writeBit(true)
       writeSigned(out, columns)
@@ -359,12 +411,30 @@ class SegmentCodec {
    * as it would have been; left expected, it would stand before the others for half a period.
    */
   private join(context: number, groupId: number, ts: number): void {
-    const run = this.contexts[context + RUN] as number
-    if (this.startsRun(run, ts)) {
-      this.take(this.rankOf(run))
-      this.recur(run, groupId, ts)
+    const before = this.contexts[context + RUN] as number
+    if (this.startsRun(before, ts)) {
+      this.take(this.rankOf(before))
+      this.recur(before, groupId, ts)
     }
-    this.contexts[context + RUN] = this.currentRun
+    const run = this.currentRun
+    this.contexts[context + RUN] = run
+    if (run === NONE) return
+    // The group is the next row of the run's snapshot coming.
+    const r = this.runs
+    const count = r[run + RUN_NEXT_COUNT] as number
+    this.contexts[context + MEMBER] = count < MAX_MEMBERS ? (r[run + RUN_SNAPSHOTS] as number) * MAX_MEMBERS + count : NONE
+    r[run + RUN_NEXT_COUNT] = count + 1
+    // Indexes made integers: a number read from a Float64Array is a double, and a JS array indexed by one takes a slow path.
+    if (this.reads) (this.nextMembers[(run / RUN_FIELDS) | 0] as number[])[count | 0] = groupId
+  }
+
+  /** The group's place among the current run's last members (-1 when it was not one). */
+  private memberPlace(context: number): number {
+    const run = this.currentRun
+    const member = this.contexts[context + MEMBER] as number
+    if (this.contexts[context + RUN] !== run || run === NONE || member === NONE) return -1
+    const last = (this.runs[run + RUN_SNAPSHOTS] as number) - 1
+    return member >= last * MAX_MEMBERS && member < (last + 1) * MAX_MEMBERS ? member - last * MAX_MEMBERS : -1
   }
 
   /** Runs expected so long ago that they are taken for gone (a server, a collector): no longer ranked. */
@@ -476,6 +546,10 @@ class SegmentCodec {
     const run = this.runsUsed
     this.runsUsed += RUN_FIELDS
     this.runs[run + RUN_LAST_TS] = (d[context + SAMPLES] as number) > 0 ? (d[context + LAST_TS] as number) : Number.NaN
+    if (this.reads) {
+      this.lastMembers.push([])
+      this.nextMembers.push([])
+    }
     return run
   }
 
@@ -500,6 +574,14 @@ class SegmentCodec {
     }
     r[run + RUN_FIRST] = groupId
     this.currentRun = run
+    r[run + RUN_SNAPSHOTS] = (r[run + RUN_SNAPSHOTS] as number) + 1
+    r[run + RUN_NEXT_COUNT] = 0
+    if (this.reads) {
+      const index = (run / RUN_FIELDS) | 0
+      const last = this.lastMembers[index] as number[]
+      this.lastMembers[index] = this.nextMembers[index] as number[]
+      this.nextMembers[index] = last
+    }
     const next = r[run + RUN_PERIOD] as number
     if (next > 0) {
       r[run + RUN_EXPECTED] = Math.round((r[run + RUN_LAST_TS] as number) + next)
@@ -507,13 +589,41 @@ class SegmentCodec {
     }
   }
 
+  /**
+   * A group that is neither the one that follows nor a member nor a run's: a difference from the
+   * sample before's — in version 5 after a bit, 1 for the group created last (a new process's
+   * first row, ~13 bits less), 0 for any other.
+   */
+  private writeJump(out: BitWriter, groupId: number): void {
+    if (groupId === this.lastCreated) return out.writeBit(true)
+    out.writeBit(false)
+    writeSigned(out, groupId - this.lastGroup)
+  }
+
+  private readJump(input: BitReader): number {
+    return this.version >= 5 && input.readBit() ? this.lastCreated : this.lastGroup + readSigned(input)
+  }
+
+  /** A run start's gap (GAP_SIZE) or place (PICK_SIZE): a Rice code since version 5, before it writeFitted's (the place as a signed number). */
+  private readGapOrPick(input: BitReader, at: number): number {
+    if (this.version >= 5) return readRice(input, this.sizes, at)
+    const [value, size] = readFitted(input, this.sizes[at] as number)
+    this.sizes[at] = size
+    if (at === GAP_SIZE) return value
+    return value >= 0 ? 2 * value : -2 * value - 1
+  }
+
   /** A sample entry, its tag included (the current version). */
   write(out: BitWriter, groupId: number, ts: number, seq: number, row: readonly SampleValue[], slot?: LogSlot): void {
     const previous = this.lastContext
     const columns = row.length
     let context: number
+    /** Whether the group has a context of this width already: else the header says the width. */
+    let known = true
     if (slot !== undefined && slot.codec === this && this.contexts[(slot.context as number) + COLUMNS] === columns) context = slot.context as number
     else {
+      const before = this.groups.get(groupId)
+      known = before !== undefined && this.contexts[before + COLUMNS] === columns
       context = this.context(groupId, columns)
       if (slot !== undefined) {
         slot.codec = this
@@ -525,18 +635,24 @@ class SegmentCodec {
     const samples = d[context + SAMPLES] as number
     const lastTs = d[context + LAST_TS] as number
     const follows = previous !== NONE && d[previous + SUCCESSOR] === groupId
-    if (follows && ts === this.lastTs && samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1) out.writeBit(false)
-    else if (ts !== this.lastTs || this.startsRun(d[context + RUN] as number, ts)) this.writeRunStart(out, groupId, context, ts, seq, columns)
-    else {
+    const next = samples > 0 && seq === (d[context + LAST_SEQ] as number) + 1
+    if (follows && ts === this.lastTs && next) out.writeBit(false)
+    else if (ts !== this.lastTs || this.startsRun(d[context + RUN] as number, ts)) this.writeRunStart(out, groupId, context, ts, seq, columns, known)
+    else if (!follows && next && this.memberPlace(context) >= 0) {
+      // 110, 1 (not the group that followed), 1: a member of the run, at the same time, with the next sequence number.
+      out.write(0b11011, 5)
+      writeFitted(out, this.memberPlace(context) - (this.runs[this.currentRun + RUN_NEXT_COUNT] as number), this.sizes, MEMBER_SIZE)
+      if (previous !== NONE) d[previous + SUCCESSOR] = groupId
+    } else {
       out.write(0b110, 3)
       if (follows) out.writeBit(false)
       else {
-        out.writeBit(true)
-        writeSigned(out, groupId - this.lastGroup)
+        out.write(0b10, 2)
+        this.writeJump(out, groupId)
         if (previous !== NONE) d[previous + SUCCESSOR] = groupId
       }
       writeSigned(out, ts - this.lastTs)
-      if (samples > 0) out.writeBit(false)
+      if (known) out.writeBit(false)
       else {
         out.writeBit(true)
         writeSigned(out, columns)
@@ -562,6 +678,7 @@ class SegmentCodec {
     }
     const rates = samples > 0 && ts > lastTs
     const elapsed = (ts - lastTs) / 1000
+    rowShareColumn = -1
     for (let c = 0; c < columns; c++) {
       const value = row[c]
       if (typeof value !== 'number') {
@@ -622,8 +739,11 @@ class SegmentCodec {
           writeSigned(out, c - from)
           setRateOf(d, at + LINKS * n + c, c - from)
         }
+      } else if (findShare(d, at, n, c, row, value)) {
+        out.write(0b1101, 4)
+        writeShare(out, d, at, n, c, row)
       } else {
-        out.write(0b110, 3)
+        out.write(0b1100, 4)
         out.write(highBits(value), 32)
         out.write(lowBitsOfLast(), 32)
       }
@@ -640,6 +760,8 @@ class SegmentCodec {
   read(input: BitReader, header: SampleHeader): { groupId: number; ts: number; seq: number; row: SampleValue[] } {
     const previous = this.groups.get(this.lastGroup)
     const common = header === 'common'
+    let member = false
+    let place = -1
     let groupId: number
     let ts: number
     let context: number
@@ -647,18 +769,15 @@ class SegmentCodec {
       const usual = header === 'run'
       this.dropLate()
       let run = NONE
-      const [gap, gapSize] = readFitted(input, this.sizes[GAP_SIZE] as number)
-      this.sizes[GAP_SIZE] = gapSize
-      ts = this.lastTs + gap
+      ts = this.lastTs + this.readGapOrPick(input, GAP_SIZE)
       if (usual || input.readBit()) {
-        const [signed, pickSize] = readFitted(input, this.sizes[PICK_SIZE] as number)
-        this.sizes[PICK_SIZE] = pickSize
-        const at = this.nearest(ts, NONE, signed >= 0 ? 2 * signed : -2 * signed - 1)
+        const pick = this.readGapOrPick(input, PICK_SIZE)
+        const at = this.nearest(ts, NONE, pick)
         if (at < 0) throw new RangeError('log: no run expected there')
         run = this.take(at)
         const first = this.runs[run + RUN_FIRST] as number
         groupId = !usual && input.readBit() ? first + readSigned(input) : first
-      } else groupId = this.lastGroup + readSigned(input)
+      } else groupId = this.readJump(input)
       const known = this.groups.get(groupId)
       if (usual) {
         if (known === undefined || this.contexts[known + SAMPLES] === 0) throw new RangeError('log: a run of a group without samples')
@@ -677,19 +796,38 @@ class SegmentCodec {
       if (!input.readBit()) {
         if (previous === undefined) throw new RangeError('log: a group follows none')
         groupId = this.contexts[previous + SUCCESSOR] as number
+      } else if (this.version >= 5 && input.readBit()) {
+        member = true
+        const [difference, size] = readFitted(input, this.sizes[MEMBER_SIZE] as number)
+        this.sizes[MEMBER_SIZE] = size
+        const run = this.currentRun
+        if (run === NONE) throw new RangeError('log: no member there')
+        place = (this.runs[run + RUN_NEXT_COUNT] as number) + difference
+        const found = (this.lastMembers[(run / RUN_FIELDS) | 0] as number[])[place | 0]
+        if (found === undefined) throw new RangeError('log: no member there')
+        groupId = found
+        if (previous !== undefined) this.contexts[previous + SUCCESSOR] = groupId
       } else {
-        groupId = this.lastGroup + readSigned(input)
+        groupId = this.readJump(input)
         if (previous !== undefined) this.contexts[previous + SUCCESSOR] = groupId
       }
-      ts = this.lastTs + readSigned(input)
-      const known = this.groups.get(groupId)
-      context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
+      if (member) {
+        ts = this.lastTs
+        const known = this.groups.get(groupId)
+        // A place beyond the last snapshot's rows finds a stale group (the arrays are not cut): its own place says so.
+        if (known === undefined || this.memberPlace(known) !== place) throw new RangeError('log: no member there')
+        context = known
+      } else {
+        ts = this.lastTs + readSigned(input)
+        const known = this.groups.get(groupId)
+        context = !input.readBit() && known !== undefined ? known : this.context(groupId, readSigned(input))
+      }
     }
     this.join(context, groupId, ts)
     this.lastGroup = groupId
     this.lastTs = ts
     const d = this.contexts
-    const seq = (d[context + LAST_SEQ] as number) + 1 + (common || header === 'run' ? 0 : readSigned(input))
+    const seq = (d[context + LAST_SEQ] as number) + 1 + (common || member || header === 'run' ? 0 : readSigned(input))
     if (this.version >= 2 && (d[context + SAMPLES] as number) > 0 && input.readBit()) {
       const n = d[context + COLUMNS] as number
       const at = context + CONTEXT_HEADER
@@ -706,6 +844,7 @@ class SegmentCodec {
     const n = columns
     const at = context + CONTEXT_HEADER
     const row: SampleValue[] = new Array<SampleValue>(columns)
+    rowShareColumn = -1
     for (let c = 0; c < columns; c++) {
       let value: number
       const code = readOnes(input, 5)
@@ -727,7 +866,7 @@ class SegmentCodec {
         value = m / (SCALES[places] as number)
       } else if (code === 2) {
         d[at + PLACES * n + c] = -1
-        value = fromBits(input.read(32), input.read(32))
+        value = this.version >= 5 && input.readBit() ? readShare(input, d, at, n, c, row) : fromBits(input.read(32), input.read(32))
       } else if (code === 3) {
         row[c] = null
         setWasNull(d, at + LINKS * n + c, true)
@@ -757,6 +896,158 @@ class SegmentCodec {
     d[context + LAST_TS] = ts
     return { groupId, ts, seq, row }
   }
+}
+
+// Shares (version 5): a value that is a decimal S times one earlier column of its row over the
+// sum of that column and another, S × a ÷ (a + b), to the bit — AIX iostat's read and write
+// rates, its one printed throughput (Kbps) split in the shares of the kB read and written,
+// which are not decimals. Written as the two columns (their distances back; one bit when they
+// are the column's last ones) and S: one bit when it is the S of the share before in the row
+// (the write rate after the read rate), else its places (one bit when the column's last) and
+// its difference from the column's last S scaled by how the total moved (the throughput goes
+// with the kB of the interval). A share column's context keeps S scaled in SCALED, the mean
+// size of its differences in SIZE, and the two distances and S's places packed in FACTOR
+// (unused by columns that are not decimals).
+
+/** How far back the two columns of a share are looked for (AIX iostat: 1 and 2). */
+const MAX_SHARE_DISTANCE = 4
+const SHARE_PACK = 1 << 15
+
+/** The share found by findShare, or read: its columns' distances back, S's places and S scaled. */
+let shareA = 0
+let shareB = 0
+let sharePlaces = 0
+let shareScaled = 0
+/** Whether the share is the complement of the row's last one (its other column over the same total, the same S). */
+let shareComplement = false
+/** The row's last share (its column, -1 before one; the columns of its part and of the rest, S's places and S scaled). */
+let rowShareColumn = -1
+let rowSharePart = 0
+let rowShareRest = 0
+let rowSharePlaces = 0
+let rowShareScaled = 0
+
+/** Whether `value` at column c is S × b ÷ (a + b) for the S, a and b of the row's last share (S × a ÷ (a + b)); sets the share's fields when it is. */
+function complementOf(row: readonly SampleValue[], c: number, value: number): boolean {
+  if (rowShareColumn < 0) return false
+  const part = row[rowShareRest] as number
+  const other = row[rowSharePart] as number
+  if ((((rowShareScaled / (SCALES[rowSharePlaces] as number)) * part) / (part + other)) !== value) return false
+  shareA = c - rowShareRest
+  shareB = c - rowSharePart
+  sharePlaces = rowSharePlaces
+  shareScaled = rowShareScaled
+  return true
+}
+
+/** Whether `value` at column c is a share of its row (version 5): sets shareA, shareB, sharePlaces and shareScaled. */
+function findShare(d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[], value: number): boolean {
+  if (Object.is(value, -0) || !Number.isFinite(value)) return false
+  shareComplement = complementOf(row, c, value)
+  if (shareComplement) return true
+  // The column's last pair first (FACTOR holds a decimal's factor in a column that was one: a pair only checked, never trusted).
+  const known = d[at + FACTOR * n + c] as number
+  const a = known % SHARE_PACK
+  const b = Math.floor(known / SHARE_PACK) % SHARE_PACK
+  if (Number.isInteger(known) && a >= 1 && b >= 1 && a !== b && a <= c && b <= c && shareOfColumns(row, c, a, b, value)) return true
+  for (let a = 1; a <= Math.min(c, MAX_SHARE_DISTANCE); a++) {
+    for (let b = 1; b <= Math.min(c, MAX_SHARE_DISTANCE); b++) if (a !== b && shareOfColumns(row, c, a, b, value)) return true
+  }
+  return false
+}
+
+/** Whether `value` is S × a ÷ (a + b) for the columns a and b back and a decimal S (the fewest places that give it). */
+function shareOfColumns(row: readonly SampleValue[], c: number, a: number, b: number, value: number): boolean {
+  const part = row[c - a]
+  const other = row[c - b]
+  if (typeof part !== 'number' || typeof other !== 'number' || part === 0) return false
+  const total = part + other
+  const whole = (value * total) / part
+  if (!Number.isFinite(whole)) return false
+  for (let places = 0; places <= MAX_DECIMAL_PLACES; places++) {
+    const scale = SCALES[places] as number
+    const m = Math.round(whole * scale)
+    if (Math.abs(m) > MAX_SCALED) return false
+    if (((m / scale) * part) / total === value && !Object.is(m, -0)) {
+      shareA = a
+      shareB = b
+      sharePlaces = places
+      shareScaled = m
+      return true
+    }
+  }
+  return false
+}
+
+/**
+ * What S (scaled) of column c is written against: the total times the ratio of the column's
+ * value before to its part then (S ÷ total, one over iostat's interval: the total moves, the
+ * ratio hardly), whether that value was a share or a decimal; else its last S.
+ */
+function predictShare(d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[], before: number): number {
+  const total = (row[c - shareA] as number) + (row[c - shareB] as number)
+  const predicted = Math.round(((before * total) / (numbersBefore[c - shareA] as number)) * (SCALES[sharePlaces] as number))
+  return Number.isFinite(predicted) && Math.abs(predicted) <= MAX_SCALED ? predicted : (d[at + SCALED * n + c] as number)
+}
+
+/** The share found by findShare, after its code. */
+function writeShare(out: BitWriter, d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[]): void {
+  out.writeBit(shareComplement)
+  if (shareComplement) return keepShare(d, at, n, c)
+  const known = d[at + FACTOR * n + c] as number
+  const pair = shareA + shareB * SHARE_PACK
+  if (known % (SHARE_PACK * SHARE_PACK) === pair) out.writeBit(false)
+  else {
+    out.writeBit(true)
+    writeSigned(out, shareA)
+    writeSigned(out, shareB)
+  }
+  if (Math.floor(known / (SHARE_PACK * SHARE_PACK)) === sharePlaces) out.writeBit(false)
+  else {
+    out.writeBit(true)
+    out.write(sharePlaces, 3)
+  }
+  writeFitted(out, shareScaled - predictShare(d, at, n, c, row, numbersBefore[c] as number), d, at + SIZE * n + c)
+  keepShare(d, at, n, c)
+}
+
+function readShare(input: BitReader, d: Float64Array, at: number, n: number, c: number, row: readonly SampleValue[]): number {
+  if (input.readBit()) {
+    if (rowShareColumn < 0) throw new RangeError('log: a complement of no share')
+    shareA = c - rowShareRest
+    shareB = c - rowSharePart
+    sharePlaces = rowSharePlaces
+    shareScaled = rowShareScaled
+  } else {
+    const known = d[at + FACTOR * n + c] as number
+    if (input.readBit()) {
+      shareA = readSigned(input)
+      shareB = readSigned(input)
+    } else {
+      shareA = known % SHARE_PACK
+      shareB = Math.floor(known / SHARE_PACK) % SHARE_PACK
+    }
+    if (!Number.isInteger(shareA) || shareA < 1 || shareB < 1 || shareA === shareB || shareA > c || shareB > c) throw new RangeError('log: a share of columns not in the row')
+    if (typeof row[c - shareA] !== 'number' || typeof row[c - shareB] !== 'number') throw new RangeError('log: a share of a column without a number')
+    sharePlaces = input.readBit() ? input.read(3) : Math.floor(known / (SHARE_PACK * SHARE_PACK))
+    const [difference, size] = readFitted(input, d[at + SIZE * n + c] as number)
+    d[at + SIZE * n + c] = size
+    shareScaled = predictShare(d, at, n, c, row, d[at + c] as number) + difference
+  }
+  keepShare(d, at, n, c)
+  const part = row[c - shareA] as number
+  return ((shareScaled / (SCALES[sharePlaces] as number)) * part) / (part + (row[c - shareB] as number))
+}
+
+/** What writing or reading a share leaves in the column's context, and for the row's next share. */
+function keepShare(d: Float64Array, at: number, n: number, c: number): void {
+  d[at + FACTOR * n + c] = shareA + shareB * SHARE_PACK + sharePlaces * SHARE_PACK * SHARE_PACK
+  d[at + SCALED * n + c] = shareScaled
+  rowShareColumn = c
+  rowSharePart = c - shareA
+  rowShareRest = c - shareB
+  rowSharePlaces = sharePlaces
+  rowShareScaled = shareScaled
 }
 
 // A column's links (at index i of a context array).
@@ -926,6 +1217,57 @@ function fittedWidth(size: number): number {
   return size < 1 ? 0 : Math.min(30, 32 - Math.clz32(Math.floor(size)))
 }
 
+/** Ones a Rice code writes for the quotient before it gives up and writes the value whole (writeSigned). */
+const RICE_ESCAPE = 12
+/** Widest remainder of a Rice code: wider means a mean above anything a run start's gap or place has. */
+const MAX_RICE_WIDTH = 24
+
+/**
+ * A whole number ≥ 0 in a Rice code whose width follows the mean of the values written (kept
+ * in `sizes[at]`): the quotient by 2^width in unary, then the remainder. A run start's gap and
+ * place are about geometric (a fleet's snapshots at random phases), for which this is within a
+ * few hundredths of a bit of the entropy, where writeFitted (one width for every value, others
+ * escaped) wrote ~2 bits more of each. A negative value (a time going back) or a large one
+ * after RICE_ESCAPE ones, whole.
+ */
+function writeRice(out: BitWriter, value: number, sizes: Float64Array, at: number): void {
+  const size = sizes[at] as number
+  const width = riceWidth(size)
+  // Shifts, not 2 ** n (a call to Math.pow for an n not known in advance): width <= 24, quotient < 12.
+  const unit = 1 << width
+  const quotient = value >= 0 ? Math.floor(value / unit) : RICE_ESCAPE
+  if (quotient < RICE_ESCAPE) {
+    // quotient ones and a zero: 2^(quotient+1) − 2.
+    const prefix = (1 << (quotient + 1)) - 2
+    if (quotient + 1 + width <= 32) out.write(prefix * unit + (value - quotient * unit), quotient + 1 + width)
+    else {
+      out.write(prefix, quotient + 1)
+      out.write(value - quotient * unit, width)
+    }
+  } else {
+    out.write((1 << RICE_ESCAPE) - 1, RICE_ESCAPE)
+    writeSigned(out, value)
+  }
+  sizes[at] = size + (Math.min(Math.abs(value), MAX_SIGNED) - size) / RICE_MEAN
+}
+
+function readRice(input: BitReader, sizes: Float64Array, at: number): number {
+  const size = sizes[at] as number
+  const width = riceWidth(size)
+  const quotient = readOnes(input, RICE_ESCAPE)
+  const value = quotient < RICE_ESCAPE ? quotient * (1 << width) + input.read(width) : readSigned(input)
+  sizes[at] = size + (Math.min(Math.abs(value), MAX_SIGNED) - size) / RICE_MEAN
+  return value
+}
+
+/** A Rice code's mean follows the last ~16 values. */
+const RICE_MEAN = 16
+/** The width of a Rice code best for a geometric distribution of mean `mean`: 2^width ≈ mean × ln 2. */
+function riceWidth(mean: number): number {
+  const scaled = mean * Math.LN2
+  return scaled < 1 ? 0 : Math.min(MAX_RICE_WIDTH, 31 - Math.clz32(Math.floor(scaled)))
+}
+
 /** A prefix code: the number of 1 bits before a 0, or `max` after `max` ones (no 0 then). */
 function readOnes(input: BitReader, max: number): number {
   let ones = 0
@@ -990,7 +1332,7 @@ export class HeadLog {
         // A later version's segment (from a newer app): not ours to read.
         if (version > FORMAT_VERSION) continue
       }
-      const codec = new SegmentCodec(version)
+      const codec = new SegmentCodec(version, true)
       while (offset + RECORD_HEADER <= bytes.length) {
         const length = bytes.readUInt32LE(offset)
         const checksum = bytes.readUInt32LE(offset + 4)
@@ -1143,3 +1485,4 @@ export class HeadLog {
     return join(this.dir, `${id}${SEGMENT_SUFFIX}`)
   }
 }
+

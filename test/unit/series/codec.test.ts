@@ -187,6 +187,38 @@ describe('chunk codec', () => {
     expect(decoded.columns.map((column) => column.map(bitsOf))).toEqual(columns.map((column) => column.map(bitsOf)))
   })
 
+  it('encodes the same bytes whatever chunk came before, with the same times or not', () => {
+    // The encoder reuses the last chunk's encoded times when the next has the same: bytes must
+    // not depend on it, nor on the caller's array changing in place between two chunks.
+    const unrelated = (): Uint8Array => encodeChunk([1, 2, 3], [[7, 8, 9]])
+    fc.assert(
+      fc.property(
+        timestamps.chain((ts) => fc.tuple(fc.constant(ts), fc.array(fc.array(anyValue, { minLength: ts.length, maxLength: ts.length }), { minLength: 2, maxLength: 2 }))),
+        ([ts, [first, second]]) => {
+          unrelated()
+          const alone = encodeChunk(ts, [second as SampleValue[]])
+          encodeChunk(ts, [first as SampleValue[]])
+          expect(encodeChunk(ts, [second as SampleValue[]])).toEqual(alone)
+          // A buffer the caller overwrites (a head's times are views of one).
+          const times = Float64Array.from(ts)
+          encodeChunk(times, [first as SampleValue[]])
+          times[times.length - 1] = (ts.at(-1) as number) + 5000
+          const moved = [...ts.slice(0, -1), (ts.at(-1) as number) + 5000]
+          expect(encodeChunk(times, [second as SampleValue[]])).toEqual((unrelated(), encodeChunk(moved, [second as SampleValue[]])))
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it('refuses bad times after a chunk with good ones, and takes them again after', () => {
+    const ts = [1000, 2000, 3000]
+    const good = encodeChunk(ts, [[1, 2, 3]])
+    expect(() => encodeChunk([1000, 3000, 2000], [[1, 2, 3]])).toThrow(RangeError)
+    expect(() => encodeChunk([1000, 2000, 3000.5], [[1, 2, 3]])).toThrow(RangeError)
+    expect(encodeChunk(ts, [[1, 2, 3]])).toEqual(good)
+  })
+
   it('encodes the same bytes before and after a large chunk (the encoder reuses its buffers)', () => {
     // Noisy decimals, a column predicted from another, and a counter's rate: every buffer the
     // encoder keeps between chunks is used, then grown by a bulk-sized chunk, then used again.

@@ -63,7 +63,7 @@ export function encodeColumn(out: BitWriter, values: ColumnValues, context?: Col
   if (present.length === 0 && !stale) return out.write(Encoding.AllNull, 2)
   const exponent = present.length === 0 ? 0 : decimalExponent(present)
   if (exponent !== null) {
-    const integers = present.length === 0 ? [] : scaledIntegers(present, exponent)
+    const integers = scaledIntegers(present, exponent)
     // Weighed once: the prediction's search compares against it, and the column is written by it.
     const plan = integers.length > 1 ? planIntegers(integers) : undefined
     const predicted = context && plan ? cheapestPrediction(values, integers, exponent, context, plan) : null
@@ -222,12 +222,25 @@ function exactAt(value: number, scale: number): boolean {
   return Math.abs(scaled) <= MAX_SCALED && scaled / scale === value
 }
 
-function scaledIntegers(values: ArrayLike<number>, exponent: number): number[] {
+/** The column's values as integers, in a view of a buffer the next column's overwrite. */
+function scaledIntegers(values: ArrayLike<number>, exponent: number): Float64Array {
   const scale = SCALES[exponent] as number
-  const integers = new Array<number>(values.length)
-  for (let i = 0; i < values.length; i++) integers[i] = Math.round((values[i] as number) * scale)
+  const count = values.length
+  if (integerScratch.length < count || (integerScratch.length > INTEGER_SCRATCH_KEPT && count <= INTEGER_SCRATCH)) integerScratch = new Float64Array(Math.max(count, INTEGER_SCRATCH))
+  const integers = integerScratch.subarray(0, count)
+  for (let i = 0; i < count; i++) integers[i] = Math.round((values[i] as number) * scale)
   return integers
 }
+
+/**
+ * scaledIntegers' buffer, reused from column to column. An array per column was garbage, and
+ * arrays of small integers, of larger ones and typed arrays by turns made every read of the
+ * integer sequences' values (integer-sequence.ts) a lookup by kind, which boxed each value read
+ * from a typed array: most of the cut's garbage.
+ */
+const INTEGER_SCRATCH = 1024
+const INTEGER_SCRATCH_KEPT = 1 << 16
+let integerScratch = new Float64Array(INTEGER_SCRATCH)
 
 function readDecimal(input: BitReader, count: number): number[] {
   return readIntegers(input, count, SCALES[input.read(3)] as number)
@@ -349,7 +362,7 @@ let ratioScratch = new Float64Array(64)
  * times a factor (iostat's kB/s from its kB in the interval: both printed from one count), as
  * (derivation, source, exponent, factor, residuals), when that beats the column on its own.
  */
-function cheapestPrediction(values: ColumnValues, integers: readonly number[], exponent: number, context: ColumnContext, plan: IntegersPlan): BitWriter | null {
+function cheapestPrediction(values: ColumnValues, integers: Float64Array, exponent: number, context: ColumnContext, plan: IntegersPlan): BitWriter | null {
   const own = integersCost(integers, plan)
   // Only columns that cost more than a byte a value are worth the search.
   if (own < 8 * integers.length) return null

@@ -105,24 +105,7 @@ describe('the vigil binary', () => {
   it('is package.json’s bin, a Node script with a shebang, so npm link puts it on PATH', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> }
     expect(resolve(pkg.bin.vigil as string)).toBe(CLI)
-    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env -S node --max-semi-space-size=8\n')).toBe(true)
-  })
-
-  it('runs through its shebang as the system runs it: env splits the line, node takes the young-generation flag', async () => {
-    // Linux passes a shebang's interpreter one argument, the rest of the line as it stands.
-    const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0] as string
-    const [interpreter = '', argument = ''] = shebang.slice(2).split(/ (.*)/)
-    const run = await new Promise<Run>((resolveRun, reject) => {
-      const child = spawn(interpreter, [argument, CLI, '--help'], { stdio: 'pipe' })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-      child.on('error', reject)
-      child.on('close', (code) => resolveRun({ code, stdout, stderr }))
-    })
-    expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout).toContain('vigil serve')
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
   })
 
   it('serves the built UI found beside its entry (the server commands live in a chunk elsewhere)', () => {

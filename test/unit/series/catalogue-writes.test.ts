@@ -1,14 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../../../src/main/base/db/db'
+import type { Db } from '../../../src/main/base/db/db'
 import type { LabelMatcher } from '../../../src/main/base/series/matchers'
 import { STALE } from '../../../src/main/base/series/sample'
 import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
+import { MINUTE, openMinuteStore, T0 } from '../../helpers/minute-store'
 import { makeTempDir } from '../../helpers/temp-dir'
 
-const T0 = 1_764_633_600_000
-const MINUTE = 60_000
 const vmstat = (server: string): GroupKey => ({ metric: 'vmstat', labels: { server_id: server }, columns: ['us', 'sy'] })
 const iostat = (disk: number): GroupKey => ({ metric: 'iostat', labels: { server_id: 'a', disk: `sd${disk}` }, columns: ['tps'] })
 const job = (server: string, pid: number): GroupKey => ({ metric: 'process', labels: { server_id: server, pid: String(pid) }, columns: ['cpu'] })
@@ -31,27 +30,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
     return temp.dir
   }
 
-  /** A store that rotates every minute and cuts heads at 4 rows; `minutes(n, each)` appends and flushes once a minute. */
-  function open(dir: string, start = T0) {
-    let now = start
-    const db = openDb(join(dir, 'vigil.db'))
-    const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), headRows: 4, firstCutSpread: 0, cutEveryMs: MINUTE, endedGraceMs: 5 * MINUTE, now: () => now })
-    cleanups.push(() => db.open && db.close())
-    return {
-      db,
-      store,
-      get now() {
-        return now
-      },
-      minutes(count: number, each: (minute: number) => void = () => {}): void {
-        for (let minute = 0; minute < count; minute++) {
-          each(minute)
-          now += MINUTE
-          store.flush()
-        }
-      }
-    }
-  }
+  const open = (dir: string, start = T0) => openMinuteStore(dir, cleanups, start)
 
   const row = (db: Db, id: number) => db.prepare('SELECT next_seq, last_ts, ended FROM series_groups WHERE id = ?').get(id) as { next_seq: number; last_ts: number | null; ended: number } | undefined
   const chunkCount = (db: Db, id: number): number => db.prepare('SELECT COUNT(*) FROM series_chunks WHERE group_id = ?').pluck().get(id) as number

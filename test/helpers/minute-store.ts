@@ -1,0 +1,33 @@
+import { join } from 'node:path'
+import { openDb } from '../../src/main/base/db/db'
+import { SeriesStore } from '../../src/main/base/series/series-store'
+
+export const T0 = 1_764_633_600_000
+export const MINUTE = 60_000
+
+/**
+ * A series store on `dir` with a clock of its own that rotates every minute and cuts heads at 4
+ * rows: `minutes(n, each)` calls `each`, moves the clock a minute and flushes, n times. Its
+ * database is closed by the function pushed on `cleanups`, unless the test closed it (a crash
+ * is the store dropped without close).
+ */
+export function openMinuteStore(dir: string, cleanups: Array<() => void>, start = T0) {
+  let now = start
+  const db = openDb(join(dir, 'vigil.db'))
+  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), headRows: 4, firstCutSpread: 0, cutEveryMs: MINUTE, endedGraceMs: 5 * MINUTE, now: () => now })
+  cleanups.push(() => db.open && db.close())
+  return {
+    db,
+    store,
+    get now() {
+      return now
+    },
+    minutes(count: number, each: (minute: number) => void = () => {}): void {
+      for (let minute = 0; minute < count; minute++) {
+        each(minute)
+        now += MINUTE
+        store.flush()
+      }
+    }
+  }
+}

@@ -6,7 +6,7 @@
 // grows with the fleet. `--snapshot FILE` writes a heap snapshot at the end and prints the
 // largest retainers by constructor (self size).
 //   node --expose-gc --import tsx bench/series-memory.ts [--servers 1000] [--minutes 60] [--every 10]
-//     [--head-rows N] [--part-rows N] [--max-head-age MIN]
+//     [--head-rows N] [--max-head-age MIN]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,7 +36,6 @@ async function main(): Promise<void> {
       snapshot: { type: 'string' },
       // The store's head knobs, to measure a policy before changing its defaults.
       'head-rows': { type: 'string' },
-      'part-rows': { type: 'string' },
       'max-head-age': { type: 'string' }
     }
   })
@@ -57,7 +56,6 @@ async function main(): Promise<void> {
     logDir: join(dir, 'series-head'),
     now: () => now,
     headRows: knob(args['head-rows']),
-    headPartRows: knob(args['part-rows']),
     maxHeadAgeMs: args['max-head-age'] === undefined ? undefined : Number(args['max-head-age']) * 60_000
   })
   const metrics = new MetricsStore(store)
@@ -69,8 +67,8 @@ async function main(): Promise<void> {
   gc()
   const baseHeap = process.memoryUsage().heapUsed
   console.log(`series-memory: ${args.servers} servers at ${args.interval} s, ${args.minutes} simulated minutes; heap before ${mib(baseHeap)}`)
-  console.log('| minute | values so far | groups | with a head | heap used (total) | array buffers | RSS | ingest CPU s |')
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+  console.log('| minute | values so far | groups | with a head | heads\' buffers | heap used (total) | array buffers | RSS | ingest CPU s |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   let values = 0
   let pending: SampleBatch[] = []
   let flushAt = 0
@@ -102,7 +100,7 @@ async function main(): Promise<void> {
       const { heapUsed, heapTotal, arrayBuffers, rss } = process.memoryUsage()
       const counts = store.stats()
       console.log(
-        `| ${Math.round(((i + 1) * intervalMs) / 60_000)} | ${values.toLocaleString('en')} | ${counts.groups.toLocaleString('en')} | ${counts.withHeads.toLocaleString('en')} | ${mib(heapUsed)} (${mib(heapTotal)}) | ${mib(arrayBuffers)} | ${mib(rss)} | ${(cpuUs / 1e6).toFixed(1)} |`
+        `| ${Math.round(((i + 1) * intervalMs) / 60_000)} | ${values.toLocaleString('en')} | ${counts.groups.toLocaleString('en')} | ${counts.withHeads.toLocaleString('en')} | ${mib(counts.headBytes)} | ${mib(heapUsed)} (${mib(heapTotal)}) | ${mib(arrayBuffers)} | ${mib(rss)} | ${(cpuUs / 1e6).toFixed(1)} |`
       )
     }
     await new Promise<void>((resolve) => setImmediate(resolve))

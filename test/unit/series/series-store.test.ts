@@ -16,7 +16,7 @@ describe('series store', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup()
   })
 
-  function open(dir: string, options: { headRows?: number; headPartRows?: number; now?: () => number; cutEveryMs?: number; maxHeadAgeMs?: number } = {}): { db: Db; store: SeriesStore } {
+  function open(dir: string, options: { headRows?: number; now?: () => number; cutEveryMs?: number; maxHeadAgeMs?: number } = {}): { db: Db; store: SeriesStore } {
     const db = openDb(join(dir, 'vigil.db'))
     // Every head cut at exactly headRows (no spread of first cuts), so chunk sizes are known.
     const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), firstCutSpread: 0, ...options })
@@ -388,7 +388,7 @@ describe('series store', () => {
     expect(chunkRows(ended)).toEqual([3])
     expect(chunkRows(steady)).toEqual([])
     expect(chunkRows(flickering)).toEqual([])
-    expect(store.stats()).toEqual({ groups: 3, withHeads: 2 })
+    expect(store.stats()).toMatchObject({ groups: 3, withHeads: 2 })
     expect(store.read(ended, 0, Infinity).columns[0]).toEqual([2, 2, STALE])
     // It comes back: a head again, its samples numbered on.
     expect(store.append(ended, now, [4, 4])).toBe(3)
@@ -418,13 +418,12 @@ describe('series store', () => {
     for (let c = 0; c < 3; c++) expect(bits(range.columns[c] as SampleValue[])).toEqual(bits(rows.map((row) => row[c] as SampleValue)))
   })
 
-  it('keeps a long head\'s older rows encoded, and reads and cuts it all the same', () => {
-    const { db, store } = open(tempDir(), { headRows: 1000, headPartRows: 64 })
+  it('reads a long head\'s rows, and cuts it, all the same', () => {
+    const { db, store } = open(tempDir(), { headRows: 1000 })
     const id = store.groupId(vmstat('a'))
     const row = (i: number): SampleValue[] => [i % 7 === 0 ? null : i, i % 50 === 49 ? STALE : i / 4 + Math.PI]
     for (let i = 0; i < 500; i++) store.append(id, T0 + i * 1000, row(i))
     store.flush()
-    // 500 rows: most of them in encoded parts of the head, the newest as numbers.
     const expected = Array.from({ length: 500 }, (_, i) => row(i))
     const check = () => {
       const range = store.read(id, T0 + 100_000, T0 + 399_000)
@@ -440,11 +439,11 @@ describe('series store', () => {
     check()
   })
 
-  it('reads a head exactly across the boundaries of its encoded parts, by default', () => {
+  it('reads a head exactly in any window, and the same after a replay and once cut', () => {
     const dir = tempDir()
     const { db, store } = open(dir, { headRows: 1000 })
     const id = store.groupId(vmstat('a'))
-    // Uneven steps, some of minutes (times framed in more than one varint byte), and values
+    // Uneven steps, some of ten minutes (a long change of step), and values
     // that only read back exactly bit for bit: NaN, −0, ±Infinity, doubles, nulls, staleness.
     const times: number[] = []
     for (let i = 0, t = T0; i < 203; i++, t += i % 37 === 0 ? 600_000 : 1000 + (i % 5) * 7) times.push(t)
@@ -454,14 +453,14 @@ describe('series store', () => {
     store.flush()
     const bits = (values: readonly SampleValue[]) => values.map((value) => (typeof value === 'number' ? (Object.is(value, -0) ? '-0' : String(value)) : value))
     const check = (reader: SeriesStore) => {
-      // Every window that starts or ends at a part's edge (16 rows), and ones between rows.
+      // Whole, one row, across rows, at the ends.
       for (const [from, to] of [[0, 202], [15, 16], [16, 31], [31, 32], [17, 17], [100, 150], [190, 202], [0, 0]] as const) {
         const range = reader.read(id, times[from] as number, times[to] as number)
         expect(range.ts).toEqual(times.slice(from, to + 1))
         expect(range.seq).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i))
         for (let c = 0; c < 2; c++) expect(bits(range.columns[c] as SampleValue[])).toEqual(bits(times.slice(from, to + 1).map((_, i) => row(from + i)[c] as SampleValue)))
       }
-      // A window in the gap before row 36's part-crossing jump, and one past the end.
+      // A window in the gap before row 36's jump, and one past the end.
       expect(reader.read(id, (times[35] as number) + 1, (times[36] as number) - 1).ts).toEqual([])
       expect(reader.read(id, (times[202] as number) + 1, Infinity).ts).toEqual([])
       expect(reader.firstTs(id)).toBe(times[0])

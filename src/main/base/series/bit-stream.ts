@@ -8,7 +8,14 @@ export class BitWriter {
   private bytes: Uint8Array
   private bit = 0
 
-  constructor(capacityBytes = 256) {
+  /**
+   * @param growth how much larger the buffer becomes when it is full (rounded up to 16 bytes):
+   *   less than 2 for writers kept by the ten thousand, where doubling leaves much unused
+   */
+  constructor(
+    capacityBytes = 256,
+    private readonly growth = 2
+  ) {
     this.bytes = new Uint8Array(capacityBytes)
   }
 
@@ -99,7 +106,7 @@ export class BitWriter {
   private reserve(width: number): void {
     const needed = (this.bit + width + 7) >>> 3
     if (needed <= this.bytes.length) return
-    const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2))
+    const grown = new Uint8Array(Math.max(needed, Math.ceil((this.bytes.length * this.growth) / 16) * 16))
     grown.set(this.bytes)
     this.bytes = grown
   }

@@ -1,79 +1,101 @@
-import { decodeChunk, encodeChunk, encodeChunkView } from './chunk-codec'
+import { BitReader, BitWriter } from './bit-stream'
+import { encodeChunk } from './chunk-codec'
+import { fromBits, highBits, lowBitsOfLast } from './float-bits'
 import { STALE, type SampleValue } from './sample'
 
+/** Bytes a head's bits start in: a process seen once costs little. */
+const INITIAL_BYTES = 64
+/**
+ * Then the buffer grows by a quarter: a fleet's heads grow together, so doubling left most of
+ * them with almost half their buffer unused at any time.
+ */
+const GROWTH = 1.25
+
+// A value is written as its difference from its column's last value, as an integer at the
+// column's scale (whole numbers, tenths or hundredths: what collectors print), in a prefix code
+// (zigzag form z): '0' for 0 (an unchanged value), '10' + 6 bits for z − 1 < 64, '110' + 12 bits,
+// '1110' + 20 bits, '11110' + a 6-bit width + z − 1 in that width; or '11111' + 3 bits for what
+// else comes: a change of scale (then a width and z), a double as its 64 bits, a null, a stale mark.
+const SCALES = [1, 10, 100] as const
+/** The column's last value was written as a double: the next one says its scale. */
+const NO_SCALE = 3
+const ESCAPE_RAW = 3
+const ESCAPE_NULL = 4
+const ESCAPE_STALE = 5
+/**
+ * The value is an earlier column's change since the last row per second of the step (a rate the
+ * collector computed from a counter: netstat's packets per second), which a double would have
+ * taken 64 bits for; then 5 bits: how many columns back (the nearest 32).
+ */
+const ESCAPE_RATE = 6
+const RATE_REACH = 32
+/** Differences are kept below this so that zigzag forms stay exact doubles. */
+const MAX_DELTA = 2 ** 50
+// A time is written as the change of its step, in the same code without the escapes ('1111'
+// then the time's 64 bits, for a time no integer change gives back).
+
+/** Each column's change since the last row, of the row being written or decoded (NaN when it has none), for rates. */
+let changes = new Float64Array(64)
+
+/** Kinds of decoded values beside the scratch. */
 const NUMBER = 0
 const NULL = 1
 const STALE_MARK = 2
 
-/** Rows a head starts with (then 4×, then doubling up to its part size), so a process seen once costs little. */
-const INITIAL_ROWS = 8
-/**
- * Rows kept as numbers by default; older ones are kept encoded (parts) until the head is cut.
- * 64 rather than 120 (2026-12-03): an hour of a fleet's heads as numbers was most of its RSS.
- * Smaller parts save little more and cost CPU — each is planned, encoded and decoded again at
- * the cut: at 16 the append path took 14 % more CPU a value (bench/README.md, fleet-rss3).
- */
-export const DEFAULT_PART_ROWS = 64
+/** Where a head's rows are decoded (grown as needed; not kept at the size of an unusually long head). */
+const SCRATCH = 16 * 1024
+const SCRATCH_KEPT = 1 << 20
+let scratch = new Float64Array(SCRATCH)
+/** Beside it, what each value is (NUMBER, NULL or STALE_MARK), for heads that hold an absent value. */
+let kindScratch = new Uint8Array(SCRATCH)
 
-/** Where typedColumns puts a head's numbers for the encoder (grown as needed; not kept at the size of an unusually wide head). */
-const COLUMN_SCRATCH = 16 * 1024
-const COLUMN_SCRATCH_KEPT = 1 << 20
-let columnScratch = new Float64Array(COLUMN_SCRATCH)
-
-/** The encoded parts of every head that has none (new heads, and every head just after its cut): shared rather than one each. */
-const NO_PARTS = new Uint8Array(0)
-/**
- * A head's parts are grown to the next power of two, so a head of an hour is copied a few times,
- * not once per part, and the buffers tens of thousands of heads let go as they grow come in few
- * sizes, which the allocator hands out again rather than leaving holes of every size.
- */
-const MIN_PARTS_BYTES = 64
+function scratchOf(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(Math.max(size, scratch.length * 2))
+  // A head of unusually many rows or columns grew it: not kept once heads are ordinary again.
+  else if (scratch.length > SCRATCH_KEPT && size <= SCRATCH) {
+    scratch = new Float64Array(SCRATCH)
+    kindScratch = new Uint8Array(SCRATCH)
+  }
+  return scratch
+}
 
 /**
- * The newest samples of one series group, not yet in a chunk. The newest (up to partRows) are
- * typed arrays that grow as needed, so a fleet's heads cost a few bytes a value rather than a
- * JavaScript object each; older rows are kept encoded, about as compact as in SQLite, so a head
- * of an hour at 1,000 servers costs tens of megabytes rather than hundreds. Cutting the head
- * encodes all its rows as one chunk (large chunks compress and pack best).
- *
- * The encoded parts of a head are one byte array: the head's oldest time, then part after part,
- * each framed by its length and its newest row's time less the oldest (varints) — an object and
- * a buffer per part cost more than a small part's bytes, and parts are small so that few rows
- * are kept as numbers. Every part holds exactly partRows rows (a part is made only when the
- * numbers are full).
+ * The newest samples of one series group, not yet in a chunk, encoded as they come: each time
+ * as the change of its step and each value as its difference from its column's last value, in
+ * a prefix code of bits, so a fleet's heads of an hour cost about a byte a value rather than
+ * the eight of a double — most of `vigil serve`'s memory at 1,000 servers was heads
+ * (bench/README.md, fleet-rss5). Reading a head decodes it from its first row; cutting it
+ * decodes it once and encodes the rows as one chunk (large chunks compress and pack best).
  */
 export class GroupHead {
-  /** Row after row: its time, then its values (one array: appending a row touches one place). */
-  private rows: Float64Array
-  /** The encoded parts, oldest first, in parts[0, partsLength). */
-  private parts: Uint8Array = NO_PARTS
-  private partsLength = 0
-  /** Rows in the typed arrays. */
-  private live = 0
-  /** Null while every value so far is a number (most groups, always). */
-  private kinds: Uint8Array | null = null
-  private readonly stride: number
-  count = 0
+  private readonly bits = new BitWriter(INITIAL_BYTES, GROWTH)
+  /** Each column's last number (for the next value's difference; 0 before the first), then each column's scale (an index of SCALES, or NO_SCALE). */
+  private readonly last: number[]
+  /** Whether a value so far was null or stale (most groups' never are: cut() then decodes into typed arrays). */
+  private absent = false
+  /** Bytes its buffer takes (it grows by doubling). */
+  get capacityBytes(): number {
+    return this.bits.capacityBytes
+  }
+
+  /** Whether the newest row is a staleness marker in every column. */
+  private newestStale = false
+  private oldestTs = 0
   /**
-   * The newest row's time, kept here as well as in the rows: the store compares each new row's
-   * time with it, and a fleet's heads are far beyond the caches — reading it from the rows cost
-   * a cache miss per row where the head itself is at hand.
+   * The newest row's time, kept here as well as in the bits: the store compares each new row's
+   * time with it, and a fleet's heads are far beyond the caches.
    */
   private newestTs = 0
+  private step = 0
+  count = 0
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
 
-  /**
-   * @param partRows rows kept as numbers before they are encoded into a part (memory for CPU:
-   *   parts are decoded and encoded again when the head is cut); at least `capacity` for none
-   */
   constructor(
     readonly columns: number,
-    readonly capacity: number,
-    private readonly partRows = DEFAULT_PART_ROWS
+    readonly capacity: number
   ) {
-    this.stride = columns + 1
-    this.rows = new Float64Array(Math.min(capacity, INITIAL_ROWS, partRows) * this.stride)
+    this.last = new Array<number>(2 * columns).fill(0)
   }
 
   get full(): boolean {
@@ -81,7 +103,7 @@ export class GroupHead {
   }
 
   get firstTs(): number {
-    return this.partsLength > 0 ? readVarint(this.parts, 0) : (this.rows[0] as number)
+    return this.oldestTs
   }
 
   /** The newest row's time (while the head has rows). */
@@ -89,31 +111,53 @@ export class GroupHead {
     return this.newestTs
   }
 
+  /** Bytes the rows take (memory accounting: the buffer holding them may be up to twice as large). */
+  get byteLength(): number {
+    return (this.bits.bitLength + 7) >>> 3
+  }
+
   /** Whether the newest row is a staleness marker in every column: the series ended there. */
   get endsStale(): boolean {
-    if (this.live === 0 || this.kinds === null) return false
-    const base = (this.live - 1) * this.stride + 1
-    for (let c = 0; c < this.columns; c++) if (this.kinds[base + c] !== STALE_MARK) return false
-    return true
+    return this.count > 0 && this.newestStale
   }
 
   /** Appends a row; the caller cuts a full head first, and keeps times in order. */
   append(ts: number, seq: number, row: readonly SampleValue[]): void {
-    if (this.count === 0) this.firstSeq = seq
-    if (this.live === this.partRows) this.encodePart()
-    const stride = this.stride
-    if ((this.live + 1) * stride > this.rows.length) this.grow()
-    const base = this.live++ * stride
-    this.count++
-    const rows = this.rows
-    rows[base] = ts
-    this.newestTs = ts
-    const columns = this.columns
-    for (let c = 0; c < columns; c++) {
-      const value = row[c]
-      if (typeof value === 'number') rows[base + 1 + c] = value
-      else this.markAbsent(base + 1 + c, value === STALE ? STALE_MARK : NULL)
+    const out = this.bits
+    if (this.count === 0) {
+      this.firstSeq = seq
+      this.oldestTs = ts
+      this.step = 0
+    } else {
+      // Kept as the change of the step only when decoding it (the same sums) gives the time back.
+      const change = ts - this.newestTs - this.step
+      const step = this.step + change
+      if (Number.isInteger(change) && Math.abs(change) < MAX_DELTA && this.newestTs + step === ts) {
+        writeTimeChange(out, change)
+        this.step = step
+      } else {
+        out.write(0b1111, 4)
+        writeDouble(out, ts)
+        this.step = ts - this.newestTs
+      }
     }
+    this.newestTs = ts
+    if (changes.length < this.columns) changes = new Float64Array(this.columns)
+    let stale = this.columns > 0
+    for (let c = 0; c < this.columns; c++) {
+      const value = row[c]
+      if (typeof value === 'number') {
+        stale = false
+        this.writeValue(out, c, value)
+      } else {
+        this.absent = true
+        changes[c] = NaN
+        if (value !== STALE) stale = false
+        out.write((0b11111 << 3) | (value === STALE ? ESCAPE_STALE : ESCAPE_NULL), 8)
+      }
+    }
+    this.newestStale = stale
+    this.count++
   }
 
   /** The rows with times in [start, end], as columns, with their sequence numbers. */
@@ -121,37 +165,15 @@ export class GroupHead {
     const ts: number[] = []
     const seq: number[] = []
     const columns: SampleValue[][] = Array.from({ length: this.columns }, () => [])
-    let offset = 0
-    const parts = this.parts
-    const oldestTs = this.partsLength > 0 ? readVarint(parts, 0) : 0
-    // No part starts before the one before it ends: that end bounds a part's first time from below.
-    let startsFrom = oldestTs
-    for (let at = this.partsLength > 0 ? varintEnd(parts, 0) : 0; at < this.partsLength; ) {
-      const length = readVarint(parts, at)
-      at = varintEnd(parts, at)
-      const lastTs = oldestTs + readVarint(parts, at)
-      at = varintEnd(parts, at)
-      if (lastTs >= start && startsFrom <= end) {
-        const decoded = decodeChunk(parts.subarray(at, at + length))
-        for (let i = 0; i < this.partRows; i++) {
-          const time = decoded.ts[i] as number
-          if (time < start || time > end) continue
-          ts.push(time)
-          seq.push(this.firstSeq + offset + i)
-          for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push((decoded.columns[c] as SampleValue[])[i] ?? null)
-        }
-      }
-      at += length
-      offset += this.partRows
-      startsFrom = lastTs
-    }
-    const stride = this.stride
-    for (let i = 0; i < this.live; i++) {
-      const time = this.rows[i * stride] as number
+    if (this.count === 0 || start > this.newestTs || end < this.oldestTs) return { ts, seq, columns }
+    const count = this.count
+    const decoded = this.decode()
+    for (let i = 0; i < count; i++) {
+      const time = decoded[i] as number
       if (time < start || time > end) continue
       ts.push(time)
-      seq.push(this.firstSeq + offset + i)
-      for (let c = 0; c < this.columns; c++) (columns[c] as SampleValue[]).push(this.valueAt(i, c))
+      seq.push(this.firstSeq + i)
+      for (let c = 0, index = count + i; c < this.columns; c++, index += count) (columns[c] as SampleValue[]).push(this.valueOf(decoded, index))
     }
     return { ts, seq, columns }
   }
@@ -159,10 +181,10 @@ export class GroupHead {
   /** Forgets every row. */
   clear(): void {
     this.count = 0
-    this.live = 0
-    this.parts = NO_PARTS
-    this.partsLength = 0
-    this.kinds?.fill(NUMBER)
+    this.bits.reset()
+    this.absent = false
+    this.newestStale = false
+    this.last.fill(0)
   }
 
   /** Every row as [ts, seq, row], oldest first: what a log carries over. */
@@ -176,131 +198,236 @@ export class GroupHead {
     const count = this.count
     let ts: ArrayLike<number>
     let columns: ArrayLike<SampleValue>[]
-    if (this.partsLength === 0) ({ ts, columns } = this.typedColumns())
-    else ({ ts, columns } = this.read(-Infinity, Infinity))
-    const chunk = { startTs: this.firstTs, endTs: this.lastTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
-    this.count = 0
-    this.live = 0
-    this.parts = NO_PARTS
-    this.partsLength = 0
-    this.kinds?.fill(NUMBER)
+    if (this.absent) ({ ts, columns } = this.read(-Infinity, Infinity))
+    else {
+      // Views of the scratch: every value is a number.
+      const decoded = this.decode()
+      ts = decoded.subarray(0, count)
+      columns = Array.from({ length: this.columns }, (_, c) => decoded.subarray((c + 1) * count, (c + 2) * count))
+    }
+    const chunk = { startTs: this.oldestTs, endTs: this.newestTs, rows: count, firstSeq: this.firstSeq, data: encodeChunk(ts, columns) }
+    this.clear()
     return chunk
   }
 
-  /** Encodes the typed rows as a part and empties them. */
-  private encodePart(): void {
-    const live = this.live
-    const { ts, columns } = this.typedColumns()
-    const data = encodeChunkView(ts, columns, true)
-    const first = this.partsLength === 0
-    const oldestTs = first ? (ts[0] as number) : readVarint(this.parts, 0)
-    const lastOffset = (ts[live - 1] as number) - oldestTs
-    const needed = (first ? varintLength(oldestTs) : this.partsLength) + varintLength(data.length) + varintLength(lastOffset) + data.length
-    if (needed > this.parts.length) {
-      const parts = new Uint8Array(Math.max(MIN_PARTS_BYTES, 2 ** Math.ceil(Math.log2(needed))))
-      parts.set(this.parts.subarray(0, this.partsLength))
-      this.parts = parts
+  /** Writes column c's value: at its scale if it has one there, else at the first scale that holds it, else as a double. */
+  private writeValue(out: BitWriter, c: number, value: number): void {
+    const last = this.last
+    const previous = last[c] as number
+    const scale = last[this.columns + c] as number
+    last[c] = value
+    changes[c] = value - previous
+    if (scale !== NO_SCALE) {
+      const delta = deltaAt(scale, value, previous)
+      if (delta === delta) return writeDelta(out, delta)
     }
-    let at = first ? writeVarint(this.parts, 0, oldestTs) : this.partsLength
-    at = writeVarint(this.parts, at, data.length)
-    at = writeVarint(this.parts, at, lastOffset)
-    this.parts.set(data, at)
-    this.partsLength = at + data.length
-    this.live = 0
-    this.kinds?.fill(NUMBER)
+    for (let other = 0; other < SCALES.length; other++) {
+      if (other === scale) continue
+      const delta = deltaAt(other, value, previous)
+      if (delta !== delta) continue
+      last[this.columns + c] = other
+      out.write((0b11111 << 3) | other, 8)
+      return writeWidthAndValue(out, zigzag(delta))
+    }
+    last[this.columns + c] = NO_SCALE
+    // A rate: not for a head's first row (no step), nor 0 (a change per second of −0 would pass for it).
+    if (this.count > 0 && value === value && value !== 0) {
+      const seconds = this.step / 1000
+      for (let back = 0; back < RATE_REACH && back < c; back++) {
+        if ((changes[c - 1 - back] as number) / seconds !== value) continue
+        out.write((0b11111 << 3) | ESCAPE_RATE, 8)
+        return out.write(back, 5)
+      }
+    }
+    out.write((0b11111 << 3) | ESCAPE_RAW, 8)
+    writeDouble(out, value)
   }
 
   /**
-   * The typed rows' times and columns (numbers when every value is one, else an array), for
-   * encoding at once: the numbers are views of one buffer shared by every head, which the next
-   * call overwrites — a fleet cuts tens of thousands of heads, and a buffer each was most of
-   * the cut's garbage.
+   * Decodes every row into the scratch, column after column (the times first: `count` numbers
+   * each), a null or stale value as its kind in `kinds` (only when `absent`), and returns it: one
+   * buffer shared by every head, which the next call overwrites — a fleet cuts tens of
+   * thousands of heads, and a buffer each was most of the cut's garbage.
    */
-  private typedColumns(): { ts: Float64Array; columns: ArrayLike<SampleValue>[] } {
-    const count = this.live
-    const stride = this.stride
-    if (columnScratch.length < count * stride) columnScratch = new Float64Array(Math.max(count * stride, columnScratch.length * 2))
-    // A head of unusually many columns grew it: not kept once heads are ordinary again.
-    else if (columnScratch.length > COLUMN_SCRATCH_KEPT && count * stride <= COLUMN_SCRATCH) columnScratch = new Float64Array(COLUMN_SCRATCH)
-    const scratch = columnScratch
-    const ts = scratch.subarray(0, count)
-    for (let i = 0; i < count; i++) ts[i] = this.rows[i * stride] as number
-    const columns: ArrayLike<SampleValue>[] = []
-    for (let c = 0; c < this.columns; c++) {
-      if (this.kinds === null) {
-        const column = scratch.subarray((c + 1) * count, (c + 2) * count)
-        for (let i = 0, at = c + 1; i < count; i++, at += stride) column[i] = this.rows[at] as number
-        columns.push(column)
-      } else {
-        const column = new Array<SampleValue>(count)
-        for (let i = 0; i < count; i++) column[i] = this.valueAt(i, c)
-        columns.push(column)
+  private decode(): Float64Array {
+    const count = this.count
+    const columns = this.columns
+    const size = count * (columns + 1)
+    const out = scratchOf(size)
+    if (this.absent && kindScratch.length < size) kindScratch = new Uint8Array(out.length)
+    const kinds = kindScratch
+    const absent = this.absent
+    const input = new BitReader(this.bits.view())
+    const last = new Array<number>(2 * columns).fill(0)
+    if (changes.length < columns) changes = new Float64Array(columns)
+    let ts = this.oldestTs
+    let step = 0
+    for (let i = 0; i < count; i++) {
+      if (i > 0) {
+        const word = input.peek32()
+        if (word >= 0xf0000000) {
+          input.skip(4)
+          const time = readDouble(input)
+          step = time - ts
+          ts = time
+        } else {
+          step += readTimeChange(input, word)
+          ts += step
+        }
+      }
+      out[i] = ts
+      for (let c = 0, index = count + i; c < columns; c++, index += count) {
+        const word = input.peek32()
+        let value: number
+        if (word < 0xf8000000) value = valueAt(last[columns + c] as number, readDelta(input, word), last[c] as number)
+        else {
+          input.skip(8)
+          const escape = (word >>> 24) & 7
+          if (escape < SCALES.length) {
+            last[columns + c] = escape
+            value = valueAt(escape, unzigzag(readWidthAndValue(input)), last[c] as number)
+          } else if (escape === ESCAPE_RAW) {
+            last[columns + c] = NO_SCALE
+            value = readDouble(input)
+          } else if (escape === ESCAPE_RATE) {
+            last[columns + c] = NO_SCALE
+            value = (changes[c - 1 - input.read(5)] as number) / (step / 1000)
+          } else {
+            changes[c] = NaN
+            kinds[index] = escape === ESCAPE_STALE ? STALE_MARK : NULL
+            continue
+          }
+        }
+        changes[c] = value - (last[c] as number)
+        out[index] = last[c] = value
+        if (absent) kinds[index] = NUMBER
       }
     }
-    return { ts, columns }
+    return out
   }
 
-  private markAbsent(index: number, kind: number): void {
-    if (this.kinds === null) this.kinds = new Uint8Array(this.rows.length)
-    this.kinds[index] = kind
-  }
-
-  private grow(): void {
-    // From the first rows straight to four times as many: a head that outlives its first 8 rows
-    // (a process seen more than once, any disk or interface) most often lives on, and a grow is
-    // a typed array made outside the heap — microseconds each, tens of thousands of heads.
-    const held = this.rows.length / this.stride
-    const rows = new Float64Array(Math.min(this.capacity, this.partRows, held === INITIAL_ROWS ? held * 4 : held * 2) * this.stride)
-    rows.set(this.rows)
-    this.rows = rows
-    if (this.kinds) {
-      const kinds = new Uint8Array(rows.length)
-      kinds.set(this.kinds)
-      this.kinds = kinds
-    }
-  }
-
-  private valueAt(row: number, column: number): SampleValue {
-    const index = row * this.stride + 1 + column
-    const kind = this.kinds === null ? NUMBER : this.kinds[index]
-    return kind === NUMBER ? (this.rows[index] as number) : kind === STALE_MARK ? STALE : null
+  /** The decoded value at `index` of the scratch decode() returned. */
+  private valueOf(decoded: Float64Array, index: number): SampleValue {
+    if (!this.absent) return decoded[index] as number
+    const kind = kindScratch[index]
+    return kind === NUMBER ? (decoded[index] as number) : kind === STALE_MARK ? STALE : null
   }
 }
 
-// Unsigned varints (7 bits a byte, low first) for the parts' framing. Times and lengths stay
-// below 2^53; division rather than shifts, which would cut them to 32 bits.
-
-function varintLength(value: number): number {
-  let length = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80)
-    length++
+/**
+ * The difference between `value` and `previous` at SCALES[scale], an integer, or NaN when the
+ * value is not one there or the difference does not give it back exactly (−0 never does).
+ */
+function deltaAt(scale: number, value: number, previous: number): number {
+  if (value === 0 && 1 / value < 0) return NaN
+  if (scale === 0) {
+    const delta = value - previous
+    return Number.isInteger(value) && Number.isInteger(delta) && Math.abs(delta) < MAX_DELTA && previous + delta === value ? delta : NaN
   }
-  return length
+  const factor = SCALES[scale] as number
+  const scaled = Math.round(value * factor)
+  if (scaled / factor !== value) return NaN
+  const base = Math.round(previous * factor)
+  const delta = scaled - base
+  return Math.abs(delta) < MAX_DELTA && (base + delta) / factor === value ? delta : NaN
 }
 
-/** Writes value at `at`; returns the index after it. */
-function writeVarint(bytes: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    bytes[at++] = (value % 0x80) | 0x80
-    value = Math.floor(value / 0x80)
-  }
-  bytes[at++] = value
-  return at
+/** The value `delta` from `previous` at SCALES[scale] (as deltaAt made it). */
+function valueAt(scale: number, delta: number, previous: number): number {
+  if (scale === 0) return previous + delta
+  const factor = SCALES[scale] as number
+  return (Math.round(previous * factor) + delta) / factor
 }
 
-function readVarint(bytes: Uint8Array, at: number): number {
-  let value = 0
-  let scale = 1
-  for (;;) {
-    const byte = bytes[at++] as number
-    value += (byte & 0x7f) * scale
-    if (byte < 0x80) return value
-    scale *= 0x80
-  }
+function writeDelta(out: BitWriter, delta: number): void {
+  if (delta === 0) return out.writeBit(false)
+  const stored = zigzag(delta) - 1
+  if (stored < 64) return out.write((0b10 << 6) | stored, 8)
+  if (stored < 4096) return out.write((0b110 << 12) | stored, 15)
+  if (stored < 1048576) return out.write(0b1110 * 1048576 + stored, 24)
+  out.write(0b11110, 5)
+  writeWidthAndValue(out, stored)
 }
 
-function varintEnd(bytes: Uint8Array, at: number): number {
-  while ((bytes[at++] as number) >= 0x80);
-  return at
+/** Reads what writeDelta wrote; `word` is the next 32 bits, which tell the value's form (not an escape). */
+function readDelta(input: BitReader, word: number): number {
+  if (word < 0x80000000) {
+    input.skip(1)
+    return 0
+  }
+  let stored: number
+  if (word < 0xc0000000) {
+    stored = (word >>> 24) & 63
+    input.skip(8)
+  } else if (word < 0xe0000000) {
+    stored = (word >>> 17) & 4095
+    input.skip(15)
+  } else if (word < 0xf0000000) {
+    stored = (word >>> 8) & 0xfffff
+    input.skip(24)
+  } else {
+    input.skip(5)
+    stored = readWidthAndValue(input)
+  }
+  return unzigzag(stored + 1)
+}
+
+/** A time's change of step: '0' for none, '10' + 7 bits, '110' + 16 bits, '1110' + a width and the value (below 2^51). */
+function writeTimeChange(out: BitWriter, change: number): void {
+  if (change === 0) return out.writeBit(false)
+  const stored = zigzag(change) - 1
+  if (stored < 128) return out.write((0b10 << 7) | stored, 9)
+  if (stored < 65536) return out.write(0b110 * 65536 + stored, 19)
+  out.write(0b1110, 4)
+  writeWidthAndValue(out, stored)
+}
+
+function readTimeChange(input: BitReader, word: number): number {
+  if (word < 0x80000000) {
+    input.skip(1)
+    return 0
+  }
+  let stored: number
+  if (word < 0xc0000000) {
+    stored = (word >>> 23) & 127
+    input.skip(9)
+  } else if (word < 0xe0000000) {
+    stored = (word >>> 13) & 65535
+    input.skip(19)
+  } else {
+    input.skip(4)
+    stored = readWidthAndValue(input)
+  }
+  return unzigzag(stored + 1)
+}
+
+/** An unsigned integer below 2^51 as its width in 6 bits, then its bits. */
+function writeWidthAndValue(out: BitWriter, value: number): void {
+  const width = value < 0x100000000 ? 32 - Math.clz32(value) : 64 - Math.clz32(Math.floor(value / 0x100000000))
+  out.write(width, 6)
+  out.writeWide(value, width)
+}
+
+function readWidthAndValue(input: BitReader): number {
+  return input.readWide(input.read(6))
+}
+
+function writeDouble(out: BitWriter, value: number): void {
+  out.write(highBits(value), 32)
+  out.write(lowBitsOfLast(), 32)
+}
+
+function readDouble(input: BitReader): number {
+  const high = input.read(32)
+  return fromBits(high, input.read(32))
+}
+
+// Zigzag on doubles (values up to 2^51): arithmetic rather than shifts, which would cut them to 32 bits.
+
+function zigzag(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1
+}
+
+function unzigzag(value: number): number {
+  return value % 2 === 0 ? value / 2 : -(value + 1) / 2
 }

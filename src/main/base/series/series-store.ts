@@ -24,7 +24,7 @@
 import type { Db } from '../db/db'
 import { decodeChunk, decodeChunkInto, encodeChunk, MAX_CHUNK_COLUMNS } from './chunk-codec'
 import { ColumnarRows } from './columnar-rows'
-import { DEFAULT_PART_ROWS, GroupHead } from './group-head'
+import { GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
 import { BUCKETS, ColdGroups } from './cold-groups'
 import { GroupEnds, type GroupEnd } from './group-ends'
@@ -52,12 +52,6 @@ export interface SeriesStoreOptions {
   logDir: string | null
   /** Rows a head holds before it is cut into a chunk. */
   headRows?: number
-  /**
-   * Rows of a head kept as numbers; older ones wait encoded (a sixth of the memory, for about a
-   * fifth more CPU on the append path: they are decoded and encoded again at the cut). At least
-   * headRows keeps every row as numbers.
-   */
-  headPartRows?: number
   /** How often waiting chunks are written and the log starts a new segment. */
   cutEveryMs?: number
   /** A head older than this is cut (or, small and alive, carried over into the log's new segment). */
@@ -210,7 +204,6 @@ export class SeriesStore {
   private readonly log: HeadLog | null
   private pendingChunkBytes = 0
   private readonly headRows: number
-  private readonly headPartRows: number
   private readonly cutEveryMs: number
   private readonly maxHeadAgeMs: number
   private readonly firstCutSpread: number
@@ -255,7 +248,6 @@ export class SeriesStore {
     options: SeriesStoreOptions
   ) {
     this.headRows = options.headRows ?? DEFAULT_HEAD_ROWS
-    this.headPartRows = options.headPartRows ?? DEFAULT_PART_ROWS
     this.cutEveryMs = options.cutEveryMs ?? DEFAULT_CUT_EVERY_MS
     this.maxHeadAgeMs = options.maxHeadAgeMs ?? DEFAULT_MAX_HEAD_AGE_MS
     this.firstCutSpread = options.firstCutSpread ?? DEFAULT_FIRST_CUT_SPREAD
@@ -309,9 +301,11 @@ export class SeriesStore {
     return group.id
   }
 
-  /** How many groups the store knows, and how many of them hold a head in memory. */
-  stats(): { groups: number; withHeads: number } {
-    return { groups: this.states.size, withHeads: this.withHeads.size }
+  /** How many groups the store knows, how many of them hold a head in memory, and the bytes those heads' buffers take. */
+  stats(): { groups: number; withHeads: number; headBytes: number } {
+    let headBytes = 0
+    for (const state of this.withHeads) headBytes += state.head?.capacityBytes ?? 0
+    return { groups: this.states.size, withHeads: this.withHeads.size, headBytes }
   }
 
   /** A group in memory (one whose series goes on, or ended a short while ago). */
@@ -638,7 +632,7 @@ export class SeriesStore {
   private appendToHead(state: GroupState, ts: number, row: readonly SampleValue[]): number {
     let head = state.head
     if (head === null) {
-      head = state.head = new GroupHead(state.info.columns.length, this.headRows, this.headPartRows)
+      head = state.head = new GroupHead(state.info.columns.length, this.headRows)
       this.withHeads.add(state)
     }
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.

@@ -123,7 +123,7 @@ describe('HostCollector report loop (netstat and process in one stream)', () => 
   }
 
   /** A Linux host whose streams do only what the test makes them do. */
-  function setup(intervalSeconds = 5) {
+  function setup(intervalSeconds = 5, now?: () => number) {
     const streams: FakeStream[] = []
     const records: Array<{ metric: string; ts: number; rows: Array<Record<string, unknown>> }> = []
     const states: Array<[CollectionState, string | null]> = []
@@ -147,7 +147,8 @@ describe('HostCollector report loop (netstat and process in one stream)', () => 
       planFor: (os, interval) => planFor(os, interval, 5),
       interfaceRates,
       record: (metric, ts, rows) => records.push({ metric, ts, rows: rows as Array<Record<string, unknown>> }),
-      setState: (state, error) => states.push([state, error])
+      setState: (state, error) => states.push([state, error]),
+      now
     })
     const loops = (): FakeStream[] => streams.filter((stream) => stream.command.includes(':vigil-report:'))
     const loop = (): FakeStream => {
@@ -230,6 +231,21 @@ describe('HostCollector report loop (netstat and process in one stream)', () => 
     fallback.onData(':vigil-report: netstat netstat\nsh: 1: netstat: not found\n:vigil-report: end\n')
     expect(t.error()).toBe('netstat: not netstat -i ("Iface … RX-OK RX-ERR TX-OK TX-ERR" or "Name … Ipkts Ierrs Opkts Oerrs") output; it starts with: sh: 1: netstat: not found')
     expect(t.loops()).toHaveLength(2)
+    await t.collector.stop()
+  })
+
+  it('computes netstat\'s rates over the times its rows are stored with, whatever the clock does between reads', async () => {
+    // A clock that moves at every read, a millisecond more each time.
+    let clock = Date.now()
+    let reads = 0
+    const t = setup(5, () => (clock += ++reads))
+    t.collector.start()
+    await vi.advanceTimersByTimeAsync(0)
+    t.loop().onData(round(100))
+    clock += 4989
+    t.loop().onData(round(600))
+    const [first, second] = t.records.filter((record) => record.metric === 'netstat')
+    expect(second?.rows[0]?.ipkts_rate).toBe(500 / (((second?.ts as number) - (first?.ts as number)) / 1000))
     await t.collector.stop()
   })
 

@@ -193,7 +193,12 @@ export class HostCollector implements Collector {
         }
         return this.problem([metric], parsed.error)
       }
-      if (parsed.rows.length > 0) this.deps.record(metric, this.now(), metric === 'netstat' ? this.withRates(parsed.rows) : parsed.rows)
+      if (parsed.rows.length > 0) {
+        // The rates over the rows' own times: then a rate is exactly its counter's change per
+        // second of the stored step, which the series store keeps in a few bits, not a double's 64.
+        const at = this.now()
+        this.deps.record(metric, at, metric === 'netstat' ? this.withRates(parsed.rows, at) : parsed.rows)
+      }
       // A line that does not read is shown (with the rows that did read still recorded) until
       // a whole report reads cleanly again.
       if (parsed.rejected?.length) this.problem([metric], rejectedText(parsed.rejected))
@@ -246,8 +251,7 @@ export class HostCollector implements Collector {
     watch(silenceMs ?? 0)
   }
 
-  private withRates(rows: SampleValues[]): SampleValues[] {
-    const at = this.now()
+  private withRates(rows: SampleValues[], at: number): SampleValues[] {
     return rows.map((row) => {
       const counters = row as unknown as InterfaceCounters
       const previous = this.previousCounters.get(counters.interface)

@@ -31,8 +31,8 @@ const ESCAPE_RATE = 6
 const RATE_REACH = 32
 /** Differences are kept below this so that zigzag forms stay exact doubles. */
 const MAX_DELTA = 2 ** 50
-// A time is written as the change of its step, in the same code without the escapes ('1111'
-// then the time's 64 bits, for a time no integer change gives back).
+// A time is written as the change of its step: '0' for none, '10' + 7 bits, '110' + 16 bits,
+// '1110' + a width and the value, or '1111' + the time's 64 bits when no whole change gives it back.
 
 /** Each column's change since the last row, of the row being written or decoded (NaN when it has none), for rates. */
 let changes = new Float64Array(64)
@@ -63,9 +63,10 @@ function scratchOf(size: number): Float64Array {
  * The newest samples of one series group, not yet in a chunk, encoded as they come: each time
  * as the change of its step and each value as its difference from its column's last value, in
  * a prefix code of bits, so a fleet's heads of an hour cost about a byte a value rather than
- * the eight of a double — most of `vigil serve`'s memory at 1,000 servers was heads
- * (bench/README.md, fleet-rss5). Reading a head decodes it from its first row; cutting it
- * decodes it once and encodes the rows as one chunk (large chunks compress and pack best).
+ * the eight of a double — heads were most of what `vigil serve`'s memory grew by over an hour
+ * at 1,000 servers (bench/README.md, `fleet.ts`, 2026-12-04). Reading a head decodes it from its
+ * first row; cutting it decodes it once and encodes the rows as one chunk (large chunks compress
+ * and pack best).
  */
 export class GroupHead {
   private readonly bits = new BitWriter(INITIAL_BYTES, GROWTH)

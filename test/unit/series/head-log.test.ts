@@ -69,7 +69,7 @@ describe('head log', () => {
     const groups = Array.from({ length: GROUPS }, (_, g) => ({
       id: 10 + 3 * g,
       width: (g % 4) + 1,
-      slot: g % 2 === 0 ? ({ codec: null, context: null } as LogSlot) : undefined,
+      slot: g % 2 === 0 ? ({ codecId: 0, context: null } as LogSlot) : undefined,
       last: null as { ts: number; seq: number; row: SampleValue[] } | null,
       deleted: false
     }))
@@ -151,7 +151,7 @@ describe('head log', () => {
     const create = (): Group => {
       // Mostly the next id; now and then one far off (groups of other metrics came in between).
       nextId += random() < 0.1 ? 5000 : 1
-      const group = { id: nextId, width: 1 + Math.floor(random() * 4), slot: random() < 0.7 ? ({ codec: null, context: null } as LogSlot) : undefined, seq: -1, last: null }
+      const group = { id: nextId, width: 1 + Math.floor(random() * 4), slot: random() < 0.7 ? ({ codecId: 0, context: null } as LogSlot) : undefined, seq: -1, last: null }
       const logged = { id: group.id, metric: 'm', labels: { g: String(group.id) }, columns: Array.from({ length: group.width }, (_, c) => `c${c}`) }
       log.addGroup(logged)
       expected.push(['group', logged.id, logged.metric, logged.labels, logged.columns])
@@ -267,7 +267,7 @@ describe('head log', () => {
         const dir = tempDir()
         const log = new HeadLog(dir, () => T0)
         const expected: Visit[] = []
-        const disks = [0, 1].map((g) => ({ id: 7 + g, slot: { codec: null, context: null } as LogSlot, ts: T0, seq: 0, packets: 4_294_000_000 * g }))
+        const disks = [0, 1].map((g) => ({ id: 7 + g, slot: { codecId: 0, context: null } as LogSlot, ts: T0, seq: 0, packets: 4_294_000_000 * g }))
         for (const disk of disks) {
           const columns = ['tps', 'kb_read', 'kb_wrtn', 'kb_read_rate', 'kb_wrtn_rate', 'service_time', 'ipkts', 'ipkts_rate', 'aix_read_rate', 'aix_wrtn_rate']
           log.addGroup({ id: disk.id, metric: 'disk', labels: { disk: String(disk.id) }, columns })
@@ -302,7 +302,7 @@ describe('head log', () => {
   function bitsPerRow(columns: readonly string[], groups: number, snapshots: number, rowOf: (group: number, snapshot: number) => SampleValue[]): number {
     const dir = tempDir()
     const log = new HeadLog(dir, () => T0)
-    const slots = Array.from({ length: groups }, () => ({ codec: null, context: null }) as LogSlot)
+    const slots = Array.from({ length: groups }, () => ({ codecId: 0, context: null }) as LogSlot)
     for (let id = 0; id < groups; id++) log.addGroup({ id, metric: 'iostat', labels: { disk: String(id) }, columns: [...columns] })
     const size = (): number => statSync(join(dir, readdirSync(dir)[0] as string)).size
     const expected: unknown[] = []
@@ -362,7 +362,7 @@ describe('head log', () => {
   it('refuses a time that is not a whole number of milliseconds, and logs on as if it had not been given', () => {
     const dir = tempDir()
     const log = new HeadLog(dir, () => T0)
-    const slot = { codec: null, context: null } as LogSlot
+    const slot = { codecId: 0, context: null } as LogSlot
     log.addGroup({ id: 1, metric: 'vmstat', labels: {}, columns: ['r'] })
     log.addSample(1, T0, 0, [1], slot)
     expect(() => log.addSample(1, T0 + 5000.5, 1, [2], slot)).toThrow(RangeError)
@@ -404,7 +404,7 @@ describe('head log', () => {
       return seed / 2_147_483_647
     }
     const jitter = (): number => Math.max(-6, Math.min(6, Math.round(Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()) * 2)))
-    const runs = Array.from({ length: 1200 }, (_, id) => ({ id, phase: Math.floor(random() * 4750), slot: { codec: null, context: null } as LogSlot }))
+    const runs = Array.from({ length: 1200 }, (_, id) => ({ id, phase: Math.floor(random() * 4750), slot: { codecId: 0, context: null } as LogSlot }))
     for (const run of runs) log.addGroup({ id: run.id, metric: 'vmstat', labels: { server_id: String(run.id) }, columns: ['r'] })
     const size = (): number => statSync(join(dir, readdirSync(dir)[0] as string)).size
     const intervals = 40
@@ -484,7 +484,7 @@ describe('head log', () => {
   it('writes a collector snapshot of unchanged rows in about two bits a row', () => {
     const dir = tempDir()
     const log = new HeadLog(dir, () => T0)
-    const slots = Array.from({ length: 500 }, () => ({ codec: null, context: null }) as LogSlot)
+    const slots = Array.from({ length: 500 }, () => ({ codecId: 0, context: null }) as LogSlot)
     for (let id = 0; id < 500; id++) log.addGroup({ id, metric: 'process', labels: { pid: String(id) }, columns: ['cpu', 'mem'] })
     for (let id = 0; id < 500; id++) log.addSample(id, T0, 0, [id / 10, 2.5], slots[id])
     log.flush()

@@ -199,9 +199,13 @@ const MAX_MEMBERS = 1 << 20
  * needs no lookup (the store has one per group): the segment's codec, and the group's context in it.
  */
 export interface LogSlot {
-  codec: unknown
+  /** Which codec (`SegmentCodec.id`; 0 for none): a number, so that a group idle since a rotation does not keep the old segment's contexts alive. */
+  codecId: number
   context: number | null
 }
+
+/** Numbers the codecs: the one a slot names is the current one only if its id is the current codec's. */
+let codecsMade = 0
 
 /** How a sample entry's header is written, by its tag (version 4: 0, 10, 110, 1110). */
 type SampleHeader = 'common' | 'run' | 'any run' | 'other'
@@ -209,6 +213,7 @@ const SAMPLE_HEADERS: readonly SampleHeader[] = ['common', 'run', 'other', 'any 
 
 /** The encoding (and decoding) state of one segment. */
 class SegmentCodec {
+  readonly id = ++codecsMade
   /** Each group's context: its offset in `contexts`. */
   private readonly groups = new Map<number, number>()
   private contexts = new Float64Array(INITIAL_CONTEXTS)
@@ -620,13 +625,13 @@ class SegmentCodec {
     let context: number
     /** Whether the group has a context of this width already: else the header says the width. */
     let known = true
-    if (slot !== undefined && slot.codec === this && this.contexts[(slot.context as number) + COLUMNS] === columns) context = slot.context as number
+    if (slot !== undefined && slot.codecId === this.id && this.contexts[(slot.context as number) + COLUMNS] === columns) context = slot.context as number
     else {
       const before = this.groups.get(groupId)
       known = before !== undefined && this.contexts[before + COLUMNS] === columns
       context = this.context(groupId, columns)
       if (slot !== undefined) {
-        slot.codec = this
+        slot.codecId = this.id
         slot.context = context
       }
     }

@@ -733,7 +733,8 @@ export class SeriesStore {
   private releaseHead(state: GroupState): void {
     this.withHeads.delete(state)
     state.head = null
-    state.codec = state.context = null
+    state.codecId = 0
+    state.context = null
   }
 
   private startGeneration(now = this.now()): void {
@@ -1130,7 +1131,7 @@ export class SeriesStore {
       rowNextSeq: 0,
       rowLast: null,
       rowEnded: false,
-      codec: null,
+      codecId: 0,
       context: null
     }
   }

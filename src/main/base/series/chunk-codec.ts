@@ -84,28 +84,15 @@ export interface DecodedChunk {
   columns: SampleValue[][]
 }
 
-/**
- * @param quick skip looking for columns to write as computed from others (rates, averages,
- *   predictions): for a head's parts, which are decoded and encoded again when it is cut
- */
-export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
-  return encodeChunkView(ts, columns, quick).slice()
-}
-
-/**
- * encodeChunk's bytes as a view of the encoder's buffer, valid until the next chunk is encoded:
- * for a caller that copies them at once (a head's part, into its parts), without a buffer made
- * and dropped outside the JavaScript heap for each.
- */
-export function encodeChunkView(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick = false): Uint8Array {
-  const bytes = writeChunk(ts, columns, quick).view()
-  // A grown buffer is let go after this chunk (the view keeps it until then).
+export function encodeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[]): Uint8Array {
+  const bytes = writeChunk(ts, columns).finish()
+  // A buffer grown for a wide chunk is let go rather than kept for every chunk after it.
   if (chunkWriter.capacityBytes > CHUNK_WRITER_KEPT_BYTES) chunkWriter = new BitWriter(CHUNK_WRITER_BYTES)
   return bytes
 }
 
 /** Writes the chunk into the shared writer, and returns it. */
-function writeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], quick: boolean): BitWriter {
+function writeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[]): BitWriter {
   const rows = ts.length
   if (rows === 0 || rows > MAX_ROWS) throw new RangeError(`a chunk holds 1 to ${MAX_ROWS} rows, not ${rows}`)
   if (columns.length > MAX_CHUNK_COLUMNS) throw new RangeError(`a chunk holds at most ${MAX_CHUNK_COLUMNS} columns, not ${columns.length}`)
@@ -117,7 +104,7 @@ function writeChunk(ts: ArrayLike<number>, columns: readonly ColumnValues[], qui
   writeTimes(out, ts)
   // The columns before the one encoded: one array, grown column by column (not a copy each).
   const previous: ColumnValues[] = []
-  const context = quick ? undefined : { ts, previous }
+  const context = { ts, previous }
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c] as ColumnValues
     if (column.length !== rows) throw new RangeError('every column needs one value (or null) per timestamp')

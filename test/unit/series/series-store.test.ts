@@ -96,6 +96,9 @@ describe('series store', () => {
       }
       first.store.flush()
     }
+    // Each group's context: a header and six numbers a column, whatever its width.
+    const contextNumbers = groups.reduce((sum, _, g) => sum + 7 + 6 * (1 + (g % 5)), 0)
+    expect(first.store.stats().logContextBytes).toBeGreaterThanOrEqual(contextNumbers * 8)
     first.db.close()
 
     const second = open(dir).store
@@ -306,6 +309,7 @@ describe('series store', () => {
     store.flush()
     expect(store.read(id, 0, Infinity).ts).toEqual([T0])
     expect(existsSync(join(dir, 'series-head'))).toBe(false)
+    expect(store.stats().logContextBytes).toBe(0)
   })
 
   it('keeps a head that is not full across writes, its samples in the log until it is cut', () => {

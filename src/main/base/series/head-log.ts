@@ -219,6 +219,11 @@ class SegmentCodec {
   private contexts = new Float64Array(INITIAL_CONTEXTS)
   /** Numbers of `contexts` in use. */
   private used = 0
+
+  /** Bytes of its groups' contexts and its runs in use: what the log holds in memory. */
+  get bytesInUse(): number {
+    return (this.used + this.runsUsed) * Float64Array.BYTES_PER_ELEMENT
+  }
   /** The context of the last sample written (whose successor the next one may be). */
   private lastContext = NONE
   private lastGroup = 0
@@ -1373,6 +1378,11 @@ export class HeadLog {
       }
     }
     return visited
+  }
+
+  /** Bytes the current segment's codec holds in use (its groups' contexts, its runs). */
+  get contextBytes(): number {
+    return this.codec.bytesInUse
   }
 
   /** The segment new entries go to (started now if there is none). */

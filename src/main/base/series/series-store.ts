@@ -301,11 +301,11 @@ export class SeriesStore {
     return group.id
   }
 
-  /** How many groups the store knows, how many of them hold a head in memory, and the bytes those heads' buffers take. */
-  stats(): { groups: number; withHeads: number; headBytes: number } {
+  /** How many groups the store knows, how many of them hold a head in memory, the bytes those heads' buffers take, and the bytes of the log's contexts in use. */
+  stats(): { groups: number; withHeads: number; headBytes: number; logContextBytes: number } {
     let headBytes = 0
     for (const state of this.withHeads) headBytes += state.head?.capacityBytes ?? 0
-    return { groups: this.states.size, withHeads: this.withHeads.size, headBytes }
+    return { groups: this.states.size, withHeads: this.withHeads.size, headBytes, logContextBytes: this.log?.contextBytes ?? 0 }
   }
 
   /** A group in memory (one whose series goes on, or ended a short while ago). */

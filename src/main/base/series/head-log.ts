@@ -220,10 +220,6 @@ class SegmentCodec {
   /** Numbers of `contexts` in use. */
   private used = 0
 
-  /** Bytes of its groups' contexts and its runs in use: what the log holds in memory. */
-  get bytesInUse(): number {
-    return (this.used + this.runsUsed) * Float64Array.BYTES_PER_ELEMENT
-  }
   /** The context of the last sample written (whose successor the next one may be). */
   private lastContext = NONE
   private lastGroup = 0
@@ -330,6 +326,11 @@ class SegmentCodec {
     const text = bytes.toString('utf8')
     this.strings.push(text)
     return text
+  }
+
+  /** Bytes of its groups' contexts and its runs in use: what the log holds in memory. */
+  get bytesInUse(): number {
+    return (this.used + this.runsUsed) * Float64Array.BYTES_PER_ELEMENT
   }
 
   /** The group's context in the segment, new when it has none (or its width changed). */

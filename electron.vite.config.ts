@@ -21,6 +21,25 @@ function copyRedocBundle(): Plugin {
   }
 }
 
+/**
+ * V8 keeps a script's source for as long as it runs, at one byte a character only if every
+ * character is Latin-1: a few dashes and quotes in messages and comments made the main chunks'
+ * 2 MB of source two bytes a character. Each UTF-16 unit above U+00FF becomes a \uXXXX escape,
+ * which means the same in a string, a template, a regular expression or a comment; it would
+ * change only a tagged template's raw text (String.raw), and none holds such a character.
+ */
+function escapeWideCharacters(): Plugin {
+  return {
+    name: 'vigil-escape-wide-characters',
+    // After every renderChunk: Vite's own last pass (esbuild, charset utf8) would undo the escapes.
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'chunk') file.code = file.code.replace(/[\u0100-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      }
+    }
+  }
+}
+
 /** The chunk of the area shown first (#/overview): the first page needs it along with the entry. */
 const FIRST_AREA = 'src/renderer/src/views/overview/OverviewView.tsx'
 
@@ -123,7 +142,7 @@ export default defineConfig({
         output: { manualChunks: mainChunkOf }
       }
     },
-    plugins: [copyRedocBundle()]
+    plugins: [copyRedocBundle(), escapeWideCharacters()]
   },
   preload: {
     build: {

@@ -399,6 +399,47 @@ describe('series store', () => {
     expect(store.stats().withHeads).toBe(3)
   })
 
+  it('lets the head of an ended series go at the first flush past the wait, its chunk written at the next rotation', () => {
+    const dir = tempDir()
+    let now = T0
+    // Rotations every 15 minutes, as by default: an ended head goes five minutes after its marker.
+    const { db, store } = open(dir, { cutEveryMs: 15 * 60_000, now: () => now })
+    const process = (pid: string): number => store.groupId({ metric: 'process', labels: { server_id: 'a', pid }, columns: ['cpu', 'mem'] })
+    const [steady, ended, flickering] = [process('1'), process('2'), process('3')] as [number, number, number]
+    const each5s = (until: number, rows: () => void): void => {
+      for (; now < until; now += 5000) {
+        rows()
+        store.flush()
+      }
+    }
+    each5s(T0 + 60_000, () => [steady, ended, flickering].forEach((id) => store.append(id, now, [3, 4])))
+    // The flickering one leaves the top list for a moment (a marker), comes back, and leaves
+    // again a minute after the other ended: its first marker must not hold the other's back.
+    store.append(flickering, now, [STALE, STALE])
+    each5s(now + 5000, () => store.append(steady, now, [1, 2]))
+    each5s(now + 5000, () => [steady, flickering].forEach((id) => store.append(id, now, [3, 4])))
+    store.append(ended, now, [STALE, STALE])
+    const markedAt = now
+    each5s(markedAt + 60_000, () => [steady, flickering].forEach((id) => store.append(id, now, [3, 4])))
+    store.append(flickering, now, [STALE, STALE])
+    each5s(markedAt + 5 * 60_000, () => store.append(steady, now, [1, 2]))
+    expect(store.stats().withHeads).toBe(3)
+    each5s(markedAt + 5 * 60_000 + 10_000, () => store.append(steady, now, [1, 2]))
+    // Cut and let go, not yet written: reads still have it. The other goes a minute later.
+    expect(store.stats().withHeads).toBe(2)
+    expect(db.prepare('SELECT COUNT(*) FROM series_chunks').pluck().get()).toBe(0)
+    const samples = store.read(ended, T0, now)
+    expect(samples.columns[0]).toEqual([...Array.from({ length: 12 }, () => 3), STALE])
+    each5s(markedAt + 6 * 60_000 + 10_000, () => store.append(steady, now, [1, 2]))
+    expect(store.stats().withHeads).toBe(1)
+    each5s(T0 + 15 * 60_000 + 5000, () => store.append(steady, now, [1, 2]))
+    expect(db.prepare('SELECT group_id, rows FROM series_chunks ORDER BY group_id').all()).toEqual([
+      { group_id: ended, rows: 13 },
+      { group_id: flickering, rows: 27 }
+    ])
+    expect(store.read(ended, T0, now)).toEqual(samples)
+  })
+
   it('logs rates computed from counters, and any double, to the bit', () => {
     const dir = tempDir()
     const first = open(dir)

@@ -198,6 +198,16 @@ export class SeriesStore {
   private readonly states = new Map<number, GroupState>()
   /** The groups with a head (rows, or kept since their last cut): what a rotation looks at. */
   private readonly withHeads = new Set<GroupState>()
+  /**
+   * Groups whose newest row was a staleness marker, and that marker's time, in the order the
+   * markers came; from `endedFrom` on, those not yet looked at. A flush cuts and lets go each
+   * head still ending with its marker once the marker is older than the ended-head wait: at
+   * 1,000 servers tens of thousands of processes end in a rotation period, and cutting them all
+   * in the rotation stalled the event loop for ~0.5 s.
+   */
+  private endedHeads: GroupState[] = []
+  private endedTimes: number[] = []
+  private endedFrom = 0
   /** Groups by a hash of their identity (a few bytes each, not the identity's text). */
   private readonly idsByHash = new Map<number, number | number[]>()
   private readonly columnLists = new Map<string, readonly string[]>()
@@ -356,6 +366,7 @@ export class SeriesStore {
    */
   flush(): void {
     this.log?.flush()
+    this.cutEndedHeads(this.now())
     if (this.now() - this.lastCut >= this.cutEveryMs) this.rotate(false)
     else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) {
       // A chunk may go to SQLite before its group's row: the group's creation must be durable in the log first.
@@ -647,7 +658,40 @@ export class SeriesStore {
     state.ended = state.idleChecked = false
     const seq = state.nextSeq++
     head.append(ts, seq, row)
+    if (head.endsStale) {
+      this.endedHeads.push(state)
+      this.endedTimes.push(ts)
+    }
     return seq
+  }
+
+  /** Cuts and lets go the heads whose series ended (a staleness marker, then nothing) more than the ended-head wait ago. */
+  private cutEndedHeads(now: number): void {
+    const queue = this.endedHeads
+    const times = this.endedTimes
+    for (; this.endedFrom < queue.length; this.endedFrom++) {
+      const marked = times[this.endedFrom] as number
+      // Markers come in time order, near enough: the rest are younger (the rotation catches any straggler).
+      if (now - marked <= this.endedHeadMs) break
+      const head = (queue[this.endedFrom] as GroupState).head
+      // Unless it went on since (or was cut, or marked again later: that marker has an entry of its own).
+      if (head !== null && head.endsStale && head.lastTs === marked) this.letEndedHeadGo(queue[this.endedFrom] as GroupState)
+    }
+    if (this.endedFrom === queue.length) {
+      this.endedHeads = []
+      this.endedTimes = []
+      this.endedFrom = 0
+    } else if (this.endedFrom > 4096 && this.endedFrom * 2 > queue.length) {
+      this.endedHeads = queue.slice(this.endedFrom)
+      this.endedTimes = times.slice(this.endedFrom)
+      this.endedFrom = 0
+    }
+  }
+
+  private letEndedHeadGo(state: GroupState): void {
+    this.cutHead(state)
+    this.releaseHead(state)
+    state.ended = true
   }
 
   private cutHead(state: GroupState): void {
@@ -684,13 +728,12 @@ export class SeriesStore {
         this.cutHead(state)
         continue
       }
-      // A series that ended (a process gone) a while ago is cut and let go now rather than at
-      // its age: a fleet's ended processes would otherwise hold heads for an hour. The while
-      // spares one that only left a top list for a moment.
+      // A series that ended (a process gone) a while ago is cut and let go rather than at its
+      // age: a fleet's ended processes would otherwise hold heads for an hour. The while spares
+      // one that only left a top list for a moment. Flushes do it as markers come of age
+      // (cutEndedHeads); this catches the rest.
       if (head.endsStale && now - head.lastTs > this.endedHeadMs) {
-        this.cutHead(state)
-        this.releaseHead(state)
-        state.ended = true
+        this.letEndedHeadGo(state)
         continue
       }
       const started = (this.generations.get(state.headGeneration) as Generation).start

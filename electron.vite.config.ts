@@ -31,7 +31,7 @@ function copyRedocBundle(): Plugin {
 function escapeWideCharacters(): Plugin {
   return {
     name: 'vigil-escape-wide-characters',
-    // After every renderChunk: Vite's own last pass (esbuild, charset utf8) would undo the escapes.
+    // Once every chunk is rendered: done in renderChunk, a later pass of Vite's turned the escapes back.
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type === 'chunk') file.code = file.code.replace(/[\u0100-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)

@@ -366,8 +366,9 @@ export class SeriesStore {
    */
   flush(): void {
     this.log?.flush()
-    this.cutEndedHeads(this.now())
-    if (this.now() - this.lastCut >= this.cutEveryMs) this.rotate(false)
+    const now = this.now()
+    this.cutEndedHeads(now)
+    if (now - this.lastCut >= this.cutEveryMs) this.rotate(false)
     else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) {
       // A chunk may go to SQLite before its group's row: the group's creation must be durable in the log first.
       this.log?.sync()
@@ -673,15 +674,12 @@ export class SeriesStore {
       const marked = times[this.endedFrom] as number
       // Markers come in time order, near enough: the rest are younger (the rotation catches any straggler).
       if (now - marked <= this.endedHeadMs) break
-      const head = (queue[this.endedFrom] as GroupState).head
+      const state = queue[this.endedFrom] as GroupState
       // Unless it went on since (or was cut, or marked again later: that marker has an entry of its own).
-      if (head !== null && head.endsStale && head.lastTs === marked) this.letEndedHeadGo(queue[this.endedFrom] as GroupState)
+      if (state.head !== null && state.head.endsStale && state.head.lastTs === marked) this.letEndedHeadGo(state)
     }
-    if (this.endedFrom === queue.length) {
-      this.endedHeads = []
-      this.endedTimes = []
-      this.endedFrom = 0
-    } else if (this.endedFrom > 4096 && this.endedFrom * 2 > queue.length) {
+    // Drop what was looked at once it is all of the queue, or most of a long one.
+    if (this.endedFrom > 0 && (this.endedFrom === queue.length || (this.endedFrom > 4096 && this.endedFrom * 2 > queue.length))) {
       this.endedHeads = queue.slice(this.endedFrom)
       this.endedTimes = times.slice(this.endedFrom)
       this.endedFrom = 0

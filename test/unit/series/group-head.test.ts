@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeChunk } from '../../../src/main/base/series/chunk-codec'
 import { highBits, lowBitsOfLast } from '../../../src/main/base/series/float-bits'
 import { GroupHead } from '../../../src/main/base/series/group-head'
+import { HeadPages } from '../../../src/main/base/series/head-pages'
 import { STALE, type SampleValue } from '../../../src/main/base/series/sample'
 import { anyValue } from '../../helpers/sample-arbitraries'
 
@@ -64,7 +65,7 @@ describe('group head', () => {
         const ts = allTimes.slice(0, count)
         const rows = rowsOf(ts, lists, rates)
         const width = (rows[0] as SampleValue[]).length
-        const head = new GroupHead(width, 1000)
+        const head = new GroupHead(width, 1000, new HeadPages())
         // Twice: a cut head starts again from nothing.
         for (const firstSeq of [7, 7 + ts.length]) {
           rows.forEach((row, i) => head.append(ts[i] as number, firstSeq + i, row))
@@ -93,7 +94,7 @@ describe('group head', () => {
   })
 
   it('reads the rows of a time range, and nothing outside its rows', () => {
-    const head = new GroupHead(2, 100)
+    const head = new GroupHead(2, 100, new HeadPages())
     for (let i = 0; i < 50; i++) head.append(1000 + i * 10, i, [i, i % 3 === 0 ? null : i / 10])
     const range = head.read(1105, 1200)
     expect(range.ts).toEqual(Array.from({ length: 10 }, (_, i) => 1110 + i * 10))
@@ -104,7 +105,7 @@ describe('group head', () => {
   })
 
   it('tells a series that ended: its newest row stale in every column', () => {
-    const head = new GroupHead(2, 10)
+    const head = new GroupHead(2, 10, new HeadPages())
     head.append(1, 0, [1, 2])
     expect(head.endsStale).toBe(false)
     head.append(2, 1, [STALE, 2])
@@ -117,7 +118,7 @@ describe('group head', () => {
 
   it('writes a collector’s rates as their counter’s change per second, exactly, whatever the step', () => {
     // netstat's shape: four counters, then their rates as interfaceRates computes them.
-    const head = new GroupHead(8, 720)
+    const head = new GroupHead(8, 720, new HeadPages())
     const rows: SampleValue[][] = []
     const times: number[] = []
     let previous: number[] | null = null
@@ -138,7 +139,7 @@ describe('group head', () => {
 
   it('holds an hour of a server’s usual columns in under a quarter of their doubles’ bytes', () => {
     // vmstat-like: small integers that move a little, a one-decimal percentage, a fast counter.
-    const head = new GroupHead(4, 720)
+    const head = new GroupHead(4, 720, new HeadPages())
     let counter = 1e9
     for (let i = 0; i < 720; i++) {
       counter += 150_000 + ((i * 7919) % 20_000)

@@ -440,6 +440,36 @@ describe('series store', () => {
     expect(store.read(ended, T0, now)).toEqual(samples)
   })
 
+  it('gives a head’s pages back when it is cut, let go or deleted', () => {
+    let now = T0
+    const { store } = open(tempDir(), { headRows: 200, cutEveryMs: 15 * 60_000, now: () => now })
+    const process = (pid: string): number => store.groupId({ metric: 'process', labels: { server_id: 'a', pid }, columns: ['cpu', 'rss'] })
+    const [kept, ended, deleted] = [process('1'), process('2'), process('3')] as [number, number, number]
+    // Values that move by thousands: a row takes a few bytes, a head of 150 rows several pages.
+    const row = (i: number, id: number): SampleValue[] => [(i * 7919 + id * 104_729) % 100_000, (i * 6151) % 65_536]
+    const rows = (count: number, ids: readonly number[]): void => {
+      for (let i = 0; i < count; i++, now += 5000) {
+        for (const id of ids) store.append(id, now, row(i, id))
+        store.flush()
+      }
+    }
+    rows(150, [kept, ended, deleted])
+    const threeHeads = store.stats().headBytesInUse
+    expect(threeHeads).toBeGreaterThan(3 * 1000)
+    expect(store.stats().headBytes).toBeGreaterThanOrEqual(threeHeads)
+    store.deleteGroupIds([deleted])
+    expect(store.stats().headBytesInUse).toBeGreaterThan(0)
+    expect(store.stats().headBytesInUse).toBeLessThan(threeHeads)
+    // One ends; past the ended-head wait its head is cut and let go.
+    store.append(ended, now, [STALE, STALE])
+    rows(70, [kept])
+    expect(store.stats().withHeads).toBe(1)
+    // And the one left was cut at its 200th row: its pages hold the 20 rows since.
+    expect(store.stats().headBytesInUse).toBeLessThan(threeHeads / 6)
+    store.close()
+    expect(store.stats().headBytesInUse).toBe(0)
+  })
+
   it('logs rates computed from counters, and any double, to the bit', () => {
     const dir = tempDir()
     const first = open(dir)

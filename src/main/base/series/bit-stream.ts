@@ -5,8 +5,10 @@
 const POW2_32 = 2 ** 32
 
 export class BitWriter {
-  private bytes: Uint8Array
-  private bit = 0
+  protected bytes: Uint8Array
+  protected bit = 0
+  /** Bytes writes may fill before grow() is asked for room. */
+  protected limit: number
 
   /**
    * @param growth how much larger the buffer becomes when it is full (rounded up to 16 bytes):
@@ -17,6 +19,7 @@ export class BitWriter {
     private readonly growth = 2
   ) {
     this.bytes = new Uint8Array(capacityBytes)
+    this.limit = capacityBytes
   }
 
   /** Appends the low `width` bits (0–32) of the unsigned integer `value`, most significant first. */
@@ -59,10 +62,11 @@ export class BitWriter {
 
   /** Appends every bit another writer holds. */
   writeBits(other: BitWriter): void {
-    const bytes = other.bytes
-    const whole = other.bit >>> 3
+    const bytes = other.view()
+    const bits = other.bitLength
+    const whole = bits >>> 3
     for (let i = 0; i < whole; i++) this.write(bytes[i] as number, 8)
-    const rest = other.bit & 7
+    const rest = bits & 7
     if (rest > 0) this.write((bytes[whole] as number) >>> (8 - rest), rest)
   }
 
@@ -105,10 +109,15 @@ export class BitWriter {
 
   private reserve(width: number): void {
     const needed = (this.bit + width + 7) >>> 3
-    if (needed <= this.bytes.length) return
+    if (needed > this.limit) this.grow(needed)
+  }
+
+  /** Makes room for `needed` bytes from the start of `bytes` (called for at most 32 bits more than were written). */
+  protected grow(needed: number): void {
     const grown = new Uint8Array(Math.max(needed, Math.ceil((this.bytes.length * this.growth) / 16) * 16))
     grown.set(this.bytes)
     this.bytes = grown
+    this.limit = grown.length
   }
 }
 

@@ -1,15 +1,8 @@
-import { BitReader, BitWriter } from './bit-stream'
+import { BitReader, type BitWriter } from './bit-stream'
 import { encodeChunk } from './chunk-codec'
 import { fromBits, highBits, lowBitsOfLast } from './float-bits'
+import { HeadBits, type HeadPages } from './head-pages'
 import { STALE, type SampleValue } from './sample'
-
-/** Bytes a head's bits start in: a process seen once costs little. */
-const INITIAL_BYTES = 64
-/**
- * Then the buffer grows by a quarter: a fleet's heads grow together, so doubling left most of
- * them with almost half their buffer unused at any time.
- */
-const GROWTH = 1.25
 
 // A value is written as its difference from its column's last value, as an integer at the
 // column's scale (whole numbers, tenths or hundredths: what collectors print), in a prefix code
@@ -69,12 +62,12 @@ function scratchOf(size: number): Float64Array {
  * and pack best).
  */
 export class GroupHead {
-  private readonly bits = new BitWriter(INITIAL_BYTES, GROWTH)
+  private readonly bits: HeadBits
   /** Each column's last number (for the next value's difference; 0 before the first), then each column's scale (an index of SCALES, or NO_SCALE). */
   private readonly last: number[]
   /** Whether a value so far was null or stale (most groups' never are: cut() then decodes into typed arrays). */
   private absent = false
-  /** Bytes its buffer takes (it grows by doubling). */
+  /** Bytes its pages take. */
   get capacityBytes(): number {
     return this.bits.capacityBytes
   }
@@ -92,10 +85,13 @@ export class GroupHead {
   /** The sequence number of the first row (see SeriesStore.append). */
   firstSeq = 0
 
+  /** `pages`: where its bits go (a store's heads share them); clear() gives them back. */
   constructor(
     readonly columns: number,
-    readonly capacity: number
+    readonly capacity: number,
+    pages: HeadPages
   ) {
+    this.bits = new HeadBits(pages)
     this.last = new Array<number>(2 * columns).fill(0)
   }
 
@@ -112,7 +108,7 @@ export class GroupHead {
     return this.newestTs
   }
 
-  /** Bytes the rows take (memory accounting: the buffer holding them may be up to twice as large). */
+  /** Bytes the rows take (their pages take up to a page more). */
   get byteLength(): number {
     return (this.bits.bitLength + 7) >>> 3
   }
@@ -179,7 +175,7 @@ export class GroupHead {
     return { ts, seq, columns }
   }
 
-  /** Forgets every row. */
+  /** Forgets every row and gives its pages back: a head let go must be cleared first. */
   clear(): void {
     this.count = 0
     this.bits.reset()

@@ -26,6 +26,7 @@ import { decodeChunk, decodeChunkInto, encodeChunk, MAX_CHUNK_COLUMNS } from './
 import { ColumnarRows } from './columnar-rows'
 import { GroupHead } from './group-head'
 import { HeadLog, type LogSlot } from './head-log'
+import { HeadPages } from './head-pages'
 import { BUCKETS, ColdGroups } from './cold-groups'
 import { GroupEnds, type GroupEnd } from './group-ends'
 import { GroupCatalog, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
@@ -198,6 +199,8 @@ export class SeriesStore {
   private readonly states = new Map<number, GroupState>()
   /** The groups with a head (rows, or kept since their last cut): what a rotation looks at. */
   private readonly withHeads = new Set<GroupState>()
+  /** Where the heads' bits are. */
+  private readonly headPages = new HeadPages()
   /**
    * Groups whose newest row was a staleness marker, and that marker's time, in the order the
    * markers came; from `endedFrom` on, those not yet looked at. A flush cuts and lets go each
@@ -311,11 +314,13 @@ export class SeriesStore {
     return group.id
   }
 
-  /** How many groups the store knows, how many of them hold a head in memory, the bytes those heads' buffers take, and the bytes of the log's contexts in use. */
-  stats(): { groups: number; withHeads: number; headBytes: number; logContextBytes: number } {
-    let headBytes = 0
-    for (const state of this.withHeads) headBytes += state.head?.capacityBytes ?? 0
-    return { groups: this.states.size, withHeads: this.withHeads.size, headBytes, logContextBytes: this.log?.contextBytes ?? 0 }
+  /**
+   * How many groups the store knows, how many of them hold a head in memory, the bytes of the
+   * heads' pages (held, and of those in use), and the bytes of the log's contexts in use.
+   */
+  stats(): { groups: number; withHeads: number; headBytes: number; headBytesInUse: number; logContextBytes: number } {
+    const { bytes: headBytes, bytesInUse: headBytesInUse } = this.headPages
+    return { groups: this.states.size, withHeads: this.withHeads.size, headBytes, headBytesInUse, logContextBytes: this.log?.contextBytes ?? 0 }
   }
 
   /** A group in memory (one whose series goes on, or ended a short while ago). */
@@ -644,7 +649,7 @@ export class SeriesStore {
   private appendToHead(state: GroupState, ts: number, row: readonly SampleValue[]): number {
     let head = state.head
     if (head === null) {
-      head = state.head = new GroupHead(state.info.columns.length, this.headRows)
+      head = state.head = new GroupHead(state.info.columns.length, this.headRows, this.headPages)
       this.withHeads.add(state)
     }
     // Each chunk is in time order: a sample older than the head's newest starts a new chunk.
@@ -1131,6 +1136,7 @@ export class SeriesStore {
     this.forgotten++
     this.unhash(identityHash(state.info), id)
     this.postings.remove(state.info)
+    state.head?.clear()
     this.withHeads.delete(state)
     this.rowsBehind.delete(state)
     this.rowsDue.delete(state)

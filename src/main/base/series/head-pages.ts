@@ -1,9 +1,9 @@
 // Where heads keep their bits: fixed-size pages cut from a few large slabs that every head of a
-// store shares, rather than a buffer of each head's own. A fleet has tens of thousands of heads
-// that fill over an hour; with a buffer each, every head kept the largest buffer it had grown to
-// after its cut, and the ~20 buffers each outgrew in that hour were freed to malloc in sizes
-// that no longer fit (bench/README.md, `fleet.ts`, 2026-12-05). A head now holds only the pages
-// its rows fill, and a cut head's pages go straight to the next head that needs one.
+// store shares, rather than a buffer of each head's own. With a buffer each, a head grew it by
+// a quarter ~20 times in its first hour and kept the largest after its cut, so from the hour on
+// a fleet's heads held a whole hour's buffers whatever their rows filled (bench/README.md,
+// `fleet.ts`, 2026-12-04, night). A head now holds the pages its rows fill, and a cut head's
+// pages go straight to the next head that needs one.
 import { BitWriter } from './bit-stream'
 
 /** Bytes of bits a page holds. */

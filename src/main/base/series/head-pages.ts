@@ -91,15 +91,18 @@ export class HeadPages {
   private addSlab(): void {
     const base = this.slabs.length * SLAB_PAGES
     this.slabs.push(new Uint8Array(SLAB_PAGES * SLOT_BYTES))
-    const capacity = base + SLAB_PAGES
-    const next = new Int32Array(capacity)
-    next.set(this.next)
-    this.next = next
-    const free = new Int32Array(capacity)
-    free.set(this.free.subarray(0, this.freeCount))
+    // The page tables double, not a slab at a time: a fleet's pool grows to hundreds of slabs.
+    if (this.next.length < base + SLAB_PAGES) {
+      const capacity = Math.max(base + SLAB_PAGES, this.next.length * 2)
+      const next = new Int32Array(capacity)
+      next.set(this.next)
+      this.next = next
+      const free = new Int32Array(capacity)
+      free.set(this.free.subarray(0, this.freeCount))
+      this.free = free
+    }
     // The slab's first page is taken first.
-    for (let i = SLAB_PAGES - 1; i >= 0; i--) free[this.freeCount++] = base + i
-    this.free = free
+    for (let i = SLAB_PAGES - 1; i >= 0; i--) this.free[this.freeCount++] = base + i
   }
 }
 

@@ -67,10 +67,6 @@ export class GroupHead {
   private readonly last: number[]
   /** Whether a value so far was null or stale (most groups' never are: cut() then decodes into typed arrays). */
   private absent = false
-  /** Bytes its pages take. */
-  get capacityBytes(): number {
-    return this.bits.capacityBytes
-  }
 
   /** Whether the newest row is a staleness marker in every column. */
   private newestStale = false

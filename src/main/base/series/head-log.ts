@@ -263,11 +263,9 @@ class SegmentCodec {
   /**
    * @param version the segment's format (writing is always in the current one)
    * @param reads whether the codec reads (it then keeps the runs' members)
-   */
-  /**
-   * `contextsBefore`: numbers of contexts the segment before used. A segment's groups are
-   * mostly the last one's, so it starts with room for them and a quarter more rather than
-   * doubling its way there (at 1,000 servers, 32 KiB to 32 MiB each rotation).
+   * @param contextsBefore numbers of contexts the segment before used: a segment's groups are
+   *   mostly the last one's, so it starts with room for them and a quarter more rather than
+   *   doubling its way there (at 1,000 servers, 32 KiB to 32 MiB each rotation)
    */
   constructor(
     readonly version: number = FORMAT_VERSION,

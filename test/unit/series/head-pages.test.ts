@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { BitWriter } from '../../../src/main/base/series/bit-stream'
 import { HeadBits, HeadPages, PAGE_BYTES, SLOT_BYTES } from '../../../src/main/base/series/head-pages'
 
-/** One write: to writer `to`, `width` bits of `value` (0 = writeBit, over 32 = writeWide), or a reset. */
+/** One write to writer `to`: `width` bits of `value`, one bit, `wideWidth` bits (writeWide), `width` zeros, or a reset. */
 const write = fc.record({
   to: fc.integer({ min: 0, max: 3 }),
   // A reset now and then (a cut): rare enough that writers reach many pages between them.

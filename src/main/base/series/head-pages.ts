@@ -18,6 +18,9 @@ const SLAB_SHIFT = 11
 const SLAB_PAGES = 1 << SLAB_SHIFT
 const NONE = -1
 
+/** Where page `page` starts in its slab. */
+const offsetOf = (page: number): number => (page & (SLAB_PAGES - 1)) * SLOT_BYTES
+
 /**
  * The pages of one store's heads. Slabs are added as heads need them and kept: the pool holds
  * the most its heads ever held at once, which heads cut at different times keep level.
@@ -57,14 +60,12 @@ export class HeadPages {
 
   /** Page `page`'s bytes and its margin, as a view of its slab. */
   slot(page: number): Uint8Array {
-    const offset = (page & (SLAB_PAGES - 1)) * SLOT_BYTES
-    return (this.slabs[page >>> SLAB_SHIFT] as Uint8Array).subarray(offset, offset + SLOT_BYTES)
+    return this.slabOf(page).subarray(offsetOf(page), offsetOf(page) + SLOT_BYTES)
   }
 
   /** Copies page `page`'s bytes (not its margin) into `target` at `at`. */
   copyPage(page: number, target: Uint8Array, at: number): void {
-    const offset = (page & (SLAB_PAGES - 1)) * SLOT_BYTES
-    target.set((this.slabs[page >>> SLAB_SHIFT] as Uint8Array).subarray(offset, offset + PAGE_BYTES), at)
+    target.set(this.slabOf(page).subarray(offsetOf(page), offsetOf(page) + PAGE_BYTES), at)
   }
 
   /** Chains `page` after `previous`. */
@@ -80,12 +81,15 @@ export class HeadPages {
   release(first: number): void {
     for (let page = first; page !== NONE; ) {
       const after = this.next[page] as number
-      const offset = (page & (SLAB_PAGES - 1)) * SLOT_BYTES
-      ;(this.slabs[page >>> SLAB_SHIFT] as Uint8Array).fill(0, offset, offset + SLOT_BYTES)
+      this.slabOf(page).fill(0, offsetOf(page), offsetOf(page) + SLOT_BYTES)
       this.free[this.freeCount++] = page
       this.used--
       page = after
     }
+  }
+
+  private slabOf(page: number): Uint8Array {
+    return this.slabs[page >>> SLAB_SHIFT] as Uint8Array
   }
 
   private addSlab(): void {

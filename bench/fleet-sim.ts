@@ -1,15 +1,20 @@
 // A fleet of simulated Linux servers for bench/fleet.ts: one ssh2 server on 127.0.0.1 that
 // accepts any user and password and answers the exact commands Vigil sends
 // (src/main/metrics/parsers/commands.ts) with output in the real formats
-// (test/fixtures/linux-*.txt). `vmstat N` and `iostat N` print a report every N seconds
-// until their channel closes, and so does the report loop (interface counters and processes,
-// each after its marker line, every N seconds, as the remote shell loop would). Every vmstat row carries the moment it was written, in ms since
-// the epoch, in its `free` column (stored by Vigil unchanged as `fre`), so a WebSocket client
-// can compute sample-to-WebSocket latency. It runs in its own process so its CPU is not
+// (test/fixtures/linux-*.txt). Each connection is one server of bench/workload.ts, whose values
+// move like a machine's (uniform noise, drawn afresh each interval, would be the store's worst
+// case and no fleet's). `vmstat N` and `iostat N` print a report every N seconds until their
+// channel closes, and so does the report loop (interface counters and processes, each after its
+// marker line, every N seconds, as the remote shell loop would). Every vmstat row carries the
+// moment it was written, in ms since the epoch, in its `free` column (stored by Vigil unchanged
+// as `fre`), so a WebSocket client can compute sample-to-WebSocket latency. It runs in its own process so its CPU is not
 // counted as Vigil's; bench/fleet.ts forks it and reads its stats over the IPC channel.
 //   node --import tsx bench/fleet-sim.ts          (normally started by bench/fleet.ts)
 import { Server, type Connection, type ServerChannel } from 'ssh2'
+import type { SampleBatch, SampleValues } from '../src/main/metrics/samples'
+import type { MetricName } from '../src/shared/metrics'
 import { ed25519KeyPair } from '../test/helpers/ssh-keys'
+import { createServerWorkload, type ServerWorkload } from './workload'
 
 /** Counters the orchestrator reads (as deltas over its measurement window). */
 export interface SimStats {
@@ -42,6 +47,117 @@ const stats: SimStats = {
 const rand = (min: number, max: number): number => min + Math.random() * (max - min)
 const int = (min: number, max: number): number => Math.floor(rand(min, max + 1))
 const pad = (value: string | number, width: number): string => String(value).padStart(width)
+const num = (row: SampleValues, field: string): number => (typeof row[field] === 'number' ? row[field] : 0)
+
+/** Rows per ps report in the workload; Vigil asks for its top 20 unless told otherwise. */
+const PROCESS_ROWS = 20
+
+/**
+ * One simulated server's values, from bench/workload.ts (a Linux server moving like a machine:
+ * CPU around a daily cycle with bursts, bursty disks and interfaces, processes that come and
+ * go), printed in the formats of the commands Vigil runs. The streams run on their own timers,
+ * so each takes its metric's batch of the newest interval and starts the next interval when it
+ * has had this one's.
+ */
+class SimServer {
+  private readonly workload: ServerWorkload
+  private intervals = 0
+  private readonly pending = new Map<MetricName, SampleBatch>()
+  /** Per interface: bytes received and sent so far, the packets they were counted to, and the mean packet size. */
+  private readonly bytes = new Map<string, { rx: number; tx: number; ipkts: number; opkts: number; size: number }>()
+  /** Per disk: its usual service time in ms, which %util is printed from. */
+  private readonly serviceMs = new Map<string, number>()
+  private pgsteal = int(0, 1_000_000)
+
+  constructor(index: number) {
+    this.workload = createServerWorkload(index, { startMs: Date.now(), aixShare: 0, topProcesses: PROCESS_ROWS, seed: 1 })
+  }
+
+  get hostname(): string {
+    return this.workload.profile.hostname
+  }
+
+  private next(metric: MetricName): readonly SampleValues[] {
+    let batch = this.pending.get(metric)
+    if (!batch) {
+      for (const each of this.workload.batches(this.intervals++)) this.pending.set(each.metric, each)
+      batch = this.pending.get(metric) as SampleBatch
+    }
+    this.pending.delete(metric)
+    return batch.rows
+  }
+
+  /** One vmstat -a line: `free` is the send time in ms (see the file comment), in place of the workload's. */
+  vmstatRow(): string {
+    const row = this.next('vmstat')[0] as SampleValues
+    const active = num(row, 'avm')
+    const cells: Array<[number, number]> = [
+      [num(row, 'r'), 2], [num(row, 'b'), 2], [0, 6], [Date.now(), 6], [Math.round(active / 2), 6], [active, 6],
+      [num(row, 'pi'), 4], [num(row, 'po'), 4], [0, 5], [0, 5], [num(row, 'interface_in'), 4], [num(row, 'cs'), 4],
+      [num(row, 'us'), 2], [num(row, 'sy'), 2], [num(row, 'idle'), 2], [num(row, 'wa'), 2], [0, 2]
+    ]
+    return cells.map(([value, width]) => pad(value, width)).join(' ') + '\n'
+  }
+
+  /** The pages reclaimed since boot, read before a vmstat line: most intervals reclaim none. */
+  nextPgsteal(): number {
+    if (Math.random() < 0.05) this.pgsteal += int(1, 5000)
+    return this.pgsteal
+  }
+
+  /** One interval report of `iostat -d -k -x -y N` (sysstat 12's extended columns). */
+  iostatReport(): string {
+    const rows = this.next('iostat').map((row) => {
+      const disk = String(row.disk)
+      const tps = num(row, 'tps')
+      const readKb = num(row, 'kb_read_rate')
+      const writeKb = num(row, 'kb_wrtn_rate')
+      const reads = readKb + writeKb > 0 ? (tps * readKb) / (readKb + writeKb) : tps / 2
+      const writes = tps - reads
+      let serviceMs = this.serviceMs.get(disk)
+      if (serviceMs === undefined) this.serviceMs.set(disk, (serviceMs = rand(0.2, 8)))
+      const util = Math.min(100, (tps * serviceMs * rand(0.8, 1.2)) / 10)
+      const size = (kb: number, ios: number): number => (ios > 0 ? kb / ios : 0)
+      const cells = [
+        reads, readKb, 0, 0, reads > 0 ? serviceMs : 0, size(readKb, reads),
+        writes, writeKb, 0, 0, writes > 0 ? serviceMs * 1.5 : 0, size(writeKb, writes),
+        0, 0, 0, 0, 0, 0, 0, 0, (tps * serviceMs) / 1000, util
+      ]
+      return disk.padEnd(13) + cells.map((value) => ' ' + pad(value.toFixed(2), 8)).join('')
+    })
+    return IOSTAT_HEADER + rows.join('\n') + '\n\n\n'
+  }
+
+  /** /proc/net/dev: the workload's packet counters, and bytes that grow with them. */
+  netDev(): string {
+    let out =
+      'Inter-|   Receive                                                |  Transmit\n' +
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n'
+    for (const row of this.next('netstat')) {
+      const name = String(row.interface)
+      let bytes = this.bytes.get(name)
+      if (!bytes) this.bytes.set(name, (bytes = { rx: 0, tx: 0, ipkts: num(row, 'ipkts'), opkts: num(row, 'opkts'), size: rand(60, 1500) }))
+      bytes.rx += Math.round((num(row, 'ipkts') - bytes.ipkts) * bytes.size)
+      bytes.tx += Math.round((num(row, 'opkts') - bytes.opkts) * bytes.size)
+      bytes.ipkts = num(row, 'ipkts')
+      bytes.opkts = num(row, 'opkts')
+      const cells = [bytes.rx, num(row, 'ipkts'), num(row, 'ierrs'), 0, 0, 0, 0, 0, bytes.tx, num(row, 'opkts'), num(row, 'oerrs'), 0, 0, 0, 0, 0]
+      out += `${pad(name, 6)}: ${cells.join(' ')}\n`
+    }
+    return out
+  }
+
+  /** `ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu | head -n ${rows + 1}`. */
+  ps(rows: number): string {
+    let out = '    PID USER                             %CPU %MEM COMMAND\n'
+    for (const row of this.next('process').slice(0, rows)) {
+      const cpu = num(row, 'cpu')
+      // procps prints one decimal below 100 %, none from there.
+      out += `${pad(Number(row.pid), 7)} ${String(row.user).padEnd(32)} ${pad(cpu >= 100 ? cpu : cpu.toFixed(1), 4)} ${pad(num(row, 'mem').toFixed(1), 4)} ${String(row.command)}\n`
+    }
+    return out
+  }
+}
 
 // --- output in the formats of procps vmstat, sysstat iostat, /proc/net/dev and procps ps ---
 
@@ -49,92 +165,12 @@ const VMSTAT_HEADER =
   'procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----\n' +
   ' r  b   swpd   free  inact active   si   so    bi    bo   in   cs us sy id wa st\n'
 
-/** One vmstat -a row; `free` is the send time in ms (see the file comment). */
-function vmstatRow(free: number): string {
-  const us = int(1, 40)
-  const sy = int(0, 10)
-  const wa = int(0, 3)
-  const id = Math.max(0, 100 - us - sy - wa)
-  const cells: Array<[number, number]> = [
-    [int(0, 4), 2], [int(0, 1), 2], [0, 6], [free, 6], [int(150_000, 160_000), 6], [int(200_000, 220_000), 6],
-    [0, 4], [0, 4], [int(0, 500), 5], [int(0, 90_000), 5], [int(50, 1200), 4], [int(80, 3000), 4],
-    [us, 2], [sy, 2], [id, 2], [wa, 2], [0, 2]
-  ]
-  return cells.map(([value, width]) => pad(value, width)).join(' ') + '\n'
-}
-
-const DISKS = ['sda', 'sdb', 'dm-0', 'dm-1']
 const IOSTAT_HEADER =
   'Device            r/s     rkB/s   rrqm/s  %rrqm r_await rareq-sz     w/s     wkB/s   wrqm/s  %wrqm w_await wareq-sz' +
   '     d/s     dkB/s   drqm/s  %drqm d_await dareq-sz     f/s f_await  aqu-sz  %util\n'
 
 function iostatBanner(hostname: string): string {
   return `Linux 6.1.0-27-amd64 (${hostname}) \t11/24/26 \t_x86_64_\t(8 CPU)\n\n`
-}
-
-/** One interval report of `iostat -d -k -x -y N` (sysstat 12's extended columns). */
-function iostatReport(): string {
-  const rows = DISKS.map((disk) => {
-    const reads = rand(0, 300)
-    const writes = rand(0, 600)
-    const cells = [
-      reads, reads * rand(4, 64), rand(0, 20), rand(0, 10), rand(0, 2), rand(4, 64),
-      writes, writes * rand(4, 64), rand(0, 40), rand(0, 10), rand(0, 3), rand(4, 64),
-      0, 0, 0, 0, 0, 0, rand(0, 5), rand(0, 1), rand(0, 2), rand(0, 60)
-    ]
-    return disk.padEnd(14) + cells.map((value) => pad(value.toFixed(2), 9)).join('')
-  })
-  return IOSTAT_HEADER + rows.join('\n') + '\n\n\n'
-}
-
-/** Per-connection interface counters, growing from call to call like the kernel's. */
-class NetCounters {
-  private readonly bytes = new Map<string, [number, number, number, number]>([
-    ['lo', [46_348_593, 19_490, 46_348_593, 19_490]],
-    ['eth0', [770_720_973, 25_058, 2_648_280, 18_786]],
-    ['eth1', [12_884_901, 9_771, 3_221_225, 8_012]]
-  ])
-
-  render(): string {
-    let out =
-      'Inter-|   Receive                                                |  Transmit\n' +
-      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n'
-    for (const [name, counters] of this.bytes) {
-      const packetsIn = int(10, 5000)
-      const packetsOut = int(10, 4000)
-      counters[0] += packetsIn * int(60, 1500)
-      counters[1] += packetsIn
-      counters[2] += packetsOut * int(60, 1500)
-      counters[3] += packetsOut
-      const [rxBytes, rxPackets, txBytes, txPackets] = counters
-      out += `${pad(name, 6)}: ${pad(rxBytes, 9)} ${pad(rxPackets, 7)}    0    0    0     0          0         0 ${pad(txBytes, 9)} ${pad(txPackets, 7)}    0    0    0     0       0          0\n`
-    }
-    return out
-  }
-}
-
-const PROGRAMS = [
-  ['postgres', '/usr/lib/postgresql/16/bin/postgres -D /var/lib/postgresql/16/main -c config_file=/etc/postgresql/16/main/postgresql.conf'],
-  ['www-data', 'nginx: worker process'],
-  ['app', '/usr/bin/java -Xms2g -Xmx2g -XX:+UseG1GC -jar /opt/app/lib/service.jar --spring.profiles.active=production'],
-  ['root', '/usr/lib/systemd/systemd-journald'],
-  ['app', 'node /opt/app/api/server.js --port 8080 --workers 4'],
-  ['root', '/usr/sbin/sshd -D'],
-  ['redis', '/usr/bin/redis-server 127.0.0.1:6379'],
-  ['root', '/usr/bin/containerd'],
-  ['prometheus', '/usr/local/bin/node_exporter --collector.systemd'],
-  ['root', '[kworker/u16:2-events_unbound]']
-] as const
-
-/** `ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu | head -n ${rows + 1}`. */
-function psOutput(rows: number): string {
-  const cpus = Array.from({ length: rows }, () => rand(0, 60)).sort((a, b) => b - a)
-  let out = '    PID USER                             %CPU %MEM COMMAND\n'
-  cpus.forEach((cpu, index) => {
-    const [user, args] = PROGRAMS[index % PROGRAMS.length] as (typeof PROGRAMS)[number]
-    out += `${pad(1000 + index * 37, 7)} ${user.padEnd(32)} ${pad(cpu.toFixed(1), 4)} ${pad(rand(0, 12).toFixed(1), 4)} ${args}\n`
-  })
-  return out
 }
 
 // --- the SSH server ---
@@ -149,32 +185,31 @@ function finish(channel: ServerChannel, stdout: string, code = 0, stderr = ''): 
   channel.end()
 }
 
-function commandHandler(command: string, hostname: string, net: NetCounters): { kind: string; run: Handler } {
+function commandHandler(command: string, server: SimServer): { kind: string; run: Handler } {
   if (command === 'LC_ALL=C uname -s') return { kind: 'uname', run: (channel) => finish(channel, 'Linux\n') }
-  if (command === 'LC_ALL=C cat /proc/net/dev') return { kind: 'netdev', run: (channel) => finish(channel, net.render()) }
+  if (command === 'LC_ALL=C cat /proc/net/dev') return { kind: 'netdev', run: (channel) => finish(channel, server.netDev()) }
   const ps = /^LC_ALL=C ps -e -ww -o pid,user:32,pcpu,pmem,args --sort=-pcpu \| head -n (\d+)$/.exec(command)
-  if (ps) return { kind: 'ps', run: (channel) => finish(channel, psOutput(Number(ps[1]) - 1)) }
+  if (ps) return { kind: 'ps', run: (channel) => finish(channel, server.ps(Number(ps[1]) - 1)) }
   // Vigil's vmstat pipeline (commands.ts, linuxVmstat): the page size once, then before each
   // line of vmstat the page reclaim counter read from /proc/vmstat at that moment.
   const vmstat = /^LC_ALL=C vmstat -n -a (\d+) \| \{ LC_ALL=C getconf PAGESIZE /.exec(command)
   if (vmstat) {
     const ms = Number(vmstat[1]) * 1000
-    let pgsteal = int(0, 1_000_000)
     const withPgsteal = (lines: string): string =>
       lines
         .split('\n')
         .filter((line) => line !== '')
-        .map((line) => `vigil-pgsteal ${(pgsteal += int(0, 50))}\n${line}\n`)
+        .map((line) => `vigil-pgsteal ${server.nextPgsteal()}\n${line}\n`)
         .join('')
     return {
       kind: 'vmstat',
       run: (channel, track) => {
         // The first row is the since-boot average; then one row per interval.
-        channel.write('vigil-pagesize 4096\n' + withPgsteal(VMSTAT_HEADER + vmstatRow(Date.now())))
+        channel.write('vigil-pagesize 4096\n' + withPgsteal(VMSTAT_HEADER + server.vmstatRow()))
         track(
           setInterval(() => {
             stats.vmstatRows++
-            channel.write(withPgsteal(vmstatRow(Date.now())))
+            channel.write(withPgsteal(server.vmstatRow()))
           }, ms)
         )
       }
@@ -188,7 +223,7 @@ function commandHandler(command: string, hostname: string, net: NetCounters): { 
     const ms = Number(loop[2]) * 1000
     const round = (): string => {
       stats.loopReports++
-      return `:vigil-report: netstat procnetdev\n${net.render()}:vigil-report: process\n${psOutput(rows)}:vigil-report: end\n`
+      return `:vigil-report: netstat procnetdev\n${server.netDev()}:vigil-report: process\n${server.ps(rows)}:vigil-report: end\n`
     }
     return {
       kind: 'loop',
@@ -204,11 +239,11 @@ function commandHandler(command: string, hostname: string, net: NetCounters): { 
     return {
       kind: 'iostat',
       run: (channel, track) => {
-        channel.write(iostatBanner(hostname))
+        channel.write(iostatBanner(server.hostname))
         track(
           setInterval(() => {
             stats.iostatReports++
-            channel.write(iostatReport())
+            channel.write(server.iostatReport())
           }, seconds * 1000)
         )
       }
@@ -218,8 +253,7 @@ function commandHandler(command: string, hostname: string, net: NetCounters): { 
 }
 
 function serveClient(client: Connection, index: number): void {
-  const hostname = `sim-${String(index).padStart(5, '0')}`
-  const net = new NetCounters()
+  const server = new SimServer(index)
   const timers = new Set<NodeJS.Timeout>()
   stats.connections++
   stats.connectionsTotal++
@@ -244,7 +278,7 @@ function serveClient(client: Connection, index: number): void {
       })
       session.on('exec', (acceptExec, _reject, info) => {
         const channel = acceptExec()
-        const handler = commandHandler(info.command, hostname, net)
+        const handler = commandHandler(info.command, server)
         stats.execs[handler.kind] = (stats.execs[handler.kind] ?? 0) + 1
         stats.openChannels++
         let timer: NodeJS.Timeout | null = null

@@ -82,18 +82,16 @@ export function countValues(batch: SampleBatch): number {
   return count
 }
 
+/** One server of a workload: what `createWorkload` holds per server, for a simulator that serves it live. */
+export interface ServerWorkload {
+  readonly profile: ServerProfile
+  /** Its four batches of that interval (0, 1, 2, … in turn), each with its own `ts`. */
+  batches(interval: number): SampleBatch[]
+}
+
 export function createWorkload(options: WorkloadOptions): Workload {
+  const sims = Array.from({ length: options.servers }, (_, index) => createServerWorkload(index, options))
   const intervalMs = options.intervalMs ?? 5000
-  if (!Number.isInteger(intervalMs) || intervalMs < 1000) throw new RangeError(`intervalMs must be a whole number ≥ 1000, not ${intervalMs}`)
-  const seeds = loadSeeds()
-  const config: ServerConfig = {
-    intervalMs,
-    startMs: options.startMs,
-    aixShare: options.aixShare ?? 0.1,
-    topProcesses: options.topProcesses ?? 20,
-    constant: options.values === 'constant'
-  }
-  const sims = Array.from({ length: options.servers }, (_, index) => new ServerSim(index, mix(options.seed ?? 1, index), seeds, config))
   let intervals = 0
   return {
     servers: sims.map((sim) => sim.profile),
@@ -109,6 +107,20 @@ export function createWorkload(options: WorkloadOptions): Workload {
       return batches.sort((a, b) => a.ts - b.ts)
     }
   }
+}
+
+/** Server `index` of the workload these options make: the same values as that server's in `createWorkload`. */
+export function createServerWorkload(index: number, options: Omit<WorkloadOptions, 'servers'>): ServerWorkload {
+  const intervalMs = options.intervalMs ?? 5000
+  if (!Number.isInteger(intervalMs) || intervalMs < 1000) throw new RangeError(`intervalMs must be a whole number ≥ 1000, not ${intervalMs}`)
+  const config: ServerConfig = {
+    intervalMs,
+    startMs: options.startMs,
+    aixShare: options.aixShare ?? 0.1,
+    topProcesses: options.topProcesses ?? 20,
+    constant: options.values === 'constant'
+  }
+  return new ServerSim(index, mix(options.seed ?? 1, index), fixtureSeeds(), config)
 }
 
 // --- randomness ---
@@ -187,6 +199,14 @@ const IOSTAT_COLUMNS: Record<OsKind, readonly string[]> = {
   aix: ['Disks:', '%', 'tm_act', 'Kbps', 'tps', 'Kb_read', 'Kb_wrtn']
 }
 
+let seeds: Seeds | null = null
+
+/** The fixtures, read and parsed once for every server of the process. */
+function fixtureSeeds(): Seeds {
+  seeds ??= loadSeeds()
+  return seeds
+}
+
 function loadSeeds(): Seeds {
   const text = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
   const rows = <T>(name: string, parse: (text: string) => Parsed<T>): T[] => {
@@ -238,7 +258,7 @@ interface ServerConfig {
 const KIB_PER_GIB = 1024 * 1024
 
 /** Everything about one server, advanced one interval at a time from its own PRNG. */
-class ServerSim {
+class ServerSim implements ServerWorkload {
   readonly profile: ServerProfile
   private readonly offsets: Record<MetricName, number>
   /** Timestamps have their own generator, so the constant workload gets the same ones. */

@@ -454,9 +454,9 @@ class VmstatSim {
     // AIX prints `sy` twice: system calls (under faults), then system CPU %.
     if (this.os === 'aix') values.syscalls = cs * 4 + rng.int(0, 500)
     const line = VMSTAT_COLUMNS[this.os].map((column, i) => String(values[column === 'sy' && i === 11 && this.os === 'aix' ? 'syscalls' : column])).join(' ')
-    const row = this.reader.read(line)
-    if (!row) throw new Error(`vmstat line not read back: ${line}`)
-    return row as unknown as SampleValues
+    const read = this.reader.read(line)
+    if (read.kind !== 'row') throw new Error(`vmstat line not read back: ${line}`)
+    return read.row as unknown as SampleValues
   }
 }
 

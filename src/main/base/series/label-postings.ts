@@ -22,9 +22,8 @@ const MAX_WAITING_REMOVALS = 1 << 16
  * an array of small integers 8 bytes an id — and at 1,000 servers processes bring ~140,000
  * groups an hour, each posted under four or five values (its metric, server, user, command,
  * pid). Taking an id out of a long array is a search and a shift, and groups leave memory tens of
- * thousands at a time: so a removal from an array waits (the id is skipped where the array is
- * read) until the next read or the next add of that id, or until many wait, and then every array
- * they touched is swept once.
+ * thousands at a time: so removals from arrays wait until the next read, the return of a group
+ * they took out, or until many wait, and then every array they touched is swept once.
  */
 export class LabelPostings implements LabelIndex {
   private readonly postings = new Map<string, Map<string, number | number[]>>()
@@ -88,7 +87,9 @@ export class LabelPostings implements LabelIndex {
     const groups = values?.get(value)
     if (!values || groups === undefined) return
     if (typeof groups === 'number') {
-      if (groups === id) values.delete(value)
+      if (groups !== id) return
+      values.delete(value)
+      if (values.size === 0) this.postings.delete(name)
     } else {
       this.removed.add(id)
       this.touched.set(groups, { name, value })

@@ -63,8 +63,8 @@ class SimServer {
   private readonly workload: ServerWorkload
   private intervals = 0
   private readonly pending = new Map<MetricName, SampleBatch>()
-  /** Per interface: bytes received and sent so far, the packets they were counted to, and the mean packet size. */
-  private readonly bytes = new Map<string, { rx: number; tx: number; ipkts: number; opkts: number; size: number }>()
+  /** Per interface: the mean size of its packets, which its byte counters are printed from. */
+  private readonly packetBytes = new Map<string, number>()
   /** Per disk: its usual service time in ms, which %util is printed from. */
   private readonly serviceMs = new Map<string, number>()
   private pgsteal = int(0, 1_000_000)
@@ -128,20 +128,17 @@ class SimServer {
     return IOSTAT_HEADER + rows.join('\n') + '\n\n\n'
   }
 
-  /** /proc/net/dev: the workload's packet counters, and bytes that grow with them. */
+  /** /proc/net/dev: the workload's packet counters, and bytes counted as packets of the interface's mean size. */
   netDev(): string {
     let out =
       'Inter-|   Receive                                                |  Transmit\n' +
       ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n'
     for (const row of this.next('netstat')) {
       const name = String(row.interface)
-      let bytes = this.bytes.get(name)
-      if (!bytes) this.bytes.set(name, (bytes = { rx: 0, tx: 0, ipkts: num(row, 'ipkts'), opkts: num(row, 'opkts'), size: rand(60, 1500) }))
-      bytes.rx += Math.round((num(row, 'ipkts') - bytes.ipkts) * bytes.size)
-      bytes.tx += Math.round((num(row, 'opkts') - bytes.opkts) * bytes.size)
-      bytes.ipkts = num(row, 'ipkts')
-      bytes.opkts = num(row, 'opkts')
-      const cells = [bytes.rx, num(row, 'ipkts'), num(row, 'ierrs'), 0, 0, 0, 0, 0, bytes.tx, num(row, 'opkts'), num(row, 'oerrs'), 0, 0, 0, 0, 0]
+      let size = this.packetBytes.get(name)
+      if (size === undefined) this.packetBytes.set(name, (size = rand(60, 1500)))
+      const [ipkts, opkts] = [num(row, 'ipkts'), num(row, 'opkts')]
+      const cells = [Math.round(ipkts * size), ipkts, num(row, 'ierrs'), 0, 0, 0, 0, 0, Math.round(opkts * size), opkts, num(row, 'oerrs'), 0, 0, 0, 0, 0]
       out += `${pad(name, 6)}: ${cells.join(' ')}\n`
     }
     return out

@@ -90,13 +90,13 @@ export interface ServerWorkload {
 }
 
 export function createWorkload(options: WorkloadOptions): Workload {
-  const sims = Array.from({ length: options.servers }, (_, index) => createServerWorkload(index, options))
-  const intervalMs = options.intervalMs ?? 5000
+  const config = serverConfig(options)
+  const sims = Array.from({ length: options.servers }, (_, index) => serverSim(index, options, config))
   let intervals = 0
   return {
     servers: sims.map((sim) => sim.profile),
     serverIds: sims.map((sim) => sim.profile.id),
-    intervalMs,
+    intervalMs: config.intervalMs,
     startMs: options.startMs,
     get intervals() {
       return intervals
@@ -111,15 +111,22 @@ export function createWorkload(options: WorkloadOptions): Workload {
 
 /** Server `index` of the workload these options make: the same values as that server's in `createWorkload`. */
 export function createServerWorkload(index: number, options: Omit<WorkloadOptions, 'servers'>): ServerWorkload {
+  return serverSim(index, options, serverConfig(options))
+}
+
+function serverConfig(options: Omit<WorkloadOptions, 'servers'>): ServerConfig {
   const intervalMs = options.intervalMs ?? 5000
   if (!Number.isInteger(intervalMs) || intervalMs < 1000) throw new RangeError(`intervalMs must be a whole number ≥ 1000, not ${intervalMs}`)
-  const config: ServerConfig = {
+  return {
     intervalMs,
     startMs: options.startMs,
     aixShare: options.aixShare ?? 0.1,
     topProcesses: options.topProcesses ?? 20,
     constant: options.values === 'constant'
   }
+}
+
+function serverSim(index: number, options: Pick<WorkloadOptions, 'seed'>, config: ServerConfig): ServerSim {
   return new ServerSim(index, mix(options.seed ?? 1, index), fixtureSeeds(), config)
 }
 

@@ -60,12 +60,14 @@ export class HeadPages {
 
   /** Page `page`'s bytes and its margin, as a view of its slab. */
   slot(page: number): Uint8Array {
-    return this.slabOf(page).subarray(offsetOf(page), offsetOf(page) + SLOT_BYTES)
+    const offset = offsetOf(page)
+    return this.slabOf(page).subarray(offset, offset + SLOT_BYTES)
   }
 
   /** Copies page `page`'s bytes (not its margin) into `target` at `at`. */
   copyPage(page: number, target: Uint8Array, at: number): void {
-    target.set(this.slabOf(page).subarray(offsetOf(page), offsetOf(page) + PAGE_BYTES), at)
+    const offset = offsetOf(page)
+    target.set(this.slabOf(page).subarray(offset, offset + PAGE_BYTES), at)
   }
 
   /** Chains `page` after `previous`. */
@@ -81,7 +83,8 @@ export class HeadPages {
   release(first: number): void {
     for (let page = first; page !== NONE; ) {
       const after = this.next[page] as number
-      this.slabOf(page).fill(0, offsetOf(page), offsetOf(page) + SLOT_BYTES)
+      const offset = offsetOf(page)
+      this.slabOf(page).fill(0, offset, offset + SLOT_BYTES)
       this.free[this.freeCount++] = page
       this.used--
       page = after

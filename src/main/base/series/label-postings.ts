@@ -92,7 +92,7 @@ export class LabelPostings implements LabelIndex {
       if (values.size === 0) this.postings.delete(name)
     } else {
       this.removed.add(id)
-      this.touched.set(groups, { name, value })
+      if (!this.touched.has(groups)) this.touched.set(groups, { name, value })
     }
   }
 

@@ -67,8 +67,8 @@ async function main(): Promise<void> {
   gc()
   const baseHeap = process.memoryUsage().heapUsed
   console.log(`series-memory: ${args.servers} servers at ${args.interval} s, ${args.minutes} simulated minutes; heap before ${mib(baseHeap)}`)
-  console.log('| minute | values so far | groups | with a head | heads\' buffers | log contexts | heap used (total) | array buffers | RSS | ingest CPU s |')
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  console.log('| minute | values so far | groups | with a head | parked | heads\' buffers | log contexts | heap used (total) | array buffers | RSS | ingest CPU s |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   let values = 0
   let pending: SampleBatch[] = []
   let flushAt = 0
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       const { heapUsed, heapTotal, arrayBuffers, rss } = process.memoryUsage()
       const counts = store.stats()
       console.log(
-        `| ${Math.round(((i + 1) * intervalMs) / 60_000)} | ${values.toLocaleString('en')} | ${counts.groups.toLocaleString('en')} | ${counts.withHeads.toLocaleString('en')} | ${mib(counts.headBytes)} | ${mib(counts.logContextBytes)} | ${mib(heapUsed)} (${mib(heapTotal)}) | ${mib(arrayBuffers)} | ${mib(rss)} | ${(cpuUs / 1e6).toFixed(1)} |`
+        `| ${Math.round(((i + 1) * intervalMs) / 60_000)} | ${values.toLocaleString('en')} | ${counts.groups.toLocaleString('en')} | ${counts.withHeads.toLocaleString('en')} | ${counts.parked.toLocaleString('en')} | ${mib(counts.headBytes)} | ${mib(counts.logContextBytes)} | ${mib(heapUsed)} (${mib(heapTotal)}) | ${mib(arrayBuffers)} | ${mib(rss)} | ${(cpuUs / 1e6).toFixed(1)} |`
       )
     }
     await new Promise<void>((resolve) => setImmediate(resolve))

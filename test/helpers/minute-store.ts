@@ -7,14 +7,16 @@ export const MINUTE = 60_000
 
 /**
  * A series store on `dir` with a clock of its own that rotates every minute and cuts heads at 4
- * rows: `minutes(n, each)` calls `each`, moves the clock a minute and flushes, n times. Its
- * database is closed by the function pushed on `cleanups`, unless the test closed it (a crash
- * is the store dropped without close).
+ * rows: `minutes(n, each)` calls `each`, moves the clock a minute and flushes, n times. Ended
+ * groups leave the working set `endedGraceMs` after their last sample: with 5 minutes (more than
+ * the catalogue's period of 4 rotations) at a catalogue write; with less, parked before one.
+ * Its database is closed by the function pushed on `cleanups`, unless the test closed it (a
+ * crash is the store dropped without close).
  */
-export function openMinuteStore(dir: string, cleanups: Array<() => void>, start = T0) {
+export function openMinuteStore(dir: string, cleanups: Array<() => void>, start = T0, endedGraceMs = 5 * MINUTE) {
   let now = start
   const db = openDb(join(dir, 'vigil.db'))
-  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), headRows: 4, firstCutSpread: 0, cutEveryMs: MINUTE, endedGraceMs: 5 * MINUTE, now: () => now })
+  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), headRows: 4, firstCutSpread: 0, cutEveryMs: MINUTE, endedGraceMs, now: () => now })
   cleanups.push(() => db.open && db.close())
   return {
     db,

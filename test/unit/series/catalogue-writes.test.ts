@@ -117,10 +117,14 @@ describe('series store: the catalogue written every fourth rotation', () => {
     expect(again.store.read(id, T0, again.now)).toEqual(before)
   })
 
-  it('loses and repeats nothing after a crash at any rotation, every chunk’s group known, reads the same', () => {
+  it.each([
+    ['at catalogue writes', 5 * MINUTE],
+    ['parked between catalogue writes', MINUTE]
+  ])('loses and repeats nothing after a crash at any rotation, every chunk’s group known, reads the same (ended groups leave %s)', (_, endedGraceMs) => {
     // A server's vmstat all along; from each minute on one more disk, two rows a minute (its
     // head cut every other minute, at rotations with and without the catalogue) for 6 minutes;
-    // processes that come and go, one back after it ended.
+    // processes that come and go, two back after they ended (pid 1 long after, pid 5 soon after:
+    // while parked, with the shorter grace).
     const workload = (store: SeriesStore, minute: number, now: number): void => {
       store.append(store.groupId(vmstat('a')), now, [minute, minute % 3])
       for (let disk = Math.max(0, minute - 6); disk <= minute; disk++) {
@@ -138,6 +142,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
         if (minute >= start && minute < start + life) store.append(id(), now, [pid + minute / 10])
         else if (minute === start + life) store.append(id(), now, [STALE])
         else if (pid === 1 && minute === 25) store.append(id(), now, [7])
+        else if (pid === 5 && minute === 23) store.append(id(), now, [8])
       }
     }
     const range = { start: T0, end: T0 + 60 * MINUTE }
@@ -154,6 +159,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
         scanned
       }
     }
+    const open = (dir: string, start = T0) => openMinuteStore(dir, cleanups, start, endedGraceMs)
     for (let crashAt = 1; crashAt <= 30; crashAt++) {
       const dir = tempDir()
       const f = open(dir)

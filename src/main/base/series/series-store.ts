@@ -16,9 +16,11 @@
 // `maxHeadAgeMs` (a slow group: a roll-up) is cut then, or — if it is small and still alive —
 // carried over into the new segment, so that the log stays about an hour long and tiny chunks
 // stay rare; one whose series ended (a staleness marker, then nothing for 5 minutes) is cut and
-// let go at the next write. Once its chunks are written and a grace has passed, such a group
-// leaves memory altogether once its row says it ended (processes come and go by the thousand an hour): reads with a time
-// range find it again through SQLite (cold-groups.ts), and a sample for it brings it back. A restart replays the log; every logged sample carries
+// let go at the next write. Once its chunks are written (processes come and go by the thousand
+// an hour) such a group leaves the working set: parked (parked-groups.ts) until the next
+// catalogue write stores its row saying it ended, then out of memory altogether. Reads with a
+// time range find it again through series_group_buckets (cold-groups.ts), and a sample for it
+// brings it back. A restart replays the log; every logged sample carries
 // its sequence number, so nothing already in a chunk, or logged twice, is taken twice. Readers
 // see SQLite, the waiting chunks and the heads alike.
 import type { Db } from '../db/db'
@@ -31,6 +33,7 @@ import { BUCKETS, ColdGroups } from './cold-groups'
 import { GroupEnds, type GroupEnd } from './group-ends'
 import { GroupCatalog, METRIC_LABEL, sortedLabels, type GroupInfo, type StoredGroup } from './group-catalog'
 import { LabelPostings } from './label-postings'
+import { ParkedGroups, type ParkedGroup } from './parked-groups'
 import { matcherTest, selectGroups, type LabelMatcher } from './matchers'
 import { pageOfRange, pageOfSources, type PageQuery, type RowPage, type RowSource } from './row-page'
 import { STALE, type SampleValue } from './sample'
@@ -68,7 +71,7 @@ export interface SeriesStoreOptions {
    * (cold-groups.ts). Groups without it are found by time alone.
    */
   partitionLabel?: string
-  /** How long a group whose series ended (a staleness marker, then nothing) stays in memory after its last chunk. */
+  /** How long a group whose series ended (a staleness marker, then nothing) stays in the working set after its last sample. */
   endedGraceMs?: number
   now?: () => number
 }
@@ -176,7 +179,12 @@ const MAX_WAITING_CHUNK_BYTES = 32 << 20
 /** Chunks are indexed by the hour in which they end. */
 export const BUCKET_MS = 3_600_000
 export const DEFAULT_PARTITION_LABEL = 'server_id'
-export const DEFAULT_ENDED_GRACE_MS = 30 * 60_000
+/**
+ * The ended-head wait is grace enough: a process that only left a top list for a moment keeps
+ * its head, and one back later finds its group parked (parked-groups.ts) until the next
+ * catalogue write.
+ */
+export const DEFAULT_ENDED_GRACE_MS = 5 * 60_000
 /** A head whose newest row is a staleness marker older than this (or than a rotation period, if shorter) is cut at a rotation. */
 const ENDED_HEAD_MS = 5 * 60_000
 /** Idle groups whose newest sample is read per catalogue write, to learn whether they ended. */
@@ -255,6 +263,11 @@ export class SeriesStore {
   private readonly ends: GroupEnds
   /** Groups in memory whose row is behind where they end, or not written yet while they have chunks (series_group_ends holds it). */
   private readonly rowsBehind = new Set<GroupState>()
+  /**
+   * Groups that ended and left the working set between catalogue writes (parked-groups.ts):
+   * found by id and by identity until the next catalogue write stores their rows; then gone.
+   */
+  private readonly parked = new ParkedGroups()
 
   constructor(
     private readonly db: Db,
@@ -301,7 +314,14 @@ export class SeriesStore {
     const known = this.idsByHash.get(hash)
     if (known !== undefined) {
       for (const id of typeof known === 'number' ? [known] : known) {
-        if (sameIdentity((this.states.get(id) as GroupState).info, key)) return id
+        const state = this.states.get(id)
+        if (state !== undefined) {
+          if (sameIdentity(state.info, key)) return id
+        } else if (sameIdentity((this.parked.get(id) as ParkedGroup).info, key)) {
+          // A process back soon after it ended: the caller appends to it next.
+          this.unpark(this.parked.take(id) as ParkedGroup)
+          return id
+        }
       }
     }
     // Refused before it exists: a group too wide for a chunk would take rows it could never store.
@@ -315,12 +335,13 @@ export class SeriesStore {
   }
 
   /**
-   * How many groups the store knows, how many of them hold a head in memory, the bytes of the
-   * heads' pages (held, and of those in use), and the bytes of the log's contexts in use.
+   * How many groups the store holds in its working set, how many of them hold a head, how many
+   * ended groups are parked until the catalogue's next write, the bytes of the heads' pages
+   * (held, and of those in use), and the bytes of the log's contexts in use.
    */
-  stats(): { groups: number; withHeads: number; headBytes: number; headBytesInUse: number; logContextBytes: number } {
+  stats(): { groups: number; withHeads: number; parked: number; headBytes: number; headBytesInUse: number; logContextBytes: number } {
     const { bytes: headBytes, bytesInUse: headBytesInUse } = this.headPages
-    return { groups: this.states.size, withHeads: this.withHeads.size, headBytes, headBytesInUse, logContextBytes: this.log?.contextBytes ?? 0 }
+    return { groups: this.states.size, withHeads: this.withHeads.size, parked: this.parked.size, headBytes, headBytesInUse, logContextBytes: this.log?.contextBytes ?? 0 }
   }
 
   /** A group in memory (one whose series goes on, or ended a short while ago). */
@@ -435,19 +456,19 @@ export class SeriesStore {
   }
 
   /**
-   * Every group in memory with nextSeq(): the groups a sample can be appended to without
-   * bringing them back from SQLite, so a follower that checks these sees every append.
+   * Every group in memory (parked ones too) with nextSeq(): the groups a sample can be appended
+   * to without bringing them back from SQLite, so a follower that checks these sees every append.
    */
   *groupsInMemory(): Generator<{ info: GroupInfo; nextSeq: number }> {
     for (const state of this.states.values()) yield { info: state.info, nextSeq: state.nextSeq }
+    for (const parked of this.parked.values()) yield { info: parked.info, nextSeq: parked.nextSeq }
   }
 
   /** The time of a group's newest sample, or null when it has none. */
   lastTs(groupId: number): number | null {
     const state = this.stateOf(groupId)
     if (!state) return null
-    let last = state.storedLast
-    for (const chunk of state.pending ?? []) if (last === null || chunk.endTs > last) last = chunk.endTs
+    let last = lastWritten(state)
     const head = state.head
     if (head !== null && head.count > 0 && (last === null || head.lastTs > last)) last = head.lastTs
     return last
@@ -759,7 +780,10 @@ export class SeriesStore {
     let oldest = this.generation
     for (const state of this.withHeads) if (state.head !== null && state.head.count > 0 && state.headGeneration < oldest) oldest = state.headGeneration
     // A group whose row waits for a later write is known after a crash only by its creation in the log.
-    if (!withCatalogue) for (const state of this.pendingGroups) if (state.createdGeneration < oldest) oldest = state.createdGeneration
+    if (!withCatalogue) {
+      for (const state of this.pendingGroups) if (state.createdGeneration < oldest) oldest = state.createdGeneration
+      oldest = this.parked.oldestUnstoredCreation(oldest)
+    }
     const retired: number[] = []
     for (const [generation, { segment }] of this.generations) {
       if (generation >= oldest) continue
@@ -769,10 +793,15 @@ export class SeriesStore {
     // Segments left from a previous run that no generation knows (all replayed into heads now cut).
     const known = new Set([...this.generations.values()].map((generation) => generation.segment))
     for (const segment of older) if (!known.has(segment) && !retired.includes(segment)) retired.push(segment)
-    const ending = this.groupsToLetGo(now, withCatalogue)
+    const { ending, parking } = this.groupsToLetGo(now, withCatalogue)
     this.writePending({ retired, ending, withCatalogue })
     this.log?.retire(retired)
     for (const state of ending) this.forget(state.info.id)
+    if (parking.length > 0) {
+      for (const state of parking) this.park(state)
+      const parked = new Set(parking)
+      this.pendingGroups = this.pendingGroups.filter((state) => !parked.has(state))
+    }
     this.lastCut = now
   }
 
@@ -803,10 +832,12 @@ export class SeriesStore {
   private writePending(write: PendingWrite): void {
     const { retired = [], bulk = [], alsoInTransaction, ending = [], withCatalogue } = write
     const groups = withCatalogue ? this.pendingGroups : []
+    const parked = withCatalogue ? [...this.parked.values()] : []
     const dirty = this.dirty
     const rowsDue = withCatalogue ? this.rowsDue : new Set<GroupState>()
     if (
       groups.length === 0 &&
+      parked.length === 0 &&
       rowsDue.size === 0 &&
       dirty.length === 0 &&
       bulk.length === 0 &&
@@ -864,6 +895,10 @@ export class SeriesStore {
         const end = rowEndOf(state)
         this.catalog.insert(state.info, end.nextSeq, end.last, state.ended)
       }
+      for (const group of parked) {
+        if (group.stored) this.catalog.update(group.info.id, group.nextSeq, group.lastTs, true)
+        else this.catalog.insert(group.info, group.nextSeq, group.lastTs, true)
+      }
       const insert = this.statements.insertChunk
       for (const chunk of chunks) {
         const bucket = bucketOf(chunk.endTs)
@@ -882,6 +917,8 @@ export class SeriesStore {
         const end = endOf(state)
         entries.push({ id: state.info.id, nextSeq: end.nextSeq, lastTs: end.last })
       }
+      // Parked groups' rows are behind or not written until a catalogue write (which writes them exactly).
+      if (snapshot && !withCatalogue) for (const group of this.parked.values()) entries.push({ id: group.info.id, nextSeq: group.nextSeq, lastTs: group.lastTs })
       if (entries.length > 0 || snapshot) this.ends.append(entries, snapshot)
       for (const segment of retired) this.statements.logDone.run(segment)
       alsoInTransaction?.()
@@ -907,6 +944,12 @@ export class SeriesStore {
     if (withCatalogue) {
       this.pendingGroups = []
       this.rowsDue.clear()
+      // Their rows say they ended: out of memory for good, found in SQLite from now on.
+      for (const group of parked) {
+        this.unhash(identityHash(group.info), group.info.id)
+        this.cold.invalidate(group.info.id)
+      }
+      this.parked.clear()
     }
     for (const state of deferred) this.rowsDue.add(state)
     // The segments' files are deleted after this commit; their marks can go at the next write,
@@ -1026,27 +1069,30 @@ export class SeriesStore {
   }
 
   /**
-   * Groups to let go of memory: their series ended (a staleness marker last, learned at the cut
-   * or, for a group idle since before the store opened, by reading its newest sample) longer than
-   * the grace ago, and everything of them is in SQLite. A group leaves memory once its row says
-   * it ended: between catalogue writes only those whose row says so already (written ended at
-   * an earlier catalogue write) may go; the others wait for the next catalogue write, which
-   * writes their rows.
+   * Groups to take out of the working set at a rotation: their series ended (a staleness marker
+   * last, learned at the cut or, for a group idle since before the store opened, by reading its
+   * newest sample) longer than the grace ago, they have no head, and everything of them is in
+   * SQLite once this rotation's write commits. A group leaves memory (`ending`) once its row says
+   * it ended: at a catalogue write, which writes its row, or at any write if its row says so
+   * already (written ended at an earlier catalogue write, and not revived since). The others are
+   * parked until the next catalogue write (`parking`).
    */
-  private groupsToLetGo(now: number, withCatalogue: boolean): GroupState[] {
+  private groupsToLetGo(now: number, withCatalogue: boolean): { ending: GroupState[]; parking: GroupState[] } {
     const ending: GroupState[] = []
+    const parking: GroupState[] = []
     let checks = 0
     for (const state of this.states.values()) {
-      if (state.head !== null || state.pending !== null || state.storedLast === null || now - state.storedLast < this.endedGraceMs) continue
-      if (!withCatalogue && !state.rowEnded) continue
-      if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_CATALOGUE_WRITE) {
+      if (state.head !== null) continue
+      const last = lastWritten(state)
+      if (last === null || now - last < this.endedGraceMs) continue
+      if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_CATALOGUE_WRITE && withCatalogue) {
         checks++
         state.idleChecked = true
         state.ended = this.endsStale(state)
       }
-      if (state.ended) ending.push(state)
+      if (state.ended) (withCatalogue || state.rowEnded ? ending : parking).push(state)
     }
-    return ending
+    return { ending, parking }
   }
 
   private endsStale(state: GroupState): boolean {
@@ -1056,16 +1102,20 @@ export class SeriesStore {
     return at >= 0 && columns.every((column) => column[at] === STALE)
   }
 
-  /** A group in memory, or one out of it (read from SQLite, not kept in memory). */
+  /** A group in the working set, or one out of it (parked, or read from SQLite; not kept in the working set). */
   private stateOf(id: number): GroupState | undefined {
     const state = this.states.get(id)
     if (state !== undefined) return state
+    const parked = this.parked.get(id)
+    if (parked !== undefined) return this.coldState(storedOf(parked))
     const [stored] = this.cold.load([id])
     return stored === undefined ? undefined : this.coldState(stored)
   }
 
-  /** A group out of memory gets a sample (a process back after its series ended): in memory again. */
+  /** A group out of the working set gets a sample (a process back after its series ended): in it again. */
   private revive(id: number): GroupState | undefined {
+    const parked = this.parked.take(id)
+    if (parked !== undefined) return this.unpark(parked)
     const [stored] = this.cold.load([id])
     if (stored === undefined) return undefined
     this.cold.invalidate(id)
@@ -1084,10 +1134,17 @@ export class SeriesStore {
       if (partition === null) return []
     }
     const ids: number[] = []
-    for (const id of this.cold.idsIn(from, to, partition)) if (!this.states.has(id)) ids.push(id)
-    if (ids.length === 0) return []
+    const found: StoredGroup[] = []
+    for (const id of this.cold.idsIn(from, to, partition)) {
+      if (this.states.has(id)) continue
+      const parked = this.parked.get(id)
+      if (parked !== undefined) found.push(storedOf(parked))
+      else ids.push(id)
+    }
+    if (ids.length === 0 && found.length === 0) return []
+    for (const stored of ids.length > 0 ? this.cold.load(ids) : []) found.push(stored)
     const tests = matchers.map((matcher) => [matcher.name, matcherTest(matcher)] as const)
-    return this.cold.load(ids).filter(({ group }) => tests.every(([name, test]) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? ''))))
+    return found.filter(({ group }) => tests.every(([name, test]) => test(name === METRIC_LABEL ? group.metric : (group.labels[name] ?? ''))))
   }
 
   private coldState(stored: StoredGroup): GroupState {
@@ -1133,8 +1190,13 @@ export class SeriesStore {
   private forget(id: number): void {
     const state = this.states.get(id)
     if (!state) return
-    this.forgotten++
     this.unhash(identityHash(state.info), id)
+    this.leaveWorkingSet(state)
+  }
+
+  private leaveWorkingSet(state: GroupState): void {
+    const id = state.info.id
+    this.forgotten++
     this.postings.remove(state.info)
     state.head?.clear()
     this.withHeads.delete(state)
@@ -1147,11 +1209,50 @@ export class SeriesStore {
 
   /** Keeps a group in memory; `hash` is its identityHash, when the caller has it. */
   private remember(group: GroupInfo, hash = identityHash(group)): GroupState {
-    const state = this.newState(group)
-    this.states.set(group.id, state)
     const known = this.idsByHash.get(hash)
     this.idsByHash.set(hash, known === undefined ? group.id : typeof known === 'number' ? [known, group.id] : [...known, group.id])
+    return this.admit(group)
+  }
+
+  /** Adds a group to the working set (its identity hashed already). */
+  private admit(group: GroupInfo): GroupState {
+    const state = this.newState(group)
+    this.states.set(group.id, state)
     this.postings.add(group)
+    return state
+  }
+
+  /**
+   * Takes an ended group whose chunks are all in SQLite out of the working set until the next
+   * catalogue write stores its row (then it leaves memory for good); its identity stays hashed,
+   * so that a process back before then gets its group again.
+   */
+  private park(state: GroupState): void {
+    this.parked.add({
+      info: state.info,
+      nextSeq: state.storedNextSeq,
+      lastTs: state.storedLast,
+      stored: state.stored,
+      rowNextSeq: state.rowNextSeq,
+      rowLast: state.rowLast,
+      createdGeneration: state.createdGeneration
+    })
+    this.leaveWorkingSet(state)
+  }
+
+  /** A parked group back in the working set, ended until it gets a sample. */
+  private unpark(parked: ParkedGroup): GroupState {
+    const state = this.admit(parked.info)
+    state.stored = parked.stored
+    state.nextSeq = state.storedNextSeq = parked.nextSeq
+    state.storedLast = parked.lastTs
+    state.rowNextSeq = parked.rowNextSeq
+    state.rowLast = parked.rowLast
+    state.createdGeneration = parked.createdGeneration
+    state.ended = true
+    if (!state.stored) this.pendingGroups.push(state)
+    // Where it ends is in series_group_ends, as for any group whose row is behind or not written.
+    if (state.storedNextSeq !== state.rowNextSeq || state.storedLast !== state.rowLast) this.rowsBehind.add(state)
     return state
   }
 
@@ -1199,6 +1300,18 @@ export class SeriesStore {
     if (!list) this.columnLists.set(text, (list = Object.freeze([...columns])))
     return list
   }
+}
+
+/** The end of a group's newest chunk, in SQLite or waiting for the next write; null when it has none. */
+function lastWritten(state: GroupState): number | null {
+  let last = state.storedLast
+  for (const chunk of state.pending ?? []) if (last === null || chunk.endTs > last) last = chunk.endTs
+  return last
+}
+
+/** A parked group as the catalogue will store it: ended where its chunks end. */
+function storedOf(parked: ParkedGroup): StoredGroup {
+  return { group: parked.info, nextSeq: parked.nextSeq, lastTs: parked.lastTs }
 }
 
 /**

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../../src/main/base/db/db'
 import type { LabelMatcher } from '../../../src/main/base/series/matchers'
+import { ParkedGroups, type ParkedGroup } from '../../../src/main/base/series/parked-groups'
 import { STALE } from '../../../src/main/base/series/sample'
 import type { GroupKey } from '../../../src/main/base/series/series-store'
 import { MINUTE, openMinuteStore, T0 } from '../../helpers/minute-store'
@@ -70,7 +72,7 @@ describe('series store: ended groups parked between catalogue writes', () => {
     expect(answers()).toEqual(before)
     expect(before.range.columns[0]).toEqual([0.5, STALE])
     expect(before.selected).toEqual([id])
-    expect([...f.store.groupsInMemory()]).toEqual([{ info: before.group, nextSeq: 2 }])
+    expect([...f.store.groupsInMemory()]).toEqual([{ id, nextSeq: 2 }])
     // Its creation stays in the log until its row is written: at the next catalogue write
     // (rotation 5), saying it ended; then it is out of memory, read from SQLite.
     f.minutes(1)
@@ -95,6 +97,13 @@ describe('series store: ended groups parked between catalogue writes', () => {
     expect(f.store.read(id, T0, f.now).columns[0]).toEqual([0.5, STALE, 0.7])
   })
 
+  it('takes bulk chunks for a parked group (an import of its later samples)', () => {
+    const { f, id } = parkedJob(tempDir())
+    f.store.writeChunks([{ groupId: id, ts: [f.now, f.now + 1000], columns: [[0.8, 0.9]] }])
+    expect(f.store.stats()).toMatchObject({ groups: 1, parked: 0 })
+    expect(f.store.read(id, T0, f.now + 1000)).toMatchObject({ seq: [0, 1, 2, 3], columns: [[0.5, STALE, 0.8, 0.9]] })
+  })
+
   it('brings a parked group back exactly after a crash, from its creation in the log and where series_group_ends says it ends', () => {
     const dir = tempDir()
     const { f, id, before } = parkedJob(dir)
@@ -111,5 +120,60 @@ describe('series store: ended groups parked between catalogue writes', () => {
     again.minutes(4)
     expect(row(again.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
     expect(again.store.stats()).toMatchObject({ groups: 0, parked: 0 })
+  })
+})
+
+describe('parked groups', () => {
+  const text = fc.oneof(fc.constantFrom('a', 'root', '4711', ''), fc.string({ unit: 'grapheme', maxLength: 40 }))
+  const time = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 2 ** 52 }))
+  const group = fc.record({
+    metric: fc.constantFrom('process', 'vmstat', 'iostat:rollup'),
+    labels: fc.dictionary(fc.constantFrom('server_id', 'pid', 'command', 'user', 'ü'), text),
+    columns: fc.constantFrom(['cpu', 'mem'], ['us', 'sy', 'id']),
+    nextSeq: fc.integer({ min: 0, max: 2 ** 40 }),
+    lastTs: time,
+    stored: fc.boolean(),
+    rowNextSeq: fc.nat(),
+    rowLast: time,
+    createdGeneration: fc.nat()
+  })
+  const step = fc.oneof(
+    { arbitrary: fc.record({ kind: fc.constant('park' as const), group }), weight: 6 },
+    { arbitrary: fc.record({ kind: fc.constant('take' as const), pick: fc.nat() }), weight: 2 },
+    { arbitrary: fc.record({ kind: fc.constant('clear' as const) }), weight: 1 }
+  )
+
+  it('give back exactly what was parked, whatever parks, takes and clears came between', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 200 }), fc.integer({ min: 1, max: 2 ** 40 }), (steps, firstId) => {
+        const parked = new ParkedGroups()
+        const model = new Map<number, ParkedGroup>()
+        let nextId = firstId
+        for (const s of steps) {
+          if (s.kind === 'park') {
+            const { metric, labels, columns, ...rest } = s.group
+            const entry: ParkedGroup = { info: { id: nextId++, metric, labels, columns }, ...rest }
+            parked.add(entry)
+            model.set(entry.info.id, entry)
+          } else if (s.kind === 'take') {
+            const id = [...model.keys()][s.pick % Math.max(1, model.size)] ?? nextId
+            expect(parked.take(id)).toEqual(model.get(id))
+            model.delete(id)
+            expect(parked.get(id)).toBeUndefined()
+          } else {
+            parked.clear()
+            model.clear()
+          }
+          expect(parked.size).toBe(model.size)
+        }
+        const entries = [...model.values()]
+        for (const entry of entries) expect(parked.get(entry.info.id)).toEqual(entry)
+        expect(parked.all()).toEqual(entries)
+        expect(parked.ends()).toEqual(entries.map(({ info, nextSeq, lastTs }) => ({ id: info.id, nextSeq, lastTs })))
+        expect([...parked.nextSeqsById()]).toEqual(entries.map(({ info, nextSeq }) => ({ id: info.id, nextSeq })))
+        const unstored = entries.filter((entry) => !entry.stored).map((entry) => entry.createdGeneration)
+        expect(parked.oldestUnstoredCreation(2 ** 31)).toBe(Math.min(2 ** 31, ...unstored))
+      })
+    )
   })
 })

@@ -1,10 +1,13 @@
 // Groups whose series ended and that left the store's working set before their row was
 // written. The catalogue is written every hour (CATALOGUE_EVERY_ROTATIONS in series-store.ts,
 // for the writes goal), and a process that ended could not leave memory before its row said so:
-// at 1,000 servers the groups of the last hour's ~150,000 ended processes were held at ~800
-// bytes each (their state, their places in the maps, sets and label postings). Parked, a group
-// keeps only what its row will say and what the store needs of it until then.
+// at 1,000 servers the groups of the last 60–90 minutes' ended processes were held whole — up
+// to ~200,000 of them, each with its state and its places in the store's maps, sets and label
+// postings. Parked, a group keeps only what its row will say and what the store needs of it
+// until then. (Packing these into typed arrays and a byte arena was measured: no smaller in
+// all, as a group's own strings — its pid, its command — are most of what is left.)
 import type { GroupInfo } from './group-catalog'
+import type { GroupEnd } from './group-ends'
 
 export interface ParkedGroup {
   info: GroupInfo
@@ -41,8 +44,19 @@ export class ParkedGroups {
     return group
   }
 
-  values(): IterableIterator<ParkedGroup> {
-    return this.byId.values()
+  /** Every parked group (for the catalogue write). */
+  all(): ParkedGroup[] {
+    return [...this.byId.values()]
+  }
+
+  /** Where each parked group ends (its row is behind or not written), for series_group_ends. */
+  ends(): GroupEnd[] {
+    return this.all().map(({ info, nextSeq, lastTs }) => ({ id: info.id, nextSeq, lastTs }))
+  }
+
+  /** Each parked group's id and the sequence number its next sample would get. */
+  *nextSeqsById(): Generator<{ id: number; nextSeq: number }> {
+    for (const { info, nextSeq } of this.byId.values()) yield { id: info.id, nextSeq }
   }
 
   /** The oldest log generation that holds the creation of a group whose row is not stored, or `below` if none is older. */

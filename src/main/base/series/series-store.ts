@@ -417,7 +417,7 @@ export class SeriesStore {
    */
   writeChunks(chunks: readonly BulkChunk[], alsoInTransaction?: () => void): void {
     const encoded = chunks.map(({ groupId, ts, columns }) => {
-      const state = this.states.get(groupId)
+      const state = this.states.get(groupId) ?? this.revive(groupId)
       if (!state) throw new RangeError(`unknown series group ${groupId}`)
       if (columns.length !== state.info.columns.length) throw new RangeError(`group ${groupId} has ${state.info.columns.length} columns, not ${columns.length}`)
       return { state, ts, data: encodeChunk(ts, columns) }
@@ -459,9 +459,9 @@ export class SeriesStore {
    * Every group in memory (parked ones too) with nextSeq(): the groups a sample can be appended
    * to without bringing them back from SQLite, so a follower that checks these sees every append.
    */
-  *groupsInMemory(): Generator<{ info: GroupInfo; nextSeq: number }> {
-    for (const state of this.states.values()) yield { info: state.info, nextSeq: state.nextSeq }
-    for (const parked of this.parked.values()) yield { info: parked.info, nextSeq: parked.nextSeq }
+  *groupsInMemory(): Generator<{ id: number; nextSeq: number }> {
+    for (const state of this.states.values()) yield { id: state.info.id, nextSeq: state.nextSeq }
+    yield* this.parked.nextSeqsById()
   }
 
   /** The time of a group's newest sample, or null when it has none. */
@@ -832,7 +832,7 @@ export class SeriesStore {
   private writePending(write: PendingWrite): void {
     const { retired = [], bulk = [], alsoInTransaction, ending = [], withCatalogue } = write
     const groups = withCatalogue ? this.pendingGroups : []
-    const parked = withCatalogue ? [...this.parked.values()] : []
+    const parked = withCatalogue ? this.parked.all() : []
     const dirty = this.dirty
     const rowsDue = withCatalogue ? this.rowsDue : new Set<GroupState>()
     if (
@@ -918,7 +918,7 @@ export class SeriesStore {
         entries.push({ id: state.info.id, nextSeq: end.nextSeq, lastTs: end.last })
       }
       // Parked groups' rows are behind or not written until a catalogue write (which writes them exactly).
-      if (snapshot && !withCatalogue) for (const group of this.parked.values()) entries.push({ id: group.info.id, nextSeq: group.nextSeq, lastTs: group.lastTs })
+      if (snapshot && !withCatalogue) for (const end of this.parked.ends()) entries.push(end)
       if (entries.length > 0 || snapshot) this.ends.append(entries, snapshot)
       for (const segment of retired) this.statements.logDone.run(segment)
       alsoInTransaction?.()

@@ -76,11 +76,11 @@ export class SendBacklog {
     let pending = 0
     let groups = 0
     const seen = new Set<number>()
-    for (const { info, nextSeq } of this.store.groupsInMemory()) {
-      seen.add(info.id)
-      const behind = nextSeq - this.cursorOf(info.id).nextSeq
+    for (const { id, nextSeq } of this.store.groupsInMemory()) {
+      seen.add(id)
+      const behind = nextSeq - this.cursorOf(id).nextSeq
       if (behind > 0) {
-        this.lagging.add(info.id)
+        this.lagging.add(id)
         pending += behind
         groups++
       }

@@ -78,13 +78,14 @@ export function createSelfMetrics(deps: SelfMetricsDeps): SelfMetrics {
   })
   new Gauge({
     name: `${PREFIX}series_groups`,
-    help: 'Series-store groups in memory, and those of them holding a head of recent rows.',
+    help: 'Series-store groups in memory; of them, those holding a head of recent rows, and those parked (ended, their rows not written yet).',
     labelNames: ['kind'],
     registers,
     collect() {
       const stats = deps.series.stats()
-      this.set({ kind: 'in_memory' }, stats.groups)
+      this.set({ kind: 'in_memory' }, stats.groups + stats.parked)
       this.set({ kind: 'with_head' }, stats.withHeads)
+      this.set({ kind: 'parked' }, stats.parked)
     }
   })
   new Gauge({

@@ -39,6 +39,7 @@ describe("Vigil's own /metrics", () => {
     expect(valueOf(series, 'vigil_self_sources', { type: 'ssh' })).toBe(1)
     expect(valueOf(series, 'vigil_self_database_bytes', { file: 'db' })).toBeGreaterThan(0)
     expect(valueOf(series, 'vigil_self_series_groups', { kind: 'in_memory' })).toBeGreaterThanOrEqual(0)
+    expect(valueOf(series, 'vigil_self_series_groups', { kind: 'parked' })).toBe(0)
     expect(valueOf(series, 'vigil_self_remote_write_samples_sent_total')).toBe(0)
     expect(valueOf(series, 'vigil_self_remote_write_backlog_rows')).toBe(0)
     expect(metadata.get('vigil_self_http_requests_total')).toMatchObject({ type: 'counter' })

@@ -237,6 +237,9 @@ export class RemoteWriter {
       if (status !== 0 && !RETRYABLE(status) && !REFUSES_SENDER.has(status)) return this.splitRefused(series, samples, target, stop, answer.message)
       const refused = REFUSES_SENDER.has(status)
       this.fail(refused ? 'refused' : 'retrying', answer.message, target)
+      // The store lets groups go (processes that ended, an hour or so later): one that comes and
+      // goes while the receiver is down must be in the backlog before then, or it is never sent.
+      this.backlog?.refresh()
       const wait = refused ? this.maxBackoffMs : Math.min(this.maxBackoffMs, Math.max(backoff, answer.retryAfterMs ?? 0))
       await this.pause(wait, stop)
       backoff = Math.min(this.maxBackoffMs, backoff * 2)

@@ -55,7 +55,8 @@ describe('series store: ended groups parked between catalogue writes', () => {
       firstTs: f.store.firstTs(id),
       group: f.store.storedGroup(id)
     })
-    // Its head cut once its marker is over a minute old, and written; then parked.
+    // In the working set at the second rotation; at the third its head is cut (its marker over
+    // a minute old), written and parked, all in one.
     f.minutes(1)
     const before = answers()
     expect(f.store.stats()).toMatchObject({ groups: 1, parked: 0 })

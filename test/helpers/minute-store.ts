@@ -1,5 +1,6 @@
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { openDb } from '../../src/main/base/db/db'
+import { openDb, type Db } from '../../src/main/base/db/db'
 import { SeriesStore } from '../../src/main/base/series/series-store'
 
 export const T0 = 1_764_633_600_000
@@ -32,4 +33,14 @@ export function openMinuteStore(dir: string, cleanups: Array<() => void>, start 
       }
     }
   }
+}
+
+/** A group's row in series_groups: where it says the group ends, and whether it ended. */
+export function groupRow(db: Db, id: number): { next_seq: number; last_ts: number | null; ended: number } | undefined {
+  return db.prepare('SELECT next_seq, last_ts, ended FROM series_groups WHERE id = ?').get(id) as { next_seq: number; last_ts: number | null; ended: number } | undefined
+}
+
+/** The head log's segment files under a store's `dir`, oldest first. */
+export function logSegments(dir: string): string[] {
+  return readdirSync(join(dir, 'series-head')).sort()
 }

@@ -19,6 +19,8 @@ export interface RemoteWriteReceiver {
   accepted: Map<string, RemoteSeries['samples']>
   /** How the next requests are answered (default 204). */
   answerWith(answer: (series: RemoteSeries[]) => ReceiverAnswer): void
+  /** Resolves once `count` more requests than now have been answered. */
+  requestsAfter(count: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -30,6 +32,11 @@ export async function startRemoteWriteReceiver(): Promise<RemoteWriteReceiver> {
   let answer: (series: RemoteSeries[]) => ReceiverAnswer = () => ({ status: 204 })
   const requests: RemoteWriteReceiver['requests'] = []
   const accepted = new Map<string, RemoteSeries['samples']>()
+  let waiters: Array<{ until: number; resolve: () => void }> = []
+  const answered = (): void => {
+    for (const waiter of waiters) if (requests.length >= waiter.until) waiter.resolve()
+    waiters = waiters.filter((waiter) => requests.length < waiter.until)
+  }
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -40,6 +47,7 @@ export async function startRemoteWriteReceiver(): Promise<RemoteWriteReceiver> {
       } catch (error) {
         requests.push({ headers: request.headers, series: [], status: 400 })
         response.writeHead(400).end(`undecodable: ${(error as Error).message}`)
+        answered()
         return
       }
       const { status, body, headers } = answer(series)
@@ -51,6 +59,7 @@ export async function startRemoteWriteReceiver(): Promise<RemoteWriteReceiver> {
         }
       }
       response.writeHead(status, headers).end(body ?? '')
+      answered()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -61,6 +70,9 @@ export async function startRemoteWriteReceiver(): Promise<RemoteWriteReceiver> {
     accepted,
     answerWith(next) {
       answer = next
+    },
+    requestsAfter(count) {
+      return new Promise((resolve) => waiters.push({ until: requests.length + count, resolve }))
     },
     close: () =>
       new Promise((resolve) => {

@@ -30,18 +30,6 @@ describe('remote write through an outage', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
 
-  /** Resolves once the receiver has been asked `count` more times. */
-  function requestsAfter(count: number): Promise<void> {
-    const target = receiver.requests.length + count
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (receiver.requests.length >= target) resolve()
-        else setImmediate(check)
-      }
-      check()
-    })
-  }
-
   it('sends a series that started, ended and left the store’s memory while the receiver was down', async () => {
     const temp = makeTempDir('vigil-rw-outage-')
     cleanups.push(temp.remove)
@@ -57,13 +45,13 @@ describe('remote write through an outage', () => {
     f.store.append(steady, f.now, [1])
     f.store.flush()
     await writer.configure({ url: receiver.url })
-    await requestsAfter(1)
+    await receiver.requestsAfter(1)
     // While the writer retries the first batch: a job that runs for a second.
     const job = group('job')
     f.store.append(job, f.now, [5])
     f.store.append(job, f.now + 1000, [STALE])
     f.store.flush()
-    await requestsAfter(2)
+    await receiver.requestsAfter(2)
     // Its head cut, parked, and at the catalogue write out of memory for good.
     f.minutes(8, () => f.store.append(steady, f.now + 30_000, [2]))
     expect(f.store.group(job)).toBeUndefined()

@@ -1,11 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../../src/main/base/db/db'
 import type { LabelMatcher } from '../../../src/main/base/series/matchers'
 import { STALE } from '../../../src/main/base/series/sample'
 import { SeriesStore, type GroupKey } from '../../../src/main/base/series/series-store'
-import { MINUTE, openMinuteStore, T0 } from '../../helpers/minute-store'
+import { groupRow, logSegments, MINUTE, openMinuteStore, T0 } from '../../helpers/minute-store'
 import { makeTempDir } from '../../helpers/temp-dir'
 
 const vmstat = (server: string): GroupKey => ({ metric: 'vmstat', labels: { server_id: server }, columns: ['us', 'sy'] })
@@ -32,9 +32,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
 
   const open = (dir: string, start = T0) => openMinuteStore(dir, cleanups, start)
 
-  const row = (db: Db, id: number) => db.prepare('SELECT next_seq, last_ts, ended FROM series_groups WHERE id = ?').get(id) as { next_seq: number; last_ts: number | null; ended: number } | undefined
   const chunkCount = (db: Db, id: number): number => db.prepare('SELECT COUNT(*) FROM series_chunks WHERE group_id = ?').pluck().get(id) as number
-  const segments = (dir: string): string[] => readdirSync(join(dir, 'series-head')).sort()
 
   it('writes a new group’s row at the catalogue’s next write, every fourth rotation, its chunks at each, and keeps its creation in the log until then', () => {
     const dir = tempDir()
@@ -45,19 +43,19 @@ describe('series store: the catalogue written every fourth rotation', () => {
     f.store.append(id, f.now, [0.5])
     f.store.append(id, f.now + 1000, [STALE])
     f.store.flush()
-    const creation = segments(dir).at(-1) as string
+    const creation = logSegments(dir).at(-1) as string
     // Rotation 3: its head cut (the marker over a minute old) and written; its row not.
     f.minutes(2)
     expect(chunkCount(f.db, id)).toBe(1)
-    expect(row(f.db, id)).toBeUndefined()
+    expect(groupRow(f.db, id)).toBeUndefined()
     expect(existsSync(join(dir, 'series-head', creation))).toBe(true)
     f.minutes(1)
-    expect(row(f.db, id)).toBeUndefined()
+    expect(groupRow(f.db, id)).toBeUndefined()
     expect(existsSync(join(dir, 'series-head', creation))).toBe(true)
     // Rotation 5: its row written once, already ended (it never enters series_groups_live), and
     // the segment retired in the same write.
     f.minutes(1)
-    expect(row(f.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
+    expect(groupRow(f.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
     expect(f.db.prepare('SELECT COUNT(*) FROM series_groups WHERE ended = 0').pluck().get()).toBe(0)
     expect(existsSync(join(dir, 'series-head', creation))).toBe(false)
   })
@@ -73,7 +71,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
       f.store.append(id, f.now + 1000, [minute, 2])
     })
     expect(chunkCount(f.db, id)).toBeGreaterThan(0)
-    expect(row(f.db, id)).toBeUndefined()
+    expect(groupRow(f.db, id)).toBeUndefined()
     const before = f.store.read(id, T0, f.now)
     f.db.close()
     const again = open(dir, f.now)
@@ -85,7 +83,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
     expect(again.store.append(id, again.now, [9, 9])).toBe(6)
     // Its row is written at the first rotation after opening, as a live group's.
     again.minutes(1)
-    expect(row(again.db, id)?.ended).toBe(0)
+    expect(groupRow(again.db, id)?.ended).toBe(0)
     again.store.close()
     again.db.close()
     const closed = open(dir, again.now)
@@ -97,13 +95,13 @@ describe('series store: the catalogue written every fourth rotation', () => {
     const f = open(dir)
     const id = f.store.groupId(job('a', 2))
     f.minutes(1, () => f.store.append(id, f.now, [0.5]))
-    expect(row(f.db, id)?.ended).toBe(0)
+    expect(groupRow(f.db, id)?.ended).toBe(0)
     f.store.append(id, f.now, [0.6])
     f.store.append(id, f.now + 1000, [STALE])
     // Cut once its marker is over a minute old (the ended-head wait), written, its row still live.
     f.minutes(2)
     expect(chunkCount(f.db, id)).toBeGreaterThan(0)
-    expect(row(f.db, id)).toEqual({ next_seq: 0, last_ts: null, ended: 0 })
+    expect(groupRow(f.db, id)).toEqual({ next_seq: 0, last_ts: null, ended: 0 })
     const before = f.store.read(id, T0, f.now)
     f.db.close()
     const again = open(dir, f.now)
@@ -113,7 +111,7 @@ describe('series store: the catalogue written every fourth rotation', () => {
     // Found ended (its newest sample read) and let go after the grace, at a catalogue write.
     again.minutes(12)
     expect(again.store.group(id)).toBeUndefined()
-    expect(row(again.db, id)).toEqual({ next_seq: 3, last_ts: T0 + MINUTE + 1000, ended: 1 })
+    expect(groupRow(again.db, id)).toEqual({ next_seq: 3, last_ts: T0 + MINUTE + 1000, ended: 1 })
     expect(again.store.read(id, T0, again.now)).toEqual(before)
   })
 

@@ -1,13 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Db } from '../../../src/main/base/db/db'
 import type { LabelMatcher } from '../../../src/main/base/series/matchers'
 import { ParkedGroups, type ParkedGroup } from '../../../src/main/base/series/parked-groups'
 import { STALE } from '../../../src/main/base/series/sample'
 import type { GroupKey } from '../../../src/main/base/series/series-store'
-import { MINUTE, openMinuteStore, T0 } from '../../helpers/minute-store'
+import { groupRow, logSegments, MINUTE, openMinuteStore, T0 } from '../../helpers/minute-store'
 import { makeTempDir } from '../../helpers/temp-dir'
 
 const job = (pid: number): GroupKey => ({ metric: 'process', labels: { server_id: 'a', pid: String(pid) }, columns: ['cpu'] })
@@ -35,8 +34,6 @@ describe('series store: ended groups parked between catalogue writes', () => {
   }
 
   const open = (dir: string, start = T0) => openMinuteStore(dir, cleanups, start, MINUTE)
-  const row = (db: Db, id: number) => db.prepare('SELECT next_seq, last_ts, ended FROM series_groups WHERE id = ?').get(id) as { next_seq: number; last_ts: number | null; ended: number } | undefined
-  const segments = (dir: string): string[] => readdirSync(join(dir, 'series-head')).sort()
 
   /** A job that runs for a moment after the first (catalogue) rotation, parked at the third. */
   function parkedJob(dir: string) {
@@ -46,7 +43,7 @@ describe('series store: ended groups parked between catalogue writes', () => {
     f.store.append(id, f.now, [0.5])
     f.store.append(id, f.now + 1000, [STALE])
     f.store.flush()
-    const creation = segments(dir).at(-1) as string
+    const creation = logSegments(dir).at(-1) as string
     const answers = () => ({
       selected: f.store.select(jobMatchers, { start: T0, end: f.now }).map((group) => group.id),
       range: f.store.read(id, T0, f.now),
@@ -69,7 +66,7 @@ describe('series store: ended groups parked between catalogue writes', () => {
     const { f, id, creation, before, answers } = parkedJob(dir)
     expect(f.store.stats()).toMatchObject({ groups: 0, parked: 1 })
     expect(f.store.group(id)).toBeUndefined()
-    expect(row(f.db, id)).toBeUndefined()
+    expect(groupRow(f.db, id)).toBeUndefined()
     expect(answers()).toEqual(before)
     expect(before.range.columns[0]).toEqual([0.5, STALE])
     expect(before.selected).toEqual([id])
@@ -79,7 +76,7 @@ describe('series store: ended groups parked between catalogue writes', () => {
     f.minutes(1)
     expect(existsSync(join(dir, 'series-head', creation))).toBe(true)
     f.minutes(1)
-    expect(row(f.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
+    expect(groupRow(f.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
     expect(f.store.stats()).toMatchObject({ groups: 0, parked: 0 })
     expect(existsSync(join(dir, 'series-head', creation))).toBe(false)
     expect(answers()).toEqual(before)
@@ -93,7 +90,7 @@ describe('series store: ended groups parked between catalogue writes', () => {
     expect(f.store.stats()).toMatchObject({ groups: 1, parked: 0 })
     expect(f.store.append(id, f.now, [0.7])).toBe(2)
     f.minutes(2)
-    expect(row(f.db, id)?.ended).toBe(0)
+    expect(groupRow(f.db, id)?.ended).toBe(0)
     expect(f.store.group(id)).toBeDefined()
     expect(f.store.read(id, T0, f.now).columns[0]).toEqual([0.5, STALE, 0.7])
   })
@@ -119,7 +116,7 @@ describe('series store: ended groups parked between catalogue writes', () => {
     expect(again.store.lastTs(id)).toBe(before.lastTs)
     // Found ended (its newest sample read at a catalogue write) and its row written so.
     again.minutes(4)
-    expect(row(again.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
+    expect(groupRow(again.db, id)).toEqual({ next_seq: 2, last_ts: T0 + MINUTE + 1000, ended: 1 })
     expect(again.store.stats()).toMatchObject({ groups: 0, parked: 0 })
   })
 })

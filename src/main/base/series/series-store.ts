@@ -319,7 +319,7 @@ export class SeriesStore {
           if (sameIdentity(state.info, key)) return id
         } else if (sameIdentity((this.parked.get(id) as ParkedGroup).info, key)) {
           // A process back soon after it ended: the caller appends to it next.
-          this.unpark(this.parked.take(id) as ParkedGroup)
+          this.revive(id)
           return id
         }
       }
@@ -1015,6 +1015,11 @@ export class SeriesStore {
   private takeEnd(state: GroupState, end: GroupEnd): void {
     if (end.nextSeq > state.storedNextSeq) state.nextSeq = state.storedNextSeq = end.nextSeq
     if (end.lastTs !== null && (state.storedLast === null || end.lastTs > state.storedLast)) state.storedLast = end.lastTs
+    this.noteRowBehind(state)
+  }
+
+  /** Where a group ends, if its row says otherwise, is in series_group_ends: it goes in the next snapshot too. */
+  private noteRowBehind(state: GroupState): void {
     if (state.storedNextSeq !== state.rowNextSeq || state.storedLast !== state.rowLast) this.rowsBehind.add(state)
   }
 
@@ -1085,7 +1090,7 @@ export class SeriesStore {
       if (state.head !== null) continue
       const last = lastWritten(state)
       if (last === null || now - last < this.endedGraceMs) continue
-      if (!state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_CATALOGUE_WRITE && withCatalogue) {
+      if (withCatalogue && !state.ended && !state.idleChecked && checks < IDLE_CHECKS_PER_CATALOGUE_WRITE) {
         checks++
         state.idleChecked = true
         state.ended = this.endsStale(state)
@@ -1251,8 +1256,7 @@ export class SeriesStore {
     state.createdGeneration = parked.createdGeneration
     state.ended = true
     if (!state.stored) this.pendingGroups.push(state)
-    // Where it ends is in series_group_ends, as for any group whose row is behind or not written.
-    if (state.storedNextSeq !== state.rowNextSeq || state.storedLast !== state.rowLast) this.rowsBehind.add(state)
+    this.noteRowBehind(state)
     return state
   }
 

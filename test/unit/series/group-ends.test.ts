@@ -131,6 +131,8 @@ describe('series store: where groups end', () => {
     // What schema 19 kept: every row up to date, no list of ends.
     for (const id of [live, gone]) f.db.prepare('UPDATE series_groups SET next_seq = ?, last_ts = ? WHERE id = ?').run(f.store.nextSeq(id), f.store.lastTs(id), id)
     f.db.exec('DROP TABLE series_group_ends')
+    // Nor what came after it.
+    f.db.exec('ALTER TABLE remote_write DROP COLUMN sent_before_ms')
     f.db.pragma('user_version = 19')
     f.db.close()
     const old = openDb(join(dir, 'vigil.db'), MIGRATIONS.slice(0, 19))

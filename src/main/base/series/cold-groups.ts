@@ -45,6 +45,11 @@ export class ColdGroups {
     return ids
   }
 
+  /** The groups with a chunk ending in buckets [from, to] and their rows' next sequence numbers (exact for a group out of memory). */
+  nextSeqsIn(from: number, to: number): Array<{ id: number; nextSeq: number }> {
+    return this.statements.nextSeqsIn.all(from, to) as Array<{ id: number; nextSeq: number }>
+  }
+
   /** Stored groups by id (decoded once, then cached); ids no longer stored are left out. */
   load(ids: Iterable<number>): StoredGroup[] {
     const found: StoredGroup[] = []
@@ -88,6 +93,7 @@ function prepare(db: Db) {
     deleteRange: db.prepare(`${BUCKETS} DELETE FROM series_group_buckets WHERE bucket IN buckets AND partition = ? AND group_id = ?`),
     inRange: db.prepare('SELECT DISTINCT group_id FROM series_group_buckets WHERE bucket BETWEEN ? AND ?').pluck(),
     inPartition: db.prepare(`${BUCKETS} SELECT group_id FROM series_group_buckets WHERE bucket IN buckets AND partition = ?`).pluck(),
+    nextSeqsIn: db.prepare('SELECT id, next_seq AS nextSeq FROM series_groups WHERE id IN (SELECT group_id FROM series_group_buckets WHERE bucket BETWEEN ? AND ?)'),
     anyBucket: db.prepare('SELECT 1 FROM series_group_buckets LIMIT 1').pluck(),
     anyChunk: db.prepare('SELECT 1 FROM series_chunks LIMIT 1').pluck(),
     chunkBuckets: db.prepare('SELECT DISTINCT bucket, group_id FROM series_chunks')

@@ -268,6 +268,7 @@ export class SeriesStore {
    * found by id and by identity until the next catalogue write stores their rows; then gone.
    */
   private readonly parked = new ParkedGroups()
+  private readonly deletionListeners: Array<(ids: readonly number[]) => void> = []
 
   constructor(
     private readonly db: Db,
@@ -464,6 +465,25 @@ export class SeriesStore {
     yield* this.parked.nextSeqsById()
   }
 
+  /**
+   * The groups out of memory with a chunk that ends at or after `ts` (at the hour's grain: one
+   * ending earlier in that hour may be among them), with their next sequence numbers. With
+   * groupsInMemory, every group with a sample since `ts`: a group leaves memory only once its
+   * chunks are written, and its row then says where it ends.
+   */
+  *groupsOutOfMemorySince(ts: number): Generator<{ id: number; nextSeq: number }> {
+    const last = this.lastBucket()
+    if (last === null) return
+    for (const group of this.cold.nextSeqsIn(bucketOf(ts), last)) {
+      if (!this.states.has(group.id) && this.parked.get(group.id) === undefined) yield group
+    }
+  }
+
+  /** Calls `listener` with the ids of the groups the store deletes (retention, deleteGroups), after each deletion. */
+  onGroupsDeleted(listener: (ids: readonly number[]) => void): void {
+    this.deletionListeners.push(listener)
+  }
+
   /** The time of a group's newest sample, or null when it has none. */
   lastTs(groupId: number): number | null {
     const state = this.stateOf(groupId)
@@ -610,7 +630,10 @@ export class SeriesStore {
       this.log?.addDeleted(state.info.id)
       this.forget(state.info.id)
     }
-    if (emptied.length > 0) this.log?.flush()
+    if (emptied.length > 0) {
+      this.log?.flush()
+      this.tellDeleted(emptied)
+    }
     // The oldest chunk of a group may have gone: looked up again when asked for.
     if (chunks > 0) for (const state of hot) state.storedFirst = undefined
     return { chunks, groups: emptied.length }
@@ -658,7 +681,14 @@ export class SeriesStore {
       this.forget(state.info.id)
     }
     this.log?.flush()
+    this.tellDeleted([...hot, ...cold])
     return hot.length + cold.length
+  }
+
+  private tellDeleted(states: readonly GroupState[]): void {
+    if (states.length === 0) return
+    const ids = states.map((state) => state.info.id)
+    for (const listener of this.deletionListeners) listener(ids)
   }
 
   /** Cuts every head and closes the log: a clean stop leaves nothing to replay. */

@@ -12,6 +12,12 @@ export interface RemoteWriteTarget {
   sinceMs: number
 }
 
+/** Where sending picks up: every sample older than `sentBeforeMs` has been sent or refused for good. */
+export interface SendProgress {
+  sinceMs: number
+  sentBeforeMs: number
+}
+
 /** How far a group has been sent: the next sample's sequence number and the newest time sent. */
 export interface SendCursor {
   nextSeq: number
@@ -29,7 +35,10 @@ export function createRemoteWriteRepo(db: Db, secrets: SecretBox) {
          enabled = excluded.enabled, since_ms = excluded.since_ms, updated_at = excluded.updated_at`
     ),
     removeTarget: db.prepare('DELETE FROM remote_write'),
-    cursors: db.prepare('SELECT group_id, next_seq, last_ts FROM remote_write_cursors'),
+    progress: db.prepare('SELECT since_ms, coalesce(sent_before_ms, since_ms) AS sent_before_ms FROM remote_write WHERE id = 1'),
+    saveSentBefore: db.prepare('UPDATE remote_write SET sent_before_ms = ? WHERE id = 1'),
+    cursor: db.prepare('SELECT next_seq, last_ts FROM remote_write_cursors WHERE group_id = ?'),
+    deleteCursor: db.prepare('DELETE FROM remote_write_cursors WHERE group_id = ?'),
     saveCursor: db.prepare(
       `INSERT INTO remote_write_cursors (group_id, next_seq, last_ts) VALUES (?, ?, ?)
        ON CONFLICT (group_id) DO UPDATE SET next_seq = excluded.next_seq, last_ts = excluded.last_ts`
@@ -56,6 +65,8 @@ export function createRemoteWriteRepo(db: Db, secrets: SecretBox) {
         if (before?.url !== target.url) statements.clearCursors.run()
         const sealed = target.bearerToken === null ? null : secrets.seal(target.bearerToken)
         statements.saveTarget.run(target.url, sealed, target.enabled ? 1 : 0, target.sinceMs, now)
+        // A new receiver starts at its sinceMs.
+        if (before?.url !== target.url) statements.saveSentBefore.run(null)
       })()
     },
     removeTarget(): void {
@@ -64,9 +75,23 @@ export function createRemoteWriteRepo(db: Db, secrets: SecretBox) {
         statements.clearCursors.run()
       })()
     },
-    cursors(): Map<number, SendCursor> {
-      const rows = statements.cursors.all() as Array<{ group_id: number; next_seq: number; last_ts: number }>
-      return new Map(rows.map((row) => [row.group_id, { nextSeq: row.next_seq, lastTs: row.last_ts }]))
+    progress(): SendProgress | null {
+      const row = statements.progress.get() as { since_ms: number; sent_before_ms: number } | undefined
+      return row ? { sinceMs: row.since_ms, sentBeforeMs: row.sent_before_ms } : null
+    },
+    saveSentBefore(ms: number): void {
+      statements.saveSentBefore.run(ms)
+    },
+    /** A group's cursor, if it was ever sent. */
+    cursor(groupId: number): SendCursor | undefined {
+      const row = statements.cursor.get(groupId) as { next_seq: number; last_ts: number } | undefined
+      return row && { nextSeq: row.next_seq, lastTs: row.last_ts }
+    },
+    /** Forgets the cursors of groups the store deleted. */
+    deleteCursors(groupIds: readonly number[]): void {
+      db.transaction(() => {
+        for (const id of groupIds) statements.deleteCursor.run(id)
+      })()
     },
     /** Records what a receiver acknowledged, all in one transaction. */
     saveCursors(cursors: ReadonlyMap<number, SendCursor>): void {

@@ -99,6 +99,8 @@ export class RemoteWriter {
     this.minBackoffMs = options.minBackoffMs ?? 100
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000
     this.now = options.now ?? Date.now
+    // A deleted group is never sent again: its cursor goes too (a fleet leaves thousands an hour).
+    deps.store.onGroupsDeleted((ids) => deps.repo.deleteCursors(ids))
   }
 
   /** Starts sending, if a receiver is set and enabled. */
@@ -182,13 +184,17 @@ export class RemoteWriter {
   }
 
   private async run(target: RemoteWriteTarget, stop: AbortSignal): Promise<void> {
-    const backlog = (this.backlog = new SendBacklog(this.deps.store, this.deps.model, this.deps.repo.cursors(), target.sinceMs))
+    const { repo } = this.deps
+    const progress = repo.progress() ?? { sinceMs: target.sinceMs, sentBeforeMs: target.sinceMs }
+    const backlog = (this.backlog = new SendBacklog(this.deps.store, this.deps.model, repo, progress))
     while (!stop.aborted) {
       try {
         const look = ++this.looks
         backlog.refresh()
         const batch = backlog.next(this.maxSamples)
         if (batch === null) {
+          const mark = backlog.markSent(this.now())
+          if (mark !== null) repo.saveSentBefore(mark)
           this.state = 'idle'
           this.resolveWaiters(look)
           await this.pause(this.idleMs, stop)
@@ -197,7 +203,7 @@ export class RemoteWriter {
         if (batch.samples > 0 && (this.state === 'idle' || this.state === 'off')) this.state = 'sending'
         if ((await this.deliver(batch.series, batch.samples, target, stop)) === 'stopped') return
         backlog.commit(batch)
-        this.deps.repo.saveCursors(batch.cursors)
+        repo.saveCursors(batch.cursors)
       } catch (error) {
         // Vigil's own failure (reading the store, recording the cursors): shown, and tried again.
         if (stop.aborted) return

@@ -1,9 +1,15 @@
 // What remote write has still to send, read from the series store itself: the store is the
-// queue. Each group has a cursor (remote-write-repo.ts) — the sequence number of its next
+// queue. Each group sent has a cursor (remote-write-repo.ts) — the sequence number of its next
 // sample to send and the newest time sent — and a batch is the next samples of the groups
 // whose store sequence has moved past their cursor, as Prometheus series (SeriesModel names
 // them as the query API does). Memory stays bounded by the batch, however far behind the
 // receiver is: the backlog is on disk, in the chunks the store keeps anyway.
+//
+// Groups are found where they can have samples not sent: in the store's memory (looked at
+// every time), and, once at the start, out of memory with chunks since the mark before which
+// everything was sent (sent_before_ms: a process that came and went while the receiver was down
+// and Vigil was restarted). Cursors are kept in memory only for those groups; the others are on
+// disk, and a fleet's processes leave hundreds of thousands of them an hour.
 //
 // A receiver takes each series in time order, so a group is sent forwards only: a sample whose
 // time is not after the newest sent (a backfill into the past) is passed over. Across groups a
@@ -12,7 +18,7 @@ import { STALE, type SampleValue } from '../../base/series/sample'
 import type { GroupInfo, SeriesRange, SeriesStore } from '../../base/series/series-store'
 import type { LabelSet } from '../series/label-sets'
 import type { SeriesModel } from '../series/series-model'
-import type { SendCursor } from './remote-write-repo'
+import type { SendCursor, SendProgress } from './remote-write-repo'
 import type { RemoteSeries } from './write-request'
 
 /** One request's worth of samples, and the cursors once the receiver has them. */
@@ -40,6 +46,21 @@ const SLICE_MS = 15 * 60_000
 const READ_AHEAD_MS = 4 * SLICE_MS
 const MAX_READ_AHEAD_VALUES = 2_000_000
 
+/**
+ * How far before a look that found everything sent the mark is put: a group stays in the store's
+ * memory for minutes after its last sample (and is looked at every second or, while a receiver
+ * is retried, every 30 s at most), so only what is stored late with older times (an import)
+ * could be before the look and still unseen.
+ */
+const SENT_MARGIN_MS = 15 * 60_000
+/** The mark is recorded when it has moved this far (a row written a minute at most). */
+const RECORD_MARK_EVERY_MS = 60_000
+
+/** The cursors recorded on disk. */
+export interface RecordedCursors {
+  cursor(groupId: number): SendCursor | undefined
+}
+
 interface ReadAhead {
   range: SeriesRange
   /** The rows of (after, to]. */
@@ -56,8 +77,12 @@ interface GroupSeries {
 export class SendBacklog {
   /** Groups with samples not sent, in the order they are served. */
   private readonly lagging = new Set<number>()
-  /** Groups with a cursor that have left memory and were checked once (they cannot grow out of memory). */
-  private readonly checkedCold = new Set<number>()
+  /** The cursors of the groups in memory at the last look and of the lagging ones (the others are on disk). */
+  private readonly cursors = new Map<number, SendCursor>()
+  /** Lagging groups out of memory, and their next sequence numbers (they do not grow out of memory). */
+  private readonly outOfMemory = new Map<number, number>()
+  private lookedOutOfMemory = false
+  private sentBefore: number
   private pending = 0
   private pendingGroups = 0
   private readonly readAhead = new Map<number, ReadAhead>()
@@ -66,12 +91,16 @@ export class SendBacklog {
   constructor(
     private readonly store: SeriesStore,
     private readonly model: SeriesModel,
-    private readonly cursors: Map<number, SendCursor>,
-    /** Samples before this were stored before the receiver was set. */
-    private readonly sinceMs: number
-  ) {}
+    private readonly recorded: RecordedCursors,
+    private readonly progress: SendProgress
+  ) {
+    this.sentBefore = progress.sentBeforeMs
+  }
 
-  /** Looks for groups with samples not sent yet (cheap: one comparison per group in memory). */
+  /**
+   * Looks for groups with samples not sent yet: one comparison per group in memory, and the
+   * first time the groups out of memory with chunks since the mark.
+   */
   refresh(): void {
     let pending = 0
     let groups = 0
@@ -81,22 +110,54 @@ export class SendBacklog {
       const behind = nextSeq - this.cursorOf(id).nextSeq
       if (behind > 0) {
         this.lagging.add(id)
+        this.outOfMemory.delete(id)
         pending += behind
         groups++
       }
     }
-    for (const [id, cursor] of this.cursors) {
-      if (seen.has(id) || this.checkedCold.has(id)) continue
-      this.checkedCold.add(id)
-      const nextSeq = this.store.nextSeq(id)
-      if (nextSeq !== null && nextSeq > cursor.nextSeq) {
-        this.lagging.add(id)
-        pending += nextSeq - cursor.nextSeq
+    if (!this.lookedOutOfMemory) {
+      this.lookedOutOfMemory = true
+      for (const { id, nextSeq } of this.store.groupsOutOfMemorySince(Math.max(this.progress.sinceMs, this.sentBefore))) {
+        if (nextSeq > this.cursorOf(id).nextSeq) {
+          this.lagging.add(id)
+          this.outOfMemory.set(id, nextSeq)
+        }
+      }
+    }
+    for (const id of this.lagging) {
+      if (seen.has(id)) continue
+      let nextSeq = this.outOfMemory.get(id)
+      if (nextSeq === undefined) {
+        // Left memory since the last look.
+        nextSeq = this.store.nextSeq(id) ?? 0
+        this.outOfMemory.set(id, nextSeq)
+      }
+      const behind = nextSeq - this.cursorOf(id).nextSeq
+      if (behind > 0) {
+        pending += behind
         groups++
       }
     }
+    for (const id of this.cursors.keys()) if (!seen.has(id) && !this.lagging.has(id)) this.cursors.delete(id)
     this.pending = pending
     this.pendingGroups = groups
+  }
+
+  /**
+   * After a look at `now` that found nothing to send: everything stored before now (less a
+   * margin) has been sent. The new mark, when it is to be recorded; null otherwise.
+   */
+  markSent(now: number): number | null {
+    if (this.lagging.size > 0) return null
+    const mark = now - SENT_MARGIN_MS
+    if (mark < this.sentBefore + RECORD_MARK_EVERY_MS) return null
+    this.sentBefore = mark
+    return mark
+  }
+
+  /** Groups whose cursors are in memory (bounded by the groups in the store's memory and the lagging ones). */
+  get cursorsInMemory(): number {
+    return this.cursors.size
   }
 
   /** Rows stored and not sent yet, at the last refresh (a row holds one sample of each of a group's series). */
@@ -183,6 +244,7 @@ export class SendBacklog {
   /** A group has nothing more to send for now. */
   private settled(groupId: number): void {
     this.lagging.delete(groupId)
+    this.outOfMemory.delete(groupId)
     this.forgetReadAhead(groupId)
   }
 
@@ -206,7 +268,12 @@ export class SendBacklog {
   }
 
   private cursorOf(groupId: number): SendCursor {
-    return this.cursors.get(groupId) ?? { nextSeq: 0, lastTs: this.sinceMs - 1 }
+    let cursor = this.cursors.get(groupId)
+    if (cursor === undefined) {
+      cursor = this.recorded.cursor(groupId) ?? { nextSeq: 0, lastTs: this.progress.sinceMs - 1 }
+      this.cursors.set(groupId, cursor)
+    }
+    return cursor
   }
 }
 

@@ -18,6 +18,7 @@ import { m017Imports } from './017-imports'
 import { m018SessionUsers } from './018-session-users'
 import { m019Webhooks } from './019-webhooks'
 import { m020SeriesGroupEnds } from './020-series-group-ends'
+import { m021RemoteWriteSentBefore } from './021-remote-write-sent-before'
 
 export interface Migration {
   version: number
@@ -46,7 +47,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m017Imports,
   m018SessionUsers,
   m019Webhooks,
-  m020SeriesGroupEnds
+  m020SeriesGroupEnds,
+  m021RemoteWriteSentBefore
 ]
 
 for (const [index, migration] of MIGRATIONS.entries()) {

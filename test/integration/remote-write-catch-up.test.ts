@@ -5,6 +5,9 @@
 // receiver is a real HTTP server on loopback.
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { openDb } from '../../src/main/base/db/db'
+import { MIGRATIONS } from '../../src/main/base/db/migrations'
 import { SecretBox } from '../../src/main/base/security/secrets'
 import { STALE } from '../../src/main/base/series/sample'
 import { RemoteWriter } from '../../src/main/prometheus'
@@ -90,6 +93,42 @@ describe('remote write over restarts and churn', () => {
     expect(receiver.accepted.get('__name__="steady",job="batch"')?.map((sample) => sample.value)).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2])
   })
 
+  it('looks through the groups out of memory a few hours at a time as sending gets there, and sends them all', async () => {
+    const temp = makeTempDir('vigil-rw-catch-up-')
+    cleanups.push(temp.remove)
+    const before = openMinuteStore(temp.dir, cleanups, T0, MINUTE)
+    createRemoteWriteRepo(before.db, secrets).saveTarget({ url: receiver.url, bearerToken: null, enabled: true, sinceMs: T0 }, T0)
+    // Five hours while nothing is sent: a job at the start of each, gone from memory by the end.
+    const jobs: number[] = []
+    before.minutes(5 * 60, (minute) => {
+      if (minute % 60 === 0) jobs.push(runJob(before, `job-${minute / 60}`, minute / 60))
+    })
+    before.store.close()
+    before.db.close()
+
+    const after = openMinuteStore(temp.dir, cleanups, before.now, MINUTE)
+    for (const job of jobs) expect(after.store.group(job)).toBeUndefined()
+    const repo = createRemoteWriteRepo(after.db, secrets)
+    const backlog = new SendBacklog(after.store, new SeriesModel(after.store, EMPTY_REGISTRY), repo, repo.progress() ?? { sinceMs: T0, sentBeforeMs: T0 }, after.now)
+    backlog.refresh()
+    // The first two hours' jobs: the oldest unsent time is the first's, and two hours past it.
+    expect(backlog.laggingGroups).toBe(2)
+
+    const { writer } = writerOn(after)
+    const earlier = receiver.requests.length
+    writer.start()
+    await writer.sent()
+    for (let hour = 0; hour < 5; hour++) {
+      expect(receiver.accepted.get(`__name__="job-${hour}",job="batch"`)).toEqual([
+        { value: hour, timestamp: T0 + hour * 60 * MINUTE },
+        { value: STALE, timestamp: T0 + hour * 60 * MINUTE + 1000 }
+      ])
+    }
+    // In time order across the jobs, as a receiver needs.
+    const firstSent = receiver.requests.slice(earlier).flatMap((request) => request.series.map((series) => series.samples[0]?.timestamp ?? 0))
+    expect(firstSent).toEqual([...firstSent].sort((a, b) => a - b))
+  })
+
   it('keeps in memory only the cursors of groups in memory, records how far everything was sent, and deletes the cursors of deleted groups', async () => {
     const temp = makeTempDir('vigil-rw-catch-up-')
     cleanups.push(temp.remove)
@@ -116,7 +155,7 @@ describe('remote write over restarts and churn', () => {
     // A backlog started now holds the cursors of the groups in memory, not of every group sent.
     const progress = repo.progress()
     if (progress === null) throw new Error('no receiver')
-    const backlog = new SendBacklog(f.store, new SeriesModel(f.store, EMPTY_REGISTRY), repo, progress)
+    const backlog = new SendBacklog(f.store, new SeriesModel(f.store, EMPTY_REGISTRY), repo, progress, f.now)
     backlog.refresh()
     expect(backlog.pendingRows).toBe(0)
     expect(backlog.cursorsInMemory).toBe(inMemory)
@@ -126,5 +165,22 @@ describe('remote write over restarts and churn', () => {
     expect(cursorRows(f)).toBe(16)
     for (const id of deleted) expect(repo.cursor(id)).toBeUndefined()
     expect(repo.cursor(jobs[5] as number)).toBeDefined()
+  })
+
+  it('upgrades a data dir whose receiver was set before the mark: it starts an hour before the newest sample sent', () => {
+    const temp = makeTempDir('vigil-rw-catch-up-')
+    cleanups.push(temp.remove)
+    const file = join(temp.dir, 'vigil.db')
+    const old = openDb(file, MIGRATIONS.slice(0, 20))
+    old.prepare('INSERT INTO remote_write (id, url, enabled, since_ms, updated_at) VALUES (1, ?, 1, ?, ?)').run(receiver.url, T0, T0)
+    const cursor = old.prepare('INSERT INTO remote_write_cursors (group_id, next_seq, last_ts) VALUES (?, ?, ?)')
+    cursor.run(1, 10, T0 + 5 * 60 * MINUTE)
+    cursor.run(2, 3, T0 + 2 * 60 * MINUTE)
+    old.close()
+    const db = openDb(file)
+    cleanups.push(() => {
+      db.close()
+    })
+    expect(createRemoteWriteRepo(db, secrets).progress()).toEqual({ sinceMs: T0, sentBeforeMs: T0 + 4 * 60 * MINUTE })
   })
 })

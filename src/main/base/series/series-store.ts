@@ -466,15 +466,13 @@ export class SeriesStore {
   }
 
   /**
-   * The groups out of memory with a chunk that ends at or after `ts` (at the hour's grain: one
-   * ending earlier in that hour may be among them), with their next sequence numbers. With
-   * groupsInMemory, every group with a sample since `ts`: a group leaves memory only once its
-   * chunks are written, and its row then says where it ends.
+   * The groups out of memory with a chunk that ends in [from, to), at the hour's grain (the
+   * hours that range touches), with their next sequence numbers. With groupsInMemory, every group
+   * with a sample in that range: a group leaves memory only once its chunks are written, and its
+   * row then says where it ends.
    */
-  *groupsOutOfMemorySince(ts: number): Generator<{ id: number; nextSeq: number }> {
-    const last = this.lastBucket()
-    if (last === null) return
-    for (const group of this.cold.nextSeqsIn(bucketOf(ts), last)) {
+  *groupsOutOfMemoryEndingIn(from: number, to: number): Generator<{ id: number; nextSeq: number }> {
+    for (const group of this.cold.nextSeqsIn(bucketOf(from), bucketOf(to - 1))) {
       if (!this.states.has(group.id) && this.parked.get(group.id) === undefined) yield group
     }
   }

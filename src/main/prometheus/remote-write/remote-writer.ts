@@ -186,7 +186,7 @@ export class RemoteWriter {
   private async run(target: RemoteWriteTarget, stop: AbortSignal): Promise<void> {
     const { repo } = this.deps
     const progress = repo.progress() ?? { sinceMs: target.sinceMs, sentBeforeMs: target.sinceMs }
-    const backlog = (this.backlog = new SendBacklog(this.deps.store, this.deps.model, repo, progress))
+    const backlog = (this.backlog = new SendBacklog(this.deps.store, this.deps.model, repo, progress, this.now()))
     while (!stop.aborted) {
       try {
         const look = ++this.looks

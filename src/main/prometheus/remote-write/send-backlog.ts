@@ -6,10 +6,11 @@
 // receiver is: the backlog is on disk, in the chunks the store keeps anyway.
 //
 // Groups are found where they can have samples not sent: in the store's memory (looked at
-// every time), and, once at the start, out of memory with chunks since the mark before which
-// everything was sent (sent_before_ms: a process that came and went while the receiver was down
-// and Vigil was restarted). Cursors are kept in memory only for those groups; the others are on
-// disk, and a fleet's processes leave hundreds of thousands of them an hour.
+// every time), and out of memory with chunks between the mark before which everything was sent
+// (sent_before_ms) and the backlog's start — a process that came and went while the receiver
+// was down and Vigil was restarted; those are looked through an hour of chunks at a time, as
+// sending gets there. Cursors are kept in memory only for the groups in memory and those waiting;
+// the others are on disk, and a fleet's processes leave hundreds of thousands of them an hour.
 //
 // A receiver takes each series in time order, so a group is sent forwards only: a sample whose
 // time is not after the newest sent (a backfill into the past) is passed over. Across groups a
@@ -53,6 +54,14 @@ const MAX_READ_AHEAD_VALUES = 2_000_000
  * could be before the look and still unseen.
  */
 const SENT_MARGIN_MS = 15 * 60_000
+/**
+ * How far past the oldest time known unsent the groups out of memory are looked for: a chunk of
+ * an ended process spans an hour at most, so one with samples before the horizon ends less than
+ * two hours after it.
+ */
+const LOOK_AHEAD_MS = 2 * 3_600_000
+/** The grain of the store's index of groups by where their chunks end. */
+const HOUR_MS = 3_600_000
 /** The mark is recorded when it has moved this far (a row written a minute at most). */
 const RECORD_MARK_EVERY_MS = 60_000
 
@@ -81,7 +90,8 @@ export class SendBacklog {
   private readonly cursors = new Map<number, SendCursor>()
   /** Lagging groups out of memory, and their next sequence numbers (they do not grow out of memory). */
   private readonly outOfMemory = new Map<number, number>()
-  private lookedOutOfMemory = false
+  /** The groups out of memory with chunks ending before this (an hour's start) have been looked at. */
+  private lookedOutOfMemoryTo: number
   private sentBefore: number
   private pending = 0
   private pendingGroups = 0
@@ -92,14 +102,17 @@ export class SendBacklog {
     private readonly store: SeriesStore,
     private readonly model: SeriesModel,
     private readonly recorded: RecordedCursors,
-    private readonly progress: SendProgress
+    private readonly progress: SendProgress,
+    /** When the backlog began: groups out of memory then are looked for up to this; later ones are seen in memory first. */
+    private readonly startedAt: number
   ) {
     this.sentBefore = progress.sentBeforeMs
+    this.lookedOutOfMemoryTo = Math.floor(Math.max(progress.sinceMs, progress.sentBeforeMs) / HOUR_MS) * HOUR_MS
   }
 
   /**
    * Looks for groups with samples not sent yet: one comparison per group in memory, and the
-   * first time the groups out of memory with chunks since the mark.
+   * groups out of memory (see lookOutOfMemory).
    */
   refresh(): void {
     let pending = 0
@@ -115,15 +128,7 @@ export class SendBacklog {
         groups++
       }
     }
-    if (!this.lookedOutOfMemory) {
-      this.lookedOutOfMemory = true
-      for (const { id, nextSeq } of this.store.groupsOutOfMemorySince(Math.max(this.progress.sinceMs, this.sentBefore))) {
-        if (nextSeq > this.cursorOf(id).nextSeq) {
-          this.lagging.add(id)
-          this.outOfMemory.set(id, nextSeq)
-        }
-      }
-    }
+    this.lookOutOfMemory(seen)
     for (const id of this.lagging) {
       if (seen.has(id)) continue
       let nextSeq = this.outOfMemory.get(id)
@@ -141,6 +146,29 @@ export class SendBacklog {
     for (const id of this.cursors.keys()) if (!seen.has(id) && !this.lagging.has(id)) this.cursors.delete(id)
     this.pending = pending
     this.pendingGroups = groups
+  }
+
+  /**
+   * The groups out of memory with samples not sent, an hour of chunks at a time from the mark up
+   * to the backlog's start, only as far as LOOK_AHEAD_MS past the oldest time known unsent: a
+   * long backlog (a receiver down for days while a fleet's processes come and go) is held a few
+   * hours at a time, not whole.
+   */
+  private lookOutOfMemory(seen: ReadonlySet<number>): void {
+    while (this.lookedOutOfMemoryTo <= this.startedAt && this.lookedOutOfMemoryTo < this.oldestUnsent() + LOOK_AHEAD_MS) {
+      const from = this.lookedOutOfMemoryTo
+      for (const { id, nextSeq } of this.store.groupsOutOfMemoryEndingIn(from, from + HOUR_MS)) {
+        if (seen.has(id) || this.lagging.has(id)) continue
+        // Read, not kept, unless the group waits: most were sent.
+        const cursor = this.recorded.cursor(id) ?? this.unsentCursor()
+        if (nextSeq > cursor.nextSeq) {
+          this.lagging.add(id)
+          this.cursors.set(id, cursor)
+          this.outOfMemory.set(id, nextSeq)
+        }
+      }
+      this.lookedOutOfMemoryTo = from + HOUR_MS
+    }
   }
 
   /**
@@ -262,18 +290,28 @@ export class SendBacklog {
 
   /** How far this batch may reach: the cursor furthest behind, plus a slice. */
   private horizon(): number {
+    return this.oldestUnsent() + SLICE_MS
+  }
+
+  /** The newest time sent of the group furthest behind (Infinity when none waits). */
+  private oldestUnsent(): number {
     let behind = Infinity
     for (const id of this.lagging) behind = Math.min(behind, this.cursorOf(id).lastTs)
-    return behind + SLICE_MS
+    return behind
   }
 
   private cursorOf(groupId: number): SendCursor {
     let cursor = this.cursors.get(groupId)
     if (cursor === undefined) {
-      cursor = this.recorded.cursor(groupId) ?? { nextSeq: 0, lastTs: this.progress.sinceMs - 1 }
+      cursor = this.recorded.cursor(groupId) ?? this.unsentCursor()
       this.cursors.set(groupId, cursor)
     }
     return cursor
+  }
+
+  /** The cursor of a group never sent: from when the receiver was set. */
+  private unsentCursor(): SendCursor {
+    return { nextSeq: 0, lastTs: this.progress.sinceMs - 1 }
   }
 }
 

@@ -55,9 +55,9 @@ const MAX_READ_AHEAD_VALUES = 2_000_000
  */
 const SENT_MARGIN_MS = 15 * 60_000
 /**
- * How far past the oldest time known unsent the groups out of memory are looked for: a chunk of
- * an ended process spans an hour at most, so one with samples before the horizon ends less than
- * two hours after it.
+ * How far past the oldest time known unsent the groups out of memory are looked for: a group out
+ * of memory ended, and its chunks span 65 minutes at most (the store's longest head), so one
+ * with samples before the horizon ends less than two hours after it.
  */
 const LOOK_AHEAD_MS = 2 * 3_600_000
 /** The grain of the store's index of groups by where their chunks end. */

@@ -113,6 +113,7 @@ describe('remote write over restarts and churn', () => {
     backlog.refresh()
     // The first two hours' jobs: the oldest unsent time is the first's, and two hours past it.
     expect(backlog.laggingGroups).toBe(2)
+    expect(backlog.pendingRows).toBe(4)
 
     const { writer } = writerOn(after)
     const earlier = receiver.requests.length

@@ -100,7 +100,14 @@ export class RemoteWriter {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000
     this.now = options.now ?? Date.now
     // A deleted group is never sent again: its cursor goes too (a fleet leaves thousands an hour).
-    deps.store.onGroupsDeleted((ids) => deps.repo.deleteCursors(ids))
+    // Left behind, a cursor costs a row on disk: told, not thrown at the store's deletion.
+    deps.store.onGroupsDeleted((ids) => {
+      try {
+        deps.repo.deleteCursors(ids)
+      } catch (error) {
+        deps.log?.(`remote write: the cursors of ${ids.length} deleted groups could not be deleted: ${messageOf(error)}`, 'warn')
+      }
+    })
   }
 
   /** Starts sending, if a receiver is set and enabled. */

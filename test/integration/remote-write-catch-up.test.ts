@@ -4,8 +4,8 @@
 // groups the store deletes go. The store runs on a clock of its own (minute-store.ts) and the
 // receiver is a real HTTP server on loopback.
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openDb } from '../../src/main/base/db/db'
 import { MIGRATIONS } from '../../src/main/base/db/migrations'
 import { SecretBox } from '../../src/main/base/security/secrets'

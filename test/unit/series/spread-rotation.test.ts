@@ -77,6 +77,19 @@ describe('series store: a rotation spread over flushes', () => {
     expect(before.ranges[0]?.columns[0]).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
   })
 
+  it('rotates at once, shares or not, a minute past its time (when shares could not keep up)', () => {
+    const dir = tempDir()
+    const f = openMinuteStore(dir, cleanups, T0, 5 * MINUTE, share({ chunks: 5 }))
+    jobs(f, T0, 9)
+    const segments = logSegments(dir)
+    f.minutes(1)
+    expect(chunksStored(f.db)).toBe(6)
+    // The rotation was due a minute ago: the 18 chunks left go with it.
+    f.minutes(1)
+    expect(chunksStored(f.db)).toBe(24)
+    expect(logSegments(dir)).not.toEqual(segments)
+  })
+
   it('loses and repeats nothing when it crashes between two shares', () => {
     const dir = tempDir()
     const f = openMinuteStore(dir, cleanups, T0, 5 * MINUTE, share({ chunks: 5 }))

@@ -213,6 +213,8 @@ export interface FlushShare {
 }
 
 export const DEFAULT_FLUSH_SHARE: FlushShare = { chunks: 3000, rows: 10_000, leaving: 5000 }
+/** A rotation waits this long at most for the shares written ahead of it (a few flushes, usually). */
+const MAX_SPREAD_MS = 60_000
 /** Chunks are indexed by the hour in which they end. */
 export const BUCKET_MS = 3_600_000
 export const DEFAULT_PARTITION_LABEL = 'server_id'
@@ -439,9 +441,11 @@ export class SeriesStore {
     this.leaveSome()
     const rotationDue = now - this.lastCut >= this.cutEveryMs
     if (!rotationDue && this.pendingChunkBytes < MAX_WAITING_CHUNK_BYTES) return
+    // Shares go first while more wait than one takes, unless new ones come as fast as they go.
+    const overdue = now - this.lastCut >= this.cutEveryMs + MAX_SPREAD_MS
     const first = this.dirtyFirst(this.share.chunks)
-    if (rotationDue && first === this.dirty) {
-      const ahead = this.catalogueAhead()
+    if (rotationDue && (first === this.dirty || overdue)) {
+      const ahead = overdue ? null : this.catalogueAhead()
       if (ahead === null) this.rotate(false)
       else this.writePending({ withCatalogue: false, dirty: [], ahead })
     } else {

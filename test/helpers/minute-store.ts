@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDb, type Db } from '../../src/main/base/db/db'
-import { SeriesStore, type FlushShare } from '../../src/main/base/series/series-store'
+import { SeriesStore } from '../../src/main/base/series/series-store'
 
 export const T0 = 1_764_633_600_000
 export const MINUTE = 60_000
@@ -11,14 +11,15 @@ export const MINUTE = 60_000
  * rows: `minutes(n, each)` calls `each`, moves the clock a minute and flushes, n times. Ended
  * groups leave the working set `endedGraceMs` after their last sample: with 5 minutes (more than
  * the catalogue's period of 4 rotations) at a catalogue write; with less, parked before one.
- * `flushShare`: how much of a rotation's work a flush does (the store's default when absent).
+ * `leavingPerFlush`: how many groups a rotation let go leave the working set at a flush (the
+ * store's default when absent).
  * Its database is closed by the function pushed on `cleanups`, unless the test closed it (a
  * crash is the store dropped without close).
  */
-export function openMinuteStore(dir: string, cleanups: Array<() => void>, start = T0, endedGraceMs = 5 * MINUTE, flushShare?: FlushShare) {
+export function openMinuteStore(dir: string, cleanups: Array<() => void>, start = T0, endedGraceMs = 5 * MINUTE, leavingPerFlush?: number) {
   let now = start
   const db = openDb(join(dir, 'vigil.db'))
-  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), headRows: 4, firstCutSpread: 0, cutEveryMs: MINUTE, endedGraceMs, flushShare, now: () => now })
+  const store = new SeriesStore(db, { logDir: join(dir, 'series-head'), headRows: 4, firstCutSpread: 0, cutEveryMs: MINUTE, endedGraceMs, leavingPerFlush, now: () => now })
   cleanups.push(() => db.open && db.close())
   return {
     db,

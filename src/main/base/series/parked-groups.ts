@@ -44,14 +44,6 @@ export class ParkedGroups {
     return group
   }
 
-  /** The first `count` groups parked (for rows written ahead of the catalogue write). */
-  first(count: number): ParkedGroup[] {
-    const groups: ParkedGroup[] = []
-    if (count <= 0) return groups
-    for (const group of this.byId.values()) if (groups.push(group) >= count) break
-    return groups
-  }
-
   /** Every parked group (for the catalogue write). */
   all(): ParkedGroup[] {
     return [...this.byId.values()]
@@ -72,5 +64,9 @@ export class ParkedGroups {
     let oldest = below
     for (const group of this.byId.values()) if (!group.stored && group.createdGeneration < oldest) oldest = group.createdGeneration
     return oldest
+  }
+
+  clear(): void {
+    this.byId.clear()
   }
 }

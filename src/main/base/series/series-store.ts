@@ -3,12 +3,10 @@
 // Samples arrive by group (fields sampled together) into an in-memory head per group, and are
 // encoded into the head log (head-log.ts) as they come; each flush writes them as one record.
 // A head is cut into a chunk when it is full (`headRows` rows: an hour at 5 s), so chunks are
-// large and few. Chunks reach SQLite every `cutEveryMs` (15 minutes: each write rewrites a few
-// pages whatever it carries), or sooner when many are waiting; each such write lands in a few
-// pages (the chunk table is appended to, and its index leads with the hour: 010-series.ts), so
-// SQLite writes little more than it stores. A rotation's work is spread over the flushes around
-// it (FlushShare): the chunks waiting and the catalogue's rows a share at a flush before it, the
-// groups it lets go a share at a flush after it. The catalogue — new
+// large and few. Chunks reach SQLite in one transaction every `cutEveryMs` (15 minutes: each
+// write rewrites a few pages whatever it carries), or sooner when many are waiting; each such
+// write lands in a few pages (the chunk table is appended to, and its index leads with the
+// hour: 010-series.ts), so SQLite writes little more than it stores. The catalogue — new
 // groups' rows, and rows whose series ended — goes with every fourth of these writes
 // (CATALOGUE_EVERY_ROTATIONS), so that a process seen at one write and gone by the next has its
 // row written once, already ended; meanwhile its chunks' end is in series_group_ends and the
@@ -75,8 +73,8 @@ export interface SeriesStoreOptions {
   partitionLabel?: string
   /** How long a group whose series ended (a staleness marker, then nothing) stays in the working set after its last sample. */
   endedGraceMs?: number
-  /** How much of a rotation's work one flush does (DEFAULT_FLUSH_SHARE). */
-  flushShare?: FlushShare
+  /** How many of the groups a rotation lets go leave the working set at a flush (LEAVING_PER_FLUSH). */
+  leavingPerFlush?: number
   now?: () => number
 }
 
@@ -158,16 +156,6 @@ interface PendingWrite {
   ending?: readonly GroupState[]
   /** Whether the catalogue is written too (CATALOGUE_EVERY_ROTATIONS). */
   withCatalogue: boolean
-  /** The groups with chunks waiting to write: the first in line (dirtyFirst); all when absent. */
-  dirty?: readonly GroupState[]
-  /** Without `withCatalogue`: rows of the catalogue's next write written ahead of it (catalogueAhead). */
-  ahead?: CatalogueAhead
-}
-
-/** The first new groups in line, and parked groups, whose rows go ahead of a catalogue write. */
-interface CatalogueAhead {
-  groups: readonly GroupState[]
-  parked: readonly ParkedGroup[]
 }
 
 interface Generation {
@@ -191,30 +179,12 @@ const MIN_CUT_ROWS = 16
  */
 const MAX_WAITING_CHUNK_BYTES = 32 << 20
 /**
- * A rotation's work, spread over the flushes before and after it (one every 100 ms): at 1,000
- * servers, done at once, it stalled the event loop for 0.5–1 s (2.5 s under load), and every
- * WebSocket sample — in the desktop app, the window — waited. Each part below takes ~20–50 ms.
+ * Groups let go at a rotation leave the working set this many at a flush (one every 100 ms),
+ * the first with the rotation: at 1,000 servers a rotation lets go ~35,000 ended processes, and
+ * taking them all out of the store's maps, sets and label postings at once held the event loop
+ * for another ~130 ms of the rotation's 0.7–1 s (series-memory.ts). This many take ~20 ms.
  */
-export interface FlushShare {
-  /**
-   * Waiting chunks written in one transaction at a flush while more wait than this, before the
-   * rotation writes the rest: a quarter of an hour leaves ~20,000 chunks at 1,000 servers. Each
-   * write rewrites the tail pages of the chunk table and its indexes whatever it carries, so
-   * writes are not made smaller than they need to be.
-   */
-  chunks: number
-  /**
-   * Rows of the catalogue written the same way ahead of a catalogue write: new groups' rows
-   * (~90,000 an hour), then parked groups' (up to ~100,000, saying they ended).
-   */
-  rows: number
-  /** Groups let go at a rotation that leave the working set at a flush (~35,000 ended processes a rotation). */
-  leaving: number
-}
-
-export const DEFAULT_FLUSH_SHARE: FlushShare = { chunks: 3000, rows: 10_000, leaving: 5000 }
-/** A rotation waits this long at most for the shares written ahead of it (a few flushes, usually). */
-const MAX_SPREAD_MS = 60_000
+const LEAVING_PER_FLUSH = 5000
 /** Chunks are indexed by the hour in which they end. */
 export const BUCKET_MS = 3_600_000
 export const DEFAULT_PARTITION_LABEL = 'server_id'
@@ -294,7 +264,7 @@ export class SeriesStore {
   private readonly cold: ColdGroups
   private readonly partitionLabel: string
   private readonly endedGraceMs: number
-  private readonly share: FlushShare
+  private readonly leavingPerFlush: number
   /** How long a head whose series ended waits before it is cut (at a rotation). */
   private readonly endedHeadMs: number
   /** Every group in memory by label (stored or not yet), for matchers. */
@@ -324,7 +294,7 @@ export class SeriesStore {
     this.lastCut = this.now()
     this.partitionLabel = options.partitionLabel ?? DEFAULT_PARTITION_LABEL
     this.endedGraceMs = options.endedGraceMs ?? DEFAULT_ENDED_GRACE_MS
-    this.share = options.flushShare ?? DEFAULT_FLUSH_SHARE
+    this.leavingPerFlush = options.leavingPerFlush ?? LEAVING_PER_FLUSH
     this.endedHeadMs = Math.min(this.cutEveryMs, ENDED_HEAD_MS)
     this.statements = prepare(db)
     this.catalog = new GroupCatalog(db)
@@ -439,19 +409,11 @@ export class SeriesStore {
     const now = this.now()
     this.cutEndedHeads(now)
     this.leaveSome()
-    const rotationDue = now - this.lastCut >= this.cutEveryMs
-    if (!rotationDue && this.pendingChunkBytes < MAX_WAITING_CHUNK_BYTES) return
-    // Shares go first while more wait than one takes, unless new ones come as fast as they go.
-    const overdue = now - this.lastCut >= this.cutEveryMs + MAX_SPREAD_MS
-    const first = this.dirtyFirst(this.share.chunks)
-    if (rotationDue && (first === this.dirty || overdue)) {
-      const ahead = overdue ? null : this.catalogueAhead()
-      if (ahead === null) this.rotate(false)
-      else this.writePending({ withCatalogue: false, dirty: [], ahead })
-    } else {
+    if (now - this.lastCut >= this.cutEveryMs) this.rotate(false)
+    else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) {
       // A chunk may go to SQLite before its group's row: the group's creation must be durable in the log first.
       this.log?.sync()
-      this.writePending({ withCatalogue: false, dirty: first })
+      this.writePending({ withCatalogue: false })
     }
   }
 
@@ -817,7 +779,7 @@ export class SeriesStore {
    */
   private rotate(all: boolean): void {
     const now = this.now()
-    const withCatalogue = all || this.catalogueDue
+    const withCatalogue = all || this.rotationsSinceCatalogue + 1 >= CATALOGUE_EVERY_ROTATIONS
     this.rotationsSinceCatalogue = withCatalogue ? 0 : this.rotationsSinceCatalogue + 1
     const carried: GroupState[] = []
     for (const state of this.withHeads) {
@@ -881,33 +843,15 @@ export class SeriesStore {
     this.lastCut = now
   }
 
-  /** Whether the next rotation writes the catalogue. */
-  private get catalogueDue(): boolean {
-    return this.rotationsSinceCatalogue + 1 >= CATALOGUE_EVERY_ROTATIONS
-  }
-
   /**
-   * Before a rotation that writes the catalogue, its rows are written `share.rows` at a flush
-   * while more wait: new groups' rows first (as that write would insert them), then parked
-   * groups' (saying they ended, after which they leave memory). Null when the rest fit in the
-   * rotation's own write.
-   */
-  private catalogueAhead(): CatalogueAhead | null {
-    const { rows } = this.share
-    if (!this.catalogueDue || this.pendingGroups.length + this.parked.size <= rows) return null
-    const groups = this.pendingGroups.slice(0, rows)
-    return { groups, parked: this.parked.first(rows - groups.length) }
-  }
-
-  /**
-   * Takes up to `share.leaving` of the groups let go at a rotation out of the working set:
+   * Takes up to `leavingPerFlush` of the groups let go at a rotation out of the working set:
    * those whose row now says they ended out of memory, the others parked. One that went on
    * meanwhile (a sample, a chunk) stays, for a later rotation to look at again.
    */
   private leaveSome(): void {
     if (this.leaving.length === 0) return
     const parked = new Set<GroupState>()
-    for (const state of this.leaving.splice(0, this.share.leaving)) {
+    for (const state of this.leaving.splice(0, this.leavingPerFlush)) {
       if (this.states.get(state.info.id) !== state || !state.ended || state.head !== null || state.pending !== null) continue
       if (!state.rowEnded) {
         this.park(state)
@@ -943,10 +887,9 @@ export class SeriesStore {
    */
   private writePending(write: PendingWrite): void {
     const { retired = [], bulk = [], alsoInTransaction, ending = [], withCatalogue } = write
-    const { ahead } = write
-    const groups = withCatalogue ? this.pendingGroups : (ahead?.groups ?? [])
-    const parked = withCatalogue ? this.parked.all() : (ahead?.parked ?? [])
-    const dirty = write.dirty ?? this.dirty
+    const groups = withCatalogue ? this.pendingGroups : []
+    const parked = withCatalogue ? this.parked.all() : []
+    const dirty = this.dirty
     const rowsDue = withCatalogue ? this.rowsDue : new Set<GroupState>()
     if (
       groups.length === 0 &&
@@ -1031,10 +974,7 @@ export class SeriesStore {
         entries.push({ id: state.info.id, nextSeq: end.nextSeq, lastTs: end.last })
       }
       // Parked groups' rows are behind or not written until a catalogue write (which writes them exactly).
-      if (snapshot && !withCatalogue) {
-        const written = new Set(parked.map((group) => group.info.id))
-        for (const end of this.parked.ends()) if (!written.has(end.id)) entries.push(end)
-      }
+      if (snapshot && !withCatalogue) for (const end of this.parked.ends()) entries.push(end)
       if (entries.length > 0 || snapshot) this.ends.append(entries, snapshot)
       for (const segment of retired) this.statements.logDone.run(segment)
       alsoInTransaction?.()
@@ -1053,45 +993,24 @@ export class SeriesStore {
       state.storedLast = end.last
       if (state.storedFirst !== undefined && (state.storedFirst === null || end.first < state.storedFirst)) state.storedFirst = end.first
     }
-    for (const state of dirty) this.uncount(state)
-    if (dirty === this.dirty) this.dirty = []
-    else this.dirty.splice(0, dirty.length)
+    for (const state of dirty) state.pending = null
+    this.dirty = []
     this.revived = []
+    this.pendingChunkBytes = 0
     if (withCatalogue) {
       this.pendingGroups = []
       this.rowsDue.clear()
-    } else if (ahead) this.pendingGroups.splice(0, ahead.groups.length)
-    // Their rows say they ended: out of memory for good, found in SQLite from now on.
-    for (const group of parked) {
-      this.parked.take(group.info.id)
-      this.unhash(identityHash(group.info), group.info.id)
-      this.cold.invalidate(group.info.id)
+      // Their rows say they ended: out of memory for good, found in SQLite from now on.
+      for (const group of parked) {
+        this.unhash(identityHash(group.info), group.info.id)
+        this.cold.invalidate(group.info.id)
+      }
+      this.parked.clear()
     }
     for (const state of deferred) this.rowsDue.add(state)
     // The segments' files are deleted after this commit; their marks can go at the next write,
     // when the files are certainly gone.
     if (retired.length > 0) this.statements.clearLogDone.run(Math.min(...retired))
-  }
-
-  /** A group's waiting chunks are written (or dropped with it): no longer waiting. */
-  private uncount(state: GroupState): void {
-    for (const chunk of state.pending ?? []) this.pendingChunkBytes -= chunk.data.length
-    state.pending = null
-  }
-
-  /** A deleted group's waiting chunks are not written. */
-  private dropPending(state: GroupState): void {
-    if (state.pending === null) return
-    this.uncount(state)
-    this.dirty = this.dirty.filter((pending) => pending !== state)
-  }
-
-  /** The groups first in line to be written whose waiting chunks come to about `limit` (one group at least; this.dirty itself when that is all). */
-  private dirtyFirst(limit: number): GroupState[] {
-    let chunks = 0
-    let count = 0
-    while (count < this.dirty.length && (count === 0 || chunks < limit)) chunks += ((this.dirty[count++] as GroupState).pending as PendingChunk[]).length
-    return count === this.dirty.length ? this.dirty : this.dirty.slice(0, count)
   }
 
   /** The chunks in SQLite of these groups that overlap [start, end], by group, each group's in time order: one query. */
@@ -1202,7 +1121,7 @@ export class SeriesStore {
           const state = this.states.get(groupId)
           if (!state) return
           this.pendingGroups = this.pendingGroups.filter((pending) => pending !== state)
-          this.dropPending(state)
+          this.dirty = this.dirty.filter((pending) => pending !== state)
           this.forget(groupId)
         }
       },

@@ -4,9 +4,10 @@
 // it forces a GC and prints the heap, RSS and the store's group counts, so what grows with
 // time (heads, the catalogue of groups that processes leave behind) shows apart from what
 // grows with the fleet. `--snapshot FILE` writes a heap snapshot at the end and prints the
-// largest retainers by constructor (self size).
+// largest retainers by constructor (self size). `--stalls MS` prints every writer flush and
+// maintenance tick that held the thread longer than MS (a rotation's write is one of them).
 //   node --expose-gc --import tsx bench/series-memory.ts [--servers 1000] [--minutes 60] [--every 10]
-//     [--head-rows N] [--max-head-age MIN]
+//     [--head-rows N] [--max-head-age MIN] [--stalls MS]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       interval: { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
       snapshot: { type: 'string' },
+      stalls: { type: 'string' },
       // The store's head knobs, to measure a policy before changing its defaults.
       'head-rows': { type: 'string' },
       'max-head-age': { type: 'string' }
@@ -74,10 +76,17 @@ async function main(): Promise<void> {
   let flushAt = 0
   let nextTick = startMs + 60_000
   let cpuUs = 0
+  const stallMs = args.stalls === undefined ? Infinity : Number(args.stalls)
+  const timed = (what: string, work: () => void): void => {
+    const started = performance.now()
+    work()
+    const took = performance.now() - started
+    if (took > stallMs) console.log(`  ${what} at minute ${((now - startMs) / 60_000).toFixed(1)}: ${took.toFixed(0)} ms`)
+  }
   const flush = (): void => {
     const started = process.cpuUsage()
     for (const batch of pending) writer.add(batch)
-    writer.flush()
+    timed('flush', () => writer.flush())
     const used = process.cpuUsage(started)
     cpuUs += used.user + used.system
     pending = []
@@ -88,7 +97,7 @@ async function main(): Promise<void> {
       if (pending.length === 0) flushAt = batch.ts + DEFAULT_WRITER_OPTIONS.flushIntervalMs
       now = Math.max(now, batch.ts)
       if (now >= nextTick) {
-        maintenance.tick()
+        timed('maintenance tick', () => maintenance.tick())
         nextTick += 60_000
       }
       pending.push(batch)

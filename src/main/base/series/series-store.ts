@@ -185,6 +185,9 @@ const MAX_WAITING_CHUNK_BYTES = 32 << 20
  * for another ~130 ms of the rotation's 0.7–1 s (series-memory.ts). This many take ~20 ms.
  */
 const LEAVING_PER_FLUSH = 5000
+/** Heads cutAgingHeads looks at a flush at most, and the time it may take cutting (a head of an hour takes ~0.5 ms). */
+const AGING_LOOKS_PER_FLUSH = 2000
+const AGING_CUTS_MS = 10
 /** Chunks are indexed by the hour in which they end. */
 export const BUCKET_MS = 3_600_000
 export const DEFAULT_PARTITION_LABEL = 'server_id'
@@ -251,6 +254,8 @@ export class SeriesStore {
   private rotationsSinceCatalogue = CATALOGUE_EVERY_ROTATIONS - 1
   /** Groups with chunks waiting. */
   private dirty: GroupState[] = []
+  /** Where cutAgingHeads goes on looking among the heads. */
+  private agingCursor: Iterator<GroupState> | null = null
   /** Groups let go at the last rotation, still to leave the working set (leaveSome). */
   private leaving: GroupState[] = []
   private nextGroupId: number
@@ -408,6 +413,7 @@ export class SeriesStore {
     this.log?.flush()
     const now = this.now()
     this.cutEndedHeads(now)
+    this.cutAgingHeads(now)
     this.leaveSome()
     if (now - this.lastCut >= this.cutEveryMs) this.rotate(false)
     else if (this.pendingChunkBytes >= MAX_WAITING_CHUNK_BYTES) {
@@ -751,6 +757,38 @@ export class SeriesStore {
       this.endedHeads = queue.slice(this.endedFrom)
       this.endedTimes = times.slice(this.endedFrom)
       this.endedFrom = 0
+    }
+  }
+
+  /**
+   * In the last third of a rotation period, cuts (for AGING_CUTS_MS at a flush) the heads the
+   * rotation would cut for their age and that would not fill before it: a slow group's (a
+   * process in and out of a top list). Those that started together — every group of a fleet at
+   * start, and again an age later — came of age at the same rotation: at 1,000 servers cutting
+   * ~45,000 heads there held the event loop for ~4.5 s once an hour and a quarter
+   * (series-memory.ts). Looks at AGING_LOOKS_PER_FLUSH heads a flush, round the heads.
+   */
+  private cutAgingHeads(now: number): void {
+    const rotation = this.lastCut + this.cutEveryMs
+    if (now < rotation - this.cutEveryMs / 3) return
+    const started = performance.now()
+    for (let looked = 0; looked < AGING_LOOKS_PER_FLUSH && performance.now() - started < AGING_CUTS_MS; looked++) {
+      let next = this.agingCursor?.next()
+      if (next === undefined || next.done) {
+        // Round again from the first head, at the next flush at the soonest.
+        this.agingCursor = looked === 0 ? this.withHeads.values() : null
+        if (this.agingCursor === null) return
+        next = this.agingCursor.next()
+        if (next.done) return
+      }
+      const state = next.value
+      const head = state.head
+      if (head === null || head.count < MIN_CUT_ROWS) continue
+      if (rotation - (this.generations.get(state.headGeneration) as Generation).start < this.maxHeadAgeMs) continue
+      // At its pace so far, the rows it would still get before the rotation.
+      const pace = (head.lastTs - head.firstTs) / (head.count - 1)
+      if (pace > 0 && head.count + (rotation - head.lastTs) / pace >= state.cutAt) continue
+      this.cutHead(state)
     }
   }
 

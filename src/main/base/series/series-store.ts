@@ -13,8 +13,10 @@
 // log keeps the segment that holds its creation. The log starts a new segment at each write
 // and deletes the old ones once no head holds a sample logged in them and no group without
 // its row was created in them. A head that lives longer than
-// `maxHeadAgeMs` (a slow group: a roll-up) is cut then, or — if it is small and still alive —
-// carried over into the new segment, so that the log stays about an hour long and tiny chunks
+// `maxHeadAgeMs` (a slow group: a roll-up, a process in and out of a top list) is cut then — in
+// the flushes of the last minutes before, a few at a time, as heads that started together come
+// of age together — or, if it is small and still alive, carried over into the new segment, so
+// that the log stays about an hour long and tiny chunks
 // stay rare; one whose series ended (a staleness marker, then nothing for 5 minutes) is cut and
 // let go at the next write. Once its chunks are written (processes come and go by the thousand
 // an hour) such a group leaves the working set: parked (parked-groups.ts) until the next

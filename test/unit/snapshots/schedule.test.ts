@@ -25,6 +25,21 @@ describe('PollSchedule', () => {
     expect(schedule.tick(tables, idle, 30_000).start).toEqual([1])
   })
 
+  it('takes a manual run of a table new to the schedule as its first slot, and leaves a scheduled one on its grid', () => {
+    const schedule = new PollSchedule()
+    const tables = [{ id: 1, intervalMs: 30_000 }]
+    schedule.ranManually(1, 500)
+    expect(schedule.tick(tables, idle, 1_000).start).toEqual([])
+    expect(schedule.nextRun(1)).toBe(30_500)
+    expect(schedule.tick(tables, idle, 30_500).start).toEqual([1])
+    schedule.ranManually(1, 40_000)
+    expect(schedule.tick(tables, idle, 60_500).start).toEqual([1])
+    // A reset (its configuration changed) runs it on the next tick again, whatever ran by hand before.
+    schedule.ranManually(2, 0)
+    schedule.reset(2)
+    expect(schedule.tick([{ id: 2, intervalMs: 30_000 }], idle, 1_000).start).toEqual([2])
+  })
+
   it('forgets tables that left, and reruns a reset one on the next tick', () => {
     const schedule = new PollSchedule()
     schedule.tick([{ id: 1, intervalMs: 60_000 }, { id: 2, intervalMs: 60_000 }], idle, 0)

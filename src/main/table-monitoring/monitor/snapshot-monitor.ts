@@ -152,6 +152,7 @@ export class SnapshotMonitor {
    * table is not interrupted: this one starts after it, as its own task (pending until then).
    */
   runNow(tableId: number): Promise<RunOutcome> {
+    this.schedule.ranManually(tableId, this.now())
     return this.enqueue(tableId, this.createTask(tableId, 'manual'))
   }
 
